@@ -1,0 +1,23 @@
+.PHONY: run test lint lock bench diagram
+
+# Run the portal with demo data, a Celery worker and beat (SQLite, embedded broker).
+run:
+	scripts/run.sh
+
+# The whole test suite against real PostgreSQL, Redis and headless Chromium.
+test:
+	scripts/test.sh
+
+lint:
+	.venv/bin/ruff check .
+
+# Re-pin the whole dependency tree after changing pyproject.toml.
+lock:
+	.venv/bin/pip install -q -e ".[test]" && .venv/bin/pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
+
+bench:
+	.venv/bin/python benchmarks/run.py
+
+# Regenerate the state-machine diagram in docs/.
+diagram:
+	.venv/bin/python manage.py partner_diagram > docs/partner-lifecycle.md

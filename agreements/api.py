@@ -1,0 +1,5 @@
+"""REST endpoints of this app; `register` adds them to the API root."""
+
+
+def register(router):
+    pass

@@ -1,0 +1,122 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .admin_scoping import AppendOnlyAdminMixin, ScopedAdminMixin
+from .domain import street_update_policy
+from .models import AuditEvent, Community, Heartbeat, Profile, Street
+from .rules import scope_queryset
+
+
+class StreetForm(forms.ModelForm):
+    class Meta:
+        model = Street
+        fields = "__all__"
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean(self):
+        cleaned = super().clean()
+        proposed = Street(**{f.name: cleaned.get(f.name, getattr(self.instance, f.name, None))
+                             for f in Street._meta.concrete_fields if f.name != "id"})
+        looser = proposed.policy_deviations()
+        if looser and not getattr(self.user, "is_superuser", False):
+            for field, message in looser.items():
+                self.add_error(field, message)
+        return cleaned
+
+
+@admin.register(Street)
+class StreetAdmin(admin.ModelAdmin):
+    form = StreetForm
+    list_display = ["name", "programme_name", "notice_min_days", "trial_min_months",
+                    "trial_max_months", "renewal_max_months"]
+    fieldsets = [
+        (None, {"fields": ["name", "programme_name", "social_work_station", "address", "contact_phone"]}),
+        (_("政策参数(默认取自《管理办法》)"), {"fields": [
+            "trial_min_months", "trial_max_months", "renewal_max_months",
+            "renewal_special_max_months", "notice_min_days", "resident_rep_min_share",
+            "renewal_notice_months"]}),
+    ]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form_class = super().get_form(request, obj, **kwargs)
+
+        class WithUser(form_class):
+            def __init__(self, *args, **kw):
+                kw["user"] = request.user
+                super().__init__(*args, **kw)
+
+        return WithUser
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        profile = getattr(request.user, "profile", None)
+        return qs.filter(pk=getattr(profile, "street_id", None))
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        values = {f: form.cleaned_data[f] for f in form.changed_data}
+        try:
+            street_update_policy(street=obj, by=request.user, values=values)
+        except ValidationError as exc:
+            messages.error(request, "; ".join(exc.messages))
+
+
+@admin.register(Community)
+class CommunityAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    community_path = ""
+    list_display = ["name", "street", "contact_name", "contact_phone"]
+    list_filter = ["street"]
+    search_fields = ["name"]
+
+    def get_queryset(self, request):
+        return scope_queryset(request.user, admin.ModelAdmin.get_queryset(self, request), "")
+
+    def has_view_permission(self, request, obj=None):
+        return admin.ModelAdmin.has_view_permission(self, request, obj)
+
+
+@admin.register(Profile)
+class ProfileAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["user", "role", "street", "community", "department"]
+    list_filter = ["role", "street", "community"]
+    search_fields = ["user__username", "user__first_name", "department"]
+    autocomplete_fields = ["user"]
+
+    def get_queryset(self, request):
+        qs = admin.ModelAdmin.get_queryset(self, request)
+        if request.user.is_superuser:
+            return qs
+        profile = getattr(request.user, "profile", None)
+        if profile and profile.street_id:
+            return qs.filter(street_id=profile.street_id)
+        return qs.none()
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(AppendOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["created_at", "action", "actor", "from_state", "to_state", "community"]
+    list_filter = ["action"]
+    search_fields = ["action", "note"]
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        if request.user.is_superuser:
+            return admin.ModelAdmin.get_queryset(self, request)
+        return super().get_queryset(request)
+
+    def has_view_permission(self, request, obj=None):
+        return admin.ModelAdmin.has_view_permission(self, request, obj)
+
+
+@admin.register(Heartbeat)
+class HeartbeatAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "seen_at"]

@@ -1,0 +1,32 @@
+"""The Celery application: one worker and one beat run the portal's periodic work."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+
+app = Celery("portal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# The beat schedule lives here, in one place, so the whole rhythm of the
+# programme can be read at a glance. Every task is idempotent.
+app.conf.beat_schedule = {
+    "heartbeat": {"task": "config.tasks.heartbeat", "schedule": 60.0},
+    "close-recruitment-calls": {"task": "partners.tasks.close_due_calls", "schedule": 300.0},
+    "end-public-notices": {"task": "reviews.tasks.end_due_notices", "schedule": 300.0},
+    "send-renewal-reminders": {
+        "task": "agreements.tasks.send_renewal_reminders",
+        "schedule": crontab(minute=0, hour="*/1"),
+    },
+}
+
+
+@app.on_after_finalize.connect
+def _ensure_broker_folders(sender, **kwargs):
+    opts = sender.conf.broker_transport_options or {}
+    for key in ("data_folder_in", "data_folder_out", "control_folder", "processed_folder"):
+        if opts.get(key):
+            os.makedirs(opts[key], exist_ok=True)

@@ -1,0 +1,55 @@
+"""Calendar arithmetic the policy relies on, in the programme's time zone."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+from django.utils import timezone
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later, clamped to the month's last day (31 Aug + 6 → 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year = day.year + month_index // 12
+    month = month_index % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, min(day.day, last))
+
+
+def term_end(start: dt.date, months: int) -> dt.date:
+    """The last day (inclusive) of a term of `months` that starts on `start`.
+
+    A term ends the day before the corresponding day `months` later; where
+    that month has no corresponding day, it ends on the month's last day
+    (cf. 民法典 第二百零三条). So 1 Mar + 1 → 31 Mar, and 31 Aug + 6 → the
+    last day of February.
+    """
+    target_month_index = start.month - 1 + months
+    year = start.year + target_month_index // 12
+    month = target_month_index % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    if start.day > last:
+        return dt.date(year, month, last)
+    return add_months(start, months) - dt.timedelta(days=1)
+
+
+def term_months(start: dt.date, end: dt.date) -> int | None:
+    """Whole months of a term from start to end inclusive, or None if not whole."""
+    for months in range(1, 121):
+        candidate = term_end(start, months)
+        if candidate == end:
+            return months
+        if candidate > end:
+            return None
+    return None
+
+
+def local_today() -> dt.date:
+    """Today in the programme's time zone (Asia/Shanghai by default)."""
+    return timezone.localdate()
+
+
+def local_midnight(day: dt.date) -> dt.datetime:
+    """00:00 of `day` in the programme's time zone, as an aware datetime."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))

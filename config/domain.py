@@ -1,0 +1,96 @@
+"""Write functions for organisations, roles and the audit trail."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from .models import AuditEvent, Profile, Role, Street
+
+
+def audit_log(*, subject, action: str, actor=None, from_state: str = "", to_state: str = "",
+              note: str = "", data: dict | None = None, community=None) -> AuditEvent:
+    """Append one audit event about `subject`. Never updated, never deleted."""
+    if community is None:
+        community = getattr(subject, "community", None)
+    return AuditEvent.objects.create(
+        content_type=ContentType.objects.get_for_model(subject, for_concrete_model=True),
+        object_id=str(subject.pk),
+        action=action,
+        actor=actor if (actor is not None and actor.is_authenticated) else None,
+        from_state=from_state or "",
+        to_state=to_state or "",
+        note=note or "",
+        data=data or {},
+        community=community,
+    )
+
+
+def audit_events_for(subject):
+    """The audit trail of one record, oldest first."""
+    return (
+        AuditEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(subject, for_concrete_model=True),
+            object_id=str(subject.pk),
+        )
+        .select_related("actor")
+        .order_by("created_at", "id")
+    )
+
+
+@transaction.atomic
+def user_assign_role(*, user, role: str, street=None, community=None, department: str = "",
+                     phone: str = "", by=None) -> Profile:
+    """Give `user` one programme role and keep the role's group membership in step.
+
+    Staff roles get admin access (is_staff); the others use the public pages.
+    """
+    if community is not None and street is None:
+        street = community.street
+    profile, _created = Profile.objects.get_or_create(user=user, defaults={"role": role})
+    profile.role = role
+    profile.street = street
+    profile.community = community
+    profile.department = department
+    profile.phone = phone
+    profile.full_clean(exclude=["user"])
+    profile.save()
+
+    role_groups = Group.objects.filter(name__in=Role.values)
+    user.groups.remove(*role_groups)
+    group, _ = Group.objects.get_or_create(name=role)
+    user.groups.add(group)
+    is_staff = role in (Role.STREET_STAFF, Role.COMMUNITY_STAFF)
+    if user.is_staff != is_staff and not user.is_superuser:
+        user.is_staff = is_staff
+        user.save(update_fields=["is_staff"])
+    audit_log(subject=profile, action="portal.profile.role_assigned", actor=by,
+              to_state=role, community=community)
+    return profile
+
+
+def street_update_policy(*, street: Street, by, values: dict) -> Street:
+    """Change a street's policy numbers.
+
+    Values stricter than the rulebook are anyone's to set (with the right to
+    edit the street); values looser than the rulebook need a superuser.
+    """
+    before = {k: str(getattr(street, k)) for k in values}
+    for key, value in values.items():
+        setattr(street, key, value)
+    street.full_clean()
+    looser = street.policy_deviations()
+    if looser and not getattr(by, "is_superuser", False):
+        raise ValidationError(looser)
+    street.save()
+    audit_log(subject=street, action="portal.street.policy_changed", actor=by,
+              data={"before": before, "after": {k: str(v) for k, v in values.items()}})
+    return street
+
+
+def require(condition: bool, message) -> None:
+    """Raise PermissionDenied with a translated message when `condition` is false."""
+    if not condition:
+        raise PermissionDenied(message)

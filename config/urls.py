@@ -1,0 +1,34 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from .api import build_router
+from .views import healthz
+
+admin.site.site_header = "睦邻合伙人 · 管理后台"
+admin.site.site_title = "睦邻合伙人"
+admin.site.index_title = "项目全流程管理"
+
+router = build_router()
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/auth/", include("rest_framework.urls")),
+    path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    # Each app's public and staff pages. Order matters only for "" (home).
+    path("", include("spaces.urls")),
+    path("", include("reviews.urls")),
+    path("", include("agreements.urls")),
+    path("", include("services.urls")),
+    path("", include("partners.urls")),
+]

@@ -1,0 +1,42 @@
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from .models import Heartbeat
+
+
+@never_cache
+def healthz(request):
+    """Database and broker reachability: 200 when both answer, 503 otherwise."""
+    from config.celery import app as celery_app
+
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:  # report, never raise: this is a probe
+        checks["database"] = f"error: {exc.__class__.__name__}"
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        checks["broker"] = "ok"
+    except Exception as exc:
+        checks["broker"] = f"error: {exc.__class__.__name__}"
+    try:
+        beat = Heartbeat.objects.filter(name="worker").first()
+        checks["worker_seen_seconds_ago"] = (
+            int((timezone.now() - beat.seen_at).total_seconds()) if beat else None
+        )
+    except Exception:
+        checks["worker_seen_seconds_ago"] = None
+    healthy = checks["database"] == "ok" and checks["broker"] == "ok"
+    return JsonResponse({"status": "ok" if healthy else "unavailable", **checks},
+                        status=200 if healthy else 503)
+
+
+def ratelimited(request, exception=None):
+    return render(request, "429.html", {"message": _("操作过于频繁,请稍后再试。")}, status=429)

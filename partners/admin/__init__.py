@@ -1,0 +1,1 @@
+from . import applications, lifecycle, notices  # noqa: F401

@@ -1,0 +1,1 @@
+"""Admin for recruitment calls and applications."""

@@ -1,0 +1,1 @@
+"""Admin for public notices, objections and filing."""
