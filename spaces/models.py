@@ -42,3 +42,59 @@ class Space(models.Model):
 
     def __str__(self):
         return f"{self.community} · {self.name}"
+
+
+class TimeSlot(models.Model):
+    """A use of a space: weekly (weekday + times, within validity dates) or one-off (a date).
+
+    Shared use (空间共享、错峰使用, rulebook 四(二)1): several partners in one
+    space at non-overlapping times. Touching slots (10:00–11:00 and
+    11:00–12:00) do not overlap. Create slots through
+    `spaces.domain.timeslot_create`, which refuses conflicts.
+    """
+
+    space = models.ForeignKey(Space, on_delete=models.PROTECT, related_name="timeslots",
+                              verbose_name=_("空间"))
+    partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="timeslots", verbose_name=_("睦邻合伙人"),
+                                help_text=_("留空表示社区自用活动。"))
+    title = models.CharField(_("用途"), max_length=100, blank=True)
+    weekday = models.PositiveSmallIntegerField(
+        _("星期"), null=True, blank=True,
+        choices=[(0, _("周一")), (1, _("周二")), (2, _("周三")), (3, _("周四")), (4, _("周五")),
+                 (5, _("周六")), (6, _("周日"))],
+        help_text=_("每周固定时段填写星期;单次预约填写日期。"),
+    )
+    date = models.DateField(_("日期(单次)"), null=True, blank=True)
+    start_time = models.TimeField(_("开始时间"))
+    end_time = models.TimeField(_("结束时间"))
+    valid_from = models.DateField(_("生效日期"), null=True, blank=True)
+    valid_to = models.DateField(_("截止日期"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("使用时段")
+        verbose_name_plural = _("使用时段")
+        ordering = ["space", "weekday", "date", "start_time"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start_time__lt=models.F("end_time")),
+                name="timeslot_start_before_end",
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(weekday__isnull=False, date__isnull=True)
+                           | models.Q(weekday__isnull=True, date__isnull=False)),
+                name="timeslot_weekly_xor_once",
+            ),
+        ]
+
+    def __str__(self):
+        when = self.get_weekday_display() if self.weekday is not None else self.date
+        return f"{self.space.name} {when} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+
+    def get_community(self):
+        return self.space.community
+
+    @property
+    def is_weekly(self) -> bool:
+        return self.weekday is not None

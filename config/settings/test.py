@@ -10,7 +10,10 @@ from .base import env
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-CELERY_TASK_ALWAYS_EAGER = False
+# Tasks run in-process (the real task code) unless a test starts the real
+# worker on Redis with the `celery_worker_thread` fixture.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=env.str("REDIS_URL", default="redis://127.0.0.1:6379/0"))
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
