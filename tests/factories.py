@@ -112,3 +112,60 @@ class PartnerFactory(factory.django.DjangoModelFactory):
 
     community = factory.SubFactory(CommunityFactory)
     application = factory.SubFactory(ApplicationFactory, community=factory.SelfAttribute("..community"))
+
+
+# The shortest way through the machine to each state.
+PATH_TO = {
+    "submitted": [],
+    "vetting": ["forward"],
+    "shortlisted": ["forward", "shortlist"],
+    "rejected": ["forward", "reject"],
+    "scored": ["forward", "shortlist", "score"],
+    "approved": ["forward", "shortlist", "score", "approve"],
+    "not_selected": ["forward", "shortlist", "score", "not_select"],
+    "in_notice": ["forward", "shortlist", "score", "approve", "open_notice"],
+    "signing": ["forward", "shortlist", "score", "approve", "open_notice", "end_notice"],
+    "trial": ["forward", "shortlist", "score", "approve", "open_notice", "end_notice", "sign"],
+    "active": ["forward", "shortlist", "score", "approve", "open_notice", "end_notice", "sign",
+               "pass_trial"],
+    "renewal_due": ["forward", "shortlist", "score", "approve", "open_notice", "end_notice", "sign",
+                    "pass_trial", "mark_renewal_due"],
+    "withdrawn": ["withdraw"],
+}
+
+
+def walk_partner(partner, state, *, by=None, assume=None):
+    """Move `partner` to `state` through real transitions (real history rows).
+
+    The evidence other stages would provide (vetting records, signed
+    agreements, …) is assumed true for the walk only, unless listed in
+    `assume` with False; facts outside the walk keep their real providers.
+    Use it to set up a test of one stage without building every earlier one.
+    """
+    from decimal import Decimal
+
+    from partners import guards
+    from partners.domain import partner_transition
+
+    by = by or street_staff(street=partner.community.street)
+    saved = dict(guards._providers)
+    forced = {name: True for name in guards.FACTS} | {"objection_open": False, "objection_upheld": False,
+                                                      "vetting_failed": True,
+                                                      "decision_not_selected": True}
+    forced |= assume or {}
+    try:
+        guards._providers.update({name: (lambda v: (lambda p: v))(value) for name, value in forced.items()})
+        for name in PATH_TO[state]:
+            kwargs = {"composite_score": Decimal("85.00")} if name == "score" else {}
+            note = "测试" if name in ("reject", "not_select") else ""
+            partner_transition(partner=partner, transition=name, by=by, note=note, **kwargs)
+    finally:
+        guards._providers.clear()
+        guards._providers.update(saved)
+    partner.refresh_from_db()
+    return partner
+
+
+def partner_in_state(state, *, by=None, **factory_kwargs):
+    """A new partner already walked to `state` (see walk_partner)."""
+    return walk_partner(PartnerFactory(**factory_kwargs), state, by=by)
