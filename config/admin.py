@@ -12,7 +12,10 @@ from .rules import scope_queryset
 class StreetForm(forms.ModelForm):
     class Meta:
         model = Street
-        fields = "__all__"
+        fields = ["name", "programme_name", "social_work_station", "address", "contact_phone",
+                  "trial_min_months", "trial_max_months", "renewal_max_months",
+                  "renewal_special_max_months", "notice_min_days", "resident_rep_min_share",
+                  "renewal_notice_months"]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

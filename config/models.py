@@ -238,3 +238,6 @@ class Heartbeat(models.Model):
     class Meta:
         verbose_name = _("后台心跳")
         verbose_name_plural = _("后台心跳")
+
+    def __str__(self):
+        return f"{self.name} {self.seen_at:%Y-%m-%d %H:%M:%S}"

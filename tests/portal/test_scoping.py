@@ -1,0 +1,90 @@
+"""One scoping rule everywhere: community A's staff never reach community B's records."""
+
+import pytest
+
+from config.models import Role
+from tests.factories import (
+    CommunityFactory,
+    PartnerFactory,
+    StreetFactory,
+    UserFactory,
+    community_staff,
+    role_user,
+    street_staff,
+)
+
+
+@pytest.fixture
+def world(db):
+    street = StreetFactory(name="崇明街道")
+    a = CommunityFactory(street=street, name="华阳社区")
+    b = CommunityFactory(street=street, name="宝华社区")
+    other_street = CommunityFactory(name="外街道社区")
+    return {
+        "a": PartnerFactory(community=a, application__applicant_name="华阳甲机构"),
+        "b": PartnerFactory(community=b, application__applicant_name="宝华乙机构"),
+        "x": PartnerFactory(community=other_street, application__applicant_name="外街道丙机构"),
+        "staff_a": community_staff(community=a),
+        "street": street_staff(street=street),
+        "other_street": street_staff(street=other_street.street),
+        "reviewer": role_user(Role.REVIEWER, street=street),
+        "superuser": UserFactory(is_superuser=True, is_staff=True),
+    }
+
+
+# (user, partner, admin change page status, API detail status)
+MATRIX = [
+    ("staff_a", "a", 200, 200),
+    ("staff_a", "b", 302, 404),  # the admin redirects "does not exist" to the list
+    ("staff_a", "x", 302, 404),
+    ("street", "a", 200, 200),
+    ("street", "b", 200, 200),
+    ("street", "x", 302, 404),
+    ("other_street", "a", 302, 404),
+    ("reviewer", "a", 302, 404),
+    ("superuser", "x", 200, 200),
+]
+
+
+@pytest.mark.parametrize(("who", "which", "admin_status", "api_status"), MATRIX)
+def test_partner_records_are_reachable_only_in_scope(client, world, who, which, admin_status,
+                                                     api_status):
+    client.force_login(world[who])
+    partner = world[which]
+
+    admin_page = client.get(f"/admin/partners/partner/{partner.pk}/change/")
+    api = client.get(f"/api/partners/{partner.pk}/")
+
+    assert admin_page.status_code == admin_status
+    assert api.status_code == api_status
+
+
+@pytest.mark.parametrize(("who", "visible"), [
+    ("staff_a", ["华阳甲机构"]),
+    ("street", ["华阳甲机构", "宝华乙机构"]),
+    ("other_street", ["外街道丙机构"]),
+    ("reviewer", []),
+])
+def test_partner_lists_show_only_the_scope(client, world, who, visible):
+    client.force_login(world[who])
+
+    api_names = sorted(row["name"] for row in client.get("/api/partners/").json()["results"])
+    admin_html = client.get("/admin/partners/partner/").content.decode()
+
+    assert api_names == sorted(visible)
+    for name in ["华阳甲机构", "宝华乙机构", "外街道丙机构"]:
+        assert (name in admin_html) == (name in visible)
+
+
+def test_anonymous_users_get_nothing_from_the_api(client, world):
+    assert client.get("/api/partners/").status_code in (401, 403)
+
+
+def test_partner_api_list_query_count_does_not_grow(client, world, django_assert_num_queries):
+    client.force_login(world["street"])
+    with django_assert_num_queries(5):
+        client.get("/api/partners/")
+    for _ in range(3):
+        PartnerFactory(community=world["a"].community)
+    with django_assert_num_queries(5):
+        client.get("/api/partners/")
