@@ -128,3 +128,21 @@ def test_api_schema_and_docs_are_served(client):
     assert client.get("/api/schema/").status_code == 200
     assert client.get("/api/docs/").status_code == 200
     assert client.get("/api/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_database_refuses_raw_updates_of_the_audit_trail():
+    from django.db import connection, transaction
+    from django.db.utils import InternalError
+
+    from tests.factories import partner_in_state
+
+    event = audit_log(subject=StreetFactory(), action="portal.test", note="first")
+    partner = partner_in_state("vetting")
+
+    with pytest.raises(InternalError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE portal_auditevent SET note = 'x' WHERE id = %s", [event.pk])
+    with pytest.raises(InternalError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM partners_partnertransition")
+    assert AuditEvent.objects.get(pk=event.pk).note == "first"
+    assert partner.transitions.count() == 1
