@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from config.choices import ExitReason
+from config.choices import ExitReason, PartnerKind
 from config.models import AppendOnlyModel
 
 from ..guards import fact
