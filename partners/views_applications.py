@@ -6,6 +6,8 @@ function and renders; refusals come back as errors next to the fields.
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +22,7 @@ from django_ratelimit.decorators import ratelimit
 from config.masking import mask_mobile
 from config.pdf import pdf_response
 from config.uploads import serve_private_file
+from config.views import ratelimited
 
 from .domain import (
     TransitionRefused,
@@ -43,6 +46,22 @@ from .rules_applications import can_handle_application
 # Per client IP. Honest applicants submit once or twice; retries after errors count too.
 APPLY_RATE = "10/h"
 LOOKUP_RATE = "20/h"
+
+
+def limited(rate):
+    """django-ratelimit per client IP on POST, answering 429 with the portal's page."""
+
+    def decorate(view):
+        @ratelimit(key="ip", rate=rate, method="POST", block=False)
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if getattr(request, "limited", False):
+                return ratelimited(request)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
 
 
 def call_list(request):
@@ -69,7 +88,7 @@ def _client_ip(request):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@ratelimit(key="ip", rate=APPLY_RATE, method="POST", block=True)
+@limited(APPLY_RATE)
 def call_apply(request, pk):
     call = _public_call(pk)
     if not call.is_open():
@@ -102,7 +121,7 @@ def call_apply(request, pk):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@ratelimit(key="ip", rate=LOOKUP_RATE, method="POST", block=True)
+@limited(LOOKUP_RATE)
 def application_status_lookup(request):
     form = StatusLookupForm(request.POST or None)
     not_found = False
@@ -173,7 +192,7 @@ def application_status_pdf(request, token):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@ratelimit(key="ip", rate=APPLY_RATE, method="POST", block=True)
+@limited(APPLY_RATE)
 def application_document_upload(request, token):
     document_request = document_request_from_token(token)
     if document_request is None:
