@@ -124,3 +124,24 @@ def test_call_admin_publish_action(client):
     other_street_call.refresh_from_db()
     assert (call.status, other_street_call.status) == ("published", "draft")
     assert "已发布 1 个公告。" in response.content.decode()
+
+
+def test_call_admin_add_by_street_staff_starts_as_draft(client):
+    staff = street_staff()
+    space = SpaceFactory(community__street=staff.profile.street)
+    client.force_login(staff)
+    response = client.post("/admin/partners/recruitmentcall/add/", {
+        "street": staff.profile.street.pk, "title": "2027年第一批招募", "body": "## 要求\n有公益情怀",
+        "contact": "0511-87260000", "opens_at_0": "2027-01-05", "opens_at_1": "09:00",
+        "closes_at_0": "2027-03-31", "closes_at_1": "17:00", "spaces": [space.pk], "needs": "四点半课堂",
+        "eligible_kinds": ["social_organization", "individual_business"],
+        "documents_required": ["registration"],
+    })
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    call = RecruitmentCall.objects.get(title="2027年第一批招募")
+    assert (call.status, call.eligible_kinds, call.documents_required, list(call.spaces.all())) == (
+        "draft", ["social_organization", "individual_business"], ["registration"], [space])
+    page = client.get(f"/admin/partners/recruitmentcall/{call.pk}/change/")
+    assert page.status_code == 200
+    assert page.context["adminform"].form["eligible_kinds"].value() == [
+        "social_organization", "individual_business"]
