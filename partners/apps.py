@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class PartnersConfig(AppConfig):
     name = "partners"
     verbose_name = _("招募与合伙人")
+
+    def ready(self):
+        from . import dossier_applications, rules_applications  # noqa: F401

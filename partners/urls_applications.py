@@ -1,3 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from . import views_applications as views
+
+urlpatterns = [
+    path("calls/", views.call_list, name="call_list"),
+    path("calls/<int:pk>/", views.call_detail, name="call_detail"),
+    path("calls/<int:pk>/apply/", views.call_apply, name="call_apply"),
+    path("applications/status/", views.application_status_lookup, name="application_status_lookup"),
+    path("applications/status/<str:token>/", views.application_status_private,
+         name="application_status_private"),
+    path("applications/status/<str:token>/withdraw/", views.application_status_withdraw,
+         name="application_status_withdraw"),
+    path("applications/status/<str:token>/pdf/", views.application_status_pdf,
+         name="application_status_pdf"),
+    path("applications/upload/<str:token>/", views.application_document_upload,
+         name="application_document_upload"),
+    path("applications/documents/<int:pk>/", views.application_document_download,
+         name="application_document_download"),
+]

@@ -1,9 +1,22 @@
-from .applications import Application, ApplicationDocument, CallStatus, RecruitmentCall
+from .applications import (  # noqa: I001
+    Application,
+    ApplicationDocument,
+    ApplicationSequence,
+    BasicCondition,
+    CallStatus,
+    DocumentKind,
+    DocumentRequest,
+    RecruitmentCall,
+)
 from .lifecycle import Partner, PartnerStatus, PartnerTransition
 
 __all__ = [
     "Application",
     "ApplicationDocument",
+    "ApplicationSequence",
+    "BasicCondition",
+    "DocumentKind",
+    "DocumentRequest",
     "CallStatus",
     "Partner",
     "PartnerStatus",
