@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class PartnersConfig(AppConfig):
     name = "partners"
     verbose_name = _("招募与合伙人")
+
+    def ready(self):
+        from . import facts  # noqa: F401  (notice facts for the state machine)
+        from .domain import notices  # noqa: F401  (permissions, cache invalidation, dossier 50)

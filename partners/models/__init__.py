@@ -1,5 +1,6 @@
 from .applications import Application, ApplicationDocument, CallStatus, RecruitmentCall
 from .lifecycle import Partner, PartnerStatus, PartnerTransition
+from .notices import NoticeEntry, NoticeStatus, Objection, ObjectionStatus, PublicNotice
 
 __all__ = [
     "Application",
@@ -8,5 +9,10 @@ __all__ = [
     "Partner",
     "PartnerStatus",
     "PartnerTransition",
+    "NoticeEntry",
+    "NoticeStatus",
+    "Objection",
+    "ObjectionStatus",
+    "PublicNotice",
     "RecruitmentCall",
 ]
