@@ -315,8 +315,10 @@ class ObjectionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def conclude_view(self, request, pk):
         objection = get_object_or_404(self.get_queryset(request).select_related("entry__partner"), pk=pk)
         change_url = reverse("admin:partners_objection_change", args=[objection.pk])
-        if not (objection.is_open and can_investigate_objection.test(request.user, objection.entry.partner)):
-            messages.error(request, _("该异议已办结,或您没有权限办结。"))
+        if not can_investigate_objection.test(request.user, objection.entry.partner):
+            raise PermissionDenied
+        if not objection.is_open:
+            messages.error(request, _("该异议已办结。"))
             return redirect(change_url)
         form = ConclusionForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
