@@ -124,12 +124,20 @@ def notice_detail(request, pk):
 def _render_notice(request, notice, form, status=200):
     context = {
         **_cache_context(request),
+        # The period text changes at the start and the end: never cache across them.
+        "cache_seconds": _seconds_to_next_boundary(notice),
         "notice": notice,
         "entries": notice.entries.all(),
         "in_period": notice.in_period(),
         "form": form,
     }
     return render(request, "partners/notice_detail.html", context, status=status)
+
+
+def _seconds_to_next_boundary(notice) -> int:
+    now = timezone.now()
+    upcoming = [(t - now).total_seconds() for t in (notice.starts_at, notice.ends_at) if t > now]
+    return int(max(1, min([PUBLIC_CACHE_SECONDS, *upcoming])))
 
 
 @require_http_methods(["POST"])

@@ -155,8 +155,9 @@ class PublicNoticeAdmin(admin.ModelAdmin):
         return self.readonly_fields
 
     def has_change_permission(self, request, obj=None):
+        # A published notice is a public record: view only (its buttons still work).
         return super().has_change_permission(request, obj) and (
-            obj is None or can_manage_notice.test(request.user, obj))
+            obj is None or (obj.status == NoticeStatus.DRAFT and can_manage_notice.test(request.user, obj)))
 
     def has_delete_permission(self, request, obj=None):
         return (obj is not None and obj.status == NoticeStatus.DRAFT

@@ -118,3 +118,24 @@ def test_home_cache_serves_stale_until_a_change_is_signalled(client, world, djan
 
     assert "改过的标题" not in stale
     assert "改过的标题" in fresh
+
+
+def test_notice_draft_not_public(client, world):
+    from tests.partners.notice_factories import draft_notice
+
+    community, staff = world
+    notice = draft_notice(staff=staff, partners=[approved_partner(community)], title="草稿公示")
+
+    assert client.get(reverse("partners:notice_detail", args=[notice.pk])).status_code == 404
+    assert "草稿公示" not in client.get(reverse("partners:notice_list")).content.decode()
+    assert "草稿公示" not in client.get(reverse("partners:notice_feed")).content.decode()
+
+
+def test_notice_detail_cache_expires_at_the_end(world, rf):
+    from partners.views_notices import _seconds_to_next_boundary
+
+    community, staff = world
+    notice = _notices(world, 1)[0]
+    notice.ends_at = timezone.now() + dt.timedelta(seconds=90)
+
+    assert 85 <= _seconds_to_next_boundary(notice) <= 90
