@@ -42,7 +42,23 @@ RECENTLY_ENDED_DAYS = 30
 MOBILE_RE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
 
 
-class ObjectionForm(forms.Form):
+class AccessibleErrorsMixin:
+    """Mark invalid inputs for screen readers and tie each to its error and help text."""
+
+    def full_clean(self):
+        super().full_clean()
+        for name, field in self.fields.items():
+            described = []
+            if name in self.errors:
+                field.widget.attrs["aria-invalid"] = "true"
+                described.append(f"id_{name}_errors")
+            if field.help_text:
+                described.append(f"id_{name}_help")
+            if described:
+                field.widget.attrs["aria-describedby"] = " ".join(described)
+
+
+class ObjectionForm(AccessibleErrorsMixin, forms.Form):
     entry = forms.ModelChoiceField(label=_("对哪一位申请人提出异议"), queryset=NoticeEntry.objects.none(),
                                    empty_label=_("请选择"))
     grounds = forms.CharField(label=_("异议事实与理由"), max_length=5000,
@@ -79,7 +95,7 @@ class ObjectionForm(forms.Form):
         return evidence
 
 
-class LookupForm(forms.Form):
+class LookupForm(AccessibleErrorsMixin, forms.Form):
     reference = forms.CharField(label=_("受理编号"), max_length=30)
     phone_last4 = forms.CharField(label=_("联系电话后四位"), min_length=4, max_length=4,
                                   widget=forms.TextInput(attrs={"inputmode": "numeric",
