@@ -396,9 +396,12 @@ def objection_file(*, notice: PublicNotice, entry: NoticeEntry, grounds: str, ob
 def objection_investigate(*, objection: Objection, by, assigned_to=None, note: str = "") -> Objection:
     """Assign the objection and record investigation notes (staff only, street decides)."""
     _require(can_investigate_objection.test(by, objection.entry.partner), _("您没有权限调查该异议。"))
-    if not objection.is_open:
-        raise ValidationError(_("该异议已办结。"))
     with transaction.atomic():
+        # Compare with the stored row: a form may already have set the new values on `objection`.
+        objection = Objection.objects.select_for_update(of=("self",)).select_related(
+            "entry__partner__community").get(pk=objection.pk)
+        if not objection.is_open:
+            raise ValidationError(_("该异议已办结。"))
         changed = []
         if assigned_to != objection.assigned_to:
             objection.assigned_to = assigned_to

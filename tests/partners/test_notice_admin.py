@@ -75,3 +75,34 @@ def test_notice_admin_offers_only_approved_partners(client, world):
 
     assert approved.name in page
     assert scored.name not in page
+
+
+def test_notice_admin_buttons_post_forms_outside_the_change_form(client, world):
+    community, staff = world
+    notice = draft_notice(staff=staff, partners=[approved_partner(community)])
+    client.force_login(staff)
+
+    page = client.get(reverse("admin:partners_publicnotice_change", args=[notice.pk])).content.decode()
+
+    main_form_end = page.index("</form>", page.index('id="publicnotice_form"'))
+    assert page.index('<form id="notice-publish"') > main_form_end
+    assert 'form="notice-publish"' in page
+
+
+def test_notice_admin_objection_assign_and_note(client, world):
+    from config.domain import audit_events_for
+    from tests.partners.notice_factories import file_objection, published_notice
+
+    community, staff = world
+    notice = published_notice(staff=staff, partners=[approved_partner(community)])
+    objection = file_objection(notice)
+    client.force_login(staff)
+
+    response = client.post(reverse("admin:partners_objection_change", args=[objection.pk]),
+                           {"assigned_to": staff.pk, "investigation_note": "已约谈申请人。"})
+
+    assert response.status_code == 302
+    objection.refresh_from_db()
+    assert (objection.assigned_to, objection.investigation_note) == (staff, "已约谈申请人。")
+    event = list(audit_events_for(objection))[-1]
+    assert (event.action, event.actor, event.note) == ("partners.objection.investigated", staff, "已约谈申请人。")
