@@ -107,6 +107,7 @@ def test_objection_after_period_refused(client, staff, community):
     response = _post(client, notice)
 
     assert response.status_code == 400
+    assert "公示期已结束或尚未开始,不能提出异议。" in response.content.decode()
     assert Objection.objects.count() == 0
     with pytest.raises(ValidationError):
         file_objection(notice)
