@@ -390,7 +390,25 @@ def objection_file(*, notice: PublicNotice, entry: NoticeEntry, grounds: str, ob
         objection.save()
         audit_log(subject=objection, action="partners.objection.filed", to_state=ObjectionStatus.OPEN,
                   community=entry.partner.community, data={"notice": notice.pk, "entry": entry.pk})
+        _notify_street_of_objection(objection)
     return objection
+
+
+def _notify_street_of_objection(objection: Objection) -> None:
+    """Tell the street's staff a new objection awaits investigation (no objector data in mail)."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from config.mail import queue_mail
+
+    staff = get_user_model().objects.filter(
+        is_active=True, profile__role="street_staff", profile__street_id=objection.notice.street_id
+    ).exclude(email="").values_list("email", flat=True)
+    queue_mail(to=list(staff), template_prefix="partners/notice_objection_mail", context={
+        "objection": objection, "entry": objection.entry, "notice": objection.notice,
+        "url": settings.PORTAL_BASE_URL + reverse("admin:partners_objection_change", args=[objection.pk]),
+    })
 
 
 def objection_investigate(*, objection: Objection, by, assigned_to=None, note: str = "") -> Objection:

@@ -194,3 +194,26 @@ def test_objection_admin_conclude_button_upholds(client, staff, community, notic
     objection.refresh_from_db()
     assert objection.status == ObjectionStatus.UPHELD
     assert objection.entry.partner.status == PartnerStatus.REJECTED
+
+
+def test_objection_filed_mails_street_staff_without_objector_data(
+        client, staff, notice, mailoutbox, django_capture_on_commit_callbacks):
+    from tests.factories import street_staff
+
+    colleague = street_staff(street=notice.street)
+    elsewhere = street_staff()  # another street: not told
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(client, notice)
+
+    objection = Objection.objects.get()
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    street_emails = sorted(p.user.email for p in notice.street.profiles.filter(role="street_staff"))
+    assert sorted(mail.to) == street_emails
+    assert {staff.email, colleague.email} <= set(mail.to)
+    assert elsewhere.email not in mail.to
+    assert mail.subject == f"【公示异议】新的异议待调查:{objection.reference}"
+    assert objection.entry.applicant_name in mail.body
+    assert f"/admin/partners/objection/{objection.pk}/change/" in mail.body
+    assert "13700001111" not in mail.body and "李居民" not in mail.body
