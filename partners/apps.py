@@ -7,4 +7,5 @@ class PartnersConfig(AppConfig):
     verbose_name = _("招募与合伙人")
 
     def ready(self):
-        from . import dossier_applications, rules_applications  # noqa: F401
+        from . import dossier_applications, facts, rules_applications  # noqa: F401
+        from .domain import notices  # noqa: F401  (permissions, cache invalidation, dossier 50)

@@ -1,3 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from . import views_notices as views
+
+# Included by partners/urls.py under app_name "partners".
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("notices/", views.notice_list, name="notice_list"),
+    path("notices/feed/", views.feed, name="notice_feed"),
+    path("notices/objections/status/", views.objection_status, name="objection_status"),
+    path("notices/objections/filed/<str:token>/", views.objection_filed, name="objection_filed"),
+    path("notices/<int:pk>/", views.notice_detail, name="notice_detail"),
+    path("notices/<int:pk>/objections/", views.objection_create, name="objection_create"),
+    path("partners/", views.directory, name="directory"),
+    path("partners/<int:pk>/", views.partner_detail, name="partner_detail"),
+]

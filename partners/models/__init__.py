@@ -9,6 +9,7 @@ from .applications import (  # noqa: I001
     RecruitmentCall,
 )
 from .lifecycle import Partner, PartnerStatus, PartnerTransition
+from .notices import NoticeEntry, NoticeStatus, Objection, ObjectionStatus, PublicNotice
 
 __all__ = [
     "Application",
@@ -21,5 +22,10 @@ __all__ = [
     "Partner",
     "PartnerStatus",
     "PartnerTransition",
+    "NoticeEntry",
+    "NoticeStatus",
+    "Objection",
+    "ObjectionStatus",
+    "PublicNotice",
     "RecruitmentCall",
 ]

@@ -1,0 +1,85 @@
+"""The directory of serving partners by community and the public partner page."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from config.choices import ExitReason
+from partners.domain import partner_transition
+from spaces.domain import timeslot_create
+from tests.factories import CommunityFactory, SpaceFactory, partner_in_state
+from tests.partners.notice_factories import setting
+
+
+@pytest.fixture
+def world(db):
+    return setting()
+
+
+def _serving(community, count, **kwargs):
+    return [partner_in_state("active", community=community, application__project_title=f"公益项目{i}",
+                             **kwargs) for i in range(count)]
+
+
+def test_directory_groups_serving_partners_by_community(client, world):
+    community, staff = world
+    other = CommunityFactory(street=community.street, name="宝华社区")
+    active = _serving(community, 1)[0]
+    trial = partner_in_state("trial", community=other)
+    in_notice = partner_in_state("in_notice", community=community)
+
+    html = client.get(reverse("partners:directory")).content.decode()
+
+    assert f"<h2 id=\"c-1\">{community.name}</h2>" in html or f">{community.name}</h2>" in html
+    assert ">宝华社区</h2>" in html
+    assert active.name in html and trial.name in html
+    assert in_notice.name not in html
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_directory_query_count_constant(client, world, django_assert_num_queries, count):
+    _serving(world[0], count)
+
+    with django_assert_num_queries(1):
+        response = client.get(reverse("partners:directory"))
+    assert response.content.decode().count("公益项目") == count
+
+
+def test_directory_partner_page_services_space_schedule_licence_feedback(client, world):
+    community, staff = world
+    space = SpaceFactory(community=community, name="党群服务中心二楼活动室")
+    partner = _serving(community, 1)[0]
+    partner.application.spaces.add(space)
+    timeslot_create(space=space, partner=partner, weekday=2, start_time=dt.time(14), end_time=dt.time(16))
+    street = community.street
+    street.programme_name = "睦邻崇明"
+    street.save()
+
+    html = client.get(reverse("partners:partner_detail", args=[partner.pk])).content.decode()
+
+    assert "为老服务" in html
+    assert "党群服务中心二楼活动室" in html
+    assert "周三" in html and "14:00–16:00" in html
+    assert "“睦邻崇明”睦邻合伙人" in html
+    assert f'href="/partners/{partner.pk}/feedback/"' in html
+
+
+def test_directory_partner_page_only_for_serving_partners(client, world):
+    community, staff = world
+    applicant = partner_in_state("in_notice", community=community)
+
+    assert client.get(reverse("partners:partner_detail", args=[applicant.pk])).status_code == 404
+
+
+def test_directory_updates_when_partner_exits(client, world, django_capture_on_commit_callbacks):
+    community, staff = world
+    partner = _serving(community, 1)[0]
+    url = reverse("partners:directory")
+    assert partner.name in client.get(url).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        partner_transition(partner=partner, transition="exit", by=staff, note="书面申请退出",
+                           reason=ExitReason.REQUESTED)
+
+    assert partner.name not in client.get(url).content.decode()
