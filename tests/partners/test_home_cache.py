@@ -30,6 +30,7 @@ def test_home_shows_current_and_recent_notices_and_open_calls(client, world):
     PublicNotice.objects.filter(pk=ended.pk).update(title="已期满的名单")
     RecruitmentCallFactory(street=community.street, title="第二批招募公告")
     RecruitmentCallFactory(street=community.street, title="已截止的招募",
+                           opens_at=timezone.now() - dt.timedelta(days=10),
                            closes_at=timezone.now() - dt.timedelta(days=1))
     RecruitmentCallFactory(street=community.street, title="草稿招募", status="draft")
 
