@@ -1,0 +1,30 @@
+"""Facts the partner lifecycle asks of agreements (see partners/guards.py)."""
+
+from partners.guards import provide
+
+from .models import Agreement, AgreementKind, AgreementStatus
+
+
+@provide("first_agreement_signed")
+def first_agreement_signed(partner) -> bool:
+    """The first (trial) agreement is signed by all three parties — 五(三)1."""
+    return Agreement.objects.filter(partner=partner, kind=AgreementKind.FIRST,
+                                    status=AgreementStatus.SIGNED).exists()
+
+
+@provide("renewal_agreement_signed")
+def renewal_agreement_signed(partner) -> bool:
+    """The term after the current one is signed by all three parties."""
+    from .domain import current_term, signed_successor
+
+    term = current_term(partner)
+    return term is not None and signed_successor(term) is not None
+
+
+@provide("renewal_window_open")
+def renewal_window_open(partner) -> bool:
+    """The current signed term ends within the street's reminder window (Asia/Shanghai) — 五(三)2."""
+    from .domain import current_term, signed_successor, term_in_renewal_window
+
+    term = current_term(partner)
+    return term is not None and term_in_renewal_window(term) and signed_successor(term) is None
