@@ -14,11 +14,23 @@ def first_agreement_signed(partner) -> bool:
 
 @provide("renewal_agreement_signed")
 def renewal_agreement_signed(partner) -> bool:
-    """The term after the current one is signed by all three parties."""
-    from .domain import current_term, signed_successor
+    """The next term is signed by all three parties.
 
-    term = current_term(partner)
-    return term is not None and signed_successor(term) is not None
+    For a partner awaiting renewal that is a renewal signed since it became
+    due (it may start already, if signed late); otherwise a renewal signed
+    ahead of time that has not started yet.
+    """
+    from config.dates import local_today
+    from partners.models import PartnerStatus
+
+    from .domain import latest_signed_term
+
+    term = latest_signed_term(partner)
+    if term is None or term.kind != AgreementKind.RENEWAL:
+        return False
+    if partner.status == PartnerStatus.RENEWAL_DUE:
+        return term.signed_at >= partner.status_changed_at
+    return term.start_date > local_today()
 
 
 @provide("renewal_window_open")

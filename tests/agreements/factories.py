@@ -28,12 +28,14 @@ def start_for_end(end: dt.date, months: int) -> dt.date:
 
 
 def draft_agreement(partner, *, kind=AgreementKind.FIRST, start=None, months=12, by=None, space=None,
-                    weekday=1, targets=TARGETS, special_approval=None):
+                    weekday=1, targets=TARGETS, special_approval=None, with_slot=True):
     by = by or street_staff(street=partner.community.street)
     start = start or local_today()
     agreement = agreement_create(partner=partner, kind=kind, start_date=start, months=months,
                                  services_description="每周二下午开展智能手机使用课程。", targets=targets,
                                  special_approval=special_approval, by=by)
+    if not with_slot:
+        return agreement
     space = space or Space.objects.filter(community=partner.community).first() or SpaceFactory(
         community=partner.community)
     agreement_timeslot_add(agreement=agreement, space=space, weekday=weekday, start_time=dt.time(14),
@@ -66,20 +68,20 @@ def with_fact(name, func, *args, **kwargs):
             guards._providers[name] = saved
 
 
-def trial_partner(*, start=None, months=12, end=None, **partner_kwargs):
+def trial_partner(*, start=None, months=12, end=None, by=None, **partner_kwargs):
     """A partner in trial with a signed first agreement (ending on `end` if given)."""
-    partner = partner_in_state("signing", **partner_kwargs)
+    partner = partner_in_state("signing", by=by, **partner_kwargs)
     if end is not None:
         start = start_for_end(end, months)
-    agreement = sign_all(draft_agreement(partner, start=start, months=months))
+    agreement = sign_all(draft_agreement(partner, start=start, months=months, by=by), by=by)
     partner.refresh_from_db()
     return partner, agreement
 
 
-def active_partner(**kwargs):
+def active_partner(*, by=None, **kwargs):
     """A partner past its trial (the trial evaluation is assumed to have passed)."""
-    partner, agreement = trial_partner(**kwargs)
-    by = street_staff(street=partner.community.street)
+    partner, agreement = trial_partner(by=by, **kwargs)
+    by = by or street_staff(street=partner.community.street)
     with_fact("trial_evaluation_passed", partner_transition, partner=partner, transition="pass_trial", by=by)
     partner.refresh_from_db()
     return partner, agreement
