@@ -68,12 +68,12 @@ def with_fact(name, func, *args, **kwargs):
             guards._providers[name] = saved
 
 
-def trial_partner(*, start=None, months=12, end=None, by=None, **partner_kwargs):
+def trial_partner(*, start=None, months=12, end=None, by=None, weekday=1, **partner_kwargs):
     """A partner in trial with a signed first agreement (ending on `end` if given)."""
     partner = partner_in_state("signing", by=by, **partner_kwargs)
     if end is not None:
         start = start_for_end(end, months)
-    agreement = sign_all(draft_agreement(partner, start=start, months=months, by=by), by=by)
+    agreement = sign_all(draft_agreement(partner, start=start, months=months, by=by, weekday=weekday), by=by)
     partner.refresh_from_db()
     return partner, agreement
 
