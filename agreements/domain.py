@@ -546,6 +546,9 @@ def renewal_reminders_send(*, today: dt.date | None = None) -> list[RenewalRemin
     sent = []
     for term in terms_awaiting_decision(today=today):
         existing = set(term.reminders.values_list("kind", flat=True))
+        if ReminderKind.WINDOW in existing and term.partner.status == PartnerStatus.ACTIVE:
+            # Reminded during the trial, evaluated and made active since: now it is due.
+            _mark_renewal_due(term)
         for kind in reminder_kinds_due(term, today):
             if kind in existing:
                 continue
@@ -574,17 +577,22 @@ def _reminder_send(*, term: Agreement, kind: str, today: dt.date) -> RenewalRemi
                                  today=today)
 
 
+def _mark_renewal_due(term: Agreement) -> None:
+    partner = term.partner
+    try:
+        partner_transition(partner=partner, transition="mark_renewal_due", system=True,
+                           note=_("协议 %(number)s 将于 %(end)s 期满。") % {
+                               "number": term.number, "end": term.end_date.isoformat()})
+    except TransitionRefused as refused:
+        audit_log(subject=partner, action="agreements.reminder.transition_refused",
+                  note="; ".join(refused.messages))
+
+
 def _reminder_effects(*, reminder, term, staff, to_partner, today):
     partner = term.partner
     kind = reminder.kind
     if kind == ReminderKind.WINDOW and partner.status == PartnerStatus.ACTIVE:
-        try:
-            partner_transition(partner=partner, transition="mark_renewal_due", system=True,
-                               note=_("协议 %(number)s 将于 %(end)s 期满。") % {
-                                   "number": term.number, "end": term.end_date.isoformat()})
-        except TransitionRefused as refused:
-            audit_log(subject=partner, action="agreements.reminder.transition_refused",
-                      note="; ".join(refused.messages))
+        _mark_renewal_due(term)
     context = {
         "term": term, "partner": partner, "kind": kind, "kind_label": reminder.get_kind_display(),
         "spaces": agreement_spaces(term), "end_date": term.end_date,

@@ -223,3 +223,21 @@ def test_beat_task_runs_on_real_worker(people, mailoutbox, celery_worker_thread)
     assert RenewalReminder.objects.filter(agreement=term, kind="window").count() == 1
     assert partner.status == PartnerStatus.RENEWAL_DUE
     assert sorted(m.to[0] for m in mailoutbox) == ["jiedao@example.cn", "yinling@example.cn"]
+
+
+def test_partner_reminded_in_trial_becomes_due_once_active(people, mailoutbox, django_capture_on_commit_callbacks):
+    from partners.domain import partner_transition
+
+    from .factories import with_fact
+
+    partner, term = trial_partner(end=local_today() + dt.timedelta(days=30), months=12,
+                                  community=people["community"], by=people["street"])
+    renewal_reminders_send()
+    with_fact("trial_evaluation_passed", partner_transition, partner=partner, transition="pass_trial",
+              by=people["street"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = renewal_reminders_send()
+
+    partner.refresh_from_db()
+    assert (sent, partner.status, len(mailoutbox)) == ([], PartnerStatus.RENEWAL_DUE, 0)
