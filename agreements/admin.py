@@ -12,12 +12,19 @@ from django.utils.translation import gettext_lazy as _
 from config.admin_scoping import AppendOnlyAdminMixin, AppendOnlyInline, ScopedAdminMixin
 from spaces.domain import describe_slot
 
-from .domain import agreement_sign, agreement_timeslot_add, agreement_void
+from .domain import (
+    agreement_document_current,
+    agreement_sign,
+    agreement_supplement_create,
+    agreement_timeslot_add,
+    agreement_void,
+)
 from .forms import (
     AgreementCreateForm,
     RenewalDecisionForm,
     SignatureForm,
     SpecialApprovalForm,
+    SupplementForm,
     TimeSlotForm,
     _attach,
 )
@@ -30,7 +37,7 @@ from .models import (
     ServiceTarget,
     SpecialApproval,
 )
-from .rules import can_record_signature
+from .rules import can_draft_agreement, can_record_signature
 
 
 def _bind_user(form_class, user):
@@ -143,6 +150,8 @@ class AgreementAdmin(ScopedAdminMixin, admin.ModelAdmin):
             path("<int:pk>/timeslot/", self.admin_site.admin_view(self.timeslot_view),
                  name="agreements_agreement_timeslot"),
             path("<int:pk>/void/", self.admin_site.admin_view(self.void_view), name="agreements_agreement_void"),
+            path("<int:pk>/supplement/", self.admin_site.admin_view(self.supplement_view),
+                 name="agreements_agreement_supplement"),
             *super().get_urls(),
         ]
 
@@ -153,7 +162,9 @@ class AgreementAdmin(ScopedAdminMixin, admin.ModelAdmin):
             extra_context.update(
                 can_sign=obj.status == AgreementStatus.DRAFT and can_record_signature.test(request.user, obj),
                 can_edit_draft=_editable(obj) and request.user.has_perm("agreements.change_agreement", obj),
+                can_supplement=obj.is_term and obj.is_signed and can_draft_agreement.test(request.user, obj),
                 pdf_url=reverse("agreements:agreement_pdf", args=[obj.pk]),
+                pdf_ready=agreement_document_current(obj) is not None,
             )
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -191,6 +202,19 @@ class AgreementAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 messages.success(request, _("已添加使用时段。"))
                 return redirect("admin:agreements_agreement_change", agreement.pk)
         return self._action_page(request, agreement, _("添加空间与时段"), form)
+
+    def supplement_view(self, request, pk):
+        agreement = get_object_or_404(self.get_queryset(request), pk=pk)
+        form = SupplementForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                supplement = agreement_supplement_create(agreement=agreement, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _attach(form, error)
+            else:
+                messages.success(request, _("已起草补充协议,请登记三方签署。"))
+                return redirect("admin:agreements_agreement_change", supplement.pk)
+        return self._action_page(request, agreement, _("起草补充协议"), form)
 
     def void_view(self, request, pk):
         agreement = get_object_or_404(self.get_queryset(request), pk=pk)

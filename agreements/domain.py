@@ -257,6 +257,41 @@ def agreement_create(*, partner, kind: str, start_date: dt.date, months: int,
     return agreement
 
 
+def agreement_supplement_create(*, agreement: Agreement, effective_from: dt.date, services_description: str,
+                                by) -> Agreement:
+    """Draft a supplementary agreement (补充协议) to a signed term — rulebook 七3.
+
+    A signed agreement is never edited: what changes is written down in a
+    supplement that runs from `effective_from` to the end of the term it amends
+    and is signed by the same three parties.
+    """
+    require(can_draft_agreement.test(by, agreement), _("您没有权限为该协议起草补充协议。"))
+    errors = {}
+    if not agreement.is_term or agreement.status != AgreementStatus.SIGNED:
+        errors["agreement"] = [_("补充协议只能针对已签署的协议期限起草。")]
+    elif not agreement.start_date <= effective_from <= agreement.end_date:
+        errors["effective_from"] = [_("补充协议的生效日期应在原协议期限(%(start)s 至 %(end)s)之内。")
+                                    % {"start": agreement.start_date, "end": agreement.end_date}]
+    if not (services_description or "").strip():
+        errors["services_description"] = [_("请写明补充或变更的内容。")]
+    _raise_problems(errors)
+    with transaction.atomic():
+        count = Agreement.objects.filter(previous=agreement, kind=AgreementKind.SUPPLEMENTARY).count()
+        supplement = Agreement(
+            partner=agreement.partner, community=agreement.community, kind=AgreementKind.SUPPLEMENTARY,
+            number=f"{agreement.number}-B{count + 1}", start_date=effective_from, end_date=agreement.end_date,
+            previous=agreement, services_description=services_description,
+            permitted_use=agreement.permitted_use, partner_costs=agreement.partner_costs,
+            breach_terms=agreement.breach_terms, exit_terms=agreement.exit_terms,
+            logo_licence=agreement.logo_licence,
+            created_by=by if getattr(by, "is_authenticated", False) else None)
+        supplement.full_clean()
+        supplement.save()
+        audit_log(subject=supplement, action="agreements.agreement.supplement_drafted", actor=by,
+                  data={"amends": agreement.number})
+    return supplement
+
+
 def _require_draft(agreement: Agreement) -> None:
     if agreement.status != AgreementStatus.DRAFT:
         raise ValidationError(_("协议已签署或作废,不能修改;如需变更,请起草补充协议或下一期协议。"))
@@ -651,12 +686,25 @@ def agreement_pdf_context(agreement: Agreement) -> dict:
         (_("其他"), [_("本协议未尽事宜,由各方协商解决,或通过补充协议明确。本协议一式三份,三方各执一份,"
                      "自三方签字之日起生效。")]),
     ]
+    targets_article = TARGETS_ARTICLE
+    if agreement.kind == AgreementKind.SUPPLEMENTARY:
+        amended = agreement.previous
+        articles = [
+            (_("补充协议的依据"), [_("本补充协议是对三方协议 %(number)s 的补充,自 %(start)s 起生效,至 %(end)s 止。")
+                              % {"number": amended.number if amended else "",
+                                 "start": agreement.start_date.strftime("%Y年%m月%d日"),
+                                 "end": agreement.end_date.strftime("%Y年%m月%d日")}]),
+            (_("补充和变更的内容"), [agreement.services_description]),
+            (_("其他"), [_("原协议其他条款继续有效;与本补充协议不一致的,以本补充协议为准。本补充协议一式三份,"
+                         "三方各执一份,自三方签字之日起生效。")]),
+        ]
+        targets_article = None
     return {
         "agreement": agreement, "street": street, "community": agreement.community, "partner": partner,
         "application": partner.application, "spaces": spaces, "slots": slots,
         "targets": list(agreement.targets.all()),
         "articles": [{"number": chinese_number(i), "title": title, "paragraphs": paragraphs,
-                      "targets_table": i == TARGETS_ARTICLE}
+                      "targets_table": i == targets_article}
                      for i, (title, paragraphs) in enumerate(articles, start=1)],
         "parties": [{"party": party, "role": role, "name": name, "signature": signatures.get(party)}
                     for party, role, name in (

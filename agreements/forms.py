@@ -153,3 +153,8 @@ class RenewalDecisionForm(DomainCreateForm):
         return renewal_decision_record(agreement=data["agreement"], outcome=data["outcome"],
                                        evaluation=data["evaluation"], decided_on=data["decided_on"],
                                        note=data.get("note", ""), months=data.get("months"), by=self.user)
+
+
+class SupplementForm(forms.Form):
+    effective_from = forms.DateField(label=_("生效日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    services_description = forms.CharField(label=_("补充和变更的内容"), widget=forms.Textarea(attrs={"rows": 6}))
