@@ -175,7 +175,7 @@ def test_end_date_without_decision_alerts_staff_only_and_keeps_partner(
         renewal_reminders_send()
 
     partner.refresh_from_db()
-    assert partner.status == PartnerStatus.ACTIVE  # not exited, not even moved silently
+    assert partner.status == PartnerStatus.RENEWAL_DUE  # awaiting a decision, never exited silently
     assert [m.to for m in mailoutbox] == [["jiedao@example.cn", "shequ1@example.cn", "shequ1b@example.cn"]]
     assert "系统不会自动办理退出" in mailoutbox[0].body
     assert mailoutbox[0].subject.startswith("【请及时处理】句容市银龄互助服务中心的三方协议已于")
