@@ -311,6 +311,7 @@ def agreement_target_set(*, agreement: Agreement, metric: str, value, period: st
         target.value = Decimal(str(value))
         target.full_clean()
         target.save()
+        audit_log(subject=agreement, action="agreements.agreement.target_set", actor=by, note=str(target))
     return target
 
 
@@ -346,7 +347,8 @@ def agreement_void(*, agreement: Agreement, by, note: str = "") -> Agreement:
         for slot in slots:
             slot.delete()
         locked.status = AgreementStatus.VOID
-        locked.save(update_fields=["status"])
+        locked.special_approval = None  # the approval may serve the redrafted term
+        locked.save(update_fields=["status", "special_approval"])
         audit_log(subject=locked, action="agreements.agreement.voided", actor=by,
                   from_state=AgreementStatus.DRAFT, to_state=AgreementStatus.VOID, note=note)
     agreement.refresh_from_db()

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from agreements.domain import renewal_decision_record, special_approval_record
 from agreements.models import Agreement, AgreementStatus, ReminderKind, RenewalReminder
 from config.dates import local_today
 from partners.models import PartnerStatus
@@ -114,6 +115,13 @@ def _agreements(community, n, by):
         partner, term = active_partner(start=dt.date(2025, 9, 1), months=12, community=community, by=by,
                                        weekday=weekday)
         RenewalReminder.objects.create(agreement=term, kind=ReminderKind.WINDOW, partner_status="active")
+        special_approval_record(partner=partner, months=36, committees_request_on=dt.date(2026, 1, 5),
+                                committees_request_reference="两委纪要", street_review_on=dt.date(2026, 1, 12),
+                                street_review_reference="党工委纪要", by=by)
+        evaluation = Evaluation.objects.create(partner=partner, agreement=term, kind="renewal",
+                                               evaluated_on=dt.date(2026, 6, 20), conclusion="fail")
+        renewal_decision_record(agreement=term, outcome="exit", evaluation=evaluation,
+                                decided_on=dt.date(2026, 6, 25), by=by)
         result.append(term)
     return result
 
@@ -124,6 +132,8 @@ def _agreements(community, n, by):
     ("/api/agreement-signatures/", 5),
     ("/admin/agreements/agreement/", 11),
     ("/admin/agreements/renewalreminder/", 8),
+    ("/admin/agreements/renewaldecision/", 8),
+    ("/admin/agreements/specialapproval/", 8),
 ])
 def test_list_query_count(client, community, django_assert_num_queries, size, url, queries):
     user = street_staff(street=community.street)
