@@ -145,3 +145,19 @@ def test_list_query_count(client, community, django_assert_num_queries, size, ur
         response = client.get(url)
 
     assert response.status_code == 200
+
+
+def test_admin_special_approval_review_before_request_refused(client, community):
+    user = street_staff(street=community.street)
+    client.force_login(user)
+    partner, term = active_partner(start=dt.date(2025, 9, 1), months=12, community=community, by=user)
+    form = {"partner": partner.pk, "months": "36", "committees_request_on": "2026-01-12",
+            "committees_request_reference": "华阳社区两委会议纪要〔2026〕1号", "street_review_on": "2026-01-05",
+            "street_review_reference": "崇明街道党工委会议纪要〔2026〕3号"}
+
+    refused = client.post("/admin/agreements/specialapproval/add/", form)
+    accepted = client.post("/admin/agreements/specialapproval/add/", {**form, "street_review_on": "2026-01-19"})
+
+    assert "街道党工委审核不能早于社区“两委”研究申请。" in refused.content.decode()
+    assert accepted.status_code == 302
+    assert list(partner.special_approvals.values_list("months", "street_review_on")) == [(36, dt.date(2026, 1, 19))]
