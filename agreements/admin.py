@@ -6,7 +6,7 @@ from django.db.models import Count, Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from config.admin_scoping import AppendOnlyAdminMixin, AppendOnlyInline, ScopedAdminMixin
@@ -272,7 +272,7 @@ class RenewalReminderAdmin(AppendOnlyAdminMixin, ScopedAdminMixin, admin.ModelAd
 
     community_path = "agreement__community"
     list_display = ["agreement", "partner_name", "community", "end_date", "kind", "partner_status", "decided",
-                    "created_at"]
+                    "created_at", "decide_link"]
     list_filter = [DecisionPendingFilter, "kind"]
     list_select_related = ["agreement__partner__application", "agreement__community"]
     search_fields = ["agreement__number", "agreement__partner__application__applicant_name"]
@@ -297,6 +297,13 @@ class RenewalReminderAdmin(AppendOnlyAdminMixin, ScopedAdminMixin, admin.ModelAd
     @admin.display(description=_("已决定"), boolean=True, ordering="is_decided")
     def decided(self, obj):
         return obj.is_decided
+
+    @admin.display(description=_("操作"))
+    def decide_link(self, obj):
+        if obj.is_decided:
+            return "—"
+        url = reverse("admin:agreements_renewaldecision_add") + f"?agreement={obj.agreement_id}"
+        return format_html('<a href="{}">{}</a>', url, _("登记续签决定"))
 
 
 @admin.register(RenewalDecision)

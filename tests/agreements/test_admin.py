@@ -105,6 +105,7 @@ def test_admin_todo_list_shows_pending_reminders(client, staff, community):
     page = client.get("/admin/agreements/renewalreminder/?pending=yes").content.decode()
 
     assert term.number in page and partner.name in page
+    assert f"/admin/agreements/renewaldecision/add/?agreement={term.pk}" in page
 
 
 # --- Query counts: the same number at 1 and at 3 items ---------------------------------
