@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AgreementsConfig(AppConfig):
     name = "agreements"
     verbose_name = _("三方协议")
+
+    def ready(self):
+        from . import dossier, facts, rules  # noqa: F401  (register facts, dossier section, permissions)

@@ -1,0 +1,767 @@
+"""Write and read functions for tripartite agreements, their terms, signing and renewal.
+
+Rulebook 四(二)2 (trial 6–12 months, renewals ≤2 years, special ≤3 years),
+四(二)3 (rent-free, costs the partner bears), 五(三)1–2 (the tripartite
+agreement; decide on renewal 2 months before the end), 六(一)2 and 4
+(quantified targets, logo licence).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from config.dates import add_months, local_today, term_end
+from config.domain import audit_log, require
+from config.mail import queue_mail
+from config.models import Role, Street
+from config.uploads import DOCUMENT_KINDS, validate_upload
+from partners.domain import TransitionRefused, partner_transition
+from partners.models import PartnerStatus
+from partners.models.lifecycle import SERVING
+from spaces.domain import describe_slot, timeslot_create
+
+from .models import (
+    Agreement,
+    AgreementDocument,
+    AgreementKind,
+    AgreementSignature,
+    AgreementStatus,
+    Party,
+    ReminderKind,
+    RenewalDecision,
+    RenewalOutcome,
+    RenewalReminder,
+    ServiceTarget,
+    SpecialApproval,
+)
+from .rules import (
+    can_decide_renewal,
+    can_draft_agreement,
+    can_record_signature,
+    can_record_special_approval,
+)
+
+TERM_KINDS = (AgreementKind.FIRST, AgreementKind.RENEWAL)
+SECOND_NOTICE_DAYS = 14  # a second notice two weeks before the end
+PDF_TEMPLATE = "agreements/pdf/agreement.html"
+
+
+# --- Standard clauses -----------------------------------------------------------
+
+def default_clauses(street: Street) -> dict[str, str]:
+    """The clauses every agreement states, from the rulebook's wording (四(二)1、3, 六(一)4)."""
+    brand = street.programme_name or "睦邻合伙人"
+    return {
+        "permitted_use": _(
+            "空间使用权仅限用于开展本协议约定的公益服务及相关经营和服务项目;严禁用于自身经营范围以外的"
+            "纯商业盈利活动、与项目无关的私人用途或违规违纪违法活动。"),
+        "partner_costs": _(
+            "本协议实行免租金政策,乙方无需支付租金,但需自行承担:因使用需求产生的超出空间基础配置的水、电、"
+            "网络费用;物业管理费(如有);运营项目本身所需的物料、耗材、人力等成本;实施的空间更新、改造费用(如有)。"),
+        "breach_terms": _(
+            "乙方未按约定提供公益服务时数或服务量、弄虚作假、擅自改变空间用途或转借他人的,甲方、丙方有权"
+            "责令限期整改;情节严重或整改不到位的,按《“睦邻合伙人”监督管理细则》终止协议。街道、社区工作人员"
+            "不得向乙方收取协议规定以外的任何费用。"),
+        "exit_terms": _(
+            "协议期满自愿退出、评估不合格退出、主动申请退出及因违规违纪违法或不可抗力导致的强制退出等情形,"
+            "按《“睦邻合伙人”监督管理细则》履行退出程序;乙方应在退出之日起恢复空间原状并交还。"),
+        "logo": _("甲方授予乙方“%(brand)s”标识使用权,仅限于面向社区居民开展公益服务时使用。") % {"brand": brand},
+    }
+
+
+# --- Read functions ---------------------------------------------------------------
+
+def _signed_successor_q():
+    return Exists(Agreement.objects.filter(previous=OuterRef("pk"), kind=AgreementKind.RENEWAL,
+                                           status=AgreementStatus.SIGNED))
+
+
+def current_term(partner, *, on: dt.date | None = None) -> Agreement | None:
+    """The signed term (first or renewal) in force on `on`, else the last one that started before it."""
+    on = on or local_today()
+    terms = Agreement.objects.filter(partner=partner, kind__in=TERM_KINDS, status=AgreementStatus.SIGNED,
+                                     start_date__lte=on).select_related("community__street")
+    return terms.filter(end_date__gte=on).order_by("-start_date").first() or terms.order_by("-end_date").first()
+
+
+def latest_signed_term(partner) -> Agreement | None:
+    return (Agreement.objects.filter(partner=partner, kind__in=TERM_KINDS, status=AgreementStatus.SIGNED)
+            .order_by("-end_date", "-id").first())
+
+
+def signed_successor(term: Agreement) -> Agreement | None:
+    return term.successors.filter(kind=AgreementKind.RENEWAL, status=AgreementStatus.SIGNED).first()
+
+
+def term_in_renewal_window(term: Agreement, *, today: dt.date | None = None) -> bool:
+    """The term ends within the street's reminder window (2 months by default) — 五(三)2."""
+    today = today or local_today()
+    return term.end_date <= add_months(today, term.community.street.renewal_notice_months)
+
+
+def agreement_is_complete(agreement: Agreement) -> bool:
+    return all(agreement.signatures.filter(party=party).exists() for party in Party.values)
+
+
+def signatures_by_party(agreement: Agreement) -> dict[str, AgreementSignature | None]:
+    found = {s.party: s for s in agreement.signatures.all()}
+    return {party: found.get(party) for party in Party.values}
+
+
+def agreement_spaces(agreement: Agreement) -> list:
+    seen = {}
+    for slot in agreement.timeslots.all():
+        seen.setdefault(slot.space_id, slot.space)
+    return list(seen.values())
+
+
+# --- Term rules -------------------------------------------------------------------
+
+def term_problems(*, partner, kind: str, start_date: dt.date, months: int,
+                  special_approval: SpecialApproval | None = None,
+                  exclude: Agreement | None = None) -> dict[str, list[str]]:
+    """Every term rule the proposed term breaks, by form field, each message naming its rule.
+
+    四(二)2: the first agreement is a trial of 6–12 months; each renewal at most
+    2 years, at most 3 years for a special project with the community
+    committees' request and the street committee's review; terms follow each
+    other without gap or overlap.
+    """
+    street = partner.community.street
+    problems: dict[str, list[str]] = {}
+
+    def add(field, message):
+        problems.setdefault(field, []).append(message)
+
+    others = Agreement.objects.filter(partner=partner).exclude(status=AgreementStatus.VOID)
+    if exclude is not None and exclude.pk:
+        others = others.exclude(pk=exclude.pk)
+    if months is None or months < 1:
+        add("months", _("请填写协议期限(整月数)。"))
+        return problems
+
+    if kind == AgreementKind.FIRST:
+        if others.filter(kind=AgreementKind.FIRST).exists():
+            add("kind", _("该合伙人已有首次签约协议;之后的协议应为续签或补充协议。"))
+        if partner.status != PartnerStatus.SIGNING:
+            add("kind", _("合伙人当前状态为“%(status)s”,只有“待签约”的合伙人可以签订首次协议(试用期)。")
+                % {"status": partner.get_status_display()})
+        if not street.trial_min_months <= months <= street.trial_max_months:
+            add("months", _("首次签约为试用期,期限应为%(min)s–%(max)s个月(办法四(二)2),当前为%(months)s个月。")
+                % {"min": street.trial_min_months, "max": street.trial_max_months, "months": months})
+        if special_approval is not None:
+            add("special_approval", _("特殊续签审批只适用于续签协议。"))
+    elif kind == AgreementKind.RENEWAL:
+        previous = latest_signed_term(partner)
+        if previous is None:
+            add("kind", _("该合伙人尚无已签署的协议,不能续签。"))
+        else:
+            expected = previous.end_date + dt.timedelta(days=1)
+            if start_date != expected:
+                add("start_date", _("续签协议应自上一期协议(%(number)s)截止日的次日 %(date)s 起算,"
+                                    "前后期限不得间断或重叠(办法四(二)2)。")
+                    % {"number": previous.number, "date": expected.isoformat()})
+            if others.filter(kind=AgreementKind.RENEWAL, previous=previous).exists():
+                add("kind", _("上一期协议(%(number)s)已有续签协议。") % {"number": previous.number})
+        if partner.status not in SERVING:
+            add("kind", _("合伙人当前状态为“%(status)s”,不能续签。") % {"status": partner.get_status_display()})
+        if months > street.renewal_special_max_months:
+            add("months", _("续签期限最长不超过%(max)s个月(特殊优质项目,办法四(二)2),当前为%(months)s个月。")
+                % {"max": street.renewal_special_max_months, "months": months})
+        elif months > street.renewal_max_months:
+            if special_approval is None:
+                add("months", _("每次续签期限一般不超过%(max)s个月(办法四(二)2);超过须经社区“两委”研究申请、"
+                                "街道党工委审核,并登记特殊续签审批。当前为%(months)s个月。")
+                    % {"max": street.renewal_max_months, "months": months})
+            elif special_approval.partner_id != partner.pk:
+                add("special_approval", _("该特殊续签审批不属于本合伙人。"))
+            elif special_approval.months < months:
+                add("months", _("特殊续签审批批准的期限为%(approved)s个月,少于本期%(months)s个月。")
+                    % {"approved": special_approval.months, "months": months})
+    else:
+        add("kind", _("补充协议请在已签署的协议上起草。"))
+
+    if start_date and months and not problems.get("start_date"):
+        end = term_end(start_date, months)
+        overlapping = others.filter(kind__in=TERM_KINDS, start_date__lte=end, end_date__gte=start_date)
+        for other in overlapping:
+            add("start_date", _("与协议 %(number)s(%(start)s 至 %(end)s)的期限重叠,前后期限不得重叠。")
+                % {"number": other.number, "start": other.start_date, "end": other.end_date})
+    return problems
+
+
+def _raise_problems(problems: dict[str, list[str]]) -> None:
+    if problems:
+        raise ValidationError(problems)
+
+
+def _next_number(partner, start_date: dt.date) -> str:
+    base = f"MLXY-{start_date:%Y}-{partner.pk:05d}"
+    count = Agreement.objects.filter(number__startswith=base).count()
+    return f"{base}-{count + 1:02d}"
+
+
+# --- Write functions --------------------------------------------------------------
+
+def agreement_create(*, partner, kind: str, start_date: dt.date, months: int,
+                     services_description: str = "", special_approval: SpecialApproval | None = None,
+                     targets: list[dict] | None = None, clauses: dict | None = None, by,
+                     instance: Agreement | None = None) -> Agreement:
+    """Draft one term of a partner's agreement, checked against the term rules (四(二)2).
+
+    `targets` are dicts of ServiceTarget fields (metric, period, value,
+    target_group). `instance` lets the admin save the form's own object.
+    """
+    require(can_draft_agreement.test(by, partner), _("您没有权限为该合伙人起草协议。"))
+    with transaction.atomic():
+        # One drafting at a time per partner: the term rules read the other terms.
+        type(partner).objects.select_for_update().filter(pk=partner.pk).first()
+        _raise_problems(term_problems(partner=partner, kind=kind, start_date=start_date, months=months,
+                                      special_approval=special_approval))
+        defaults = default_clauses(partner.community.street)
+        clauses = {**defaults, **(clauses or {})}
+        agreement = instance or Agreement()
+        agreement.partner = partner
+        agreement.community = partner.community
+        agreement.kind = kind
+        agreement.start_date = start_date
+        agreement.end_date = term_end(start_date, months)
+        agreement.status = AgreementStatus.DRAFT
+        agreement.previous = latest_signed_term(partner) if kind == AgreementKind.RENEWAL else None
+        agreement.special_approval = special_approval
+        agreement.services_description = services_description or agreement.services_description or \
+            partner.application.project_title
+        for field in ("permitted_use", "partner_costs", "breach_terms", "exit_terms"):
+            if not getattr(agreement, field):
+                setattr(agreement, field, clauses[field])
+        agreement.created_by = by if getattr(by, "is_authenticated", False) else None
+        agreement.number = _next_number(partner, start_date)
+        agreement.full_clean()
+        agreement.save()
+        for target in targets or []:
+            agreement_target_set(agreement=agreement, by=by, **target)
+        audit_log(subject=agreement, action="agreements.agreement.drafted", actor=by,
+                  to_state=agreement.status,
+                  data={"kind": kind, "start": start_date.isoformat(), "months": months})
+    return agreement
+
+
+def agreement_supplement_create(*, agreement: Agreement, effective_from: dt.date, services_description: str,
+                                by) -> Agreement:
+    """Draft a supplementary agreement (补充协议) to a signed term — rulebook 七3.
+
+    A signed agreement is never edited: what changes is written down in a
+    supplement that runs from `effective_from` to the end of the term it amends
+    and is signed by the same three parties.
+    """
+    require(can_draft_agreement.test(by, agreement), _("您没有权限为该协议起草补充协议。"))
+    errors = {}
+    if not agreement.is_term or agreement.status != AgreementStatus.SIGNED:
+        errors["agreement"] = [_("补充协议只能针对已签署的协议期限起草。")]
+    elif not agreement.start_date <= effective_from <= agreement.end_date:
+        errors["effective_from"] = [_("补充协议的生效日期应在原协议期限(%(start)s 至 %(end)s)之内。")
+                                    % {"start": agreement.start_date, "end": agreement.end_date}]
+    if not (services_description or "").strip():
+        errors["services_description"] = [_("请写明补充或变更的内容。")]
+    _raise_problems(errors)
+    with transaction.atomic():
+        count = Agreement.objects.filter(previous=agreement, kind=AgreementKind.SUPPLEMENTARY).count()
+        supplement = Agreement(
+            partner=agreement.partner, community=agreement.community, kind=AgreementKind.SUPPLEMENTARY,
+            number=f"{agreement.number}-B{count + 1}", start_date=effective_from, end_date=agreement.end_date,
+            previous=agreement, services_description=services_description,
+            permitted_use=agreement.permitted_use, partner_costs=agreement.partner_costs,
+            breach_terms=agreement.breach_terms, exit_terms=agreement.exit_terms,
+            logo_licence=agreement.logo_licence,
+            created_by=by if getattr(by, "is_authenticated", False) else None)
+        supplement.full_clean()
+        supplement.save()
+        audit_log(subject=supplement, action="agreements.agreement.supplement_drafted", actor=by,
+                  data={"amends": agreement.number})
+    return supplement
+
+
+def _require_draft(agreement: Agreement) -> None:
+    if agreement.status != AgreementStatus.DRAFT:
+        raise ValidationError(_("协议已签署或作废,不能修改;如需变更,请起草补充协议或下一期协议。"))
+    if agreement.signatures.exists():
+        raise ValidationError(_("协议已有签约方签字,内容不能再修改;如需变更,请作废后重新起草。"))
+
+
+def agreement_target_set(*, agreement: Agreement, metric: str, value, period: str = "month",
+                         target_group: str = "", by) -> ServiceTarget:
+    """Set one quantified target (服务量化指标, 六(一)2) of a draft agreement."""
+    require(can_draft_agreement.test(by, agreement), _("您没有权限修改该协议。"))
+    with transaction.atomic():
+        _require_draft(agreement)
+        target, _created = ServiceTarget.objects.get_or_create(
+            agreement=agreement, metric=metric, period=period, target_group=target_group or "",
+            defaults={"value": Decimal(str(value))})
+        target.value = Decimal(str(value))
+        target.full_clean()
+        target.save()
+        audit_log(subject=agreement, action="agreements.agreement.target_set", actor=by, note=str(target))
+    return target
+
+
+def agreement_timeslot_add(*, agreement: Agreement, space, weekday: int, start_time: dt.time,
+                           end_time: dt.time, title: str = "", by):
+    """Grant the partner a weekly time slot in a space for the agreement's term.
+
+    The space's calendar refuses overlaps (四(二)1 错峰使用), naming the conflict.
+    """
+    require(can_draft_agreement.test(by, agreement), _("您没有权限修改该协议。"))
+    if space.community_id != agreement.community_id:
+        raise ValidationError({"space": _("只能使用本社区的空间。")})
+    with transaction.atomic():
+        _require_draft(agreement)
+        slot = timeslot_create(space=space, weekday=weekday, start_time=start_time, end_time=end_time,
+                               valid_from=agreement.start_date, valid_to=agreement.end_date,
+                               partner=agreement.partner, title=title or agreement.partner.name, by=by)
+        agreement.timeslots.add(slot)
+        audit_log(subject=agreement, action="agreements.agreement.timeslot_added", actor=by,
+                  note=describe_slot(slot))
+    return slot
+
+
+def agreement_void(*, agreement: Agreement, by, note: str = "") -> Agreement:
+    """Withdraw a draft that will not be signed; its slots are freed."""
+    require(can_draft_agreement.test(by, agreement), _("您没有权限修改该协议。"))
+    with transaction.atomic():
+        locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+        if locked.status != AgreementStatus.DRAFT:
+            raise ValidationError(_("只有草拟中的协议可以作废。"))
+        slots = list(locked.timeslots.all())
+        locked.timeslots.clear()
+        for slot in slots:
+            slot.delete()
+        locked.status = AgreementStatus.VOID
+        locked.special_approval = None  # the approval may serve the redrafted term
+        locked.save(update_fields=["status", "special_approval"])
+        audit_log(subject=locked, action="agreements.agreement.voided", actor=by,
+                  from_state=AgreementStatus.DRAFT, to_state=AgreementStatus.VOID, note=note)
+    agreement.refresh_from_db()
+    return locked
+
+
+def _content_problems(agreement: Agreement) -> list[str]:
+    problems = []
+    if agreement.kind in TERM_KINDS:
+        if not agreement.targets.exists():
+            problems.append(_("协议尚未填写公益服务量化指标(办法六(一)2),不能签署。"))
+        if not agreement.timeslots.exists():
+            problems.append(_("协议尚未约定使用的空间与时段,不能签署。"))
+    if not agreement.services_description.strip():
+        problems.append(_("协议尚未填写公益服务内容,不能签署。"))
+    return problems
+
+
+def agreement_sign(*, agreement: Agreement, party: str, signatory: str, signed_on: dt.date,
+                   scan=None, by) -> AgreementSignature:
+    """Record one party's signature; the third completes the agreement — 五(三)1.
+
+    The social-work station, the community and the partner each sign. When
+    all three have, the agreement is signed (never edited afterwards) and the
+    partner moves signing → trial (first agreement) or renewal_due → active
+    (renewal). A refused move undoes the signature, so nothing half-done stays.
+    """
+    require(can_record_signature.test(by, agreement), _("您没有权限登记该协议的签署。"))
+    signatory = (signatory or "").strip()
+    errors = {}
+    if party not in Party.values:
+        errors["party"] = [_("请选择签约方。")]
+    if not signatory:
+        errors["signatory"] = [_("请填写签字人姓名。")]
+    if signed_on is None:
+        errors["signed_on"] = [_("请填写签署日期。")]
+    elif signed_on > local_today():
+        errors["signed_on"] = [_("签署日期不能晚于今天。")]
+    if scan is not None:
+        try:
+            validate_upload(scan, kinds={k: DOCUMENT_KINDS[k] for k in ("pdf", "jpg", "png")})
+        except ValidationError as error:
+            errors["scan"] = error.messages
+    _raise_problems(errors)
+
+    with transaction.atomic():
+        locked = Agreement.objects.select_for_update().select_related(
+            "partner__application", "community__street").get(pk=agreement.pk)
+        if locked.status != AgreementStatus.DRAFT:
+            raise ValidationError(_("协议已签署或作废,不能再登记签字。"))
+        if locked.signatures.filter(party=party).exists():
+            raise ValidationError({"party": [_("%(party)s已签署该协议。") % {"party": Party(party).label}]})
+        problems = _content_problems(locked)
+        if problems:
+            raise ValidationError(problems)
+        signature = AgreementSignature(agreement=locked, party=party, signatory=signatory,
+                                       signed_on=signed_on, recorded_by=by)
+        if scan is not None:
+            signature.scan.save(getattr(scan, "name", "scan"), scan, save=False)
+        signature.full_clean()
+        signature.save()
+        audit_log(subject=locked, action="agreements.agreement.party_signed", actor=by,
+                  note=f"{Party(party).label}:{signatory}", data={"party": party,
+                                                                  "signed_on": signed_on.isoformat()})
+        if agreement_is_complete(locked):
+            _complete(locked, by=by)
+    agreement.refresh_from_db()
+    return signature
+
+
+def _complete(agreement: Agreement, *, by) -> None:
+    agreement.status = AgreementStatus.SIGNED
+    agreement.signed_at = timezone.now()
+    agreement.save(update_fields=["status", "signed_at"])
+    audit_log(subject=agreement, action="agreements.agreement.signed", actor=by,
+              from_state=AgreementStatus.DRAFT, to_state=AgreementStatus.SIGNED)
+    partner = agreement.partner
+    transition = None
+    if agreement.kind == AgreementKind.FIRST and partner.status == PartnerStatus.SIGNING:
+        transition = "sign"
+    elif agreement.kind == AgreementKind.RENEWAL and partner.status == PartnerStatus.RENEWAL_DUE:
+        transition = "renew"
+    if transition:
+        try:
+            partner_transition(partner=partner, transition=transition, by=by,
+                               note=_("三方协议 %(number)s 已签署。") % {"number": agreement.number},
+                               data={"agreement": agreement.number})
+        except TransitionRefused as refused:
+            raise ValidationError(refused.messages) from None
+    transaction.on_commit(lambda: _queue_pdf(agreement.pk))
+
+
+def special_approval_record(*, partner, months: int, committees_request_on: dt.date,
+                            committees_request_reference: str, street_review_on: dt.date,
+                            street_review_reference: str, note: str = "", by,
+                            instance: SpecialApproval | None = None) -> SpecialApproval:
+    """Record the special extension of a renewal (≤3 years) — 四(二)2 两委研究申请、党工委审核."""
+    require(can_record_special_approval.test(by, partner), _("特殊续签审批须由街道工作人员登记。"))
+    street = partner.community.street
+    approval = instance or SpecialApproval()
+    approval.partner = partner
+    approval.months = months
+    approval.committees_request_on = committees_request_on
+    approval.committees_request_reference = committees_request_reference
+    approval.street_review_on = street_review_on
+    approval.street_review_reference = street_review_reference
+    approval.note = note
+    approval.recorded_by = by if getattr(by, "is_authenticated", False) else None
+    approval.full_clean()
+    if months > street.renewal_special_max_months:
+        raise ValidationError({"months": _("特殊续签最长%(max)s个月(办法四(二)2)。")
+                               % {"max": street.renewal_special_max_months}})
+    with transaction.atomic():
+        approval.save()
+        audit_log(subject=approval, action="agreements.special_approval.recorded", actor=by,
+                  community=partner.community, data={"months": months})
+    return approval
+
+
+def renewal_decision_record(*, agreement: Agreement, outcome: str, evaluation, decided_on: dt.date,
+                            note: str = "", months: int | None = None, by) -> RenewalDecision:
+    """Decide a term's future from its evaluation — 五(三)2 续签协议或动态调整.
+
+    Renewing drafts the next term (start = this end + 1 day) with this term's
+    services, targets and weekly slots, to be adjusted (if so decided) and
+    signed. Exit is only recorded here: the exit procedure (六(二)3) follows.
+    """
+    require(can_decide_renewal.test(by, agreement), _("续签决定须由街道工作人员登记。"))
+    errors = {}
+    if outcome not in RenewalOutcome.values:
+        errors["outcome"] = [_("请选择续签决定。")]
+    if not agreement.is_term or agreement.status != AgreementStatus.SIGNED:
+        errors["agreement"] = [_("只能对已签署的协议期限作出续签决定。")]
+    if evaluation is None:
+        errors["evaluation"] = [_("续签决定须依据一份评估。")]
+    elif evaluation.partner_id != agreement.partner_id:
+        errors["evaluation"] = [_("该评估不属于本合伙人。")]
+    elif outcome in (RenewalOutcome.RENEW_SAME, RenewalOutcome.RENEW_ADJUSTED) \
+            and evaluation.conclusion != "pass":
+        errors["evaluation"] = [_("评估结论为不合格,不能续签(办法五(三)2)。")]
+    if outcome == RenewalOutcome.RENEW_ADJUSTED and not (note or "").strip():
+        errors["note"] = [_("调整后续签请说明调整内容。")]
+    _raise_problems(errors)
+
+    with transaction.atomic():
+        locked = Agreement.objects.select_for_update().select_related(
+            "partner__application", "community__street").get(pk=agreement.pk)
+        if RenewalDecision.objects.filter(agreement=locked).exists():
+            raise ValidationError(_("该协议期限已有续签决定。"))
+        decision = RenewalDecision(agreement=locked, outcome=outcome, evaluation=evaluation,
+                                   decided_on=decided_on, note=note,
+                                   decided_by=by if getattr(by, "is_authenticated", False) else None)
+        decision.full_clean()
+        decision.save()
+        audit_log(subject=locked, action="agreements.renewal.decided", actor=by, to_state=outcome,
+                  note=note, data={"evaluation": evaluation.pk})
+        if decision.renews:
+            _draft_next_term(locked, months=months, by=by)
+    return decision
+
+
+def _draft_next_term(term: Agreement, *, months: int | None, by) -> Agreement:
+    street = term.community.street
+    months = months or min(term.months or street.renewal_max_months, street.renewal_max_months)
+    special = None
+    if months > street.renewal_max_months:
+        special = (SpecialApproval.objects.filter(partner=term.partner, months__gte=months,
+                                                  agreement__isnull=True).order_by("-street_review_on").first())
+    clauses = {f: getattr(term, f) for f in ("permitted_use", "partner_costs", "breach_terms", "exit_terms")}
+    next_term = agreement_create(
+        partner=term.partner, kind=AgreementKind.RENEWAL, start_date=term.end_date + dt.timedelta(days=1),
+        months=months, services_description=term.services_description, special_approval=special,
+        clauses=clauses, by=by,
+        targets=[{"metric": t.metric, "period": t.period, "value": t.value, "target_group": t.target_group}
+                 for t in term.targets.all()],
+    )
+    weekly = {(s.space_id, s.weekday, s.start_time, s.end_time): s for s in term.timeslots.all() if s.is_weekly}
+    for slot in weekly.values():
+        agreement_timeslot_add(agreement=next_term, space=slot.space, weekday=slot.weekday,
+                               start_time=slot.start_time, end_time=slot.end_time, title=slot.title, by=by)
+    return next_term
+
+
+# --- Renewal reminders (五(三)2) -------------------------------------------------
+
+def terms_awaiting_decision(*, today: dt.date | None = None):
+    """Signed current terms ending within their street's window with no decision and no signed next term."""
+    today = today or local_today()
+    result = []
+    for street in Street.objects.all():
+        horizon = add_months(today, street.renewal_notice_months)
+        result.extend(
+            Agreement.objects.filter(community__street=street, kind__in=TERM_KINDS,
+                                     status=AgreementStatus.SIGNED, end_date__lte=horizon,
+                                     partner__status__in=list(SERVING))
+            .exclude(_signed_successor_q())
+            .exclude(Exists(RenewalDecision.objects.filter(agreement=OuterRef("pk"))))
+            .select_related("partner__application", "community__street")
+            .order_by("end_date", "id")
+        )
+    return result
+
+
+def reminder_kinds_due(term: Agreement, today: dt.date) -> list[str]:
+    kinds = [ReminderKind.WINDOW]
+    if today >= term.end_date - dt.timedelta(days=SECOND_NOTICE_DAYS):
+        kinds.append(ReminderKind.TWO_WEEKS)
+    if today >= term.end_date:
+        kinds.append(ReminderKind.END_DATE)
+    return kinds
+
+
+def staff_emails(community) -> list[str]:
+    """The community's staff and the street office: who hears about renewals."""
+    users = get_user_model().objects.filter(is_active=True).exclude(email="").filter(
+        Q(profile__role=Role.COMMUNITY_STAFF, profile__community=community)
+        | Q(profile__role=Role.STREET_STAFF, profile__street=community.street_id)
+    )
+    return sorted(set(users.values_list("email", flat=True)))
+
+
+def renewal_reminders_send(*, today: dt.date | None = None) -> list[RenewalReminder]:
+    """Send the renewal reminders now due, each once per term and kind — 五(三)2.
+
+    Window (2 months before the end): the partner moves active → renewal_due
+    (a trial partner's reminder is only recorded), and community staff, the
+    street office and the partner are told what to prepare. Two weeks before
+    the end without a decision: a second notice. On the end date without a
+    decision: staff are alerted; the partner is never exited silently.
+    """
+    today = today or local_today()
+    sent = []
+    for term in terms_awaiting_decision(today=today):
+        existing = set(term.reminders.values_list("kind", flat=True))
+        if ReminderKind.WINDOW in existing and term.partner.status == PartnerStatus.ACTIVE:
+            # Reminded during the trial, evaluated and made active since: now it is due.
+            _mark_renewal_due(term)
+        for kind in reminder_kinds_due(term, today):
+            if kind in existing:
+                continue
+            reminder = _reminder_send(term=term, kind=kind, today=today)
+            if reminder is not None:
+                sent.append(reminder)
+    return sent
+
+
+def _reminder_send(*, term: Agreement, kind: str, today: dt.date) -> RenewalReminder | None:
+    partner = term.partner
+    staff = staff_emails(term.community)
+    partner_email = partner.application.email
+    to_partner = kind != ReminderKind.END_DATE and bool(partner_email)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                # The unique (agreement, kind) row is the lock: a concurrent run blocks on
+                # the insert until this transaction ends, then fails, so only one run sends.
+                reminder = RenewalReminder.objects.create(
+                    agreement=term, kind=kind, partner_status=partner.status,
+                    recipients=staff + ([partner_email] if to_partner else []))
+        except IntegrityError:
+            return None
+        return _reminder_effects(reminder=reminder, term=term, staff=staff, to_partner=to_partner,
+                                 today=today)
+
+
+def _mark_renewal_due(term: Agreement) -> None:
+    partner = term.partner
+    try:
+        partner_transition(partner=partner, transition="mark_renewal_due", system=True,
+                           note=_("协议 %(number)s 将于 %(end)s 期满。") % {
+                               "number": term.number, "end": term.end_date.isoformat()})
+    except TransitionRefused as refused:
+        audit_log(subject=partner, action="agreements.reminder.transition_refused",
+                  note="; ".join(refused.messages))
+
+
+def _reminder_effects(*, reminder, term, staff, to_partner, today):
+    partner = term.partner
+    kind = reminder.kind
+    if kind == ReminderKind.WINDOW and partner.status == PartnerStatus.ACTIVE:
+        _mark_renewal_due(term)
+    context = {
+        "term": term, "partner": partner, "kind": kind, "kind_label": reminder.get_kind_display(),
+        "spaces": agreement_spaces(term), "end_date": term.end_date,
+        "days_left": (term.end_date - today).days, "is_trial": term.kind == AgreementKind.FIRST,
+        "street": term.community.street, "community": term.community,
+    }
+    template = "agreements/email/renewal_overdue_staff" if kind == ReminderKind.END_DATE \
+        else "agreements/email/renewal_reminder_staff"
+    queue_mail(to=staff, template_prefix=template, context=context)
+    if to_partner:
+        queue_mail(to=partner.application.email, template_prefix="agreements/email/renewal_reminder_partner",
+                   context=context)
+    audit_log(subject=term, action=f"agreements.reminder.{kind}", to_state=partner.status,
+              data={"recipients": reminder.recipients})
+    return reminder
+
+
+# --- The printable agreement --------------------------------------------------------
+
+CN_DIGITS = "零一二三四五六七八九"
+TARGETS_ARTICLE = 5  # the article followed by the targets table
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (article numbers 第一条…)."""
+    if n < 10:
+        return CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else CN_DIGITS[tens]) + "十" + (CN_DIGITS[ones] if ones else "")
+
+
+def agreement_pdf_context(agreement: Agreement) -> dict:
+    street = agreement.community.street
+    partner = agreement.partner
+    slots = list(agreement.timeslots.select_related("space").order_by("space__name", "weekday", "start_time"))
+    spaces = agreement_spaces(agreement)
+    clauses = default_clauses(street)
+    signatures = signatures_by_party(agreement)
+    articles = [
+        (_("协议期限"), [_("本协议期限自 %(start)s 起至 %(end)s 止,共 %(months)s 个月。%(trial)s") % {
+            "start": agreement.start_date.strftime("%Y年%m月%d日"),
+            "end": agreement.end_date.strftime("%Y年%m月%d日"), "months": agreement.months or "",
+            "trial": _("首次签约期间为试用期,试用期满经评估合格后可续签。")
+            if agreement.kind == AgreementKind.FIRST else ""}]),
+        (_("空间与使用时段"), [_("丙方提供以下空间供乙方按约定时段使用(空间共享、错峰使用):")]
+         + [f"{slot.space.name}({slot.space.address or slot.space.community.name},{slot.space.area_m2}㎡):"
+            f"{slot.get_weekday_display()} {slot.start_time:%H:%M}–{slot.end_time:%H:%M}" for slot in slots]),
+        (_("使用范围"), [agreement.permitted_use]),
+        (_("公益服务内容"), [agreement.services_description]),
+        (_("公益服务量化指标"), [_("乙方承诺在协议期内提供下表所列公益服务,作为运行情况评估的依据,并定期提交"
+                           "《公益服务记录表》及相关图片、视频材料。")]),
+        (_("免租金及费用承担"), [agreement.partner_costs]),
+        (_("标识使用权"), [clauses["logo"] if agreement.logo_licence else _("本协议不授予标识使用权。")]),
+        (_("违约责任"), [agreement.breach_terms]),
+        (_("退出"), [agreement.exit_terms]),
+        (_("其他"), [_("本协议未尽事宜,由各方协商解决,或通过补充协议明确。本协议一式三份,三方各执一份,"
+                     "自三方签字之日起生效。")]),
+    ]
+    targets_article = TARGETS_ARTICLE
+    if agreement.kind == AgreementKind.SUPPLEMENTARY:
+        amended = agreement.previous
+        articles = [
+            (_("补充协议的依据"), [_("本补充协议是对三方协议 %(number)s 的补充,自 %(start)s 起生效,至 %(end)s 止。")
+                              % {"number": amended.number if amended else "",
+                                 "start": agreement.start_date.strftime("%Y年%m月%d日"),
+                                 "end": agreement.end_date.strftime("%Y年%m月%d日")}]),
+            (_("补充和变更的内容"), [agreement.services_description]),
+            (_("其他"), [_("原协议其他条款继续有效;与本补充协议不一致的,以本补充协议为准。本补充协议一式三份,"
+                         "三方各执一份,自三方签字之日起生效。")]),
+        ]
+        targets_article = None
+    return {
+        "agreement": agreement, "street": street, "community": agreement.community, "partner": partner,
+        "application": partner.application, "spaces": spaces, "slots": slots,
+        "targets": list(agreement.targets.all()),
+        "articles": [{"number": chinese_number(i), "title": title, "paragraphs": paragraphs,
+                      "targets_table": i == targets_article}
+                     for i, (title, paragraphs) in enumerate(articles, start=1)],
+        "parties": [{"party": party, "role": role, "name": name, "signature": signatures.get(party)}
+                    for party, role, name in (
+                        (Party.STATION, _("甲方"), street.social_work_station or f"{street.name}社工站"),
+                        (Party.PARTNER, _("乙方"), partner.name),
+                        (Party.COMMUNITY, _("丙方"), agreement.community.name))],
+        "programme": street.programme_name,
+    }
+
+
+def agreement_pdf_html(agreement: Agreement) -> tuple[str, dict]:
+    context = agreement_pdf_context(agreement)
+    return render_to_string(PDF_TEMPLATE, context), context
+
+
+def agreement_content_hash(agreement: Agreement) -> str:
+    html, _context = agreement_pdf_html(agreement)
+    return hashlib.sha256(html.encode()).hexdigest()
+
+
+def agreement_document_current(agreement: Agreement) -> AgreementDocument | None:
+    """The cached PDF of the agreement as it reads now, if it has been rendered."""
+    return agreement.documents.filter(content_hash=agreement_content_hash(agreement)).first()
+
+
+def agreement_document_render(*, agreement: Agreement) -> AgreementDocument:
+    """Render the agreement to PDF once per version (content hash) and keep it privately."""
+    from config.pdf import render_pdf
+
+    html, context = agreement_pdf_html(agreement)
+    digest = hashlib.sha256(html.encode()).hexdigest()
+    existing = agreement.documents.filter(content_hash=digest).first()
+    if existing:
+        return existing
+    data = render_pdf(PDF_TEMPLATE, context)
+    document = AgreementDocument(agreement=agreement, content_hash=digest, size=len(data))
+    document.file.save(f"{agreement.number}.pdf", ContentFile(data), save=False)
+    try:
+        with transaction.atomic():
+            document.save()
+    except IntegrityError:  # a concurrent render stored the same version first
+        document.file.delete(save=False)
+        return agreement.documents.get(content_hash=digest)
+    return document
+
+
+def _queue_pdf(agreement_pk: int) -> None:
+    from .tasks import render_agreement_pdf
+
+    render_agreement_pdf.delay(agreement_id=agreement_pk)
+
+
+def agreement_pdf_request(*, agreement: Agreement) -> AgreementDocument | None:
+    """The current PDF if ready; otherwise queue its rendering (after commit) and return None."""
+    document = agreement_document_current(agreement)
+    if document is None:
+        transaction.on_commit(lambda: _queue_pdf(agreement.pk))
+    return document

@@ -1,0 +1,61 @@
+"""The agreements demo step: idempotent, moves only partners at `signing` (issue 8)."""
+
+import pytest
+
+from agreements import demo as agreements_demo
+from agreements.domain import current_term, term_in_renewal_window
+from agreements.models import Agreement, AgreementStatus
+from config import demo as config_demo
+from partners import demo as partners_demo
+from partners import guards
+from partners.domain import partner_transition
+from partners.models import PartnerStatus
+
+pytestmark = pytest.mark.django_db
+TO_SIGNING = ["shortlist", "score", "approve", "open_notice", "end_notice"]
+
+
+@pytest.fixture
+def ctx():
+    ctx = {}
+    config_demo.load(ctx)
+    partners_demo.load(ctx)
+    # The review and notice steps belong to other apps: walk their stages with their facts assumed.
+    saved = dict(guards._providers)
+    guards._providers.update({name: (lambda p: True) for name in guards.FACTS})
+    guards._providers.update({"objection_open": lambda p: False, "objection_upheld": lambda p: False})
+    try:
+        for partner in partners_demo.demo_partners().filter(status="vetting"):
+            if partners_demo.demo_target(partner) in {"signing", *agreements_demo.BEYOND_SIGNING}:
+                for name in TO_SIGNING:
+                    kwargs = {"composite_score": 85} if name == "score" else {}
+                    partner_transition(partner=partner, transition=name, by=ctx["users"]["jiedao"], **kwargs)
+    finally:
+        guards._providers.clear()
+        guards._providers.update(saved)
+    return ctx
+
+
+def test_demo_signs_first_agreements_and_is_idempotent(ctx):
+    saved = guards._providers.get("notice_period_over")
+    guards._providers["notice_period_over"] = lambda p: True
+    try:
+        agreements_demo.load(ctx)
+        count = Agreement.objects.count()
+        agreements_demo.load(ctx)
+    finally:
+        if saved is None:
+            guards._providers.pop("notice_period_over")
+        else:
+            guards._providers["notice_period_over"] = saved
+
+    statuses = {p.name: p.status for p in partners_demo.demo_partners()}
+    assert Agreement.objects.count() == count == 4
+    assert set(Agreement.objects.values_list("status", flat=True)) == {AgreementStatus.SIGNED}
+    assert statuses["句容市银龄互助服务中心"] == PartnerStatus.TRIAL  # target active
+    assert statuses["崇明社区便民理发店"] == PartnerStatus.TRIAL  # target renewal_due
+    assert statuses["王晓燕"] == PartnerStatus.SIGNING  # target signing: left alone
+    due = partners_demo.demo_partners().get(application__applicant_name="崇明社区便民理发店")
+    active = partners_demo.demo_partners().get(application__applicant_name="句容市银龄互助服务中心")
+    assert term_in_renewal_window(current_term(due)) is True
+    assert term_in_renewal_window(current_term(active)) is False
