@@ -128,6 +128,13 @@ def timeslots_active_on(day: dt.date, *, space=None, partner=None):
     return qs
 
 
+def timeslots_active_or_upcoming(day: dt.date):
+    """Weekly slots still valid on or after `day`, and one-off bookings from `day` on."""
+    return TimeSlot.objects.filter(
+        Q(weekday__isnull=False) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day)) | Q(date__gte=day)
+    ).order_by("weekday", "date", "start_time")
+
+
 def timeslot_update(*, slot: TimeSlot, by=None, **fields) -> TimeSlot:
     """Change a booking; the same overlap rule as `timeslot_create` applies."""
     with transaction.atomic():

@@ -133,10 +133,22 @@ def import_job_queue(*, job: ImportJob, confirm: bool = False) -> None:
     transaction.on_commit(lambda: run_import_job.delay(job_id=job.pk, confirm=confirm))
 
 
+def import_job_confirm(*, job: ImportJob, by) -> bool:
+    """Staff confirm a clean check; the worker then imports the file. False if not (or no longer) possible."""
+    updated = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.CHECKED).update(
+        status=ImportStatus.CONFIRMED)
+    if not updated:
+        return False
+    job.status = ImportStatus.CONFIRMED
+    audit_log(subject=job, action="spaces.import.confirmed", actor=by, note=job.original_name)
+    import_job_queue(job=job, confirm=True)
+    return True
+
+
 def import_job_run(*, job: ImportJob, confirm: bool) -> ImportJob:
     """Check (dry run) or, when confirmed after a clean check, import the job's file."""
-    if confirm and job.status != ImportStatus.CHECKED:
-        return job  # only a clean, checked file may be imported, and only once
+    if confirm and job.status != ImportStatus.CONFIRMED:
+        return job  # only a clean, checked, confirmed file is imported, and only once
     if not confirm and job.status != ImportStatus.PENDING:
         return job
     job.status = ImportStatus.IMPORTING if confirm else ImportStatus.CHECKING

@@ -276,6 +276,7 @@ class ImportStatus(models.TextChoices):
     CHECKING = "checking", _("检查中")
     CHECKED = "checked", _("已检查,待确认")
     FAILED = "failed", _("有错误,未导入")
+    CONFIRMED = "confirmed", _("已确认,排队导入")
     IMPORTING = "importing", _("导入中")
     DONE = "done", _("已导入")
 
@@ -314,7 +315,8 @@ class ImportJob(models.Model):
 
     @property
     def is_running(self) -> bool:
-        return self.status in (ImportStatus.PENDING, ImportStatus.CHECKING, ImportStatus.IMPORTING)
+        return self.status in (ImportStatus.PENDING, ImportStatus.CHECKING, ImportStatus.CONFIRMED,
+                               ImportStatus.IMPORTING)
 
     @property
     def progress_key(self) -> str:

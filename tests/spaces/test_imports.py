@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from config.xlsx import rows_to_xlsx
 from spaces.domain import timeslot_create
-from spaces.imports import import_job_create, import_job_run, import_rows, load_dataset
+from spaces.imports import import_job_confirm, import_job_create, import_job_run, import_rows, load_dataset
 from spaces.models import ImportStatus, Prospect, ResidentNeed, Space, TimeSlot
 from tests.factories import SpaceFactory
 
@@ -148,16 +148,19 @@ def test_need_and_prospect_import_good_files(community_a, staff_a):
     assert (prospect.kind, prospect.categories) == ("social_organization", ["elderly", "skills_training"])
 
 
-def test_import_job_checks_then_imports_on_confirmation(community_a, staff_a, django_capture_on_commit_callbacks):
+def test_import_job_checks_then_imports_on_confirmation(community_a, staff_a):
     upload = SimpleUploadedFile("空间.xlsx", rows_to_xlsx(SPACE_HEADERS, GOOD_SPACES))
     job = import_job_create(kind="spaces", uploaded=upload, by=staff_a)
 
     job = import_job_run(job=job, confirm=False)
     assert (job.status, job.total, job.new_count, Space.objects.count()) == (ImportStatus.CHECKED, 2, 2, 0)
 
+    assert import_job_run(job=job, confirm=True).status == ImportStatus.CHECKED  # not confirmed yet
+    assert import_job_confirm(job=job, by=staff_a) is True
     job = import_job_run(job=job, confirm=True)
     assert (job.status, job.processed, Space.objects.count()) == (ImportStatus.DONE, 2, 2)
-    # A second confirmation (a retried task) imports nothing more.
+    # A second confirmation or a retried task imports nothing more.
+    assert import_job_confirm(job=job, by=staff_a) is False
     assert import_job_run(job=job, confirm=True).status == ImportStatus.DONE
     assert Space.objects.count() == 2
 
@@ -171,7 +174,7 @@ def test_import_job_unreadable_file_fails_cleanly(staff_a):
     assert job.errors[0]["message"].startswith("无法读取文件")
 
 
-def test_import_of_ten_thousand_rows_runs_in_worker_task(community_a, staff_a):
+def test_import_of_a_large_file_runs_in_worker_task(community_a, staff_a, django_capture_on_commit_callbacks):
     """Not a timing test (see benchmarks/spaces_import.py): the task path handles a large file."""
     rows = [["华阳社区", f"活动室{i}", "", "20", "", "", "", "", "", "", ""] for i in range(1000)]
     upload = SimpleUploadedFile("big.csv", (",".join(SPACE_HEADERS) + "\n" + "\n".join(
@@ -180,7 +183,9 @@ def test_import_of_ten_thousand_rows_runs_in_worker_task(community_a, staff_a):
 
     from spaces.tasks import run_import_job
     run_import_job(job_id=job.pk)
-    run_import_job(job_id=job.pk, confirm=True)
+    job.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        import_job_confirm(job=job, by=staff_a)  # queues the import (eager in tests)
 
     job.refresh_from_db()
     assert (job.status, job.new_count, Space.objects.filter(community=community_a).count()) == (
