@@ -19,6 +19,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.dateparse import parse_date
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
@@ -149,7 +150,7 @@ class SpaceAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
             return _("暂无安排")
         from .domain import describe_slot
 
-        return format_html_join(format_html("<br>"), "{}", ((describe_slot(s),) for s in slots))
+        return format_html_join(mark_safe("<br>"), "{}", ((describe_slot(s),) for s in slots))
 
     @admin.display(description=_("周历"))
     def week_link(self, obj):
