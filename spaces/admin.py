@@ -27,6 +27,7 @@ from import_export.forms import ExportForm
 
 from config.admin_scoping import AppendOnlyAdminMixin, ScopedAdminMixin
 from config.choices import ServiceCategory, TargetGroup
+from config.models import Community
 from config.rules import scope_queryset
 from config.uploads import IMAGE_KINDS, serve_private_file, validate_upload
 from partners.models import CallStatus, Partner, RecruitmentCall
@@ -69,6 +70,13 @@ class ScopedExportMixin(ExportMixin):
 
     def has_export_permission(self, request):
         return self.has_view_permission(request)
+
+
+class ScopedCommunityFilter(admin.RelatedFieldListFilter):
+    """The community filter offers only communities in the user's scope (no names leak)."""
+
+    def field_choices(self, field, request, model_admin):
+        return [(c.pk, c.name) for c in scope_queryset(request.user, Community.objects.all(), "")]
 
 
 class ChoiceListField(forms.MultipleChoiceField):
@@ -118,7 +126,7 @@ class SpaceAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
     resource_classes = [SpaceResource]
     list_display = ["name", "community", "area_m2", "nature", "occupancy", "capacity", "facility_list",
                     "current_use"]
-    list_filter = ["community", "nature", "occupancy", "has_water", "has_network", "is_accessible"]
+    list_filter = [("community", ScopedCommunityFilter), "nature", "occupancy", "has_water", "has_network", "is_accessible"]
     search_fields = ["name", "address", "notes"]
     list_select_related = ["community"]
     inlines = [SpacePhotoInline]
@@ -217,7 +225,7 @@ class TimeSlotAdmin(ScopedAdminMixin, admin.ModelAdmin):
     community_path = "space__community"
     form = TimeSlotForm
     list_display = ["space", "who", "weekday", "date", "start_time", "end_time", "valid_from", "valid_to"]
-    list_filter = ["space__community", "weekday"]
+    list_filter = [("space__community", ScopedCommunityFilter), "weekday"]
     search_fields = ["space__name", "title", "partner__application__applicant_name"]
     list_select_related = ["space__community", "partner__application"]
     autocomplete_fields = []
@@ -265,9 +273,9 @@ class ResidentNeedAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
     resource_classes = [ResidentNeedResource]
     list_display = ["title", "community", "category", "collection_method", "residents_count",
                     "target_group_list", "space", "covered_by"]
-    list_filter = ["community", "category", "collection_method"]
+    list_filter = [("community", ScopedCommunityFilter), "category", "collection_method"]
     search_fields = ["title", "description", "collected_by"]
-    list_select_related = ["community", "space", "covered_by__application"]
+    list_select_related = ["community", "space__community", "covered_by__application"]
     date_hierarchy = "collected_on"
 
     @admin.display(description=_("服务对象"))
@@ -316,8 +324,7 @@ class ResidentNeedAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
         context = {**self.admin_site.each_context(request), "opts": self.opts, "rows": rows,
                    "title": _("需求覆盖情况"), "summary": sorted(summary.values(),
                                                            key=lambda e: -e["uncovered_residents"]),
-                   "communities": scope_queryset(request.user, Partner._meta.get_field("community")
-                                                 .related_model.objects.all(), ""),
+                   "communities": scope_queryset(request.user, Community.objects.all(), ""),
                    "categories": ServiceCategory.choices, "selected_community": community or "",
                    "selected_category": category or "", "only_gaps": only_gaps}
         return TemplateResponse(request, "admin/spaces/coverage.html", context)
@@ -356,7 +363,7 @@ class ProspectAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
     resource_classes = [ProspectResource]
     list_display = ["name", "community", "kind", "contact_name", "phone", "email", "category_list",
                     "contact_status"]
-    list_filter = ["community", "kind", "contact_status"]
+    list_filter = [("community", ScopedCommunityFilter), "kind", "contact_status"]
     search_fields = ["name", "contact_name", "offer"]
     list_select_related = ["community"]
     inlines = [ProspectInvitationInline]
