@@ -7,4 +7,4 @@ class SpacesConfig(AppConfig):
     verbose_name = _("空间与三张清单")
 
     def ready(self):
-        from . import rules  # noqa: F401  (registers the permissions)
+        from . import dossier, rules  # noqa: F401  (register the permissions and the dossier section)
