@@ -64,6 +64,12 @@ class ScopedExportMixin(ExportMixin):
 
     formats = [XLSX, CSV]
     export_form_class = ExportForm
+    import_export_change_list_template = "admin/spaces/change_list_lists.html"
+    import_kind = ""
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "import_kind": self.import_kind}
+        return super().changelist_view(request, extra_context)
 
     def get_export_resource_kwargs(self, request, **kwargs):
         return {"user": request.user}
@@ -124,6 +130,7 @@ class SpacePhotoInline(admin.TabularInline):
 @admin.register(Space)
 class SpaceAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
     resource_classes = [SpaceResource]
+    import_kind = ImportKind.SPACES
     list_display = ["name", "community", "area_m2", "nature", "occupancy", "capacity", "facility_list",
                     "current_use"]
     list_filter = [("community", ScopedCommunityFilter), "nature", "occupancy", "has_water", "has_network", "is_accessible"]
@@ -271,6 +278,7 @@ class ResidentNeedForm(forms.ModelForm):
 class ResidentNeedAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
     form = ResidentNeedForm
     resource_classes = [ResidentNeedResource]
+    import_kind = ImportKind.NEEDS
     list_display = ["title", "community", "category", "collection_method", "residents_count",
                     "target_group_list", "space", "covered_by"]
     list_filter = [("community", ScopedCommunityFilter), "category", "collection_method"]
@@ -361,6 +369,7 @@ class ProspectInvitationInline(AppendOnlyAdminMixin, admin.TabularInline):
 class ProspectAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
     form = ProspectForm
     resource_classes = [ProspectResource]
+    import_kind = ImportKind.PROSPECTS
     list_display = ["name", "community", "kind", "contact_name", "phone", "email", "category_list",
                     "contact_status"]
     list_filter = [("community", ScopedCommunityFilter), "kind", "contact_status"]
@@ -391,7 +400,7 @@ class ProspectAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
             form = InviteForm(request.POST, calls=calls)
             if form.is_valid():
                 try:
-                    invited, skipped = prospects_invite(prospects=list(queryset), call=form.cleaned_data["call"],
+                    invited, skipped = prospects_invite(prospects=list(queryset.select_related("community")), call=form.cleaned_data["call"],
                                                         by=request.user)
                 except ValidationError as exc:
                     self.message_user(request, ";".join(exc.messages), messages.ERROR)

@@ -211,6 +211,8 @@ def prospects_invite(*, prospects, call, by) -> tuple[list, list]:
     invited, skipped = [], []
     with transaction.atomic():
         for prospect in prospects:
+            if prospect.community.street_id != call.street_id:
+                raise ValidationError(_("“%(name)s”所在社区不属于该招募公告的街道。") % {"name": prospect.name})
             if not prospect.email:
                 skipped.append(prospect)
                 continue

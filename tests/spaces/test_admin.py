@@ -10,7 +10,13 @@ from config.xlsx import rows_to_xlsx
 from partners.models import CallStatus
 from spaces.domain import timeslot_create
 from spaces.models import ImportJob, ImportStatus, Prospect, ProspectInvitation, Space, SpacePhoto, TimeSlot
-from tests.factories import PartnerFactory, RecruitmentCallFactory, SpaceFactory, partner_in_state
+from tests.factories import (
+    CommunityFactory,
+    PartnerFactory,
+    RecruitmentCallFactory,
+    SpaceFactory,
+    partner_in_state,
+)
 from tests.spaces.factories import ProspectFactory, ResidentNeedFactory
 
 pytestmark = pytest.mark.django_db
@@ -240,3 +246,50 @@ def test_space_photo_that_is_not_an_image_refused(client, community_a, staff_a):
     assert response.status_code == 200
     assert "实际内容不是允许的类型" in response.content.decode()
     assert SpacePhoto.objects.count() == 0
+
+
+@pytest.mark.parametrize("url_name", [
+    "admin:spaces_space_add", "admin:spaces_residentneed_add", "admin:spaces_prospect_add",
+    "admin:spaces_timeslot_add", "admin:spaces_importjob_add", "admin:spaces_importjob_changelist",
+    "admin:spaces_prospectinvitation_changelist", "admin:spaces_space_export", "admin:index",
+])
+def test_admin_pages_render_for_community_staff(client, staff_a, url_name):
+    client.force_login(staff_a)
+
+    assert client.get(reverse(url_name)).status_code == 200
+
+
+def test_list_pages_link_to_import_and_coverage(client, staff_a):
+    client.force_login(staff_a)
+
+    needs = client.get(reverse("admin:spaces_residentneed_changelist")).content.decode()
+    spaces = client.get(reverse("admin:spaces_space_changelist")).content.decode()
+
+    assert f'{reverse("admin:spaces_importjob_add")}?kind=needs' in needs
+    assert reverse("admin:spaces_coverage") in needs
+    assert f'{reverse("admin:spaces_importjob_add")}?kind=spaces' in spaces
+
+
+def test_space_admin_community_filter_lists_only_communities_in_scope(client, staff_a, street_user, community_a,
+                                                                     community_b):
+    other_street = CommunityFactory(name="桥头社区")
+    client.force_login(street_user)
+    street_page = client.get(reverse("admin:spaces_space_changelist")).content.decode()
+    client.force_login(staff_a)
+    own_page = client.get(reverse("admin:spaces_space_changelist")).content.decode()
+
+    assert "华阳社区" in street_page and "崇明社区" in street_page and other_street.name not in street_page
+    assert "崇明社区" not in own_page
+
+
+def test_invite_prospect_of_other_street_refused(community_a, staff_a):
+    from django.core.exceptions import ValidationError
+
+    from spaces.domain import prospects_invite
+
+    call = RecruitmentCallFactory(status=CallStatus.PUBLISHED)  # another street
+    prospect = ProspectFactory(community=community_a)
+
+    with pytest.raises(ValidationError):
+        prospects_invite(prospects=[prospect], call=call, by=staff_a)
+    assert ProspectInvitation.objects.count() == 0
