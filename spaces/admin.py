@@ -33,7 +33,7 @@ from config.uploads import IMAGE_KINDS, serve_private_file, validate_upload
 from partners.models import CallStatus, Partner, RecruitmentCall
 
 from .calendar import space_week
-from .coverage import needs_coverage
+from .coverage import needs_coverage, serving_partners_services
 from .domain import (
     prospect_save,
     prospects_invite,
@@ -316,6 +316,9 @@ class ResidentNeedAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
         if category in ServiceCategory.values:
             needs = needs.filter(category=category)
         rows = needs_coverage(needs)
+        communities = scope_queryset(request.user, Community.objects.all(), "")
+        services = serving_partners_services(
+            communities.filter(pk=int(community)) if community and community.isdigit() else communities)
         only_gaps = request.GET.get("gaps") == "1"
         if only_gaps:
             rows = [r for r in rows if not r.is_covered]
@@ -332,7 +335,7 @@ class ResidentNeedAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
         context = {**self.admin_site.each_context(request), "opts": self.opts, "rows": rows,
                    "title": _("需求覆盖情况"), "summary": sorted(summary.values(),
                                                            key=lambda e: -e["uncovered_residents"]),
-                   "communities": scope_queryset(request.user, Community.objects.all(), ""),
+                   "communities": communities, "services": services,
                    "categories": ServiceCategory.choices, "selected_community": community or "",
                    "selected_category": category or "", "only_gaps": only_gaps}
         return TemplateResponse(request, "admin/spaces/coverage.html", context)

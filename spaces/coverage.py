@@ -43,3 +43,15 @@ def needs_coverage(needs_qs) -> list[NeedCoverage]:
             partners.insert(0, need.covered_by)
         rows.append(NeedCoverage(need=need, partners=partners))
     return rows
+
+
+def serving_partners_services(communities_qs) -> list[dict]:
+    """The serving partners of these communities with the service categories they offer."""
+    from config.choices import ServiceCategory
+
+    labels = dict(ServiceCategory.choices)
+    partners = Partner.objects.filter(status__in=SERVING, community__in=communities_qs) \
+        .select_related("application", "community").order_by("community__name", "pk")
+    return [{"partner": p, "community": p.community.name, "status": p.get_status_display(),
+             "categories": "、".join(str(labels.get(c, c)) for c in p.application.service_categories or [])}
+            for p in partners]

@@ -83,6 +83,9 @@ def import_rows(*, kind: str, dataset: tablib.Dataset, user, dry_run: bool,
     with translation.override("zh-hans"):
         resource = RESOURCES[kind](user=user)
         _clean_headers(dataset)
+        if not dataset.headers or len(dataset) == 0:
+            return {"total": 0, "new": 0, "update": 0, "preview": {},
+                    "errors": [{"row": None, "message": _("文件没有数据行。")}]}
         missing = resource.missing_columns(dataset.headers)
         if missing:
             return {"total": len(dataset), "new": 0, "update": 0, "preview": {},

@@ -122,6 +122,8 @@ def test_coverage_view_shows_uncovered_needs(client, community_a, staff_a):
     gaps = client.get(reverse("admin:spaces_coverage"), {"gaps": "1"}).content.decode()
 
     assert "老人智能手机课" in page and partner.name in page
+    services = page.split('id="coverage-services"')[1].split("</table>")[0]
+    assert partner.name in services and "为老服务" in services and "正式运行" in services
     assert "儿童四点半课堂" in gaps and "老人智能手机课" not in gaps.split('id="coverage-rows"')[1]
 
 

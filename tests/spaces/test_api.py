@@ -182,3 +182,11 @@ def test_api_timeslot_both_weekday_and_date_refused(client, staff_a, community_a
 
     assert response.status_code == 400
     assert "weekday" in response.json()
+
+
+def test_api_schema_describes_the_endpoints(client, staff_a):
+    client.force_login(staff_a)
+
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+
+    assert {"/api/spaces/", "/api/resident-needs/", "/api/prospects/", "/api/timeslots/"} <= set(schema["paths"])

@@ -190,3 +190,9 @@ def test_import_of_a_large_file_runs_in_worker_task(community_a, staff_a, django
     job.refresh_from_db()
     assert (job.status, job.new_count, Space.objects.filter(community=community_a).count()) == (
         ImportStatus.DONE, 1000, 1000)
+
+
+def test_import_header_only_file_is_an_error(staff_a):
+    outcome = import_rows(kind="spaces", dataset=csv_dataset(SPACE_HEADERS, []), user=staff_a, dry_run=True)
+
+    assert outcome["errors"] == [{"row": None, "message": "文件没有数据行。"}]
