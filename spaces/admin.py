@@ -7,8 +7,6 @@ spaces.domain so the overlap rule and the audit trail always apply.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,6 +25,7 @@ from import_export.forms import ExportForm
 
 from config.admin_scoping import AppendOnlyAdminMixin, ScopedAdminMixin
 from config.choices import ServiceCategory, TargetGroup
+from config.dates import local_today
 from config.models import Community
 from config.rules import scope_queryset
 from config.uploads import IMAGE_KINDS, serve_private_file, validate_upload
@@ -146,7 +145,7 @@ class SpaceAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        today = dt.date.today()
+        today = local_today()
         return super().get_queryset(request).prefetch_related(Prefetch(
             "timeslots", to_attr="slots_now",
             queryset=timeslots_active_or_upcoming(today).select_related("partner__application")))
@@ -159,7 +158,7 @@ class SpaceAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
     def current_use(self, obj):
         slots = getattr(obj, "slots_now", None)
         if slots is None:
-            slots = list(timeslots_active_or_upcoming(dt.date.today()).filter(space=obj)
+            slots = list(timeslots_active_or_upcoming(local_today()).filter(space=obj)
                          .select_related("partner__application"))
         if not slots:
             return _("暂无安排")

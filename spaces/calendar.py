@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from config.choices import INDIVIDUAL_KINDS
 from config.dates import local_today
@@ -18,7 +19,8 @@ from config.masking import mask_person_name
 
 from .models import TimeSlot
 
-WEEKDAY_LABELS = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
+WEEKDAY_LABELS = [gettext_lazy("周一"), gettext_lazy("周二"), gettext_lazy("周三"), gettext_lazy("周四"),
+                  gettext_lazy("周五"), gettext_lazy("周六"), gettext_lazy("周日")]
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,7 @@ def _week(slots_qs, *, title: str, week_of: dt.date | None, show_space: bool,
             & (Q(valid_to__isnull=True) | Q(valid_to__gte=start))
         ).select_related("space", "partner__application").order_by("start_time", "id")
     )
-    days = [WeekDay(date=start + dt.timedelta(days=i), label=_(WEEKDAY_LABELS[i]),
+    days = [WeekDay(date=start + dt.timedelta(days=i), label=str(WEEKDAY_LABELS[i]),
                     is_today=start + dt.timedelta(days=i) == today) for i in range(7)]
     for slot in slots:
         for day in days:
