@@ -155,7 +155,8 @@ class ScopedResource(resources.ModelResource):
         headers = {str(h).strip() for h in headers or []}
         return [str(c) for c in self.REQUIRED if str(c) not in headers]
 
-    def get_export_queryset(self, request=None):  # pragma: no cover - admin passes its own queryset
+    def get_export_queryset(self, request=None):
+        # The admin passes its own (scoped, filtered) queryset; this is for direct use.
         return scope_queryset(self.user, self._meta.model.objects.all())
 
 
@@ -208,6 +209,9 @@ class SpaceResource(_ByCommunityAndName):
 
 
 class ResidentNeedResource(ScopedResource):
+    """Needs have no natural key: the exported 编号 column lets a re-import update instead of duplicate."""
+
+    id = fields.Field("id", column_name="编号", widget=widgets.IntegerWidget())
     community = fields.Field("community", column_name="社区")
     category = fields.Field("category", column_name="服务类别",
                             widget=ChoiceWidget(ServiceCategory.choices, required=True))
@@ -221,10 +225,9 @@ class ResidentNeedResource(ScopedResource):
 
     class Meta:
         model = ResidentNeed
-        fields = ["community", "title", "description", "category", "collection_method", "collected_by",
+        fields = ["id", "community", "title", "description", "category", "collection_method", "collected_by",
                   "collected_on", "target_groups", "residents_count", "space", "notes"]
-        import_id_fields = []
-        force_init_instance = True
+        import_id_fields = ["id"]
         clean_model_instances = True
         skip_diff = True
         use_transactions = True
@@ -234,6 +237,20 @@ class ResidentNeedResource(ScopedResource):
         spaces = scope_queryset(user, Space.objects.select_related("community"))
         self.fields["space"].widget = ScopedLookupWidget(
             _unique_by_name(spaces), _("未知空间“%(value)s”,或不在您的管理范围内。"))
+
+    def before_import(self, dataset, **kwargs):
+        self.existing = {}
+        if "编号" in (dataset.headers or []):
+            self.existing = {n.pk: n for n in scope_queryset(self.user, ResidentNeed.objects.all())}
+
+    def get_instance(self, instance_loader, row):
+        value = str(row.get("编号") or "").strip()
+        if not value:
+            return None
+        try:
+            return self.existing[int(float(value))]
+        except (KeyError, ValueError):
+            raise ValueError(_("编号“%(value)s”不存在,或不在您的管理范围内。") % {"value": value}) from None
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})

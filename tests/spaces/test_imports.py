@@ -196,3 +196,24 @@ def test_import_header_only_file_is_an_error(staff_a):
     outcome = import_rows(kind="spaces", dataset=csv_dataset(SPACE_HEADERS, []), user=staff_a, dry_run=True)
 
     assert outcome["errors"] == [{"row": None, "message": "文件没有数据行。"}]
+
+
+def test_need_reimport_with_number_updates_and_foreign_number_refused(community_a, community_b, staff_a):
+    from tests.spaces.factories import ResidentNeedFactory
+
+    own = ResidentNeedFactory(community=community_a, title="助餐", residents_count=10)
+    other = ResidentNeedFactory(community=community_b, title="别人的需求")
+    headers = ["编号", "社区", "需求", "服务类别", "收集方式", "涉及居民人数"]
+
+    updated = import_rows(kind="needs", dataset=csv_dataset(headers, [
+        [own.pk, "华阳社区", "助餐", "为老服务", "入户走访", "25"], ["", "华阳社区", "新需求", "便民服务", "问卷调查", "3"]]),
+        user=staff_a, dry_run=False)
+    refused = import_rows(kind="needs", dataset=csv_dataset(headers, [
+        [other.pk, "华阳社区", "改别人的", "为老服务", "入户走访", "1"]]), user=staff_a, dry_run=False)
+
+    assert (updated["errors"], updated["new"], updated["update"]) == ([], 1, 1)
+    own.refresh_from_db()
+    assert own.residents_count == 25
+    assert refused["errors"] == [{"row": 2, "message": f"编号“{other.pk}”不存在,或不在您的管理范围内。"}]
+    other.refresh_from_db()
+    assert other.title == "别人的需求"
