@@ -217,3 +217,20 @@ def test_need_reimport_with_number_updates_and_foreign_number_refused(community_
     assert refused["errors"] == [{"row": 2, "message": f"编号“{other.pk}”不存在,或不在您的管理范围内。"}]
     other.refresh_from_db()
     assert other.title == "别人的需求"
+
+
+def test_import_progress_published_while_running(community_a, staff_a):
+    from django.core.cache import cache
+
+    from spaces.imports import import_job_progress
+
+    rows = [["华阳社区", f"活动室{i}", "", "20", "", "", "", "", "", "", ""] for i in range(450)]
+    job = import_job_create(kind="spaces", uploaded=SimpleUploadedFile("p.csv", (",".join(SPACE_HEADERS) + "\n" + "\n".join(
+        ",".join(r) for r in rows)).encode()), by=staff_a)
+    import_rows(kind="spaces", dataset=csv_dataset(SPACE_HEADERS, rows), user=staff_a, dry_run=True,
+                progress_key=job.progress_key)
+
+    assert cache.get(job.progress_key) == 400  # published every 200 rows
+    assert import_job_progress(job) == 400  # the job is still pending: live figure
+    job.status, job.processed = ImportStatus.DONE, 450
+    assert import_job_progress(job) == 450
