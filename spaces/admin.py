@@ -34,6 +34,7 @@ from partners.models import CallStatus, Partner, RecruitmentCall
 from .calendar import space_week
 from .coverage import needs_coverage, serving_partners_services
 from .domain import (
+    describe_slot,
     prospect_save,
     prospects_invite,
     resident_need_save,
@@ -162,8 +163,6 @@ class SpaceAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
                          .select_related("partner__application"))
         if not slots:
             return _("暂无安排")
-        from .domain import describe_slot
-
         return format_html_join(mark_safe("<br>"), "{}", ((describe_slot(s),) for s in slots))
 
     @admin.display(description=_("周历"))
@@ -193,7 +192,10 @@ class SpaceAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
     def week_view(self, request, pk):
         """The space's week (who uses it when), with links to the previous and next week."""
         space = self._space_in_scope(request, pk)
-        week_of = parse_date(request.GET.get("week") or "") or None
+        try:
+            week_of = parse_date(request.GET.get("week") or "")
+        except ValueError:  # a well-formed but impossible date, e.g. 2026-13-45
+            week_of = None
         week = space_week(space, week_of=week_of)
         context = {**self.admin_site.each_context(request), "opts": self.opts, "space": space, "week": week,
                    "title": _("%(space)s · 使用周历") % {"space": space.name},

@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from config.dates import local_today
 from config.xlsx import rows_to_xlsx
 from partners.models import CallStatus
 from spaces.domain import timeslot_create
@@ -295,3 +296,14 @@ def test_invite_prospect_of_other_street_refused(community_a, staff_a):
     with pytest.raises(ValidationError):
         prospects_invite(prospects=[prospect], call=call, by=staff_a)
     assert ProspectInvitation.objects.count() == 0
+
+
+@pytest.mark.parametrize("week", ["2026-13-45", "nonsense", ""])
+def test_space_week_view_bad_week_parameter_shows_this_week(client, community_a, staff_a, week):
+    space = SpaceFactory(community=community_a)
+    client.force_login(staff_a)
+
+    response = client.get(reverse("admin:spaces_space_week", args=[space.pk]), {"week": week})
+
+    assert response.status_code == 200
+    assert response.context["week"].start == local_today() - dt.timedelta(days=local_today().weekday())
