@@ -133,7 +133,8 @@ class SpaceAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
     import_kind = ImportKind.SPACES
     list_display = ["name", "community", "area_m2", "nature", "occupancy", "capacity", "facility_list",
                     "current_use"]
-    list_filter = [("community", ScopedCommunityFilter), "nature", "occupancy", "has_water", "has_network", "is_accessible"]
+    list_filter = [("community", ScopedCommunityFilter), "nature", "occupancy", "has_water", "has_network",
+                   "is_accessible"]
     search_fields = ["name", "address", "notes"]
     list_select_related = ["community"]
     inlines = [SpacePhotoInline]
@@ -404,8 +405,8 @@ class ProspectAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
             form = InviteForm(request.POST, calls=calls)
             if form.is_valid():
                 try:
-                    invited, skipped = prospects_invite(prospects=list(queryset.select_related("community")), call=form.cleaned_data["call"],
-                                                        by=request.user)
+                    invited, skipped = prospects_invite(prospects=list(queryset.select_related("community")),
+                                                        call=form.cleaned_data["call"], by=request.user)
                 except ValidationError as exc:
                     self.message_user(request, ";".join(exc.messages), messages.ERROR)
                     return None
@@ -434,7 +435,7 @@ class ProspectAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
 class ProspectInvitationAdmin(AppendOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     community_path = "prospect__community"
     list_display = ["prospect", "call", "email", "invited_by", "invited_at"]
-    list_filter = ["call"]
+    date_hierarchy = "invited_at"
     list_select_related = ["prospect__community", "call", "invited_by"]
 
     def has_view_permission(self, request, obj=None):

@@ -36,7 +36,7 @@ def load_dataset(data: bytes, file_format: str) -> tablib.Dataset:
             text = data.decode("utf-8-sig")
             return tablib.Dataset().load(io.StringIO(text), format="csv")
         return tablib.Dataset().load(io.BytesIO(data), format="xlsx")
-    except (UnicodeDecodeError, Exception) as exc:  # tablib raises many kinds
+    except Exception as exc:  # tablib and openpyxl raise many kinds for a broken file
         raise ValidationError(_("无法读取文件,请确认是 UTF-8 编码的 CSV 或 XLSX 文件。")) from exc
 
 
