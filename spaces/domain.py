@@ -58,6 +58,10 @@ def describe_slot(slot: TimeSlot) -> str:
 
 def timeslot_validate(slot: TimeSlot) -> None:
     """Field checks plus the shared-use rule; the error names the conflicting booking."""
+    if (slot.weekday is None) == (slot.date is None):
+        raise ValidationError({"weekday": _("每周固定时段填写星期,单次预约填写日期,二者只填其一。")})
+    if slot.start_time and slot.end_time and slot.start_time >= slot.end_time:
+        raise ValidationError({"end_time": _("结束时间必须晚于开始时间。")})
     slot.full_clean()
     if slot.valid_from and slot.valid_to and slot.valid_from > slot.valid_to:
         raise ValidationError({"valid_to": _("截止日期不能早于生效日期。")})

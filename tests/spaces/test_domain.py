@@ -159,13 +159,17 @@ def test_timeslot_create_validity_reversed_refused(room):
 
 
 def test_timeslot_create_end_before_start_refused(room):
-    refused(weekly, room, T(11), T(9))
+    assert refused(weekly, room, T(11), T(9)) == "结束时间必须晚于开始时间。"
+    assert refused(weekly, room, T(9), T(9)) == "结束时间必须晚于开始时间。"
 
     assert TimeSlot.objects.count() == 0
 
 
-def test_timeslot_create_weekly_and_date_both_refused(room):
-    refused(timeslot_create, space=room, weekday=0, date=MONDAY, start_time=T(9), end_time=T(10))
+def test_timeslot_create_needs_weekday_or_date_not_both(room):
+    message = "每周固定时段填写星期,单次预约填写日期,二者只填其一。"
+
+    assert refused(timeslot_create, space=room, weekday=0, date=MONDAY, start_time=T(9), end_time=T(10)) == message
+    assert refused(timeslot_create, space=room, start_time=T(9), end_time=T(10)) == message
 
 
 def test_timeslot_create_audited(room):

@@ -234,3 +234,12 @@ def test_import_progress_published_while_running(community_a, staff_a):
     assert import_job_progress(job) == 400  # the job is still pending: live figure
     job.status, job.processed = ImportStatus.DONE, 450
     assert import_job_progress(job) == 450
+
+
+def test_timeslot_import_row_without_weekday_or_date_reported(community_a, staff_a):
+    SpaceFactory(community=community_a, name="活动室")
+    rows = [["华阳社区", "活动室", "", "书法班", "", "", "09:00", "11:00", "", ""]]
+
+    outcome = import_rows(kind="timeslots", dataset=csv_dataset(SLOT_HEADERS, rows), user=staff_a, dry_run=False)
+
+    assert outcome["errors"] == [{"row": 2, "message": "星期:每周固定时段填写星期,单次预约填写日期,二者只填其一。"}]
