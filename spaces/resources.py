@@ -151,6 +151,21 @@ class ScopedResource(resources.ModelResource):
             community_field.widget = ScopedLookupWidget(
                 self.communities, _("未知社区“%(value)s”,或不在您的管理范围内。"))
 
+    # Foreign keys resolved by the scoped widgets need no second existence query per row.
+    RESOLVED_FKS: tuple[str, ...] = ("community",)
+
+    def before_import_row(self, row, **kwargs):
+        self.current_row = kwargs.get("row_number") or 0
+
+    def clean_instance(self, instance, errors: dict) -> dict:
+        """Model validation without per-row queries (uniqueness is checked against preloaded keys)."""
+        try:
+            instance.full_clean(exclude=[*errors.keys(), *self.RESOLVED_FKS], validate_unique=False,
+                                validate_constraints=False)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        return errors
+
     def missing_columns(self, headers) -> list[str]:
         headers = {str(h).strip() for h in headers or []}
         return [str(c) for c in self.REQUIRED if str(c) not in headers]
@@ -170,6 +185,7 @@ class _ByCommunityAndName(ScopedResource):
         ids = [c.pk for c in self.communities.values() if c != "ambiguous"]
         self.existing = {(o.community_id, getattr(o, self.name_field)): o
                          for o in model.objects.filter(community_id__in=ids)}
+        self.seen: dict = {}
 
     def get_instance(self, instance_loader, row):
         community = self.communities.get(str(row.get(self.fields["community"].column_name) or "").strip())
@@ -178,8 +194,19 @@ class _ByCommunityAndName(ScopedResource):
             return None
         return self.existing.get((community.pk, name))
 
-    def after_save_instance(self, instance, row, **kwargs):
-        self.existing[(instance.community_id, getattr(instance, self.name_field))] = instance
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """The (community, name) key is unique: checked against the preloaded keys and earlier rows."""
+        errors = dict(import_validation_errors or {})
+        if instance.community_id:
+            key = (instance.community_id, getattr(instance, self.name_field))
+            if key in self.seen:
+                errors.setdefault(self.name_field, []).append(
+                    _("与第 %(row)s 行重复。") % {"row": self.seen[key] + 1})
+            else:
+                self.seen[key] = self.current_row
+        errors = self.clean_instance(instance, errors)
+        if errors:
+            raise ValidationError(errors)
 
 
 class SpaceResource(_ByCommunityAndName):
@@ -202,10 +229,11 @@ class SpaceResource(_ByCommunityAndName):
                   "has_power", "has_network", "has_furniture", "is_accessible", "capacity",
                   "opening_hours", "notes"]
         import_id_fields = ["community", "name"]
-        use_natural_foreign_keys = False
         clean_model_instances = True
         skip_diff = True
         use_transactions = True
+        use_bulk = True
+        batch_size = 1000
 
 
 class ResidentNeedResource(ScopedResource):
@@ -231,6 +259,10 @@ class ResidentNeedResource(ScopedResource):
         clean_model_instances = True
         skip_diff = True
         use_transactions = True
+        use_bulk = True
+        batch_size = 1000
+
+    RESOLVED_FKS = ("community", "space", "covered_by")
 
     def __init__(self, user=None, **kwargs):
         super().__init__(user, **kwargs)
@@ -256,7 +288,9 @@ class ResidentNeedResource(ScopedResource):
         errors = dict(import_validation_errors or {})
         if instance.space_id and instance.community_id and instance.space.community_id != instance.community_id:
             errors.setdefault("space", []).append(_("相关空间不属于该社区。"))
-        super().validate_instance(instance, errors, validate_unique)
+        errors = self.clean_instance(instance, errors)
+        if errors:
+            raise ValidationError(errors)
 
 
 class ProspectResource(_ByCommunityAndName):
@@ -277,6 +311,8 @@ class ProspectResource(_ByCommunityAndName):
         clean_model_instances = True
         skip_diff = True
         use_transactions = True
+        use_bulk = True
+        batch_size = 1000
 
 
 class TimeSlotResource(ScopedResource):

@@ -243,3 +243,12 @@ def test_timeslot_import_row_without_weekday_or_date_reported(community_a, staff
     outcome = import_rows(kind="timeslots", dataset=csv_dataset(SLOT_HEADERS, rows), user=staff_a, dry_run=False)
 
     assert outcome["errors"] == [{"row": 2, "message": "星期:每周固定时段填写星期,单次预约填写日期,二者只填其一。"}]
+
+
+def test_space_import_same_name_twice_in_file_reported(community_a, staff_a):
+    rows = [GOOD_SPACES[0], GOOD_SPACES[1], GOOD_SPACES[0]]
+
+    outcome = import_rows(kind="spaces", dataset=csv_dataset(SPACE_HEADERS, rows), user=staff_a, dry_run=False)
+
+    assert outcome["errors"] == [{"row": 4, "message": "名称:与第 2 行重复。"}]
+    assert Space.objects.count() == 0
