@@ -9,6 +9,7 @@ scope are "unknown", so a file can neither read nor write beyond it.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
@@ -222,6 +223,13 @@ class SpaceResource(_ByCommunityAndName):
     is_accessible = fields.Field("is_accessible", column_name="无障碍通行", widget=YesNoWidget())
 
     REQUIRED = ["社区", "名称", "面积(㎡)"]
+
+    def before_save_instance(self, instance, row, **kwargs):
+        # bulk_update() skips auto_now; keep "last updated" honest for re-imported rows.
+        instance.updated_at = timezone.now()
+
+    def get_bulk_update_fields(self):
+        return [*super().get_bulk_update_fields(), "updated_at"]
 
     class Meta:
         model = Space

@@ -63,7 +63,9 @@ def test_space_import_same_file_twice_updates(community_a, staff_a):
                           dry_run=False)
 
     assert (outcome["new"], outcome["update"]) == (0, 1)
-    assert Space.objects.get(name="党群服务中心二楼多功能室").area_m2 == 90
+    room = Space.objects.get(name="党群服务中心二楼多功能室")
+    assert room.area_m2 == 90
+    assert room.updated_at > room.created_at
 
 
 def bad_space_rows(community_b):
