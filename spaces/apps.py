@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class SpacesConfig(AppConfig):
     name = "spaces"
     verbose_name = _("空间与三张清单")
+
+    def ready(self):
+        from . import dossier, rules  # noqa: F401  (register the permissions and the dossier section)

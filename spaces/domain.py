@@ -58,6 +58,10 @@ def describe_slot(slot: TimeSlot) -> str:
 
 def timeslot_validate(slot: TimeSlot) -> None:
     """Field checks plus the shared-use rule; the error names the conflicting booking."""
+    if (slot.weekday is None) == (slot.date is None):
+        raise ValidationError({"weekday": _("每周固定时段填写星期,单次预约填写日期,二者只填其一。")})
+    if slot.start_time and slot.end_time and slot.start_time >= slot.end_time:
+        raise ValidationError({"end_time": _("结束时间必须晚于开始时间。")})
     slot.full_clean()
     if slot.valid_from and slot.valid_to and slot.valid_from > slot.valid_to:
         raise ValidationError({"valid_to": _("截止日期不能早于生效日期。")})
@@ -126,3 +130,106 @@ def timeslots_active_on(day: dt.date, *, space=None, partner=None):
     if partner is not None:
         qs = qs.filter(partner=partner)
     return qs
+
+
+def timeslots_active_or_upcoming(day: dt.date):
+    """Weekly slots still valid on or after `day`, and one-off bookings from `day` on."""
+    return TimeSlot.objects.filter(
+        Q(weekday__isnull=False) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day)) | Q(date__gte=day)
+    ).order_by("weekday", "date", "start_time")
+
+
+def timeslot_update(*, slot: TimeSlot, by=None, **fields) -> TimeSlot:
+    """Change a booking; the same overlap rule as `timeslot_create` applies."""
+    with transaction.atomic():
+        Space.objects.select_for_update().filter(pk=fields.get("space", slot.space).pk).first()
+        before = describe_slot(slot)
+        for name, value in fields.items():
+            setattr(slot, name, value)
+        timeslot_validate(slot)
+        slot.save()
+        audit_log(subject=slot, action="spaces.timeslot.changed", actor=by,
+                  community=slot.space.community, note=f"{before} → {describe_slot(slot)}")
+    return slot
+
+
+def timeslot_delete(*, slot: TimeSlot, by=None) -> None:
+    """Remove a booking (a mistaken entry or a cancelled event); the audit trail keeps it."""
+    with transaction.atomic():
+        audit_log(subject=slot.space, action="spaces.timeslot.deleted", actor=by,
+                  note=describe_slot(slot))
+        slot.delete()
+
+
+# --- The three lists (rulebook 四(一)) ------------------------------------------
+
+def _list_entry_save(obj, *, by, action: str, fields: dict | None = None):
+    created = obj.pk is None
+    for name, value in (fields or {}).items():
+        setattr(obj, name, value)
+    obj.full_clean()
+    with transaction.atomic():
+        obj.save()
+        audit_log(subject=obj, action=f"{action}.{'created' if created else 'changed'}", actor=by,
+                  community=obj.community, note=str(obj))
+    return obj
+
+
+def space_save(*, space: Space, by, fields: dict | None = None) -> Space:
+    """Record or update a space of the resource list (资源清单, rulebook 四(一)1)."""
+    return _list_entry_save(space, by=by, action="spaces.space", fields=fields)
+
+
+def resident_need_save(*, need, by, fields: dict | None = None):
+    """Record or update a resident need (居民需求清单, rulebook 四(一)2)."""
+    return _list_entry_save(need, by=by, action="spaces.need", fields=fields)
+
+
+def prospect_save(*, prospect, by, fields: dict | None = None):
+    """Record or update a prospect (目标清单, rulebook 四(一)3)."""
+    return _list_entry_save(prospect, by=by, action="spaces.prospect", fields=fields)
+
+
+def prospects_invite(*, prospects, call, by) -> tuple[list, list]:
+    """E-mail prospects the link to a published recruitment call and record each invitation.
+
+    Rulebook 四(一)3 / 五(一)1: the prospect list is where a call looks for
+    applicants first. Prospects without an e-mail address are skipped and
+    returned so staff can phone them. Returns (invited, skipped).
+    """
+    from django.conf import settings
+    from django.urls import NoReverseMatch, reverse
+
+    from config.mail import queue_mail
+    from partners.models import CallStatus
+
+    from .models import ContactStatus, ProspectInvitation
+
+    if call.status != CallStatus.PUBLISHED:
+        raise ValidationError(_("只能邀请申报已发布的招募公告。"))
+    try:
+        path = reverse("partners:call_detail", args=[call.pk])
+    except NoReverseMatch:
+        path = f"/calls/{call.pk}/"
+    link = settings.PORTAL_BASE_URL.rstrip("/") + path
+    invited, skipped = [], []
+    with transaction.atomic():
+        for prospect in prospects:
+            if prospect.community.street_id != call.street_id:
+                raise ValidationError(_("“%(name)s”所在社区不属于该招募公告的街道。") % {"name": prospect.name})
+            if not prospect.email:
+                skipped.append(prospect)
+                continue
+            invitation = ProspectInvitation.objects.create(prospect=prospect, call=call,
+                                                           email=prospect.email, invited_by=by)
+            previous = prospect.contact_status
+            if previous in (ContactStatus.NOT_CONTACTED, ContactStatus.CONTACTED, ContactStatus.INTERESTED):
+                prospect.contact_status = ContactStatus.INVITED
+                prospect.save(update_fields=["contact_status"])
+            queue_mail(to=prospect.email, template_prefix="spaces/mail/prospect_invitation",
+                       context={"prospect": prospect, "call": call, "link": link})
+            audit_log(subject=prospect, action="spaces.prospect.invited", actor=by,
+                      from_state=previous, to_state=prospect.contact_status,
+                      note=call.title, data={"invitation": invitation.pk, "call": call.pk})
+            invited.append(prospect)
+    return invited, skipped

@@ -1,0 +1,15 @@
+"""Background work of the spaces app: list imports too large for a request."""
+
+from celery import shared_task
+
+
+@shared_task(name="spaces.tasks.run_import_job")
+def run_import_job(*, job_id: int, confirm: bool = False):
+    """Check or import one uploaded list file. Safe to run twice: the job's status decides."""
+    from .imports import import_job_run
+    from .models import ImportJob
+
+    job = ImportJob.objects.filter(pk=job_id).select_related("created_by").first()
+    if job is None:
+        return
+    import_job_run(job=job, confirm=confirm)
