@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ReviewsConfig(AppConfig):
     name = "reviews"
     verbose_name = _("评审与决定")
+
+    def ready(self):
+        from . import dossier, facts, rules  # noqa: F401  (register facts, sections, permissions)
