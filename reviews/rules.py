@@ -13,6 +13,10 @@ from config.rules import _profile, can_manage_in_scope, can_manage_street_wide, 
 
 def street_id_of(obj):
     """The street a review record belongs to, following its parents."""
+    from config.models import Street
+
+    if isinstance(obj, Street):
+        return obj.pk
     if hasattr(obj, "street_id"):
         return obj.street_id
     for parent in ("roadshow", "rubric", "panel", "meeting", "member"):
