@@ -276,6 +276,8 @@ def score_sheet_save(*, member: PanelMember, partner: Partner, values: dict, com
         raise ValidationError(_("请先声明是否存在利益冲突。"))
     if declaration.has_conflict:
         raise ValidationError(_("您已声明与该申请人存在利益冲突,不能评分。"))
+    if ScoreSheet.objects.filter(member=member, partner=partner, status=SheetStatus.SUBMITTED).exists():
+        raise ValidationError(_("评分表已提交并锁定;如需修改,请联系工作人员解锁。"))
     criteria = {c.pk: c for c in roadshow.rubric.criteria.all()}
     errors = {}
     cleaned = {}

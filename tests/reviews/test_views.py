@@ -103,7 +103,9 @@ def test_reviewer_never_sees_other_scores_until_closed(client):
     client.force_login(me.user)
 
     page = client.get(score_url(roadshow, partner)).content.decode()
-    assert "82" not in page and "83" not in page
+    # Others' criterion scores (82 → 32.80/24.60, 83 → 33.20/24.90, 64 → 25.60/19.20, …) never show.
+    others = ["32.80", "24.60", "33.20", "24.90", "25.60", "19.20", "26.00", "19.50", "26.40", "19.80"]
+    assert "32.40" in page and [v for v in others if v in page] == []
     assert client.get(reverse("reviews:results", args=[roadshow.pk])).status_code == 403
     assert client.get(reverse("reviews:results_xlsx", args=[roadshow.pk])).status_code == 403
 
