@@ -9,7 +9,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from config.domain import audit_log
-from config.mail import queue_mail
 from partners.domain import partner_transition
 from partners.models import Partner, PartnerStatus
 
@@ -137,15 +136,10 @@ def partner_reject_after_vetting(*, partner: Partner, by) -> Partner:
     """A department failed the application: reject it with the departments' reasons.
 
     The applicant is told politely by e-mail; the status page shows the same.
+    The e-mail is sent by `reviews.handlers` once the transition commits.
     """
-    reasons = vetting_rejection_reasons(partner)
-    with transaction.atomic():
-        partner = partner_transition(partner=partner, transition="reject", by=by, note=reasons)
-        application = partner.application
-        queue_mail(to=application.email, template_prefix="reviews/email/vetting_rejected",
-                   context={"application": application, "reasons": reasons,
-                            "street": partner.community.street})
-    return partner
+    return partner_transition(partner=partner, transition="reject", by=by,
+                              note=vetting_rejection_reasons(partner))
 
 
 def shortlist_rows(street) -> list[Partner]:

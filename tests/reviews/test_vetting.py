@@ -155,3 +155,37 @@ def test_reject_transition_without_a_failed_check_is_refused():
 
     with pytest.raises(TransitionRefused):
         partner_transition(partner=partner, transition="reject", by=staff, note="x")
+
+
+def test_rejection_mail_is_sent_by_the_real_worker(celery_worker_thread, mailoutbox):
+    import time
+
+    partner = partner_in_state("vetting")
+    staff = street_staff(street=partner.community.street)
+    department = vetting_departments(partner.community.street)[0]
+    vetting_check_record(partner=partner, department=department, by=staff, result=VettingResult.FAIL,
+                         materials_complete=False, plan_compliant=True, violation_found=False,
+                         note="缺少项目计划书")
+
+    partner_reject_after_vetting(partner=partner, by=staff)
+
+    for _ in range(100):
+        if mailoutbox:
+            break
+        time.sleep(0.1)
+    assert [m.to for m in mailoutbox] == [[partner.application.email]]
+    assert "党建工作办公室:缺少项目计划书" in mailoutbox[0].body
+
+
+def test_rejection_from_the_partner_page_also_tells_the_applicant(mailoutbox, django_capture_on_commit_callbacks):
+    partner = partner_in_state("vetting")
+    staff = street_staff(street=partner.community.street)
+    vetting_check_record(partner=partner, department=vetting_departments(partner.community.street)[0], by=staff,
+                         result=VettingResult.FAIL, materials_complete=False, plan_compliant=True,
+                         violation_found=False, note="缺少项目计划书")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        partner_transition(partner=partner, transition="reject", by=staff, note="材料不全")
+
+    assert [m.to for m in mailoutbox] == [[partner.application.email]]
+    assert "材料不全" in mailoutbox[0].body
