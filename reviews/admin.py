@@ -160,6 +160,59 @@ class VettingCheckAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 messages.error(request, message)
             return redirect(request.get_full_path())
 
+    def get_urls(self):
+        return [path("board/", self.admin_site.admin_view(self.board_view), name="reviews_vetting_board"),
+                *super().get_urls()]
+
+    def board_view(self, request):
+        """联审进度: every application in vetting, one column per department, and the two buttons."""
+        from config.rules import scope_queryset
+
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        partners = scope_queryset(request.user, Partner.objects.filter(status=PartnerStatus.VETTING)
+                                  .select_related("application", "community__street"), "community")
+        if request.method == "POST":
+            partner = get_object_or_404(partners, pk=request.POST.get("partner"))
+            action = {"shortlist": domain.partner_shortlist,
+                      "reject": domain.partner_reject_after_vetting}.get(request.POST.get("action"))
+            if action is None:
+                raise PermissionDenied
+            try:
+                action(partner=partner, by=request.user)
+            except TransitionRefused as refused:
+                for message in refused.messages:
+                    messages.error(request, f"{partner}:{message}")
+            else:
+                messages.success(request, _("%(name)s:%(status)s") % {
+                    "name": partner, "status": partner.get_status_display()})
+            return redirect("admin:reviews_vetting_board")
+        profile = _profile(request.user)
+        street = getattr(profile, "street", None)
+        if street is None and request.user.is_superuser:
+            from config.models import Street
+
+            street = Street.objects.first()
+        departments = domain.vetting_departments(street) if street else []
+        checks = {(c.partner_id, c.department_id): c for c in
+                  VettingCheck.objects.filter(partner__in=partners, department__in=departments)}
+        add_url = reverse("admin:reviews_vettingcheck_add")
+        rows = []
+        for partner in partners:
+            cells = []
+            for department in departments:
+                check = checks.get((partner.pk, department.pk))
+                url = (reverse("admin:reviews_vettingcheck_change", args=[check.pk]) if check
+                       else f"{add_url}?partner={partner.pk}&department={department.pk}")
+                cells.append({"check": check, "url": url})
+            state = domain.VettingState(departments=departments, checks={
+                d.pk: checks[(partner.pk, d.pk)] for d in departments if (partner.pk, d.pk) in checks})
+            rows.append({"partner": partner, "cells": cells, "passed": state.passed, "failed": state.failed})
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta,
+                   "title": _("联审进度"), "departments": departments, "rows": rows,
+                   "can_vet": request.user.has_perm("reviews.add_vettingcheck")}
+        return TemplateResponse(request, "admin/reviews/vettingcheck/board.html", context)
+
     def _partners(self, queryset):
         return Partner.objects.filter(pk__in=queryset.values("partner_id"),
                                       status=PartnerStatus.VETTING).select_related("application")

@@ -146,3 +146,26 @@ def test_sheet_admin_is_read_only(client):
 
     assert response.status_code in (200, 403)
     assert ScoreSheet.objects.get().comment == ""
+
+
+def test_vetting_board_shows_progress_and_shortlists(client):
+    partner = partner_in_state("vetting")
+    street = partner.community.street
+    staff = street_staff(street=street)
+    from reviews.domain import vetting_check_record
+
+    for department in vetting_departments(street):
+        vetting_check_record(partner=partner, department=department, by=staff, result="pass",
+                             materials_complete=True, plan_compliant=True, violation_found=False)
+    other_street_partner = partner_in_state("vetting")
+    client.force_login(staff)
+    url = reverse("admin:reviews_vetting_board")
+
+    page = client.get(url).content.decode()
+    assert partner.name in page and other_street_partner.name not in page
+    assert page.count(">通过<") == 5 and "列入入围名单" in page
+
+    client.post(url, {"partner": partner.pk, "action": "shortlist"})
+    partner.refresh_from_db()
+    assert partner.status == PartnerStatus.SHORTLISTED
+    assert client.post(url, {"partner": other_street_partner.pk, "action": "shortlist"}).status_code == 404
