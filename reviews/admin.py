@@ -540,8 +540,8 @@ class DecisionForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        meeting = self.instance.meeting if self.instance.meeting_id else getattr(self, "meeting", None)
-        if meeting is not None and data.get("partner") and data.get("outcome"):
+        meeting = data.get("meeting")  # the inline's parent, possibly being added with it
+        if meeting is not None and meeting.street_id is not None and data.get("partner") and data.get("outcome"):
             errors = domain.decision_problems(
                 meeting=meeting, partner=data["partner"], outcome=data["outcome"],
                 community=data.get("community") or data["partner"].community, space=data.get("space"),
@@ -551,19 +551,11 @@ class DecisionForm(forms.ModelForm):
         return data
 
 
-class DecisionInlineFormSet(forms.BaseInlineFormSet):
-    def _construct_form(self, i, **kwargs):
-        form = super()._construct_form(i, **kwargs)
-        form.meeting = self.instance if self.instance.pk else None
-        return form
-
-
 class DecisionInline(admin.StackedInline):
     """Decisions are added here and then frozen: each one moved the partner on."""
 
     model = Decision
     form = DecisionForm
-    formset = DecisionInlineFormSet
     extra = 0
     fields = ["partner", "outcome", "community", "space", "note"]
 
@@ -599,14 +591,17 @@ class CommitteeMeetingAdmin(StreetScopedAdminMixin, admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not Decision:
             return super().save_formset(request, form, formset, change)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for inline_form in formset.forms:
             data = getattr(inline_form, "cleaned_data", None)
             if not data or inline_form.instance.pk or not inline_form.has_changed():
                 continue
             try:
-                domain.decision_record(meeting=form.instance, partner=data["partner"], outcome=data["outcome"],
-                                       community=data.get("community"), space=data.get("space"),
-                                       note=data.get("note", ""), by=request.user)
+                decision = domain.decision_record(
+                    meeting=form.instance, partner=data["partner"], outcome=data["outcome"],
+                    community=data.get("community"), space=data.get("space"), note=data.get("note", ""),
+                    by=request.user)
+                formset.new_objects.append(decision)
             except (ValidationError, PermissionDenied, TransitionRefused) as error:
                 for message in _refusal_messages(error):
                     messages.error(request, f"{data['partner']}:{message}")

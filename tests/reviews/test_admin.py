@@ -169,3 +169,47 @@ def test_vetting_board_shows_progress_and_shortlists(client):
     partner.refresh_from_db()
     assert partner.status == PartnerStatus.SHORTLISTED
     assert client.post(url, {"partner": other_street_partner.pk, "action": "shortlist"}).status_code == 404
+
+
+def test_committee_meeting_admin_records_decisions_through_the_domain(client):
+    approved = partner_in_state("scored")
+    street = approved.community.street
+    refused = partner_in_state("scored", community=approved.community)
+    staff = street_staff(street=street)
+    client.force_login(staff)
+    data = {"street": street.pk, "date": "2026-04-02", "title": "街道党工委会议", "attendees": "周敏、孙磊",
+            "minutes": "研究确定名单。", "decisions-TOTAL_FORMS": 2, "decisions-INITIAL_FORMS": 0,
+            "decisions-MIN_NUM_FORMS": 0, "decisions-MAX_NUM_FORMS": 1000,
+            "decisions-0-partner": approved.pk, "decisions-0-outcome": "approve",
+            "decisions-0-community": approved.community.pk,
+            "decisions-1-partner": refused.pk, "decisions-1-outcome": "not_select", "decisions-1-note": ""}
+
+    response = client.post(reverse("admin:reviews_committeemeeting_add"), data)
+    assert response.status_code == 200
+    assert "不予入选时,请写明理由。" in response.content.decode()
+
+    data["decisions-1-note"] = "名额已满"
+    response = client.post(reverse("admin:reviews_committeemeeting_add"), data)
+    assert response.status_code == 302
+    approved.refresh_from_db()
+    refused.refresh_from_db()
+    assert (approved.status, refused.status) == (PartnerStatus.APPROVED, PartnerStatus.NOT_SELECTED)
+    assert refused.transitions.last().actor == staff
+
+
+def test_roadshow_admin_opens_scoring_and_reports_refusals(client):
+    roadshow, staff, _partners, members = setup_roadshow(open_scoring=False)
+    client.force_login(staff)
+    changelist = reverse("admin:reviews_roadshow_changelist")
+    street = roadshow.street
+    street.resident_rep_min_share = "0.50"
+    street.save()
+
+    response = client.post(changelist, {"action": "open_scoring", "_selected_action": [roadshow.pk]}, follow=True)
+    assert "群众代表不少于50%" in response.content.decode()
+
+    street.resident_rep_min_share = "0.30"
+    street.save()
+    client.post(changelist, {"action": "open_scoring", "_selected_action": [roadshow.pk]})
+    roadshow.refresh_from_db()
+    assert roadshow.status == "open"
