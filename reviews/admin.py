@@ -351,6 +351,10 @@ class RoadshowAdmin(StreetScopedAdminMixin, admin.ModelAdmin):
     inlines = [RoadshowEntryInline]
     actions = ["open_scoring", "close_scoring"]
 
+    def get_readonly_fields(self, request, obj=None):
+        frozen = ["street", "rubric"] if obj is not None and obj.status != RoadshowStatus.DRAFT else []
+        return [*self.readonly_fields, *frozen]
+
     @admin.display(description=_("文件"))
     def links(self, obj):
         if not obj.is_closed:
@@ -587,6 +591,16 @@ class CommitteeMeetingAdmin(StreetScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("决定数"))
     def decision_count(self, obj):
         return obj.decisions.count()
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["street"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        from config.domain import audit_log
+
+        super().save_model(request, obj, form, change)
+        audit_log(subject=obj, action="reviews.meeting.changed" if change else "reviews.meeting.recorded",
+                  actor=request.user, data={"date": str(obj.date)})
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Decision:
