@@ -184,3 +184,27 @@ def test_vetting_and_decision_list_query_count(api, django_assert_num_queries, c
         assert api.get("/api/vetting-checks/").json()["count"] == count
     with django_assert_num_queries(2):
         assert api.get("/api/decisions/").json()["count"] == count
+
+
+def test_staff_open_and_close_scoring_through_the_api(api):
+    roadshow, staff, (partner,), members = setup_roadshow(open_scoring=False)
+    api.force_authenticate(staff)
+
+    response = api.post(f"/api/roadshows/{roadshow.pk}/open-scoring/")
+    assert (response.status_code, response.json()["status"]) == (200, "open")
+    response = api.post(f"/api/roadshows/{roadshow.pk}/close-scoring/")
+    assert response.status_code == 400 and "尚有 6 名评审人未提交评分" in response.json()["detail"][0]
+
+    for member, total in zip(members["expert"] + members["social"], [80, 90, 70, 60, 70, 65], strict=True):
+        give_score(member, partner, total)
+    response = api.post(f"/api/roadshows/{roadshow.pk}/close-scoring/")
+    assert (response.status_code, response.json()["status"]) == (200, "closed")
+    partner.refresh_from_db()
+    assert partner.status == PartnerStatus.SCORED
+
+
+def test_reviewer_cannot_close_scoring_through_the_api(api):
+    roadshow, _staff, _partners, members = setup_roadshow()
+    api.force_authenticate(members["expert"][0].user)
+
+    assert api.post(f"/api/roadshows/{roadshow.pk}/close-scoring/").status_code == 403

@@ -233,3 +233,19 @@ def test_street_staff_of_one_street_cannot_close_another(client):
     roadshow, _staff, _partners, _members = setup_roadshow()
     with pytest.raises(PermissionDenied):
         roadshow_close_scoring(roadshow=roadshow, by=street_staff())
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_results_page_query_count(client, django_assert_num_queries, count):
+    roadshow, staff, partners, members = setup_roadshow(partners=count)
+    for partner in partners:
+        for member, total in zip(members["expert"] + members["social"], [80, 90, 70, 60, 70, 65], strict=True):
+            give_score(member, partner, total)
+    roadshow_close_scoring(roadshow=roadshow, by=staff)
+    client.force_login(staff)
+
+    # a fixed number, whatever the number of applicants and sheets
+    with django_assert_num_queries(11):
+        response = client.get(reverse("reviews:results", args=[roadshow.pk]))
+
+    assert response.content.decode().count("74.00") == count
