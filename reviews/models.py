@@ -201,6 +201,14 @@ class Roadshow(models.Model):
                               default=RoadshowStatus.DRAFT, editable=False, db_index=True)
     opened_at = models.DateTimeField(_("开始评分时间"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("结束评分时间"), null=True, blank=True, editable=False)
+    # The street's review policy as it stood when scoring opened: results never shift afterwards.
+    expert_weight = models.DecimalField(_("专家评审组权重"), max_digits=3, decimal_places=2, null=True,
+                                        blank=True, editable=False)
+    social_weight = models.DecimalField(_("社会评审组权重"), max_digits=3, decimal_places=2, null=True,
+                                        blank=True, editable=False)
+    drop_extremes = models.BooleanField(_("去掉最高分和最低分"), null=True, blank=True, editable=False)
+    drop_extremes_min_members = models.PositiveSmallIntegerField(_("去极值的最少人数"), null=True, blank=True,
+                                                                 editable=False)
 
     class Meta:
         verbose_name = _("路演")

@@ -181,7 +181,7 @@ def _results_context(request, roadshow_id):
         raise PermissionDenied(_("评分结束前不能查看评分结果。"))
     members = domain.scoring.roadshow_members(roadshow)
     results = domain.roadshow_results(roadshow)
-    policy = domain.review_policy_for(roadshow.street)
+    policy = domain.scoring.roadshow_policy(roadshow)
     for row in results:
         row.cells = [row.totals.get(m.pk) for m in members]
         row.conflict_flags = [m.pk in row.conflicted for m in members]

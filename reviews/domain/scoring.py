@@ -218,9 +218,15 @@ def roadshow_open_scoring(*, roadshow: Roadshow, by) -> Roadshow:
         problems = roadshow_open_problems(roadshow)
         if problems:
             raise ValidationError(problems)
+        policy = review_policy_for(roadshow.street)
         roadshow.status = RoadshowStatus.OPEN
         roadshow.opened_at = timezone.now()
-        roadshow.save(update_fields=["status", "opened_at"])
+        roadshow.expert_weight = policy.expert_weight
+        roadshow.social_weight = policy.social_weight
+        roadshow.drop_extremes = policy.drop_extremes
+        roadshow.drop_extremes_min_members = policy.drop_extremes_min_members
+        roadshow.save(update_fields=["status", "opened_at", "expert_weight", "social_weight", "drop_extremes",
+                                     "drop_extremes_min_members"])
         audit_log(subject=roadshow, action="reviews.roadshow.scoring_opened", actor=by,
                   from_state=RoadshowStatus.DRAFT, to_state=RoadshowStatus.OPEN)
     return roadshow
@@ -393,6 +399,13 @@ class ResultRow:
         return None if self.social is None else self.social.quantize(TWO_PLACES, ROUND_HALF_UP)
 
 
+def roadshow_policy(roadshow: Roadshow):
+    """The weights and trimming in force for this roadshow: frozen when scoring opened."""
+    if roadshow.expert_weight is not None:
+        return roadshow
+    return review_policy_for(roadshow.street)
+
+
 def sheet_totals(roadshow: Roadshow) -> dict[tuple[int, int], Decimal]:
     """(partner id, member id) → Σ(score × weight) of each submitted sheet, in one query."""
     rows = (Score.objects.filter(sheet__member__panel__roadshow=roadshow,
@@ -419,7 +432,7 @@ def rank_key(row: ResultRow):
 
 def roadshow_results(roadshow: Roadshow) -> list[ResultRow]:
     """Every applicant's sheet totals, panel scores, composite and rank (best first)."""
-    policy = review_policy_for(roadshow.street)
+    policy = roadshow_policy(roadshow)
     members = roadshow_members(roadshow)
     totals = sheet_totals(roadshow)
     conflicts = set(ConflictDeclaration.objects.filter(member__panel__roadshow=roadshow, has_conflict=True)

@@ -343,3 +343,18 @@ def test_rubric_in_use_is_frozen_and_can_be_copied():
     assert (copy.version, rubric_change_problems(copy)) == (rubric.version + 1, [])
     assert list(copy.criteria.values_list("title", "max_score")) == list(
         rubric.criteria.values_list("title", "max_score"))
+
+
+def test_policy_is_frozen_when_scoring_opens():
+    from reviews.domain import review_policy_for
+
+    roadshow, staff, (partner,), members = setup_roadshow(experts=3)
+    for member, total in zip(members["expert"], [80, 90, 70], strict=True):
+        give_score(member, partner, total)
+    for member, total in zip(members["social"], [60, 70, 65], strict=True):
+        give_score(member, partner, total)
+    policy = review_policy_for(roadshow.street)
+    policy.expert_weight, policy.social_weight = Decimal("0.5"), Decimal("0.5")
+    policy.save()
+
+    assert roadshow_results(roadshow)[0].composite == Decimal("74.00")  # still 60/40

@@ -245,7 +245,7 @@ def test_results_page_query_count(client, django_assert_num_queries, count):
     client.force_login(staff)
 
     # a fixed number, whatever the number of applicants and sheets
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(9):
         response = client.get(reverse("reviews:results", args=[roadshow.pk]))
 
     assert response.content.decode().count("74.00") == count
