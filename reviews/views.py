@@ -40,7 +40,9 @@ def _my_member(request, roadshow_id) -> PanelMember:
 
 @login_required
 def review_home(request):
-    """The reviewer's roadshows."""
+    """The reviewer's roadshows. Staff land here after logging in too: send them to the admin."""
+    if request.user.is_staff and not is_reviewer.test(request.user):
+        return redirect("admin:index")
     if not (is_reviewer.test(request.user) or request.user.is_superuser):
         raise PermissionDenied(_("该页面仅供评审专家使用。"))
     seats = (PanelMember.objects.filter(user=request.user)

@@ -209,7 +209,7 @@ PERMISSIONS = [
     ("other_member", "roadshow", 403), ("other_member", "score", 403),
     ("reviewer", "home", 200), ("reviewer", "roadshow", 403), ("reviewer", "score", 403),
     ("observer", "home", 403), ("observer", "roadshow", 403),
-    ("community_staff", "home", 403), ("community_staff", "score", 403), ("community_staff", "results", 403),
+    ("community_staff", "home", 302), ("community_staff", "score", 403), ("community_staff", "results", 403),
     ("community_staff", "shortlist_pdf", 403),
     ("staff", "results", 200), ("staff", "score", 403), ("staff", "shortlist_xlsx", 200),
     ("other_staff", "results", 403), ("other_staff", "roadshow", 403),
