@@ -93,6 +93,24 @@ class VettingCheckForm(forms.ModelForm):
                   "source_consulted", "result", "note"]
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
+    def clean(self):
+        """The domain's consistency rules, shown next to the fields with the input kept."""
+        from .domain.vetting import vetting_check_problems
+
+        data = super().clean()
+        if data.get("result"):
+            errors = vetting_check_problems(
+                result=data["result"], materials_complete=data.get("materials_complete", False),
+                plan_compliant=data.get("plan_compliant", False),
+                violation_found=data.get("violation_found", False),
+                source_consulted=data.get("source_consulted", ""), note=data.get("note", ""))
+            for field, message in errors.items():
+                self.add_error(field, message)
+        return data
+
+    def validate_unique(self):
+        """A second check by the same department revises the first (the domain does that)."""
+
 
 @admin.register(VettingCheck)
 class VettingCheckAdmin(ScopedAdminMixin, admin.ModelAdmin):

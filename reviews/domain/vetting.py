@@ -70,6 +70,21 @@ def vetting_state(partner: Partner) -> VettingState:
     return VettingState(departments=departments, checks=checks)
 
 
+def vetting_check_problems(*, result: str, materials_complete: bool, plan_compliant: bool,
+                           violation_found: bool, source_consulted: str, note: str) -> dict:
+    """Field → message for a conclusion that contradicts its own findings (empty when consistent)."""
+    errors = {}
+    if result == VettingResult.FAIL and not (note or "").strip():
+        errors["note"] = _("结论为不通过时,请写明理由。")
+    if result == VettingResult.PASS and not (materials_complete and plan_compliant):
+        errors["result"] = _("材料不完整或计划不合规时,结论不能为通过。")
+    if result == VettingResult.PASS and violation_found:
+        errors["result"] = _("发现违规违纪违法或失信行为时,结论不能为通过。")
+    if violation_found and not (source_consulted or "").strip():
+        errors["source_consulted"] = _("请注明查询渠道。")
+    return errors
+
+
 def vetting_check_record(*, partner: Partner, department: VettingDepartment, result: str, by,
                          materials_complete: bool, plan_compliant: bool, violation_found: bool,
                          source_consulted: str = "", note: str = "") -> VettingCheck:
@@ -87,15 +102,9 @@ def vetting_check_record(*, partner: Partner, department: VettingDepartment, res
         raise ValidationError(_("只有“联审联查中”的申请可以录入审核结论,当前状态为“%(status)s”。")
                               % {"status": partner.get_status_display()})
     note = (note or "").strip()
-    errors = {}
-    if result == VettingResult.FAIL and not note:
-        errors["note"] = _("结论为不通过时,请写明理由。")
-    if result == VettingResult.PASS and not (materials_complete and plan_compliant):
-        errors["result"] = _("材料不完整或计划不合规时,结论不能为通过。")
-    if result == VettingResult.PASS and violation_found:
-        errors["result"] = _("发现违规违纪违法或失信行为时,结论不能为通过。")
-    if violation_found and not source_consulted.strip():
-        errors["source_consulted"] = _("请注明查询渠道。")
+    errors = vetting_check_problems(result=result, materials_complete=materials_complete,
+                                    plan_compliant=plan_compliant, violation_found=violation_found,
+                                    source_consulted=source_consulted, note=note)
     if errors:
         raise ValidationError(errors)
 

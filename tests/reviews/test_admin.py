@@ -131,9 +131,28 @@ def test_vetting_admin_shows_refusal_as_message(client):
     department = vetting_departments(partner.community.street)[0]
 
     response = client.post(reverse("admin:reviews_vettingcheck_add"), {
-        "partner": partner.pk, "department": department.pk, "result": "fail", "note": ""}, follow=True)
+        "partner": partner.pk, "department": department.pk, "result": "fail", "note": "",
+        "source_consulted": "信用中国"})
 
-    assert "结论为不通过时,请写明理由。" in response.content.decode()
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "结论为不通过时,请写明理由。" in page and 'value="信用中国"' in page
+    assert not VettingCheck.objects.exists()
+
+
+def test_vetting_admin_shows_domain_refusal_as_message(client):
+    partner = partner_in_state("vetting")
+    staff = street_staff(street=partner.community.street)
+    department = vetting_departments(partner.community.street)[0]
+    client.force_login(staff)
+    from partners.domain import partner_transition
+
+    partner_transition(partner=partner, transition="withdraw", by=staff)
+    response = client.post(reverse("admin:reviews_vettingcheck_add"), {
+        "partner": partner.pk, "department": department.pk, "result": "pass", "materials_complete": "on",
+        "plan_compliant": "on"}, follow=True)
+
+    assert response.status_code == 200
     assert not VettingCheck.objects.exists()
 
 

@@ -140,7 +140,7 @@ def test_results_pdf_and_xlsx_after_closing(client):
     text = pdf_text(client.get(reverse("reviews:results_pdf", args=[roadshow.pk])).content)
     flat = "".join(text.split())  # table cells wrap names across lines
     assert "路演评分结果" in text and partner.name in flat and "74.00" in flat
-    assert "专家评审组签字" in text and "社会评审组签字" in text
+    assert "专家评审组签字" in text and "社会评审组签字" in text and "评审人签字" in text
 
     rows = xlsx_rows(client.get(reverse("reviews:results_xlsx", args=[roadshow.pk])).content)
     assert rows[0][:5] == ["排名", "出场顺序", "申请编号", "申请主体", "项目名称"]
