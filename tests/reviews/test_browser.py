@@ -51,3 +51,30 @@ def test_reviewer_scores_an_applicant_on_a_phone(live_server, phone_page):
     assert sorted(str(s.value) for s in sheet.scores.all()) == ["27.50", "28.00", "36.00"]
     partner.refresh_from_db()
     assert partner.status == PartnerStatus.SHORTLISTED  # others have not scored yet
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_scoring_works_without_javascript(live_server, browser):
+    roadshow, _staff, (partner,), members = setup_roadshow()
+    member = members["expert"][0]
+    member.user.set_password("pw")
+    member.user.save()
+    context = browser.new_context(viewport={"width": 375, "height": 740}, locale="zh-CN",
+                                  java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/review/{roadshow.pk}/applicants/{partner.pk}/")
+        page.get_by_label("用户名").fill(member.user.username)
+        page.get_by_label("密码").fill("pw")
+        page.get_by_role("button", name="登录").click()
+        page.get_by_label("不存在利益冲突").check()
+        page.get_by_role("button", name="提交声明").click()
+        for criterion, value in zip(roadshow.rubric.criteria.all(), ["30", "20", "25"], strict=True):
+            page.get_by_label(criterion.title).fill(value)
+        page.get_by_role("button", name="提交评分").click()
+
+        assert page.get_by_text("评分表已提交并锁定。").is_visible()
+    finally:
+        context.close()
+    assert ScoreSheet.objects.get(member=member, partner=partner).status == SheetStatus.SUBMITTED
