@@ -289,13 +289,20 @@ class RubricAdmin(StreetScopedAdminMixin, admin.ModelAdmin):
     inlines = [CriterionInline]
     actions = ["copy_rubric"]
 
+    def get_queryset(self, request):
+        from django.db.models import Count, Exists, OuterRef
+
+        used = Roadshow.objects.filter(rubric=OuterRef("pk")).exclude(status=RoadshowStatus.DRAFT)
+        return super().get_queryset(request).annotate(
+            criteria_total=Count("criteria"), used=Exists(used))
+
     @admin.display(description=_("指标数"))
     def criteria_count(self, obj):
-        return obj.criteria.count()
+        return obj.criteria_total
 
     @admin.display(description=_("已使用"), boolean=True)
     def in_use_display(self, obj):
-        return obj.in_use
+        return obj.used
 
     def get_readonly_fields(self, request, obj=None):
         return ["street", "name", "version"] if obj is not None and obj.in_use else []
