@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ReviewsConfig(AppConfig):
     name = "reviews"
     verbose_name = _("评审与决定")
+
+    def ready(self):
+        from . import dossier, facts, handlers, rules  # noqa: F401  (facts, sections, mail, permissions)

@@ -1,0 +1,264 @@
+"""The reviewers' scoring page (/review/) and the printable lists.
+
+Reviewers see only the roadshows whose panels they sit on, only their own
+sheets, and the results only once scoring is closed.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from config.masking import mask_mobile
+from config.models import Street
+from config.pdf import pdf_response, render_pdf
+from config.rules import _profile, is_reviewer
+from config.uploads import serve_private_file
+from config.xlsx import rows_to_xlsx, xlsx_response
+from partners.models import ApplicationDocument
+
+from . import domain
+from .forms import DeclarationForm, ScoreForm
+from .models import ConflictDeclaration, PanelMember, Roadshow, RoadshowEntry, RoadshowStatus, ScoreSheet
+from .rules import can_manage_street_record, can_view_results
+
+
+def _my_member(request, roadshow_id) -> PanelMember:
+    """The user's seat on this roadshow, or 403 (also for roadshows still being prepared)."""
+    member = (PanelMember.objects.filter(panel__roadshow_id=roadshow_id, user=request.user)
+              .select_related("panel__roadshow__rubric", "panel__roadshow__street").first())
+    if member is None or member.panel.roadshow.status == RoadshowStatus.DRAFT:
+        raise PermissionDenied(_("您不是本次路演评审组成员。"))
+    return member
+
+
+@login_required
+def review_home(request):
+    """The reviewer's roadshows. Staff land here after logging in too: send them to the admin."""
+    if request.user.is_staff and not is_reviewer.test(request.user):
+        return redirect("admin:index")
+    if not (is_reviewer.test(request.user) or request.user.is_superuser):
+        raise PermissionDenied(_("该页面仅供评审专家使用。"))
+    seats = (PanelMember.objects.filter(user=request.user)
+             .exclude(panel__roadshow__status=RoadshowStatus.DRAFT)
+             .select_related("panel__roadshow").order_by("-panel__roadshow__date", "-panel__roadshow_id"))
+    return render(request, "reviews/home.html", {"seats": seats})
+
+
+@login_required
+def roadshow_detail(request, roadshow_id):
+    member = _my_member(request, roadshow_id)
+    roadshow = member.panel.roadshow
+    entries = list(RoadshowEntry.objects.filter(roadshow=roadshow)
+                   .select_related("partner__application", "partner__community"))
+    sheets = {s.partner_id: s for s in ScoreSheet.objects.filter(member=member)}
+    declarations = {d.partner_id: d for d in ConflictDeclaration.objects.filter(member=member)}
+    rows = []
+    for entry in entries:
+        declaration = declarations.get(entry.partner_id)
+        sheet = sheets.get(entry.partner_id)
+        if declaration is not None and declaration.has_conflict:
+            state = _("已回避")
+        elif sheet is not None and sheet.is_locked:
+            state = _("已提交")
+        elif sheet is not None:
+            state = _("草稿")
+        else:
+            state = _("未评分")
+        rows.append({"entry": entry, "state": state})
+    return render(request, "reviews/roadshow.html", {"member": member, "roadshow": roadshow, "rows": rows})
+
+
+def _entry(roadshow, partner_id) -> RoadshowEntry:
+    entry = (RoadshowEntry.objects.filter(roadshow=roadshow, partner_id=partner_id)
+             .select_related("partner__application", "partner__community").first())
+    if entry is None:
+        raise Http404
+    return entry
+
+
+def _neighbours(roadshow, entry):
+    positions = list(RoadshowEntry.objects.filter(roadshow=roadshow).values_list("position", "partner_id"))
+    index = [p for p, _pid in positions].index(entry.position)
+    prev = positions[index - 1][1] if index > 0 else None
+    nxt = positions[index + 1][1] if index + 1 < len(positions) else None
+    return prev, nxt
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def score_applicant(request, roadshow_id, partner_id):
+    """One applicant: summary, documents, declaration, then the rubric as a form."""
+    member = _my_member(request, roadshow_id)
+    roadshow = member.panel.roadshow
+    entry = _entry(roadshow, partner_id)
+    partner = entry.partner
+    criteria = list(roadshow.rubric.criteria.all())
+    declaration = ConflictDeclaration.objects.filter(member=member, partner=partner).first()
+    sheet = (ScoreSheet.objects.filter(member=member, partner=partner)
+             .prefetch_related("scores").first())
+    here = reverse("reviews:score", args=[roadshow.pk, partner.pk])
+
+    declaration_form = DeclarationForm(prefix="d")
+    form = ScoreForm(criteria=criteria, sheet=sheet)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "declare":
+            declaration_form = DeclarationForm(request.POST, prefix="d")
+            if declaration_form.is_valid():
+                try:
+                    domain.conflict_declare(member=member, partner=partner, by=request.user,
+                                            has_conflict=declaration_form.cleaned_data["has_conflict"],
+                                            note=declaration_form.cleaned_data["note"])
+                except ValidationError as error:
+                    _add_errors(declaration_form, error)
+                else:
+                    messages.success(request, _("声明已记录。"))
+                    return redirect(here)
+        elif action in ("save", "submit"):
+            form = ScoreForm(request.POST, criteria=criteria, sheet=sheet)
+            if form.is_valid():
+                try:
+                    domain.score_sheet_save(member=member, partner=partner, values=form.values(),
+                                            comment=form.cleaned_data["comment"], submit=action == "submit",
+                                            by=request.user)
+                except ValidationError as error:
+                    _add_errors(form, error)
+                else:
+                    messages.success(request, _("评分已提交,评分表已锁定。") if action == "submit"
+                                     else _("草稿已保存。"))
+                    return redirect(here)
+        else:
+            raise Http404
+    if roadshow.status != RoadshowStatus.OPEN and not form.errors:
+        messages.info(request, _("本次路演评分已结束。"))
+
+    prev, nxt = _neighbours(roadshow, entry)
+    application = partner.application
+    total = None
+    if sheet is not None:
+        total = sum((s.value * c.weight for c in criteria for s in sheet.scores.all()
+                     if s.criterion_id == c.pk), 0)
+    return render(request, "reviews/score.html", {
+        "member": member, "roadshow": roadshow, "entry": entry, "partner": partner,
+        "application": application, "masked_mobile": mask_mobile(application.mobile),
+        "documents": application.documents.all(), "declaration": declaration,
+        "declaration_form": declaration_form, "form": form, "sheet": sheet, "total": total,
+        "can_score": (roadshow.status == RoadshowStatus.OPEN and declaration is not None
+                      and not declaration.has_conflict and not (sheet and sheet.is_locked)),
+        "prev": prev, "next": nxt,
+    })
+
+
+def _add_errors(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+@login_required
+def applicant_document(request, roadshow_id, partner_id, document_id):
+    """A supporting document, for the panel members of the roadshow the applicant is on."""
+    member = _my_member(request, roadshow_id)
+    entry = _entry(member.panel.roadshow, partner_id)
+    document = get_object_or_404(ApplicationDocument, pk=document_id, application_id=entry.partner.application_id)
+    return serve_private_file(document.file, filename=document.original_name, inline=True)
+
+
+# --- Results -------------------------------------------------------------------------
+
+def _results_context(request, roadshow_id):
+    roadshow = get_object_or_404(Roadshow.objects.select_related("street", "rubric"), pk=roadshow_id)
+    if not can_view_results.test(request.user, roadshow):
+        raise PermissionDenied(_("评分结束前不能查看评分结果。"))
+    members = domain.scoring.roadshow_members(roadshow)
+    results = domain.roadshow_results(roadshow)
+    policy = domain.scoring.roadshow_policy(roadshow)
+    for row in results:
+        row.cells = [row.totals.get(m.pk) for m in members]
+        row.conflict_flags = [m.pk in row.conflicted for m in members]
+        row.cells_and_flags = list(zip(row.cells, row.conflict_flags, strict=True))
+    return {"roadshow": roadshow, "members": members, "results": results, "policy": policy}
+
+
+@login_required
+def results(request, roadshow_id):
+    return render(request, "reviews/results.html", _results_context(request, roadshow_id))
+
+
+@login_required
+def results_pdf(request, roadshow_id):
+    context = _results_context(request, roadshow_id)
+    data = render_pdf("reviews/pdf/results.html", context)
+    return pdf_response(data, f"路演评分结果-{context['roadshow'].date:%Y%m%d}.pdf")
+
+
+@login_required
+def results_xlsx(request, roadshow_id):
+    context = _results_context(request, roadshow_id)
+    members = context["members"]
+    headers = [_("排名"), _("出场顺序"), _("申请编号"), _("申请主体"), _("项目名称")]
+    headers += [f"{m.panel.get_kind_display()}·{m}" for m in members]
+    headers += [_("专家评审组得分"), _("社会评审组得分"), _("综合评分")]
+    rows = []
+    for row in context["results"]:
+        cells = [_("回避") if flag else (float(total) if total is not None else None)
+                 for total, flag in zip(row.cells, row.conflict_flags, strict=True)]
+        rows.append([row.rank, row.position, row.partner.reference, row.partner.name,
+                     row.partner.application.project_title, *cells,
+                     float(row.expert_display) if row.expert is not None else None,
+                     float(row.social_display) if row.social is not None else None,
+                     float(row.composite) if row.composite is not None else None])
+    data = rows_to_xlsx(headers, rows, title=_("评分结果"))
+    return xlsx_response(data, f"路演评分结果-{context['roadshow'].date:%Y%m%d}.xlsx")
+
+
+# --- Shortlist (入围名单) ------------------------------------------------------------
+
+def _shortlist_street(request) -> Street:
+    user = request.user
+    if user.is_superuser:
+        street_id = request.GET.get("street")
+        street = Street.objects.filter(pk=street_id).first() if street_id else Street.objects.first()
+        if street is None:
+            raise Http404
+        return street
+    profile = _profile(user)
+    if profile is None or profile.street_id is None or not can_manage_street_record.test(user, profile.street):
+        raise PermissionDenied(_("只有街道工作人员可以导出入围名单。"))
+    return profile.street
+
+
+def _shortlist_rows(street):
+    return [[i, p.reference, p.name, p.application.get_kind_display(), p.application.project_title,
+             p.community.name, p.get_status_display()]
+            for i, p in enumerate(domain.shortlist_rows(street), start=1)]
+
+
+SHORTLIST_HEADERS = ["序号", "申请编号", "申请主体", "类型", "项目名称", "申报社区", "当前状态"]
+
+
+@login_required
+def shortlist_pdf(request):
+    street = _shortlist_street(request)
+    data = render_pdf("reviews/pdf/shortlist.html", {"street": street, "rows": _shortlist_rows(street),
+                                                      "headers": SHORTLIST_HEADERS})
+    return pdf_response(data, f"{street.name}入围名单.pdf")
+
+
+@login_required
+def shortlist_xlsx(request):
+    street = _shortlist_street(request)
+    return xlsx_response(rows_to_xlsx(SHORTLIST_HEADERS, _shortlist_rows(street), title="入围名单"),
+                         f"{street.name}入围名单.xlsx")
+
