@@ -297,11 +297,13 @@ def servicelog_create(*, partner, data: dict, files: dict[str, list] | None = No
 def servicelog_update(*, log: ServiceLog, data: dict, files: dict[str, list] | None = None, by,
                       today: dt.date | None = None) -> ServiceLog:
     """The partner corrects an open log (a queried one goes back for checking)."""
-    _require(perms.can_write_own_log.test(by, log) or (perms.can_review_log.test(by, log) and log.is_open),
-             _("该记录已核实或您没有修改权限。"))
     files = {k: list(v) for k, v in (files or {}).items() if v}
     with transaction.atomic():
-        log = ServiceLog.objects.select_for_update().get(pk=log.pk)
+        # Check against the locked row: it may have been verified meanwhile.
+        log = ServiceLog.objects.select_for_update().select_related("partner__community").get(pk=log.pk)
+        _require(perms.can_write_own_log.test(by, log)
+                 or (perms.can_review_log.test(by, log) and log.is_open),
+                 _("该记录已核实或您没有修改权限。"))
         before = log.status
         for key in LOG_FIELDS:
             if key in data:
