@@ -28,6 +28,7 @@ from config.dates import local_today
 from config.pdf import pdf_response, render_pdf
 from config.rules import scope_queryset
 from config.uploads import serve_private_file
+from config.views import ratelimited
 from config.xlsx import rows_to_xlsx, xlsx_response
 from partners.dossier import dossier_sections
 from partners.models import Partner, PartnerTransition
@@ -236,11 +237,14 @@ def public_feedback(partner):
             .only("rating", "comment", "created_at").order_by("-created_at")[:20])
 
 
-@ratelimit(key="ip", rate="5/h", method="POST", block=True)
+@ratelimit(key="ip", rate="5/h", method="POST", block=False)
 @require_http_methods(["GET", "POST"])
 def feedback_public(request, partner_pk):
+    """The suggestion box (居民意见箱): anyone may write; nothing shows before moderation."""
     partner = get_object_or_404(Partner.objects.select_related("application", "community"),
                                 pk=partner_pk, status__in=SERVING)
+    if getattr(request, "limited", False):
+        return ratelimited(request)
     form = FeedbackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data.get("website"):

@@ -13,7 +13,7 @@ from services import domain
 from services.models import LogFileKind, LogoLicence, LogStatus, PartnerAccount, ServiceLog
 from tests.factories import community_staff, partner_in_state, street_staff
 
-from .factories import log_data, make_log, mp4_upload, partner_user, png_upload, serving_partner, weekly_slot
+from .factories import log_data, mp4_upload, partner_user, png_upload, serving_partner, weekly_slot
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 3, 20)

@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from agreements.models import Agreement
 from services.models import LogStatus
 from services.progress import agreement_progress, progress_ranking, term_periods
-from agreements.models import Agreement
 
 from .factories import make_log, serving_partner, target
 
