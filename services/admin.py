@@ -388,12 +388,16 @@ class EvaluationAdmin(DomainCreateAdmin):
             return self.readonly_fields
         return None
 
+    def _criteria(self, request):
+        street_id = getattr(getattr(request.user, "profile", None), "street_id", None)
+        return list(ScoringCriterion.objects.filter(street_id=street_id, active=True))
+
     def get_form(self, request, obj=None, **kwargs):
         if obj is not None:
             return super().get_form(request, obj, **kwargs)
-        base = super().get_form(request, obj, fields=EvaluationAdminForm.Meta.fields, **kwargs)
-        street_id = getattr(getattr(request.user, "profile", None), "street_id", None)
-        criteria = list(ScoringCriterion.objects.filter(street_id=street_id, active=True))
+        kwargs["fields"] = EvaluationAdminForm.Meta.fields
+        base = super().get_form(request, obj, **kwargs)
+        criteria = self._criteria(request)
 
         class WithCriteria(base):
             def __init__(self, *args, **kw):
@@ -405,8 +409,11 @@ class EvaluationAdmin(DomainCreateAdmin):
     def get_fieldsets(self, request, obj=None):
         if obj is not None:
             return [(None, {"fields": self.readonly_fields})]
-        form = self.get_form(request)()
-        return [(None, {"fields": list(form.fields)})]
+        return [
+            (None, {"fields": ["partner", "kind", "evaluated_on", "incidents"]}),
+            (_("评分表"), {"fields": [f"score_{c.pk}" for c in self._criteria(request)]}),
+            (_("结论"), {"fields": ["conclusion", "remarks"]}),
+        ]
 
     def domain_create(self, request, form):
         data = form.cleaned_data
