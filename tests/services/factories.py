@@ -94,3 +94,21 @@ def mp4_upload(name="clip.mp4", extra=0):
     return SimpleUploadedFile(name, head + b"\x00" * (1024 + extra), content_type="video/mp4")
 
 
+
+
+def sign_partner(partner, by=None):
+    """signing → trial through the real transition, with the agreement facts assumed."""
+    from partners import guards
+    from partners.domain import partner_transition
+    from tests.factories import street_staff
+
+    by = by or street_staff(street=partner.community.street)
+    saved = dict(guards._providers)
+    guards._providers.update({"first_agreement_signed": lambda p: True, "notice_period_over": lambda p: True})
+    try:
+        partner_transition(partner=partner, transition="sign", by=by)
+    finally:
+        guards._providers.clear()
+        guards._providers.update(saved)
+    partner.refresh_from_db()
+    return partner

@@ -7,13 +7,20 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from config.models import Role
-from partners.domain import partner_transition
 from partners.models import PartnerTransition
 from services import domain
 from services.models import LogFileKind, LogoLicence, LogStatus, PartnerAccount, ServiceLog
-from tests.factories import community_staff, partner_in_state, street_staff
+from tests.factories import community_staff, partner_in_state
 
-from .factories import log_data, mp4_upload, partner_user, png_upload, serving_partner, weekly_slot
+from .factories import (
+    log_data,
+    mp4_upload,
+    partner_user,
+    png_upload,
+    serving_partner,
+    sign_partner,
+    weekly_slot,
+)
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 3, 20)
@@ -158,17 +165,8 @@ def test_signing_creates_account_licence_and_invitation(mailoutbox, django_captu
     partner = partner_in_state("signing")
     partner.application.email = "org@example.cn"
     partner.application.save()
-    staff = street_staff(street=partner.community.street)
-    from partners import guards
-
-    saved = dict(guards._providers)
-    guards._providers.update({"first_agreement_signed": lambda p: True, "notice_period_over": lambda p: True})
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            partner_transition(partner=partner, transition="sign", by=staff)
-    finally:
-        guards._providers.clear()
-        guards._providers.update(saved)
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_partner(partner)
 
     account = PartnerAccount.objects.get(partner=partner)
     assert (account.user.email, account.user.profile.role, account.user.has_usable_password()) == (

@@ -1,0 +1,46 @@
+"""The invitation through a real Celery worker; the suggestion box on a phone."""
+
+import time
+
+import pytest
+from django.core import mail
+
+from services.models import Feedback, PartnerAccount
+from tests.factories import partner_in_state
+
+from .factories import serving_partner, sign_partner
+
+
+@pytest.mark.django_db(transaction=True)
+def test_invitation_mail_is_sent_by_the_real_worker(celery_worker_thread, mailoutbox):
+    partner = partner_in_state("signing")
+    partner.application.email = "org@example.cn"
+    partner.application.save()
+
+    sign_partner(partner)  # signing: the receiver creates the account after commit
+
+    account = PartnerAccount.objects.get(partner=partner)
+
+    deadline = time.monotonic() + 15
+    while not mail.outbox and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["org@example.cn"], f"“睦邻合伙人”账号已开通:{partner.name}")]
+    assert f"用户名:{account.user.username}" in mail.outbox[0].body
+
+
+@pytest.mark.browser
+def test_suggestion_box_on_a_phone(live_server, phone_page, transactional_db):
+    partner, _agreement, _space = serving_partner("active")
+    page = phone_page
+    page.goto(f"{live_server.url}/partners/{partner.pk}/feedback/")
+    assert page.locator("html").get_attribute("lang") == "zh-Hans"
+    page.get_by_label("意见或建议").fill("希望周末也开放")
+    page.get_by_role("button", name="提交评价").click()
+    assert page.locator("#id_rating_error").inner_text() == "该字段是必填项。"
+    assert page.get_by_label("意见或建议").input_value() == "希望周末也开放"
+    page.get_by_label("4").check()
+    page.get_by_role("button", name="提交评价").click()
+    assert "感谢您的评价" in page.locator("[role=status]").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert Feedback.objects.get().comment == "希望周末也开放"
