@@ -21,7 +21,7 @@ from partners.models import Partner
 from partners.models.lifecycle import EXITABLE, SERVING
 
 from . import domain
-from .forms import MultipleFileField
+from .forms import MultipleFileField, ServiceLogForm
 from .models import (
     DisciplineSignoff,
     Evaluation,
@@ -114,6 +114,7 @@ class ServiceLogFileInline(admin.TabularInline):
 
 
 class ServiceLogAdminForm(forms.ModelForm):
+    special_groups = ServiceLogForm.base_fields["special_groups"]
     photos = MultipleFileField(label=_("活动照片(JPG/PNG)"), required=False)
     videos = MultipleFileField(label=_("短视频(MP4)"), required=False)
     attendance = forms.FileField(label=_("签到表扫描件"), required=False)
@@ -126,7 +127,7 @@ class ServiceLogAdminForm(forms.ModelForm):
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        log = ServiceLog(**{k: cleaned.get(k) for k in self.Meta.fields})
+        log = ServiceLog(**{k: cleaned.get(k) for k in ["partner", *domain.LOG_FIELDS]})
         try:
             self.warnings = domain.servicelog_check(log)
             domain.servicelog_files_validate(self.files_by_kind())

@@ -368,7 +368,10 @@ def servicelogs_close_open(*, partner, by, note: str = "") -> int:
 @transaction.atomic
 def observer_appoint(*, user, community, kind: str, appointed_on: dt.date, by) -> Observer:
     """The community appoints a resident or party-member rep as observer (社区观察员)."""
-    _require(perms.can_manage_in_scope.test(by, community) if hasattr(community, "street_id") else False,
+    from config.models import Community
+    from config.rules import scope_queryset
+
+    _require(scope_queryset(by, Community.objects.filter(pk=community.pk), "").exists(),
              _("您不能为该社区聘任观察员。"))
     user_assign_role(user=user, role=Role.OBSERVER, community=community, by=by)
     observer, _created = Observer.objects.update_or_create(

@@ -38,17 +38,14 @@ from . import domain
 from . import rules as perms
 from .forms import DashboardFilterForm, FeedbackForm, ObservationForm, ServiceLogForm
 from .models import (
-    Feedback,
-    FeedbackStatus,
     Observation,
     ObservationPhoto,
     PartnerAccount,
-    Recognition,
-    RecognitionKind,
     ServiceLog,
     ServiceLogFile,
 )
 from .progress import agreement_progress, current_agreements, pace_warning_share, progress_ranking
+from .public import public_commendations, public_feedback
 from .stats import LOG_EXPORT_HEADERS, dashboard_figures, log_export_rows, month_logs
 
 
@@ -231,12 +228,6 @@ def progress_detail(request, pk):
 
 # --- The suggestion box (public) ------------------------------------------------
 
-def public_feedback(partner):
-    """Approved notes as the public sees them: rating, comment, month. Never contact details."""
-    return (Feedback.objects.filter(partner=partner, status=FeedbackStatus.APPROVED)
-            .only("rating", "comment", "created_at").order_by("-created_at")[:20])
-
-
 @ratelimit(key="ip", rate="5/h", method="POST", block=False)
 @require_http_methods(["GET", "POST"])
 def feedback_public(request, partner_pk):
@@ -259,7 +250,7 @@ def feedback_public(request, partner_pk):
         else:
             return redirect(reverse("services:feedback_public", args=[partner.pk]) + "?thanks=1")
     avg, count = domain.satisfaction(partner)
-    commendations = Recognition.objects.filter(partner=partner, kind=RecognitionKind.COMMENDATION)
+    commendations = public_commendations(partner)
     return render(request, "services/feedback_public.html", {
         "partner": partner, "form": form, "thanks": request.GET.get("thanks") == "1",
         "feedback": public_feedback(partner), "avg": avg, "count": count,

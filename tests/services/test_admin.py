@@ -73,3 +73,41 @@ def test_admin_exit_form_shows_refusal_then_exits(client, setup):
     assert response.status_code == 302
     partner.refresh_from_db()
     assert (partner.status, PartnerExit.objects.get().reason) == (PartnerStatus.EXITED, "force_majeure")
+
+
+def test_admin_staff_enter_log_on_behalf_with_photo(client, setup):
+    from services.models import ServiceLog
+
+    from .factories import png_upload
+
+    partner, _agreement, space, _staff = setup
+    staff = community_staff(community=partner.community)
+    client.force_login(staff)
+    url = reverse("admin:services_servicelog_add")
+    assert "签到表扫描件" in client.get(url).content.decode()
+    form = {"partner": partner.pk, "space": space.pk, "date": "2026-02-03", "start_time": "09:00",
+            "end_time": "10:30", "category": "elderly", "title": "代填:健康讲座", "description": "讲座",
+            "residents_served": "30", "special_group_residents": "20", "special_groups": ["elderly", "disabled"],
+            "cost_basis": "free", "volunteers": "1", "photos": png_upload()}
+    response = client.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    log = ServiceLog.objects.get()
+    assert (log.recorded_by, str(log.hours), log.files.count(), log.status, log.special_groups) == (
+        staff, "1.50", 1, LogStatus.SUBMITTED, ["elderly", "disabled"])
+
+
+def test_admin_appoints_observer_with_role(client, setup):
+    from config.models import Role
+    from services.models import Observer
+    from tests.factories import UserFactory
+
+    partner, _agreement, _space, _staff = setup
+    staff = community_staff(community=partner.community)
+    resident = UserFactory(username="jumin9")
+    client.force_login(staff)
+    response = client.post(reverse("admin:services_observer_add"), {
+        "user": resident.pk, "community": partner.community.pk, "kind": "party_member",
+        "appointed_on": "2026-01-05", "active": "on"})
+    assert response.status_code == 302
+    resident.refresh_from_db()
+    assert (Observer.objects.get().kind, resident.profile.role) == ("party_member", Role.OBSERVER)

@@ -157,3 +157,16 @@ def test_each_exit_reason_frees_slots_revokes_licence_and_locks_account(trial, r
     assert (record.slots_released, record.logs_closed, record.handover_note) == (
         1, 1, "空间完好归还,钥匙2把、投影仪1台已交接")
     assert PartnerExit.objects.get(partner=partner).reason == reason
+
+
+def test_exited_partner_services_stay_in_statistics(trial):
+    from services.stats import dashboard_figures
+
+    partner, agreement, space, staff = trial
+    make_log(partner, agreement, space, date=dt.date(2026, 2, 3), residents=12)
+    domain.partner_exit(partner=partner, reason=ExitReason.FORCE_MAJEURE, note="拆迁", handover_note="已交还",
+                        exit_date=dt.date(2026, 3, 1), by=staff)
+    figures = dashboard_figures(user=staff)
+    assert figures["monthly"] == [{"month": "2026-02", "hours": Decimal("2.00"), "residents": 12, "events": 1}]
+    assert figures["stage_rows"] == [(partner.community.name, [1])]
+    assert figures["stages"] == [("exited", "已退出")]
