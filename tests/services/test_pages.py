@@ -240,3 +240,68 @@ def test_api_log_list_query_count(client, world, count, django_assert_num_querie
     with django_assert_num_queries(6):
         response = client.get("/api/service-logs/")
     assert response.json()["count"] == count
+
+
+def test_private_files_served_only_to_owner_and_staff_in_scope(client, world):
+    from services import domain
+    from services.models import LogFileKind
+
+    from .factories import log_data, png_upload
+
+    log = domain.servicelog_create(partner=world["a"], data=log_data(world["a_space"], date=dt.date(2026, 3, 12)),
+                                   by=world["a_user"], today=dt.date(2026, 3, 20),
+                                   files={LogFileKind.PHOTO: [png_upload()]})
+    photo = log.files.get()
+    url = reverse("services:log_file", args=[photo.pk])
+    client.force_login(world["b_user"])
+    assert client.get(url).status_code == 404
+    client.force_login(community_staff())
+    assert client.get(url).status_code == 404
+    client.force_login(world["a_user"])
+    response = client.get(url + "?thumb=1")
+    assert (response.status_code, response["Content-Type"], response["Cache-Control"]) == (
+        200, "image/jpeg", "private, no-store")
+    client.force_login(world["a_staff"])
+    assert client.get(url)["Content-Type"] == "image/png"
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_progress_ranking_page_query_count(client, world, count, django_assert_num_queries):
+    from agreements.models import Agreement
+    from config.dates import add_months, local_today
+
+    Agreement.objects.update(start_date=add_months(local_today(), -1), end_date=add_months(local_today(), 5))
+    for _ in range(count - 1):
+        serving_partner("active", community=world["a"].community, start=add_months(local_today(), -1),
+                        end=add_months(local_today(), 5))
+    client.force_login(world["street"])
+    with django_assert_num_queries(7):
+        response = client.get(reverse("services:progress_index"))
+    assert len(response.context["ranking"]) == count + 1
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_observation_list_query_count(client, world, count, django_assert_num_queries):
+    observer = observer_user(world["a"].community)
+    for i in range(count):
+        Observation.objects.create(observer=observer.observer, partner=world["a"], date=dt.date(2026, 3, 1 + i),
+                                   seen="好", punctuality=5, quality=5, safety=5, attitude=5)
+    client.force_login(observer)
+    with django_assert_num_queries(5):
+        response = client.get(reverse("services:observation_list"))
+    assert response.content.decode().count("守时") == count
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_api_feedback_and_evaluation_lists_query_count(client, world, count, django_assert_num_queries):
+    from services.models import Evaluation
+
+    for i in range(count):
+        Feedback.objects.create(partner=world["a"], rating=5, comment=f"好{i}")
+        Evaluation.objects.create(partner=world["a"], kind="ad_hoc", evaluated_on=dt.date(2026, 3, 1 + i),
+                                  conclusion="pass")
+    client.force_login(world["a_staff"])
+    with django_assert_num_queries(6):
+        assert client.get("/api/feedback/").json()["count"] == count
+    with django_assert_num_queries(5):
+        assert client.get("/api/evaluations/").json()["count"] == count
