@@ -111,3 +111,18 @@ def test_admin_appoints_observer_with_role(client, setup):
     assert response.status_code == 302
     resident.refresh_from_db()
     assert (Observer.objects.get().kind, resident.profile.role) == ("party_member", Role.OBSERVER)
+
+
+@pytest.mark.parametrize("model", ["servicelog", "feedback", "evaluation", "recognition", "observer", "observation",
+                                   "scoringcriterion", "disciplinesignoff", "partnerexit", "partneraccount",
+                                   "logolicence"])
+def test_admin_pages_render_for_street_staff(client, setup, model):
+    from django.contrib.admin import site
+
+    _partner, _agreement, _space, staff = setup
+    client.force_login(staff)
+    assert client.get(reverse(f"admin:services_{model}_changelist")).status_code == 200
+    model_admin = next(a for m, a in site._registry.items() if m._meta.model_name == model)
+    request = type("R", (), {"user": staff})()
+    if model_admin.has_add_permission(request):
+        assert client.get(reverse(f"admin:services_{model}_add")).status_code == 200

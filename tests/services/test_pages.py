@@ -305,3 +305,18 @@ def test_api_feedback_and_evaluation_lists_query_count(client, world, count, dja
         assert client.get("/api/feedback/").json()["count"] == count
     with django_assert_num_queries(6):
         assert client.get("/api/evaluations/").json()["count"] == count
+
+
+def test_api_partner_creates_own_log_and_gets_chinese_errors(client, world):
+    client.force_login(world["a_user"])
+    payload = {"space": world["a_space"].pk, "date": "2026-03-11", "start_time": "14:00", "end_time": "16:00",
+               "category": "elderly", "title": "接口填报", "description": "测试", "residents_served": 8,
+               "special_group_residents": 0, "special_groups": [], "cost_basis": "free", "volunteers": 0}
+    response = client.post("/api/service-logs/", payload, content_type="application/json")
+    assert (response.status_code, response.json()["partner"], response.json()["status"]) == (
+        201, world["a"].pk, "submitted")
+    response = client.post("/api/service-logs/", {**payload, "date": "2025-06-01"}, content_type="application/json")
+    assert (response.status_code, response.json()) == (
+        400, {"date": ["服务日期 2025-06-01 不在协议期内(协议期:2026-01-01–2026-06-30)。"]})
+    client.force_login(world["a_staff"])
+    assert client.post("/api/service-logs/", payload, content_type="application/json").status_code == 403
