@@ -624,3 +624,43 @@ def partner_exit(*, partner, reason: str, note: str, handover_note: str, exit_da
                   note=note, community=partner.community,
                   data={"slots_released": released, "logs_closed": closed})
     return record
+
+
+# --- Pace warnings (预警) -------------------------------------------------------
+
+def pace_warnings_send(*, today: dt.date | None = None) -> int:
+    """Warn the community (and the partner) when a partner falls behind its targets.
+
+    Once per agreement per ISO week, so the weekly task is safe to run twice.
+    Returns how many warnings were queued.
+    """
+    from django.contrib.contenttypes.models import ContentType
+
+    from config.models import AuditEvent, Profile
+
+    from .progress import current_agreements, pace_warning_share, progress_ranking
+
+    today = today or local_today()
+    week = f"{today:%G-W%V}"
+    agreement_type = ContentType.objects.get_for_model(Agreement)
+    already = set(AuditEvent.objects.filter(content_type=agreement_type, action="services.pace_warning.sent",
+                                            data__week=week).values_list("object_id", flat=True))
+    sent = 0
+    for progress in progress_ranking(current_agreements(today=today), today=today):
+        agreement = progress.agreement
+        if not progress.behind_pace or str(agreement.pk) in already:
+            continue
+        staff = list(Profile.objects.filter(role=Role.COMMUNITY_STAFF, community_id=agreement.community_id)
+                     .exclude(user__email="").values_list("user__email", flat=True))
+        account = PartnerAccount.objects.filter(partner_id=agreement.partner_id).select_related("user").first()
+        recipients = staff + ([account.user.email] if account and account.user.email else [])
+        with transaction.atomic():
+            queue_mail(to=recipients, template_prefix="services/mail/pace_warning", context={
+                "progress": progress, "agreement": agreement, "partner": agreement.partner,
+                "share": int(pace_warning_share() * 100),
+                "url": settings.PORTAL_BASE_URL.rstrip("/") + reverse("services:progress_detail",
+                                                                      args=[agreement.pk])})
+            audit_log(subject=agreement, action="services.pace_warning.sent", community=agreement.community,
+                      data={"week": week, "fulfilment": str(progress.fulfilment)})
+        sent += 1
+    return sent

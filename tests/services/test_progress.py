@@ -118,3 +118,31 @@ def test_progress_ranking_orders_by_fulfilment_in_fixed_queries(django_assert_nu
     with django_assert_num_queries(3):
         ranking = progress_ranking(qs, today=dt.date(2026, 1, 31))
     assert len(ranking) == 5
+
+
+def test_pace_warnings_sent_once_a_week_to_community_and_partner(mailoutbox, django_capture_on_commit_callbacks):
+    from services.tasks import send_pace_warnings
+    from tests.factories import community_staff
+
+    from .factories import partner_user
+
+    today = dt.date(2026, 2, 14)
+    behind, behind_agreement, space = serving_partner("active", start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30))
+    target(behind_agreement, "hours", 10)
+    ahead, ahead_agreement, ahead_space = serving_partner("active")
+    target(ahead_agreement, "hours", 2)
+    make_log(ahead, ahead_agreement, ahead_space, date=dt.date(2026, 1, 5), start="08:00", end="12:00")
+    community_staff(community=behind.community, email="shequ@example.cn")
+    user = partner_user(behind)
+    user.email = "partner@example.cn"
+    user.save()
+
+    from services.domain import pace_warnings_send
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert pace_warnings_send(today=today) == 1
+        assert pace_warnings_send(today=today) == 0  # same week: nothing twice
+    assert [(sorted(m.to), m.subject) for m in mailoutbox] == [
+        (["partner@example.cn", "shequ@example.cn"], f"进度滞后预警:{behind.name}")]
+    assert "已完成 0,按进度应完成 15.0" in mailoutbox[0].body
+    assert send_pace_warnings.name == "services.tasks.send_pace_warnings"
