@@ -43,6 +43,10 @@ def serving_partner(state="trial", *, start=dt.date(2026, 1, 1), end=dt.date(202
 
 
 def partner_user(partner, *, read_only=False):
+    """The partner's login (already there when signing ran its after-commit receiver)."""
+    existing = PartnerAccount.objects.filter(partner=partner).select_related("user").first()
+    if existing:
+        return existing.user
     user = role_user(Role.PARTNER, community=partner.community)
     PartnerAccount.objects.create(partner=partner, user=user, read_only=read_only)
     return user

@@ -44,3 +44,51 @@ def test_suggestion_box_on_a_phone(live_server, phone_page, transactional_db):
     assert "感谢您的评价" in page.locator("[role=status]").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     assert Feedback.objects.get().comment == "希望周末也开放"
+
+
+@pytest.mark.django_db
+def test_invitation_link_sets_password_and_partner_logs_in(client, mailoutbox, django_capture_on_commit_callbacks):
+    partner = partner_in_state("signing")
+    partner.application.email = "org@example.cn"
+    partner.application.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_partner(partner)
+    link = next(line for line in mailoutbox[0].body.splitlines() if "/accounts/reset/" in line)
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    response = client.get("/" + path, follow=True)
+    assert response.status_code == 200
+    set_url = response.redirect_chain[-1][0]
+    response = client.post(set_url, {"new_password1": "Mulin-2026-secret", "new_password2": "Mulin-2026-secret"})
+    assert response.status_code == 302
+    username = PartnerAccount.objects.get(partner=partner).user.username
+    assert client.login(username=username, password="Mulin-2026-secret")
+    assert client.get("/services/logs/").status_code == 200
+
+
+@pytest.mark.browser
+def test_progress_chart_draws_from_vendored_chartjs(live_server, phone_page, transactional_db):
+    import datetime as dt
+
+    from config.dates import add_months, local_today
+
+    from .factories import make_log, partner_user, target
+
+    today = local_today()
+    partner, agreement, space = serving_partner("active", start=add_months(today, -2), end=add_months(today, 4))
+    target(agreement, "hours", 10)
+    make_log(partner, agreement, space, date=today - dt.timedelta(days=1))
+    user = partner_user(partner)
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)  # the login page itself belongs to another app
+    page = phone_page
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
+                               "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                               "url": live_server.url}])
+    page.goto(f"{live_server.url}/services/progress/")
+    page.wait_for_url("**/services/progress/*/")
+    assert page.evaluate("typeof Chart") == "function"
+    assert page.evaluate("Chart.getChart('progress-chart') !== undefined")
+    assert page.locator("table").count() == 1
