@@ -97,7 +97,9 @@ def verified_figures_by_month(agreement_ids) -> dict[int, dict[dt.date, dict[str
     counts only logs that name that group.
     """
     group_sums = {
-        _special_key(g): Sum("special_group_residents", filter=Q(special_groups__contains=[g]))
+        # icontains on the JSON text works on PostgreSQL and SQLite alike; the quotes
+        # make each group a whole token.
+        _special_key(g): Sum("special_group_residents", filter=Q(special_groups__icontains=f'"{g}"'))
         for g in TargetGroup.values
     }
     rows = (
