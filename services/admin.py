@@ -42,6 +42,11 @@ from .models import (
 )
 
 
+@admin.display(description=_("项目档案"))
+def dossier_link(obj):
+    return format_html('<a href="{}">{}</a>', reverse("services:dossier", args=[obj.partner_id]), _("查看"))
+
+
 def _partner_choices(request, statuses):
     return scope_queryset(request.user, Partner.objects.filter(status__in=statuses), "community") \
         .select_related("application")
@@ -370,7 +375,7 @@ class EvaluationAdminForm(forms.ModelForm):
 class EvaluationAdmin(DomainCreateAdmin):
     form = EvaluationAdminForm
     list_display = ["evaluated_on", "partner", "kind", "conclusion", "fulfilment_percent", "satisfaction",
-                    "observer_rating", "total_score"]
+                    "observer_rating", "total_score", dossier_link]
     list_filter = ["kind", "conclusion", "partner__community"]
     list_select_related = ["partner__application"]
     readonly_fields = ["partner", "agreement", "kind", "evaluated_on", "conclusion", "remarks",
@@ -499,7 +504,7 @@ class PartnerExitForm(forms.ModelForm):
 class PartnerExitAdmin(DomainCreateAdmin):
     form = PartnerExitForm
     partner_statuses = EXITABLE
-    list_display = ["exit_date", "partner", "reason", "slots_released", "logs_closed"]
+    list_display = ["exit_date", "partner", "reason", "slots_released", "logs_closed", dossier_link]
     list_filter = ["reason", "partner__community"]
     list_select_related = ["partner__application"]
 
@@ -519,7 +524,7 @@ class PartnerExitAdmin(DomainCreateAdmin):
 @admin.register(PartnerAccount)
 class PartnerAccountAdmin(ScopedAdminMixin, admin.ModelAdmin):
     community_path = "partner__community"
-    list_display = ["partner", "user", "read_only", "invited_at"]
+    list_display = ["partner", "user", "read_only", "invited_at", dossier_link]
     list_filter = ["read_only"]
     readonly_fields = ["partner", "user", "read_only", "invited_at", "created_at"]
     actions = ["resend_invitation"]
