@@ -320,3 +320,44 @@ def test_api_partner_creates_own_log_and_gets_chinese_errors(client, world):
         400, {"date": ["服务日期 2025-06-01 不在协议期内(协议期:2026-01-01–2026-06-30)。"]})
     client.force_login(world["a_staff"])
     assert client.post("/api/service-logs/", payload, content_type="application/json").status_code == 403
+
+
+def test_ranking_street_sees_all_community_staff_own(client, world):
+    from agreements.models import Agreement
+    from config.dates import add_months, local_today
+
+    Agreement.objects.update(start_date=add_months(local_today(), -1), end_date=add_months(local_today(), 5))
+    client.force_login(world["street"])
+    names = [p.agreement.partner for p in client.get(reverse("services:progress_index")).context["ranking"]]
+    assert sorted(p.pk for p in names) == sorted([world["a"].pk, world["b"].pk])
+    client.force_login(world["a_staff"])
+    names = [p.agreement.partner for p in client.get(reverse("services:progress_index")).context["ranking"]]
+    assert names == [world["a"]]
+
+
+def test_partner_corrects_queried_log_on_its_page(client, world):
+    from services.domain import servicelog_review
+
+    log = world["a_log"]
+    servicelog_review(log=log, decision=LogStatus.QUERIED, note="人次与签到表不符", by=world["a_staff"])
+    client.force_login(world["a_user"])
+    page = client.get(reverse("services:log_edit", args=[log.pk])).content.decode()
+    assert "人次与签到表不符" in page and 'value="智能手机课"' in page
+    data = {"date": "2026-03-03", "start_time": "09:00", "end_time": "11:00", "space": world["a_space"].pk,
+            "category": "elderly", "title": "智能手机课", "description": "课程", "residents_served": 8,
+            "special_group_residents": 0, "cost_basis": "free", "volunteers": 0}
+    response = client.post(reverse("services:log_edit", args=[log.pk]), data)
+    assert response.status_code == 302
+    log.refresh_from_db()
+    assert (log.status, log.residents_served) == (LogStatus.SUBMITTED, 8)
+    servicelog_review(log=log, decision=LogStatus.VERIFIED, by=world["a_staff"])
+    assert client.get(reverse("services:log_edit", args=[log.pk])).status_code == 403
+
+
+def test_partner_sees_own_approved_feedback_without_contact(client, world):
+    Feedback.objects.create(partner=world["a"], rating=3, comment="待审核的", status=FeedbackStatus.PENDING)
+    Feedback.objects.create(partner=world["a"], rating=5, comment="很好", contact="13700001111",
+                            status=FeedbackStatus.APPROVED)
+    client.force_login(world["a_user"])
+    html = client.get(reverse("services:partner_feedback")).content.decode()
+    assert "很好" in html and "待审核的" not in html and "13700001111" not in html and "B不错" not in html
