@@ -343,7 +343,7 @@ def servicelog_review(*, log: ServiceLog, decision: str, note: str = "", by) -> 
         log.save(update_fields=["status", "review_note", "reviewed_by", "reviewed_at", "updated_at"])
         audit_log(subject=log, action=f"services.servicelog.{decision}", actor=by, from_state=before,
                   to_state=decision, note=note, community=log.partner.community)
-        account = getattr(log.partner, "account", None) if hasattr(log.partner, "account") else None
+        account = PartnerAccount.objects.filter(partner_id=log.partner_id).select_related("user").first()
         if decision != LogStatus.VERIFIED and account is not None:
             queue_mail(to=account.user.email, template_prefix="services/mail/log_reviewed",
                        context={"log": log, "partner": log.partner})

@@ -92,3 +92,48 @@ def test_progress_chart_draws_from_vendored_chartjs(live_server, phone_page, tra
     assert page.evaluate("typeof Chart") == "function"
     assert page.evaluate("Chart.getChart('progress-chart') !== undefined")
     assert page.locator("table").count() == 1
+
+
+@pytest.mark.browser
+def test_partner_enters_a_log_with_photo_on_a_phone(live_server, phone_page, transactional_db, tmp_path):
+    import datetime as dt
+
+    from django.conf import settings
+    from django.test import Client
+    from PIL import Image
+
+    from config.dates import add_months, local_today
+    from services.models import ServiceLog
+
+    from .factories import partner_user
+
+    today = local_today()
+    partner, _agreement, space = serving_partner("trial", start=add_months(today, -2), end=add_months(today, 4))
+    client = Client()
+    client.force_login(partner_user(partner))
+    photo = tmp_path / "活动.jpg"
+    Image.new("RGB", (1200, 900), (30, 120, 60)).save(photo, format="JPEG")
+    page = phone_page
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
+                               "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                               "url": live_server.url}])
+    page.goto(f"{live_server.url}/services/logs/new/")
+    day = (today - dt.timedelta(days=1)).isoformat()
+    page.get_by_label("服务日期").fill(day)
+    page.get_by_label("开始时间").fill("09:00")
+    page.get_by_label("结束时间").fill("10:30")
+    page.get_by_label("空间").select_option(str(space.pk))
+    page.get_by_label("服务类别").select_option("elderly")
+    page.get_by_label("活动名称").fill("防诈骗讲座")
+    page.get_by_label("服务内容").fill("讲解常见电信诈骗手法")
+    page.get_by_label("服务居民人次").fill("25")
+    page.get_by_label("其中特定群体人次").fill("18")
+    page.get_by_label("老年人").check()
+    page.get_by_label("活动照片(JPG/PNG,可多张)").set_input_files(str(photo))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.get_by_role("button", name="提交").click()
+    page.wait_for_url("**/services/logs/*/")
+    assert page.locator("h1").inner_text() == "防诈骗讲座"
+    assert page.locator("img").count() == 1
+    log = ServiceLog.objects.get()
+    assert (str(log.hours), log.special_groups, log.files.get().original_name) == ("1.50", ["elderly"], "活动.jpg")
