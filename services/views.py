@@ -44,7 +44,13 @@ from .models import (
     ServiceLog,
     ServiceLogFile,
 )
-from .progress import agreement_progress, current_agreements, pace_warning_share, progress_ranking
+from .progress import (
+    agreement_progress,
+    current_agreements,
+    pace_warning_share,
+    progress_ranking,
+    term_periods,
+)
 from .public import public_commendations, public_feedback
 from .stats import LOG_EXPORT_HEADERS, dashboard_figures, log_export_rows, month_logs
 
@@ -220,10 +226,12 @@ def progress_detail(request, pk):
                       "target": [float(c.target) for _p, c in t.rows]} for t in progress.targets],
     }
     today = progress.today
+    months = [p for p in term_periods(agreement.start_date, agreement.end_date, "month") if p.start <= today]
     return render(request, "services/progress_detail.html", {
+        "export_months": list(reversed(months)),
         "progress": progress, "agreement": agreement, "partner": agreement.partner,
         "chart": chart,
-        "warning_share": int(pace_warning_share() * 100), "year": today.year, "month": today.month})
+        "warning_share": int(pace_warning_share() * 100)})
 
 
 # --- The suggestion box (public) ------------------------------------------------
