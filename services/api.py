@@ -1,5 +1,142 @@
-"""REST endpoints of this app; `register` adds them to the API root."""
+"""REST endpoints: service logs (partners see their own), feedback (staff), evaluations — scoped."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
+from rest_framework.response import Response
+
+from config.rules import is_staff_member, scope_q
+
+from . import domain
+from . import rules as perms
+from .models import Evaluation, Feedback, ServiceLog
+
+
+def _scoped(user, qs, community_path):
+    """Staff: their scope. Partner users: their own partner. Others: nothing."""
+    pid = perms.partner_id_of(user)
+    query = scope_q(user, community_path)
+    if pid is not None:
+        query |= Q(partner_id=pid)
+    return qs.filter(query)
+
+
+def _error(exc):
+    messages = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+    return Response(messages, status=status.HTTP_400_BAD_REQUEST)
+
+
+class ServiceLogSerializer(serializers.ModelSerializer):
+    partner_name = serializers.CharField(source="partner.name", read_only=True)
+    space_name = serializers.CharField(source="space.name", read_only=True)
+
+    class Meta:
+        model = ServiceLog
+        fields = ["id", "partner", "partner_name", "agreement", "space", "space_name", "date", "start_time",
+                  "end_time", "hours", "category", "title", "description", "residents_served",
+                  "special_group_residents", "special_groups", "cost_basis", "volunteers", "status",
+                  "warnings", "review_note"]
+        read_only_fields = ["partner", "agreement", "hours", "status", "warnings", "review_note"]
+
+
+class ServiceLogInput(serializers.ModelSerializer):
+    class Meta:
+        model = ServiceLog
+        fields = domain.LOG_FIELDS
+
+    def validate(self, attrs):  # the domain function checks the rules
+        return attrs
+
+    def run_validators(self, value):
+        pass
+
+
+class ReviewInput(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=[c.value for c in domain.REVIEW_DECISIONS])
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class ServiceLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                        viewsets.GenericViewSet):
+    """Service logs: partners list and create their own; staff list and review logs in scope."""
+
+    serializer_class = ServiceLogSerializer
+    filterset_fields = ["status", "partner", "date"]
+
+    def get_queryset(self):
+        return _scoped(self.request.user, ServiceLog.objects.select_related("partner__application", "space"),
+                       "partner__community").order_by("-date", "-id")
+
+    def create(self, request, *args, **kwargs):
+        account = getattr(request.user, "partner_account", None) if perms.partner_id_of(request.user) else None
+        if account is None:
+            raise ApiPermissionDenied("只有合伙人账号可以通过接口填报。")
+        data = ServiceLogInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            log = domain.servicelog_create(partner=account.partner, data=data.validated_data, by=request.user)
+        except ValidationError as exc:
+            return _error(exc)
+        except PermissionDenied as exc:
+            raise ApiPermissionDenied(str(exc)) from None
+        return Response(ServiceLogSerializer(log).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        log = self.get_object()
+        data = ReviewInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            log = domain.servicelog_review(log=log, by=request.user, **data.validated_data)
+        except ValidationError as exc:
+            return _error(exc)
+        except PermissionDenied as exc:
+            raise ApiPermissionDenied(str(exc)) from None
+        return Response(ServiceLogSerializer(log).data)
+
+
+class FeedbackSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Feedback
+        fields = ["id", "partner", "rating", "comment", "contact", "status", "created_at"]
+
+
+class FeedbackViewSet(viewsets.ReadOnlyModelViewSet):
+    """Suggestion-box notes with their private contact: staff in scope only."""
+
+    serializer_class = FeedbackSerializer
+    filterset_fields = ["status", "partner"]
+
+    def get_queryset(self):
+        if not is_staff_member(self.request.user):
+            return Feedback.objects.none()
+        return Feedback.objects.filter(scope_q(self.request.user, "partner__community")).order_by("-created_at")
+
+
+class EvaluationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Evaluation
+        fields = ["id", "partner", "agreement", "kind", "evaluated_on", "conclusion", "remarks",
+                  "fulfilment_share", "satisfaction", "feedback_count", "observer_rating",
+                  "observation_count", "total_score", "scores"]
+
+
+class EvaluationViewSet(viewsets.ReadOnlyModelViewSet):
+    """Evaluations: staff in scope, and a partner its own."""
+
+    serializer_class = EvaluationSerializer
+    filterset_fields = ["partner", "kind", "conclusion"]
+
+    def get_queryset(self):
+        return _scoped(self.request.user, Evaluation.objects.all(), "partner__community").order_by(
+            "-evaluated_on", "-id")
 
 
 def register(router):
-    pass
+    router.register("service-logs", ServiceLogViewSet, basename="service-log")
+    router.register("feedback", FeedbackViewSet, basename="feedback")
+    router.register("evaluations", EvaluationViewSet, basename="evaluation")
+
+

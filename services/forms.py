@@ -1,0 +1,109 @@
+"""Forms of the partner, observer and resident pages; they only collect input."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from config.choices import TargetGroup
+from spaces.models import Space
+
+from .models import RATING_VALIDATORS, LogFileKind, ServiceLog
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
+class ServiceLogForm(forms.ModelForm):
+    special_groups = forms.MultipleChoiceField(
+        label=_("特定群体"), choices=[c for c in TargetGroup.choices if c[0] != TargetGroup.ALL],
+        widget=forms.CheckboxSelectMultiple, required=False)
+    photos = MultipleFileField(label=_("活动照片(JPG/PNG,可多张)"), required=False)
+    videos = MultipleFileField(label=_("短视频(MP4)"), required=False)
+    attendance = forms.FileField(label=_("签到表扫描件(可选)"), required=False)
+
+    class Meta:
+        model = ServiceLog
+        fields = ["date", "start_time", "end_time", "space", "category", "title", "description",
+                  "residents_served", "special_group_residents", "special_groups", "cost_basis",
+                  "volunteers"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}),
+            "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "end_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, partner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["space"].queryset = Space.objects.filter(community_id=partner.community_id)
+        self.fields["photos"].widget.attrs["accept"] = "image/jpeg,image/png"
+        self.fields["videos"].widget.attrs["accept"] = "video/mp4"
+
+    def files_by_kind(self) -> dict:
+        data = self.cleaned_data
+        return {
+            LogFileKind.PHOTO: data.get("photos") or [],
+            LogFileKind.VIDEO: data.get("videos") or [],
+            LogFileKind.ATTENDANCE: [data["attendance"]] if data.get("attendance") else [],
+        }
+
+    def domain_data(self) -> dict:
+        return {k: self.cleaned_data[k] for k in self.Meta.fields}
+
+
+RATING_CHOICES = [(i, str(i)) for i in range(5, 0, -1)]
+
+
+class FeedbackForm(forms.Form):
+    rating = forms.TypedChoiceField(label=_("满意度(1–5 分,5 分最满意)"), choices=RATING_CHOICES,
+                                    coerce=int, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("意见或建议"), max_length=1000, widget=forms.Textarea(attrs={"rows": 4}))
+    contact = forms.CharField(label=_("联系方式(选填,仅工作人员可见,不会公开)"), max_length=100,
+                              required=False)
+    # Honeypot: people never see it; bots fill every field.
+    website = forms.CharField(label=_("请勿填写此项"), required=False)
+
+
+class ObservationForm(forms.Form):
+    partner = forms.ModelChoiceField(label=_("睦邻合伙人"), queryset=None)
+    date = forms.DateField(label=_("观察日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    seen = forms.CharField(label=_("观察情况"), widget=forms.Textarea(attrs={"rows": 4}))
+    punctuality = forms.TypedChoiceField(label=_("守时"), choices=RATING_CHOICES, coerce=int)
+    quality = forms.TypedChoiceField(label=_("服务质量"), choices=RATING_CHOICES, coerce=int)
+    safety = forms.TypedChoiceField(label=_("安全"), choices=RATING_CHOICES, coerce=int)
+    attitude = forms.TypedChoiceField(label=_("服务态度"), choices=RATING_CHOICES, coerce=int)
+    photos = MultipleFileField(label=_("照片(JPG/PNG,可多张)"), required=False)
+
+    def __init__(self, *args, partners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = partners
+        self.fields["partner"].label_from_instance = lambda p: p.name
+
+
+class DashboardFilterForm(forms.Form):
+    community = forms.ModelChoiceField(label=_("社区"), queryset=None, required=False,
+                                       empty_label=_("全部社区"))
+    start = forms.DateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, communities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = communities
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", _("截止日期不能早于起始日期。"))
+        return data
+
+
+__all__ = ["ServiceLogForm", "FeedbackForm", "ObservationForm", "DashboardFilterForm", "RATING_VALIDATORS"]

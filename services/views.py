@@ -1,0 +1,421 @@
+"""Pages of partners (their logs), observers, residents (suggestion box) and staff.
+
+Views only collect input, check permissions with the named rules and call
+domain or read functions.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import zipfile
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.encoding import escape_uri_path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django_ratelimit.decorators import ratelimit
+
+from agreements.models import Agreement, AgreementStatus
+from config.dates import local_today
+from config.pdf import pdf_response, render_pdf
+from config.rules import scope_queryset
+from config.uploads import serve_private_file
+from config.views import ratelimited
+from config.xlsx import rows_to_xlsx, xlsx_response
+from partners.dossier import dossier_sections
+from partners.models import Partner, PartnerTransition
+from partners.models.lifecycle import SERVING
+
+from . import domain
+from . import rules as perms
+from .forms import DashboardFilterForm, FeedbackForm, ObservationForm, ServiceLogForm
+from .models import (
+    Observation,
+    ObservationPhoto,
+    PartnerAccount,
+    ServiceLog,
+    ServiceLogFile,
+)
+from .progress import (
+    agreement_progress,
+    current_agreements,
+    pace_warning_share,
+    progress_ranking,
+    term_periods,
+)
+from .public import public_commendations, public_feedback
+from .stats import LOG_EXPORT_HEADERS, dashboard_figures, log_export_rows, month_logs
+
+
+def _partner_account(request) -> PartnerAccount | None:
+    try:
+        return request.user.partner_account
+    except (PartnerAccount.DoesNotExist, AttributeError):
+        return None
+
+
+def _form_errors(form, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+# --- Partner pages: service logs ---------------------------------------------
+
+@login_required
+def log_list(request):
+    """The partner's own logs, newest first; staff are sent to the admin list."""
+    account = _partner_account(request)
+    if account is None:
+        if perms.is_staff_member(request.user):
+            return redirect("admin:services_servicelog_changelist")
+        raise PermissionDenied
+    logs = (ServiceLog.objects.filter(partner_id=account.partner_id)
+            .select_related("space").annotate(file_count=Count("files")))
+    return render(request, "services/log_list.html", {
+        "account": account, "partner": account.partner, "logs": logs})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def log_create(request):
+    account = _partner_account(request)
+    if account is None:
+        raise PermissionDenied
+    partner = account.partner
+    if account.read_only:
+        messages.error(request, _("合伙人已退出,账号只能查看,不能再填报。"))
+        return redirect("services:log_list")
+    form = ServiceLogForm(request.POST or None, request.FILES or None, partner=partner)
+    if request.method == "POST" and form.is_valid():
+        try:
+            log = domain.servicelog_create(partner=partner, data=form.domain_data(),
+                                           files=form.files_by_kind(), by=request.user)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("服务记录已提交,等待社区核实。"))
+            for warning in log.warnings:
+                messages.warning(request, warning)
+            return redirect("services:log_detail", pk=log.pk)
+    return render(request, "services/log_form.html", {"form": form, "partner": partner})
+
+
+def _own_log(request, pk) -> ServiceLog:
+    log = get_object_or_404(ServiceLog.objects.select_related("partner__application", "space",
+                                                              "partner__community"), pk=pk)
+    if not perms.can_view_partner_records.test(request.user, log):
+        raise Http404  # never confirm another partner's records exist
+    return log
+
+
+@login_required
+def log_detail(request, pk):
+    log = _own_log(request, pk)
+    return render(request, "services/log_detail.html", {
+        "log": log, "files": log.files.all(),
+        "can_edit": perms.can_write_own_log.test(request.user, log)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def log_edit(request, pk):
+    log = _own_log(request, pk)
+    if not perms.can_write_own_log.test(request.user, log):
+        raise PermissionDenied
+    form = ServiceLogForm(request.POST or None, request.FILES or None, instance=log, partner=log.partner,
+                          initial={"special_groups": log.special_groups})
+    if request.method == "POST" and form.is_valid():
+        try:
+            log = domain.servicelog_update(log=ServiceLog.objects.get(pk=log.pk), data=form.domain_data(),
+                                           files=form.files_by_kind(), by=request.user)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("修改已提交,等待社区核实。"))
+            return redirect("services:log_detail", pk=log.pk)
+    return render(request, "services/log_form.html", {"form": form, "partner": log.partner, "log": log})
+
+
+@login_required
+def log_file(request, pk):
+    record = get_object_or_404(ServiceLogFile.objects.select_related("log__partner__community"), pk=pk)
+    if not perms.can_view_partner_records.test(request.user, record.log):
+        raise Http404
+    thumb = request.GET.get("thumb") and record.thumbnail
+    return serve_private_file(record.thumbnail if thumb else record.file,
+                              filename=None if thumb else record.original_name, inline=True)
+
+
+@login_required
+def observation_photo(request, pk):
+    photo = get_object_or_404(ObservationPhoto.objects.select_related("observation__partner__community",
+                                                                      "observation__observer"), pk=pk)
+    own = getattr(getattr(request.user, "observer", None), "pk", None) == photo.observation.observer_id
+    if not (own or perms.can_manage_in_scope.test(request.user, photo.observation)):
+        raise Http404
+    thumb = request.GET.get("thumb") and photo.thumbnail
+    return serve_private_file(photo.thumbnail if thumb else photo.file,
+                              filename=None if thumb else photo.original_name, inline=True)
+
+
+def _may_export(user, partner) -> bool:
+    return perms.can_view_partner_records.test(user, partner)
+
+
+@login_required
+def log_export(request, partner_pk, year, month, fmt):
+    """The monthly 公益服务记录表 of one partner, as XLSX or PDF."""
+    partner = get_object_or_404(Partner.objects.select_related("application", "community"), pk=partner_pk)
+    if not _may_export(request.user, partner):
+        raise Http404
+    if not 1 <= month <= 12 or fmt not in ("xlsx", "pdf"):
+        raise Http404
+    logs = list(month_logs(partner, year, month))
+    filename = f"公益服务记录表-{partner.name}-{year}{month:02d}"
+    if fmt == "xlsx":
+        return xlsx_response(rows_to_xlsx(LOG_EXPORT_HEADERS, log_export_rows(logs),
+                                          title=f"{year}-{month:02d}"), filename + ".xlsx")
+    totals = {"hours": sum(log.hours for log in logs), "residents": sum(log.residents_served for log in logs),
+              "special": sum(log.special_group_residents for log in logs), "events": len(logs)}
+    pdf = render_pdf("services/pdf/service_log_month.html", {
+        "partner": partner, "year": year, "month": month, "logs": logs, "totals": totals})
+    return pdf_response(pdf, filename + ".pdf")
+
+
+# --- Progress against targets --------------------------------------------------
+
+@login_required
+def progress_index(request):
+    """Partners: their current agreement. Staff: every partner in scope, ranked by fulfilment."""
+    account = _partner_account(request)
+    if account is not None:
+        agreements = Agreement.objects.filter(partner_id=account.partner_id,
+                                              status=AgreementStatus.SIGNED).order_by("-start_date")
+        first = agreements.first()
+        if first is None:
+            return render(request, "services/progress_none.html", {"partner": account.partner})
+        return redirect("services:progress_detail", pk=first.pk)
+    if not perms.is_staff_member(request.user):
+        raise PermissionDenied
+    ranking = progress_ranking(scope_queryset(request.user, current_agreements(), "community"))
+    return render(request, "services/progress_ranking.html", {
+        "ranking": ranking, "warning_share": int(pace_warning_share() * 100)})
+
+
+@login_required
+def progress_detail(request, pk):
+    agreement = get_object_or_404(Agreement.objects.select_related("partner__application", "community")
+                                  .prefetch_related("targets"), pk=pk, status=AgreementStatus.SIGNED)
+    if not perms.can_view_partner_records.test(request.user, agreement):
+        raise Http404
+    progress = agreement_progress(agreement)
+    chart = {
+        "labels": [p.label for p, _c in progress.targets[0].rows] if progress.targets else [],
+        "datasets": [{"label": t.label, "actual": [float(c.actual) for _p, c in t.rows],
+                      "target": [float(c.target) for _p, c in t.rows]} for t in progress.targets],
+    }
+    today = progress.today
+    months = [p for p in term_periods(agreement.start_date, agreement.end_date, "month") if p.start <= today]
+    return render(request, "services/progress_detail.html", {
+        "export_months": list(reversed(months)),
+        "progress": progress, "agreement": agreement, "partner": agreement.partner,
+        "chart": chart,
+        "warning_share": int(pace_warning_share() * 100)})
+
+
+# --- The suggestion box (public) ------------------------------------------------
+
+@ratelimit(key="ip", rate="5/h", method="POST", block=False)
+@require_http_methods(["GET", "POST"])
+def feedback_public(request, partner_pk):
+    """The suggestion box (居民意见箱): anyone may write; nothing shows before moderation."""
+    partner = get_object_or_404(Partner.objects.select_related("application", "community"),
+                                pk=partner_pk, status__in=SERVING)
+    if getattr(request, "limited", False):
+        return ratelimited(request)
+    form = FeedbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data.get("website"):
+            # A bot filled the hidden field: pretend success, keep nothing.
+            return redirect(reverse("services:feedback_public", args=[partner.pk]) + "?thanks=1")
+        try:
+            domain.feedback_submit(partner=partner, rating=form.cleaned_data["rating"],
+                                   comment=form.cleaned_data["comment"],
+                                   contact=form.cleaned_data["contact"])
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            return redirect(reverse("services:feedback_public", args=[partner.pk]) + "?thanks=1")
+    avg, count = domain.satisfaction(partner)
+    commendations = public_commendations(partner)
+    return render(request, "services/feedback_public.html", {
+        "partner": partner, "form": form, "thanks": request.GET.get("thanks") == "1",
+        "feedback": public_feedback(partner), "avg": avg, "count": count,
+        "commendations": commendations})
+
+
+@login_required
+def partner_feedback(request):
+    """The partner reads the approved notes about itself (no contact details)."""
+    account = _partner_account(request)
+    if account is None:
+        raise PermissionDenied
+    avg, count = domain.satisfaction(account.partner)
+    return render(request, "services/partner_feedback.html", {
+        "partner": account.partner, "feedback": public_feedback(account.partner), "avg": avg, "count": count})
+
+
+# --- Observers ---------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def observation_create(request):
+    observer = getattr(request.user, "observer", None)
+    if observer is None or not observer.active or not perms.is_observer(request.user):
+        raise PermissionDenied
+    partners = Partner.objects.filter(community_id=observer.community_id, status__in=SERVING).select_related(
+        "application")
+    form = ObservationForm(request.POST or None, request.FILES or None, partners=partners)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            domain.observation_record(partner=data["partner"], date=data["date"], seen=data["seen"],
+                                      punctuality=data["punctuality"], quality=data["quality"],
+                                      safety=data["safety"], attitude=data["attitude"],
+                                      photos=data["photos"], by=request.user)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("观察记录已保存。"))
+            return redirect("services:observation_list")
+    return render(request, "services/observation_form.html", {"form": form})
+
+
+@login_required
+def observation_list(request):
+    observer = getattr(request.user, "observer", None)
+    if observer is None:
+        raise PermissionDenied
+    observations = (Observation.objects.filter(observer=observer)
+                    .select_related("partner__application").prefetch_related("photos"))
+    return render(request, "services/observation_list.html", {"observations": observations})
+
+
+# --- Dossier (项目档案) ------------------------------------------------------------
+
+def _dossier_partner(request, pk) -> Partner:
+    partner = get_object_or_404(Partner.objects.select_related("application", "community"), pk=pk)
+    if not perms.can_view_dossier.test(request.user, partner):
+        raise Http404
+    return partner
+
+
+def _dossier_context(partner):
+    return {
+        "partner": partner, "sections": dossier_sections(partner),
+        "history": PartnerTransition.objects.filter(partner=partner).select_related("actor")
+        .order_by("created_at", "id"),
+    }
+
+
+@login_required
+def dossier(request, pk):
+    partner = _dossier_partner(request, pk)
+    return render(request, "services/dossier.html", _dossier_context(partner))
+
+
+@login_required
+def dossier_pdf(request, pk):
+    partner = _dossier_partner(request, pk)
+    data = render_pdf("services/pdf/dossier.html", _dossier_context(partner))
+    return pdf_response(data, f"项目档案-{partner.name}.pdf")
+
+
+@login_required
+def dossier_zip(request, pk):
+    """The dossier PDF plus every file its entries list, in one ZIP."""
+    partner = _dossier_partner(request, pk)
+    context = _dossier_context(partner)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(f"项目档案-{partner.name}.pdf", render_pdf("services/pdf/dossier.html", context))
+        seen = set()
+        for section in context["sections"]:
+            for number, entry in enumerate(section.entries, start=1):
+                for fieldfile in entry.files:
+                    if not fieldfile or fieldfile.name in seen:
+                        continue
+                    seen.add(fieldfile.name)
+                    name = f"{section.key}/{number:03d}-{os.path.basename(fieldfile.name)}"
+                    with fieldfile.open("rb") as handle:
+                        archive.writestr(name, handle.read())
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = (
+        f"attachment; filename*=UTF-8''{escape_uri_path(f'项目档案-{partner.name}.zip')}")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Statistics dashboard -----------------------------------------------------------
+
+def _dashboard_input(request):
+    from config.models import Community
+
+    communities = scope_queryset(request.user, Community.objects.all(), "")
+    form = DashboardFilterForm(request.GET or None, communities=communities)
+    filters = {"community": None, "start": None, "end": None}
+    if form.is_bound and form.is_valid():
+        filters.update({k: v for k, v in form.cleaned_data.items() if v})
+    return form, filters
+
+
+@login_required
+def dashboard(request):
+    if not perms.can_view_dashboard.test(request.user):
+        raise PermissionDenied
+    form, filters = _dashboard_input(request)
+    figures = dashboard_figures(user=request.user, **filters)
+    chart = {"labels": [m["month"] for m in figures["monthly"]],
+             "hours": [float(m["hours"]) for m in figures["monthly"]],
+             "residents": [m["residents"] for m in figures["monthly"]]}
+    return render(request, "services/dashboard.html", {
+        "form": form, "figures": figures, "chart": chart,
+        "query": request.GET.urlencode()})
+
+
+@login_required
+def dashboard_csv(request):
+    if not perms.can_view_dashboard.test(request.user):
+        raise PermissionDenied
+    _form, filters = _dashboard_input(request)
+    figures = dashboard_figures(user=request.user, **filters)
+    out = io.StringIO()
+    out.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
+    writer = csv.writer(out)
+    writer.writerow([_("月份"), _("服务时数"), _("服务人次"), _("活动场次")])
+    for row in figures["monthly"]:
+        writer.writerow([row["month"], row["hours"], row["residents"], row["events"]])
+    writer.writerow([])
+    writer.writerow([_("社区"), *[label for _v, label in figures["stages"]]])
+    for name, counts in figures["stage_rows"]:
+        writer.writerow([name, *counts])
+    writer.writerow([])
+    writer.writerow([_("空间总数"), _("使用中"), _("闲置"), _("平均满意度"), _("意见条数")])
+    writer.writerow([figures["spaces"]["total"], figures["spaces"]["in_use"], figures["spaces"]["idle"],
+                     figures["satisfaction"]["avg"] or "", figures["satisfaction"]["n"]])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    stamp = local_today().isoformat()
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(f'服务统计-{stamp}.csv')}"
+    return response
+

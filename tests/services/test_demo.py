@@ -1,0 +1,56 @@
+"""The services demo step: records behind every state it produces, and idempotent."""
+
+from decimal import Decimal
+
+import pytest
+
+from config import demo as config_demo
+from config.dates import add_months, local_today
+from partners import demo as partners_demo
+from partners import guards
+from partners.domain import partner_transition
+from partners.models import PartnerStatus
+from services import demo as services_demo
+from services.models import Evaluation, Feedback, PartnerAccount, PartnerExit, ServiceLog
+from tests.factories import PATH_TO, SpaceFactory
+
+from .factories import AgreementFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def to_trial(partner, by):
+    saved = dict(guards._providers)
+    guards._providers.update({name: (lambda p: True) for name in guards.FACTS})
+    guards._providers.update({"objection_open": lambda p: False, "objection_upheld": lambda p: False})
+    try:
+        for name in PATH_TO["trial"][1:]:  # partners.demo already forwarded it
+            kwargs = {"composite_score": Decimal("85")} if name == "score" else {}
+            partner_transition(partner=partner, transition=name, by=by, **kwargs)
+    finally:
+        guards._providers.clear()
+        guards._providers.update(saved)
+
+
+def test_demo_step_moves_only_partners_at_its_start_and_is_idempotent():
+    ctx = {}
+    config_demo.load(ctx)
+    partners_demo.load(ctx)
+    today = local_today()
+    for name in ["句容市银龄互助服务中心", "句容市童心托育有限公司", "句容市快修便民服务部"]:
+        partner = partners_demo.demo_partners().get(application__applicant_name=name)
+        to_trial(partner, ctx["users"]["jiedao"])
+        AgreementFactory(partner=partner, start_date=add_months(today, -3), end_date=add_months(today, 6))
+        SpaceFactory(community=partner.community)
+
+    services_demo.load(ctx)
+    status = {p.name: p.status for p in partners_demo.demo_partners(target=None)}
+    assert (status["句容市银龄互助服务中心"], status["句容市童心托育有限公司"], status["句容市快修便民服务部"]) == (
+        PartnerStatus.ACTIVE, PartnerStatus.TRIAL, PartnerStatus.EXITED)
+    assert PartnerExit.objects.get().reason == "requested"
+    counts = [m.objects.count() for m in (ServiceLog, Feedback, Evaluation, PartnerAccount)]
+    assert counts == [18, 9, 2, 3]
+    assert ServiceLog.objects.filter(status="verified").count() == 12
+
+    services_demo.load(ctx)
+    assert [m.objects.count() for m in (ServiceLog, Feedback, Evaluation, PartnerAccount)] == counts
