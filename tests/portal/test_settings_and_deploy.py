@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,3 +69,14 @@ def test_dockerfile_installs_pango_and_a_cjk_font():
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "fonts-noto-cjk" in dockerfile
     assert "libpango" in dockerfile
+@pytest.mark.parametrize("task", ["config.tasks.heartbeat", "partners.tasks.close_due_calls",
+                                  "partners.tasks_notices.end_due_notices",
+                                  "agreements.tasks.send_renewal_reminders",
+                                  "services.tasks.send_pace_warnings"])
+def test_every_beat_task_is_registered(task):
+    from config.celery import app
+
+    app.loader.import_default_modules()
+    schedule_tasks = {entry["task"] for entry in app.conf.beat_schedule.values()}
+    assert task in schedule_tasks
+    assert task in app.tasks

@@ -18,6 +18,7 @@ DEMO_STEPS = [
     "partners.demo_notices",
     "agreements.demo",
     "services.demo",
+    "agreements.demo_reminders",
 ]
 
 
