@@ -5,7 +5,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from .api import build_router
-from .views import healthz
+from .views import after_login, healthz
 
 admin.site.site_header = "睦邻合伙人 · 管理后台"
 admin.site.site_title = "睦邻合伙人"
@@ -23,6 +23,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/home/", after_login, name="after-login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),
     # Each app's public and staff pages. Order matters only for "" (home).

@@ -40,3 +40,23 @@ def healthz(request):
 
 def ratelimited(request, exception=None):
     return render(request, "429.html", {"message": _("操作过于频繁,请稍后再试。")}, status=429)
+
+
+def after_login(request):
+    """Send each role to its own starting page after logging in."""
+    from django.contrib.auth.views import redirect_to_login
+    from django.shortcuts import redirect
+
+    from .models import Role
+    from .rules import user_role
+
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if request.user.is_staff or request.user.is_superuser:
+        return redirect("admin:index")
+    destination = {
+        Role.REVIEWER: "/review/",
+        Role.PARTNER: "/services/logs/",
+        Role.OBSERVER: "/services/observations/",
+    }.get(user_role(request.user), "/")
+    return redirect(destination)

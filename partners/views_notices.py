@@ -243,13 +243,9 @@ class _WithPublicNames:
 def partner_detail(request, pk):
     """A serving partner's public page: services, spaces, weekly schedule, licence mark."""
     partner = get_object_or_404(_serving_partners().select_related("community__street"), pk=pk)
-    today = timezone.localdate()
-    from spaces.models import TimeSlot
+    from services.public import public_summary
+    from spaces.calendar import partner_week
 
-    slots = (TimeSlot.objects.filter(partner=partner, weekday__isnull=False)
-             .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today + dt.timedelta(days=7)))
-             .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
-             .select_related("space").order_by("weekday", "start_time"))
     categories = dict(ServiceCategory.choices)
     context = {
         **_cache_context(request),
@@ -257,7 +253,8 @@ def partner_detail(request, pk):
         "public_name": public_partner_name(partner),
         "categories": [categories.get(c, c) for c in partner.application.service_categories],
         "space_list": partner.application.spaces.all(),
-        "slots": slots,
+        "week": partner_week(partner, public=True),
+        "summary": public_summary(partner),
         "licence_mark": partner.community.street.programme_name,
     }
     return render(request, "partners/partner_detail.html", context)

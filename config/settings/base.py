@@ -146,7 +146,7 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/review/"
+LOGIN_REDIRECT_URL = "/accounts/home/"  # each role to its own start page
 
 # --- Celery -----------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")

@@ -83,3 +83,29 @@ def test_directory_updates_when_partner_exits(client, world, django_capture_on_c
                            reason=ExitReason.REQUESTED)
 
     assert partner.name not in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_partner_page_shows_schedule_satisfaction_and_commendations_after_moderation(client):
+    import datetime as dt
+
+    from services.models import Feedback, FeedbackStatus, Recognition, RecognitionKind
+    from spaces.domain import timeslot_create
+    from tests.factories import SpaceFactory, partner_in_state
+
+    partner = partner_in_state("active", application__applicant_name="句容市银龄互助服务中心")
+    space = SpaceFactory(community=partner.community, name="二楼多功能厅")
+    timeslot_create(space=space, weekday=dt.date.today().weekday(), start_time=dt.time(9),
+                    end_time=dt.time(11), partner=partner)
+    url = f"/partners/{partner.pk}/"
+    before = client.get(url).content.decode()
+
+    with __import__("django.test", fromlist=["TestCase"]).TestCase.captureOnCommitCallbacks(execute=True):
+        Feedback.objects.create(partner=partner, rating=5, comment="老师很耐心", status=FeedbackStatus.APPROVED)
+        Recognition.objects.create(partner=partner, kind=RecognitionKind.COMMENDATION,
+                                   date=dt.date(2026, 10, 1), title="优秀睦邻合伙人")
+    after = client.get(url).content.decode()
+
+    assert "二楼多功能厅" in before and "09:00" in before
+    assert "老师很耐心" not in before
+    assert "老师很耐心" in after and "5.0 / 5" in after and "优秀睦邻合伙人" in after

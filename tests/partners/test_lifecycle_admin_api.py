@@ -29,6 +29,7 @@ def test_admin_shows_exactly_the_transitions_this_user_may_take(client, facts, p
     staff_page = client.get(f"/admin/partners/partner/{partner.pk}/change/").content.decode()
 
     assert "报送街道" in clerk_page and "撤回申请" in clerk_page
+    assert f"/services/dossier/{partner.pk}/" in clerk_page
     assert "列入入围名单" not in clerk_page
     assert "报送街道" in staff_page
     assert "列入入围名单" not in staff_page  # not from `submitted`
