@@ -12,9 +12,9 @@ from tests.factories import CommunityFactory, role_user, street_staff
 def test_login_sends_each_role_to_its_start_page(client, role, destination):
     community = CommunityFactory()
     if role == Role.STREET_STAFF:
-        user = street_staff(street=community.street, username="u1")
+        street_staff(street=community.street, username="u1")
     else:
-        user = role_user(role, street=community.street, community=community, username="u1")
+        role_user(role, street=community.street, community=community, username="u1")
 
     page = client.get("/accounts/login/")
     response = client.post("/accounts/login/", {"username": "u1", "password": "pw"})
