@@ -1,15 +1,16 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from .api import build_router
 from .views import after_login, healthz
 
-admin.site.site_header = "睦邻合伙人 · 管理后台"
-admin.site.site_title = "睦邻合伙人"
-admin.site.index_title = "项目全流程管理"
+admin.site.site_header = _("睦邻合伙人 · 管理后台")
+admin.site.site_title = _("睦邻合伙人")
+admin.site.index_title = _("项目全流程管理")
 
 router = build_router()
 
