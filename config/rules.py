@@ -114,3 +114,17 @@ def scope_q(user, community_path: str = "community") -> Q:
     if profile.role == Role.COMMUNITY_STAFF and profile.community_id:
         return Q(**{f"{prefix}id": profile.community_id})
     return Q(pk__in=[])
+
+
+# Staff open every programme app in the admin; what they then see and may do
+# is decided per model (each app's rules.py) and per record (the scope above).
+PROGRAMME_APPS = ["portal", "spaces", "partners", "reviews", "agreements", "services"]
+for _app in PROGRAMME_APPS:
+    rules.set_perm(_app, is_staff_member)
+
+# The foundation's own records: staff read them, within their scope.
+rules.set_perm("portal.view_community", is_staff_member)
+rules.set_perm("portal.view_auditevent", is_staff_member)
+rules.set_perm("portal.view_street", is_staff_member)
+rules.set_perm("portal.change_street", is_superuser | is_street_staff)
+rules.set_perm("portal.view_profile", is_superuser | is_street_staff)

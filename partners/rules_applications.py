@@ -23,9 +23,7 @@ rules.add_perm("partners.manage_call", can_manage_calls)
 rules.add_perm("partners.view_application_documents", can_handle_application)
 rules.add_perm("partners.request_documents", can_handle_application)
 
-# Admin access to this app's models. `set_perm` for the app itself: the notice
-# board shares the `partners` label and may declare the same module permission.
-rules.set_perm("partners", is_staff_member)
+# Admin access to this app's models (the app itself: config/rules.py).
 rules.add_perm("partners.view_recruitmentcall", is_staff_member)
 rules.add_perm("partners.add_recruitmentcall", is_superuser | is_street_staff)
 rules.add_perm("partners.change_recruitmentcall", can_manage_calls)

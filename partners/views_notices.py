@@ -245,6 +245,7 @@ def partner_detail(request, pk):
     partner = get_object_or_404(_serving_partners().select_related("community__street"), pk=pk)
     from services.public import public_summary
     from spaces.calendar import partner_week
+    from spaces.domain import spaces_used_by
 
     categories = dict(ServiceCategory.choices)
     context = {
@@ -252,7 +253,7 @@ def partner_detail(request, pk):
         "partner": partner,
         "public_name": public_partner_name(partner),
         "categories": [categories.get(c, c) for c in partner.application.service_categories],
-        "space_list": partner.application.spaces.all(),
+        "space_list": list(spaces_used_by(partner)) or list(partner.application.spaces.all()),
         "week": partner_week(partner, public=True),
         "summary": public_summary(partner),
         "licence_mark": partner.community.street.programme_name,

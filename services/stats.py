@@ -10,10 +10,9 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Avg, Count, Exists, OuterRef, Sum
 from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
 
 from config.dates import local_today
 from config.rules import scope_queryset
@@ -79,23 +78,17 @@ def dashboard_figures(*, user, community=None, start: dt.date | None = None,
     }
 
 
-def needs_figures(*, user, community=None) -> dict | None:
-    """Resident needs covered vs open, if the needs list (spaces.ResidentNeed) exists here."""
-    try:
-        model = apps.get_model("spaces", "ResidentNeed")
-        model._meta.get_field("status")
-    except (LookupError, FieldDoesNotExist):
-        return None
-    qs = model.objects.all()
-    try:
-        qs = _in_community(scope_queryset(user, qs, "community"), community, "community")
-    except Exception:  # a needs list without a community: count it street-wide
-        pass
-    counts = dict(qs.values_list("status").annotate(n=Count("id")).order_by())
-    status_field = model._meta.get_field("status")
-    labels = dict(status_field.choices or [])
-    return {"rows": [(labels.get(k, k), v) for k, v in sorted(counts.items())],
-            "total": sum(counts.values())}
+def needs_figures(*, user, community=None) -> dict:
+    """Resident needs covered vs open (spaces.coverage decides what 'covered' means)."""
+    from spaces.coverage import needs_coverage
+    from spaces.models import ResidentNeed
+
+    qs = _in_community(scope_queryset(user, ResidentNeed.objects.all(), "community"), community,
+                       "community")
+    rows = needs_coverage(qs)
+    covered = sum(1 for row in rows if row.is_covered)
+    return {"rows": [(_("已有合伙人覆盖"), covered), (_("尚未覆盖"), len(rows) - covered)],
+            "total": len(rows)}
 
 
 def month_logs(partner, year: int, month: int):

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from config.dates import local_today
 from config.domain import audit_log
 
 from .models import Space, TimeSlot
@@ -233,3 +234,12 @@ def prospects_invite(*, prospects, call, by) -> tuple[list, list]:
                       note=call.title, data={"invitation": invitation.pk, "call": call.pk})
             invited.append(prospect)
     return invited, skipped
+
+
+def spaces_used_by(partner):
+    """The spaces a partner holds slots in now or later (its agreement's spaces)."""
+    today = local_today()
+    return (Space.objects.filter(timeslots__partner=partner)
+            .filter(Q(timeslots__valid_to__isnull=True) | Q(timeslots__valid_to__gte=today)
+                    | Q(timeslots__date__gte=today))
+            .select_related("community").distinct().order_by("name"))

@@ -23,5 +23,3 @@ rules.add_perm("spaces.invite_prospect", can_manage_lists)
 rules.add_perm("spaces.view_importjob", can_use_import_job)
 rules.add_perm("spaces.add_importjob", is_staff_member)
 rules.add_perm("spaces.view_coverage", is_staff_member)
-# The admin shows the app to staff only.
-rules.add_perm("spaces", is_staff_member)

@@ -31,7 +31,7 @@ class TransitionForm(forms.Form):
 
 @admin.register(Partner)
 class PartnerAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["reference", "name", "kind_display", "community", "status", "composite_score",
+    list_display = ["reference", "name_display", "kind_display", "community", "status", "composite_score",
                     "status_changed_at"]
     list_filter = ["status", "community__street", "community", "application__kind"]
     search_fields = ["application__applicant_name", "application__reference",
@@ -43,6 +43,10 @@ class PartnerAdmin(ScopedAdminMixin, admin.ModelAdmin):
               "created_at", "status_changed_at"]
     inlines = [PartnerTransitionInline]
     change_form_template = "admin/partners/partner/change_form.html"
+
+    @admin.display(description=_("申请主体名称/姓名"), ordering="application__applicant_name")
+    def name_display(self, obj):
+        return obj.application.applicant_name
 
     @admin.display(description=_("类型"), ordering="application__kind")
     def kind_display(self, obj):

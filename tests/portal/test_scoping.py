@@ -88,3 +88,22 @@ def test_partner_api_list_query_count_does_not_grow(client, world, django_assert
         PartnerFactory(community=world["a"].community)
     with django_assert_num_queries(5):
         client.get("/api/partners/")
+
+
+@pytest.mark.parametrize(("who", "sections"), [
+    ("street", ["组织与账号", "空间与三张清单", "招募与合伙人", "评审与决定", "三方协议", "服务与监管"]),
+    ("staff_a", ["空间与三张清单", "招募与合伙人", "评审与决定", "三方协议", "服务与监管"]),
+])
+def test_staff_see_every_programme_app_in_the_admin(client, world, who, sections):
+    client.force_login(world[who])
+
+    html = client.get("/admin/").content.decode()
+
+    for section in sections:
+        assert section in html
+
+
+def test_reviewers_cannot_open_the_admin(client, world):
+    client.force_login(world["reviewer"])
+
+    assert client.get("/admin/").status_code == 302

@@ -159,10 +159,26 @@ def test_dashboard_query_count_does_not_grow_with_logs(client, world, extra, dja
     for i in range(extra):
         make_log(world["a"], world["a_agreement"], world["a_space"], date=dt.date(2026, 2, 1 + i))
     client.force_login(world["street"])
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(reverse("services:dashboard"))
     monthly = response.context["figures"]["monthly"]
     assert sum(m["events"] for m in monthly) == 1 + extra  # verified logs only (A's March log is not)
+
+
+def test_dashboard_counts_needs_covered_and_open(client, world):
+    from spaces.models import ResidentNeed
+
+    partner = world["a"]
+    category = partner.application.service_categories[0]
+    for title, cat in [("老人想学用手机", category), ("需要法律咨询", "legal_aid" if category != "legal_aid" else "charity")]:
+        ResidentNeed.objects.create(community=partner.community, title=title, category=cat,
+                                    collection_method="door_to_door")
+    client.force_login(world["street"])
+
+    needs = client.get(reverse("services:dashboard")).context["figures"]["needs"]
+
+    assert partner.status in ("trial", "active", "renewal_due")
+    assert (needs["rows"], needs["total"]) == ([("已有合伙人覆盖", 1), ("尚未覆盖", 1)], 2)
 
 
 def test_dashboard_figures_filter_and_csv(client, world):
