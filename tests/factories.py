@@ -90,7 +90,7 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
 
     community = factory.SubFactory(CommunityFactory)
     call = factory.SubFactory(RecruitmentCallFactory, street=factory.SelfAttribute("..community.street"))
-    reference = factory.Sequence(lambda n: f"MLHH-2026-{n:06d}")
+    reference = factory.Sequence(lambda n: f"MLHH-1999-{n:06d}")  # never a real year
     kind = PartnerKind.SOCIAL_ORGANIZATION
     applicant_name = factory.Sequence(lambda n: f"句容市邻里互助服务中心{n}")
     credit_code = "91320100MA1XXXXX0X"
