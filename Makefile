@@ -13,7 +13,8 @@ lint:
 
 # Re-pin the whole dependency tree after changing pyproject.toml.
 lock:
-	.venv/bin/pip install -q -e ".[test]" && .venv/bin/pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
+	.venv/bin/python -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; print('\n'.join(p['dependencies'] + p['optional-dependencies']['test']))" > var/requirements.in
+	.venv/bin/pip install -q -r var/requirements.in && .venv/bin/pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
 
 bench:
 	.venv/bin/python benchmarks/run.py
