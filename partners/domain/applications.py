@@ -190,10 +190,17 @@ def _check_documents(call: RecruitmentCall, files: dict) -> dict:
     return errors
 
 
-def _duplicate_exists(call, data, key) -> bool:
+def _same_applicant(call, data, key):
     name = "".join((data.get("applicant_name") or "").split())
-    return Application.objects.filter(
-        Q(applicant_key=key) | Q(applicant_name=name), call=call).exists()
+    return Application.objects.filter(Q(applicant_key=key) | Q(applicant_name=name), call=call)
+
+
+def _duplicate_exists(call, data, key) -> bool:
+    """An application by the same applicant to the same call that still counts.
+
+    A withdrawn application does not count: the applicant may apply again.
+    """
+    return _same_applicant(call, data, key).exclude(partner__status=PartnerStatus.WITHDRAWN).exists()
 
 
 DUPLICATE_MESSAGE = gettext_lazy(
@@ -273,6 +280,10 @@ def application_submit(*, call: RecruitmentCall, data: dict, files: dict | None 
     written: list[ApplicationDocument] = []
     try:
         with transaction.atomic():
+            # A withdrawn application keeps its record but gives up its place in the
+            # one-application-per-call constraint.
+            _same_applicant(call, values, key).filter(partner__status=PartnerStatus.WITHDRAWN) \
+                .update(applicant_key=None)
             application.reference = _next_reference(timezone.localdate(now).year)
             application.save()
             application.spaces.set(spaces)

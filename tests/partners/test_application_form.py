@@ -185,6 +185,23 @@ def test_apply_duplicate_caught_with_clear_message(client):
     assert Application.objects.count() == 1
 
 
+def test_apply_again_after_withdrawing_is_accepted(client):
+    from partners.domain import partner_transition
+
+    call, space = call_with_space()
+    assert post(client, call, form_post(call, space)).status_code == 302
+    first = Application.objects.get()
+    partner_transition(partner=first.partner, transition="withdraw", as_applicant=True)
+
+    response = post(client, call, form_post(call, space))
+
+    assert response.status_code == 302
+    assert Application.objects.count() == 2
+    first.refresh_from_db()
+    assert first.partner.status == "withdrawn"  # the first record stays, withdrawn
+    assert Application.objects.exclude(pk=first.pk).get().partner.status == "submitted"
+
+
 @pytest.mark.parametrize(("opens", "closes"), [(1, 5), (-5, -1)])
 def test_apply_outside_window_shows_notice_and_refuses_post(client, opens, closes):
     now = timezone.now()
