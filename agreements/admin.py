@@ -298,6 +298,13 @@ class RenewalReminderAdmin(AppendOnlyAdminMixin, ScopedAdminMixin, admin.ModelAd
     def decided(self, obj):
         return obj.is_decided
 
+    def get_list_display(self, request):
+        # Only those who may record the decision (the street) get the link to its form.
+        columns = super().get_list_display(request)
+        if not request.user.has_perm("agreements.add_renewaldecision"):
+            columns = [c for c in columns if c != "decide_link"]
+        return columns
+
     @admin.display(description=_("操作"))
     def decide_link(self, obj):
         if obj.is_decided:

@@ -98,14 +98,30 @@ def test_admin_renewal_decision_drafts_next_term(client, community):
     assert Agreement.objects.get(previous=term).start_date == dt.date(2026, 9, 1)
 
 
-def test_admin_todo_list_shows_pending_reminders(client, staff, community):
+def test_admin_todo_list_shows_pending_reminders(client, community):
+    from tests.factories import street_staff
+
     partner, term = active_partner(start=dt.date(2025, 9, 1), months=12, community=community)
     RenewalReminder.objects.create(agreement=term, kind=ReminderKind.WINDOW, partner_status="active")
+    client.force_login(street_staff(street=community.street))
 
     page = client.get("/admin/agreements/renewalreminder/?pending=yes").content.decode()
 
     assert term.number in page and partner.name in page
     assert f"/admin/agreements/renewaldecision/add/?agreement={term.pk}" in page
+
+
+def test_admin_todo_list_offers_the_decision_only_to_the_street(client, community):
+    from tests.factories import community_staff
+
+    partner, term = active_partner(start=dt.date(2025, 9, 1), months=12, community=community)
+    RenewalReminder.objects.create(agreement=term, kind=ReminderKind.WINDOW, partner_status="active")
+    client.force_login(community_staff(community=community))
+
+    page = client.get("/admin/agreements/renewalreminder/").content.decode()
+
+    assert term.number in page
+    assert "/admin/agreements/renewaldecision/add/" not in page
 
 
 # --- Query counts: the same number at 1 and at 3 items ---------------------------------
