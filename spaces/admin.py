@@ -56,7 +56,7 @@ from .models import (
     SpacePhoto,
     TimeSlot,
 )
-from .resources import ProspectResource, ResidentNeedResource, SpaceResource
+from .resources import ProspectResource, ResidentNeedResource, SpaceResource, TimeSlotResource
 
 
 class ScopedExportMixin(ExportMixin):
@@ -230,8 +230,10 @@ class TimeSlotForm(forms.ModelForm):
 
 
 @admin.register(TimeSlot)
-class TimeSlotAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class TimeSlotAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
     community_path = "space__community"
+    resource_classes = [TimeSlotResource]
+    import_kind = ImportKind.TIMESLOTS
     form = TimeSlotForm
     list_display = ["space", "who", "weekday", "date", "start_time", "end_time", "valid_from", "valid_to"]
     list_filter = [("space__community", ScopedCommunityFilter), "weekday"]

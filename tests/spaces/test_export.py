@@ -74,3 +74,15 @@ def test_timeslot_resource_exports_space_and_partner_names(community_a, staff_a)
 
     assert data.headers[:5] == ["社区", "空间", "睦邻合伙人", "用途", "星期"]
     assert list(data[0][:5]) == ["华阳社区", "活动室", partner.name, "", "周三"]
+
+
+def test_timeslot_admin_exports_the_schedule(client, community_a, staff_a):
+    space = SpaceFactory(community=community_a, name="活动室")
+    partner = PartnerFactory(community=community_a)
+    timeslot_create(space=space, weekday=2, start_time=dt.time(9), end_time=dt.time(10), partner=partner)
+    client.force_login(staff_a)
+
+    rows = xlsx_rows(client.post(reverse("admin:spaces_timeslot_export"), {"format": XLSX, "resource": "0"}).content)
+
+    assert rows[0][:5] == ["社区", "空间", "睦邻合伙人", "用途", "星期"]
+    assert rows[1][:5] == ["华阳社区", "活动室", partner.name, None, "周三"]
