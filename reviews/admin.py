@@ -621,11 +621,7 @@ class CommitteeMeetingAdmin(StreetScopedAdminMixin, admin.ModelAdmin):
         return ["street"] if obj is not None else []
 
     def save_model(self, request, obj, form, change):
-        from config.domain import audit_log
-
-        super().save_model(request, obj, form, change)
-        audit_log(subject=obj, action="reviews.meeting.changed" if change else "reviews.meeting.recorded",
-                  actor=request.user, data={"date": str(obj.date)})
+        domain.committee_meeting_save(meeting=obj, by=request.user)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Decision:

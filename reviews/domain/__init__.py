@@ -2,6 +2,7 @@
 
 from .decisions import (  # noqa: F401
     committee_meeting_record,
+    committee_meeting_save,
     decision_problems,
     decision_record,
     site_visit_record,

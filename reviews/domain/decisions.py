@@ -35,13 +35,21 @@ def committee_meeting_record(*, street, date: dt.date, attendees: str, minutes: 
     """Record a 党工委会议 (date, attendees, minutes)."""
     meeting = CommitteeMeeting(street=street, date=date, attendees=attendees.strip(),
                                minutes=minutes.strip(), title=title)
+    return committee_meeting_save(meeting=meeting, by=by)
+
+
+def committee_meeting_save(*, meeting: CommitteeMeeting, by) -> CommitteeMeeting:
+    """Save a new or corrected meeting record (rulebook 五(二)2); the decisions are separate rows."""
     if not can_manage_street_record.test(by, meeting):
         raise PermissionDenied(_("只有本街道工作人员可以录入党工委会议。"))
+    adding = meeting.pk is None
+    meeting.attendees = (meeting.attendees or "").strip()
+    meeting.minutes = (meeting.minutes or "").strip()
     meeting.full_clean()
     with transaction.atomic():
         meeting.save()
-        audit_log(subject=meeting, action="reviews.meeting.recorded", actor=by,
-                  data={"date": str(date)})
+        audit_log(subject=meeting, action="reviews.meeting.recorded" if adding else "reviews.meeting.changed",
+                  actor=by, data={"date": str(meeting.date)})
     return meeting
 
 

@@ -1,5 +1,7 @@
 """The review stage in the admin: pages load for street staff, buttons call the domain."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -214,6 +216,27 @@ def test_committee_meeting_admin_records_decisions_through_the_domain(client):
     refused.refresh_from_db()
     assert (approved.status, refused.status) == (PartnerStatus.APPROVED, PartnerStatus.NOT_SELECTED)
     assert refused.transitions.last().actor == staff
+
+
+def test_committee_meeting_correction_is_audited(client):
+    from config.domain import audit_events_for
+    from reviews.domain import committee_meeting_record
+    from reviews.models import CommitteeMeeting
+
+    staff = street_staff()
+    meeting = committee_meeting_record(street=staff.profile.street, date=dt.date(2026, 4, 2),
+                                       attendees="周敏", by=staff)
+    client.force_login(staff)
+    data = {"date": "2026-04-03", "title": "街道党工委会议", "attendees": " 周敏、孙磊 ", "minutes": "更正日期。",
+            "decisions-TOTAL_FORMS": 0, "decisions-INITIAL_FORMS": 0, "decisions-MIN_NUM_FORMS": 0,
+            "decisions-MAX_NUM_FORMS": 1000}
+
+    response = client.post(reverse("admin:reviews_committeemeeting_change", args=[meeting.pk]), data)
+
+    assert response.status_code == 302
+    meeting = CommitteeMeeting.objects.get(pk=meeting.pk)
+    assert (meeting.date, meeting.attendees) == (dt.date(2026, 4, 3), "周敏、孙磊")
+    assert [e.action for e in audit_events_for(meeting)] == ["reviews.meeting.recorded", "reviews.meeting.changed"]
 
 
 def test_roadshow_admin_opens_scoring_and_reports_refusals(client):
