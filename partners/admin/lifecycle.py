@@ -11,7 +11,7 @@ from config.admin_scoping import AppendOnlyInline, ScopedAdminMixin
 from config.choices import ExitReason
 
 from ..domain import TransitionRefused, available_transitions, partner_transition
-from ..domain.lifecycle import TRANSITION_LABELS
+from ..domain.lifecycle import TRANSITION_LABELS, blocked_transitions
 from ..models import Partner, PartnerTransition
 
 
@@ -76,6 +76,7 @@ class PartnerAdmin(ScopedAdminMixin, admin.ModelAdmin):
         obj = self.get_object(request, object_id)
         if obj is not None:
             extra_context["available_transitions"] = available_transitions(obj, request.user)
+            extra_context["blocked_transitions"] = blocked_transitions(obj, request.user)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def transition_view(self, request, pk, name):

@@ -99,6 +99,22 @@ def available_transitions(partner: Partner, user) -> list[AvailableTransition]:
     return result
 
 
+def blocked_transitions(partner: Partner, user) -> list[tuple[str, list[str]]]:
+    """Next steps this user could take from here but whose conditions are not met yet,
+    each with the reasons — so staff see what is still missing."""
+    result = []
+    seen = set()
+    for t in Partner._meta.get_field("status").get_all_transitions(Partner):
+        if t.source not in (partner.status, "*") or t.name in seen:
+            continue
+        seen.add(t.name)
+        if all(c(partner) for c in t.conditions) or (user is not None and not t.has_perm(partner, user)):
+            continue
+        reasons = [str(c.message) for c in t.conditions if not c(partner)]
+        result.append((str(TRANSITION_LABELS.get(t.name, t.name)), reasons))
+    return result
+
+
 def _available(partner):
     for t in Partner._meta.get_field("status").get_all_transitions(Partner):
         if t.source in (partner.status, "*") and all(c(partner) for c in t.conditions):

@@ -130,3 +130,15 @@ def test_api_detail_lists_available_transitions(client, facts, partner, staff):
     body = client.get(f"/api/partners/{partner.pk}/").json()
 
     assert body["available_transitions"] == ["forward", "withdraw"]
+
+
+@pytest.mark.django_db
+def test_admin_says_what_is_still_missing_and_shows_the_history(client, facts, partner, staff):
+    client.force_login(staff)
+    client.post(f"/admin/partners/partner/{partner.pk}/transition/forward/", {"note": "材料齐全"})
+
+    page = client.get(f"/admin/partners/partner/{partner.pk}/change/").content.decode()
+
+    assert "尚不能执行" in page
+    assert "列入入围名单</strong>:尚有联审部门未审核通过。" in page
+    assert "材料齐全" in page  # the status history inline is visible to the staff member
