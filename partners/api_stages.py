@@ -400,13 +400,13 @@ class ObjectionSerializer(serializers.ModelSerializer):
     partner = serializers.IntegerField(source="entry.partner_id", read_only=True)
     objector_name = serializers.SerializerMethodField()
     objector_phone = serializers.SerializerMethodField()
-    has_evidence = serializers.SerializerMethodField()
+    evidence_url = serializers.SerializerMethodField()
     assigned_to = serializers.PrimaryKeyRelatedField(read_only=True)
     concluded_by = serializers.SerializerMethodField()
 
     class Meta:
         model = Objection
-        fields = ["id", "reference", "notice", "entry", "partner", "applicant_name", "grounds", "has_evidence",
+        fields = ["id", "reference", "notice", "entry", "partner", "applicant_name", "grounds", "evidence_url",
                   "objector_name", "objector_phone", "status", "assigned_to", "investigation_note",
                   "conclusion", "concluded_at", "concluded_by", "created_at"]
         read_only_fields = fields
@@ -421,8 +421,14 @@ class ObjectionSerializer(serializers.ModelSerializer):
     def get_objector_phone(self, obj) -> str:
         return obj.objector_phone if self._in_scope(obj) else mask_mobile(obj.objector_phone)
 
-    def get_has_evidence(self, obj) -> bool:
-        return bool(obj.evidence)
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_evidence_url(self, obj) -> str | None:
+        """The objector's evidence, served by the permission-checked admin view."""
+        if not obj.evidence:
+            return None
+        url = reverse("admin:partners_objection_evidence", args=[obj.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
 
     def get_concluded_by(self, obj) -> str:
         return obj.concluded_by.get_username() if obj.concluded_by_id else ""

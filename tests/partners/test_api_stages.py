@@ -29,7 +29,7 @@ from tests.factories import (
 )
 from tests.utils import pdf_text
 
-from .factories_applications import call_with_space, submitted_application
+from .factories_applications import call_with_space, pdf_file, submitted_application
 from .notice_factories import (
     SEEDED_ID_NUMBER,
     approved_partner,
@@ -229,16 +229,31 @@ def test_call_publish_close_archive_through_the_api(api, staff):
 
 def test_call_action_refused_in_the_wrong_state_is_400(api, staff):
     call = RecruitmentCallFactory(street=staff.profile.street)  # published
+
+    draft = RecruitmentCallFactory(street=staff.profile.street, status=CallStatus.DRAFT)
     api.force_authenticate(staff)
 
     publish = api.post(f"/api/recruitment-calls/{call.pk}/publish/")
     archive = api.post(f"/api/recruitment-calls/{call.pk}/archive/")
+    close = api.post(f"/api/recruitment-calls/{draft.pk}/close/")
 
     assert (publish.status_code, publish.json()) == (400, {"detail": ["招募公告当前为“已发布”,不能执行该操作。"]})
     assert (archive.status_code, archive.json()) == (400, {"detail": ["招募公告当前为“已发布”,不能执行该操作。"]})
+    assert (close.status_code, close.json()) == (400, {"detail": ["招募公告当前为“草稿”,不能执行该操作。"]})
     call.refresh_from_db()
-    assert call.status == CallStatus.PUBLISHED
-    assert _actions(call) == []
+    draft.refresh_from_db()
+    assert (call.status, draft.status) == (CallStatus.PUBLISHED, CallStatus.DRAFT)
+    assert _actions(call) + _actions(draft) == []
+
+
+def test_call_action_by_community_staff_is_forbidden_with_the_reason(api):
+    call = RecruitmentCallFactory(status=CallStatus.DRAFT)
+    api.force_authenticate(community_staff(community=CommunityFactory(street=call.street)))
+
+    response = api.post(f"/api/recruitment-calls/{call.pk}/publish/")
+
+    assert (response.status_code, response.json()) == (403, {"detail": "只有本街道工作人员可以管理招募公告。"})
+    assert RecruitmentCall.objects.get(pk=call.pk).status == CallStatus.DRAFT
 
 
 def test_call_publish_refused_without_body_names_the_problem(api, staff):
@@ -441,7 +456,24 @@ def test_objection_shows_the_objector_to_staff_in_scope(api, objection):
     row = api.get("/api/objections/").json()["results"][0]
 
     assert (row["objector_name"], row["objector_phone"]) == ("李居民", "13700001111")
-    assert row["status"] == "open"
+    assert (row["status"], row["evidence_url"]) == ("open", None)
+
+
+def test_objection_evidence_link_is_permission_checked(api, client, staff):
+    community = CommunityFactory(street=staff.profile.street)
+    notice = published_notice(staff=staff, partners=[approved_partner(community)])
+    objection = file_objection(notice, evidence=pdf_file("evidence.pdf"))
+    outsider = street_staff()
+    api.force_authenticate(staff)
+
+    url = api.get(f"/api/objections/{objection.pk}/").json()["evidence_url"]
+    client.force_login(staff)
+    allowed = client.get(url)
+    client.force_login(outsider)
+    refused = client.get(url)
+
+    assert url == f"http://testserver/admin/partners/objection/{objection.pk}/evidence/"
+    assert (allowed.status_code, refused.status_code) == (200, 404)
 
 
 def test_objection_investigate_assigns_and_records_notes(api, staff, objection):
