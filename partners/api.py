@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from config.choices import ExitReason
 from config.rules import scope_queryset
 
+from . import api_stages
 from .domain import TransitionRefused, available_transitions, partner_transition
 from .domain.lifecycle import TRANSITION_LABELS
 from .models import Partner, PartnerTransition
@@ -100,3 +101,4 @@ class PartnerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
 def register(router):
     router.register("partners", PartnerViewSet, basename="partner")
+    api_stages.register(router)
