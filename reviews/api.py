@@ -92,6 +92,7 @@ class RoadshowSerializer(serializers.ModelSerializer):
 
 class RoadshowViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = RoadshowSerializer
+    queryset = Roadshow.objects.none()  # for the schema; get_queryset scopes the real one
 
     def get_queryset(self):
         user = self.request.user
@@ -178,7 +179,8 @@ class ScoreSheetSerializer(serializers.ModelSerializer):
         model = ScoreSheet
         fields = ["id", "roadshow", "panel", "member", "partner", "status", "comment", "submitted_at", "scores"]
 
-    def get_scores(self, sheet):
+    def get_scores(self, sheet) -> dict[str, str]:
+        """Criterion id → score, as decimal strings."""
         return {str(s.criterion_id): str(s.value) for s in sheet.scores.all()}
 
 
@@ -194,6 +196,7 @@ class ScoreSheetViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """A reviewer sees only their own sheets until the roadshow's scoring is closed."""
 
     serializer_class = ScoreSheetSerializer
+    queryset = ScoreSheet.objects.none()  # for the schema; get_queryset scopes the real one
     filterset_fields = ["partner", "status"]
 
     def get_queryset(self):

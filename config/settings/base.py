@@ -187,6 +187,13 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per shared choice set (GLOSSARY.md), not one per field that uses it.
+    "ENUM_NAME_OVERRIDES": {
+        "PartnerStatusEnum": "partners.models.lifecycle.PartnerStatus",
+        "ServiceCategoryEnum": "config.choices.ServiceCategory",
+        "TargetGroupEnum": "config.choices.TargetGroup",
+        "ExitReasonEnum": "config.choices.ExitReason",
+    },
 }
 
 # --- Rate limits (django-ratelimit, keyed on the client IP) ----------------

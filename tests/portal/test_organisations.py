@@ -146,3 +146,13 @@ def test_database_refuses_raw_updates_of_the_audit_trail():
         cursor.execute("DELETE FROM partners_partnertransition")
     assert AuditEvent.objects.get(pk=event.pk).note == "first"
     assert partner.transitions.count() == 1
+
+
+def test_openapi_schema_generates_without_warnings():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "manage.py", "spectacular", "--validate", "--fail-on-warn",
+                             "--file", "/dev/null"], capture_output=True, text=True, timeout=120)
+
+    assert result.returncode == 0, result.stderr[-2000:]
