@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -13,7 +13,7 @@ from config.rules import scope_queryset
 
 from . import api_stages
 from .domain import TransitionRefused, available_transitions, partner_transition
-from .domain.lifecycle import TRANSITION_LABELS
+from .domain.lifecycle import TRANSITION_LABELS, blocked_transitions
 from .models import Partner, PartnerTransition
 
 
@@ -42,16 +42,28 @@ class PartnerSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class BlockedTransitionSerializer(serializers.Serializer):
+    transition = serializers.CharField()
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
 class PartnerDetailSerializer(PartnerSerializer):
     available_transitions = serializers.SerializerMethodField()
+    blocked_transitions = serializers.SerializerMethodField()
 
     class Meta(PartnerSerializer.Meta):
-        fields = [*PartnerSerializer.Meta.fields, "available_transitions"]
+        fields = [*PartnerSerializer.Meta.fields, "available_transitions", "blocked_transitions"]
         read_only_fields = fields
 
     def get_available_transitions(self, obj) -> list[str]:
         """The transitions this user may take now (guards met, permitted)."""
         return [t.name for t in available_transitions(obj, self.context["request"].user)]
+
+    @extend_schema_field(BlockedTransitionSerializer(many=True))
+    def get_blocked_transitions(self, obj):
+        """Next steps this user may take once the listed conditions are met."""
+        return [{"transition": label, "reasons": reasons}
+                for label, reasons in blocked_transitions(obj, self.context["request"].user)]
 
 
 class TransitionInputSerializer(serializers.Serializer):

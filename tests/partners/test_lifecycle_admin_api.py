@@ -130,6 +130,11 @@ def test_api_detail_lists_available_transitions(client, facts, partner, staff):
     body = client.get(f"/api/partners/{partner.pk}/").json()
 
     assert body["available_transitions"] == ["forward", "withdraw"]
+    assert body["blocked_transitions"] == []
+    client.post(f"/api/partners/{partner.pk}/transition/", {"transition": "forward"},
+                content_type="application/json")
+    body = client.get(f"/api/partners/{partner.pk}/").json()
+    assert {"transition": "列入入围名单", "reasons": ["尚有联审部门未审核通过。"]} in body["blocked_transitions"]
 
 
 @pytest.mark.django_db
