@@ -8,6 +8,7 @@ names the page and lists its violations. axe-core 4.14.1 is vendored under
 tests/vendor/axe-core/ (a test asset, never served).
 """
 
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,8 @@ from partners.domain import application_request_documents, application_status_to
 from partners.models import Application, CallStatus, DocumentKind, Objection, PublicNotice, RecruitmentCall
 from reviews.models import Roadshow, ScoreSheet
 from services.models import PartnerAccount, ServiceLog
+from tests.factories import RecruitmentCallFactory
+from tests.partners.notice_factories import approved_partner, published_notice, setting
 from tests.reviews.factories import setup_roadshow
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
@@ -119,7 +122,7 @@ AUDIT_JS = """async ({tags}) => {
 
 
 def _axe(page):
-    """The page's language, axe's violations, and what axe could not decide (needs review).
+    """The page's language and width, axe's violations, and what axe could not decide (needs review).
 
     "Incomplete" results count too: an aria-describedby naming a missing id, or text whose
     contrast cannot be computed, is a defect until a person has looked at it and fixed it.
@@ -127,7 +130,9 @@ def _axe(page):
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(AUDIT_JS, {"tags": WCAG_TAGS})
     return {"lang": page.locator("html").get_attribute("lang"),
-            "violations": result["violations"], "incomplete": result["incomplete"]}
+            "violations": result["violations"], "incomplete": result["incomplete"],
+            # WCAG 1.4.10 reflow: nothing but data tables (which scroll in their region) is wider.
+            "page_width": page.evaluate("document.documentElement.scrollWidth")}
 
 
 def _log_in(page, base, username):
@@ -224,7 +229,7 @@ def _audit_demo_reviewer(page, base, data):
 
 @pytest.fixture(scope="module")
 def audit(django_db_setup, django_db_blocker, live_server, browser):
-    """{page name: {"lang", "violations", "incomplete"}}, every page audited once against one data set.
+    """{page name: {"lang", "violations", "incomplete", "page_width"}}, every page audited once against one data set.
 
     The data is committed (the live server reads it from its own connection) and
     removed afterwards by the transactional teardown of the tests using this fixture;
@@ -268,9 +273,41 @@ def describe(results):
 def test_page_is_accessible(audit, page_name, transactional_db):
     result = audit[page_name]
 
-    assert result["lang"] == "zh-Hans"
+    assert (result["lang"], result["page_width"]) == ("zh-Hans", 375)
     assert result["violations"] == [], f"{page_name} violations:\n{describe(result['violations'])}"
     assert result["incomplete"] == [], f"{page_name} needs review:\n{describe(result['incomplete'])}"
+
+
+@pytest.mark.django_db
+def test_personal_fields_identify_their_purpose(client):
+    """WCAG 1.3.5: the browser can fill in the applicant's and the objector's own details."""
+    community, staff = setting()
+    notice = published_notice(staff=staff, partners=[approved_partner(community)])
+    call = RecruitmentCallFactory(street=community.street)
+
+    apply_form = Inputs.of(client.get(f"/calls/{call.pk}/apply/"))
+    objection_form = Inputs.of(client.get(f"/notices/{notice.pk}/"))
+
+    assert [apply_form[name].get("autocomplete") for name in ("contact_name", "mobile", "email")] == [
+        "name", "tel", "email"]
+    assert [objection_form[name].get("autocomplete") for name in ("objector_name", "objector_phone")] == [
+        "name", "tel"]
+
+
+class Inputs(HTMLParser):
+    """{input name: attributes} of a page."""
+
+    @classmethod
+    def of(cls, response):
+        parser = cls()
+        parser.inputs = {}
+        parser.feed(response.content.decode())
+        return parser.inputs
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "input" and "name" in attrs:
+            self.inputs[attrs["name"]] = attrs
 
 
 def test_server_error_page_stands_alone(rf):
