@@ -151,7 +151,9 @@ def _audit_pages(page, base, data, pages):
         if submit:
             with page.expect_navigation():
                 page.locator("main").get_by_role("button", name=submit, exact=True).click()
-            assert page.locator("main [aria-invalid=true]").count() > 0, name
+            # The title tells a screen reader at once that the form came back with errors.
+            assert (page.title().startswith("错误:"), page.locator("main [aria-invalid=true]").count() > 0) == (
+                True, True), name
         results[name] = _axe(page)
     return results
 
@@ -209,6 +211,7 @@ def _audit_reviewer(page, base, data):
     with page.expect_navigation():
         page.get_by_role("button", name="提交评分").click()
     assert page.get_by_text("得分不能超过满分").first.is_visible()
+    assert page.title().startswith("错误:")
     results["score_sheet_errors"] = _axe(page)
     page.get_by_label(title).fill(str(max_score))
     with page.expect_navigation():
@@ -292,6 +295,20 @@ def test_personal_fields_identify_their_purpose(client):
         "name", "tel", "email"]
     assert [objection_form[name].get("autocomplete") for name in ("objector_name", "objector_phone")] == [
         "name", "tel"]
+
+
+@pytest.mark.django_db
+def test_application_errors_are_summarised_with_links_to_the_fields(client):
+    call = RecruitmentCallFactory()
+
+    response = client.post(f"/calls/{call.pk}/apply/", {"applicant_name": "句容市邻里互助服务中心"})
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "<title>错误:项目申请表" in html
+    assert '<a href="#field-mobile">手机号:请填写手机号码。</a>' in html
+    assert 'id="field-mobile"' in html
+    assert 'href="#field-applicant_name"' not in html  # filled in: no error
 
 
 class Inputs(HTMLParser):
