@@ -281,6 +281,27 @@ def test_page_is_accessible(audit, page_name, transactional_db):
     assert result["incomplete"] == [], f"{page_name} needs review:\n{describe(result['incomplete'])}"
 
 
+@pytest.mark.browser
+def test_keyboard_users_skip_to_the_content_and_see_where_they_are(live_server, phone_page):
+    """WCAG 2.4.1 and 2.4.7: the first Tab shows the skip link; every focused element is outlined."""
+    call = RecruitmentCallFactory()
+    page = phone_page
+    page.goto(f"{live_server.url}/calls/{call.pk}/apply/")
+
+    page.keyboard.press("Tab")
+    skip = page.evaluate("""() => { const el = document.activeElement, box = el.getBoundingClientRect();
+                                    return [el.textContent, box.left >= 0 && box.top >= 0]; }""")
+    page.keyboard.press("Enter")
+    focused = []
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        focused.append(page.evaluate("""() => { const el = document.activeElement, style = getComputedStyle(el);
+            return [el.closest('main') !== null, style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0]; }"""))
+
+    assert skip == ["跳到正文", True]
+    assert focused == [[True, True]] * 12
+
+
 @pytest.mark.django_db
 def test_personal_fields_identify_their_purpose(client):
     """WCAG 1.3.5: the browser can fill in the applicant's and the objector's own details."""
