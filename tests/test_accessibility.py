@@ -13,7 +13,11 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
 from django.core.management import call_command
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.views.defaults import server_error
 
 from partners.domain import application_request_documents, application_status_token, document_request_token
@@ -70,6 +74,8 @@ OBSERVER_PAGES = [
 REVIEWER_PAGES = ["review_home", "roadshow", "score_declaration", "score_sheet", "score_sheet_errors",
                   "score_sheet_saved", "results", "score_sheet_locked", "forbidden"]
 FLOW_PAGES = ["objection_filed", "objection_status_found", "feedback_public_thanks"]
+ACCOUNT_PAGES = ["login_errors", "password_reset", "password_reset_done", "set_password", "set_password_errors",
+                 "set_password_complete"]
 
 
 def _build_data():
@@ -87,6 +93,7 @@ def _build_data():
     call = RecruitmentCall.objects.get(status=CallStatus.PUBLISHED)
     notices = list(PublicNotice.objects.order_by("-starts_at"))
     data = {
+        "invitation_path": _invitation_path(PartnerAccount.objects.exclude(pk=account.pk).first().user),
         "call": call.pk, "notice": next(n.pk for n in notices if not n.period_over()),
         "past_notice": next(n.pk for n in notices if n.period_over()), "observer": "guanchayuan",
         "demo_roadshow": demo_roadshow.pk, "demo_reviewer": demo_sheet.member.user.username,
@@ -119,6 +126,12 @@ AUDIT_JS = """async ({tags}) => {
   return {violations: layout.violations.concat(contrast.violations),
           incomplete: layout.incomplete.concat(contrast.incomplete)};
 }"""
+
+
+def _invitation_path(user):
+    """The set-password link a new partner account is invited with (services.domain.partner_account_invite)."""
+    return reverse("password_reset_confirm", kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                                                     "token": default_token_generator.make_token(user)})
 
 
 def _axe(page):
@@ -180,6 +193,40 @@ def _audit_public(page, base, data):
     with page.expect_navigation():
         page.get_by_role("button", name="提交评价").click()
     results["feedback_public_thanks"] = _axe(page)
+    return results
+
+
+def _audit_account(page, base, data):
+    """Signing in, and the invitation link a new partner sets a password with."""
+    results = {}
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("用户名").fill(data["partner_user"])
+    page.get_by_label("密码").fill("wrong-password")
+    with page.expect_navigation():
+        page.get_by_role("button", name="登录").click()
+    results["login_errors"] = _axe(page)
+    page.goto(f"{base}/accounts/password_reset/")
+    results["password_reset"] = _axe(page)
+    page.locator("input[type=email]").fill("nobody@example.cn")
+    with page.expect_navigation():
+        page.get_by_role("button", name="发送链接").click()
+    results["password_reset_done"] = _axe(page)
+    page.goto(base + data["invitation_path"])
+    page.wait_for_url("**/set-password/")
+    results["set_password"] = _axe(page)
+    first, second = page.locator("input[type=password]").all()
+    first.fill("a-new-password-2026")
+    second.fill("a-different-password-2026")  # mismatch
+    with page.expect_navigation():
+        page.get_by_role("button", name="设置密码").click()
+    assert page.title().startswith("错误:")
+    results["set_password_errors"] = _axe(page)
+    first, second = page.locator("input[type=password]").all()
+    first.fill("a-new-password-2026")
+    second.fill("a-new-password-2026")
+    with page.expect_navigation():
+        page.get_by_role("button", name="设置密码").click()
+    results["set_password_complete"] = _axe(page)
     return results
 
 
@@ -246,8 +293,8 @@ def audit(django_db_setup, django_db_blocker, live_server, browser):
         try:
             data = _build_data()
             results = {}
-            for audit_pages in (_audit_public, _audit_reviewer, _audit_demo_reviewer, _audit_partner,
-                                _audit_observer):
+            for audit_pages in (_audit_public, _audit_account, _audit_reviewer, _audit_demo_reviewer,
+                                _audit_partner, _audit_observer):
                 context = phone()  # each audience in its own session
                 try:
                     results.update(audit_pages(context.new_page(), live_server.url, data))
@@ -272,7 +319,7 @@ def describe(results):
 
 @pytest.mark.browser
 @pytest.mark.parametrize("page_name", [name for name, _path, _submit in PUBLIC_PAGES + PARTNER_PAGES + OBSERVER_PAGES]
-                         + FLOW_PAGES + REVIEWER_PAGES)
+                         + FLOW_PAGES + ACCOUNT_PAGES + REVIEWER_PAGES)
 def test_page_is_accessible(audit, page_name, transactional_db):
     result = audit[page_name]
 
