@@ -96,6 +96,7 @@ class ApplicationForm(forms.ModelForm):
             "mobile": forms.TextInput(attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel",
                                              "maxlength": "11"}),
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "contact_name": forms.TextInput(attrs={"autocomplete": "name"}),
             "credit_code": forms.TextInput(attrs={"maxlength": "18", "autocapitalize": "characters"}),
             "id_number": forms.TextInput(attrs={"maxlength": "18", "autocapitalize": "characters"}),
             "plan": _textarea(), "activities": _textarea(), "schedule": _textarea(),

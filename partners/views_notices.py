@@ -67,6 +67,7 @@ class ObjectionForm(AccessibleErrorsMixin, forms.Form):
     evidence = forms.FileField(label=_("证明材料(可选)"), required=False,
                                help_text=_("PDF、JPEG、PNG、DOCX 或 XLSX,不超过 10 MB。"))
     objector_name = forms.CharField(label=_("您的姓名"), max_length=50,
+                                    widget=forms.TextInput(attrs={"autocomplete": "name"}),
                                     help_text=_("仅供工作人员联系核实,不会公开。"))
     objector_phone = forms.CharField(label=_("联系电话"), max_length=20,
                                      widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
