@@ -1,11 +1,19 @@
 """The partner state machine as a Mermaid diagram, generated from the code."""
 
+from django.utils import translation
+
 from .models import Partner, PartnerStatus
 
 
 def lifecycle_mermaid() -> str:
+    # The docs carry the Chinese labels whatever language is active.
+    with translation.override("zh-hans"):
+        return _lifecycle_mermaid()
+
+
+def _lifecycle_mermaid() -> str:
     field = Partner._meta.get_field("status")
-    labels = dict(PartnerStatus.choices)
+    labels = {value: str(label) for value, label in PartnerStatus.choices}
     lines = [
         "# Partner lifecycle",
         "",

@@ -4,6 +4,7 @@ import os
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
@@ -18,6 +19,8 @@ def _isolated_state(settings, tmp_path):
     private_storage.__dict__.pop("location", None)
     cache.clear()
     yield
+    # A request in English leaves English active in this thread; start each test afresh.
+    translation.activate(settings.LANGUAGE_CODE)
     private_storage.__dict__.pop("base_location", None)
     private_storage.__dict__.pop("location", None)
 
