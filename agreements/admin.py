@@ -13,7 +13,9 @@ from config.admin_scoping import AppendOnlyAdminMixin, AppendOnlyInline, ScopedA
 from spaces.domain import describe_slot
 
 from .domain import (
+    agreement_clauses_update,
     agreement_document_current,
+    agreement_is_editable,
     agreement_sign,
     agreement_supplement_create,
     agreement_timeslot_add,
@@ -50,8 +52,7 @@ def _bind_user(form_class, user):
 
 
 def _editable(agreement) -> bool:
-    """Drafts nobody has signed yet; afterwards changes are a supplement or the next term."""
-    return agreement is None or (agreement.status == AgreementStatus.DRAFT and not agreement.signatures.exists())
+    return agreement is None or agreement_is_editable(agreement)
 
 
 class ServiceTargetInline(admin.TabularInline):
@@ -141,8 +142,8 @@ class AgreementAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:  # the standard clauses of a draft nobody signed yet
-            obj.full_clean()
-            obj.save(update_fields=[f for f in self.text_fields if f in form.changed_data] or None)
+            agreement_clauses_update(agreement=obj, by=request.user, values={
+                f: form.cleaned_data[f] for f in self.text_fields if f in form.changed_data})
 
     def get_urls(self):
         return [

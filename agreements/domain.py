@@ -335,6 +335,29 @@ def agreement_timeslot_add(*, agreement: Agreement, space, weekday: int, start_t
     return slot
 
 
+def agreement_is_editable(agreement: Agreement) -> bool:
+    """Drafts nobody has signed yet; afterwards changes are a supplement or the next term."""
+    return agreement.status == AgreementStatus.DRAFT and not agreement.signatures.exists()
+
+
+def agreement_clauses_update(*, agreement: Agreement, values: dict, by) -> Agreement:
+    """Edit the clauses of a draft before anyone signs (rulebook 五(三)1: the agreement states
+    rights, space use, services, supervision and breach terms). Signed text never changes."""
+    require(can_draft_agreement.test(by, agreement), _("您不能修改该协议。"))
+    if not agreement_is_editable(agreement):
+        raise ValidationError(_("协议已有签署记录,不能再修改;请签订补充协议或下一期协议。"))
+    if not values:
+        return agreement
+    for field, value in values.items():
+        setattr(agreement, field, value)
+    agreement.full_clean()
+    with transaction.atomic():
+        agreement.save(update_fields=list(values))
+        audit_log(subject=agreement, action="agreements.agreement.clauses_changed", actor=by,
+                  data={"fields": sorted(values)})
+    return agreement
+
+
 def agreement_void(*, agreement: Agreement, by, note: str = "") -> Agreement:
     """Withdraw a draft that will not be signed; its slots are freed."""
     require(can_draft_agreement.test(by, agreement), _("您没有权限修改该协议。"))

@@ -178,3 +178,27 @@ def test_admin_special_approval_review_before_request_refused(client, community)
     assert "街道党工委审核不能早于社区“两委”研究申请。" in refused.content.decode()
     assert accepted.status_code == 302
     assert list(partner.special_approvals.values_list("months", "street_review_on")) == [(36, dt.date(2026, 1, 19))]
+
+
+def test_draft_clauses_are_edited_through_the_domain_and_audited(client):
+    from django.core.exceptions import ValidationError
+
+    from agreements.domain import agreement_clauses_update, agreement_sign
+    from agreements.models import Party
+    from config.domain import audit_events_for
+
+    partner = partner_in_state("signing")
+    staff = street_staff(street=partner.community.street)
+    agreement = draft_agreement(partner, by=staff)
+
+    agreement_clauses_update(agreement=agreement, by=staff, values={"breach_terms": "违约须书面整改。"})
+    agreement.refresh_from_db()
+    assert agreement.breach_terms == "违约须书面整改。"
+    assert "agreements.agreement.clauses_changed" in [e.action for e in audit_events_for(agreement)]
+
+    agreement_sign(agreement=agreement, party=Party.STATION, signatory="吴静", signed_on=local_today(), by=staff)
+    with pytest.raises(ValidationError) as refused:
+        agreement_clauses_update(agreement=agreement, by=staff, values={"breach_terms": "改了"})
+    assert "不能再修改" in refused.value.messages[0]
+    agreement.refresh_from_db()
+    assert agreement.breach_terms == "违约须书面整改。"
