@@ -2,14 +2,15 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from config.admin_scoping import AppendOnlyAdminMixin, AppendOnlyInline, ScopedAdminMixin
+from portal.admin_scoping import AppendOnlyAdminMixin, AppendOnlyInline, ScopedAdminMixin, form_for_user
+from portal.forms import attach_domain_error
 from spaces.domain import describe_slot
 
 from .domain import (
@@ -23,32 +24,20 @@ from .domain import (
 )
 from .forms import (
     AgreementCreateForm,
-    RenewalDecisionForm,
     SignatureForm,
     SpecialApprovalForm,
     SupplementForm,
     TimeSlotForm,
-    _attach,
 )
 from .models import (
     Agreement,
     AgreementSignature,
     AgreementStatus,
-    RenewalDecision,
     RenewalReminder,
     ServiceTarget,
     SpecialApproval,
 )
 from .rules import can_draft_agreement, can_record_signature
-
-
-def _bind_user(form_class, user):
-    class Bound(form_class):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, user=user, **kwargs)
-
-    Bound.__name__ = form_class.__name__
-    return Bound
 
 
 def _editable(agreement) -> bool:
@@ -116,7 +105,7 @@ class AgreementAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
             kwargs["form"] = AgreementCreateForm
-            return _bind_user(super().get_form(request, obj, change=change, **kwargs), request.user)
+            return form_for_user(super().get_form(request, obj, change=change, **kwargs), request.user)
         return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fields(self, request, obj=None):
@@ -184,7 +173,7 @@ class AgreementAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 agreement_sign(agreement=agreement, party=data["party"], signatory=data["signatory"],
                                signed_on=data["signed_on"], scan=data.get("scan"), by=request.user)
             except ValidationError as error:
-                _attach(form, error)
+                attach_domain_error(form, error)
             else:
                 messages.success(request, _("已登记签署。当前状态:%(status)s。") % {
                     "status": agreement.get_status_display()})
@@ -198,7 +187,7 @@ class AgreementAdmin(ScopedAdminMixin, admin.ModelAdmin):
             try:
                 agreement_timeslot_add(agreement=agreement, by=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _attach(form, error)
+                attach_domain_error(form, error)
             else:
                 messages.success(request, _("已添加使用时段。"))
                 return redirect("admin:agreements_agreement_change", agreement.pk)
@@ -211,7 +200,7 @@ class AgreementAdmin(ScopedAdminMixin, admin.ModelAdmin):
             try:
                 supplement = agreement_supplement_create(agreement=agreement, by=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _attach(form, error)
+                attach_domain_error(form, error)
             else:
                 messages.success(request, _("已起草补充协议,请登记三方签署。"))
                 return redirect("admin:agreements_agreement_change", supplement.pk)
@@ -239,7 +228,7 @@ class SpecialApprovalAdmin(ScopedAdminMixin, admin.ModelAdmin):
     form = SpecialApprovalForm
 
     def get_form(self, request, obj=None, **kwargs):
-        return _bind_user(super().get_form(request, obj, **kwargs), request.user)
+        return form_for_user(super().get_form(request, obj, **kwargs), request.user)
 
     def has_change_permission(self, request, obj=None):
         return False  # recorded once; a new review is a new record
@@ -259,7 +248,7 @@ class DecisionPendingFilter(admin.SimpleListFilter):
         return [("yes", _("待决定")), ("no", _("已决定"))]
 
     def queryset(self, request, queryset):
-        decided = Exists(RenewalDecision.objects.filter(agreement=OuterRef("agreement")))
+        decided = Q(agreement__renewal_decision__isnull=False)  # services.RenewalDecision
         if self.value() == "yes":
             return queryset.exclude(decided)
         if self.value() == "no":
@@ -281,7 +270,7 @@ class RenewalReminderAdmin(AppendOnlyAdminMixin, ScopedAdminMixin, admin.ModelAd
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(
-            is_decided=Exists(RenewalDecision.objects.filter(agreement=OuterRef("agreement"))))
+            is_decided=Exists(Agreement.objects.filter(pk=OuterRef("agreement"), renewal_decision__isnull=False)))
 
     @admin.display(description=_("睦邻合伙人"))
     def partner_name(self, obj):
@@ -302,7 +291,7 @@ class RenewalReminderAdmin(AppendOnlyAdminMixin, ScopedAdminMixin, admin.ModelAd
     def get_list_display(self, request):
         # Only those who may record the decision (the street) get the link to its form.
         columns = super().get_list_display(request)
-        if not request.user.has_perm("agreements.add_renewaldecision"):
+        if not request.user.has_perm("services.add_renewaldecision"):
             columns = [c for c in columns if c != "decide_link"]
         return columns
 
@@ -310,34 +299,7 @@ class RenewalReminderAdmin(AppendOnlyAdminMixin, ScopedAdminMixin, admin.ModelAd
     def decide_link(self, obj):
         if obj.is_decided:
             return "—"
-        url = reverse("admin:agreements_renewaldecision_add") + f"?agreement={obj.agreement_id}"
+        url = reverse("admin:services_renewaldecision_add") + f"?agreement={obj.agreement_id}"
         return format_html('<a href="{}">{}</a>', url, _("登记续签决定"))
 
 
-@admin.register(RenewalDecision)
-class RenewalDecisionAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    community_path = "agreement__community"
-    list_display = ["agreement", "outcome", "evaluation", "decided_on", "decided_by"]
-    list_select_related = ["agreement__partner__application", "evaluation__partner__application", "decided_by"]
-    list_filter = ["outcome"]
-    form = RenewalDecisionForm
-
-    def get_form(self, request, obj=None, **kwargs):
-        return _bind_user(super().get_form(request, obj, **kwargs), request.user)
-
-    def get_fields(self, request, obj=None):
-        if obj is None:
-            return ["agreement", "outcome", "evaluation", "decided_on", "months", "note"]
-        return ["agreement", "outcome", "evaluation", "decided_on", "note", "decided_by", "created_at"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [] if obj is None else self.get_fields(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def save_model(self, request, obj, form, change):
-        pass  # saved by renewal_decision_record in the form

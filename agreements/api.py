@@ -7,7 +7,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from config.rules import is_staff_member, scope_queryset
+from portal.rules import is_staff_member, scope_queryset
 from spaces.domain import describe_slot
 from spaces.models import TimeSlot
 

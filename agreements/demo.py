@@ -12,9 +12,9 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from config.dates import add_months, local_today
-from partners.demo import demo_partners, demo_target
+from calls.demo import demo_partners, demo_target
 from partners.models import PartnerStatus
+from portal.dates import add_months, local_today
 from spaces.models import Space
 
 from .domain import agreement_create, agreement_sign, agreement_timeslot_add

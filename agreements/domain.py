@@ -21,14 +21,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.dates import add_months, local_today, term_end
-from config.domain import audit_log, require
-from config.mail import queue_mail
-from config.models import Role, Street
-from config.uploads import DOCUMENT_KINDS, validate_upload
 from partners.domain import TransitionRefused, partner_transition
-from partners.models import PartnerStatus
-from partners.models.lifecycle import SERVING
+from partners.models import SERVING, PartnerStatus
+from portal.dates import add_months, local_today, term_end
+from portal.domain import audit_log, require
+from portal.mail import queue_mail
+from portal.models import Role, Street
+from portal.uploads import DOCUMENT_KINDS, validate_upload
 from spaces.domain import describe_slot, timeslot_create
 
 from .models import (
@@ -39,14 +38,11 @@ from .models import (
     AgreementStatus,
     Party,
     ReminderKind,
-    RenewalDecision,
-    RenewalOutcome,
     RenewalReminder,
     ServiceTarget,
     SpecialApproval,
 )
 from .rules import (
-    can_decide_renewal,
     can_draft_agreement,
     can_record_signature,
     can_record_special_approval,
@@ -418,7 +414,7 @@ def agreement_sign(*, agreement: Agreement, party: str, signatory: str, signed_o
     _raise_problems(errors)
 
     with transaction.atomic():
-        locked = Agreement.objects.select_for_update().select_related(
+        locked = Agreement.objects.select_for_update(of=("self",)).select_related(
             "partner__application", "community__street").get(pk=agreement.pk)
         if locked.status != AgreementStatus.DRAFT:
             raise ValidationError(_("协议已签署或作废,不能再登记签字。"))
@@ -491,49 +487,9 @@ def special_approval_record(*, partner, months: int, committees_request_on: dt.d
     return approval
 
 
-def renewal_decision_record(*, agreement: Agreement, outcome: str, evaluation, decided_on: dt.date,
-                            note: str = "", months: int | None = None, by) -> RenewalDecision:
-    """Decide a term's future from its evaluation — 五(三)2 续签协议或动态调整.
-
-    Renewing drafts the next term (start = this end + 1 day) with this term's
-    services, targets and weekly slots, to be adjusted (if so decided) and
-    signed. Exit is only recorded here: the exit procedure (六(二)3) follows.
-    """
-    require(can_decide_renewal.test(by, agreement), _("续签决定须由街道工作人员登记。"))
-    errors = {}
-    if outcome not in RenewalOutcome.values:
-        errors["outcome"] = [_("请选择续签决定。")]
-    if not agreement.is_term or agreement.status != AgreementStatus.SIGNED:
-        errors["agreement"] = [_("只能对已签署的协议期限作出续签决定。")]
-    if evaluation is None:
-        errors["evaluation"] = [_("续签决定须依据一份评估。")]
-    elif evaluation.partner_id != agreement.partner_id:
-        errors["evaluation"] = [_("该评估不属于本合伙人。")]
-    elif outcome in (RenewalOutcome.RENEW_SAME, RenewalOutcome.RENEW_ADJUSTED) \
-            and evaluation.conclusion != "pass":
-        errors["evaluation"] = [_("评估结论为不合格,不能续签(办法五(三)2)。")]
-    if outcome == RenewalOutcome.RENEW_ADJUSTED and not (note or "").strip():
-        errors["note"] = [_("调整后续签请说明调整内容。")]
-    _raise_problems(errors)
-
-    with transaction.atomic():
-        locked = Agreement.objects.select_for_update().select_related(
-            "partner__application", "community__street").get(pk=agreement.pk)
-        if RenewalDecision.objects.filter(agreement=locked).exists():
-            raise ValidationError(_("该协议期限已有续签决定。"))
-        decision = RenewalDecision(agreement=locked, outcome=outcome, evaluation=evaluation,
-                                   decided_on=decided_on, note=note,
-                                   decided_by=by if getattr(by, "is_authenticated", False) else None)
-        decision.full_clean()
-        decision.save()
-        audit_log(subject=locked, action="agreements.renewal.decided", actor=by, to_state=outcome,
-                  note=note, data={"evaluation": evaluation.pk})
-        if decision.renews:
-            _draft_next_term(locked, months=months, by=by)
-    return decision
-
-
-def _draft_next_term(term: Agreement, *, months: int | None, by) -> Agreement:
+def agreement_draft_next_term(*, term: Agreement, months: int | None = None, by) -> Agreement:
+    """Draft the term after `term` (start = its end + 1 day) with its services, targets and
+    weekly slots, to be adjusted and signed — 五(三)2 续签."""
     street = term.community.street
     months = months or min(term.months or street.renewal_max_months, street.renewal_max_months)
     special = None
@@ -568,7 +524,7 @@ def terms_awaiting_decision(*, today: dt.date | None = None):
                                      status=AgreementStatus.SIGNED, end_date__lte=horizon,
                                      partner__status__in=list(SERVING))
             .exclude(_signed_successor_q())
-            .exclude(Exists(RenewalDecision.objects.filter(agreement=OuterRef("pk"))))
+            .filter(renewal_decision__isnull=True)  # services.RenewalDecision
             .select_related("partner__application", "community__street")
             .order_by("end_date", "id")
         )
@@ -757,7 +713,7 @@ def agreement_document_current(agreement: Agreement) -> AgreementDocument | None
 
 def agreement_document_render(*, agreement: Agreement) -> AgreementDocument:
     """Render the agreement to PDF once per version (content hash) and keep it privately."""
-    from config.pdf import render_pdf
+    from portal.pdf import render_pdf
 
     html, context = agreement_pdf_html(agreement)
     digest = hashlib.sha256(html.encode()).hexdigest()

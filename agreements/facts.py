@@ -20,8 +20,8 @@ def renewal_agreement_signed(partner) -> bool:
     due (it may start already, if signed late); otherwise a renewal signed
     ahead of time that has not started yet.
     """
-    from config.dates import local_today
     from partners.models import PartnerStatus
+    from portal.dates import local_today
 
     from .domain import latest_signed_term
 

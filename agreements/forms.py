@@ -1,60 +1,15 @@
 """Forms for agreements; every rule check is the domain's, shown next to the field it concerns."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from config.rules import scope_queryset
 from partners.models import Partner
-from services.models import Evaluation
+from portal.forms import DomainCreateForm
+from portal.rules import scope_queryset
 from spaces.models import Space, TimeSlot
 
-from .domain import agreement_create, renewal_decision_record, special_approval_record
-from .models import Agreement, AgreementKind, Party, RenewalDecision, SpecialApproval
-
-
-def _attach(form, error: ValidationError) -> None:
-    """Put a domain ValidationError on the form's fields (or the form when it names none)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-class DomainCreateForm(forms.ModelForm):
-    """A ModelForm whose object is created by a domain function during clean().
-
-    The admin's add view runs in one transaction, so nothing stays if a later
-    step fails; the created object is what save() returns.
-    """
-
-    created = None
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def create(self, data):  # pragma: no cover - overridden
-        raise NotImplementedError
-
-    def clean(self):
-        data = super().clean()
-        if not self.errors:
-            try:
-                self.created = self.create(data)
-            except ValidationError as error:
-                _attach(self, error)
-        return data
-
-    def _post_clean(self):
-        # The domain function validates and saves; the model's own pass is not needed.
-        pass
-
-    def save(self, commit=True):
-        self.instance = self.created
-        self.save_m2m = lambda: None
-        return self.created
+from .domain import agreement_create, special_approval_record
+from .models import Agreement, AgreementKind, Party, SpecialApproval
 
 
 class AgreementCreateForm(DomainCreateForm):
@@ -130,29 +85,6 @@ class SpecialApprovalForm(DomainCreateForm):
 
     def create(self, data):
         return special_approval_record(by=self.user, **{f: data.get(f) for f in self.Meta.fields})
-
-
-class RenewalDecisionForm(DomainCreateForm):
-    months = forms.IntegerField(label=_("下一期期限(月)"), min_value=1, max_value=60, required=False,
-                                help_text=_("续签时填写;留空则沿用本期期限(不超过一般续签上限)。"))
-
-    class Meta:
-        model = RenewalDecision
-        fields = ["agreement", "outcome", "evaluation", "decided_on", "note"]
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, user=user, **kwargs)
-        self.fields["agreement"].queryset = scope_queryset(
-            user, Agreement.objects.filter(status="signed", kind__in=["first", "renewal"],
-                                           renewal_decision__isnull=True)
-            .select_related("partner__application"), "community")
-        self.fields["evaluation"].queryset = scope_queryset(
-            user, Evaluation.objects.select_related("partner__application"), "partner__community")
-
-    def create(self, data):
-        return renewal_decision_record(agreement=data["agreement"], outcome=data["outcome"],
-                                       evaluation=data["evaluation"], decided_on=data["decided_on"],
-                                       note=data.get("note", ""), months=data.get("months"), by=self.user)
 
 
 class SupplementForm(forms.Form):

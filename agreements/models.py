@@ -6,10 +6,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from config.choices import TargetGroup
-from config.dates import term_months
-from config.models import AppendOnlyModel
-from config.uploads import private_storage, private_upload_to
+from portal.choices import TargetGroup
+from portal.dates import term_months
+from portal.models import AppendOnlyModel
+from portal.uploads import private_storage, private_upload_to
 
 
 class AgreementKind(models.TextChoices):
@@ -264,39 +264,3 @@ class RenewalReminder(AppendOnlyModel):
 
     def get_community(self):
         return self.agreement.community
-
-
-class RenewalOutcome(models.TextChoices):
-    RENEW_SAME = "renew_same", _("按原条件续签")
-    RENEW_ADJUSTED = "renew_adjusted", _("调整后续签")
-    EXIT = "exit", _("不再续签,退出")
-
-
-class RenewalDecision(AppendOnlyModel):
-    """What happens when a term ends, and the evaluation it rests on — rulebook 五(三)2."""
-
-    agreement = models.OneToOneField(Agreement, on_delete=models.PROTECT, related_name="renewal_decision",
-                                     verbose_name=_("到期协议"))
-    outcome = models.CharField(_("决定"), max_length=20, choices=RenewalOutcome.choices)
-    evaluation = models.ForeignKey("services.Evaluation", on_delete=models.PROTECT,
-                                   related_name="renewal_decisions", verbose_name=_("依据的评估"))
-    decided_on = models.DateField(_("决定日期"))
-    note = models.TextField(_("说明"), blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                   blank=True, related_name="+", verbose_name=_("登记人"))
-    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("续签决定")
-        verbose_name_plural = _("续签决定")
-        ordering = ["-decided_on", "-id"]
-
-    def __str__(self):
-        return f"{self.agreement.number} {self.get_outcome_display()}"
-
-    def get_community(self):
-        return self.agreement.community
-
-    @property
-    def renews(self) -> bool:
-        return self.outcome in (RenewalOutcome.RENEW_SAME, RenewalOutcome.RENEW_ADJUSTED)

@@ -2,7 +2,7 @@
 
 import rules
 
-from config.rules import can_manage_in_scope, can_manage_street_wide
+from portal.rules import can_manage_in_scope, can_manage_street_wide
 
 # Community or street staff looking after the partner's community draft agreements,
 # record signatures and download the text.
@@ -18,7 +18,6 @@ rules.add_perm("agreements.add_agreement", can_draft_agreement)
 rules.add_perm("agreements.sign_agreement", can_record_signature)
 rules.add_perm("agreements.add_specialapproval", can_record_special_approval)
 rules.add_perm("agreements.change_specialapproval", can_record_special_approval)
-rules.add_perm("agreements.add_renewaldecision", can_decide_renewal)
 rules.add_perm("agreements.change_agreement", can_draft_agreement)
 rules.add_perm("agreements.view_servicetarget", can_view_agreement)
 rules.add_perm("agreements.add_servicetarget", can_draft_agreement)
@@ -28,4 +27,3 @@ rules.add_perm("agreements.view_agreementsignature", can_view_agreement)
 rules.add_perm("agreements.add_agreementsignature", can_record_signature)
 rules.add_perm("agreements.view_specialapproval", can_view_agreement)
 rules.add_perm("agreements.view_renewalreminder", can_view_agreement)
-rules.add_perm("agreements.view_renewaldecision", can_view_agreement)

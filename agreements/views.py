@@ -4,9 +4,9 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
-from config.domain import require
-from config.rules import scope_queryset
-from config.uploads import serve_private_file
+from portal.domain import require
+from portal.rules import scope_queryset
+from portal.uploads import serve_private_file
 
 from .domain import agreement_pdf_request
 from .models import Agreement, AgreementSignature

@@ -39,7 +39,7 @@ def run():
     client = Client()
     results = []
     before = {url: measure(client, url) for url in PAGES}
-    from config.models import Community
+    from portal.models import Community
 
     community = Community.objects.first()
     for _ in range(40):

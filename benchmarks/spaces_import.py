@@ -41,7 +41,7 @@ def build_file(rows: int, file_format: str, community: str) -> bytes:
     if file_format == "csv":
         lines = [",".join(HEADERS)] + [",".join(str(v) for v in row) for row in data]
         return ("\n".join(lines) + "\n").encode("utf-8-sig")
-    from config.xlsx import rows_to_xlsx
+    from portal.xlsx import rows_to_xlsx
 
     return rows_to_xlsx(HEADERS, data)
 
@@ -54,8 +54,8 @@ def main():
 
     from django.contrib.auth import get_user_model
 
-    from config.domain import user_assign_role
-    from config.models import Community, Role, Street
+    from portal.domain import user_assign_role
+    from portal.models import Community, Role, Street
     from spaces.imports import import_rows, load_dataset
     from spaces.models import Space
 

@@ -4,7 +4,7 @@ from importlib import import_module
 
 from rest_framework.routers import DefaultRouter
 
-API_APPS = ["config", "spaces", "partners", "reviews", "agreements", "services"]
+API_APPS = ["portal", "spaces", "calls", "partners", "notices", "reviews", "agreements", "services"]
 
 
 def build_router() -> DefaultRouter:
@@ -14,6 +14,3 @@ def build_router() -> DefaultRouter:
         module.register(router)
     return router
 
-
-def register(router):
-    """The portal app itself exposes no resources (yet)."""

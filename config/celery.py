@@ -10,15 +10,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-# The notice board keeps its tasks beside its other modules in partners/.
-app.autodiscover_tasks(related_name="tasks_notices")
 
 # The beat schedule lives here, in one place, so the whole rhythm of the
 # programme can be read at a glance. Every task is idempotent.
 app.conf.beat_schedule = {
-    "heartbeat": {"task": "config.tasks.heartbeat", "schedule": 60.0},
-    "close-recruitment-calls": {"task": "partners.tasks.close_due_calls", "schedule": 300.0},
-    "end-public-notices": {"task": "partners.tasks_notices.end_due_notices", "schedule": 300.0},
+    "heartbeat": {"task": "portal.tasks.heartbeat", "schedule": 60.0},
+    "close-recruitment-calls": {"task": "calls.tasks.close_due_calls", "schedule": 300.0},
+    "end-public-notices": {"task": "notices.tasks.end_due_notices", "schedule": 300.0},
     "send-renewal-reminders": {
         "task": "agreements.tasks.send_renewal_reminders",
         "schedule": crontab(minute=0, hour="*/1"),

@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from portal.views import after_login, healthz
+
 from .api import build_router
-from .views import after_login, healthz
 
 admin.site.site_header = _("睦邻合伙人 · 管理后台")
 admin.site.site_title = _("睦邻合伙人")
@@ -29,8 +30,9 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     # Each app's public and staff pages. Order matters only for "" (home).
     path("", include("spaces.urls")),
+    path("", include("calls.urls")),
+    path("", include("notices.urls")),
     path("", include("reviews.urls")),
     path("", include("agreements.urls")),
     path("", include("services.urls")),
-    path("", include("partners.urls")),
 ]

@@ -8,12 +8,16 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from config.choices import ExitReason
-from config.rules import scope_queryset
+from portal.choices import ExitReason
+from portal.rules import scope_queryset
 
-from . import api_stages
-from .domain import TransitionRefused, available_transitions, partner_transition
-from .domain.lifecycle import TRANSITION_LABELS, blocked_transitions
+from .domain import (
+    TRANSITION_LABELS,
+    TransitionRefused,
+    available_transitions,
+    blocked_transitions,
+    partner_transition,
+)
 from .models import Partner, PartnerTransition
 
 
@@ -113,4 +117,3 @@ class PartnerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
 def register(router):
     router.register("partners", PartnerViewSet, basename="partner")
-    api_stages.register(router)

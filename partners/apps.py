@@ -3,9 +3,17 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PartnersConfig(AppConfig):
+    """The partner lifecycle: one state machine from application to exit — rulebook 四–六."""
+
     name = "partners"
-    verbose_name = _("招募与合伙人")
+    verbose_name = _("睦邻合伙人")
 
     def ready(self):
-        from . import dossier_applications, facts, rules_applications  # noqa: F401
-        from .domain import notices  # noqa: F401  (permissions, cache invalidation, dossier 50)
+        from portal.cache import public_cache_bump, public_pages_show
+
+        from . import rules  # noqa: F401  (permissions)
+        from .models import Partner
+        from .signals import partner_transitioned
+
+        public_pages_show(Partner)
+        partner_transitioned.connect(public_cache_bump, dispatch_uid="public-cache-transition")

@@ -2,7 +2,7 @@
 
 import rules
 
-from config.rules import can_manage_in_scope, can_manage_street_wide
+from portal.rules import can_manage_in_scope, can_manage_street_wide
 
 # Community or street staff looking after the partner's community.
 can_handle_partner = can_manage_in_scope

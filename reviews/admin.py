@@ -14,11 +14,11 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from config.admin_scoping import AppendOnlyAdminMixin, ScopedAdminMixin
-from config.models import Role
-from config.rules import _profile
 from partners.domain import TransitionRefused
 from partners.models import Partner, PartnerStatus
+from portal.admin_scoping import AppendOnlyAdminMixin, ScopedAdminMixin
+from portal.models import Role
+from portal.rules import user_profile
 
 from . import domain
 from .models import (
@@ -58,15 +58,15 @@ class StreetScopedAdminMixin:
         user = request.user
         if user.is_superuser:
             return qs
-        profile = _profile(user)
+        profile = user_profile(user)
         if profile is None or profile.role != Role.STREET_STAFF:
             return qs.none()
         return qs.filter(**{f"{self.street_path}_id": profile.street_id})
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        from config.models import Street
+        from portal.models import Street
 
-        profile = _profile(request.user)
+        profile = user_profile(request.user)
         if db_field.related_model is Street and not request.user.is_superuser and profile:
             kwargs["queryset"] = Street.objects.filter(pk=profile.street_id)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -132,14 +132,14 @@ class VettingCheckAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return ["partner", "department"] if obj else []
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        from config.rules import scope_queryset
+        from portal.rules import scope_queryset
 
         if db_field.name == "partner":
             kwargs["queryset"] = scope_queryset(
                 request.user, Partner.objects.filter(status=PartnerStatus.VETTING)
                 .select_related("application"), "community")
         if db_field.name == "department":
-            profile = _profile(request.user)
+            profile = user_profile(request.user)
             qs = VettingDepartment.objects.filter(active=True)
             if not request.user.is_superuser:
                 qs = qs.filter(street_id=getattr(profile, "street_id", None))
@@ -147,7 +147,7 @@ class VettingCheckAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def changelist_view(self, request, extra_context=None):
-        profile = _profile(request.user)
+        profile = user_profile(request.user)
         if profile and profile.street_id:
             domain.vetting_departments(profile.street)  # the defaults exist before the first check
         return super().changelist_view(request, extra_context)
@@ -184,7 +184,7 @@ class VettingCheckAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def board_view(self, request):
         """联审进度: every application in vetting, one column per department, and the two buttons."""
-        from config.rules import scope_queryset
+        from portal.rules import scope_queryset
 
         if not self.has_view_permission(request):
             raise PermissionDenied
@@ -205,10 +205,10 @@ class VettingCheckAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 messages.success(request, _("%(name)s:%(status)s") % {
                     "name": partner, "status": partner.get_status_display()})
             return redirect("admin:reviews_vetting_board")
-        profile = _profile(request.user)
+        profile = user_profile(request.user)
         street = getattr(profile, "street", None)
         if street is None and request.user.is_superuser:
-            from config.models import Street
+            from portal.models import Street
 
             street = Street.objects.first()
         departments = domain.vetting_departments(street) if street else []
@@ -359,7 +359,7 @@ class RoadshowEntryInline(admin.TabularInline):
         return not self._frozen(obj) and super().has_delete_permission(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        from config.rules import scope_queryset
+        from portal.rules import scope_queryset
 
         if db_field.name == "partner":
             kwargs["queryset"] = scope_queryset(
@@ -469,12 +469,12 @@ class PanelAdmin(StreetScopedAdminMixin, admin.ModelAdmin):
         qs = Roadshow.objects.filter(status=RoadshowStatus.DRAFT)
         if request.user.is_superuser:
             return qs
-        profile = _profile(request.user)
+        profile = user_profile(request.user)
         return qs.filter(street_id=getattr(profile, "street_id", None))
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        from config.domain import audit_log
+        from portal.domain import audit_log
 
         panel = form.instance
         audit_log(subject=panel.roadshow, action="reviews.panel.members_set", actor=request.user,
@@ -598,7 +598,7 @@ class DecisionInline(admin.StackedInline):
         return False
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        from config.rules import scope_queryset
+        from portal.rules import scope_queryset
 
         if db_field.name == "partner":
             kwargs["queryset"] = scope_queryset(

@@ -15,10 +15,10 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.response import Response
 
-from config.models import Role
-from config.rules import _profile, scope_queryset
 from partners.domain import TransitionRefused
 from partners.models import Partner
+from portal.models import Role
+from portal.rules import scope_queryset, user_profile
 
 from . import domain
 from .models import (
@@ -36,7 +36,7 @@ from .models import (
 
 
 def _street_id(user):
-    profile = _profile(user)
+    profile = user_profile(user)
     return profile.street_id if profile and profile.role == Role.STREET_STAFF else None
 
 

@@ -12,11 +12,11 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
-from config.demo import DEMO_PASSWORD
-from config.domain import user_assign_role
-from config.models import Role
-from partners.demo import demo_partners, demo_target
+from calls.demo import demo_partners, demo_target
 from partners.models import PartnerStatus
+from portal.demo import DEMO_PASSWORD
+from portal.domain import user_assign_role
+from portal.models import Role
 from spaces.models import Space
 
 from . import domain

@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from partners.dossier import DossierEntry, DossierSection, dossier_section
+from portal.dossier import DossierEntry, DossierSection, dossier_section
 
 from .models import ConflictDeclaration, Decision, ScoreSheet, SheetStatus, SiteVisit, VettingCheck
 

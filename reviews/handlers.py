@@ -2,9 +2,9 @@
 
 from django.dispatch import receiver
 
-from config.mail import queue_mail
 from partners.models import PartnerStatus
 from partners.signals import partner_transitioned
+from portal.mail import queue_mail
 
 
 @receiver(partner_transitioned, dispatch_uid="reviews.vetting_rejected_mail")

@@ -7,13 +7,13 @@ whose panels they sit on.
 
 import rules
 
-from config.models import Role
-from config.rules import _profile, can_manage_in_scope, can_manage_street_wide, community_of, is_superuser
+from portal.models import Role
+from portal.rules import can_manage_in_scope, can_manage_street_wide, community_of, is_superuser, user_profile
 
 
 def street_id_of(obj):
     """The street a review record belongs to, following its parents."""
-    from config.models import Street
+    from portal.models import Street
 
     if isinstance(obj, Street):
         return obj.pk
@@ -29,7 +29,7 @@ def street_id_of(obj):
 @rules.predicate
 def is_street_staff_of(user, obj):
     """Street staff of the street `obj` belongs to (`obj.street_id`)."""
-    profile = _profile(user)
+    profile = user_profile(user)
     if profile is None or profile.role != Role.STREET_STAFF:
         return False
     return obj is None or profile.street_id == street_id_of(obj)

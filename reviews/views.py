@@ -15,13 +15,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from config.masking import mask_mobile
-from config.models import Street
-from config.pdf import pdf_response, render_pdf
-from config.rules import _profile, is_reviewer
-from config.uploads import serve_private_file
-from config.xlsx import rows_to_xlsx, xlsx_response
-from partners.models import ApplicationDocument
+from calls.models import ApplicationDocument
+from portal.masking import mask_mobile
+from portal.models import Street
+from portal.pdf import pdf_response, render_pdf
+from portal.rules import is_reviewer, user_profile
+from portal.uploads import serve_private_file
+from portal.xlsx import rows_to_xlsx, xlsx_response
 
 from . import domain
 from .forms import DeclarationForm, ScoreForm
@@ -233,7 +233,7 @@ def _shortlist_street(request) -> Street:
         if street is None:
             raise Http404
         return street
-    profile = _profile(user)
+    profile = user_profile(user)
     if profile is None or profile.street_id is None or not can_manage_street_record.test(user, profile.street):
         raise PermissionDenied(_("只有街道工作人员可以导出入围名单。"))
     return profile.street

@@ -15,13 +15,12 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from config.admin_scoping import ScopedAdminMixin
-from config.rules import scope_queryset
-from partners.models import Partner
-from partners.models.lifecycle import EXITABLE, SERVING
+from partners.models import EXITABLE, SERVING, Partner
+from portal.admin_scoping import ScopedAdminMixin, form_for_user
+from portal.rules import scope_queryset
 
 from . import domain
-from .forms import MultipleFileField, ServiceLogForm
+from .forms import MultipleFileField, RenewalDecisionForm, ServiceLogForm
 from .models import (
     DisciplineSignoff,
     Evaluation,
@@ -36,6 +35,7 @@ from .models import (
     PartnerAccount,
     PartnerExit,
     Recognition,
+    RenewalDecision,
     ScoringCriterion,
     ServiceLog,
     ServiceLogFile,
@@ -554,3 +554,31 @@ class LogoLicenceAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+
+@admin.register(RenewalDecision)
+class RenewalDecisionAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    community_path = "agreement__community"
+    list_display = ["agreement", "outcome", "evaluation", "decided_on", "decided_by"]
+    list_select_related = ["agreement__partner__application", "evaluation__partner__application", "decided_by"]
+    list_filter = ["outcome"]
+    form = RenewalDecisionForm
+
+    def get_form(self, request, obj=None, **kwargs):
+        return form_for_user(super().get_form(request, obj, **kwargs), request.user)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["agreement", "outcome", "evaluation", "decided_on", "months", "note"]
+        return ["agreement", "outcome", "evaluation", "decided_on", "note", "decided_by", "created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.get_fields(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        pass  # saved by renewal_decision_record in the form

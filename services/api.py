@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.response import Response
 
-from config.rules import is_staff_member, scope_q
+from portal.rules import is_staff_member, scope_q
 
 from . import domain
 from . import rules as perms

@@ -7,4 +7,10 @@ class ServicesConfig(AppConfig):
     verbose_name = _("服务与监管")
 
     def ready(self):
+        from portal.cache import public_pages_show
+
         from . import dossier, facts, handlers, rules  # noqa: F401  (register facts, sections, receivers)
+        from .models import Feedback, Recognition
+
+        # Approved feedback and commendations show on the public partner page.
+        public_pages_show(Feedback, Recognition)

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from config.choices import ExitReason, ServiceCategory
-from config.dates import local_today
-from partners.demo import demo_partners, demo_target
+from calls.demo import demo_partners, demo_target
 from partners.models import PartnerStatus
+from portal.choices import ExitReason, ServiceCategory
+from portal.dates import local_today
 from spaces.domain import timeslots_active_on
 from spaces.models import Space
 

@@ -24,15 +24,16 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from agreements.domain import agreement_draft_next_term
 from agreements.models import Agreement, AgreementStatus
-from config.choices import ExitReason
-from config.dates import local_today
-from config.domain import audit_log, user_assign_role
-from config.mail import queue_mail
-from config.models import Role
-from config.uploads import DOCUMENT_KINDS, IMAGE_KINDS, VIDEO_KINDS, validate_upload, validate_upload_set
 from partners.domain import TransitionRefused, partner_transition, transition_blockers
-from partners.models.lifecycle import SERVING, PartnerStatus
+from partners.models import SERVING, PartnerStatus
+from portal.choices import ExitReason
+from portal.dates import local_today
+from portal.domain import audit_log, require, user_assign_role
+from portal.mail import queue_mail
+from portal.models import Role
+from portal.uploads import DOCUMENT_KINDS, IMAGE_KINDS, VIDEO_KINDS, validate_upload, validate_upload_set
 from spaces.domain import describe_slot, timeslots_active_on, timeslots_release
 
 from . import rules as perms
@@ -53,6 +54,8 @@ from .models import (
     PartnerAccount,
     PartnerExit,
     Recognition,
+    RenewalDecision,
+    RenewalOutcome,
     ScoringCriterion,
     ServiceLog,
     ServiceLogFile,
@@ -368,8 +371,8 @@ def servicelogs_close_open(*, partner, by, note: str = "") -> int:
 @transaction.atomic
 def observer_appoint(*, user, community, kind: str, appointed_on: dt.date, by) -> Observer:
     """The community appoints a resident or party-member rep as observer (社区观察员)."""
-    from config.models import Community
-    from config.rules import scope_queryset
+    from portal.models import Community
+    from portal.rules import scope_queryset
 
     _require(scope_queryset(by, Community.objects.filter(pk=community.pk), "").exists(),
              _("您不能为该社区聘任观察员。"))
@@ -534,6 +537,49 @@ def evaluation_record(*, partner, kind: str, evaluated_on: dt.date, conclusion: 
     return evaluation
 
 
+def renewal_decision_record(*, agreement: Agreement, outcome: str, evaluation, decided_on: dt.date,
+                            note: str = "", months: int | None = None, by) -> RenewalDecision:
+    """Decide a term's future from its evaluation — 五(三)2 续签协议或动态调整.
+
+    Renewing drafts the next term (start = this end + 1 day) with this term's
+    services, targets and weekly slots, to be adjusted (if so decided) and
+    signed. Exit is only recorded here: the exit procedure (六(二)3) follows.
+    """
+    require(perms.can_decide_renewal.test(by, agreement), _("续签决定须由街道工作人员登记。"))
+    errors = {}
+    if outcome not in RenewalOutcome.values:
+        errors["outcome"] = [_("请选择续签决定。")]
+    if not agreement.is_term or agreement.status != AgreementStatus.SIGNED:
+        errors["agreement"] = [_("只能对已签署的协议期限作出续签决定。")]
+    if evaluation is None:
+        errors["evaluation"] = [_("续签决定须依据一份评估。")]
+    elif evaluation.partner_id != agreement.partner_id:
+        errors["evaluation"] = [_("该评估不属于本合伙人。")]
+    elif outcome in (RenewalOutcome.RENEW_SAME, RenewalOutcome.RENEW_ADJUSTED) \
+            and evaluation.conclusion != "pass":
+        errors["evaluation"] = [_("评估结论为不合格,不能续签(办法五(三)2)。")]
+    if outcome == RenewalOutcome.RENEW_ADJUSTED and not (note or "").strip():
+        errors["note"] = [_("调整后续签请说明调整内容。")]
+    if errors:
+        raise ValidationError(errors)
+
+    with transaction.atomic():
+        locked = Agreement.objects.select_for_update(of=("self",)).select_related(
+            "partner__application", "community__street").get(pk=agreement.pk)
+        if RenewalDecision.objects.filter(agreement=locked).exists():
+            raise ValidationError(_("该协议期限已有续签决定。"))
+        decision = RenewalDecision(agreement=locked, outcome=outcome, evaluation=evaluation,
+                                   decided_on=decided_on, note=note,
+                                   decided_by=by if getattr(by, "is_authenticated", False) else None)
+        decision.full_clean()
+        decision.save()
+        audit_log(subject=locked, action="agreements.renewal.decided", actor=by, to_state=outcome,
+                  note=note, data={"evaluation": evaluation.pk})
+        if decision.renews:
+            agreement_draft_next_term(term=locked, months=months, by=by)
+    return decision
+
+
 def recognition_record(*, partner, kind: str, date: dt.date, title: str, detail: str = "",
                        evaluation: Evaluation | None = None, by) -> Recognition:
     """A commendation for publicity or a warning (rulebook 六(二)2)."""
@@ -636,7 +682,7 @@ def pace_warnings_send(*, today: dt.date | None = None) -> int:
     """
     from django.contrib.contenttypes.models import ContentType
 
-    from config.models import AuditEvent, Profile
+    from portal.models import AuditEvent, Profile
 
     from .progress import current_agreements, pace_warning_share, progress_ranking
 

@@ -6,7 +6,7 @@ from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from partners.dossier import DossierEntry, DossierSection, dossier_section
+from portal.dossier import DossierEntry, DossierSection, dossier_section
 
 from .models import (
     DisciplineSignoff,

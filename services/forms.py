@@ -3,10 +3,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from config.choices import TargetGroup
+from agreements.models import Agreement
+from portal.choices import TargetGroup
+from portal.forms import DomainCreateForm
+from portal.rules import scope_queryset
 from spaces.models import Space
 
-from .models import RATING_VALIDATORS, LogFileKind, ServiceLog
+from .domain import renewal_decision_record
+from .models import RATING_VALIDATORS, Evaluation, LogFileKind, RenewalDecision, ServiceLog
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -107,3 +111,26 @@ class DashboardFilterForm(forms.Form):
 
 
 __all__ = ["ServiceLogForm", "FeedbackForm", "ObservationForm", "DashboardFilterForm", "RATING_VALIDATORS"]
+
+
+class RenewalDecisionForm(DomainCreateForm):
+    months = forms.IntegerField(label=_("下一期期限(月)"), min_value=1, max_value=60, required=False,
+                                help_text=_("续签时填写;留空则沿用本期期限(不超过一般续签上限)。"))
+
+    class Meta:
+        model = RenewalDecision
+        fields = ["agreement", "outcome", "evaluation", "decided_on", "note"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["agreement"].queryset = scope_queryset(
+            user, Agreement.objects.filter(status="signed", kind__in=["first", "renewal"],
+                                           renewal_decision__isnull=True)
+            .select_related("partner__application"), "community")
+        self.fields["evaluation"].queryset = scope_queryset(
+            user, Evaluation.objects.select_related("partner__application"), "partner__community")
+
+    def create(self, data):
+        return renewal_decision_record(agreement=data["agreement"], outcome=data["outcome"],
+                                       evaluation=data["evaluation"], decided_on=data["decided_on"],
+                                       note=data.get("note", ""), months=data.get("months"), by=self.user)

@@ -22,17 +22,3 @@ def on_partner_transitioned(sender, partner, transition, by=None, **kwargs):
     except Exception:
         logger.exception("Could not open the account of partner %s after signing", partner.pk)
 
-
-def _connect_public_cache():
-    """Approved feedback and commendations show on the public partner page: refresh it."""
-    from django.db.models.signals import post_save
-
-    from partners.domain.notices import _bump_after_commit
-
-    from .models import Feedback, Recognition
-
-    for model in (Feedback, Recognition):
-        post_save.connect(_bump_after_commit, sender=model, dispatch_uid=f"public-cache-{model.__name__}")
-
-
-_connect_public_cache()

@@ -2,7 +2,7 @@
 
 Only verified logs count. Periods are calendar months or quarters of the
 programme's time zone (Asia/Shanghai): a log's date is the local date of the
-service, and "today" is the local date (config.dates.local_today).
+service, and "today" is the local date (portal.dates.local_today).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, AgreementStatus, TargetMetric, TargetPeriod
-from config.choices import TargetGroup
-from config.dates import local_today
+from portal.choices import TargetGroup
+from portal.dates import local_today
 
 from .models import LogStatus, ServiceLog
 
@@ -262,7 +262,7 @@ def progress_ranking(agreements, *, today: dt.date | None = None) -> list[Agreem
 
 def current_agreements(*, today: dt.date | None = None):
     """Signed agreements whose term covers today, of partners still serving."""
-    from partners.models.lifecycle import SERVING
+    from partners.models import SERVING
 
     today = today or local_today()
     return Agreement.objects.filter(status=AgreementStatus.SIGNED, start_date__lte=today,

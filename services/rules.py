@@ -2,7 +2,7 @@
 
 import rules
 
-from config.rules import (
+from portal.rules import (
     can_manage_in_scope,
     can_manage_street_wide,
     is_observer,

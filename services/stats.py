@@ -14,9 +14,9 @@ from django.db.models import Avg, Count, Exists, OuterRef, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
-from config.dates import local_today
-from config.rules import scope_queryset
 from partners.models import Partner, PartnerStatus
+from portal.dates import local_today
+from portal.rules import scope_queryset
 from spaces.domain import timeslots_active_on
 from spaces.models import Space
 

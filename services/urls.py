@@ -17,6 +17,8 @@ urlpatterns = [
     path("services/progress/<int:pk>/", views.progress_detail, name="progress_detail"),
     path("services/feedback/", views.partner_feedback, name="partner_feedback"),
     # Residents: the suggestion box of a serving partner.
+    path("partners/", views.directory, name="directory"),
+    path("partners/<int:pk>/", views.partner_detail, name="partner_detail"),
     path("partners/<int:partner_pk>/feedback/", views.feedback_public, name="feedback_public"),
     # Observers.
     path("services/observations/", views.observation_list, name="observation_list"),

@@ -24,15 +24,18 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from agreements.models import Agreement, AgreementStatus
-from config.dates import local_today
-from config.pdf import pdf_response, render_pdf
-from config.rules import scope_queryset
-from config.uploads import serve_private_file
-from config.views import ratelimited
-from config.xlsx import rows_to_xlsx, xlsx_response
-from partners.dossier import dossier_sections
-from partners.models import Partner, PartnerTransition
-from partners.models.lifecycle import SERVING
+from partners.models import SERVING, Partner, PartnerTransition
+from portal.cache import public_cache_context
+from portal.choices import ServiceCategory
+from portal.dates import local_today
+from portal.dossier import dossier_sections
+from portal.pdf import pdf_response, render_pdf
+from portal.rules import scope_queryset
+from portal.uploads import serve_private_file
+from portal.views import ratelimited
+from portal.xlsx import rows_to_xlsx, xlsx_response
+from spaces.calendar import partner_week
+from spaces.domain import spaces_used_by
 
 from . import domain
 from . import rules as perms
@@ -51,7 +54,7 @@ from .progress import (
     progress_ranking,
     term_periods,
 )
-from .public import public_commendations, public_feedback
+from .public import public_commendations, public_feedback, public_summary
 from .stats import LOG_EXPORT_HEADERS, dashboard_figures, log_export_rows, month_logs
 
 
@@ -370,7 +373,7 @@ def dossier_zip(request, pk):
 # --- Statistics dashboard -----------------------------------------------------------
 
 def _dashboard_input(request):
-    from config.models import Community
+    from portal.models import Community
 
     communities = scope_queryset(request.user, Community.objects.all(), "")
     form = DashboardFilterForm(request.GET or None, communities=communities)
@@ -419,3 +422,32 @@ def dashboard_csv(request):
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(f'服务统计-{stamp}.csv')}"
     return response
 
+
+# --- The residents' directory of serving partners (公开) ------------------------------
+
+
+def _serving_partners():
+    return Partner.objects.filter(status__in=SERVING).select_related("application", "community")
+
+
+def directory(request):
+    """Serving partners by community."""
+    partners = _serving_partners().order_by("community__name", "application__applicant_name")
+    return render(request, "services/directory.html",
+                  {**public_cache_context(), "partners": partners})
+
+
+def partner_detail(request, pk):
+    """A serving partner's public page: services, spaces, weekly schedule, licence mark."""
+    partner = get_object_or_404(_serving_partners().select_related("community__street"), pk=pk)
+    categories = dict(ServiceCategory.choices)
+    context = {
+        **public_cache_context(),
+        "partner": partner,
+        "categories": [categories.get(c, c) for c in partner.application.service_categories],
+        "space_list": list(spaces_used_by(partner)) or list(partner.application.spaces.all()),
+        "week": partner_week(partner, public=True),
+        "summary": public_summary(partner),
+        "licence_mark": partner.community.street.programme_name,
+    }
+    return render(request, "services/partner_detail.html", context)

@@ -23,20 +23,19 @@ from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
 
-from config.admin_scoping import AppendOnlyAdminMixin, ScopedAdminMixin
-from config.choices import ServiceCategory, TargetGroup
-from config.dates import local_today
-from config.models import Community
-from config.rules import scope_queryset
-from config.uploads import IMAGE_KINDS, serve_private_file, validate_upload
-from partners.models import CallStatus, Partner, RecruitmentCall
+from partners.models import Partner
+from portal.admin_scoping import ScopedAdminMixin
+from portal.choices import ServiceCategory, TargetGroup
+from portal.dates import local_today
+from portal.models import Community
+from portal.rules import scope_queryset
+from portal.uploads import IMAGE_KINDS, serve_private_file, validate_upload
 
 from .calendar import space_week
 from .coverage import needs_coverage, serving_partners_services
 from .domain import (
     describe_slot,
     prospect_save,
-    prospects_invite,
     resident_need_save,
     space_save,
     timeslot_create,
@@ -50,7 +49,6 @@ from .models import (
     ImportJob,
     ImportKind,
     Prospect,
-    ProspectInvitation,
     ResidentNeed,
     Space,
     SpacePhoto,
@@ -356,22 +354,6 @@ class ProspectForm(forms.ModelForm):
                   "contact_status", "notes"]
 
 
-class InviteForm(forms.Form):
-    call = forms.ModelChoiceField(label=_("招募公告"), queryset=RecruitmentCall.objects.none())
-
-    def __init__(self, *args, calls, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["call"].queryset = calls
-
-
-class ProspectInvitationInline(AppendOnlyAdminMixin, admin.TabularInline):
-    model = ProspectInvitation
-    extra = 0
-    fields = ["call", "email", "invited_by", "invited_at"]
-    readonly_fields = fields
-    can_delete = False
-
-
 @admin.register(Prospect)
 class ProspectAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
     form = ProspectForm
@@ -382,8 +364,6 @@ class ProspectAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_filter = [("community", ScopedCommunityFilter), "kind", "contact_status"]
     search_fields = ["name", "contact_name", "offer"]
     list_select_related = ["community"]
-    inlines = [ProspectInvitationInline]
-    actions = ["invite_to_apply"]
 
     @admin.display(description=_("服务类别"))
     def category_list(self, obj):
@@ -392,56 +372,8 @@ class ProspectAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         prospect_save(prospect=obj, by=request.user)
 
-    def _published_calls(self, request):
-        calls = RecruitmentCall.objects.filter(status=CallStatus.PUBLISHED)
-        if request.user.is_superuser:
-            return calls
-        street_id = getattr(getattr(request.user, "profile", None), "street_id", None)
-        return calls.filter(street_id=street_id)
-
-    @admin.action(description=_("邀请申报(发送招募公告链接)"), permissions=["invite"])
-    def invite_to_apply(self, request, queryset):
-        """Rulebook 四(一)3: invite prospects to apply when a call opens (with a confirmation page)."""
-        calls = self._published_calls(request)
-        if "confirm" in request.POST:
-            form = InviteForm(request.POST, calls=calls)
-            if form.is_valid():
-                try:
-                    invited, skipped = prospects_invite(prospects=list(queryset.select_related("community")),
-                                                        call=form.cleaned_data["call"], by=request.user)
-                except ValidationError as exc:
-                    self.message_user(request, ";".join(exc.messages), messages.ERROR)
-                    return None
-                if invited:
-                    self.message_user(request, _("已向 %(count)d 个意向对象发送申报邀请。") % {
-                        "count": len(invited)}, messages.SUCCESS)
-                if skipped:
-                    self.message_user(request, _("以下意向对象没有电子邮箱,请电话联系:%(names)s") % {
-                        "names": "、".join(p.name for p in skipped)}, messages.WARNING)
-                return None
-        else:
-            if not calls.exists():
-                self.message_user(request, _("当前没有已发布的招募公告,无法邀请申报。"), messages.ERROR)
-                return None
-            form = InviteForm(calls=calls, initial={"call": calls.first()})
-        context = {**self.admin_site.each_context(request), "opts": self.opts, "form": form,
-                   "prospects": queryset, "title": _("邀请申报"),
-                   "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME}
-        return TemplateResponse(request, "admin/spaces/prospect_invite.html", context)
-
     def has_invite_permission(self, request):
         return request.user.has_perm("spaces.invite_prospect")
-
-
-@admin.register(ProspectInvitation)
-class ProspectInvitationAdmin(AppendOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
-    community_path = "prospect__community"
-    list_display = ["prospect", "call", "email", "invited_by", "invited_at"]
-    date_hierarchy = "invited_at"
-    list_select_related = ["prospect__community", "call", "invited_by"]
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("spaces.view_prospectinvitation", obj)
 
 
 # --- List imports ----------------------------------------------------------------------

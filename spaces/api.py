@@ -10,10 +10,10 @@ import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import permissions, serializers, viewsets
 
-from config.choices import ServiceCategory, TargetGroup
-from config.models import Community
-from config.rules import scope_queryset
 from partners.models import Partner
+from portal.choices import ServiceCategory, TargetGroup
+from portal.models import Community
+from portal.rules import scope_queryset
 
 from .domain import (
     prospect_save,

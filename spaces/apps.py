@@ -7,4 +7,9 @@ class SpacesConfig(AppConfig):
     verbose_name = _("空间与三张清单")
 
     def ready(self):
+        from portal.cache import public_pages_show
+
         from . import dossier, rules  # noqa: F401  (register the permissions and the dossier section)
+        from .models import TimeSlot
+
+        public_pages_show(TimeSlot)

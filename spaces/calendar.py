@@ -13,9 +13,9 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from config.choices import INDIVIDUAL_KINDS
-from config.dates import local_today
-from config.masking import mask_person_name
+from portal.choices import INDIVIDUAL_KINDS
+from portal.dates import local_today
+from portal.masking import mask_person_name
 
 from .models import TimeSlot
 

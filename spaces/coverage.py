@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from partners.models import Partner
-from partners.models.lifecycle import SERVING
+from partners.models import SERVING, Partner
 
 from .models import ResidentNeed
 
@@ -47,7 +46,7 @@ def needs_coverage(needs_qs) -> list[NeedCoverage]:
 
 def serving_partners_services(communities_qs) -> list[dict]:
     """The serving partners of these communities with the service categories they offer."""
-    from config.choices import ServiceCategory
+    from portal.choices import ServiceCategory
 
     labels = dict(ServiceCategory.choices)
     partners = Partner.objects.filter(status__in=SERVING, community__in=communities_qs) \

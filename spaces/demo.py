@@ -1,13 +1,13 @@
 """Demo step: spaces, resident needs and prospects for the demo street's communities.
 
 Idempotent: every record is found by its natural key first, so a second run adds nothing.
-Runs before partners.demo, so bookings here are community events only.
+Runs before calls.demo, so bookings here are community events only.
 """
 
 import datetime as dt
 from decimal import Decimal
 
-from config.choices import PartnerKind as K
+from portal.choices import PartnerKind as K
 
 from .domain import timeslot_create
 from .models import CollectionMethod as M

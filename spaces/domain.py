@@ -9,8 +9,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from config.dates import local_today
-from config.domain import audit_log
+from portal.dates import local_today
+from portal.domain import audit_log
 
 from .models import Space, TimeSlot
 
@@ -189,51 +189,6 @@ def resident_need_save(*, need, by, fields: dict | None = None):
 def prospect_save(*, prospect, by, fields: dict | None = None):
     """Record or update a prospect (目标清单, rulebook 四(一)3)."""
     return _list_entry_save(prospect, by=by, action="spaces.prospect", fields=fields)
-
-
-def prospects_invite(*, prospects, call, by) -> tuple[list, list]:
-    """E-mail prospects the link to a published recruitment call and record each invitation.
-
-    Rulebook 四(一)3 / 五(一)1: the prospect list is where a call looks for
-    applicants first. Prospects without an e-mail address are skipped and
-    returned so staff can phone them. Returns (invited, skipped).
-    """
-    from django.conf import settings
-    from django.urls import NoReverseMatch, reverse
-
-    from config.mail import queue_mail
-    from partners.models import CallStatus
-
-    from .models import ContactStatus, ProspectInvitation
-
-    if call.status != CallStatus.PUBLISHED:
-        raise ValidationError(_("只能邀请申报已发布的招募公告。"))
-    try:
-        path = reverse("partners:call_detail", args=[call.pk])
-    except NoReverseMatch:
-        path = f"/calls/{call.pk}/"
-    link = settings.PORTAL_BASE_URL.rstrip("/") + path
-    invited, skipped = [], []
-    with transaction.atomic():
-        for prospect in prospects:
-            if prospect.community.street_id != call.street_id:
-                raise ValidationError(_("“%(name)s”所在社区不属于该招募公告的街道。") % {"name": prospect.name})
-            if not prospect.email:
-                skipped.append(prospect)
-                continue
-            invitation = ProspectInvitation.objects.create(prospect=prospect, call=call,
-                                                           email=prospect.email, invited_by=by)
-            previous = prospect.contact_status
-            if previous in (ContactStatus.NOT_CONTACTED, ContactStatus.CONTACTED, ContactStatus.INTERESTED):
-                prospect.contact_status = ContactStatus.INVITED
-                prospect.save(update_fields=["contact_status"])
-            queue_mail(to=prospect.email, template_prefix="spaces/mail/prospect_invitation",
-                       context={"prospect": prospect, "call": call, "link": link})
-            audit_log(subject=prospect, action="spaces.prospect.invited", actor=by,
-                      from_state=previous, to_state=prospect.contact_status,
-                      note=call.title, data={"invitation": invitation.pk, "call": call.pk})
-            invited.append(prospect)
-    return invited, skipped
 
 
 def spaces_used_by(partner):

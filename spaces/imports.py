@@ -17,8 +17,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from config.domain import audit_log
-from config.uploads import validate_upload
+from portal.domain import audit_log
+from portal.uploads import validate_upload
 
 from .models import ImportJob, ImportStatus
 from .resources import RESOURCES

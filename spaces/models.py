@@ -5,9 +5,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from config.choices import PartnerKind, ServiceCategory
-from config.models import AppendOnlyModel
-from config.uploads import private_storage, private_upload_to
+from portal.choices import PartnerKind, ServiceCategory
+from portal.uploads import private_storage, private_upload_to
 
 
 class SpaceNature(models.TextChoices):
@@ -191,7 +190,7 @@ class ResidentNeed(models.Model):
         return self.title
 
     def get_target_groups_display(self) -> str:
-        from config.choices import TargetGroup
+        from portal.choices import TargetGroup
 
         labels = dict(TargetGroup.choices)
         return "、".join(str(labels.get(g, g)) for g in self.target_groups or [])
@@ -238,30 +237,6 @@ class Prospect(models.Model):
     def get_categories_display(self) -> str:
         labels = dict(ServiceCategory.choices)
         return "、".join(str(labels.get(c, c)) for c in self.categories or [])
-
-
-class ProspectInvitation(AppendOnlyModel):
-    """The record that a prospect was invited to apply to a recruitment call (rulebook 四(一)3)."""
-
-    prospect = models.ForeignKey(Prospect, on_delete=models.PROTECT, related_name="invitations",
-                                 verbose_name=_("意向对象"))
-    call = models.ForeignKey("partners.RecruitmentCall", on_delete=models.PROTECT,
-                             related_name="prospect_invitations", verbose_name=_("招募公告"))
-    email = models.EmailField(_("发送至"))
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                   blank=True, related_name="+", verbose_name=_("邀请人"))
-    invited_at = models.DateTimeField(_("邀请时间"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("申报邀请")
-        verbose_name_plural = _("申报邀请")
-        ordering = ["-invited_at", "-id"]
-
-    def __str__(self):
-        return f"{self.prospect} → {self.call}"
-
-    def get_community(self):
-        return self.prospect.community
 
 
 class ImportKind(models.TextChoices):

@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
-from config.choices import PartnerKind, ServiceCategory, TargetGroup
-from config.models import Community
-from config.rules import scope_queryset
+from portal.choices import PartnerKind, ServiceCategory, TargetGroup
+from portal.models import Community
+from portal.rules import scope_queryset
 
 from .models import (
     CollectionMethod,

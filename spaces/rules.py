@@ -2,7 +2,7 @@
 
 import rules
 
-from config.rules import can_manage_in_scope, is_staff_member, is_superuser
+from portal.rules import can_manage_in_scope, is_staff_member, is_superuser
 
 # Community staff keep their community's lists; street staff see their whole street.
 can_manage_lists = can_manage_in_scope

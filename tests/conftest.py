@@ -12,7 +12,7 @@ def _isolated_state(settings, tmp_path):
     """Each test gets its own private-upload folder and an empty cache."""
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.MEDIA_ROOT = tmp_path / "media"
-    from config.uploads import private_storage
+    from portal.uploads import private_storage
 
     # The storage caches its location; point it at this test's folder.
     private_storage.__dict__.pop("base_location", None)

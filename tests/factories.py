@@ -9,10 +9,11 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from config.choices import PartnerKind
-from config.domain import user_assign_role
-from config.models import Community, Role, Street
-from partners.models import Application, Partner, RecruitmentCall
+from calls.models import Application, RecruitmentCall
+from partners.models import Partner
+from portal.choices import PartnerKind
+from portal.domain import user_assign_role
+from portal.models import Community, Role, Street
 from spaces.models import Space
 
 
@@ -89,6 +90,7 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
         model = Application
 
     community = factory.SubFactory(CommunityFactory)
+    partner = factory.SubFactory("tests.factories.BarePartnerFactory", community=factory.SelfAttribute("..community"))
     call = factory.SubFactory(RecruitmentCallFactory, street=factory.SelfAttribute("..community.street"))
     reference = factory.Sequence(lambda n: f"MLHH-1999-{n:06d}")  # never a real year
     kind = PartnerKind.SOCIAL_ORGANIZATION
@@ -104,14 +106,23 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     events_per_month = 4
 
 
-class PartnerFactory(factory.django.DjangoModelFactory):
-    """A partner in `submitted`. Other states are reached through partner_transition."""
+class BarePartnerFactory(factory.django.DjangoModelFactory):
+    """The partner record alone; ApplicationFactory hangs its application on it."""
 
     class Meta:
         model = Partner
 
     community = factory.SubFactory(CommunityFactory)
-    application = factory.SubFactory(ApplicationFactory, community=factory.SelfAttribute("..community"))
+
+
+class PartnerFactory(BarePartnerFactory):
+    """A partner in `submitted` with its application (customise it with `application__…`).
+
+    Other states are reached through partner_transition.
+    """
+
+    application = factory.RelatedFactory(ApplicationFactory, factory_related_name="partner",
+                                         community=factory.SelfAttribute("..community"))
 
 
 # The shortest way through the machine to each state.

@@ -20,12 +20,13 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.views.defaults import server_error
 
-from partners.domain import application_request_documents, application_status_token, document_request_token
-from partners.models import Application, CallStatus, DocumentKind, Objection, PublicNotice, RecruitmentCall
+from calls.domain import application_request_documents, application_status_token, document_request_token
+from calls.models import Application, CallStatus, DocumentKind, RecruitmentCall
+from notices.models import Objection, PublicNotice
 from reviews.models import Roadshow, ScoreSheet
 from services.models import PartnerAccount, ServiceLog
 from tests.factories import RecruitmentCallFactory
-from tests.partners.notice_factories import approved_partner, published_notice, setting
+from tests.notices.factories import approved_partner, published_notice, setting
 from tests.reviews.factories import setup_roadshow
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"

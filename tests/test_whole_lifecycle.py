@@ -4,8 +4,8 @@ domain functions (no assumed facts), and the dossier of one that has left shows 
 import pytest
 from django.core.management import call_command
 
-from partners.dossier import dossier_sections
 from partners.models import Partner
+from portal.dossier import dossier_sections
 from tests.factories import street_staff
 from tests.utils import pdf_text
 

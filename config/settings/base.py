@@ -40,9 +40,11 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "rules.apps.AutodiscoverRulesConfig",
-    "config.apps.PortalConfig",
-    "spaces",
+    "portal.apps.PortalConfig",
     "partners",
+    "spaces",
+    "calls",
+    "notices",
     "reviews",
     "agreements",
     "services",
@@ -74,7 +76,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "config.context_processors.programme",
+                "portal.context_processors.programme",
             ],
         },
     },
@@ -189,17 +191,17 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # One name per shared choice set (GLOSSARY.md), not one per field that uses it.
     "ENUM_NAME_OVERRIDES": {
-        "PartnerStatusEnum": "partners.models.lifecycle.PartnerStatus",
-        "ServiceCategoryEnum": "config.choices.ServiceCategory",
-        "TargetGroupEnum": "config.choices.TargetGroup",
-        "ExitReasonEnum": "config.choices.ExitReason",
+        "PartnerStatusEnum": "partners.models.PartnerStatus",
+        "ServiceCategoryEnum": "portal.choices.ServiceCategory",
+        "TargetGroupEnum": "portal.choices.TargetGroup",
+        "ExitReasonEnum": "portal.choices.ExitReason",
     },
 }
 
 # --- Rate limits (django-ratelimit, keyed on the client IP) ----------------
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
-RATELIMIT_VIEW = "config.views.ratelimited"
+RATELIMIT_VIEW = "portal.views.ratelimited"
 
 FSM_ADMIN_FORCE_PERMIT = False
 

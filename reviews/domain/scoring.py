@@ -25,10 +25,10 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.domain import audit_log
-from config.models import Role
 from partners.domain import partner_transition
 from partners.models import Partner, PartnerStatus
+from portal.domain import audit_log
+from portal.models import Role
 
 from ..models import (
     SEATS_BY_KIND,

@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from config.domain import audit_log
 from partners.domain import partner_transition
 from partners.models import Partner, PartnerStatus
+from portal.domain import audit_log
 
 from ..models import DEFAULT_VETTING_DEPARTMENTS, ReviewPolicy, VettingCheck, VettingDepartment, VettingResult
 from ..rules import can_vet

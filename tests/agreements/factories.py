@@ -4,9 +4,9 @@ import datetime as dt
 
 from agreements.domain import agreement_create, agreement_sign, agreement_timeslot_add
 from agreements.models import AgreementKind, Party
-from config.dates import add_months, local_today, term_end
 from partners import guards
 from partners.domain import partner_transition
+from portal.dates import add_months, local_today, term_end
 from spaces.models import Space
 from tests.factories import SpaceFactory, partner_in_state, street_staff
 

@@ -6,8 +6,8 @@ import pytest
 
 from agreements.domain import renewal_decision_record, special_approval_record
 from agreements.models import Agreement, AgreementStatus, ReminderKind, RenewalReminder
-from config.dates import local_today
 from partners.models import PartnerStatus
+from portal.dates import local_today
 from services.models import Evaluation
 from spaces.domain import timeslot_create
 from tests.factories import CommunityFactory, SpaceFactory, community_staff, partner_in_state, street_staff
@@ -185,7 +185,7 @@ def test_draft_clauses_are_edited_through_the_domain_and_audited(client):
 
     from agreements.domain import agreement_clauses_update, agreement_sign
     from agreements.models import Party
-    from config.domain import audit_events_for
+    from portal.domain import audit_events_for
 
     partner = partner_in_state("signing")
     staff = street_staff(street=partner.community.street)

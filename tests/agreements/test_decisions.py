@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from agreements.domain import renewal_decision_record
 from agreements.models import Agreement, AgreementKind, AgreementStatus, RenewalDecision
-from config.dates import local_today
 from partners.models import PartnerStatus
+from portal.dates import local_today
 from services.models import Evaluation
 from tests.factories import community_staff, street_staff
 

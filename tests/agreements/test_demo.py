@@ -5,11 +5,11 @@ import pytest
 from agreements import demo as agreements_demo
 from agreements.domain import current_term, term_in_renewal_window
 from agreements.models import Agreement, AgreementStatus
-from config import demo as config_demo
-from partners import demo as partners_demo
+from calls import demo as partners_demo
 from partners import guards
 from partners.domain import partner_transition
 from partners.models import PartnerStatus
+from portal import demo as config_demo
 
 pytestmark = pytest.mark.django_db
 TO_SIGNING = ["shortlist", "score", "approve", "open_notice", "end_notice"]

@@ -7,8 +7,8 @@ from django.core.files.base import ContentFile
 
 from agreements.domain import agreement_content_hash
 from agreements.models import AgreementDocument, Party
-from config.dates import local_today
-from config.models import Role
+from portal.dates import local_today
+from portal.models import Role
 from tests.factories import CommunityFactory, community_staff, partner_in_state, role_user, street_staff
 
 from .factories import draft_agreement

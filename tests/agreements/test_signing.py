@@ -13,10 +13,10 @@ from agreements.domain import (
     agreement_void,
 )
 from agreements.models import AgreementKind, AgreementSignature, AgreementStatus, Party
-from config.dates import local_today
 from partners.domain import partner_transition
 from partners.guards import fact
 from partners.models import PartnerStatus, PartnerTransition
+from portal.dates import local_today
 from spaces.domain import timeslot_create, timeslots_active_on
 from tests.factories import SpaceFactory, community_staff, partner_in_state, role_user, street_staff
 

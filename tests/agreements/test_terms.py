@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from agreements.domain import agreement_create, special_approval_record, term_problems
 from agreements.models import Agreement, AgreementKind
-from config.dates import term_end
+from portal.dates import term_end
 from tests.factories import community_staff, partner_in_state, street_staff
 
 from .factories import active_partner, draft_agreement, sign_all

@@ -8,9 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from agreements.domain import agreement_document_render, agreement_supplement_create
 from agreements.models import AgreementKind, AgreementStatus, Party
-from config.dates import local_today
-from partners.dossier import dossier_sections
 from partners.models import PartnerStatus
+from portal.dates import local_today
+from portal.dossier import dossier_sections
 from tests.factories import community_staff, partner_in_state
 from tests.utils import pdf_text
 

@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from config.choices import ExitReason
-from config.models import Role
 from partners.domain import TransitionRefused, available_transitions, partner_transition
 from partners.models import Partner, PartnerStatus, PartnerTransition
+from portal.choices import ExitReason
+from portal.models import Role
 from tests.factories import PartnerFactory, community_staff, role_user, street_staff
 
 S = PartnerStatus

@@ -5,11 +5,10 @@ from hypothesis import HealthCheck, settings, target
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
-from config.choices import ExitReason
 from partners import guards
-from partners.domain import TransitionRefused, partner_transition
-from partners.domain.lifecycle import TRANSITION_LABELS
+from partners.domain import TRANSITION_LABELS, TransitionRefused, partner_transition
 from partners.models import Partner, PartnerStatus
+from portal.choices import ExitReason
 from tests.factories import CommunityFactory, PartnerFactory, community_staff, street_staff
 
 # What each transition's guards must have seen true when it succeeded.

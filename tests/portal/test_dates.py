@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from config.dates import add_months, term_end, term_months
+from portal.dates import add_months, term_end, term_months
 
 D = dt.date
 

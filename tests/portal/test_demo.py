@@ -4,7 +4,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-from partners.demo import DEMO_APPLICANTS, demo_partners, demo_target
+from calls.demo import DEMO_APPLICANTS, demo_partners, demo_target
 
 
 def row_counts():

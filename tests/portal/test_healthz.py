@@ -28,7 +28,7 @@ def test_healthz_is_503_when_the_broker_is_unreachable(client, settings):
 
 @pytest.mark.django_db
 def test_heartbeat_task_records_the_worker(client):
-    from config.tasks import heartbeat
+    from portal.tasks import heartbeat
 
     heartbeat.delay()
 

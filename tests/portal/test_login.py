@@ -1,6 +1,6 @@
 import pytest
 
-from config.models import Role
+from portal.models import Role
 from tests.factories import CommunityFactory, role_user, street_staff
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from config.masking import mask_id_number, mask_mobile, mask_person_name
+from portal.masking import mask_id_number, mask_mobile, mask_person_name
 
 
 @pytest.mark.parametrize(("name", "masked"), [

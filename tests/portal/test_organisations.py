@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 
-from config.domain import audit_log, street_update_policy, user_assign_role
-from config.models import AuditEvent, Role
+from portal.domain import audit_log, street_update_policy, user_assign_role
+from portal.models import AuditEvent, Role
 from tests.factories import CommunityFactory, StreetFactory, UserFactory, street_staff
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from config.models import Role
+from portal.models import Role
 from tests.factories import (
     CommunityFactory,
     PartnerFactory,

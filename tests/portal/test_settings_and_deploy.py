@@ -69,8 +69,8 @@ def test_dockerfile_installs_pango_and_a_cjk_font():
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "fonts-noto-cjk" in dockerfile
     assert "libpango" in dockerfile
-@pytest.mark.parametrize("task", ["config.tasks.heartbeat", "partners.tasks.close_due_calls",
-                                  "partners.tasks_notices.end_due_notices",
+@pytest.mark.parametrize("task", ["portal.tasks.heartbeat", "calls.tasks.close_due_calls",
+                                  "notices.tasks.end_due_notices",
                                   "agreements.tasks.send_renewal_reminders",
                                   "services.tasks.send_pace_warnings"])
 def test_every_beat_task_is_registered(task):

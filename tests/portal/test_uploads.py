@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from config.uploads import DOCUMENT_KINDS, IMAGE_KINDS, validate_upload, validate_upload_set
+from portal.uploads import DOCUMENT_KINDS, IMAGE_KINDS, validate_upload, validate_upload_set
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

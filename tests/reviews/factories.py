@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import factory
 
-from config.models import Role
+from portal.models import Role
 from reviews.domain import panel_set_members, roadshow_open_scoring, roadshow_set_entries
 from reviews.models import Criterion, Panel, PanelKind, Roadshow, Rubric, Seat
 from tests.factories import StreetFactory, partner_in_state, role_user, street_staff

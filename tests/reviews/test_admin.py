@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from config.models import AuditEvent
 from partners.models import PartnerStatus
+from portal.models import AuditEvent
 from reviews.domain import vetting_departments
 from reviews.models import Panel, PanelKind, ScoreSheet, SheetStatus, VettingCheck
 from tests.factories import community_staff, partner_in_state, street_staff
@@ -219,7 +219,7 @@ def test_committee_meeting_admin_records_decisions_through_the_domain(client):
 
 
 def test_committee_meeting_correction_is_audited(client):
-    from config.domain import audit_events_for
+    from portal.domain import audit_events_for
     from reviews.domain import committee_meeting_record
     from reviews.models import CommitteeMeeting
 

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from rest_framework.test import APIClient
 
-from config.models import Role
 from partners.models import PartnerStatus
+from portal.models import Role
 from reviews.domain import committee_meeting_record, roadshow_close_scoring, vetting_departments
 from tests.factories import community_staff, partner_in_state, role_user, street_staff
 

@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from partners.demo import demo_partners, demo_target
+from calls.demo import demo_partners, demo_target
 from reviews.models import Decision, PanelMember, Roadshow, RoadshowStatus, ScoreSheet, VettingCheck
 
 pytestmark = pytest.mark.django_db

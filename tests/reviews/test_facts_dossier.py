@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from partners.dossier import dossier_sections
 from partners.guards import fact
+from portal.dossier import dossier_sections
 from reviews.domain import (
     committee_meeting_record,
     decision_record,

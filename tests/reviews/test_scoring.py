@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from config.models import AuditEvent
 from partners.models import PartnerStatus
+from portal.models import AuditEvent
 from reviews.domain import (
     composite_score,
     conflict_declare,

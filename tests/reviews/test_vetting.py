@@ -3,9 +3,9 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from config.models import AuditEvent
 from partners.domain import TransitionRefused, partner_transition
 from partners.models import PartnerStatus
+from portal.models import AuditEvent
 from reviews.domain import (
     partner_reject_after_vetting,
     partner_shortlist,

@@ -6,8 +6,9 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from config.models import Role
-from partners.models import ApplicationDocument, PartnerStatus
+from calls.models import ApplicationDocument
+from partners.models import PartnerStatus
+from portal.models import Role
 from reviews.domain import roadshow_close_scoring
 from reviews.models import ScoreSheet, SheetStatus
 from tests.factories import community_staff, role_user, street_staff

@@ -8,8 +8,8 @@ import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from agreements.models import Agreement, AgreementStatus, ServiceTarget
-from config.choices import ServiceCategory
-from config.models import Role
+from portal.choices import ServiceCategory
+from portal.models import Role
 from services.models import LogStatus, Observer, PartnerAccount, ServiceLog
 from spaces.domain import timeslot_create
 from tests.factories import SpaceFactory, partner_in_state, role_user

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from config.choices import ExitReason
 from partners.models import PartnerStatus
+from portal.choices import ExitReason
 from services.models import Evaluation, LogStatus, PartnerExit, ScoringCriterion
 from tests.factories import community_staff, street_staff
 
@@ -97,7 +97,7 @@ def test_admin_staff_enter_log_on_behalf_with_photo(client, setup):
 
 
 def test_admin_appoints_observer_with_role(client, setup):
-    from config.models import Role
+    from portal.models import Role
     from services.models import Observer
     from tests.factories import UserFactory
 

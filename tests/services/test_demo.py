@@ -4,12 +4,12 @@ from decimal import Decimal
 
 import pytest
 
-from config import demo as config_demo
-from config.dates import add_months, local_today
-from partners import demo as partners_demo
+from calls import demo as partners_demo
 from partners import guards
 from partners.domain import partner_transition
 from partners.models import PartnerStatus
+from portal import demo as config_demo
+from portal.dates import add_months, local_today
 from services import demo as services_demo
 from services.models import Evaluation, Feedback, PartnerAccount, PartnerExit, ServiceLog
 from tests.factories import PATH_TO, SpaceFactory
@@ -24,7 +24,7 @@ def to_trial(partner, by):
     guards._providers.update({name: (lambda p: True) for name in guards.FACTS})
     guards._providers.update({"objection_open": lambda p: False, "objection_upheld": lambda p: False})
     try:
-        for name in PATH_TO["trial"][1:]:  # partners.demo already forwarded it
+        for name in PATH_TO["trial"][1:]:  # calls.demo already forwarded it
             kwargs = {"composite_score": Decimal("85")} if name == "score" else {}
             partner_transition(partner=partner, transition=name, by=by, **kwargs)
     finally:

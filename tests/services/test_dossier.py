@@ -7,8 +7,8 @@ import zipfile
 import pytest
 from django.urls import reverse
 
-from config.choices import ExitReason
-from partners import dossier as registry
+from portal import dossier as registry
+from portal.choices import ExitReason
 from services import domain
 from services.models import Conclusion, LogFileKind, LogoLicence, LogStatus
 from tests.factories import community_staff, street_staff

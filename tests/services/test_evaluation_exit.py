@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from config.choices import ExitReason
 from partners.models import PartnerStatus
+from portal.choices import ExitReason
 from services import domain
 from services.facts import evaluation_failed, trial_evaluation_passed, violation_signed_off
 from services.models import (

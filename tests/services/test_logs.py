@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from config.models import Role
 from partners.models import PartnerTransition
+from portal.models import Role
 from services import domain
 from services.models import LogFileKind, LogoLicence, LogStatus, PartnerAccount, ServiceLog
 from tests.factories import community_staff, partner_in_state

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from config.models import Role
+from portal.models import Role
 from services.models import Feedback, FeedbackStatus, LogStatus, Observation, ServiceLog
 from tests.factories import community_staff, role_user, street_staff
 from tests.utils import pdf_text, xlsx_rows
@@ -286,7 +286,7 @@ def test_private_files_served_only_to_owner_and_staff_in_scope(client, world):
 @pytest.mark.parametrize("count", [1, 3])
 def test_progress_ranking_page_query_count(client, world, count, django_assert_num_queries):
     from agreements.models import Agreement
-    from config.dates import add_months, local_today
+    from portal.dates import add_months, local_today
 
     Agreement.objects.update(start_date=add_months(local_today(), -1), end_date=add_months(local_today(), 5))
     for _ in range(count - 1):
@@ -342,7 +342,7 @@ def test_api_partner_creates_own_log_and_gets_chinese_errors(client, world):
 
 def test_ranking_street_sees_all_community_staff_own(client, world):
     from agreements.models import Agreement
-    from config.dates import add_months, local_today
+    from portal.dates import add_months, local_today
 
     Agreement.objects.update(start_date=add_months(local_today(), -1), end_date=add_months(local_today(), 5))
     client.force_login(world["street"])

@@ -69,7 +69,7 @@ def test_invitation_link_sets_password_and_partner_logs_in(client, mailoutbox, d
 def test_progress_chart_draws_from_vendored_chartjs(live_server, phone_page, transactional_db):
     import datetime as dt
 
-    from config.dates import add_months, local_today
+    from portal.dates import add_months, local_today
 
     from .factories import make_log, partner_user, target
 
@@ -102,7 +102,7 @@ def test_partner_enters_a_log_with_photo_on_a_phone(live_server, phone_page, tra
     from django.test import Client
     from PIL import Image
 
-    from config.dates import add_months, local_today
+    from portal.dates import add_months, local_today
     from services.models import ServiceLog
 
     from .factories import partner_user

@@ -4,7 +4,7 @@ import datetime as dt
 
 import factory
 
-from config.choices import PartnerKind, ServiceCategory
+from portal.choices import PartnerKind, ServiceCategory
 from spaces.models import CollectionMethod, Prospect, ResidentNeed, TimeSlot
 from tests.factories import CommunityFactory, SpaceFactory  # noqa: F401 (re-exported)
 

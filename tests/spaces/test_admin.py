@@ -6,9 +6,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from config.dates import local_today
-from config.xlsx import rows_to_xlsx
-from partners.models import CallStatus
+from calls.models import CallStatus
+from portal.dates import local_today
+from portal.xlsx import rows_to_xlsx
 from spaces.domain import timeslot_create
 from spaces.models import ImportJob, ImportStatus, Prospect, ProspectInvitation, Space, SpacePhoto, TimeSlot
 from tests.factories import (

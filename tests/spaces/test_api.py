@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from config.models import AuditEvent
+from portal.models import AuditEvent
 from spaces.domain import timeslot_create
 from spaces.models import Prospect, ResidentNeed, Space, TimeSlot
 from tests.factories import PartnerFactory, SpaceFactory

@@ -5,10 +5,10 @@ import datetime as dt
 import pytest
 from django.template.loader import render_to_string
 
-from config.choices import PartnerKind
+from portal.choices import PartnerKind
 from spaces.calendar import partner_week, space_week
 from spaces.domain import timeslot_create
-from tests.factories import ApplicationFactory, PartnerFactory, SpaceFactory
+from tests.factories import PartnerFactory, SpaceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -57,8 +57,8 @@ def test_space_week_runs_one_query(django_assert_num_queries):
 
 def test_partner_week_spans_spaces_and_public_masks_individuals():
     community = SpaceFactory().community
-    person = PartnerFactory(community=community, application=ApplicationFactory(
-        community=community, kind=PartnerKind.INDIVIDUAL_OR_TEAM, applicant_name="王晓燕"))
+    person = PartnerFactory(community=community, application__kind=PartnerKind.INDIVIDUAL_OR_TEAM,
+                            application__applicant_name="王晓燕")
     room_a = SpaceFactory(community=community, name="一楼活动室")
     room_b = SpaceFactory(community=community, name="二楼心理驿站")
     timeslot_create(space=room_a, weekday=0, start_time=dt.time(9), end_time=dt.time(10), partner=person)

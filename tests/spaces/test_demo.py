@@ -1,6 +1,6 @@
 import pytest
 
-from config import demo as config_demo
+from portal import demo as config_demo
 from spaces import demo
 from spaces.models import Prospect, ResidentNeed, Space, TimeSlot
 

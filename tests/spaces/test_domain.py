@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from config.models import AuditEvent
+from portal.models import AuditEvent
 from spaces.domain import (
     describe_slot,
     slots_conflict,

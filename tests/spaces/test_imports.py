@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from config.xlsx import rows_to_xlsx
+from portal.xlsx import rows_to_xlsx
 from spaces.domain import timeslot_create
 from spaces.imports import import_job_confirm, import_job_create, import_job_run, import_rows, load_dataset
 from spaces.models import ImportStatus, Prospect, ResidentNeed, Space, TimeSlot

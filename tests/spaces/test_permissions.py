@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from config.models import Role
+from portal.models import Role
 from spaces.domain import timeslot_create
 from spaces.models import Prospect, ResidentNeed, Space
 from tests.factories import (

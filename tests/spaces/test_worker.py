@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
-from config.xlsx import rows_to_xlsx
+from portal.xlsx import rows_to_xlsx
 from spaces.imports import import_job_confirm, import_job_create, import_job_queue
 from spaces.models import ImportJob, ImportStatus, Space
 from tests.factories import CommunityFactory, community_staff

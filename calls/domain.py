@@ -1,0 +1,633 @@
+"""Recruitment calls and applications — rulebook 五(一).
+
+The street publishes a call (招募公告); applicants submit the application
+form (项目申请表) with their documents to the community that owns the space;
+the community collects and forwards them to the party-building office.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import markdown
+import nh3
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch, Q
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from partners.domain import TransitionRefused, partner_transition
+from partners.models import Partner, PartnerStatus
+from portal.domain import audit_log
+from portal.mail import queue_mail
+from portal.masking import mask_id_number
+from portal.uploads import validate_upload, validate_upload_set
+from spaces.models import ContactStatus
+
+from .models import (
+    Application,
+    ApplicationDocument,
+    ApplicationSequence,
+    BasicCondition,
+    CallStatus,
+    DocumentKind,
+    DocumentRequest,
+    ProspectInvitation,
+    RecruitmentCall,
+)
+
+logger = logging.getLogger(__name__)
+
+STATUS_SALT = "calls.application.status"
+DOCUMENT_REQUEST_SALT = "calls.application.document_request"
+
+# --- Recruitment calls -------------------------------------------------------
+
+_ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "h2", "h3", "h4",
+                 "blockquote", "a", "table", "thead", "tbody", "tr", "th", "td", "hr", "code"}
+
+
+def render_markdown(text: str) -> SafeString:
+    """Staff-written Markdown as HTML with everything dangerous removed (nh3)."""
+    html = markdown.markdown(text or "", extensions=["tables", "sane_lists"])
+    clean = nh3.clean(html, tags=_ALLOWED_TAGS, attributes={"a": {"href", "title"}},
+                      url_schemes={"http", "https", "mailto", "tel"}, link_rel="noopener nofollow")
+    return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
+
+
+def calls_public():
+    """Calls residents may see (published or closed), newest first, with their spaces."""
+    from spaces.models import Space
+
+    return (RecruitmentCall.objects.filter(status__in=[CallStatus.PUBLISHED, CallStatus.CLOSED])
+            .select_related("street")
+            .prefetch_related(Prefetch("spaces", queryset=Space.objects.select_related("community")))
+            .order_by("-opens_at", "-id"))
+
+
+def _call_change(call: RecruitmentCall, *, source: str, target: str, by, action: str,
+                 system: bool = False) -> RecruitmentCall:
+    with transaction.atomic():
+        locked = RecruitmentCall.objects.select_for_update().get(pk=call.pk)
+        if locked.status != source:
+            raise ValidationError(_("招募公告当前为“%(status)s”,不能执行该操作。")
+                                  % {"status": locked.get_status_display()})
+        locked.status = target
+        fields = ["status"]
+        now = timezone.now()
+        if target == CallStatus.PUBLISHED:
+            locked.published_at, fields = now, fields + ["published_at"]
+        if target == CallStatus.CLOSED:
+            locked.closed_at, fields = now, fields + ["closed_at"]
+        locked.save(update_fields=fields)
+        audit_log(subject=locked, action=action, actor=by, from_state=source, to_state=target,
+                  note=_("到截止时间自动截止") if system else "")
+    call.refresh_from_db()
+    return locked
+
+
+def call_publish(*, call: RecruitmentCall, by) -> RecruitmentCall:
+    """Publish a draft call (rulebook 五(一)1: requirements, spaces, how and when to apply)."""
+    call.full_clean()
+    problems = []
+    if call.closes_at <= timezone.now():
+        problems.append(_("截止时间已过,请先修改截止时间再发布。"))
+    if not (call.body or "").strip():
+        problems.append(_("请填写公告正文(招募要求、申请方式、时间安排)。"))
+    if problems:
+        raise ValidationError(problems)
+    return _call_change(call, source=CallStatus.DRAFT, target=CallStatus.PUBLISHED, by=by,
+                        action="calls.call.published")
+
+
+def call_close(*, call: RecruitmentCall, by=None, system: bool = False) -> RecruitmentCall:
+    """Stop accepting applications (by hand, or by the beat task at the closing time)."""
+    return _call_change(call, source=CallStatus.PUBLISHED, target=CallStatus.CLOSED, by=by,
+                        action="calls.call.closed", system=system)
+
+
+def call_archive(*, call: RecruitmentCall, by) -> RecruitmentCall:
+    """Take a closed call off the public site; its applications stay."""
+    return _call_change(call, source=CallStatus.CLOSED, target=CallStatus.ARCHIVED, by=by,
+                        action="calls.call.archived")
+
+
+def calls_due_to_close(now=None):
+    return RecruitmentCall.objects.filter(status=CallStatus.PUBLISHED,
+                                          closes_at__lte=now or timezone.now())
+
+
+def calls_close_due(now=None) -> int:
+    """Close every published call whose closing time has passed. Safe to run twice."""
+    closed = 0
+    for call in calls_due_to_close(now):
+        try:
+            call_close(call=call, system=True)
+        except ValidationError:
+            continue  # someone else closed it meanwhile
+        closed += 1
+    return closed
+
+
+# --- Submitting an application -------------------------------------------------
+
+APPLICATION_FIELDS = [
+    "kind", "applicant_name", "credit_code", "id_number", "legal_representative", "contact_name",
+    "mobile", "email", "address", "project_title", "service_categories", "target_groups", "plan",
+    "activities", "schedule", "hours_per_month", "residents_per_month", "events_per_month",
+    "special_groups", "preferred_times", "team_intro", "past_cases", "free_services",
+    "low_cost_services",
+]
+
+
+def document_field(kind: str) -> str:
+    """The form field (and error key) for documents of one kind."""
+    return f"doc_{kind}"
+
+
+def applicant_key(data: dict) -> str:
+    if data.get("credit_code"):
+        return "code:" + data["credit_code"].upper()
+    if data.get("id_number"):
+        return "id:" + data["id_number"].upper()
+    return "name:" + "".join((data.get("applicant_name") or "").split())
+
+
+def _next_reference(year: int) -> str:
+    """MLHH-<year>-<6 digits>. The year's row is locked until the submission commits."""
+    ApplicationSequence.objects.bulk_create([ApplicationSequence(year=year, last=0)],
+                                            ignore_conflicts=True)
+    seq = ApplicationSequence.objects.select_for_update().get(year=year)
+    seq.last += 1
+    seq.save(update_fields=["last"])
+    return f"MLHH-{year}-{seq.last:06d}"
+
+
+def _check_documents(call: RecruitmentCall, files: dict) -> dict:
+    errors: dict[str, list] = {}
+    every = []
+    for kind in DocumentKind.values:
+        for upload in files.get(kind) or []:
+            try:
+                validate_upload(upload)
+            except ValidationError as exc:
+                errors.setdefault(document_field(kind), []).extend(exc.messages)
+            every.append(upload)
+    for kind in call.documents_required or []:
+        if not files.get(kind) and document_field(kind) not in errors:
+            errors[document_field(kind)] = [_("本次招募要求提交“%(kind)s”。") % {
+                "kind": DocumentKind(kind).label}]
+    try:
+        validate_upload_set(every)
+    except ValidationError as exc:
+        errors.setdefault(NON_FIELD_ERRORS, []).extend(exc.messages)
+    return errors
+
+
+def _same_applicant(call, data, key):
+    name = "".join((data.get("applicant_name") or "").split())
+    return Application.objects.filter(Q(applicant_key=key) | Q(applicant_name=name), call=call)
+
+
+def _duplicate_exists(call, data, key) -> bool:
+    """An application by the same applicant to the same call that still counts.
+
+    A withdrawn application does not count: the applicant may apply again.
+    """
+    return _same_applicant(call, data, key).exclude(partner__status=PartnerStatus.WITHDRAWN).exists()
+
+
+DUPLICATE_MESSAGE = gettext_lazy(
+    "该申请人已向本次招募提交过申请,不能重复提交。如需了解进度,请使用提交时获得的申请编号查询。")
+
+
+def application_submit(*, call: RecruitmentCall, data: dict, files: dict | None = None,
+                       ip: str | None = None) -> Application:
+    """Save an application, its documents and its partner record in one transaction.
+
+    Rulebook 五(一)2: the applicant submits the form with supporting documents
+    to the community that owns the space. `data` holds the form's cleaned
+    values (incl. `spaces`, `community`, `declarations`, `privacy_consent`);
+    `files` maps a DocumentKind to a list of uploads. Raises ValidationError
+    (keyed by form field) and saves nothing when anything is wrong: outside
+    the call's window, a duplicate, a bad document, a failing file write.
+    """
+    files = files or {}
+    now = timezone.now()
+    if not call.is_open(now):
+        if call.status == CallStatus.PUBLISHED and now < call.opens_at:
+            raise ValidationError(_("本次招募尚未开始接受申请(开始时间:%(at)s)。")
+                                  % {"at": timezone.localtime(call.opens_at).strftime("%Y-%m-%d %H:%M")})
+        raise ValidationError(_("本次招募已截止,不再接受申请。"))
+
+    errors: dict[str, list] = {}
+    missing = [c for c in BasicCondition.values if c not in (data.get("declarations") or [])]
+    if missing:
+        errors["declarations"] = [_("请逐项确认全部基本条件。")]
+    if not data.get("privacy_consent"):
+        errors["privacy_consent"] = [_("请阅读并同意个人信息处理说明后再提交。")]
+    if data.get("kind") not in (call.eligible_kinds or []):
+        errors["kind"] = [_("本次招募不接受该类型的申请主体。")]
+
+    spaces = list(data.get("spaces") or [])
+    offered = set(call.spaces.values_list("pk", flat=True))
+    community = data.get("community")
+    if any(s.pk not in offered for s in spaces):
+        errors["spaces"] = [_("所选空间不在本次招募提供的空间之内。")]
+    elif spaces:
+        communities = {s.community_id for s in spaces}
+        if len(communities) > 1:
+            errors["spaces"] = [_("所选空间分属不同社区。申请须提交给空间所属社区,请只选择同一社区的空间。")]
+        community = spaces[0].community
+    if community is None and "spaces" not in errors:
+        errors["community"] = [_("请选择意向空间或申报社区。")]
+    elif community is not None and community.street_id != call.street_id:
+        errors["community"] = [_("所选社区不属于本次招募的街道。")]
+    errors.update(_check_documents(call, files))
+
+    values = {name: data.get(name) for name in APPLICATION_FIELDS if name in data}
+    for name in ("credit_code", "id_number"):
+        values[name] = (values.get(name) or "").strip().upper()
+    from portal.choices import INDIVIDUAL_KINDS
+
+    # Keep only the number that identifies this kind of applicant.
+    if values.get("kind") in INDIVIDUAL_KINDS:
+        values["credit_code"] = ""
+    else:
+        values["id_number"] = ""
+    key = applicant_key(values)
+    application = Application(call=call, community=community, reference="pending",
+                              applicant_key=key, declarations=list(data.get("declarations") or []),
+                              privacy_consent_at=now if data.get("privacy_consent") else None,
+                              submitted_ip=ip, **values)
+    try:
+        application.full_clean(exclude=["call", "community", "reference", "partner"], validate_unique=False,
+                               validate_constraints=False)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    if _duplicate_exists(call, values, key):
+        raise ValidationError({NON_FIELD_ERRORS: [DUPLICATE_MESSAGE]})
+
+    written: list[ApplicationDocument] = []
+    try:
+        with transaction.atomic():
+            # A withdrawn application keeps its record but gives up its place in the
+            # one-application-per-call constraint.
+            _same_applicant(call, values, key).filter(partner__status=PartnerStatus.WITHDRAWN) \
+                .update(applicant_key=None)
+            application.partner = Partner.objects.create(community=community)
+            application.reference = _next_reference(timezone.localdate(now).year)
+            application.save()
+            application.spaces.set(spaces)
+            for kind in DocumentKind.values:
+                for upload in files.get(kind) or []:
+                    document = ApplicationDocument(application=application, kind=kind,
+                                                   original_name=upload.name[:255], size=upload.size)
+                    document.file.save(upload.name, upload, save=False)
+                    written.append(document)
+                    document.save()
+            partner = application.partner
+            audit_log(subject=application, action="calls.application.submitted",
+                      to_state=PartnerStatus.SUBMITTED,
+                      data={"reference": application.reference, "documents": len(written),
+                            "ip": ip or ""})
+            queue_mail(to=application.email, template_prefix="calls/application_submitted",
+                       context={"application": application, "call": call,
+                                "status_url": application_status_url(application)})
+    except IntegrityError as exc:
+        _remove_files(written)
+        if "application_once_per_call" in str(exc):
+            raise ValidationError({NON_FIELD_ERRORS: [DUPLICATE_MESSAGE]}) from None
+        raise
+    except Exception:
+        # Nothing half-saved: the rows rolled back, so remove the files written so far.
+        _remove_files(written)
+        raise
+    application.partner = partner
+    return application
+
+
+def _remove_files(documents):
+    for document in documents:
+        try:
+            if document.file.name:
+                document.file.storage.delete(document.file.name)
+        except OSError:  # pragma: no cover - best effort clean-up
+            logger.warning("could not remove %s", document.file.name)
+
+
+# --- The applicant's private links and the status lookup --------------------------
+
+def application_status_token(application: Application) -> str:
+    return signing.dumps({"a": application.pk}, salt=STATUS_SALT)
+
+
+def application_from_status_token(token: str) -> Application | None:
+    try:
+        payload = signing.loads(token, salt=STATUS_SALT)
+    except signing.BadSignature:
+        return None
+    return (Application.objects.select_related("call", "community", "partner")
+            .filter(pk=payload.get("a")).first())
+
+
+def _absolute(path: str) -> str:
+    return settings.PORTAL_BASE_URL.rstrip("/") + path
+
+
+def application_status_url(application: Application) -> str:
+    return _absolute(reverse("calls:application_status_private",
+                             args=[application_status_token(application)]))
+
+
+def application_lookup(*, reference: str, mobile_last4: str) -> Application | None:
+    """The application with this reference whose mobile ends in these 4 digits, else None.
+
+    Either part wrong gives the same None: the lookup reveals nothing.
+    """
+    reference = (reference or "").strip().upper()
+    mobile_last4 = (mobile_last4 or "").strip()
+    if len(mobile_last4) != 4 or not mobile_last4.isdigit() or not reference:
+        return None
+    return (Application.objects.select_related("call", "community", "partner")
+            .filter(reference=reference, mobile__endswith=mobile_last4).first())
+
+
+@dataclass(frozen=True)
+class Stage:
+    title: str
+    now: str
+    next: str
+
+
+S = PartnerStatus
+STAGES = {
+    S.SUBMITTED: Stage(gettext_lazy("已提交,社区审核中"),
+                       gettext_lazy("您的申请已送达申报社区,社区正在核对申请表和证明材料。"),
+                       gettext_lazy("社区核对无误后将报送街道党建工作办公室;如需补充材料,我们会通过邮件或电话联系您。")),
+    S.VETTING: Stage(gettext_lazy("街道联审联查中"),
+                     gettext_lazy("申请已报送街道,相关部门正在进行完整性、合规性审核。"),
+                     gettext_lazy("审核通过后将列入入围名单,并通知您参加路演。")),
+    S.SHORTLISTED: Stage(gettext_lazy("已入围"),
+                         gettext_lazy("您已通过联审联查,列入入围名单。"),
+                         gettext_lazy("请准备路演:专家评审组和社会评审组将现场评分。")),
+    S.SCORED: Stage(gettext_lazy("路演已评分"),
+                    gettext_lazy("路演评分已完成。"),
+                    gettext_lazy("街道党工委将结合评分和实地考察研究决定。")),
+    S.APPROVED: Stage(gettext_lazy("党工委已通过"),
+                      gettext_lazy("街道党工委会议已研究通过您的申请。"),
+                      gettext_lazy("名单将公示不少于5天,公示无异议后签订三方协议。")),
+    S.IN_NOTICE: Stage(gettext_lazy("公示中"),
+                       gettext_lazy("入选名单正在公示。"),
+                       gettext_lazy("公示期满且无异议后,将通知您签订三方协议。")),
+    S.SIGNING: Stage(gettext_lazy("待签约"),
+                     gettext_lazy("公示期满,准备签订三方协议。"),
+                     gettext_lazy("街道社工站、社区和您三方签署协议后进入试用期。")),
+    S.TRIAL: Stage(gettext_lazy("试用期"),
+                   gettext_lazy("协议已签订,项目处于试用期。"),
+                   gettext_lazy("请按协议开展服务并如实记录;试用期满将进行评估。")),
+    S.ACTIVE: Stage(gettext_lazy("正式运行"),
+                    gettext_lazy("项目正式运行中。"),
+                    gettext_lazy("请持续按协议提供公益服务;协议期满前2个月将商议续签。")),
+    S.RENEWAL_DUE: Stage(gettext_lazy("待续签"),
+                         gettext_lazy("协议即将期满。"),
+                         gettext_lazy("社区将与您商议是否续签。")),
+    S.REJECTED: Stage(gettext_lazy("未通过"),
+                      gettext_lazy("很遗憾,您的申请未通过审核。"),
+                      gettext_lazy("如有疑问,请联系招募公告中的联系人。")),
+    S.NOT_SELECTED: Stage(gettext_lazy("未入选"),
+                          gettext_lazy("很遗憾,您的申请本次未入选。"),
+                          gettext_lazy("欢迎关注今后的招募公告。")),
+    S.EXITED: Stage(gettext_lazy("已退出"),
+                    gettext_lazy("项目已退出。"),
+                    gettext_lazy("感谢您为社区提供的服务。")),
+    S.WITHDRAWN: Stage(gettext_lazy("已撤回"),
+                       gettext_lazy("您已撤回本次申请。"),
+                       gettext_lazy("申请流程已结束;如需再次申请,请关注今后的招募公告。")),
+}
+
+
+def application_stage(application: Application) -> Stage:
+    return STAGES[application.partner.status]
+
+
+def application_can_withdraw(application: Application) -> bool:
+    from partners.models import WITHDRAWABLE
+
+    return application.partner.status in WITHDRAWABLE
+
+
+def application_withdraw(*, application: Application, note: str = "") -> Partner:
+    """The applicant withdraws before signing (rulebook 六(二)3 主动申请退出 applies after)."""
+    partner = partner_transition(partner=application.partner, transition="withdraw",
+                                 as_applicant=True, note=note or _("申请人通过进度查询页面撤回。"))
+    audit_log(subject=application, action="calls.application.withdrawn",
+              from_state="", to_state=PartnerStatus.WITHDRAWN, note=note)
+    return partner
+
+
+def application_forward(*, application: Application, by) -> Partner:
+    """The community forwards the application to the street (rulebook 五(一)2)."""
+    return partner_transition(partner=application.partner, transition="forward", by=by)
+
+
+def applications_forward(*, applications, by) -> tuple[list[Application], list[str]]:
+    """Forward several; return those forwarded and the refusals, each naming its application."""
+    done, refusals = [], []
+    for application in applications:
+        try:
+            application_forward(application=application, by=by)
+        except TransitionRefused as refused:
+            refusals.append(f"{application.reference}:{';'.join(refused.messages)}")
+        else:
+            done.append(application)
+    return done, refusals
+
+
+# --- Missing documents ---------------------------------------------------------------
+
+def document_request_token(document_request: DocumentRequest) -> str:
+    return signing.dumps({"r": document_request.pk}, salt=DOCUMENT_REQUEST_SALT)
+
+
+def document_request_from_token(token: str) -> DocumentRequest | None:
+    try:
+        payload = signing.loads(token, salt=DOCUMENT_REQUEST_SALT)
+    except signing.BadSignature:
+        return None
+    return (DocumentRequest.objects.select_related("application__call", "application__partner")
+            .filter(pk=payload.get("r")).first())
+
+
+def application_request_documents(*, application: Application, kind: str, message: str,
+                                  by) -> DocumentRequest:
+    """Staff ask the applicant for a missing or unclear document; the applicant gets a link."""
+    from .rules import can_handle_application
+
+    if not can_handle_application.test(by, application):
+        raise ValidationError(_("您没有权限处理该申请。"))
+    if application.partner.status not in (PartnerStatus.SUBMITTED, PartnerStatus.VETTING,
+                                          PartnerStatus.SHORTLISTED):
+        raise ValidationError(_("申请已进入“%(status)s”阶段,不再补充申请材料。")
+                              % {"status": application.partner.get_status_display()})
+    with transaction.atomic():
+        request = DocumentRequest(application=application, kind=kind,
+                                  message=(message or "").strip(), requested_by=by)
+        request.full_clean()
+        request.save()
+        audit_log(subject=application, action="calls.application.documents_requested", actor=by,
+                  data={"kind": kind, "request": request.pk}, note=request.message)
+        upload_url = _absolute(reverse("calls:application_document_upload",
+                                       args=[document_request_token(request)]))
+        queue_mail(to=application.email, template_prefix="calls/application_documents_requested",
+                   context={"application": application, "request": request,
+                            "upload_url": upload_url,
+                            "status_url": application_status_url(application)})
+    return request
+
+
+def document_request_fulfil(*, document_request: DocumentRequest, files: list) -> list[ApplicationDocument]:
+    """The applicant uploads what was asked for, through the private link."""
+    if not document_request.is_open:
+        raise ValidationError(_("该补充材料已提交,无需重复上传。"))
+    if not files:
+        raise ValidationError(_("请选择要上传的文件。"))
+    errors = []
+    for upload in files:
+        try:
+            validate_upload(upload)
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    try:
+        validate_upload_set(files)
+    except ValidationError as exc:
+        errors.extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    application = document_request.application
+    written = []
+    try:
+        with transaction.atomic():
+            locked = DocumentRequest.objects.select_for_update().get(pk=document_request.pk)
+            if not locked.is_open:
+                raise ValidationError(_("该补充材料已提交,无需重复上传。"))
+            for upload in files:
+                document = ApplicationDocument(application=application, kind=locked.kind,
+                                               original_name=upload.name[:255], size=upload.size)
+                document.file.save(upload.name, upload, save=False)
+                written.append(document)
+                document.save()
+            locked.fulfilled_at = timezone.now()
+            locked.save(update_fields=["fulfilled_at"])
+            audit_log(subject=application, action="calls.application.documents_supplied",
+                      data={"request": locked.pk, "documents": [d.pk for d in written]})
+    except Exception:
+        _remove_files(written)
+        raise
+    document_request.refresh_from_db()
+    return written
+
+
+# --- Staff read functions: the summary list and the printable form --------------------
+
+SUMMARY_HEADERS = [
+    gettext_lazy("申请编号"), gettext_lazy("招募公告"), gettext_lazy("申报社区"),
+    gettext_lazy("申请主体"), gettext_lazy("主体类型"), gettext_lazy("统一社会信用代码/身份证号"),
+    gettext_lazy("联系人"), gettext_lazy("手机号"), gettext_lazy("项目名称"), gettext_lazy("服务类别"),
+    gettext_lazy("服务对象"), gettext_lazy("每月免费服务时数"), gettext_lazy("每月服务居民人次"),
+    gettext_lazy("每月活动场次"), gettext_lazy("意向空间"), gettext_lazy("材料份数"),
+    gettext_lazy("当前阶段"), gettext_lazy("提交时间"),
+]
+
+
+def applications_for_summary(queryset):
+    return (queryset.select_related("call", "community", "partner")
+            .prefetch_related("spaces", "documents").order_by("community__name", "reference"))
+
+
+def applications_summary_rows(queryset) -> list[list]:
+    """汇总表: one row per application, for the street's party-building office."""
+    rows = []
+    for a in applications_for_summary(queryset):
+        number = mask_id_number(a.id_number) if a.id_number else a.credit_code
+        rows.append([
+            a.reference, a.call.title, a.community.name, a.applicant_name, a.get_kind_display(),
+            number, a.contact_name, a.mobile, a.project_title,
+            "、".join(a.get_service_categories_display()), "、".join(a.get_target_groups_display()),
+            a.hours_per_month, a.residents_per_month, a.events_per_month,
+            "、".join(s.name for s in a.spaces.all()), len(a.documents.all()),
+            a.partner.get_status_display(),
+            timezone.localtime(a.submitted_at).strftime("%Y-%m-%d %H:%M"),
+        ])
+    return rows
+
+
+def applications_summary_xlsx(queryset) -> bytes:
+    from portal.xlsx import rows_to_xlsx
+
+    return rows_to_xlsx([str(h) for h in SUMMARY_HEADERS], applications_summary_rows(queryset),
+                        title=str(gettext_lazy("申请汇总表")))
+
+
+def application_pdf(application: Application) -> bytes:
+    """项目申请表 as a PDF laid out like a government form (real, selectable text)."""
+    from portal.pdf import render_pdf
+
+    application = (Application.objects.select_related("call__street", "community", "partner")
+                   .prefetch_related("spaces", "documents").get(pk=application.pk))
+    return render_pdf("calls/application_pdf.html", {
+        "application": application,
+        "documents": application.documents.all(),
+        "conditions": BasicCondition.choices,
+        "number_masked": mask_id_number(application.id_number) if application.id_number else "",
+    })
+
+
+# --- Inviting prospects (目标清单) -----------------------------------------------
+
+
+def prospects_invite(*, prospects, call, by) -> tuple[list, list]:
+    """E-mail prospects the link to a published recruitment call and record each invitation.
+
+    Rulebook 四(一)3 / 五(一)1: the prospect list is where a call looks for
+    applicants first. Prospects without an e-mail address are skipped and
+    returned so staff can phone them. Returns (invited, skipped).
+    """
+    if call.status != CallStatus.PUBLISHED:
+        raise ValidationError(_("只能邀请申报已发布的招募公告。"))
+    try:
+        path = reverse("calls:call_detail", args=[call.pk])
+    except NoReverseMatch:
+        path = f"/calls/{call.pk}/"
+    link = settings.PORTAL_BASE_URL.rstrip("/") + path
+    invited, skipped = [], []
+    with transaction.atomic():
+        for prospect in prospects:
+            if prospect.community.street_id != call.street_id:
+                raise ValidationError(_("“%(name)s”所在社区不属于该招募公告的街道。") % {"name": prospect.name})
+            if not prospect.email:
+                skipped.append(prospect)
+                continue
+            invitation = ProspectInvitation.objects.create(prospect=prospect, call=call,
+                                                           email=prospect.email, invited_by=by)
+            previous = prospect.contact_status
+            if previous in (ContactStatus.NOT_CONTACTED, ContactStatus.CONTACTED, ContactStatus.INTERESTED):
+                prospect.contact_status = ContactStatus.INVITED
+                prospect.save(update_fields=["contact_status"])
+            queue_mail(to=prospect.email, template_prefix="spaces/mail/prospect_invitation",
+                       context={"prospect": prospect, "call": call, "link": link})
+            audit_log(subject=prospect, action="spaces.prospect.invited", actor=by,
+                      from_state=previous, to_state=prospect.contact_status,
+                      note=call.title, data={"invitation": invitation.pk, "call": call.pk})
+            invited.append(prospect)
+    return invited, skipped

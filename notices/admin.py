@@ -1,0 +1,347 @@
+"""Admin for public notices, objections and filing.
+
+Every button calls a domain function; refusals come back as admin messages.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import Partner, PartnerStatus
+from portal.admin_scoping import AppendOnlyInline, ScopedAdminMixin
+from portal.models import Street
+from portal.pdf import pdf_response
+from portal.rules import is_staff_member, scope_queryset
+from portal.uploads import serve_private_file
+
+from .domain import (
+    notice_file,
+    notice_publish,
+    notice_save_draft,
+    objection_conclude,
+    objection_investigate,
+)
+from .models import NoticeEntry, NoticeStatus, Objection, ObjectionStatus, PublicNotice
+from .rules import can_investigate_objection, can_manage_notice, notices_visible_to
+
+
+def _messages_of(error: ValidationError) -> list[str]:
+    return [str(m) for m in error.messages]
+
+
+class PublicNoticeForm(forms.ModelForm):
+    partners = forms.ModelMultipleChoiceField(
+        label=_("公示名单"), queryset=Partner.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("党工委会议研究通过的申请人(状态为“党工委已通过”)。"))
+
+    class Meta:
+        model = PublicNotice
+        fields = ["street", "title", "body", "decision_reference", "starts_at", "ends_at",
+                  "objection_contact"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "street" in self.fields:
+            streets = Street.objects.all()
+            if not user.is_superuser:
+                streets = streets.filter(pk=getattr(user.profile, "street_id", None))
+            self.fields["street"].queryset = streets
+            if streets.count() == 1 and not self.instance.pk:
+                self.fields["street"].initial = streets.first()
+        if "partners" in self.fields:
+            candidates = scope_queryset(user, Partner.objects.select_related("application", "community"))
+            listed = self.instance.entries.values("partner_id") if self.instance.pk else []
+            self.fields["partners"].queryset = candidates.filter(status=PartnerStatus.APPROVED) | (
+                candidates.filter(pk__in=listed) if self.instance.pk else candidates.none())
+            self.fields["partners"].label_from_instance = (
+                lambda p: f"{p.application.applicant_name} · {p.application.project_title} · "
+                          f"{p.community.name} · {p.composite_score or '—'}")
+            if self.instance.pk:
+                self.fields["partners"].initial = [e.partner_id for e in self.instance.entries.all()]
+
+    def clean(self):
+        cleaned = super().clean()
+        street = cleaned.get("street")
+        for partner in cleaned.get("partners") or []:
+            if street and partner.community.street_id != street.pk:
+                self.add_error("partners", _("“%(name)s”不属于所选街道。") % {"name": partner.name})
+        return cleaned
+
+
+class NoticeEntryInline(AppendOnlyInline):
+    model = NoticeEntry
+    fields = ["position", "applicant_name", "kind", "project_title", "community_name", "space_names",
+              "composite_score", "partner_status"]
+    readonly_fields = fields
+    verbose_name_plural = _("公示名单")
+
+    @admin.display(description=_("当前状态"))
+    def partner_status(self, obj):
+        return obj.partner.get_status_display()
+
+    def has_view_permission(self, request, obj=None):
+        return is_staff_member.test(request.user)
+
+
+class ObjectionInline(AppendOnlyInline):
+    model = Objection
+    fields = ["reference", "entry", "status", "created_at", "concluded_at"]
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_view_permission(self, request, obj=None):
+        return is_staff_member.test(request.user)
+
+
+@admin.register(PublicNotice)
+class PublicNoticeAdmin(admin.ModelAdmin):
+    form = PublicNoticeForm
+    list_display = ["title", "street", "status", "starts_at", "ends_at", "entry_count", "filed_at"]
+    list_filter = ["status", "street"]
+    search_fields = ["title", "decision_reference", "entries__applicant_name"]
+    readonly_fields = ["status", "published_at", "ended_at", "filed_at", "filed_by", "created_by",
+                       "created_at"]
+    inlines = [NoticeEntryInline, ObjectionInline]
+    change_form_template = "notices/notice_admin_change_form.html"
+    date_hierarchy = "starts_at"
+
+    def get_queryset(self, request):
+        from django.db.models import Count
+
+        return notices_visible_to(request.user, super().get_queryset(request)).annotate(
+            entries_total=Count("entries", distinct=True)).select_related("street", "filed_by")
+
+    @admin.display(description=_("名单人数"), ordering="entries_total")
+    def entry_count(self, obj):
+        return obj.entries_total
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+
+        class RequestForm(form):
+            def __init__(self, *args, **kw):
+                super().__init__(*args, user=request.user, **kw)
+
+        return RequestForm
+
+    def get_fields(self, request, obj=None):
+        fields = ["street", "title", "body", "decision_reference", "starts_at", "ends_at",
+                  "objection_contact"]
+        if obj is None or obj.status == NoticeStatus.DRAFT:
+            fields.append("partners")
+        return fields + (self.readonly_fields if obj else [])
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.status != NoticeStatus.DRAFT:
+            # A published notice is a public record: nothing changes it any more.
+            return ["street", "title", "body", "decision_reference", "starts_at", "ends_at",
+                    "objection_contact", *self.readonly_fields]
+        return self.readonly_fields
+
+    def has_change_permission(self, request, obj=None):
+        # A published notice is a public record: view only (its buttons still work).
+        return super().has_change_permission(request, obj) and (
+            obj is None or (obj.status == NoticeStatus.DRAFT and can_manage_notice.test(request.user, obj)))
+
+    def has_delete_permission(self, request, obj=None):
+        return (obj is not None and obj.status == NoticeStatus.DRAFT
+                and super().has_delete_permission(request, obj))
+
+    def save_model(self, request, obj, form, change):
+        notice_save_draft(
+            notice=obj, street=form.cleaned_data["street"], title=obj.title, body=obj.body,
+            decision_reference=obj.decision_reference, starts_at=obj.starts_at, ends_at=obj.ends_at,
+            objection_contact=obj.objection_contact, partners=form.cleaned_data.get("partners") or [],
+            by=request.user)
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/publish/", self.admin_site.admin_view(self.publish_view),
+                 name="notices_publicnotice_publish"),
+            path("<int:pk>/file/", self.admin_site.admin_view(self.file_view),
+                 name="notices_publicnotice_file"),
+            path("<int:pk>/filing-report/", self.admin_site.admin_view(self.filing_report_view),
+                 name="notices_publicnotice_filing_report"),
+            *super().get_urls(),
+        ]
+
+    def _notice_or_404(self, request, pk):
+        return get_object_or_404(self.get_queryset(request), pk=pk)
+
+    def _change_url(self, notice):
+        return reverse("admin:notices_publicnotice_change", args=[notice.pk])
+
+    def publish_view(self, request, pk):
+        notice = self._notice_or_404(request, pk)
+        if request.method != "POST":
+            return redirect(self._change_url(notice))
+        try:
+            notice_publish(notice=notice, by=request.user)
+        except PermissionDenied as denied:
+            messages.error(request, str(denied))
+        except ValidationError as error:
+            for message in _messages_of(error):
+                messages.error(request, message)
+        else:
+            messages.success(request, _("公示已发布,名单中的申请人已进入公示期。"))
+        return redirect(self._change_url(notice))
+
+    def file_view(self, request, pk):
+        """One click: produce the filing report and record the filing (备案)."""
+        notice = self._notice_or_404(request, pk)
+        if request.method != "POST":
+            return redirect(self._change_url(notice))
+        try:
+            data = notice_file(notice=notice, by=request.user)
+        except PermissionDenied as denied:
+            messages.error(request, str(denied))
+        except ValidationError as error:
+            for message in _messages_of(error):
+                messages.error(request, message)
+        else:
+            return pdf_response(data, f"公示结果备案报告-{notice.pk}.pdf", inline=False)
+        return redirect(self._change_url(notice))
+
+    def filing_report_view(self, request, pk):
+        notice = self._notice_or_404(request, pk)
+        if not notice.filing_report:
+            raise Http404
+        return serve_private_file(notice.filing_report, filename=f"公示结果备案报告-{notice.pk}.pdf")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        obj = self.get_object(request, object_id)
+        if obj is not None:
+            extra_context.update({
+                "can_publish": obj.status == NoticeStatus.DRAFT and can_manage_notice.test(request.user, obj),
+                "can_file": obj.period_over() and can_manage_notice.test(request.user, obj),
+            })
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+class ObjectionInvestigationForm(forms.ModelForm):
+    class Meta:
+        model = Objection
+        fields = ["assigned_to", "investigation_note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "assigned_to" in self.fields:
+            self.fields["assigned_to"].queryset = get_user_model().objects.filter(
+                is_active=True, is_staff=True).order_by("username")
+
+
+class ConclusionForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("调查结论"), widget=forms.RadioSelect, choices=[
+        (ObjectionStatus.DISMISSED, _("异议不成立(驳回)")),
+        (ObjectionStatus.UPHELD, _("异议成立(该申请人不予入驻)")),
+    ])
+    conclusion = forms.CharField(label=_("结论说明"), widget=forms.Textarea(attrs={"rows": 4}),
+                                 help_text=_("异议人凭受理编号可查看此说明,请勿写入他人个人信息。"))
+
+
+@admin.register(Objection)
+class ObjectionAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    community_path = "entry__partner__community"
+    form = ObjectionInvestigationForm
+    list_display = ["reference", "applicant", "notice", "status", "assigned_to", "created_at",
+                    "concluded_at"]
+    list_filter = ["status", "notice"]
+    search_fields = ["reference", "entry__applicant_name", "objector_name"]
+    list_select_related = ["entry", "notice", "assigned_to"]
+    readonly_fields = ["reference", "notice", "entry", "grounds", "evidence_link", "objector_name",
+                       "objector_phone", "status", "conclusion", "concluded_at", "concluded_by",
+                       "created_at"]
+    fields = [*readonly_fields[:7], "assigned_to", "investigation_note", *readonly_fields[7:]]
+    change_form_template = "notices/notice_admin_objection_change_form.html"
+
+    @admin.display(description=_("被异议对象"), ordering="entry__applicant_name")
+    def applicant(self, obj):
+        return obj.entry.applicant_name
+
+    @admin.display(description=_("证明材料"))
+    def evidence_link(self, obj):
+        from django.utils.html import format_html
+
+        if not obj.evidence:
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse("admin:notices_objection_evidence", args=[obj.pk]),
+                           obj.evidence_name or _("下载"))
+
+    def has_add_permission(self, request):
+        return False  # objections come only from the public notice page
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or (obj.is_open and can_investigate_objection.test(request.user, obj.entry.partner)))
+
+    def save_model(self, request, obj, form, change):
+        objection_investigate(objection=obj, by=request.user, assigned_to=form.cleaned_data["assigned_to"],
+                              note=form.cleaned_data["investigation_note"])
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/conclude/", self.admin_site.admin_view(self.conclude_view),
+                 name="notices_objection_conclude"),
+            path("<int:pk>/evidence/", self.admin_site.admin_view(self.evidence_view),
+                 name="notices_objection_evidence"),
+            *super().get_urls(),
+        ]
+
+    def evidence_view(self, request, pk):
+        objection = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_view_permission(request, objection) or not objection.evidence:
+            raise Http404
+        return serve_private_file(objection.evidence, filename=objection.evidence_name or None)
+
+    def conclude_view(self, request, pk):
+        objection = get_object_or_404(self.get_queryset(request).select_related("entry__partner"), pk=pk)
+        change_url = reverse("admin:notices_objection_change", args=[objection.pk])
+        if not can_investigate_objection.test(request.user, objection.entry.partner):
+            raise PermissionDenied
+        if not objection.is_open:
+            messages.error(request, _("该异议已办结。"))
+            return redirect(change_url)
+        form = ConclusionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                objection_conclude(objection=objection,
+                                   upheld=form.cleaned_data["outcome"] == ObjectionStatus.UPHELD,
+                                   conclusion=form.cleaned_data["conclusion"], by=request.user)
+            except PermissionDenied as denied:
+                messages.error(request, str(denied))
+            except ValidationError as error:
+                for message in _messages_of(error):
+                    messages.error(request, message)
+            else:
+                objection.refresh_from_db()
+                messages.success(request, _("异议已办结:%(status)s。") % {"status": objection.get_status_display()})
+                return redirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": objection,
+            "title": _("办结异议 %(ref)s") % {"ref": objection.reference},
+            "form": form,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "notices/notice_admin_conclude.html", context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        obj = self.get_object(request, object_id)
+        if obj is not None:
+            extra_context["can_conclude"] = obj.is_open and can_investigate_objection.test(
+                request.user, obj.entry.partner)
+        return super().change_view(request, object_id, form_url, extra_context)
+

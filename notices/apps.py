@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NoticesConfig(AppConfig):
+    """Public notices (公示), objections and filing — rulebook 五(二)3."""
+
+    name = "notices"
+    verbose_name = _("公示与异议")
+
+    def ready(self):
+        from portal.cache import public_pages_show
+
+        from . import dossier, facts, rules  # noqa: F401  (dossier section 50, facts, permissions)
+        from .models import NoticeEntry, PublicNotice
+
+        public_pages_show(PublicNotice, NoticeEntry)

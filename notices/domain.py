@@ -1,0 +1,393 @@
+"""Public notices, objections and filing — rulebook 五(二)3 and 六(二)2.
+
+综合评审结果及拟入驻名单 … 进行公示,公示时间不少于5天,接受居民和社会监督;
+公示结果报送市委组织部、市纪委监委和市委社会工作部备案.
+
+Write functions here are the only way notices and objections change; each
+records an audit event. Partner statuses move only through
+`partner_transition`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import string
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from partners.domain import TransitionRefused, partner_transition
+from partners.models import Partner, PartnerStatus
+from portal.domain import audit_log
+from portal.models import Street
+from portal.uploads import validate_upload
+
+from .models import NoticeEntry, NoticeStatus, Objection, ObjectionStatus, PublicNotice
+from .rules import can_investigate_objection, can_manage_notice
+
+FILING_BODIES = ["市委组织部", "市纪委监委", "市委社会工作部"]
+
+# --- Read functions -------------------------------------------------------------
+
+
+def notice_entries_for(partner):
+    """The partner's entries on published notices (the notices residents saw)."""
+    return NoticeEntry.objects.filter(partner=partner).exclude(notice__status=NoticeStatus.DRAFT)
+
+
+def partner_notice_period_over(partner, now=None) -> bool:
+    """A published notice listing the partner has run its minimum and has ended."""
+    now = now or timezone.now()
+    for entry in notice_entries_for(partner).select_related("notice__street"):
+        if entry.notice.period_over(now):
+            return True
+    return False
+
+
+def public_notices():
+    """Notices residents can see: published or ended, newest first."""
+    return PublicNotice.objects.exclude(status=NoticeStatus.DRAFT).select_related("street")
+
+
+def notices_due_to_end(now=None):
+    """Published notices whose end time has passed (compared as instants; shown in Asia/Shanghai)."""
+    now = now or timezone.now()
+    return PublicNotice.objects.filter(status=NoticeStatus.PUBLISHED, ends_at__lte=now)
+
+
+def partners_due_to_leave_notice(now=None):
+    """Partners still in notice whose notice's period is over (for the beat task)."""
+    now = now or timezone.now()
+    ended = NoticeEntry.objects.filter(partner=OuterRef("pk"), notice__ends_at__lte=now).exclude(
+        notice__status=NoticeStatus.DRAFT)
+    return Partner.objects.filter(status=PartnerStatus.IN_NOTICE).filter(Exists(ended))
+
+
+# --- Write functions: notices -----------------------------------------------------
+
+
+def _require(condition, message):
+    if not condition:
+        raise PermissionDenied(message)
+
+
+def _snapshot(entry: NoticeEntry, partner: Partner) -> None:
+    application = partner.application
+    entry.applicant_name = application.applicant_name
+    entry.kind = application.kind
+    entry.project_title = application.project_title
+    entry.community_name = partner.community.name
+    entry.space_names = "、".join(s.name for s in application.spaces.all())[:300]
+    entry.composite_score = partner.composite_score
+
+
+def notice_save_draft(*, notice: PublicNotice | None = None, street: Street, title: str, body: str,
+                      decision_reference: str, starts_at: dt.datetime, ends_at: dt.datetime,
+                      objection_contact: str, partners, by) -> PublicNotice:
+    """Create or change a draft notice and its list (rulebook 五(二)3).
+
+    The period must be at least the street's minimum (5 days by default);
+    the list may hold only partners the committee approved in this street.
+    """
+    notice = notice or PublicNotice(street=street)
+    if notice.pk is None:
+        notice.created_by = by if getattr(by, "is_authenticated", False) else None
+    _require(can_manage_notice.test(by, notice) and can_manage_notice.test(by, PublicNotice(street=street)),
+             _("只有本街道工作人员可以编辑公示。"))
+    if notice.pk and notice.status != NoticeStatus.DRAFT:
+        raise ValidationError(_("公示已发布,不能再修改。"))
+    partners = list(partners)
+    problems = [_("“%(name)s”当前状态为“%(status)s”,只有党工委已通过的申请人可以列入公示。") % {
+        "name": p.name, "status": p.get_status_display()}
+        for p in partners if p.status != PartnerStatus.APPROVED]
+    problems += [_("“%(name)s”不属于本街道。") % {"name": p.name}
+                 for p in partners if p.community.street_id != street.pk]
+    if problems:
+        raise ValidationError({"partners": problems})
+    with transaction.atomic():
+        notice.street = street
+        notice.title, notice.body = title, body
+        notice.decision_reference = decision_reference
+        notice.starts_at, notice.ends_at = starts_at, ends_at
+        notice.objection_contact = objection_contact
+        notice.full_clean(exclude=["created_by", "filed_by"])
+        created = notice.pk is None
+        notice.save()
+        keep = {p.pk for p in partners}
+        notice.entries.exclude(partner_id__in=keep).delete()
+        existing = {e.partner_id: e for e in notice.entries.all()}
+        for position, partner in enumerate(sorted(partners, key=lambda p: (
+                -(p.composite_score or 0), p.pk)), start=1):
+            entry = existing.get(partner.pk) or NoticeEntry(notice=notice, partner=partner)
+            _snapshot(entry, partner)
+            entry.position = position
+            entry.full_clean(exclude=["notice", "partner"])
+            entry.save()
+        audit_log(subject=notice, action="notices.notice.created" if created else "notices.notice.changed",
+                  actor=by, to_state=notice.status, community=None,
+                  data={"partners": sorted(keep)})
+    return notice
+
+
+def notice_publish(*, notice: PublicNotice, by) -> PublicNotice:
+    """Publish the notice: each listed partner moves approved → in_notice (rulebook 五(二)3)."""
+    _require(can_manage_notice.test(by, notice), _("只有本街道工作人员可以发布公示。"))
+    with transaction.atomic():
+        notice = PublicNotice.objects.select_for_update().select_related("street").get(pk=notice.pk)
+        if notice.status != NoticeStatus.DRAFT:
+            raise ValidationError(_("该公示已经发布。"))
+        notice.full_clean(exclude=["created_by", "filed_by"])
+        entries = list(notice.entries.select_related("partner__application", "partner__community"))
+        if not entries:
+            raise ValidationError(_("公示名单为空,请先选择拟入驻的申请人。"))
+        notice.status = NoticeStatus.PUBLISHED
+        notice.published_at = timezone.now()
+        notice.save(update_fields=["status", "published_at", "updated_at"])
+        problems = []
+        for entry in entries:
+            try:
+                partner_transition(partner=entry.partner, transition="open_notice", by=by,
+                                   note=_("公示:%(title)s") % {"title": notice.title},
+                                   data={"notice": notice.pk})
+            except TransitionRefused as refused:
+                problems += [f"{entry.applicant_name}:{m}" for m in refused.messages]
+        if problems:
+            raise ValidationError(problems)  # rolls back the whole publication
+        audit_log(subject=notice, action="notices.notice.published", actor=by,
+                  from_state=NoticeStatus.DRAFT, to_state=NoticeStatus.PUBLISHED,
+                  data={"starts_at": notice.starts_at.isoformat(), "ends_at": notice.ends_at.isoformat(),
+                        "partners": [e.partner_id for e in entries]})
+    return notice
+
+
+def notice_end_entries(*, notice: PublicNotice, now=None) -> list[Partner]:
+    """Move every listed partner with no open or upheld objection to signing.
+
+    Rulebook 五(三)1: 公示无异议后 … 签订三方协议. Safe to run repeatedly:
+    partners already moved are skipped, a still-open objection keeps its
+    partner in notice until it is concluded.
+    """
+    now = now or timezone.now()
+    moved = []
+    if not notice.period_over(now):
+        return moved
+    with transaction.atomic():
+        locked = PublicNotice.objects.select_for_update().select_related("street").get(pk=notice.pk)
+        for entry in locked.entries.select_related("partner").filter(partner__status=PartnerStatus.IN_NOTICE):
+            try:
+                partner_transition(partner=entry.partner, transition="end_notice", system=True,
+                                   note=_("公示期满无异议:%(title)s") % {"title": locked.title},
+                                   data={"notice": locked.pk})
+            except TransitionRefused:
+                continue  # an open objection: its conclusion ends (or rejects) this one
+            moved.append(entry.partner)
+        if locked.status == NoticeStatus.PUBLISHED:
+            locked.status = NoticeStatus.ENDED
+            locked.ended_at = now
+            locked.save(update_fields=["status", "ended_at", "updated_at"])
+            audit_log(subject=locked, action="notices.notice.ended", from_state=NoticeStatus.PUBLISHED,
+                      to_state=NoticeStatus.ENDED, community=None,
+                      data={"signing": [p.pk for p in moved]})
+    return moved
+
+
+def notices_end_due(*, now=None) -> int:
+    """End every notice whose period is over; returns how many partners moved to signing."""
+    now = now or timezone.now()
+    moved = 0
+    due = PublicNotice.objects.filter(
+        Q(status=NoticeStatus.PUBLISHED, ends_at__lte=now)
+        | Q(pk__in=NoticeEntry.objects.filter(partner__in=partners_due_to_leave_notice(now))
+            .values("notice_id"))
+    ).select_related("street").distinct()
+    for notice in due:
+        moved += len(notice_end_entries(notice=notice, now=now))
+    return moved
+
+
+def notice_file(*, notice: PublicNotice, by) -> bytes:
+    """Produce the filing report PDF and record the filing (rulebook 五(二)3 备案).
+
+    The report goes to 市委组织部、市纪委监委、市委社会工作部: the decision, the
+    notice period, every objection and its conclusion, and the final list.
+    """
+    from portal.pdf import render_pdf
+
+    _require(can_manage_notice.test(by, notice), _("只有本街道工作人员可以办理备案。"))
+    if not notice.period_over():
+        raise ValidationError(_("公示期尚未届满,不能备案。"))
+    if notice.objections.filter(status=ObjectionStatus.OPEN).exists():
+        raise ValidationError(_("尚有未办结的异议,办结后才能备案。"))
+    now = timezone.now()
+    entries = list(notice.entries.select_related("partner"))
+    objections = list(notice.objections.select_related("entry").order_by("created_at", "id"))
+    upheld = {o.entry_id for o in objections if o.status == ObjectionStatus.UPHELD}
+    context = {
+        "notice": notice,
+        "entries": entries,
+        "final_entries": [e for e in entries if e.pk not in upheld],
+        "objections": objections,
+        "bodies": FILING_BODIES,
+        "filed_at": now,
+        "filed_by": by,
+    }
+    data = render_pdf("notices/notice_filing.html", context)
+    with transaction.atomic():
+        notice = PublicNotice.objects.select_for_update().get(pk=notice.pk)
+        previous = notice.filed_at
+        notice.filing_report.save(f"filing-{notice.pk}.pdf", ContentFile(data), save=False)
+        notice.filed_at, notice.filed_by = now, by
+        notice.save(update_fields=["filing_report", "filed_at", "filed_by", "updated_at"])
+        audit_log(subject=notice, action="notices.notice.filed", actor=by, community=None,
+                  note="、".join(FILING_BODIES),
+                  data={"refiled": previous is not None, "objections": len(objections),
+                        "final_list": [e.partner_id for e in context["final_entries"]]})
+    return data
+
+
+# --- Write functions: objections ---------------------------------------------------
+
+REFERENCE_ALPHABET = string.ascii_uppercase.replace("O", "").replace("I", "") + "23456789"
+
+
+def _new_reference() -> str:
+    day = timezone.localdate().strftime("%Y%m%d")
+    while True:
+        reference = f"YY{day}-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _i in range(6))
+        if not Objection.objects.filter(reference=reference).exists():
+            return reference
+
+
+def objection_file(*, notice: PublicNotice, entry: NoticeEntry, grounds: str, objector_name: str,
+                   objector_phone: str, evidence=None, now=None) -> Objection:
+    """Anyone may object to a listed applicant during the period (rulebook 五(二)3 接受监督).
+
+    The objector's name and phone are kept to follow up and never shown.
+    """
+    now = now or timezone.now()
+    if not notice.in_period(now):
+        raise ValidationError(_("公示期已结束或尚未开始,不能提出异议。"))
+    if entry.notice_id != notice.pk:
+        raise ValidationError({"entry": _("请选择本公示名单中的申请人。")})
+    if evidence is not None:
+        validate_upload(evidence)
+    with transaction.atomic():
+        objection = Objection(notice=notice, entry=entry, reference=_new_reference(),
+                              grounds=(grounds or "").strip(), objector_name=(objector_name or "").strip(),
+                              objector_phone=(objector_phone or "").strip())
+        if evidence is not None:
+            objection.evidence.save(evidence.name, evidence, save=False)
+            objection.evidence_name = evidence.name[:255]
+        objection.full_clean()
+        objection.save()
+        audit_log(subject=objection, action="notices.objection.filed", to_state=ObjectionStatus.OPEN,
+                  community=entry.partner.community, data={"notice": notice.pk, "entry": entry.pk})
+        _notify_street_of_objection(objection)
+    return objection
+
+
+def _notify_street_of_objection(objection: Objection) -> None:
+    """Tell the street's staff a new objection awaits investigation (no objector data in mail)."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from portal.mail import queue_mail
+
+    staff = get_user_model().objects.filter(
+        is_active=True, profile__role="street_staff", profile__street_id=objection.notice.street_id
+    ).exclude(email="").values_list("email", flat=True)
+    queue_mail(to=list(staff), template_prefix="notices/notice_objection_mail", context={
+        "objection": objection, "entry": objection.entry, "notice": objection.notice,
+        "url": settings.PORTAL_BASE_URL + reverse("admin:notices_objection_change", args=[objection.pk]),
+    })
+
+
+def objection_investigate(*, objection: Objection, by, assigned_to=None, note: str = "") -> Objection:
+    """Assign the objection and record investigation notes (staff only, street decides)."""
+    _require(can_investigate_objection.test(by, objection.entry.partner), _("您没有权限调查该异议。"))
+    with transaction.atomic():
+        # Compare with the stored row: a form may already have set the new values on `objection`.
+        objection = Objection.objects.select_for_update(of=("self",)).select_related(
+            "entry__partner__community").get(pk=objection.pk)
+        if not objection.is_open:
+            raise ValidationError(_("该异议已办结。"))
+        changed = []
+        if assigned_to != objection.assigned_to:
+            objection.assigned_to = assigned_to
+            changed.append("assigned_to")
+        note = (note or "").strip()
+        if note and note != objection.investigation_note:
+            objection.investigation_note = note
+            changed.append("investigation_note")
+        if not changed:
+            return objection
+        objection.full_clean()
+        objection.save(update_fields=changed)
+        audit_log(subject=objection, action="notices.objection.investigated", actor=by,
+                  note=note, community=objection.entry.partner.community,
+                  data={"assigned_to": objection.assigned_to_id})
+    return objection
+
+
+def objection_conclude(*, objection: Objection, upheld: bool, conclusion: str, by) -> Objection:
+    """Conclude an objection. Upheld: the applicant is rejected (in_notice → rejected).
+
+    Dismissed after the period: the applicant goes on to signing if nothing
+    else is open.
+    """
+    _require(can_investigate_objection.test(by, objection.entry.partner), _("您没有权限办结该异议。"))
+    conclusion = (conclusion or "").strip()
+    if not conclusion:
+        raise ValidationError({"conclusion": _("请填写调查结论(异议人可凭受理编号查看)。")})
+    with transaction.atomic():
+        objection = Objection.objects.select_for_update().select_related(
+            "entry__partner__community", "notice__street").get(pk=objection.pk)
+        if not objection.is_open:
+            raise ValidationError(_("该异议已办结。"))
+        new_status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.DISMISSED
+        objection.status = new_status
+        objection.conclusion = conclusion
+        objection.concluded_at = timezone.now()
+        objection.concluded_by = by
+        objection.save(update_fields=["status", "conclusion", "concluded_at", "concluded_by"])
+        audit_log(subject=objection, action=f"notices.objection.{new_status}", actor=by,
+                  from_state=ObjectionStatus.OPEN, to_state=new_status, note=conclusion,
+                  community=objection.entry.partner.community)
+        partner = objection.entry.partner
+        if upheld and partner.status == PartnerStatus.IN_NOTICE:
+            partner_transition(partner=partner, transition="reject_after_objection", by=by,
+                               note=_("异议成立(%(ref)s):%(text)s") % {
+                                   "ref": objection.reference, "text": conclusion},
+                               data={"objection": objection.pk})
+        elif not upheld and objection.notice.period_over():
+            notice_end_entries(notice=objection.notice)
+    return objection
+
+
+def objection_lookup(*, reference: str, phone_last4: str) -> Objection | None:
+    """The objection with this reference, if the phone's last four digits match."""
+    reference = (reference or "").strip().upper()
+    phone_last4 = (phone_last4 or "").strip()
+    if not reference or len(phone_last4) != 4:
+        return None
+    objection = Objection.objects.filter(reference=reference).select_related("entry", "notice").first()
+    if objection is None or not objection.objector_phone.endswith(phone_last4):
+        return None
+    return objection
+
+
+OBJECTION_STATUS_PUBLIC = {
+    ObjectionStatus.OPEN: gettext_lazy("已受理,正在调查核实。"),
+    ObjectionStatus.DISMISSED: gettext_lazy("经调查核实,异议不成立。"),
+    ObjectionStatus.UPHELD: gettext_lazy("经调查核实,异议成立,该申请人不予入驻。"),
+}
+
+
+# --- The dossier (项目档案) section ------------------------------------------------

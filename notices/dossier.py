@@ -1,0 +1,42 @@
+"""The notice section of the partner's dossier (项目档案): notices, objections, filing."""
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.dossier import DossierEntry, DossierSection, dossier_section
+
+from .domain import FILING_BODIES, notice_entries_for
+from .models import Objection
+
+
+@dossier_section(order=50)
+def notice_section(partner):
+    """Notices listing the partner, objections against it and the filing."""
+    entries = []
+    for entry in notice_entries_for(partner).select_related("notice"):
+        notice = entry.notice
+        url = reverse("admin:notices_publicnotice_change", args=[notice.pk])
+        entries.append(DossierEntry(
+            when=notice.published_at, title=_("公示:%(title)s") % {"title": notice.title},
+            detail=_("公示期 %(start)s 至 %(end)s;%(decision)s") % {
+                "start": timezone.localtime(notice.starts_at).strftime("%Y-%m-%d %H:%M"),
+                "end": timezone.localtime(notice.ends_at).strftime("%Y-%m-%d %H:%M"),
+                "decision": notice.decision_reference},
+            url=url))
+        if notice.filed_at:
+            entries.append(DossierEntry(
+                when=notice.filed_at, title=_("公示结果备案"),
+                detail="、".join(FILING_BODIES), url=url,
+                files=[notice.filing_report] if notice.filing_report else []))
+    for objection in Objection.objects.filter(entry__partner=partner).order_by("created_at", "id"):
+        entries.append(DossierEntry(
+            when=objection.created_at,
+            title=_("异议 %(ref)s:%(status)s") % {"ref": objection.reference,
+                                                   "status": objection.get_status_display()},
+            detail=objection.conclusion or objection.grounds,
+            url=reverse("admin:notices_objection_change", args=[objection.pk]),
+            files=[objection.evidence] if objection.evidence else []))
+    if not entries:
+        return None
+    return DossierSection(key="notice", title=str(_("公示与异议")), entries=entries)

@@ -1,0 +1,221 @@
+"""The residents' side: notice board, objections, partner directory (rulebook 五(二)3, 六).
+
+Public pages never show personal data: individuals' names are masked, no
+phone numbers, ID numbers, addresses below the community or documents.
+List pages render their content inside a `{% cache %}` fragment keyed on
+the public cache version, so a cache hit costs no queries; the version is
+bumped whenever a notice, its list or a partner's status changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django import forms
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+from django_ratelimit.decorators import ratelimit
+
+from calls.models import CallStatus, RecruitmentCall
+from portal.cache import PUBLIC_CACHE_SECONDS, public_cache_context, public_cache_version
+from portal.views import ratelimited
+
+from .domain import OBJECTION_STATUS_PUBLIC, objection_file, objection_lookup, public_notices
+from .models import NoticeEntry, NoticeStatus
+
+RECENTLY_ENDED_DAYS = 30
+MOBILE_RE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
+
+
+class AccessibleErrorsMixin:
+    """Mark invalid inputs for screen readers and tie each to its error and help text."""
+
+    def full_clean(self):
+        super().full_clean()
+        for name, field in self.fields.items():
+            described = []
+            if name in self.errors:
+                field.widget.attrs["aria-invalid"] = "true"
+                described.append(f"id_{name}_errors")
+            if field.help_text:
+                described.append(f"id_{name}_help")
+            if described:
+                field.widget.attrs["aria-describedby"] = " ".join(described)
+
+
+class ObjectionForm(AccessibleErrorsMixin, forms.Form):
+    entry = forms.ModelChoiceField(label=_("对哪一位申请人提出异议"), queryset=NoticeEntry.objects.none(),
+                                   empty_label=_("请选择"))
+    grounds = forms.CharField(label=_("异议事实与理由"), max_length=5000,
+                              widget=forms.Textarea(attrs={"rows": 6}),
+                              help_text=_("请写明具体事实,便于调查核实。"))
+    evidence = forms.FileField(label=_("证明材料(可选)"), required=False,
+                               help_text=_("PDF、JPEG、PNG、DOCX 或 XLSX,不超过 10 MB。"))
+    objector_name = forms.CharField(label=_("您的姓名"), max_length=50,
+                                    widget=forms.TextInput(attrs={"autocomplete": "name"}),
+                                    help_text=_("仅供工作人员联系核实,不会公开。"))
+    objector_phone = forms.CharField(label=_("联系电话"), max_length=20,
+                                     widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+                                     help_text=_("手机号或座机号,仅供联系核实,不会公开。"))
+    # A field people never see: bots fill it in.
+    website = forms.CharField(label=_("请勿填写此项"), required=False)
+
+    def __init__(self, *args, notice, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.notice = notice
+        self.fields["entry"].queryset = notice.entries.all()
+        self.fields["entry"].label_from_instance = lambda e: f"{e.public_name}({e.project_title})"
+
+    def clean_objector_phone(self):
+        phone = re.sub(r"[\s]", "", self.cleaned_data["objector_phone"])
+        if not MOBILE_RE.match(phone):
+            raise ValidationError(_("请填写11位手机号或带区号的座机号码。"))
+        return phone
+
+    def clean_evidence(self):
+        from portal.uploads import validate_upload
+
+        evidence = self.cleaned_data.get("evidence")
+        if evidence:
+            validate_upload(evidence)
+        return evidence
+
+
+class LookupForm(AccessibleErrorsMixin, forms.Form):
+    reference = forms.CharField(label=_("受理编号"), max_length=30)
+    phone_last4 = forms.CharField(label=_("联系电话后四位"), min_length=4, max_length=4,
+                                  widget=forms.TextInput(attrs={"inputmode": "numeric",
+                                                                "autocomplete": "off"}))
+
+
+def home(request):
+    """The residents' notice board (mobile first)."""
+    now = timezone.now()
+    notices = public_notices().annotate(entry_count=Count("entries"))
+    context = {
+        **public_cache_context(),
+        "current_notices": notices.filter(status=NoticeStatus.PUBLISHED, ends_at__gt=now).order_by("ends_at"),
+        "recent_notices": notices.filter(ends_at__lte=now,
+                                         ends_at__gte=now - dt.timedelta(days=RECENTLY_ENDED_DAYS))
+                                 .order_by("-ends_at")[:5],
+        "open_calls": RecruitmentCall.objects.filter(status=CallStatus.PUBLISHED, closes_at__gt=now,
+                                                     opens_at__lte=now).order_by("closes_at"),
+    }
+    return render(request, "notices/home.html", context)
+
+
+def notice_list(request):
+    notices = public_notices().annotate(entry_count=Count("entries")).order_by("-starts_at", "-id")
+    return render(request, "notices/notice_list.html", {**public_cache_context(), "notices": notices})
+
+
+def _public_notice_or_404(pk):
+    return get_object_or_404(public_notices(), pk=pk)
+
+
+def notice_detail(request, pk):
+    notice = _public_notice_or_404(pk)
+    return _render_notice(request, notice, ObjectionForm(notice=notice))
+
+
+def _render_notice(request, notice, form, status=200):
+    context = {
+        **public_cache_context(),
+        # The period text changes at the start and the end: never cache across them.
+        "cache_seconds": _seconds_to_next_boundary(notice),
+        "notice": notice,
+        "entries": notice.entries.all(),
+        "in_period": notice.in_period(),
+        "form": form,
+    }
+    return render(request, "notices/notice_detail.html", context, status=status)
+
+
+def _seconds_to_next_boundary(notice) -> int:
+    now = timezone.now()
+    upcoming = [(t - now).total_seconds() for t in (notice.starts_at, notice.ends_at) if t > now]
+    return int(max(1, min([PUBLIC_CACHE_SECONDS, *upcoming])))
+
+
+@require_http_methods(["POST"])
+@ratelimit(key="ip", rate="10/h", method="POST", block=False)
+def objection_create(request, pk):
+    """File an objection during the notice period (anyone may; rate-limited, honeypot)."""
+    if getattr(request, "limited", False):
+        return ratelimited(request)
+    notice = _public_notice_or_404(pk)
+    form = ObjectionForm(request.POST, request.FILES, notice=notice)
+    if not form.is_valid():
+        return _render_notice(request, notice, form, status=400)
+    if form.cleaned_data["website"]:
+        # A bot: pretend all went well, keep nothing.
+        return redirect(reverse("notices:notice_detail", args=[notice.pk]))
+    data = form.cleaned_data
+    try:
+        objection = objection_file(notice=notice, entry=data["entry"], grounds=data["grounds"],
+                                   objector_name=data["objector_name"],
+                                   objector_phone=data["objector_phone"], evidence=data["evidence"])
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+        return _render_notice(request, notice, form, status=400)
+    token = signing.dumps(objection.reference, salt="objection-filed")
+    return redirect(reverse("notices:objection_filed", args=[token]))
+
+
+def objection_filed(request, token):
+    try:
+        reference = signing.loads(token, salt="objection-filed", max_age=24 * 3600)
+    except signing.BadSignature:
+        raise Http404 from None
+    response = render(request, "notices/notice_objection_filed.html", {"reference": reference})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@ratelimit(key="ip", rate="20/h", method="GET", block=False)
+def objection_status(request):
+    """The objector sees the conclusion with the reference and the phone's last four digits."""
+    objection = None
+    searched = False
+    if "reference" in request.GET:
+        if getattr(request, "limited", False):
+            return ratelimited(request)
+        form = LookupForm(request.GET)
+        searched = True
+        if form.is_valid():
+            objection = objection_lookup(reference=form.cleaned_data["reference"],
+                                         phone_last4=form.cleaned_data["phone_last4"])
+    else:
+        form = LookupForm()
+    context = {"form": form, "objection": objection, "searched": searched,
+               "status_text": OBJECTION_STATUS_PUBLIC.get(objection.status) if objection else ""}
+    response = render(request, "notices/notice_objection_status.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def feed(request):
+    """Atom feed of notices, cached with the public pages."""
+    from django.core.cache import cache
+
+    from .feeds import NoticeFeed
+
+    key = f"portal:public:{public_cache_version()}:feed:{request.LANGUAGE_CODE}"
+    cached = cache.get(key)
+    if cached is None:
+        response = NoticeFeed()(request)
+        cached = (response.content, response["Content-Type"])
+        cache.set(key, cached, PUBLIC_CACHE_SECONDS)
+    return HttpResponse(cached[0], content_type=cached[1])

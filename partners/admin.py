@@ -1,0 +1,125 @@
+"""The partner in the admin: its state, the buttons it may take now, its history."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from portal.admin_scoping import AppendOnlyInline, ScopedAdminMixin
+from portal.choices import ExitReason
+
+from .domain import (
+    TRANSITION_LABELS,
+    TransitionRefused,
+    available_transitions,
+    blocked_transitions,
+    partner_transition,
+)
+from .models import Partner, PartnerTransition
+
+
+class PartnerTransitionInline(AppendOnlyInline):
+    model = PartnerTransition
+    fields = ["created_at", "transition", "from_state", "to_state", "actor", "actor_label", "note"]
+    readonly_fields = fields
+    ordering = ["created_at", "id"]
+
+
+class TransitionForm(forms.Form):
+    note = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    reason = forms.ChoiceField(label=_("退出情形"), choices=[("", "---------"), *ExitReason.choices],
+                               required=False)
+    expected_status = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+@admin.register(Partner)
+class PartnerAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["reference", "name_display", "kind_display", "community", "status", "composite_score",
+                    "status_changed_at"]
+    list_filter = ["status", "community__street", "community", "application__kind"]
+    search_fields = ["application__applicant_name", "application__reference",
+                     "application__project_title"]
+    list_select_related = ["application", "community"]
+    readonly_fields = ["application", "status", "composite_score", "exit_reason", "created_at",
+                       "status_changed_at"]
+    fields = ["application", "community", "status", "composite_score", "exit_reason",
+              "created_at", "status_changed_at"]
+    inlines = [PartnerTransitionInline]
+    change_form_template = "admin/partners/partner/change_form.html"
+
+    @admin.display(description=_("申请主体名称/姓名"), ordering="application__applicant_name")
+    def name_display(self, obj):
+        return obj.application.applicant_name
+
+    @admin.display(description=_("类型"), ordering="application__kind")
+    def kind_display(self, obj):
+        return obj.application.get_kind_display()
+
+    @admin.display(description=_("申请编号"), ordering="application__reference")
+    def reference(self, obj):
+        return obj.application.reference
+
+    def has_add_permission(self, request):
+        # Partners come into being only through an application.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/transition/<str:name>/",
+                 self.admin_site.admin_view(self.transition_view),
+                 name="partners_partner_transition"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        obj = self.get_object(request, object_id)
+        if obj is not None:
+            extra_context["available_transitions"] = available_transitions(obj, request.user)
+            extra_context["blocked_transitions"] = blocked_transitions(obj, request.user)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def transition_view(self, request, pk, name):
+        partner = get_object_or_404(self.get_queryset(request), pk=pk)
+        change_url = reverse("admin:partners_partner_change", args=[partner.pk])
+        options = {t.name: t for t in available_transitions(partner, request.user)}
+        option = options.get(name)
+        if request.method == "POST":
+            form = TransitionForm(request.POST)
+            if form.is_valid():
+                try:
+                    kwargs = {"reason": form.cleaned_data["reason"]} if name == "exit" else {}
+                    partner_transition(partner=partner, transition=name, by=request.user,
+                                       note=form.cleaned_data["note"],
+                                       expected_status=form.cleaned_data["expected_status"] or None,
+                                       **kwargs)
+                except TransitionRefused as refused:
+                    for message in refused.messages:
+                        messages.error(request, message)
+                    if option is None:
+                        return redirect(change_url)
+                else:
+                    messages.success(request, _("已执行“%(action)s”,当前状态:%(status)s。") % {
+                        "action": TRANSITION_LABELS.get(name, name),
+                        "status": partner.get_status_display()})
+                    return redirect(change_url)
+        else:
+            if option is None:
+                messages.error(request, _("当前不能执行该操作。"))
+                return redirect(change_url)
+            form = TransitionForm(initial={"expected_status": partner.status})
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": partner,
+            "title": TRANSITION_LABELS.get(name, name),
+            "form": form,
+            "transition": option,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/partners/partner/transition.html", context)

@@ -1,1 +1,0 @@
-from . import applications, lifecycle, notices  # noqa: F401

@@ -1,0 +1,204 @@
+"""The one entry point that changes a partner's status.
+
+Admin buttons, API actions and Celery tasks all call `partner_transition`;
+nothing else touches `Partner.status`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_fsm import ConcurrentTransition, can_proceed
+
+from portal.choices import ExitReason
+from portal.exceptions import ActionRefused
+
+from .guards import fact
+from .models import Partner, PartnerTransition
+from .signals import partner_transitioned
+
+
+class TransitionRefused(ActionRefused):
+    """A partner transition that may not happen now; `messages` say why."""
+
+
+@dataclass(frozen=True)
+class AvailableTransition:
+    name: str
+    label: str
+    target: str
+    note_required: bool
+    needs_reason: bool
+
+
+TRANSITION_LABELS = {
+    "forward": gettext_lazy("报送街道"),
+    "shortlist": gettext_lazy("列入入围名单"),
+    "reject": gettext_lazy("审核不通过"),
+    "score": gettext_lazy("确认路演评分"),
+    "approve": gettext_lazy("党工委通过"),
+    "not_select": gettext_lazy("不予入选"),
+    "open_notice": gettext_lazy("进入公示"),
+    "end_notice": gettext_lazy("公示期满"),
+    "reject_after_objection": gettext_lazy("异议成立,不予入驻"),
+    "sign": gettext_lazy("三方协议签订"),
+    "pass_trial": gettext_lazy("试用期评估合格"),
+    "mark_renewal_due": gettext_lazy("进入续签期"),
+    "renew": gettext_lazy("续签"),
+    "exit": gettext_lazy("退出"),
+    "withdraw": gettext_lazy("撤回申请"),
+}
+
+
+def _transitions_by_name():
+    field = Partner._meta.get_field("status")
+    result = {}
+    for t in field.get_all_transitions(Partner):
+        result.setdefault(t.name, []).append(t)
+    return result
+
+
+def _transition_for(partner: Partner, name: str):
+    for t in _transitions_by_name().get(name, []):
+        if t.source in (partner.status, "*"):
+            return t
+    return None
+
+
+def transition_blockers(partner: Partner, name: str) -> list[str]:
+    """Why `name` cannot happen now, as translated messages (empty when it can)."""
+    if name not in _transitions_by_name():
+        return [_("未知的操作:%(name)s。") % {"name": name}]
+    t = _transition_for(partner, name)
+    if t is None:
+        return [_("当前状态“%(status)s”下不能执行“%(action)s”。") % {
+            "status": partner.get_status_display(), "action": TRANSITION_LABELS.get(name, name)}]
+    return [str(getattr(c, "message", c.__name__)) for c in t.conditions if not c(partner)]
+
+
+def available_transitions(partner: Partner, user) -> list[AvailableTransition]:
+    """Transitions this user may take now: from this state, guards met, permitted."""
+    result = []
+    for t in _available(partner):
+        if user is not None and not t.has_perm(partner, user):
+            continue
+        result.append(AvailableTransition(
+            name=t.name, label=str(TRANSITION_LABELS.get(t.name, t.name)), target=t.target,
+            note_required=t.custom.get("note_required", False),
+            needs_reason=t.custom.get("needs_reason", False),
+        ))
+    return result
+
+
+def blocked_transitions(partner: Partner, user) -> list[tuple[str, list[str]]]:
+    """Next steps this user could take from here but whose conditions are not met yet,
+    each with the reasons — so staff see what is still missing."""
+    result = []
+    seen = set()
+    for t in Partner._meta.get_field("status").get_all_transitions(Partner):
+        if t.source not in (partner.status, "*") or t.name in seen:
+            continue
+        seen.add(t.name)
+        if all(c(partner) for c in t.conditions) or (user is not None and not t.has_perm(partner, user)):
+            continue
+        reasons = [str(c.message) for c in t.conditions if not c(partner)]
+        result.append((str(TRANSITION_LABELS.get(t.name, t.name)), reasons))
+    return result
+
+
+def _available(partner):
+    for t in Partner._meta.get_field("status").get_all_transitions(Partner):
+        if t.source in (partner.status, "*") and all(c(partner) for c in t.conditions):
+            yield t
+
+
+def _check_exit(partner: Partner, kwargs: dict) -> list[str]:
+    reason = kwargs.get("reason")
+    problems = []
+    if reason not in ExitReason.values:
+        problems.append(_("请选择退出情形(五种之一)。"))
+    elif reason == ExitReason.FAILED_EVALUATION and not fact("evaluation_failed", partner):
+        problems.append(_("“评估不合格退出”需要一份结论为不合格的评估。"))
+    elif reason == ExitReason.FORCED_VIOLATION and not fact("violation_signed_off", partner):
+        problems.append(_("“违规违纪违法强制退出”需要纪检室签字确认。"))
+    return problems
+
+
+def partner_transition(*, partner: Partner, transition: str, by=None, note: str = "",
+                       data: dict | None = None, system: bool = False,
+                       as_applicant: bool = False, expected_status: str | None = None,
+                       **kwargs) -> Partner:
+    """Move `partner` along `transition`, or raise TransitionRefused saying why.
+
+    `by` is the acting user. `system=True` is for Celery tasks acting on the
+    programme's own schedule (only transitions marked automatic);
+    `as_applicant=True` for the applicant's own withdrawal through the
+    private status link. `expected_status` is the status the user saw: if
+    someone else moved the partner meanwhile, the second click is refused.
+    Extra keyword arguments go to the transition method (e.g. reason=…).
+    """
+    note = (note or "").strip()
+    with transaction.atomic():
+        try:
+            locked = Partner.objects.select_for_update(of=("self",)).select_related(
+                "application", "community").get(pk=partner.pk)
+        except Partner.DoesNotExist:
+            raise TransitionRefused(_("该记录已不存在。")) from None
+        if expected_status and locked.status != expected_status:
+            raise TransitionRefused(_("该记录已被他人处理,当前状态为“%(status)s”,请刷新后再试。")
+                                    % {"status": locked.get_status_display()})
+        method = getattr(locked, transition, None)
+        t = _transition_for(locked, transition) if method is not None else None
+        if t is None:
+            raise TransitionRefused(transition_blockers(locked, transition))
+
+        if system:
+            if not t.custom.get("automatic"):
+                raise TransitionRefused(_("该操作必须由工作人员执行。"))
+        elif as_applicant:
+            if not t.custom.get("applicant"):
+                raise TransitionRefused(_("申请人不能执行该操作。"))
+        elif by is None or not t.has_perm(locked, by):
+            raise TransitionRefused(_("您没有权限执行“%(action)s”。") % {
+                "action": TRANSITION_LABELS.get(transition, transition)})
+
+        problems = transition_blockers(locked, transition)
+        if t.custom.get("note_required") and not note:
+            problems.append(_("请填写说明。"))
+        if t.custom.get("needs_reason"):
+            problems += _check_exit(locked, kwargs)
+        if problems or not can_proceed(method):
+            raise TransitionRefused(problems or [_("当前不能执行该操作。")])
+
+        from_state = locked.status
+        method(**kwargs)
+        locked.status_changed_at = timezone.now()
+        update_fields = ["status", "status_changed_at"]
+        if transition == "score":
+            update_fields.append("composite_score")
+        if transition == "exit":
+            update_fields.append("exit_reason")
+        try:
+            locked.save(update_fields=update_fields)
+        except ConcurrentTransition:
+            raise TransitionRefused(_("该记录已被他人处理,请刷新后再试。")) from None
+
+        if by is not None and getattr(by, "is_authenticated", False):
+            actor, actor_label = by, ""
+        else:
+            actor, actor_label = None, (_("申请人") if as_applicant else _("系统"))
+        row = PartnerTransition.objects.create(
+            partner=locked, transition=transition, from_state=from_state, to_state=locked.status,
+            actor=actor, actor_label=actor_label, note=note,
+            data={**(data or {}), **{k: str(v) for k, v in kwargs.items() if v is not None}},
+        )
+        transaction.on_commit(lambda: partner_transitioned.send(
+            sender=Partner, partner=locked, transition=row, by=by))
+
+    # The caller's instance reflects the new state too.
+    partner.refresh_from_db()
+    return locked

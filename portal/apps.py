@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalConfig(AppConfig):
+    """Organisations, people, roles, the audit trail and the shared plumbing."""
+
+    name = "portal"
+    label = "portal"
+    verbose_name = _("组织与账号")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from .db import install_append_only_triggers
+
+        post_migrate.connect(install_append_only_triggers, sender=self, dispatch_uid="portal-append-only")

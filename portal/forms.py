@@ -1,0 +1,48 @@
+"""Form plumbing shared by the apps: forms whose object a domain function creates."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+
+def attach_domain_error(form, error: ValidationError) -> None:
+    """Put a domain ValidationError on the form's fields (or the form when it names none)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class DomainCreateForm(forms.ModelForm):
+    """A ModelForm whose object is created by a domain function during clean().
+
+    The admin's add view runs in one transaction, so nothing stays if a later
+    step fails; the created object is what save() returns.
+    """
+
+    created = None
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def create(self, data):  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors:
+            try:
+                self.created = self.create(data)
+            except ValidationError as error:
+                attach_domain_error(self, error)
+        return data
+
+    def _post_clean(self):
+        # The domain function validates and saves; the model's own pass is not needed.
+        pass
+
+    def save(self, commit=True):
+        self.instance = self.created
+        self.save_m2m = lambda: None
+        return self.created

@@ -1,0 +1,26 @@
+"""The demo step creates applications through application_submit, once (issue 5)."""
+
+import pytest
+from django.core.management import call_command
+
+from calls.demo import DEMO_APPLICANTS, demo_partners, demo_target
+from calls.models import Application, ApplicationDocument, CallStatus, RecruitmentCall
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_loads_applications_with_documents_and_is_idempotent():
+    call_command("load_demo", verbosity=0)
+    call = RecruitmentCall.objects.get()
+    assert call.status == CallStatus.PUBLISHED
+    assert Application.objects.count() == len(DEMO_APPLICANTS)
+    documents = ApplicationDocument.objects.count()
+    assert documents >= 2 * len(DEMO_APPLICANTS)
+    assert all(a.reference.startswith("MLHH-") for a in Application.objects.all())
+    # Only the applicant meant to stay "submitted" is still with its community.
+    still_submitted = sorted(p.name for p in demo_partners() if p.status == "submitted")
+    assert still_submitted == sorted(p.name for p in demo_partners() if demo_target(p) == "submitted")
+
+    call_command("load_demo", verbosity=0)
+    assert (Application.objects.count(), ApplicationDocument.objects.count(), RecruitmentCall.objects.count()) == (
+        len(DEMO_APPLICANTS), documents, 1)

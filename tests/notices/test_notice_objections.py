@@ -1,0 +1,215 @@
+"""Objections (异议): filed by anyone during the period, investigated by the street."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from notices.domain import objection_conclude, objection_file, objection_investigate, objection_lookup
+from notices.models import Objection, ObjectionStatus
+from notices.tasks import end_due_notices
+from partners.models import PartnerStatus
+from portal.domain import audit_events_for
+from tests.factories import community_staff
+from tests.notices.factories import (
+    approved_partner,
+    file_objection,
+    past_notice,
+    published_notice,
+    setting,
+)
+
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15"
+       b"\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+
+
+@pytest.fixture
+def staff(db):
+    return setting()[1]
+
+
+@pytest.fixture
+def community(staff):
+    return staff.profile.street.communities.first()
+
+
+@pytest.fixture
+def notice(staff, community):
+    return published_notice(staff=staff, partners=[approved_partner(community), approved_partner(community)])
+
+
+def _post(client, notice, **overrides):
+    entry = notice.entries.first()
+    data = {"entry": entry.pk, "grounds": "该机构去年在其他社区的活动中存在收费行为。",
+            "objector_name": "李居民", "objector_phone": "13700001111", "website": ""}
+    data.update(overrides)
+    return client.post(reverse("notices:objection_create", args=[notice.pk]), data)
+
+
+def test_objection_public_form_files_and_gives_reference(client, notice):
+    response = _post(client, notice, evidence=SimpleUploadedFile("收据.png", PNG, content_type="image/png"))
+
+    assert response.status_code == 302
+    objection = Objection.objects.get()
+    assert objection.status == ObjectionStatus.OPEN
+    assert (objection.objector_name, objection.objector_phone) == ("李居民", "13700001111")
+    assert objection.evidence_name == "收据.png"
+    assert objection.evidence.storage.base_url is None  # private storage, no public URL
+    page = client.get(response["Location"]).content.decode()
+    assert objection.reference in page
+    assert re.fullmatch(r"YY\d{8}-[A-Z2-9]{6}", objection.reference)
+    assert [e.action for e in audit_events_for(objection)] == ["notices.objection.filed"]
+
+
+def test_objection_public_form_errors_next_to_fields_and_input_kept(client, notice):
+    response = _post(client, notice, objector_phone="12345", grounds="")
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "请填写11位手机号或带区号的座机号码。" in html
+    assert "该字段是必填项。" in html
+    assert 'value="李居民"' in html
+    assert Objection.objects.count() == 0
+
+
+def test_objection_evidence_of_wrong_type_refused(client, notice):
+    response = _post(client, notice, evidence=SimpleUploadedFile("a.pdf", b"MZ\x90\x00not a pdf"))
+
+    assert response.status_code == 400
+    assert "的实际内容不是允许的类型" in response.content.decode()
+    assert Objection.objects.count() == 0
+
+
+def test_objection_honeypot_keeps_nothing(client, notice):
+    response = _post(client, notice, website="http://spam.example")
+
+    assert response.status_code == 302
+    assert Objection.objects.count() == 0
+
+
+def test_objection_rate_limited_after_ten(client, notice):
+    statuses = [_post(client, notice).status_code for _ in range(11)]
+
+    assert statuses == [302] * 10 + [429]
+    assert Objection.objects.count() == 10
+
+
+def test_objection_after_period_refused(client, staff, community):
+    notice = past_notice(staff=staff, partners=[approved_partner(community)])
+
+    response = _post(client, notice)
+
+    assert response.status_code == 400
+    assert "公示期已结束或尚未开始,不能提出异议。" in response.content.decode()
+    assert Objection.objects.count() == 0
+    with pytest.raises(ValidationError):
+        file_objection(notice)
+
+
+def test_objection_dismissed_partner_goes_on_to_signing(staff, community):
+    partner = approved_partner(community)
+    notice = past_notice(staff=staff, partners=[partner])
+    objection = objection_file(notice=notice, entry=notice.entries.get(), grounds="有疑问",
+                               objector_name="李居民", objector_phone="13700001111",
+                               now=notice.starts_at + dt.timedelta(days=1))
+
+    end_due_notices()
+    partner.refresh_from_db()
+    assert partner.status == PartnerStatus.IN_NOTICE  # the open objection blocks ending
+
+    objection_investigate(objection=objection, by=staff, assigned_to=staff, note="已电话联系异议人。")
+    objection_conclude(objection=objection, upheld=False, conclusion="经核实,所述收费为材料费,符合规定。",
+                       by=staff)
+
+    partner.refresh_from_db()
+    objection.refresh_from_db()
+    assert objection.status == ObjectionStatus.DISMISSED
+    assert partner.status == PartnerStatus.SIGNING
+    assert [e.action for e in audit_events_for(objection)] == [
+        "notices.objection.filed", "notices.objection.investigated", "notices.objection.dismissed"]
+
+
+def test_objection_upheld_rejects_applicant_with_history(staff, community):
+    partner, other = approved_partner(community), approved_partner(community)
+    notice = published_notice(staff=staff, partners=[partner, other])
+    objection = file_objection(notice, entry=notice.entries.get(partner=partner))
+
+    objection_conclude(objection=objection, upheld=True, conclusion="经核实存在违规收费,异议成立。", by=staff)
+
+    partner.refresh_from_db()
+    other.refresh_from_db()
+    assert partner.status == PartnerStatus.REJECTED
+    assert other.status == PartnerStatus.IN_NOTICE
+    last = partner.transitions.last()
+    assert (last.transition, last.from_state, last.to_state, last.actor) == (
+        "reject_after_objection", "in_notice", "rejected", staff)
+    assert objection.reference in last.note
+
+
+def test_objection_conclusion_needs_text_and_street_staff(staff, community, notice):
+    objection = file_objection(notice)
+    clerk = community_staff(community=community)
+
+    with pytest.raises(ValidationError):
+        objection_conclude(objection=objection, upheld=False, conclusion=" ", by=staff)
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        objection_conclude(objection=objection, upheld=True, conclusion="成立", by=clerk)
+    objection.refresh_from_db()
+    assert objection.status == ObjectionStatus.OPEN
+
+
+def test_objection_lookup_needs_reference_and_phone_last4(client, staff, notice):
+    objection = file_objection(notice)
+    objection_conclude(objection=objection, upheld=False, conclusion="经核实,异议所述情况不属实。", by=staff)
+    url = reverse("notices:objection_status")
+
+    found = client.get(url, {"reference": objection.reference.lower(), "phone_last4": "1111"}).content.decode()
+    wrong = client.get(url, {"reference": objection.reference, "phone_last4": "2222"}).content.decode()
+
+    assert "经核实,异议所述情况不属实。" in found
+    assert "异议不成立" in found
+    assert "13700001111" not in found and "李居民" not in found
+    assert "经核实,异议所述情况不属实。" not in wrong
+    assert "没有找到相符的记录" in wrong
+    assert objection_lookup(reference=objection.reference, phone_last4="") is None
+
+
+def test_objection_admin_conclude_button_upholds(client, staff, community, notice):
+    objection = file_objection(notice)
+    client.force_login(staff)
+
+    response = client.post(reverse("admin:notices_objection_conclude", args=[objection.pk]),
+                           {"outcome": "upheld", "conclusion": "异议成立。"})
+
+    assert response.status_code == 302
+    objection.refresh_from_db()
+    assert objection.status == ObjectionStatus.UPHELD
+    assert objection.entry.partner.status == PartnerStatus.REJECTED
+
+
+def test_objection_filed_mails_street_staff_without_objector_data(
+        client, staff, notice, mailoutbox, django_capture_on_commit_callbacks):
+    from tests.factories import street_staff
+
+    colleague = street_staff(street=notice.street)
+    elsewhere = street_staff()  # another street: not told
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(client, notice)
+
+    objection = Objection.objects.get()
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    street_emails = sorted(p.user.email for p in notice.street.profiles.filter(role="street_staff"))
+    assert sorted(mail.to) == street_emails
+    assert {staff.email, colleague.email} <= set(mail.to)
+    assert elsewhere.email not in mail.to
+    assert mail.subject == f"【公示异议】新的异议待调查:{objection.reference}"
+    assert objection.entry.applicant_name in mail.body
+    assert f"/admin/notices/objection/{objection.pk}/change/" in mail.body
+    assert "13700001111" not in mail.body and "李居民" not in mail.body
