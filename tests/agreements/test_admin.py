@@ -4,10 +4,11 @@ import datetime as dt
 
 import pytest
 
-from agreements.domain import renewal_decision_record, special_approval_record
+from agreements.domain import special_approval_record
 from agreements.models import Agreement, AgreementStatus, ReminderKind, RenewalReminder
 from partners.models import PartnerStatus
 from portal.dates import local_today
+from services.domain import renewal_decision_record
 from services.models import Evaluation
 from spaces.domain import timeslot_create
 from tests.factories import CommunityFactory, SpaceFactory, community_staff, partner_in_state, street_staff
@@ -91,7 +92,7 @@ def test_admin_renewal_decision_drafts_next_term(client, community):
     evaluation = Evaluation.objects.create(partner=partner, agreement=term, kind="renewal",
                                            evaluated_on=dt.date(2026, 6, 20), conclusion="pass")
 
-    response = client.post("/admin/agreements/renewaldecision/add/", {
+    response = client.post("/admin/services/renewaldecision/add/", {
         "agreement": term.pk, "outcome": "renew_same", "evaluation": evaluation.pk, "decided_on": "2026-06-25"})
 
     assert response.status_code == 302
@@ -108,7 +109,7 @@ def test_admin_todo_list_shows_pending_reminders(client, community):
     page = client.get("/admin/agreements/renewalreminder/?pending=yes").content.decode()
 
     assert term.number in page and partner.name in page
-    assert f"/admin/agreements/renewaldecision/add/?agreement={term.pk}" in page
+    assert f"/admin/services/renewaldecision/add/?agreement={term.pk}" in page
 
 
 def test_admin_todo_list_offers_the_decision_only_to_the_street(client, community):
@@ -121,7 +122,7 @@ def test_admin_todo_list_offers_the_decision_only_to_the_street(client, communit
     page = client.get("/admin/agreements/renewalreminder/").content.decode()
 
     assert term.number in page
-    assert "/admin/agreements/renewaldecision/add/" not in page
+    assert "/admin/services/renewaldecision/add/" not in page
 
 
 # --- Query counts: the same number at 1 and at 3 items ---------------------------------
@@ -149,7 +150,7 @@ def _agreements(community, n, by):
     ("/api/agreement-signatures/", 5),
     ("/admin/agreements/agreement/", 11),
     ("/admin/agreements/renewalreminder/", 8),
-    ("/admin/agreements/renewaldecision/", 8),
+    ("/admin/services/renewaldecision/", 8),
     ("/admin/agreements/specialapproval/", 8),
 ])
 def test_list_query_count(client, community, django_assert_num_queries, size, url, queries):

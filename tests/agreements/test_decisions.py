@@ -5,11 +5,11 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from agreements.domain import renewal_decision_record
-from agreements.models import Agreement, AgreementKind, AgreementStatus, RenewalDecision
+from agreements.models import Agreement, AgreementKind, AgreementStatus
 from partners.models import PartnerStatus
 from portal.dates import local_today
-from services.models import Evaluation
+from services.domain import renewal_decision_record
+from services.models import Evaluation, RenewalDecision
 from tests.factories import community_staff, street_staff
 
 from .factories import active_partner, sign_all

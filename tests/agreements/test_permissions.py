@@ -73,8 +73,8 @@ TABLE = [
     ("community_staff", "get", "/admin/agreements/agreement/{mine}/sign/", 200),
     ("neighbour_staff", "get", "/admin/agreements/agreement/{mine}/sign/", 404),
     ("community_staff", "get", "/admin/agreements/renewalreminder/", 200),
-    ("community_staff", "get", "/admin/agreements/renewaldecision/add/", 403),
-    ("street_staff", "get", "/admin/agreements/renewaldecision/add/", 200),
+    ("community_staff", "get", "/admin/services/renewaldecision/add/", 403),
+    ("street_staff", "get", "/admin/services/renewaldecision/add/", 200),
     ("community_staff", "get", "/admin/agreements/specialapproval/add/", 403),
     ("street_staff", "get", "/admin/agreements/specialapproval/add/", 200),
 ]

@@ -8,13 +8,14 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from agreements.domain import renewal_decision_record, renewal_reminders_send, term_in_renewal_window
+from agreements.domain import renewal_reminders_send, term_in_renewal_window
 from agreements.models import Agreement, ReminderKind, RenewalReminder
 from agreements.tasks import send_renewal_reminders
 from partners.guards import fact
 from partners.models import PartnerStatus
 from portal.dates import add_months, local_today
 from portal.models import Role
+from services.domain import renewal_decision_record
 from services.models import Evaluation
 from tests.factories import CommunityFactory, SpaceFactory, community_staff, role_user, street_staff
 

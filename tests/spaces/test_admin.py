@@ -6,11 +6,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from calls.models import CallStatus
+from calls.models import CallStatus, ProspectInvitation
 from portal.dates import local_today
 from portal.xlsx import rows_to_xlsx
 from spaces.domain import timeslot_create
-from spaces.models import ImportJob, ImportStatus, Prospect, ProspectInvitation, Space, SpacePhoto, TimeSlot
+from spaces.models import ImportJob, ImportStatus, Prospect, Space, SpacePhoto, TimeSlot
 from tests.factories import (
     CommunityFactory,
     PartnerFactory,
@@ -254,7 +254,7 @@ def test_space_photo_that_is_not_an_image_refused(client, community_a, staff_a):
 @pytest.mark.parametrize("url_name", [
     "admin:spaces_space_add", "admin:spaces_residentneed_add", "admin:spaces_prospect_add",
     "admin:spaces_timeslot_add", "admin:spaces_importjob_add", "admin:spaces_importjob_changelist",
-    "admin:spaces_prospectinvitation_changelist", "admin:spaces_space_export", "admin:index",
+    "admin:calls_prospectinvitation_changelist", "admin:spaces_space_export", "admin:index",
 ])
 def test_admin_pages_render_for_community_staff(client, staff_a, url_name):
     client.force_login(staff_a)
