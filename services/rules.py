@@ -91,3 +91,8 @@ rules.add_perm("services.change_scoringcriterion", can_manage_street_wide)
 # Exits and discipline sign-offs are the street's to record (六(二)3).
 rules.set_perm("services.add_partnerexit", can_manage_street_wide)
 rules.set_perm("services.add_disciplinesignoff", can_manage_street_wide)
+
+# The renewal decision is the street's (五(三)2); staff in scope may read it.
+can_decide_renewal = can_manage_street_wide
+rules.add_perm("services.add_renewaldecision", can_decide_renewal)
+rules.add_perm("services.view_renewaldecision", can_manage_in_scope)
