@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -48,6 +49,14 @@ from .rules import (
     can_record_special_approval,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.core.files.uploadedfile import UploadedFile
+
+    from partners.models import Partner
+    from portal.models import Community
+    from spaces.models import Space, TimeSlot
+
 TERM_KINDS = (AgreementKind.FIRST, AgreementKind.RENEWAL)
 SECOND_NOTICE_DAYS = 14  # a second notice two weeks before the end
 PDF_TEMPLATE = "agreements/pdf/agreement.html"
@@ -78,12 +87,12 @@ def default_clauses(street: Street) -> dict[str, str]:
 
 # --- Read functions ---------------------------------------------------------------
 
-def _signed_successor_q():
+def _signed_successor_q() -> Exists:
     return Exists(Agreement.objects.filter(previous=OuterRef("pk"), kind=AgreementKind.RENEWAL,
                                            status=AgreementStatus.SIGNED))
 
 
-def current_term(partner, *, on: dt.date | None = None) -> Agreement | None:
+def current_term(partner: Partner, *, on: dt.date | None = None) -> Agreement | None:
     """The signed term (first or renewal) in force on `on`, else the last one that started before it."""
     on = on or local_today()
     terms = Agreement.objects.filter(partner=partner, kind__in=TERM_KINDS, status=AgreementStatus.SIGNED,
@@ -91,7 +100,7 @@ def current_term(partner, *, on: dt.date | None = None) -> Agreement | None:
     return terms.filter(end_date__gte=on).order_by("-start_date").first() or terms.order_by("-end_date").first()
 
 
-def latest_signed_term(partner) -> Agreement | None:
+def latest_signed_term(partner: Partner) -> Agreement | None:
     return (Agreement.objects.filter(partner=partner, kind__in=TERM_KINDS, status=AgreementStatus.SIGNED)
             .order_by("-end_date", "-id").first())
 
@@ -115,7 +124,7 @@ def signatures_by_party(agreement: Agreement) -> dict[str, AgreementSignature | 
     return {party: found.get(party) for party in Party.values}
 
 
-def agreement_spaces(agreement: Agreement) -> list:
+def agreement_spaces(agreement: Agreement) -> list[Space]:
     seen = {}
     for slot in agreement.timeslots.all():
         seen.setdefault(slot.space_id, slot.space)
@@ -124,7 +133,7 @@ def agreement_spaces(agreement: Agreement) -> list:
 
 # --- Term rules -------------------------------------------------------------------
 
-def term_problems(*, partner, kind: str, start_date: dt.date, months: int,
+def term_problems(*, partner: Partner, kind: str, start_date: dt.date, months: int,
                   special_approval: SpecialApproval | None = None,
                   exclude: Agreement | None = None) -> dict[str, list[str]]:
     """Every term rule the proposed term breaks, by form field, each message naming its rule.
@@ -137,7 +146,7 @@ def term_problems(*, partner, kind: str, start_date: dt.date, months: int,
     street = partner.community.street
     problems: dict[str, list[str]] = {}
 
-    def add(field, message):
+    def add(field: str, message: str) -> None:
         problems.setdefault(field, []).append(message)
 
     others = Agreement.objects.filter(partner=partner).exclude(status=AgreementStatus.VOID)
@@ -202,7 +211,7 @@ def _raise_problems(problems: dict[str, list[str]]) -> None:
         raise ValidationError(problems)
 
 
-def _next_number(partner, start_date: dt.date) -> str:
+def _next_number(partner: Partner, start_date: dt.date) -> str:
     base = f"MLXY-{start_date:%Y}-{partner.pk:05d}"
     count = Agreement.objects.filter(number__startswith=base).count()
     return f"{base}-{count + 1:02d}"
@@ -210,9 +219,9 @@ def _next_number(partner, start_date: dt.date) -> str:
 
 # --- Write functions --------------------------------------------------------------
 
-def agreement_create(*, partner, kind: str, start_date: dt.date, months: int,
+def agreement_create(*, partner: Partner, kind: str, start_date: dt.date, months: int,
                      services_description: str = "", special_approval: SpecialApproval | None = None,
-                     targets: list[dict] | None = None, clauses: dict | None = None, by,
+                     targets: list[dict] | None = None, clauses: dict | None = None, by: User,
                      instance: Agreement | None = None) -> Agreement:
     """Draft one term of a partner's agreement, checked against the term rules (四(二)2).
 
@@ -254,7 +263,7 @@ def agreement_create(*, partner, kind: str, start_date: dt.date, months: int,
 
 
 def agreement_supplement_create(*, agreement: Agreement, effective_from: dt.date, services_description: str,
-                                by) -> Agreement:
+                                by: User) -> Agreement:
     """Draft a supplementary agreement (补充协议) to a signed term — rulebook 七3.
 
     A signed agreement is never edited: what changes is written down in a
@@ -295,8 +304,8 @@ def _require_draft(agreement: Agreement) -> None:
         raise ValidationError(_("协议已有签约方签字,内容不能再修改;如需变更,请作废后重新起草。"))
 
 
-def agreement_target_set(*, agreement: Agreement, metric: str, value, period: str = "month",
-                         target_group: str = "", by) -> ServiceTarget:
+def agreement_target_set(*, agreement: Agreement, metric: str, value: Decimal | int | str,
+                         period: str = "month", target_group: str = "", by: User) -> ServiceTarget:
     """Set one quantified target (服务量化指标, 六(一)2) of a draft agreement."""
     require(can_draft_agreement.test(by, agreement), _("您没有权限修改该协议。"))
     with transaction.atomic():
@@ -311,8 +320,8 @@ def agreement_target_set(*, agreement: Agreement, metric: str, value, period: st
     return target
 
 
-def agreement_timeslot_add(*, agreement: Agreement, space, weekday: int, start_time: dt.time,
-                           end_time: dt.time, title: str = "", by):
+def agreement_timeslot_add(*, agreement: Agreement, space: Space, weekday: int, start_time: dt.time,
+                           end_time: dt.time, title: str = "", by: User) -> TimeSlot:
     """Grant the partner a weekly time slot in a space for the agreement's term.
 
     The space's calendar refuses overlaps (四(二)1 错峰使用), naming the conflict.
@@ -336,7 +345,7 @@ def agreement_is_editable(agreement: Agreement) -> bool:
     return agreement.status == AgreementStatus.DRAFT and not agreement.signatures.exists()
 
 
-def agreement_clauses_update(*, agreement: Agreement, values: dict, by) -> Agreement:
+def agreement_clauses_update(*, agreement: Agreement, values: dict, by: User) -> Agreement:
     """Edit the clauses of a draft before anyone signs (rulebook 五(三)1: the agreement states
     rights, space use, services, supervision and breach terms). Signed text never changes."""
     require(can_draft_agreement.test(by, agreement), _("您不能修改该协议。"))
@@ -354,7 +363,7 @@ def agreement_clauses_update(*, agreement: Agreement, values: dict, by) -> Agree
     return agreement
 
 
-def agreement_void(*, agreement: Agreement, by, note: str = "") -> Agreement:
+def agreement_void(*, agreement: Agreement, by: User, note: str = "") -> Agreement:
     """Withdraw a draft that will not be signed; its slots are freed."""
     require(can_draft_agreement.test(by, agreement), _("您没有权限修改该协议。"))
     with transaction.atomic():
@@ -387,7 +396,7 @@ def _content_problems(agreement: Agreement) -> list[str]:
 
 
 def agreement_sign(*, agreement: Agreement, party: str, signatory: str, signed_on: dt.date,
-                   scan=None, by) -> AgreementSignature:
+                   scan: UploadedFile | None = None, by: User) -> AgreementSignature:
     """Record one party's signature; the third completes the agreement — 五(三)1.
 
     The social-work station, the community and the partner each sign. When
@@ -438,7 +447,7 @@ def agreement_sign(*, agreement: Agreement, party: str, signatory: str, signed_o
     return signature
 
 
-def _complete(agreement: Agreement, *, by) -> None:
+def _complete(agreement: Agreement, *, by: User) -> None:
     agreement.status = AgreementStatus.SIGNED
     agreement.signed_at = timezone.now()
     agreement.save(update_fields=["status", "signed_at"])
@@ -460,9 +469,9 @@ def _complete(agreement: Agreement, *, by) -> None:
     transaction.on_commit(lambda: _queue_pdf(agreement.pk))
 
 
-def special_approval_record(*, partner, months: int, committees_request_on: dt.date,
+def special_approval_record(*, partner: Partner, months: int, committees_request_on: dt.date,
                             committees_request_reference: str, street_review_on: dt.date,
-                            street_review_reference: str, note: str = "", by,
+                            street_review_reference: str, note: str = "", by: User,
                             instance: SpecialApproval | None = None) -> SpecialApproval:
     """Record the special extension of a renewal (≤3 years) — 四(二)2 两委研究申请、党工委审核."""
     require(can_record_special_approval.test(by, partner), _("特殊续签审批须由街道工作人员登记。"))
@@ -487,7 +496,7 @@ def special_approval_record(*, partner, months: int, committees_request_on: dt.d
     return approval
 
 
-def agreement_draft_next_term(*, term: Agreement, months: int | None = None, by) -> Agreement:
+def agreement_draft_next_term(*, term: Agreement, months: int | None = None, by: User) -> Agreement:
     """Draft the term after `term` (start = its end + 1 day) with its services, targets and
     weekly slots, to be adjusted and signed — 五(三)2 续签."""
     street = term.community.street
@@ -513,7 +522,7 @@ def agreement_draft_next_term(*, term: Agreement, months: int | None = None, by)
 
 # --- Renewal reminders (五(三)2) -------------------------------------------------
 
-def terms_awaiting_decision(*, today: dt.date | None = None):
+def terms_awaiting_decision(*, today: dt.date | None = None) -> list[Agreement]:
     """Signed current terms ending within their street's window with no decision and no signed next term."""
     today = today or local_today()
     result = []
@@ -540,7 +549,7 @@ def reminder_kinds_due(term: Agreement, today: dt.date) -> list[str]:
     return kinds
 
 
-def staff_emails(community) -> list[str]:
+def staff_emails(community: Community) -> list[str]:
     """The community's staff and the street office: who hears about renewals."""
     users = get_user_model().objects.filter(is_active=True).exclude(email="").filter(
         Q(profile__role=Role.COMMUNITY_STAFF, profile__community=community)
@@ -604,7 +613,8 @@ def _mark_renewal_due(term: Agreement) -> None:
                   note="; ".join(refused.messages))
 
 
-def _reminder_effects(*, reminder, term, staff, to_partner, today):
+def _reminder_effects(*, reminder: RenewalReminder, term: Agreement, staff: list[str], to_partner: bool,
+                      today: dt.date) -> RenewalReminder:
     partner = term.partner
     kind = reminder.kind
     if kind == ReminderKind.WINDOW and partner.status == PartnerStatus.ACTIVE:

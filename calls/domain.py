@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import markdown
 import nh3
@@ -43,6 +44,15 @@ from .models import (
     RecruitmentCall,
 )
 
+if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Iterable
+
+    from django.contrib.auth.models import User
+    from django.db.models import QuerySet
+
+    from spaces.models import Prospect
+
 logger = logging.getLogger(__name__)
 
 STATUS_SALT = "calls.application.status"
@@ -62,7 +72,7 @@ def render_markdown(text: str) -> SafeString:
     return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
 
 
-def calls_public():
+def calls_public() -> QuerySet[RecruitmentCall]:
     """Calls residents may see (published or closed), newest first, with their spaces."""
     from spaces.models import Space
 
@@ -72,7 +82,7 @@ def calls_public():
             .order_by("-opens_at", "-id"))
 
 
-def _call_change(call: RecruitmentCall, *, source: str, target: str, by, action: str,
+def _call_change(call: RecruitmentCall, *, source: str, target: str, by: User | None, action: str,
                  system: bool = False) -> RecruitmentCall:
     with transaction.atomic():
         locked = RecruitmentCall.objects.select_for_update().get(pk=call.pk)
@@ -93,7 +103,7 @@ def _call_change(call: RecruitmentCall, *, source: str, target: str, by, action:
     return locked
 
 
-def call_publish(*, call: RecruitmentCall, by) -> RecruitmentCall:
+def call_publish(*, call: RecruitmentCall, by: User) -> RecruitmentCall:
     """Publish a draft call (rulebook 五(一)1: requirements, spaces, how and when to apply)."""
     call.full_clean()
     problems = []
@@ -107,24 +117,24 @@ def call_publish(*, call: RecruitmentCall, by) -> RecruitmentCall:
                         action="calls.call.published")
 
 
-def call_close(*, call: RecruitmentCall, by=None, system: bool = False) -> RecruitmentCall:
+def call_close(*, call: RecruitmentCall, by: User | None = None, system: bool = False) -> RecruitmentCall:
     """Stop accepting applications (by hand, or by the beat task at the closing time)."""
     return _call_change(call, source=CallStatus.PUBLISHED, target=CallStatus.CLOSED, by=by,
                         action="calls.call.closed", system=system)
 
 
-def call_archive(*, call: RecruitmentCall, by) -> RecruitmentCall:
+def call_archive(*, call: RecruitmentCall, by: User) -> RecruitmentCall:
     """Take a closed call off the public site; its applications stay."""
     return _call_change(call, source=CallStatus.CLOSED, target=CallStatus.ARCHIVED, by=by,
                         action="calls.call.archived")
 
 
-def calls_due_to_close(now=None):
+def calls_due_to_close(now: dt.datetime | None = None) -> QuerySet[RecruitmentCall]:
     return RecruitmentCall.objects.filter(status=CallStatus.PUBLISHED,
                                           closes_at__lte=now or timezone.now())
 
 
-def calls_close_due(now=None) -> int:
+def calls_close_due(now: dt.datetime | None = None) -> int:
     """Close every published call whose closing time has passed. Safe to run twice."""
     closed = 0
     for call in calls_due_to_close(now):
@@ -191,12 +201,12 @@ def _check_documents(call: RecruitmentCall, files: dict) -> dict:
     return errors
 
 
-def _same_applicant(call, data, key):
+def _same_applicant(call: RecruitmentCall, data: dict, key: str) -> QuerySet[Application]:
     name = "".join((data.get("applicant_name") or "").split())
     return Application.objects.filter(Q(applicant_key=key) | Q(applicant_name=name), call=call)
 
 
-def _duplicate_exists(call, data, key) -> bool:
+def _duplicate_exists(call: RecruitmentCall, data: dict, key: str) -> bool:
     """An application by the same applicant to the same call that still counts.
 
     A withdrawn application does not count: the applicant may apply again.
@@ -317,7 +327,7 @@ def application_submit(*, call: RecruitmentCall, data: dict, files: dict | None 
     return application
 
 
-def _remove_files(documents):
+def _remove_files(documents: Iterable[ApplicationDocument]) -> None:
     for document in documents:
         try:
             if document.file.name:
@@ -436,12 +446,12 @@ def application_withdraw(*, application: Application, note: str = "") -> Partner
     return partner
 
 
-def application_forward(*, application: Application, by) -> Partner:
+def application_forward(*, application: Application, by: User) -> Partner:
     """The community forwards the application to the street (rulebook 五(一)2)."""
     return partner_transition(partner=application.partner, transition="forward", by=by)
 
 
-def applications_forward(*, applications, by) -> tuple[list[Application], list[str]]:
+def applications_forward(*, applications: Iterable[Application], by: User) -> tuple[list[Application], list[str]]:
     """Forward several; return those forwarded and the refusals, each naming its application."""
     done, refusals = [], []
     for application in applications:
@@ -470,7 +480,7 @@ def document_request_from_token(token: str) -> DocumentRequest | None:
 
 
 def application_request_documents(*, application: Application, kind: str, message: str,
-                                  by) -> DocumentRequest:
+                                  by: User) -> DocumentRequest:
     """Staff ask the applicant for a missing or unclear document; the applicant gets a link."""
     from .rules import can_handle_application
 
@@ -550,12 +560,12 @@ SUMMARY_HEADERS = [
 ]
 
 
-def applications_for_summary(queryset):
+def applications_for_summary(queryset: QuerySet[Application]) -> QuerySet[Application]:
     return (queryset.select_related("call", "community", "partner")
             .prefetch_related("spaces", "documents").order_by("community__name", "reference"))
 
 
-def applications_summary_rows(queryset) -> list[list]:
+def applications_summary_rows(queryset: QuerySet[Application]) -> list[list]:
     """汇总表: one row per application, for the street's party-building office."""
     rows = []
     for a in applications_for_summary(queryset):
@@ -572,7 +582,7 @@ def applications_summary_rows(queryset) -> list[list]:
     return rows
 
 
-def applications_summary_xlsx(queryset) -> bytes:
+def applications_summary_xlsx(queryset: QuerySet[Application]) -> bytes:
     from portal.xlsx import rows_to_xlsx
 
     return rows_to_xlsx([str(h) for h in SUMMARY_HEADERS], applications_summary_rows(queryset),
@@ -596,7 +606,8 @@ def application_pdf(application: Application) -> bytes:
 # --- Inviting prospects (目标清单) -----------------------------------------------
 
 
-def prospects_invite(*, prospects, call, by) -> tuple[list, list]:
+def prospects_invite(*, prospects: Iterable[Prospect], call: RecruitmentCall,
+                     by: User) -> tuple[list[Prospect], list[Prospect]]:
     """E-mail prospects the link to a published recruitment call and record each invitation.
 
     Rulebook 四(一)3 / 五(一)1: the prospect list is where a call looks for

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import string
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -31,17 +32,24 @@ from portal.uploads import validate_upload
 from .models import NoticeEntry, NoticeStatus, Objection, ObjectionStatus, PublicNotice
 from .rules import can_investigate_objection, can_manage_notice
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.contrib.auth.models import User
+    from django.core.files.uploadedfile import UploadedFile
+    from django.db.models import QuerySet
+
 FILING_BODIES = ["市委组织部", "市纪委监委", "市委社会工作部"]
 
 # --- Read functions -------------------------------------------------------------
 
 
-def notice_entries_for(partner):
+def notice_entries_for(partner: Partner) -> QuerySet[NoticeEntry]:
     """The partner's entries on published notices (the notices residents saw)."""
     return NoticeEntry.objects.filter(partner=partner).exclude(notice__status=NoticeStatus.DRAFT)
 
 
-def partner_notice_period_over(partner, now=None) -> bool:
+def partner_notice_period_over(partner: Partner, now: dt.datetime | None = None) -> bool:
     """A published notice listing the partner has run its minimum and has ended."""
     now = now or timezone.now()
     for entry in notice_entries_for(partner).select_related("notice__street"):
@@ -50,18 +58,18 @@ def partner_notice_period_over(partner, now=None) -> bool:
     return False
 
 
-def public_notices():
+def public_notices() -> QuerySet[PublicNotice]:
     """Notices residents can see: published or ended, newest first."""
     return PublicNotice.objects.exclude(status=NoticeStatus.DRAFT).select_related("street")
 
 
-def notices_due_to_end(now=None):
+def notices_due_to_end(now: dt.datetime | None = None) -> QuerySet[PublicNotice]:
     """Published notices whose end time has passed (compared as instants; shown in Asia/Shanghai)."""
     now = now or timezone.now()
     return PublicNotice.objects.filter(status=NoticeStatus.PUBLISHED, ends_at__lte=now)
 
 
-def partners_due_to_leave_notice(now=None):
+def partners_due_to_leave_notice(now: dt.datetime | None = None) -> QuerySet[Partner]:
     """Partners still in notice whose notice's period is over (for the beat task)."""
     now = now or timezone.now()
     ended = NoticeEntry.objects.filter(partner=OuterRef("pk"), notice__ends_at__lte=now).exclude(
@@ -72,7 +80,7 @@ def partners_due_to_leave_notice(now=None):
 # --- Write functions: notices -----------------------------------------------------
 
 
-def _require(condition, message):
+def _require(condition: bool, message: str) -> None:
     if not condition:
         raise PermissionDenied(message)
 
@@ -89,7 +97,7 @@ def _snapshot(entry: NoticeEntry, partner: Partner) -> None:
 
 def notice_save_draft(*, notice: PublicNotice | None = None, street: Street, title: str, body: str,
                       decision_reference: str, starts_at: dt.datetime, ends_at: dt.datetime,
-                      objection_contact: str, partners, by) -> PublicNotice:
+                      objection_contact: str, partners: Iterable[Partner], by: User) -> PublicNotice:
     """Create or change a draft notice and its list (rulebook 五(二)3).
 
     The period must be at least the street's minimum (5 days by default);
@@ -135,7 +143,7 @@ def notice_save_draft(*, notice: PublicNotice | None = None, street: Street, tit
     return notice
 
 
-def notice_publish(*, notice: PublicNotice, by) -> PublicNotice:
+def notice_publish(*, notice: PublicNotice, by: User) -> PublicNotice:
     """Publish the notice: each listed partner moves approved → in_notice (rulebook 五(二)3)."""
     _require(can_manage_notice.test(by, notice), _("只有本街道工作人员可以发布公示。"))
     with transaction.atomic():
@@ -166,7 +174,7 @@ def notice_publish(*, notice: PublicNotice, by) -> PublicNotice:
     return notice
 
 
-def notice_end_entries(*, notice: PublicNotice, now=None) -> list[Partner]:
+def notice_end_entries(*, notice: PublicNotice, now: dt.datetime | None = None) -> list[Partner]:
     """Move every listed partner with no open or upheld objection to signing.
 
     Rulebook 五(三)1: 公示无异议后 … 签订三方协议. Safe to run repeatedly:
@@ -197,7 +205,7 @@ def notice_end_entries(*, notice: PublicNotice, now=None) -> list[Partner]:
     return moved
 
 
-def notices_end_due(*, now=None) -> int:
+def notices_end_due(*, now: dt.datetime | None = None) -> int:
     """End every notice whose period is over; returns how many partners moved to signing."""
     now = now or timezone.now()
     moved = 0
@@ -211,7 +219,7 @@ def notices_end_due(*, now=None) -> int:
     return moved
 
 
-def notice_file(*, notice: PublicNotice, by) -> bytes:
+def notice_file(*, notice: PublicNotice, by: User) -> bytes:
     """Produce the filing report PDF and record the filing (rulebook 五(二)3 备案).
 
     The report goes to 市委组织部、市纪委监委、市委社会工作部: the decision, the
@@ -265,7 +273,8 @@ def _new_reference() -> str:
 
 
 def objection_file(*, notice: PublicNotice, entry: NoticeEntry, grounds: str, objector_name: str,
-                   objector_phone: str, evidence=None, now=None) -> Objection:
+                   objector_phone: str, evidence: UploadedFile | None = None,
+                   now: dt.datetime | None = None) -> Objection:
     """Anyone may object to a listed applicant during the period (rulebook 五(二)3 接受监督).
 
     The objector's name and phone are kept to follow up and never shown.
@@ -309,7 +318,8 @@ def _notify_street_of_objection(objection: Objection) -> None:
     })
 
 
-def objection_investigate(*, objection: Objection, by, assigned_to=None, note: str = "") -> Objection:
+def objection_investigate(*, objection: Objection, by: User, assigned_to: User | None = None,
+                          note: str = "") -> Objection:
     """Assign the objection and record investigation notes (staff only, street decides)."""
     _require(can_investigate_objection.test(by, objection.entry.partner), _("您没有权限调查该异议。"))
     with transaction.atomic():
@@ -336,7 +346,7 @@ def objection_investigate(*, objection: Objection, by, assigned_to=None, note: s
     return objection
 
 
-def objection_conclude(*, objection: Objection, upheld: bool, conclusion: str, by) -> Objection:
+def objection_conclude(*, objection: Objection, upheld: bool, conclusion: str, by: User) -> Objection:
     """Conclude an objection. Upheld: the applicant is rejected (in_notice → rejected).
 
     Dismissed after the period: the applicant goes on to signing if nothing

@@ -7,6 +7,7 @@ nothing else touches `Partner.status`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +21,12 @@ from portal.exceptions import ActionRefused
 from .guards import fact
 from .models import Partner, PartnerTransition
 from .signals import partner_transitioned
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from django.contrib.auth.models import AnonymousUser, User
+    from django_fsm import Transition
 
 
 class TransitionRefused(ActionRefused):
@@ -54,7 +61,7 @@ TRANSITION_LABELS = {
 }
 
 
-def _transitions_by_name():
+def _transitions_by_name() -> dict[str, list[Transition]]:
     field = Partner._meta.get_field("status")
     result = {}
     for t in field.get_all_transitions(Partner):
@@ -62,7 +69,7 @@ def _transitions_by_name():
     return result
 
 
-def _transition_for(partner: Partner, name: str):
+def _transition_for(partner: Partner, name: str) -> Transition | None:
     for t in _transitions_by_name().get(name, []):
         if t.source in (partner.status, "*"):
             return t
@@ -80,7 +87,7 @@ def transition_blockers(partner: Partner, name: str) -> list[str]:
     return [str(getattr(c, "message", c.__name__)) for c in t.conditions if not c(partner)]
 
 
-def available_transitions(partner: Partner, user) -> list[AvailableTransition]:
+def available_transitions(partner: Partner, user: User | AnonymousUser | None) -> list[AvailableTransition]:
     """Transitions this user may take now: from this state, guards met, permitted."""
     result = []
     for t in _available(partner):
@@ -94,7 +101,8 @@ def available_transitions(partner: Partner, user) -> list[AvailableTransition]:
     return result
 
 
-def blocked_transitions(partner: Partner, user) -> list[tuple[str, list[str]]]:
+def blocked_transitions(partner: Partner,
+                        user: User | AnonymousUser | None) -> list[tuple[str, list[str]]]:
     """Next steps this user could take from here but whose conditions are not met yet,
     each with the reasons — so staff see what is still missing."""
     result = []
@@ -110,7 +118,7 @@ def blocked_transitions(partner: Partner, user) -> list[tuple[str, list[str]]]:
     return result
 
 
-def _available(partner):
+def _available(partner: Partner) -> Iterator[Transition]:
     for t in Partner._meta.get_field("status").get_all_transitions(Partner):
         if t.source in (partner.status, "*") and all(c(partner) for c in t.conditions):
             yield t
@@ -128,10 +136,10 @@ def _check_exit(partner: Partner, kwargs: dict) -> list[str]:
     return problems
 
 
-def partner_transition(*, partner: Partner, transition: str, by=None, note: str = "",
+def partner_transition(*, partner: Partner, transition: str, by: User | None = None, note: str = "",
                        data: dict | None = None, system: bool = False,
                        as_applicant: bool = False, expected_status: str | None = None,
-                       **kwargs) -> Partner:
+                       **kwargs: Any) -> Partner:
     """Move `partner` along `transition`, or raise TransitionRefused saying why.
 
     `by` is the acting user. `system=True` is for Celery tasks acting on the

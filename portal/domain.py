@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,9 +11,17 @@ from django.db import transaction
 
 from .models import AuditEvent, Profile, Role, Street
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+    from django.db import models
+    from django.db.models import QuerySet
 
-def audit_log(*, subject, action: str, actor=None, from_state: str = "", to_state: str = "",
-              note: str = "", data: dict | None = None, community=None) -> AuditEvent:
+    from .models import Community
+
+
+def audit_log(*, subject: models.Model, action: str, actor: User | AnonymousUser | None = None,
+              from_state: str = "", to_state: str = "",
+              note: str = "", data: dict | None = None, community: Community | None = None) -> AuditEvent:
     """Append one audit event about `subject`. Never updated, never deleted."""
     if community is None:
         community = getattr(subject, "community", None)
@@ -28,7 +38,7 @@ def audit_log(*, subject, action: str, actor=None, from_state: str = "", to_stat
     )
 
 
-def audit_events_for(subject):
+def audit_events_for(subject: models.Model) -> QuerySet[AuditEvent]:
     """The audit trail of one record, oldest first."""
     return (
         AuditEvent.objects.filter(
@@ -41,8 +51,9 @@ def audit_events_for(subject):
 
 
 @transaction.atomic
-def user_assign_role(*, user, role: str, street=None, community=None, department: str = "",
-                     phone: str = "", by=None) -> Profile:
+def user_assign_role(*, user: User, role: str, street: Street | None = None,
+                     community: Community | None = None, department: str = "",
+                     phone: str = "", by: User | None = None) -> Profile:
     """Give `user` one programme role and keep the role's group membership in step.
 
     Staff roles get admin access (is_staff); the others use the public pages.
@@ -71,7 +82,7 @@ def user_assign_role(*, user, role: str, street=None, community=None, department
     return profile
 
 
-def street_update_policy(*, street: Street, by, values: dict) -> Street:
+def street_update_policy(*, street: Street, by: User, values: dict) -> Street:
     """Change a street's policy numbers.
 
     Values stricter than the rulebook are anyone's to set (with the right to
@@ -90,7 +101,7 @@ def street_update_policy(*, street: Street, by, values: dict) -> Street:
     return street
 
 
-def require(condition: bool, message) -> None:
+def require(condition: bool, message: str) -> None:
     """Raise PermissionDenied with a translated message when `condition` is false."""
     if not condition:
         raise PermissionDenied(message)

@@ -10,6 +10,7 @@ import datetime as dt
 import io
 import os
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -62,10 +63,19 @@ from .models import (
 )
 from .progress import agreement_progress, current_agreement
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.contrib.auth.models import User
+    from django.core.files.uploadedfile import UploadedFile
+
+    from partners.models import Partner
+    from portal.models import Community, Street
+
 THUMBNAIL_SIZE = (480, 480)
 
 
-def _require(condition, message):
+def _require(condition: bool, message: str) -> None:
     if not condition:
         raise PermissionDenied(message)
 
@@ -76,12 +86,12 @@ def video_max_bytes() -> int:
 
 # --- Partner accounts and the logo licence -------------------------------------
 
-def _partner_username(partner) -> str:
+def _partner_username(partner: Partner) -> str:
     return f"partner{partner.pk}"
 
 
 @transaction.atomic
-def partner_account_create(*, partner, by=None) -> PartnerAccount:
+def partner_account_create(*, partner: Partner, by: User | None = None) -> PartnerAccount:
     """Give a newly signed partner a login and invite it by e-mail (rulebook 六(一)).
 
     The user has no password; the invitation carries a one-time set-password
@@ -117,7 +127,7 @@ def partner_account_invite(*, account: PartnerAccount) -> None:
 
 
 @transaction.atomic
-def logo_licence_grant(*, partner, granted_on: dt.date, by=None) -> LogoLicence:
+def logo_licence_grant(*, partner: Partner, granted_on: dt.date, by: User | None = None) -> LogoLicence:
     """The signed partner may use the programme's logo (标识使用权). Idempotent."""
     live = LogoLicence.objects.filter(partner=partner, revoked_on__isnull=True).first()
     if live:
@@ -128,7 +138,7 @@ def logo_licence_grant(*, partner, granted_on: dt.date, by=None) -> LogoLicence:
     return licence
 
 
-def partner_signed(*, partner, by=None) -> None:
+def partner_signed(*, partner: Partner, by: User | None = None) -> None:
     """What signing the first agreement gives a partner: an account and the logo licence."""
     partner_account_create(partner=partner, by=by)
     logo_licence_grant(partner=partner, granted_on=local_today(), by=by)
@@ -152,7 +162,7 @@ def servicelog_check(log: ServiceLog, *, today: dt.date | None = None) -> list[s
     today = today or local_today()
     errors: dict[str, list[str]] = {}
 
-    def add(field, message):
+    def add(field: str, message: str) -> None:
         errors.setdefault(field, []).append(message)
 
     if log.date and log.date > today:
@@ -208,7 +218,7 @@ def servicelog_check(log: ServiceLog, *, today: dt.date | None = None) -> list[s
     return warnings
 
 
-def _thumbnail(uploaded) -> ContentFile | None:
+def _thumbnail(uploaded: UploadedFile) -> ContentFile | None:
     from PIL import Image, ImageOps
 
     uploaded.seek(0)
@@ -273,7 +283,7 @@ LOG_FIELDS = ["space", "date", "start_time", "end_time", "category", "title", "d
               "residents_served", "special_group_residents", "special_groups", "cost_basis", "volunteers"]
 
 
-def servicelog_create(*, partner, data: dict, files: dict[str, list] | None = None, by,
+def servicelog_create(*, partner: Partner, data: dict, files: dict[str, list] | None = None, by: User,
                       today: dt.date | None = None) -> ServiceLog:
     """Record one service (公益服务记录表). Partners for themselves; staff on their behalf."""
     on_behalf = perms.can_review_log.test(by, partner)
@@ -297,7 +307,7 @@ def servicelog_create(*, partner, data: dict, files: dict[str, list] | None = No
     return log
 
 
-def servicelog_update(*, log: ServiceLog, data: dict, files: dict[str, list] | None = None, by,
+def servicelog_update(*, log: ServiceLog, data: dict, files: dict[str, list] | None = None, by: User,
                       today: dt.date | None = None) -> ServiceLog:
     """The partner corrects an open log (a queried one goes back for checking)."""
     files = {k: list(v) for k, v in (files or {}).items() if v}
@@ -327,7 +337,7 @@ def servicelog_update(*, log: ServiceLog, data: dict, files: dict[str, list] | N
 REVIEW_DECISIONS = [LogStatus.VERIFIED, LogStatus.QUERIED, LogStatus.REJECTED]
 
 
-def servicelog_review(*, log: ServiceLog, decision: str, note: str = "", by) -> ServiceLog:
+def servicelog_review(*, log: ServiceLog, decision: str, note: str = "", by: User) -> ServiceLog:
     """Staff verify, query (with a note) or reject a log; only verified logs count (六(一)3)."""
     _require(perms.can_review_log.test(by, log), _("您没有权限核实该记录。"))
     note = (note or "").strip()
@@ -353,7 +363,7 @@ def servicelog_review(*, log: ServiceLog, decision: str, note: str = "", by) -> 
     return log
 
 
-def servicelogs_close_open(*, partner, by, note: str = "") -> int:
+def servicelogs_close_open(*, partner: Partner, by: User, note: str = "") -> int:
     """Close the partner's unverified logs (at exit): they will never count."""
     count = 0
     for log in ServiceLog.objects.select_for_update().filter(partner=partner, status__in=OPEN_LOG_STATUSES):
@@ -369,7 +379,8 @@ def servicelogs_close_open(*, partner, by, note: str = "") -> int:
 # --- Observers, observations and the suggestion box --------------------------
 
 @transaction.atomic
-def observer_appoint(*, user, community, kind: str, appointed_on: dt.date, by) -> Observer:
+def observer_appoint(*, user: User, community: Community, kind: str, appointed_on: dt.date,
+                     by: User) -> Observer:
     """The community appoints a resident or party-member rep as observer (社区观察员)."""
     from portal.models import Community
     from portal.rules import scope_queryset
@@ -384,8 +395,9 @@ def observer_appoint(*, user, community, kind: str, appointed_on: dt.date, by) -
     return observer
 
 
-def observation_record(*, partner, date: dt.date, seen: str, punctuality: int, quality: int,
-                       safety: int, attitude: int, photos=(), by) -> Observation:
+def observation_record(*, partner: Partner, date: dt.date, seen: str, punctuality: int, quality: int,
+                       safety: int, attitude: int, photos: Iterable[UploadedFile] = (),
+                       by: User) -> Observation:
     """An observer reports what they saw of a partner's service (六(一)3)."""
     _require(perms.can_record_observation.test(by, partner), _("只有本社区的观察员可以记录观察情况。"))
     if date > local_today():
@@ -418,7 +430,7 @@ def observation_record(*, partner, date: dt.date, seen: str, punctuality: int, q
     return observation
 
 
-def feedback_submit(*, partner, rating: int, comment: str, contact: str = "") -> Feedback:
+def feedback_submit(*, partner: Partner, rating: int, comment: str, contact: str = "") -> Feedback:
     """A resident drops a note in the suggestion box (居民意见箱); hidden until moderated."""
     if partner.status not in SERVING:
         raise ValidationError(_("该合伙人目前不在服务期,暂不接受评价。"))
@@ -431,7 +443,7 @@ def feedback_submit(*, partner, rating: int, comment: str, contact: str = "") ->
     return feedback
 
 
-def feedback_moderate(*, feedback: Feedback, approve: bool, note: str = "", by) -> Feedback:
+def feedback_moderate(*, feedback: Feedback, approve: bool, note: str = "", by: User) -> Feedback:
     """Staff approve a note for publication or reject it (abuse, personal data, off-topic)."""
     _require(perms.can_moderate_feedback.test(by, feedback), _("您没有权限审核该意见。"))
     with transaction.atomic():
@@ -446,7 +458,7 @@ def feedback_moderate(*, feedback: Feedback, approve: bool, note: str = "", by) 
     return feedback
 
 
-def satisfaction(partner, *, since: dt.date | None = None) -> tuple[Decimal | None, int]:
+def satisfaction(partner: Partner, *, since: dt.date | None = None) -> tuple[Decimal | None, int]:
     """Average rating and count of approved suggestion-box notes."""
     qs = Feedback.objects.filter(partner=partner, status=FeedbackStatus.APPROVED)
     if since:
@@ -456,7 +468,7 @@ def satisfaction(partner, *, since: dt.date | None = None) -> tuple[Decimal | No
     return (None if avg is None else Decimal(str(avg)).quantize(Decimal("0.01"), ROUND_HALF_UP)), row["n"]
 
 
-def observer_rating(partner, *, since: dt.date | None = None) -> tuple[Decimal | None, int]:
+def observer_rating(partner: Partner, *, since: dt.date | None = None) -> tuple[Decimal | None, int]:
     qs = Observation.objects.filter(partner=partner)
     if since:
         qs = qs.filter(date__gte=since)
@@ -469,11 +481,12 @@ def observer_rating(partner, *, since: dt.date | None = None) -> tuple[Decimal |
 
 # --- Evaluations, commendations, warnings -----------------------------------
 
-def scoring_sheet(street):
+def scoring_sheet(street: Street) -> list[ScoringCriterion]:
     return list(ScoringCriterion.objects.filter(street=street, active=True))
 
 
-def evaluation_blockers(*, partner, kind: str, conclusion: str, scores: dict, by) -> list[str]:
+def evaluation_blockers(*, partner: Partner, kind: str, conclusion: str, scores: dict,
+                        by: User) -> list[str]:
     """Why this evaluation cannot be recorded now (empty when it can)."""
     problems = []
     if not perms.can_record_evaluation.test(by, partner):
@@ -492,8 +505,8 @@ def evaluation_blockers(*, partner, kind: str, conclusion: str, scores: dict, by
     return problems
 
 
-def evaluation_record(*, partner, kind: str, evaluated_on: dt.date, conclusion: str, remarks: str = "",
-                      incidents: str = "", scores: dict | None = None, by,
+def evaluation_record(*, partner: Partner, kind: str, evaluated_on: dt.date, conclusion: str, remarks: str = "",
+                      incidents: str = "", scores: dict | None = None, by: User,
                       today: dt.date | None = None) -> Evaluation:
     """Record an evaluation (评估, 六(二)2) with figures computed, not typed.
 
@@ -537,8 +550,9 @@ def evaluation_record(*, partner, kind: str, evaluated_on: dt.date, conclusion: 
     return evaluation
 
 
-def renewal_decision_record(*, agreement: Agreement, outcome: str, evaluation, decided_on: dt.date,
-                            note: str = "", months: int | None = None, by) -> RenewalDecision:
+def renewal_decision_record(*, agreement: Agreement, outcome: str, evaluation: Evaluation | None,
+                            decided_on: dt.date,
+                            note: str = "", months: int | None = None, by: User) -> RenewalDecision:
     """Decide a term's future from its evaluation — 五(三)2 续签协议或动态调整.
 
     Renewing drafts the next term (start = this end + 1 day) with this term's
@@ -580,8 +594,8 @@ def renewal_decision_record(*, agreement: Agreement, outcome: str, evaluation, d
     return decision
 
 
-def recognition_record(*, partner, kind: str, date: dt.date, title: str, detail: str = "",
-                       evaluation: Evaluation | None = None, by) -> Recognition:
+def recognition_record(*, partner: Partner, kind: str, date: dt.date, title: str, detail: str = "",
+                       evaluation: Evaluation | None = None, by: User) -> Recognition:
     """A commendation for publicity or a warning (rulebook 六(二)2)."""
     _require(perms.can_record_evaluation.test(by, partner), _("您没有权限为该合伙人记录表扬或警告。"))
     recognition = Recognition(partner=partner, kind=kind, date=date, title=title, detail=detail,
@@ -596,8 +610,8 @@ def recognition_record(*, partner, kind: str, date: dt.date, title: str, detail:
 
 # --- Exit (退出, 六(二)3) -------------------------------------------------------
 
-def discipline_signoff_record(*, partner, finding: str, signatory: str, signed_on: dt.date,
-                              department: str = "纪检室", by) -> DisciplineSignoff:
+def discipline_signoff_record(*, partner: Partner, finding: str, signatory: str, signed_on: dt.date,
+                              department: str = "纪检室", by: User) -> DisciplineSignoff:
     """The discipline office confirms a violation that justifies a forced exit."""
     _require(perms.can_record_exit.test(by, partner), _("只有街道工作人员可以登记纪检室签字确认。"))
     signoff = DisciplineSignoff(partner=partner, finding=finding, signatory=signatory,
@@ -610,7 +624,8 @@ def discipline_signoff_record(*, partner, finding: str, signatory: str, signed_o
     return signoff
 
 
-def exit_blockers(*, partner, reason: str, discipline_signoff=None, by) -> list[str]:
+def exit_blockers(*, partner: Partner, reason: str, discipline_signoff: DisciplineSignoff | None = None,
+                  by: User) -> list[str]:
     problems = []
     if not perms.can_record_exit.test(by, partner):
         problems.append(_("只有街道工作人员可以办理退出。"))
@@ -630,7 +645,7 @@ def exit_blockers(*, partner, reason: str, discipline_signoff=None, by) -> list[
     return problems
 
 
-def partner_exit(*, partner, reason: str, note: str, handover_note: str, exit_date: dt.date, by,
+def partner_exit(*, partner: Partner, reason: str, note: str, handover_note: str, exit_date: dt.date, by: User,
                  discipline_signoff: DisciplineSignoff | None = None) -> PartnerExit:
     """The partner leaves (rulebook 六(二)3) for one of five reasons.
 

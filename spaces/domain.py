@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,11 +15,20 @@ from portal.domain import audit_log
 
 from .models import Space, TimeSlot
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.db.models import QuerySet
+
+    from partners.models import Partner
+
+    from .models import Prospect, ResidentNeed
+
 FAR_PAST = dt.date.min
 FAR_FUTURE = dt.date.max
 
 
-def _dates_overlap(a_from, a_to, b_from, b_to) -> bool:
+def _dates_overlap(a_from: dt.date | None, a_to: dt.date | None, b_from: dt.date | None,
+                   b_to: dt.date | None) -> bool:
     return (a_from or FAR_PAST) <= (b_to or FAR_FUTURE) and (b_from or FAR_PAST) <= (a_to or FAR_FUTURE)
 
 
@@ -35,7 +45,7 @@ def slots_conflict(a: TimeSlot, b: TimeSlot) -> bool:
     return a.date == b.date
 
 
-def timeslot_conflicts(slot: TimeSlot):
+def timeslot_conflicts(slot: TimeSlot) -> list[TimeSlot]:
     """The existing slots of the same space that `slot` would overlap."""
     candidates = TimeSlot.objects.filter(space_id=slot.space_id,
                                          start_time__lt=slot.end_time, end_time__gt=slot.start_time)
@@ -77,7 +87,8 @@ def timeslot_validate(slot: TimeSlot) -> None:
 
 def timeslot_create(*, space: Space, start_time: dt.time, end_time: dt.time, weekday: int | None = None,
                     date: dt.date | None = None, valid_from: dt.date | None = None,
-                    valid_to: dt.date | None = None, partner=None, title: str = "", by=None) -> TimeSlot:
+                    valid_to: dt.date | None = None, partner: Partner | None = None, title: str = "",
+                    by: User | None = None) -> TimeSlot:
     """Book a space weekly or once, refusing any overlap (rulebook 四(二)1 错峰使用)."""
     with transaction.atomic():
         # Serialise bookings of one space so two concurrent ones cannot both pass the check.
@@ -91,7 +102,7 @@ def timeslot_create(*, space: Space, start_time: dt.time, end_time: dt.time, wee
     return slot
 
 
-def timeslots_release(*, partner, from_date: dt.date, by=None, note: str = "") -> int:
+def timeslots_release(*, partner: Partner, from_date: dt.date, by: User | None = None, note: str = "") -> int:
     """Free a partner's slots from `from_date` on (exit, end of term). Returns how many changed.
 
     Weekly slots end the day before; one-off bookings on or after the date are removed.
@@ -118,7 +129,8 @@ def timeslots_release(*, partner, from_date: dt.date, by=None, note: str = "") -
     return changed
 
 
-def timeslots_active_on(day: dt.date, *, space=None, partner=None):
+def timeslots_active_on(day: dt.date, *, space: Space | None = None,
+                        partner: Partner | None = None) -> QuerySet[TimeSlot]:
     """Slots in use on `day` (weekly ones valid that day, and one-off bookings of that date)."""
     qs = TimeSlot.objects.filter(
         Q(weekday=day.weekday(), date__isnull=True)
@@ -133,14 +145,14 @@ def timeslots_active_on(day: dt.date, *, space=None, partner=None):
     return qs
 
 
-def timeslots_active_or_upcoming(day: dt.date):
+def timeslots_active_or_upcoming(day: dt.date) -> QuerySet[TimeSlot]:
     """Weekly slots still valid on or after `day`, and one-off bookings from `day` on."""
     return TimeSlot.objects.filter(
         Q(weekday__isnull=False) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day)) | Q(date__gte=day)
     ).order_by("weekday", "date", "start_time")
 
 
-def timeslot_update(*, slot: TimeSlot, by=None, **fields) -> TimeSlot:
+def timeslot_update(*, slot: TimeSlot, by: User | None = None, **fields: Any) -> TimeSlot:
     """Change a booking; the same overlap rule as `timeslot_create` applies."""
     with transaction.atomic():
         Space.objects.select_for_update().filter(pk=fields.get("space", slot.space).pk).first()
@@ -154,7 +166,7 @@ def timeslot_update(*, slot: TimeSlot, by=None, **fields) -> TimeSlot:
     return slot
 
 
-def timeslot_delete(*, slot: TimeSlot, by=None) -> None:
+def timeslot_delete(*, slot: TimeSlot, by: User | None = None) -> None:
     """Remove a booking (a mistaken entry or a cancelled event); the audit trail keeps it."""
     with transaction.atomic():
         audit_log(subject=slot.space, action="spaces.timeslot.deleted", actor=by,
@@ -164,7 +176,8 @@ def timeslot_delete(*, slot: TimeSlot, by=None) -> None:
 
 # --- The three lists (rulebook 四(一)) ------------------------------------------
 
-def _list_entry_save(obj, *, by, action: str, fields: dict | None = None):
+def _list_entry_save(obj: Space | ResidentNeed | Prospect, *, by: User, action: str,
+                     fields: dict | None = None) -> Space | ResidentNeed | Prospect:
     created = obj.pk is None
     for name, value in (fields or {}).items():
         setattr(obj, name, value)
@@ -176,22 +189,22 @@ def _list_entry_save(obj, *, by, action: str, fields: dict | None = None):
     return obj
 
 
-def space_save(*, space: Space, by, fields: dict | None = None) -> Space:
+def space_save(*, space: Space, by: User, fields: dict | None = None) -> Space:
     """Record or update a space of the resource list (资源清单, rulebook 四(一)1)."""
     return _list_entry_save(space, by=by, action="spaces.space", fields=fields)
 
 
-def resident_need_save(*, need, by, fields: dict | None = None):
+def resident_need_save(*, need: ResidentNeed, by: User, fields: dict | None = None) -> ResidentNeed:
     """Record or update a resident need (居民需求清单, rulebook 四(一)2)."""
     return _list_entry_save(need, by=by, action="spaces.need", fields=fields)
 
 
-def prospect_save(*, prospect, by, fields: dict | None = None):
+def prospect_save(*, prospect: Prospect, by: User, fields: dict | None = None) -> Prospect:
     """Record or update a prospect (目标清单, rulebook 四(一)3)."""
     return _list_entry_save(prospect, by=by, action="spaces.prospect", fields=fields)
 
 
-def spaces_used_by(partner):
+def spaces_used_by(partner: Partner) -> QuerySet[Space]:
     """The spaces a partner holds slots in now or later (its agreement's spaces)."""
     today = local_today()
     return (Space.objects.filter(timeslots__partner=partner)

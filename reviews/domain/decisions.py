@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,8 +16,15 @@ from portal.domain import audit_log
 from ..models import CommitteeMeeting, Decision, DecisionOutcome, SiteVisit
 from ..rules import can_manage_street_record, can_vet
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def site_visit_record(*, partner: Partner, date: dt.date, visitors: str, findings: str, by) -> SiteVisit:
+    from portal.models import Community, Street
+    from spaces.models import Space
+
+
+def site_visit_record(*, partner: Partner, date: dt.date, visitors: str, findings: str,
+                      by: User) -> SiteVisit:
     """Record an (optional) site visit: 实地考察情况(如必要)."""
     if not can_vet.test(by, partner):
         raise PermissionDenied(_("您没有权限录入实地考察。"))
@@ -30,15 +38,15 @@ def site_visit_record(*, partner: Partner, date: dt.date, visitors: str, finding
     return visit
 
 
-def committee_meeting_record(*, street, date: dt.date, attendees: str, minutes: str = "",
-                             title: str = "街道党工委会议", by) -> CommitteeMeeting:
+def committee_meeting_record(*, street: Street, date: dt.date, attendees: str, minutes: str = "",
+                             title: str = "街道党工委会议", by: User) -> CommitteeMeeting:
     """Record a 党工委会议 (date, attendees, minutes)."""
     meeting = CommitteeMeeting(street=street, date=date, attendees=attendees.strip(),
                                minutes=minutes.strip(), title=title)
     return committee_meeting_save(meeting=meeting, by=by)
 
 
-def committee_meeting_save(*, meeting: CommitteeMeeting, by) -> CommitteeMeeting:
+def committee_meeting_save(*, meeting: CommitteeMeeting, by: User) -> CommitteeMeeting:
     """Save a new or corrected meeting record (rulebook 五(二)2); the decisions are separate rows."""
     if not can_manage_street_record.test(by, meeting):
         raise PermissionDenied(_("只有本街道工作人员可以录入党工委会议。"))
@@ -53,8 +61,9 @@ def committee_meeting_save(*, meeting: CommitteeMeeting, by) -> CommitteeMeeting
     return meeting
 
 
-def decision_problems(*, meeting: CommitteeMeeting, partner: Partner, outcome: str, community=None,
-                      space=None, note: str = "") -> dict:
+def decision_problems(*, meeting: CommitteeMeeting, partner: Partner, outcome: str,
+                      community: Community | None = None, space: Space | None = None,
+                      note: str = "") -> dict:
     errors = {}
     if partner.community.street_id != meeting.street_id:
         errors["partner"] = _("该申请人不属于本街道。")
@@ -78,8 +87,9 @@ def decision_problems(*, meeting: CommitteeMeeting, partner: Partner, outcome: s
     return errors
 
 
-def decision_record(*, meeting: CommitteeMeeting, partner: Partner, outcome: str, community=None,
-                    space=None, note: str = "", by) -> Decision:
+def decision_record(*, meeting: CommitteeMeeting, partner: Partner, outcome: str,
+                    community: Community | None = None, space: Space | None = None, note: str = "",
+                    by: User) -> Decision:
     """Record the committee's decision on one applicant and move it on.
 
     Rulebook 五(二)2: 经街道党工委会议研究,最终形成名单. Approval names the

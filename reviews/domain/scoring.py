@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -49,6 +50,13 @@ from ..models import (
 from ..rules import can_manage_street_record
 from .vetting import review_policy_for
 
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from django.contrib.auth.models import User
+
+    from ..models import ReviewPolicy
+
 TWO_PLACES = Decimal("0.01")
 
 
@@ -57,14 +65,14 @@ def plain(number: Decimal) -> str:
     return format(number.normalize(), "f")
 
 
-def _require_manager(by, obj):
+def _require_manager(by: User, obj: Rubric | Roadshow) -> None:
     if not can_manage_street_record.test(by, obj):
         raise PermissionDenied(_("只有本街道工作人员可以执行该操作。"))
 
 
 # --- Rubric ------------------------------------------------------------------------
 
-def rubric_copy(*, rubric: Rubric, by) -> Rubric:
+def rubric_copy(*, rubric: Rubric, by: User) -> Rubric:
     """Make the next version of a rubric (a rubric in use is frozen, rulebook 五(二)1)."""
     _require_manager(by, rubric)
     with transaction.atomic():
@@ -99,7 +107,7 @@ def resident_reps_needed(total: int, share: Decimal) -> int:
     return math.ceil(Decimal(total) * share)
 
 
-def panel_composition_problems(panel: Panel, members: list[tuple]) -> list[str]:
+def panel_composition_problems(panel: Panel, members: list[tuple[User, str]]) -> list[str]:
     """Why this set of (user, seat) cannot sit on `panel` (empty when it can).
 
     Rulebook 五(二)1: 社会评审组 … 群众代表(不少于30%) — the share is the
@@ -138,7 +146,7 @@ def panel_composition_problems(panel: Panel, members: list[tuple]) -> list[str]:
     return problems
 
 
-def panel_set_members(*, panel: Panel, members: list[tuple], by) -> Panel:
+def panel_set_members(*, panel: Panel, members: list[tuple[User, str]], by: User) -> Panel:
     """Replace the panel's members with `members` [(user, seat)] after checking the composition."""
     _require_manager(by, panel.roadshow)
     if panel.roadshow.status != RoadshowStatus.DRAFT:
@@ -170,7 +178,7 @@ def roadshow_entry_problems(roadshow: Roadshow, partner: Partner) -> list[str]:
     return problems
 
 
-def roadshow_set_entries(*, roadshow: Roadshow, partners: list[Partner], by) -> Roadshow:
+def roadshow_set_entries(*, roadshow: Roadshow, partners: list[Partner], by: User) -> Roadshow:
     """Put the shortlisted applicants on the roadshow in presentation order."""
     _require_manager(by, roadshow)
     if roadshow.status != RoadshowStatus.DRAFT:
@@ -208,7 +216,7 @@ def roadshow_open_problems(roadshow: Roadshow) -> list[str]:
     return problems
 
 
-def roadshow_open_scoring(*, roadshow: Roadshow, by) -> Roadshow:
+def roadshow_open_scoring(*, roadshow: Roadshow, by: User) -> Roadshow:
     """Open scoring; the panel composition is checked again (rulebook 五(二)1)."""
     _require_manager(by, roadshow)
     with transaction.atomic():
@@ -232,7 +240,7 @@ def roadshow_open_scoring(*, roadshow: Roadshow, by) -> Roadshow:
     return roadshow
 
 
-def _member_context(*, member: PanelMember, partner: Partner, by):
+def _member_context(*, member: PanelMember, partner: Partner, by: User | None) -> Roadshow:
     if by is None or member.user_id != by.pk:
         raise PermissionDenied(_("只能以本人身份评分。"))
     roadshow = Roadshow.objects.select_related("rubric").get(pk=member.panel.roadshow_id)
@@ -244,7 +252,7 @@ def _member_context(*, member: PanelMember, partner: Partner, by):
 
 
 def conflict_declare(*, member: PanelMember, partner: Partner, has_conflict: bool, note: str = "",
-                     by) -> ConflictDeclaration:
+                     by: User) -> ConflictDeclaration:
     """A member declares, before scoring, whether they have a conflict of interest.
 
     Rulebook 二(一) 公开公平: a conflicted member does not score that applicant.
@@ -269,7 +277,7 @@ def conflict_declare(*, member: PanelMember, partner: Partner, has_conflict: boo
 
 
 def score_sheet_save(*, member: PanelMember, partner: Partner, values: dict, comment: str = "",
-                     submit: bool = False, by) -> ScoreSheet:
+                     submit: bool = False, by: User) -> ScoreSheet:
     """Save a draft or submit a member's score sheet; a submitted sheet is locked.
 
     `values` maps criterion id → Decimal or None (not yet scored). Each score
@@ -337,7 +345,7 @@ def score_sheet_save(*, member: PanelMember, partner: Partner, values: dict, com
     return sheet
 
 
-def score_sheet_unlock(*, sheet: ScoreSheet, reason: str, by) -> ScoreSheet:
+def score_sheet_unlock(*, sheet: ScoreSheet, reason: str, by: User) -> ScoreSheet:
     """Reopen a submitted sheet for its reviewer; the reason is logged."""
     roadshow = Roadshow.objects.get(pk=sheet.member.panel.roadshow_id)
     _require_manager(by, roadshow)
@@ -391,15 +399,15 @@ class ResultRow:
     rank: int | None = None
 
     @property
-    def expert_display(self):
+    def expert_display(self) -> Decimal | None:
         return None if self.expert is None else self.expert.quantize(TWO_PLACES, ROUND_HALF_UP)
 
     @property
-    def social_display(self):
+    def social_display(self) -> Decimal | None:
         return None if self.social is None else self.social.quantize(TWO_PLACES, ROUND_HALF_UP)
 
 
-def roadshow_policy(roadshow: Roadshow):
+def roadshow_policy(roadshow: Roadshow) -> Roadshow | ReviewPolicy:
     """The weights and trimming in force for this roadshow: frozen when scoring opened."""
     if roadshow.expert_weight is not None:
         return roadshow
@@ -420,7 +428,7 @@ def roadshow_members(roadshow: Roadshow) -> list[PanelMember]:
                 .select_related("panel", "user").order_by("panel__kind", "id"))
 
 
-def rank_key(row: ResultRow):
+def rank_key(row: ResultRow) -> tuple[Decimal, Decimal, dt.datetime, int]:
     """Higher composite, then higher expert score, then earlier application, then lower id."""
     return (
         -(row.composite if row.composite is not None else Decimal("-1")),
@@ -493,7 +501,7 @@ def scoring_is_complete(partner: Partner) -> bool:
     return kinds == {PanelKind.EXPERT, PanelKind.SOCIAL}
 
 
-def roadshow_close_scoring(*, roadshow: Roadshow, by) -> list[ResultRow]:
+def roadshow_close_scoring(*, roadshow: Roadshow, by: User) -> list[ResultRow]:
     """Close scoring when every sheet is in, freezing each composite on the partner.
 
     Each applicant moves shortlisted → scored through partner_transition("score").

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,14 +16,19 @@ from portal.domain import audit_log
 from ..models import DEFAULT_VETTING_DEPARTMENTS, ReviewPolicy, VettingCheck, VettingDepartment, VettingResult
 from ..rules import can_vet
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def review_policy_for(street) -> ReviewPolicy:
+    from portal.models import Street
+
+
+def review_policy_for(street: Street) -> ReviewPolicy:
     """The street's review configuration, created with the rulebook defaults on first use."""
     policy, _created = ReviewPolicy.objects.get_or_create(street=street)
     return policy
 
 
-def vetting_departments(street) -> list[VettingDepartment]:
+def vetting_departments(street: Street) -> list[VettingDepartment]:
     """The street's vetting departments; the rulebook's five are set up on first use.
 
     Rulebook 五(一)3: 党建工作办公室会同党政和人大办公室、政法和社会事业办公室、纪检室、社工站.
@@ -85,7 +91,7 @@ def vetting_check_problems(*, result: str, materials_complete: bool, plan_compli
     return errors
 
 
-def vetting_check_record(*, partner: Partner, department: VettingDepartment, result: str, by,
+def vetting_check_record(*, partner: Partner, department: VettingDepartment, result: str, by: User,
                          materials_complete: bool, plan_compliant: bool, violation_found: bool,
                          source_consulted: str = "", note: str = "") -> VettingCheck:
     """Record (or revise) one department's conclusion while the application is in vetting.
@@ -131,7 +137,7 @@ def vetting_check_record(*, partner: Partner, department: VettingDepartment, res
     return check
 
 
-def partner_shortlist(*, partner: Partner, by) -> Partner:
+def partner_shortlist(*, partner: Partner, by: User) -> Partner:
     """Every department passed: the applicant goes on the shortlist (入围名单)."""
     return partner_transition(partner=partner, transition="shortlist", by=by)
 
@@ -141,7 +147,7 @@ def vetting_rejection_reasons(partner: Partner) -> str:
     return "\n".join(f"{c.department.name}:{c.note}" for c in state.failures)
 
 
-def partner_reject_after_vetting(*, partner: Partner, by) -> Partner:
+def partner_reject_after_vetting(*, partner: Partner, by: User) -> Partner:
     """A department failed the application: reject it with the departments' reasons.
 
     The applicant is told politely by e-mail; the status page shows the same.
@@ -151,7 +157,7 @@ def partner_reject_after_vetting(*, partner: Partner, by) -> Partner:
                               note=vetting_rejection_reasons(partner))
 
 
-def shortlist_rows(street) -> list[Partner]:
+def shortlist_rows(street: Street) -> list[Partner]:
     """The shortlist: applicants of `street` that passed vetting, oldest application first.
 
     Applicants stay on it after they move on (scored, approved, …).
