@@ -134,7 +134,7 @@ def calls_due_to_close(now: dt.datetime | None = None) -> QuerySet[RecruitmentCa
                                           closes_at__lte=now or timezone.now())
 
 
-def calls_close_due(now: dt.datetime | None = None) -> int:
+def calls_close_due(*, now: dt.datetime | None = None) -> int:
     """Close every published call whose closing time has passed. Safe to run twice."""
     closed = 0
     for call in calls_due_to_close(now):
