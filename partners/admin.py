@@ -10,13 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from portal.admin_scoping import AppendOnlyInline, ScopedAdminMixin
 from portal.choices import ExitReason
 
-from .domain import (
-    TRANSITION_LABELS,
-    TransitionRefused,
-    available_transitions,
-    blocked_transitions,
-    partner_transition,
-)
+from . import workflow
+from .domain import TransitionRefused, available_transitions, blocked_transitions, partner_transition
 from .models import Partner, PartnerTransition
 
 
@@ -86,6 +81,7 @@ class PartnerAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def transition_view(self, request, pk, name):
         partner = get_object_or_404(self.get_queryset(request), pk=pk)
+        spec = workflow.get(name)
         change_url = reverse("admin:partners_partner_change", args=[partner.pk])
         options = {t.name: t for t in available_transitions(partner, request.user)}
         option = options.get(name)
@@ -93,7 +89,8 @@ class PartnerAdmin(ScopedAdminMixin, admin.ModelAdmin):
             form = TransitionForm(request.POST)
             if form.is_valid():
                 try:
-                    kwargs = {"reason": form.cleaned_data["reason"]} if name == "exit" else {}
+                    needs_reason = spec is not None and spec.needs_reason
+                    kwargs = {"reason": form.cleaned_data["reason"]} if needs_reason else {}
                     partner_transition(partner=partner, transition=name, by=request.user,
                                        note=form.cleaned_data["note"],
                                        expected_status=form.cleaned_data["expected_status"] or None,
@@ -105,7 +102,7 @@ class PartnerAdmin(ScopedAdminMixin, admin.ModelAdmin):
                         return redirect(change_url)
                 else:
                     messages.success(request, _("已执行“%(action)s”,当前状态:%(status)s。") % {
-                        "action": TRANSITION_LABELS.get(name, name),
+                        "action": workflow.label(name),
                         "status": partner.get_status_display()})
                     return redirect(change_url)
         else:
@@ -117,7 +114,7 @@ class PartnerAdmin(ScopedAdminMixin, admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "original": partner,
-            "title": TRANSITION_LABELS.get(name, name),
+            "title": workflow.label(name),
             "form": form,
             "transition": option,
             "change_url": change_url,

@@ -11,13 +11,8 @@ from rest_framework.response import Response
 from portal.choices import ExitReason
 from portal.rules import scope_queryset
 
-from .domain import (
-    TRANSITION_LABELS,
-    TransitionRefused,
-    available_transitions,
-    blocked_transitions,
-    partner_transition,
-)
+from . import workflow
+from .domain import TransitionRefused, available_transitions, blocked_transitions, partner_transition
 from .models import Partner, PartnerTransition
 
 
@@ -71,7 +66,7 @@ class PartnerDetailSerializer(PartnerSerializer):
 
 
 class TransitionInputSerializer(serializers.Serializer):
-    transition = serializers.ChoiceField(choices=sorted(TRANSITION_LABELS))
+    transition = serializers.ChoiceField(choices=sorted(workflow.TRANSITIONS))
     note = serializers.CharField(required=False, allow_blank=True, default="")
     reason = serializers.ChoiceField(choices=ExitReason.choices, required=False)
     expected_status = serializers.CharField(required=False)
@@ -96,7 +91,8 @@ class PartnerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data = TransitionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         kwargs = {}
-        if data.validated_data["transition"] == "exit":
+        spec = workflow.TRANSITIONS[data.validated_data["transition"]]
+        if spec.needs_reason:
             kwargs["reason"] = data.validated_data.get("reason")
         try:
             partner_transition(partner=partner, transition=data.validated_data["transition"],

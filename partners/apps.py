@@ -9,11 +9,16 @@ class PartnersConfig(AppConfig):
     verbose_name = _("睦邻合伙人")
 
     def ready(self):
+        from django.core import checks
+
         from portal.cache import public_cache_bump, public_pages_show
 
         from . import rules  # noqa: F401  (permissions)
+        from .checks import check_facts_provided, check_providers_asked
         from .models import Partner
         from .signals import partner_transitioned
 
+        checks.register(check_facts_provided)
+        checks.register(check_providers_asked)
         public_pages_show(Partner)
         partner_transitioned.connect(public_cache_bump, dispatch_uid="public-cache-transition")

@@ -12,13 +12,12 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition, can_proceed
 
 from portal.choices import ExitReason
 from portal.exceptions import ActionRefused
 
-from .guards import fact
+from . import workflow
 from .models import Partner, PartnerTransition
 from .signals import partner_transitioned
 
@@ -42,23 +41,8 @@ class AvailableTransition:
     needs_reason: bool
 
 
-TRANSITION_LABELS = {
-    "forward": gettext_lazy("报送街道"),
-    "shortlist": gettext_lazy("列入入围名单"),
-    "reject": gettext_lazy("审核不通过"),
-    "score": gettext_lazy("确认路演评分"),
-    "approve": gettext_lazy("党工委通过"),
-    "not_select": gettext_lazy("不予入选"),
-    "open_notice": gettext_lazy("进入公示"),
-    "end_notice": gettext_lazy("公示期满"),
-    "reject_after_objection": gettext_lazy("异议成立,不予入驻"),
-    "sign": gettext_lazy("三方协议签订"),
-    "pass_trial": gettext_lazy("试用期评估合格"),
-    "mark_renewal_due": gettext_lazy("进入续签期"),
-    "renew": gettext_lazy("续签"),
-    "exit": gettext_lazy("退出"),
-    "withdraw": gettext_lazy("撤回申请"),
-}
+# Derived from the declaration (partners/workflow.py); kept for callers that want a dict.
+TRANSITION_LABELS = {t.name: t.label for t in workflow.TRANSITIONS.values()}
 
 
 def _transitions_by_name() -> dict[str, list[Transition]]:
@@ -83,7 +67,7 @@ def transition_blockers(partner: Partner, name: str) -> list[str]:
     t = _transition_for(partner, name)
     if t is None:
         return [_("当前状态“%(status)s”下不能执行“%(action)s”。") % {
-            "status": partner.get_status_display(), "action": TRANSITION_LABELS.get(name, name)}]
+            "status": partner.get_status_display(), "action": workflow.label(name)}]
     return [str(getattr(c, "message", c.__name__)) for c in t.conditions if not c(partner)]
 
 
@@ -93,10 +77,10 @@ def available_transitions(partner: Partner, user: User | AnonymousUser | None) -
     for t in _available(partner):
         if user is not None and not t.has_perm(partner, user):
             continue
+        spec = workflow.TRANSITIONS[t.name]
         result.append(AvailableTransition(
-            name=t.name, label=str(TRANSITION_LABELS.get(t.name, t.name)), target=t.target,
-            note_required=t.custom.get("note_required", False),
-            needs_reason=t.custom.get("needs_reason", False),
+            name=t.name, label=str(spec.label), target=t.target,
+            note_required=spec.note_required, needs_reason=spec.needs_reason,
         ))
     return result
 
@@ -114,7 +98,7 @@ def blocked_transitions(partner: Partner,
         if all(c(partner) for c in t.conditions) or (user is not None and not t.has_perm(partner, user)):
             continue
         reasons = [str(c.message) for c in t.conditions if not c(partner)]
-        result.append((str(TRANSITION_LABELS.get(t.name, t.name)), reasons))
+        result.append((str(workflow.label(t.name)), reasons))
     return result
 
 
@@ -124,16 +108,12 @@ def _available(partner: Partner) -> Iterator[Transition]:
             yield t
 
 
-def _check_exit(partner: Partner, kwargs: dict) -> list[str]:
+def _check_reason(spec: workflow.Transition, partner: Partner, kwargs: dict) -> list[str]:
     reason = kwargs.get("reason")
-    problems = []
     if reason not in ExitReason.values:
-        problems.append(_("请选择退出情形(五种之一)。"))
-    elif reason == ExitReason.FAILED_EVALUATION and not fact("evaluation_failed", partner):
-        problems.append(_("“评估不合格退出”需要一份结论为不合格的评估。"))
-    elif reason == ExitReason.FORCED_VIOLATION and not fact("violation_signed_off", partner):
-        problems.append(_("“违规违纪违法强制退出”需要纪检室签字确认。"))
-    return problems
+        return [_("请选择退出情形(五种之一)。")]
+    guard = spec.reason_guards.get(reason)
+    return [str(guard.message)] if guard is not None and not guard(partner) else []
 
 
 def partner_transition(*, partner: Partner, transition: str, by: User | None = None, note: str = "",
@@ -164,34 +144,30 @@ def partner_transition(*, partner: Partner, transition: str, by: User | None = N
         if t is None:
             raise TransitionRefused(transition_blockers(locked, transition))
 
+        spec = workflow.TRANSITIONS[transition]
         if system:
-            if not t.custom.get("automatic"):
+            if not spec.automatic:
                 raise TransitionRefused(_("该操作必须由工作人员执行。"))
         elif as_applicant:
-            if not t.custom.get("applicant"):
+            if not spec.applicant:
                 raise TransitionRefused(_("申请人不能执行该操作。"))
         elif by is None or not t.has_perm(locked, by):
             raise TransitionRefused(_("您没有权限执行“%(action)s”。") % {
-                "action": TRANSITION_LABELS.get(transition, transition)})
+                "action": spec.label})
 
         problems = transition_blockers(locked, transition)
-        if t.custom.get("note_required") and not note:
+        if spec.note_required and not note:
             problems.append(_("请填写说明。"))
-        if t.custom.get("needs_reason"):
-            problems += _check_exit(locked, kwargs)
+        if spec.needs_reason:
+            problems += _check_reason(spec, locked, kwargs)
         if problems or not can_proceed(method):
             raise TransitionRefused(problems or [_("当前不能执行该操作。")])
 
         from_state = locked.status
         method(**kwargs)
         locked.status_changed_at = timezone.now()
-        update_fields = ["status", "status_changed_at"]
-        if transition == "score":
-            update_fields.append("composite_score")
-        if transition == "exit":
-            update_fields.append("exit_reason")
         try:
-            locked.save(update_fields=update_fields)
+            locked.save(update_fields=["status", "status_changed_at", *spec.writes])
         except ConcurrentTransition:
             raise TransitionRefused(_("该记录已被他人处理,请刷新后再试。")) from None
 

@@ -1,15 +1,21 @@
 """Facts the partner state machine asks of other apps.
 
 The lifecycle's guards depend on records kept elsewhere (vetting checks in
-`reviews`, signed agreements in `agreements`, evaluations in `services`).
-To keep imports flowing one way, those apps *provide* named facts here
-(in their AppConfig.ready) and the machine only asks for them by name. A
-fact nobody provides is false, so a stage whose app is missing stays shut.
+`reviews`, notices in `notices`, signed agreements in `agreements`,
+evaluations in `services`). To keep imports flowing one way, those apps
+*provide* named facts here (in their AppConfig.ready) and the machine only
+asks for them by name. Which facts exist, and which app should provide each,
+is declared in partners/workflow.py (`FACTS` below is derived from it); the
+system checks in partners/checks.py report a fact nobody provides and a
+provider nobody asks.
+
+Tests force facts with `facts_forced`, never by touching the registry.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 
 _providers: dict[str, Callable] = {}
 
@@ -33,21 +39,48 @@ def is_provided(name: str) -> bool:
     return name in _providers
 
 
-# The facts the machine asks for, with who should provide them.
-FACTS = {
-    "vetting_passed": "reviews: every vetting department of the street has passed",
-    "vetting_failed": "reviews: at least one vetting department has failed",
-    "scoring_complete": "reviews: every score sheet for the applicant is submitted",
-    "decision_approved": "reviews: the committee decision approves the applicant",
-    "decision_not_selected": "reviews: the committee decision does not select the applicant",
-    "notice_published": "partners: a published public notice lists the applicant",
-    "notice_period_over": "partners: that notice has run at least the street's minimum",
-    "objection_open": "partners: an objection about the applicant is still open",
-    "objection_upheld": "partners: an objection about the applicant was upheld",
-    "first_agreement_signed": "agreements: the first (trial) agreement is signed by all three parties",
-    "renewal_window_open": "agreements: the current term ends within the reminder window",
-    "renewal_agreement_signed": "agreements: the next term's agreement is signed by all three parties",
-    "trial_evaluation_passed": "services: the trial evaluation concluded 'pass'",
-    "evaluation_failed": "services: the latest evaluation concluded 'fail'",
-    "violation_signed_off": "services: the discipline office signed off a forced exit",
-}
+def providers() -> dict[str, Callable]:
+    """A copy of the registry: fact name → provider."""
+    return dict(_providers)
+
+
+@contextmanager
+def facts_forced(values: Mapping[str, bool | Callable]) -> Iterator[None]:
+    """Within the block, answer the named facts with the given values.
+
+    Each value is a bool (the fact's constant answer) or a callable
+    `partner -> bool`. Other facts keep their providers; on exit every named
+    fact gets its previous provider back (or none). Nests. For tests and
+    demos that set up one stage without the records of earlier ones:
+
+        with guards.facts_forced({"first_agreement_signed": True}):
+            partner_transition(partner=partner, transition="sign", by=clerk)
+
+    Only facts the workflow asks for may be forced (a typo raises ValueError).
+    """
+    from .workflow import facts_asked
+
+    unknown = set(values) - set(facts_asked())
+    if unknown:
+        raise ValueError(f"Not a fact of the partner workflow: {', '.join(sorted(unknown))}")
+    saved = {name: _providers.get(name) for name in values}
+    try:
+        for name, value in values.items():
+            _providers[name] = value if callable(value) else (lambda v: (lambda partner: v))(bool(value))
+        yield
+    finally:
+        for name, previous in saved.items():
+            if previous is None:
+                _providers.pop(name, None)
+            else:
+                _providers[name] = previous
+
+
+def __getattr__(name):
+    # FACTS — fact name → "owner app: meaning" — is derived from the workflow's
+    # guards. Imported lazily: the workflow itself asks its facts through here.
+    if name == "FACTS":
+        from .workflow import facts_asked
+
+        return {f.name: f"{f.owner}: {f.meaning}" for f in facts_asked().values()}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -4,6 +4,7 @@ Each app keeps its own factories in tests/<app>/factories.py and builds on these
 """
 
 import datetime as dt
+from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from calls.models import Application, RecruitmentCall
 from partners.models import Partner
+from partners.workflow import TRANSITIONS, happy_path_facts, shortest_paths
 from portal.choices import PartnerKind
 from portal.domain import user_assign_role
 from portal.models import Community, Role, Street
@@ -125,54 +127,30 @@ class PartnerFactory(BarePartnerFactory):
                                          community=factory.SelfAttribute("..community"))
 
 
-# The shortest way through the machine to each state.
-PATH_TO = {
-    "submitted": [],
-    "vetting": ["forward"],
-    "shortlisted": ["forward", "shortlist"],
-    "rejected": ["forward", "reject"],
-    "scored": ["forward", "shortlist", "score"],
-    "approved": ["forward", "shortlist", "score", "approve"],
-    "not_selected": ["forward", "shortlist", "score", "not_select"],
-    "in_notice": ["forward", "shortlist", "score", "approve", "open_notice"],
-    "signing": ["forward", "shortlist", "score", "approve", "open_notice", "end_notice"],
-    "trial": ["forward", "shortlist", "score", "approve", "open_notice", "end_notice", "sign"],
-    "active": ["forward", "shortlist", "score", "approve", "open_notice", "end_notice", "sign",
-               "pass_trial"],
-    "renewal_due": ["forward", "shortlist", "score", "approve", "open_notice", "end_notice", "sign",
-                    "pass_trial", "mark_renewal_due"],
-    "withdrawn": ["withdraw"],
-}
+# The shortest way through the machine to each state, from the workflow's declaration.
+PATH_TO = shortest_paths()
+# Keyword arguments a walk gives the transitions that write fields (see Transition.writes).
+WALK_ARGUMENTS = {"score": {"composite_score": Decimal("85.00")}}
 
 
 def walk_partner(partner, state, *, by=None, assume=None):
     """Move `partner` to `state` through real transitions (real history rows).
 
     The evidence other stages would provide (vetting records, signed
-    agreements, …) is assumed true for the walk only, unless listed in
-    `assume` with False; facts outside the walk keep their real providers.
+    agreements, …) is forced for the walk only, to the values the main line
+    needs (`workflow.happy_path_facts`: no objection, everything else true);
+    `assume` overrides some of them, e.g. {"notice_period_over": False}.
     Use it to set up a test of one stage without building every earlier one.
     """
-    from decimal import Decimal
-
     from partners import guards
     from partners.domain import partner_transition
 
     by = by or street_staff(street=partner.community.street)
-    saved = dict(guards._providers)
-    forced = {name: True for name in guards.FACTS} | {"objection_open": False, "objection_upheld": False,
-                                                      "vetting_failed": True,
-                                                      "decision_not_selected": True}
-    forced |= assume or {}
-    try:
-        guards._providers.update({name: (lambda v: (lambda p: v))(value) for name, value in forced.items()})
+    with guards.facts_forced(happy_path_facts() | (assume or {})):
         for name in PATH_TO[state]:
-            kwargs = {"composite_score": Decimal("85.00")} if name == "score" else {}
-            note = "测试" if name in ("reject", "not_select") else ""
-            partner_transition(partner=partner, transition=name, by=by, note=note, **kwargs)
-    finally:
-        guards._providers.clear()
-        guards._providers.update(saved)
+            note = "测试" if TRANSITIONS[name].note_required else ""
+            partner_transition(partner=partner, transition=name, by=by, note=note,
+                               **WALK_ARGUMENTS.get(name, {}))
     partner.refresh_from_db()
     return partner
 

@@ -57,15 +57,8 @@ def sign_all(agreement, *, by=None, on=None):
 
 def with_fact(name, func, *args, **kwargs):
     """Run func with one lifecycle fact (provided by another app) assumed true."""
-    saved = guards._providers.get(name)
-    guards._providers[name] = lambda partner: True
-    try:
+    with guards.facts_forced({name: True}):
         return func(*args, **kwargs)
-    finally:
-        if saved is None:
-            guards._providers.pop(name, None)
-        else:
-            guards._providers[name] = saved
 
 
 def trial_partner(*, start=None, months=12, end=None, by=None, weekday=1, **partner_kwargs):

@@ -9,6 +9,7 @@ from calls import demo as partners_demo
 from partners import guards
 from partners.domain import partner_transition
 from partners.models import PartnerStatus
+from partners.workflow import happy_path_facts
 from portal import demo as config_demo
 
 pytestmark = pytest.mark.django_db
@@ -21,33 +22,20 @@ def ctx():
     config_demo.load(ctx)
     partners_demo.load(ctx)
     # The review and notice steps belong to other apps: walk their stages with their facts assumed.
-    saved = dict(guards._providers)
-    guards._providers.update({name: (lambda p: True) for name in guards.FACTS})
-    guards._providers.update({"objection_open": lambda p: False, "objection_upheld": lambda p: False})
-    try:
+    with guards.facts_forced(happy_path_facts()):
         for partner in partners_demo.demo_partners().filter(status="vetting"):
             if partners_demo.demo_target(partner) in {"signing", *agreements_demo.BEYOND_SIGNING}:
                 for name in TO_SIGNING:
                     kwargs = {"composite_score": 85} if name == "score" else {}
                     partner_transition(partner=partner, transition=name, by=ctx["users"]["jiedao"], **kwargs)
-    finally:
-        guards._providers.clear()
-        guards._providers.update(saved)
     return ctx
 
 
 def test_demo_signs_first_agreements_and_is_idempotent(ctx):
-    saved = guards._providers.get("notice_period_over")
-    guards._providers["notice_period_over"] = lambda p: True
-    try:
+    with guards.facts_forced({"notice_period_over": True}):
         agreements_demo.load(ctx)
         count = Agreement.objects.count()
         agreements_demo.load(ctx)
-    finally:
-        if saved is None:
-            guards._providers.pop("notice_period_over")
-        else:
-            guards._providers["notice_period_over"] = saved
 
     statuses = {p.name: p.status for p in partners_demo.demo_partners()}
     assert Agreement.objects.count() == count == 4

@@ -13,24 +13,22 @@ from partners.models import PartnerTransition
 from portal import demo as config_demo
 
 
-def _approve_as_reviews_demo_would(partner, by, monkeypatch):
+def _approve_as_reviews_demo_would(partner, by):
     """The reviews step's work: vetting passed, scored, approved by the committee."""
-    with monkeypatch.context() as m:
-        for name in ("vetting_passed", "scoring_complete", "decision_approved"):
-            m.setitem(guards._providers, name, lambda p: True)
+    with guards.facts_forced({"vetting_passed": True, "scoring_complete": True, "decision_approved": True}):
         partner_transition(partner=partner, transition="shortlist", by=by)
         partner_transition(partner=partner, transition="score", by=by, composite_score=Decimal("88.50"))
         partner_transition(partner=partner, transition="approve", by=by)
 
 
 @pytest.mark.django_db
-def test_notice_demo_publishes_ends_and_is_idempotent(monkeypatch):
+def test_notice_demo_publishes_ends_and_is_idempotent():
     ctx = {}
     config_demo.load(ctx)
     demo.load(ctx)
     for partner in demo.demo_partners():
         if demo_notices._beyond(demo.demo_target(partner), "scored"):
-            _approve_as_reviews_demo_would(partner, ctx["users"]["jiedao"], monkeypatch)
+            _approve_as_reviews_demo_would(partner, ctx["users"]["jiedao"])
 
     demo_notices.load(ctx)
     history = PartnerTransition.objects.count()

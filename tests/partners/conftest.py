@@ -4,7 +4,7 @@ from partners import guards
 
 
 @pytest.fixture
-def facts(monkeypatch):
+def facts():
     """Control the facts other apps would provide, to test the machine on its own.
 
     The real providers (vetting records, agreements, evaluations) are tested in
@@ -12,5 +12,5 @@ def facts(monkeypatch):
     """
     true_facts: set[str] = set()
     providers = {name: (lambda n: (lambda partner: n in true_facts))(name) for name in guards.FACTS}
-    monkeypatch.setattr(guards, "_providers", providers)
-    return true_facts
+    with guards.facts_forced(providers):
+        yield true_facts

@@ -107,12 +107,7 @@ def sign_partner(partner, by=None):
     from tests.factories import street_staff
 
     by = by or street_staff(street=partner.community.street)
-    saved = dict(guards._providers)
-    guards._providers.update({"first_agreement_signed": lambda p: True, "notice_period_over": lambda p: True})
-    try:
+    with guards.facts_forced({"first_agreement_signed": True, "notice_period_over": True}):
         partner_transition(partner=partner, transition="sign", by=by)
-    finally:
-        guards._providers.clear()
-        guards._providers.update(saved)
     partner.refresh_from_db()
     return partner

@@ -8,6 +8,7 @@ from calls import demo as partners_demo
 from partners import guards
 from partners.domain import partner_transition
 from partners.models import PartnerStatus
+from partners.workflow import happy_path_facts
 from portal import demo as config_demo
 from portal.dates import add_months, local_today
 from services import demo as services_demo
@@ -20,16 +21,10 @@ pytestmark = pytest.mark.django_db
 
 
 def to_trial(partner, by):
-    saved = dict(guards._providers)
-    guards._providers.update({name: (lambda p: True) for name in guards.FACTS})
-    guards._providers.update({"objection_open": lambda p: False, "objection_upheld": lambda p: False})
-    try:
+    with guards.facts_forced(happy_path_facts()):
         for name in PATH_TO["trial"][1:]:  # calls.demo already forwarded it
             kwargs = {"composite_score": Decimal("85")} if name == "score" else {}
             partner_transition(partner=partner, transition=name, by=by, **kwargs)
-    finally:
-        guards._providers.clear()
-        guards._providers.update(saved)
 
 
 def test_demo_step_moves_only_partners_at_its_start_and_is_idempotent():

@@ -1,0 +1,41 @@
+"""System checks: every fact the workflow's guards ask for has a provider, and
+every provider answers a fact some guard asks for.
+
+A fact with no provider is false, so its transition would silently never
+happen; a provider nobody asks is dead code or a misspelt name.
+"""
+
+from django.core import checks
+
+from . import guards, workflow
+
+
+def check_facts_provided(app_configs=None, **kwargs):
+    """partners.E001: a guard asks for a fact that no app provides."""
+    errors = []
+    for t in workflow.TRANSITIONS.values():
+        for f in dict.fromkeys(t.facts):
+            if not guards.is_provided(f.name):
+                errors.append(checks.Error(
+                    f"The partner transition '{t.name}' asks for fact '{f.name}', which no app provides.",
+                    hint=f"Register it with @partners.guards.provide('{f.name}') in {f.owner}/facts.py, "
+                         f"imported from the app's AppConfig.ready().",
+                    obj=f"partners.workflow.{t.name}",
+                    id="partners.E001",
+                ))
+    return errors
+
+
+def check_providers_asked(app_configs=None, **kwargs):
+    """partners.W001: an app provides a fact that no guard asks for."""
+    asked = workflow.facts_asked()
+    return [
+        checks.Warning(
+            f"Fact '{name}' is provided (by {provider.__module__}) but no partner transition asks for it.",
+            hint="Use it in a guard in partners/workflow.py, or remove the provider.",
+            obj=f"{provider.__module__}.{getattr(provider, '__name__', name)}",
+            id="partners.W001",
+        )
+        for name, provider in sorted(guards.providers().items())
+        if name not in asked
+    ]
