@@ -11,7 +11,7 @@ class PartnersConfig(AppConfig):
     def ready(self):
         from portal.cache import public_cache_bump, public_pages_show
 
-        from . import rules  # noqa: F401  (permissions)
+        from . import events, rules  # noqa: F401  (labels, permissions)
         from .models import Partner
         from .signals import partner_transitioned
 

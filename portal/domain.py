@@ -7,12 +7,19 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from .events import is_registered
 from .models import AuditEvent, Profile, Role, Street
 
 
 def audit_log(*, subject, action: str, actor=None, from_state: str = "", to_state: str = "",
               note: str = "", data: dict | None = None, community=None) -> AuditEvent:
-    """Append one audit event about `subject`. Never updated, never deleted."""
+    """Append one audit event about `subject`. Never updated, never deleted.
+
+    `action` must be registered with its display text (portal.events), so the
+    trail never shows staff a raw code.
+    """
+    if not is_registered(action):
+        raise ValueError(f"Unregistered audit action {action!r}: declare it in the app's events.py.")
     if community is None:
         community = getattr(subject, "community", None)
     return AuditEvent.objects.create(
