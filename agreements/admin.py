@@ -9,7 +9,13 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin_scoping import AppendOnlyAdminMixin, AppendOnlyInline, ScopedAdminMixin, form_for_user
+from portal.admin_scoping import (
+    AppendOnlyAdminMixin,
+    AppendOnlyInline,
+    ScopedAdminMixin,
+    form_for_user,
+    person_column,
+)
 from portal.forms import attach_domain_error
 from spaces.domain import describe_slot
 
@@ -64,8 +70,10 @@ class ServiceTargetInline(admin.TabularInline):
 
 class SignatureInline(AppendOnlyInline):
     model = AgreementSignature
-    fields = ["party", "signatory", "signed_on", "has_scan", "recorded_by", "recorded_at"]
+    fields = ["party", "signatory", "signed_on", "has_scan", "recorded_by_name", "recorded_at"]
     readonly_fields = fields
+
+    recorded_by_name = person_column(AgreementSignature, "recorded_by")
 
     @admin.display(description=_("扫描件"), boolean=True)
     def has_scan(self, obj):
@@ -84,7 +92,9 @@ class AgreementAdmin(ScopedAdminMixin, admin.ModelAdmin):
     text_fields = ["services_description", "permitted_use", "partner_costs", "breach_terms", "exit_terms",
                    "logo_licence"]
     fixed_fields = ["number", "partner", "community", "kind", "status", "start_date", "end_date", "previous",
-                    "special_approval", "slots", "signed_at", "created_by", "created_at"]
+                    "special_approval", "slots", "signed_at", "created_by_name", "created_at"]
+
+    created_by_name = person_column(Agreement, "created_by")
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(signature_total=Count("signatures", distinct=True))

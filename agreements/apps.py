@@ -7,4 +7,4 @@ class AgreementsConfig(AppConfig):
     verbose_name = _("三方协议")
 
     def ready(self):
-        from . import dossier, facts, rules  # noqa: F401  (register facts, dossier section, permissions)
+        from . import dossier, events, facts, rules  # noqa: F401  (facts, dossier, events, perms)

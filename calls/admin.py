@@ -18,7 +18,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import PartnerStatus
-from portal.admin_scoping import AppendOnlyAdminMixin, ScopedAdminMixin
+from portal.admin_scoping import AppendOnlyAdminMixin, ScopedAdminMixin, person_column
 from portal.choices import ServiceCategory
 from portal.models import Role
 from portal.pdf import pdf_response
@@ -137,8 +137,10 @@ class DocumentRequestInline(admin.TabularInline):
     model = DocumentRequest
     extra = 0
     can_delete = False
-    fields = ["kind", "message", "requested_by", "requested_at", "fulfilled_at"]
+    fields = ["kind", "message", "requested_by_name", "requested_at", "fulfilled_at"]
     readonly_fields = fields
+
+    requested_by_name = person_column(DocumentRequest, "requested_by")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -304,9 +306,11 @@ class InviteForm(forms.Form):
 class ProspectInvitationInline(AppendOnlyAdminMixin, admin.TabularInline):
     model = ProspectInvitation
     extra = 0
-    fields = ["call", "email", "invited_by", "invited_at"]
+    fields = ["call", "email", "invited_by_name", "invited_at"]
     readonly_fields = fields
     can_delete = False
+
+    invited_by_name = person_column(ProspectInvitation, "invited_by")
 
 
 def _published_calls(request):
@@ -350,9 +354,11 @@ def invite_to_apply(modeladmin, request, queryset):
 @admin.register(ProspectInvitation)
 class ProspectInvitationAdmin(AppendOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     community_path = "prospect__community"
-    list_display = ["prospect", "call", "email", "invited_by", "invited_at"]
+    list_display = ["prospect", "call", "email", "invited_by_name", "invited_at"]
     date_hierarchy = "invited_at"
     list_select_related = ["prospect__community", "call", "invited_by"]
+
+    invited_by_name = person_column(ProspectInvitation, "invited_by")
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("spaces.view_prospectinvitation", obj)

@@ -11,7 +11,7 @@ class CallsConfig(AppConfig):
     def ready(self):
         from portal.cache import public_pages_show
 
-        from . import dossier, rules  # noqa: F401  (dossier section 10, permissions)
+        from . import dossier, events, rules  # noqa: F401  (dossier section 10, audit actions, perms)
         from .models import RecruitmentCall
 
         public_pages_show(RecruitmentCall)

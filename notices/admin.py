@@ -14,8 +14,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Partner, PartnerStatus
-from portal.admin_scoping import AppendOnlyInline, ScopedAdminMixin
-from portal.models import Street
+from portal.admin_scoping import AppendOnlyInline, ScopedAdminMixin, person_column
+from portal.models import Street, person_name
 from portal.pdf import pdf_response
 from portal.rules import is_staff_member, scope_queryset
 from portal.uploads import serve_private_file
@@ -106,11 +106,14 @@ class PublicNoticeAdmin(admin.ModelAdmin):
     list_display = ["title", "street", "status", "starts_at", "ends_at", "entry_count", "filed_at"]
     list_filter = ["status", "street"]
     search_fields = ["title", "decision_reference", "entries__applicant_name"]
-    readonly_fields = ["status", "published_at", "ended_at", "filed_at", "filed_by", "created_by",
+    readonly_fields = ["status", "published_at", "ended_at", "filed_at", "filed_by_name", "created_by_name",
                        "created_at"]
     inlines = [NoticeEntryInline, ObjectionInline]
     change_form_template = "notices/notice_admin_change_form.html"
     date_hierarchy = "starts_at"
+
+    filed_by_name = person_column(PublicNotice, "filed_by")
+    created_by_name = person_column(PublicNotice, "created_by")
 
     def get_queryset(self, request):
         from django.db.models import Count
@@ -235,7 +238,8 @@ class ObjectionInvestigationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "assigned_to" in self.fields:
             self.fields["assigned_to"].queryset = get_user_model().objects.filter(
-                is_active=True, is_staff=True).order_by("username")
+                is_active=True, is_staff=True).order_by("first_name", "username")
+            self.fields["assigned_to"].label_from_instance = person_name
 
 
 class ConclusionForm(forms.Form):
@@ -251,16 +255,19 @@ class ConclusionForm(forms.Form):
 class ObjectionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     community_path = "entry__partner__community"
     form = ObjectionInvestigationForm
-    list_display = ["reference", "applicant", "notice", "status", "assigned_to", "created_at",
+    list_display = ["reference", "applicant", "notice", "status", "assigned_to_name", "created_at",
                     "concluded_at"]
     list_filter = ["status", "notice"]
     search_fields = ["reference", "entry__applicant_name", "objector_name"]
     list_select_related = ["entry", "notice", "assigned_to"]
     readonly_fields = ["reference", "notice", "entry", "grounds", "evidence_link", "objector_name",
-                       "objector_phone", "status", "conclusion", "concluded_at", "concluded_by",
+                       "objector_phone", "status", "conclusion", "concluded_at", "concluded_by_name",
                        "created_at"]
     fields = [*readonly_fields[:7], "assigned_to", "investigation_note", *readonly_fields[7:]]
     change_form_template = "notices/notice_admin_objection_change_form.html"
+
+    assigned_to_name = person_column(Objection, "assigned_to")
+    concluded_by_name = person_column(Objection, "concluded_by")
 
     @admin.display(description=_("被异议对象"), ordering="entry__applicant_name")
     def applicant(self, obj):

@@ -11,7 +11,7 @@ class NoticesConfig(AppConfig):
     def ready(self):
         from portal.cache import public_pages_show
 
-        from . import dossier, facts, rules  # noqa: F401  (dossier section 50, facts, permissions)
+        from . import dossier, events, facts, rules  # noqa: F401  (dossier 50, audit actions, facts, perms)
         from .models import NoticeEntry, PublicNotice
 
         public_pages_show(PublicNotice, NoticeEntry)

@@ -17,9 +17,20 @@ from .models import Partner, PartnerTransition
 
 class PartnerTransitionInline(AppendOnlyInline):
     model = PartnerTransition
-    fields = ["created_at", "transition", "from_state", "to_state", "actor", "actor_label", "note"]
+    fields = ["created_at", "transition_display", "from_state", "to_state", "actor_display", "note"]
     readonly_fields = fields
     ordering = ["created_at", "id"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+    @admin.display(description=_("操作"))
+    def transition_display(self, obj):
+        return obj.transition_label
+
+    @admin.display(description=_("操作人"))
+    def actor_display(self, obj):
+        return obj.actor_name
 
 
 class TransitionForm(forms.Form):

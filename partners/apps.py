@@ -13,7 +13,7 @@ class PartnersConfig(AppConfig):
 
         from portal.cache import public_cache_bump, public_pages_show
 
-        from . import rules  # noqa: F401  (permissions)
+        from . import events, rules  # noqa: F401  (labels, permissions)
         from .checks import check_facts_provided, check_providers_asked
         from .models import Partner
         from .signals import partner_transitioned

@@ -16,7 +16,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField
 
 from portal.choices import INDIVIDUAL_KINDS, ExitReason
 from portal.masking import mask_person_name
-from portal.models import AppendOnlyModel
+from portal.models import AppendOnlyModel, person_name
 
 from . import workflow
 from .workflow import (  # noqa: F401  (re-exported: the states live with the workflow)
@@ -108,4 +108,17 @@ class PartnerTransition(AppendOnlyModel):
         ordering = ["created_at", "id"]
 
     def __str__(self):
-        return f"{self.partner_id}: {self.from_state} → {self.to_state}"
+        return f"{self.get_from_state_display()} → {self.get_to_state_display()}"
+
+    @property
+    def transition_label(self):
+        from .events import transition_label
+
+        return transition_label(self.transition)
+
+    @property
+    def actor_name(self):
+        """Who took the step: a person's name, else the recorded label (系统, 申请人)."""
+        if self.actor_id is None:
+            return self.actor_label or person_name(None)
+        return person_name(self.actor)

@@ -3,8 +3,9 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .admin_scoping import AppendOnlyAdminMixin, ScopedAdminMixin
+from .admin_scoping import AppendOnlyAdminMixin, ScopedAdminMixin, person_column
 from .domain import street_update_policy
+from .events import SYSTEM_ACTOR, event_choices
 from .models import AuditEvent, Community, Heartbeat, Profile, Street
 from .rules import scope_queryset
 
@@ -104,12 +105,52 @@ class ProfileAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return qs.none()
 
 
+class ActionFilter(admin.SimpleListFilter):
+    """Filter by action, offered in words."""
+
+    title = _("动作")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return event_choices()
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(action=self.value())
+        return queryset
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(AppendOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["created_at", "action", "actor", "from_state", "to_state", "community"]
-    list_filter = ["action"]
+    list_display = ["created_at", "action_display", "actor_name", "from_state_display", "to_state_display",
+                    "community"]
+    list_filter = [ActionFilter]
+    list_select_related = ["actor", "community"]
     search_fields = ["action", "note"]
     date_hierarchy = "created_at"
+    fields = ["created_at", "action_display", "subject_display", "actor_name", "from_state_display",
+              "to_state_display", "note", "data", "community"]
+    readonly_fields = fields
+
+    actor_name = person_column(AuditEvent, "actor", nobody=SYSTEM_ACTOR)
+
+    @admin.display(description=_("动作"), ordering="action")
+    def action_display(self, obj):
+        return obj.action_label
+
+    @admin.display(description=_("原状态"), ordering="from_state")
+    def from_state_display(self, obj):
+        return obj.from_state_label
+
+    @admin.display(description=_("新状态"), ordering="to_state")
+    def to_state_display(self, obj):
+        return obj.to_state_label
+
+    @admin.display(description=_("对象"))
+    def subject_display(self, obj):
+        subject = obj.subject
+        label = obj.content_type.model_class()._meta.verbose_name if obj.content_type.model_class() else ""
+        return f"{label}:{subject}" if subject is not None else label
 
     def get_queryset(self, request):
         if request.user.is_superuser:

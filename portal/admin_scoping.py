@@ -4,7 +4,30 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from .models import person_name
 from .rules import in_users_scope, scope_queryset
+
+
+def person_column(model, field_name: str, *, nobody=None):
+    """An admin column (or read-only field) naming the user in `model.field_name`.
+
+    Staff see people's names (portal.models.person_name), never login names.
+    Use it as a class attribute and list its name instead of the field's:
+
+        recorded_by_name = person_column(AgreementSignature, "recorded_by")
+
+    The heading is the field's verbose name. `nobody` is shown when the field
+    is empty (default: the admin's “-”).
+    """
+    description = model._meta.get_field(field_name).verbose_name
+
+    @admin.display(description=description, ordering=field_name)
+    def column(self, obj):
+        user = getattr(obj, field_name)
+        return nobody if user is None else person_name(user)
+
+    column.__name__ = f"{field_name}_name"
+    return column
 
 
 class ScopedAdminMixin:

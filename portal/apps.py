@@ -14,5 +14,8 @@ class PortalConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from .db import install_append_only_triggers
+        from .events import register_portal_events
+
+        register_portal_events()
 
         post_migrate.connect(install_append_only_triggers, sender=self, dispatch_uid="portal-append-only")

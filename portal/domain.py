@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from .events import is_registered
 from .models import AuditEvent, Profile, Role, Street
 
 if TYPE_CHECKING:
@@ -22,7 +23,13 @@ if TYPE_CHECKING:
 def audit_log(*, subject: models.Model, action: str, actor: User | AnonymousUser | None = None,
               from_state: str = "", to_state: str = "",
               note: str = "", data: dict | None = None, community: Community | None = None) -> AuditEvent:
-    """Append one audit event about `subject`. Never updated, never deleted."""
+    """Append one audit event about `subject`. Never updated, never deleted.
+
+    `action` must be registered with its display text (portal.events), so the
+    trail never shows staff a raw code.
+    """
+    if not is_registered(action):
+        raise ValueError(f"Unregistered audit action {action!r}: declare it in the app's events.py.")
     if community is None:
         community = getattr(subject, "community", None)
     return AuditEvent.objects.create(

@@ -166,7 +166,7 @@ class Profile(models.Model):
         verbose_name_plural = _("账号角色")
 
     def __str__(self):
-        return f"{self.user} · {self.get_role_display()}"
+        return f"{person_name(self.user)} · {self.get_role_display()}"
 
     def clean(self):
         if self.role == Role.COMMUNITY_STAFF and not self.community_id:
@@ -175,6 +175,15 @@ class Profile(models.Model):
             raise ValidationError({"street": _("街道工作人员必须指定所属街道。")})
         if self.community_id and self.street_id and self.community.street_id != self.street_id:
             raise ValidationError({"community": _("社区不属于所选街道。")})
+
+
+def person_name(user):
+    """How the portal names a person: the full name, else the username; nobody is 系统."""
+    if user is None:
+        from .events import SYSTEM_ACTOR
+
+        return SYSTEM_ACTOR
+    return user.get_full_name().strip() or user.get_username()
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -226,7 +235,33 @@ class AuditEvent(AppendOnlyModel):
         indexes = [models.Index(fields=["content_type", "object_id"])]
 
     def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action_label}"
+
+    @property
+    def action_label(self):
+        """The action in words (portal.events)."""
+        from .events import event_label
+
+        return event_label(self.action)
+
+    def get_action_display(self):
+        return self.action_label
+
+    @property
+    def from_state_label(self):
+        from .events import event_state_label
+
+        return event_state_label(self.action, self.from_state)
+
+    @property
+    def to_state_label(self):
+        from .events import event_state_label
+
+        return event_state_label(self.action, self.to_state)
+
+    @property
+    def actor_name(self):
+        return person_name(self.actor)
 
 
 class Heartbeat(models.Model):

@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from partners.domain import TransitionRefused
 from partners.models import Partner, PartnerStatus
-from portal.admin_scoping import AppendOnlyAdminMixin, ScopedAdminMixin
-from portal.models import Role
+from portal.admin_scoping import AppendOnlyAdminMixin, ScopedAdminMixin, person_column
+from portal.models import Role, person_name
 from portal.rules import user_profile
 
 from . import domain
@@ -117,12 +117,14 @@ class VettingCheckAdmin(ScopedAdminMixin, admin.ModelAdmin):
     community_path = "partner__community"
     form = VettingCheckForm
     list_display = ["partner", "partner_status", "department", "result", "materials_complete",
-                    "plan_compliant", "violation_found", "checked_by", "checked_at"]
+                    "plan_compliant", "violation_found", "checked_by_name", "checked_at"]
     list_filter = ["result", "department", "partner__status", "partner__community"]
     search_fields = ["partner__application__applicant_name", "partner__application__reference"]
     list_select_related = ["partner__application", "partner__community", "department", "checked_by"]
     actions = ["shortlist_partners", "reject_partners"]
     change_list_template = "admin/reviews/vettingcheck/change_list.html"
+
+    checked_by_name = person_column(VettingCheck, "checked_by")
 
     @admin.display(description=_("申请状态"), ordering="partner__status")
     def partner_status(self, obj):
@@ -445,8 +447,11 @@ class PanelMemberInline(admin.TabularInline):
 
         if db_field.name == "user":
             kwargs["queryset"] = get_user_model().objects.filter(profile__role=Role.REVIEWER).order_by(
-                "username")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+                "first_name", "username")
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "user" and field is not None:
+            field.label_from_instance = person_name
+        return field
 
 
 @admin.register(Panel)
@@ -494,7 +499,8 @@ class ScoreSheetAdmin(StreetScopedAdminMixin, admin.ModelAdmin):
     list_display = ["partner", "member", "panel_kind", "status", "submitted_at", "unlock_link"]
     list_filter = ["status", "member__panel__kind", "member__panel__roadshow"]
     list_select_related = ["partner__application", "member__user", "member__panel"]
-    search_fields = ["partner__application__applicant_name", "member__user__username"]
+    search_fields = ["partner__application__applicant_name", "member__user__username",
+                     "member__user__first_name", "member__user__last_name"]
 
     def has_add_permission(self, request):
         return False
@@ -645,7 +651,11 @@ class CommitteeMeetingAdmin(StreetScopedAdminMixin, admin.ModelAdmin):
 @admin.register(Decision)
 class DecisionAdmin(AppendOnlyAdminMixin, StreetScopedAdminMixin, admin.ModelAdmin):
     street_path = "meeting__street"
-    list_display = ["partner", "outcome", "community", "space", "meeting", "decided_by"]
+    list_display = ["partner", "outcome", "community", "space", "meeting", "decided_by_name"]
     list_filter = ["outcome", "meeting"]
+    fields = ["meeting", "partner", "outcome", "community", "space", "note", "decided_by_name", "created_at"]
+    readonly_fields = fields
+
+    decided_by_name = person_column(Decision, "decided_by")
     search_fields = ["partner__application__applicant_name"]
 

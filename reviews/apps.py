@@ -7,4 +7,4 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("评审与决定")
 
     def ready(self):
-        from . import dossier, facts, handlers, rules  # noqa: F401  (facts, sections, mail, permissions)
+        from . import dossier, events, facts, handlers, rules  # noqa: F401  (registries, mail, perms)

@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import EXITABLE, SERVING, Partner
-from portal.admin_scoping import ScopedAdminMixin, form_for_user
+from portal.admin_scoping import ScopedAdminMixin, form_for_user, person_column
 from portal.rules import scope_queryset
 
 from . import domain
@@ -164,7 +164,10 @@ class ServiceLogAdmin(DomainCreateAdmin):
     readonly_fields = ["partner", "agreement", "space", "date", "start_time", "end_time", "hours",
                        "category", "title", "description", "residents_served", "special_group_residents",
                        "special_groups", "cost_basis", "volunteers", "status", "warnings", "review_note",
-                       "reviewed_by", "reviewed_at", "recorded_by", "created_at"]
+                       "reviewed_by_name", "reviewed_at", "recorded_by_name", "created_at"]
+
+    reviewed_by_name = person_column(ServiceLog, "reviewed_by")
+    recorded_by_name = person_column(ServiceLog, "recorded_by")
 
     def get_readonly_fields(self, request, obj=None):
         return self.readonly_fields if obj is not None else []
@@ -284,8 +287,10 @@ class FeedbackAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["status", "rating", "partner__community"]
     search_fields = ["comment", "partner__application__applicant_name"]
     list_select_related = ["partner__application"]
-    readonly_fields = ["partner", "rating", "comment", "contact", "status", "moderated_by", "moderated_at",
+    readonly_fields = ["partner", "rating", "comment", "contact", "status", "moderated_by_name", "moderated_at",
                        "moderation_note", "created_at"]
+
+    moderated_by_name = person_column(Feedback, "moderated_by")
     actions = ["approve", "reject"]
     action_form = ReviewActionForm
 
@@ -380,7 +385,9 @@ class EvaluationAdmin(DomainCreateAdmin):
     list_select_related = ["partner__application"]
     readonly_fields = ["partner", "agreement", "kind", "evaluated_on", "conclusion", "remarks",
                        "fulfilment_share", "satisfaction", "feedback_count", "observer_rating",
-                       "observation_count", "incidents", "scores", "total_score", "recorded_by", "created_at"]
+                       "observation_count", "incidents", "scores", "total_score", "recorded_by_name", "created_at"]
+
+    recorded_by_name = person_column(Evaluation, "recorded_by")
 
     @admin.display(description=_("指标完成率"))
     def fulfilment_percent(self, obj):
@@ -558,10 +565,12 @@ class LogoLicenceAdmin(ScopedAdminMixin, admin.ModelAdmin):
 @admin.register(RenewalDecision)
 class RenewalDecisionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     community_path = "agreement__community"
-    list_display = ["agreement", "outcome", "evaluation", "decided_on", "decided_by"]
+    list_display = ["agreement", "outcome", "evaluation", "decided_on", "decided_by_name"]
     list_select_related = ["agreement__partner__application", "evaluation__partner__application", "decided_by"]
     list_filter = ["outcome"]
     form = RenewalDecisionForm
+
+    decided_by_name = person_column(RenewalDecision, "decided_by")
 
     def get_form(self, request, obj=None, **kwargs):
         return form_for_user(super().get_form(request, obj, **kwargs), request.user)
@@ -569,7 +578,7 @@ class RenewalDecisionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["agreement", "outcome", "evaluation", "decided_on", "months", "note"]
-        return ["agreement", "outcome", "evaluation", "decided_on", "note", "decided_by", "created_at"]
+        return ["agreement", "outcome", "evaluation", "decided_on", "note", "decided_by_name", "created_at"]
 
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else self.get_fields(request, obj)

@@ -9,7 +9,7 @@ class ServicesConfig(AppConfig):
     def ready(self):
         from portal.cache import public_pages_show
 
-        from . import dossier, facts, handlers, rules  # noqa: F401  (register facts, sections, receivers)
+        from . import dossier, events, facts, handlers, rules  # noqa: F401  (registries, receivers)
         from .models import Feedback, Recognition
 
         # Approved feedback and commendations show on the public partner page.

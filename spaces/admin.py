@@ -24,7 +24,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
 
 from partners.models import Partner
-from portal.admin_scoping import ScopedAdminMixin
+from portal.admin_scoping import ScopedAdminMixin, person_column
 from portal.choices import ServiceCategory, TargetGroup
 from portal.dates import local_today
 from portal.models import Community
@@ -386,10 +386,12 @@ class ImportUploadForm(forms.Form):
 
 @admin.register(ImportJob)
 class ImportJobAdmin(admin.ModelAdmin):
-    list_display = ["original_name", "kind", "status", "total", "new_count", "update_count", "created_by",
-                    "created_at"]
+    list_display = ["original_name", "kind", "status", "total", "new_count", "update_count",
+                    "created_by_name", "created_at"]
     list_filter = ["kind", "status"]
     list_select_related = ["created_by"]
+
+    created_by_name = person_column(ImportJob, "created_by")
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)

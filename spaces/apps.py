@@ -9,7 +9,7 @@ class SpacesConfig(AppConfig):
     def ready(self):
         from portal.cache import public_pages_show
 
-        from . import dossier, rules  # noqa: F401  (register the permissions and the dossier section)
+        from . import dossier, events, rules  # noqa: F401  (permissions, dossier section, audit actions)
         from .models import TimeSlot
 
         public_pages_show(TimeSlot)

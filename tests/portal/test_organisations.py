@@ -106,7 +106,7 @@ def test_community_staff_role_requires_a_community():
 @pytest.mark.django_db
 def test_audit_events_are_append_only(client):
     street = StreetFactory()
-    event = audit_log(subject=street, action="portal.test", note="first")
+    event = audit_log(subject=street, action="portal.street.policy_changed", note="first")
 
     with pytest.raises(TypeError):
         event.save()
@@ -137,7 +137,7 @@ def test_database_refuses_raw_updates_of_the_audit_trail():
 
     from tests.factories import partner_in_state
 
-    event = audit_log(subject=StreetFactory(), action="portal.test", note="first")
+    event = audit_log(subject=StreetFactory(), action="portal.street.policy_changed", note="first")
     partner = partner_in_state("vetting")
 
     with pytest.raises(InternalError), transaction.atomic(), connection.cursor() as cursor:
