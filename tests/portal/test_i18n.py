@@ -34,6 +34,6 @@ def test_admin_speaks_english_when_asked(client):
     chinese = client.get("/admin/").content.decode()
     english = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
-    assert "睦邻合伙人" in chinese and "招募与合伙人" in chinese
-    assert "招募与合伙人" not in english
+    assert "睦邻合伙人" in chinese and "招募与申请" in chinese
+    assert "招募与申请" not in english
     assert "Neighbourhood Partners · Administration" in english

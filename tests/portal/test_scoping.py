@@ -91,8 +91,9 @@ def test_partner_api_list_query_count_does_not_grow(client, world, django_assert
 
 
 @pytest.mark.parametrize(("who", "sections"), [
-    ("street", ["组织与账号", "空间与三张清单", "招募与合伙人", "评审与决定", "三方协议", "服务与监管"]),
-    ("staff_a", ["空间与三张清单", "招募与合伙人", "评审与决定", "三方协议", "服务与监管"]),
+    ("street", ["组织与账号", "睦邻合伙人", "空间与三张清单", "招募与申请", "公示与异议", "评审与决定", "三方协议",
+                "服务与监管"]),
+    ("staff_a", ["睦邻合伙人", "空间与三张清单", "招募与申请", "公示与异议", "评审与决定", "三方协议", "服务与监管"]),
 ])
 def test_staff_see_every_programme_app_in_the_admin(client, world, who, sections):
     client.force_login(world[who])
