@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.admin_scoping import AppendOnlyInline, ScopedAdminMixin
 from portal.choices import ExitReason
+from portal.refusals import refusals_as_messages
 
 from .domain import (
     TRANSITION_LABELS,
-    TransitionRefused,
     available_transitions,
     blocked_transitions,
     partner_transition,
@@ -92,15 +92,13 @@ class PartnerAdmin(ScopedAdminMixin, admin.ModelAdmin):
         if request.method == "POST":
             form = TransitionForm(request.POST)
             if form.is_valid():
-                try:
-                    kwargs = {"reason": form.cleaned_data["reason"]} if name == "exit" else {}
+                kwargs = {"reason": form.cleaned_data["reason"]} if name == "exit" else {}
+                with refusals_as_messages(request) as outcome:
                     partner_transition(partner=partner, transition=name, by=request.user,
                                        note=form.cleaned_data["note"],
                                        expected_status=form.cleaned_data["expected_status"] or None,
                                        **kwargs)
-                except TransitionRefused as refused:
-                    for message in refused.messages:
-                        messages.error(request, message)
+                if outcome.refused:
                     if option is None:
                         return redirect(change_url)
                 else:

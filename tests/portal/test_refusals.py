@@ -182,3 +182,41 @@ def test_the_one_mapping(error, status, body):
 
 def test_unknown_errors_are_left_to_the_500_handler():
     assert exception_handler(RuntimeError("boom"), {}) is None
+
+
+# --- The same refusals shown to staff as messages (portal.refusals) ----------------------------
+
+def _request_with_messages(rf):
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    request = rf.post("/admin/")
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    return request
+
+
+@pytest.mark.parametrize(("error", "kwargs", "shown"), [
+    (ValidationError(["甲。", "乙。"]), {}, ["甲。", "乙。"]),
+    (ValidationError({"note": "请写明理由。"}), {"prefix": "某机构:"}, ["某机构:请写明理由。"]),
+    (ActionRefused(["甲。", "乙。"]), {"prefix": "某机构:", "join": "; "}, ["某机构:甲。; 乙。"]),
+    (PermissionDenied("不许。"), {}, ["不许。"]),
+])
+def test_refusals_as_messages(rf, error, kwargs, shown):
+    from django.contrib.messages import ERROR, get_messages
+
+    from portal.refusals import refusals_as_messages
+
+    request = _request_with_messages(rf)
+    with refusals_as_messages(request, **kwargs) as outcome:
+        raise error
+
+    assert outcome.refused
+    assert [(m.level, m.message) for m in get_messages(request)] == [(ERROR, text) for text in shown]
+
+
+def test_refusals_as_messages_lets_other_errors_through(rf):
+    from portal.refusals import refusals_as_messages
+
+    request = _request_with_messages(rf)
+    with pytest.raises(RuntimeError), refusals_as_messages(request):
+        raise RuntimeError("boom")
