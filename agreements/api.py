@@ -1,12 +1,12 @@
 """REST endpoints: agreements (read) and signatures (record), scoped to the user's communities."""
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from portal.api import refused_responses
 from portal.rules import is_staff_member, scope_queryset
 from spaces.domain import describe_slot
 from spaces.models import TimeSlot
@@ -88,15 +88,11 @@ class AgreementSignatureViewSet(StaffOnlyMixin, mixins.CreateModelMixin, mixins.
         qs = AgreementSignature.objects.order_by("id")
         return scope_queryset(self.request.user, qs, "agreement__community")
 
+    @extend_schema(responses=refused_responses(SignatureSerializer, status_code=201))
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            signature = agreement_sign(by=request.user, **serializer.validated_data)
-        except DjangoValidationError as error:
-            raise ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages) from None
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from None
+        signature = agreement_sign(by=request.user, **serializer.validated_data)
         return Response(SignatureSerializer(signature).data, status=status.HTTP_201_CREATED)
 
 

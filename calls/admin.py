@@ -8,7 +8,6 @@ function and shows its refusal as a message.
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -22,6 +21,7 @@ from portal.admin_scoping import AppendOnlyAdminMixin, ScopedAdminMixin, person_
 from portal.choices import ServiceCategory
 from portal.models import Role
 from portal.pdf import pdf_response
+from portal.refusals import refusals_as_messages
 from portal.rules import user_role
 from portal.xlsx import xlsx_response
 from spaces.admin import ProspectAdmin
@@ -91,12 +91,9 @@ class RecruitmentCallAdmin(admin.ModelAdmin):
     def _change_all(self, request, queryset, func, done_message):
         done = 0
         for call in queryset:
-            try:
+            with refusals_as_messages(request, prefix=f"{call.title}:") as outcome:
                 func(call=call, by=request.user)
-            except ValidationError as exc:
-                for message in exc.messages:
-                    self.message_user(request, f"{call.title}:{message}", messages.ERROR)
-            else:
+            if not outcome.refused:
                 done += 1
         if done:
             self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
@@ -272,13 +269,10 @@ class ApplicationAdmin(ScopedAdminMixin, admin.ModelAdmin):
         change_url = reverse("admin:calls_application_change", args=[pk])
         form = DocumentRequestForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            try:
+            with refusals_as_messages(request) as outcome:
                 application_request_documents(application=application, kind=form.cleaned_data["kind"],
                                               message=form.cleaned_data["message"], by=request.user)
-            except ValidationError as exc:
-                for message in exc.messages:
-                    messages.error(request, message)
-            else:
+            if not outcome.refused:
                 messages.success(request, _("已通知申请人补充材料。") if application.email else
                                  _("已记录补充材料通知。申请人未留电子邮箱,请电话告知其查询进度页面。"))
                 return redirect(change_url)
@@ -327,11 +321,10 @@ def invite_to_apply(modeladmin, request, queryset):
     if "confirm" in request.POST:
         form = InviteForm(request.POST, calls=calls)
         if form.is_valid():
-            try:
+            with refusals_as_messages(request, join=";") as outcome:
                 invited, skipped = prospects_invite(prospects=list(queryset.select_related("community")),
                                                     call=form.cleaned_data["call"], by=request.user)
-            except ValidationError as exc:
-                modeladmin.message_user(request, ";".join(exc.messages), messages.ERROR)
+            if outcome.refused:
                 return None
             if invited:
                 modeladmin.message_user(request, _("已向 %(count)d 个意向对象发送申报邀请。") % {

@@ -18,14 +18,7 @@ from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.response import Response
 
 from partners.models import PartnerStatus
-from portal.api import (
-    DetailSerializer,
-    IsStaffMember,
-    PartnerKindField,
-    call_domain,
-    refused_responses,
-    user_street_id,
-)
+from portal.api import IsStaffMember, PartnerKindField, refused_responses, user_street_id
 from portal.masking import mask_id_number
 from portal.models import Role
 from portal.rules import scope_queryset, user_role
@@ -78,9 +71,7 @@ class RecruitmentCallViewSet(viewsets.ReadOnlyModelViewSet):
         call = self.get_object()
         if not can_manage_calls.test(self.request.user, call):
             raise ApiPermissionDenied(_("只有本街道工作人员可以管理招募公告。"))
-        _result, refused = call_domain(func, call=call, by=self.request.user)
-        if refused:
-            return refused
+        func(call=call, by=self.request.user)
         return Response(self.get_serializer(self.get_queryset().get(pk=call.pk)).data)
 
     @extend_schema(request=None, responses=refused_responses(RecruitmentCallSerializer))
@@ -210,25 +201,22 @@ class ApplicationViewSet(viewsets.ReadOnlyModelViewSet):
     def forward(self, request, pk=None):
         """The community forwards the application to the street (submitted → vetting)."""
         application = self._handled()
-        _partner, refused = call_domain(application_forward, application=application, by=request.user)
-        if refused:
-            return refused
+        application_forward(application=application, by=request.user)
         application.partner.refresh_from_db()
         return Response(self._fresh(application))
 
     @extend_schema(request=DocumentRequestInputSerializer,
-                   responses={201: DocumentRequestSerializer, 400: DetailSerializer, 403: DetailSerializer})
+                   responses=refused_responses(DocumentRequestSerializer, status_code=201))
     @action(detail=True, methods=["post"], url_path="request-documents")
     def request_documents(self, request, pk=None):
         """Ask the applicant for a missing document; the applicant gets an upload link by e-mail."""
         application = self._handled()
         data = DocumentRequestInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        document_request, refused = call_domain(application_request_documents, application=application,
-                                          kind=data.validated_data["kind"],
-                                          message=data.validated_data["message"], by=request.user)
-        if refused:
-            return refused
+        document_request = application_request_documents(application=application,
+                                                         kind=data.validated_data["kind"],
+                                                         message=data.validated_data["message"],
+                                                         by=request.user)
         return Response(DocumentRequestSerializer(document_request).data, status=status.HTTP_201_CREATED)
 
 

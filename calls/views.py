@@ -19,9 +19,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from partners.domain import TransitionRefused
 from portal.masking import mask_mobile
 from portal.pdf import pdf_response
+from portal.refusals import refusals_as_messages
 from portal.uploads import serve_private_file
 from portal.views import ratelimited
 
@@ -167,12 +167,9 @@ def application_status_withdraw(request, token):
     application = _by_token(token)
     form = WithdrawForm(request.POST)
     if form.is_valid():
-        try:
+        with refusals_as_messages(request) as outcome:
             application_withdraw(application=application, note=form.cleaned_data["note"])
-        except TransitionRefused as refused:
-            for message in refused.messages:
-                messages.error(request, message)
-        else:
+        if not outcome.refused:
             messages.success(request, _("您的申请已撤回。"))
         return redirect("calls:application_status_private", token=token)
     return render(request, "calls/status_detail.html", {

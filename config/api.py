@@ -7,8 +7,17 @@ from rest_framework.routers import DefaultRouter
 API_APPS = ["portal", "spaces", "calls", "partners", "notices", "reviews", "agreements", "services"]
 
 
+class PortalRouter(DefaultRouter):
+    """Ids are numbers: `/api/partners/abc/` matches no route and is a JSON 404, never a 500."""
+
+    def get_lookup_regex(self, viewset, lookup_prefix=""):
+        if not hasattr(viewset, "lookup_value_regex"):
+            viewset.lookup_value_regex = "[0-9]+"
+        return super().get_lookup_regex(viewset, lookup_prefix)
+
+
 def build_router() -> DefaultRouter:
-    router = DefaultRouter()
+    router = PortalRouter()
     for app in API_APPS:
         module = import_module(f"{app}.api")
         module.register(router)

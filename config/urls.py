@@ -15,6 +15,10 @@ admin.site.index_title = _("项目全流程管理")
 
 router = build_router()
 
+# Under /api/ errors are JSON; elsewhere the 404.html and 500.html pages.
+handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include(router.urls)),

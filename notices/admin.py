@@ -6,7 +6,7 @@ Every button calls a domain function; refusals come back as admin messages.
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -17,6 +17,7 @@ from partners.models import Partner, PartnerStatus
 from portal.admin_scoping import AppendOnlyInline, ScopedAdminMixin, person_column
 from portal.models import Street, person_name
 from portal.pdf import pdf_response
+from portal.refusals import refusals_as_messages
 from portal.rules import is_staff_member, scope_queryset
 from portal.uploads import serve_private_file
 
@@ -29,10 +30,6 @@ from .domain import (
 )
 from .models import NoticeEntry, NoticeStatus, Objection, ObjectionStatus, PublicNotice
 from .rules import can_investigate_objection, can_manage_notice, notices_visible_to
-
-
-def _messages_of(error: ValidationError) -> list[str]:
-    return [str(m) for m in error.messages]
 
 
 class PublicNoticeForm(forms.ModelForm):
@@ -185,14 +182,9 @@ class PublicNoticeAdmin(admin.ModelAdmin):
         notice = self._notice_or_404(request, pk)
         if request.method != "POST":
             return redirect(self._change_url(notice))
-        try:
+        with refusals_as_messages(request) as outcome:
             notice_publish(notice=notice, by=request.user)
-        except PermissionDenied as denied:
-            messages.error(request, str(denied))
-        except ValidationError as error:
-            for message in _messages_of(error):
-                messages.error(request, message)
-        else:
+        if not outcome.refused:
             messages.success(request, _("公示已发布,名单中的申请人已进入公示期。"))
         return redirect(self._change_url(notice))
 
@@ -201,14 +193,9 @@ class PublicNoticeAdmin(admin.ModelAdmin):
         notice = self._notice_or_404(request, pk)
         if request.method != "POST":
             return redirect(self._change_url(notice))
-        try:
+        with refusals_as_messages(request) as outcome:
             data = notice_file(notice=notice, by=request.user)
-        except PermissionDenied as denied:
-            messages.error(request, str(denied))
-        except ValidationError as error:
-            for message in _messages_of(error):
-                messages.error(request, message)
-        else:
+        if not outcome.refused:
             return pdf_response(data, f"公示结果备案报告-{notice.pk}.pdf", inline=False)
         return redirect(self._change_url(notice))
 
@@ -321,16 +308,11 @@ class ObjectionAdmin(ScopedAdminMixin, admin.ModelAdmin):
             return redirect(change_url)
         form = ConclusionForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            try:
+            with refusals_as_messages(request) as outcome:
                 objection_conclude(objection=objection,
                                    upheld=form.cleaned_data["outcome"] == ObjectionStatus.UPHELD,
                                    conclusion=form.cleaned_data["conclusion"], by=request.user)
-            except PermissionDenied as denied:
-                messages.error(request, str(denied))
-            except ValidationError as error:
-                for message in _messages_of(error):
-                    messages.error(request, message)
-            else:
+            if not outcome.refused:
                 objection.refresh_from_db()
                 messages.success(request, _("异议已办结:%(status)s。") % {"status": objection.get_status_display()})
                 return redirect(change_url)

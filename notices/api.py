@@ -16,14 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.response import Response
 
-from portal.api import (
-    DetailSerializer,
-    IsStaffMember,
-    IsStreetStaff,
-    PartnerKindField,
-    call_domain,
-    refused_responses,
-)
+from portal.api import IsStaffMember, IsStreetStaff, PartnerKindField, refused_responses
 from portal.masking import mask_mobile, mask_person_name
 from portal.pdf import pdf_response
 
@@ -86,21 +79,17 @@ class PublicNoticeViewSet(viewsets.ReadOnlyModelViewSet):
     def publish(self, request, pk=None):
         """Publish a draft: every listed partner moves approved → in_notice."""
         notice = self.get_object()
-        _notice, refused = call_domain(notice_publish, notice=notice, by=request.user)
-        if refused:
-            return refused
+        notice_publish(notice=notice, by=request.user)
         return Response(self.get_serializer(self.get_queryset().get(pk=notice.pk)).data)
 
     @extend_schema(request=None, responses={
-        (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description=str(_("备案报告 PDF"))),
-        400: DetailSerializer, 403: DetailSerializer})
+        **refused_responses(status_code=None),
+        (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description=str(_("备案报告 PDF")))})
     @action(detail=True, methods=["post"])
     def file(self, request, pk=None):
         """Produce the filing report (备案报告) and record the filing; answers with the PDF."""
         notice = self.get_object()
-        data, refused = call_domain(notice_file, notice=notice, by=request.user)
-        if refused:
-            return refused
+        data = notice_file(notice=notice, by=request.user)
         return pdf_response(data, f"公示结果备案报告-{notice.pk}.pdf", inline=False)
 
 
@@ -189,10 +178,8 @@ class ObjectionViewSet(viewsets.ReadOnlyModelViewSet):
         data = InvestigateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         assigned_to = data.validated_data.get("assigned_to", objection.assigned_to)
-        _objection, refused = call_domain(objection_investigate, objection=objection, by=request.user,
-                                    assigned_to=assigned_to, note=data.validated_data["note"])
-        if refused:
-            return refused
+        objection_investigate(objection=objection, by=request.user, assigned_to=assigned_to,
+                              note=data.validated_data["note"])
         return self._respond(objection)
 
     @extend_schema(request=ConcludeInputSerializer, responses=refused_responses(ObjectionSerializer))
@@ -202,11 +189,8 @@ class ObjectionViewSet(viewsets.ReadOnlyModelViewSet):
         objection = self._investigable()
         data = ConcludeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        _objection, refused = call_domain(objection_conclude, objection=objection, by=request.user,
-                                    upheld=data.validated_data["upheld"],
-                                    conclusion=data.validated_data["conclusion"])
-        if refused:
-            return refused
+        objection_conclude(objection=objection, by=request.user, upheld=data.validated_data["upheld"],
+                           conclusion=data.validated_data["conclusion"])
         return self._respond(objection)
 
 

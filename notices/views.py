@@ -26,6 +26,7 @@ from django_ratelimit.decorators import ratelimit
 
 from calls.models import CallStatus, RecruitmentCall
 from portal.cache import PUBLIC_CACHE_SECONDS, public_cache_context, public_cache_version
+from portal.forms import attach_domain_error
 from portal.views import ratelimited
 
 from .domain import OBJECTION_STATUS_PUBLIC, objection_file, objection_lookup, public_notices
@@ -164,11 +165,7 @@ def objection_create(request, pk):
                                    objector_name=data["objector_name"],
                                    objector_phone=data["objector_phone"], evidence=data["evidence"])
     except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
+        attach_domain_error(form, error)
         return _render_notice(request, notice, form, status=400)
     token = signing.dumps(objection.reference, salt="objection-filed")
     return redirect(reverse("notices:objection_filed", args=[token]))

@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.admin_scoping import AppendOnlyInline, ScopedAdminMixin
 from portal.choices import ExitReason
+from portal.refusals import refusals_as_messages
 
 from . import workflow
-from .domain import TransitionRefused, available_transitions, blocked_transitions, partner_transition
+from .domain import available_transitions, blocked_transitions, partner_transition
 from .models import Partner, PartnerTransition
 
 
@@ -99,16 +100,14 @@ class PartnerAdmin(ScopedAdminMixin, admin.ModelAdmin):
         if request.method == "POST":
             form = TransitionForm(request.POST)
             if form.is_valid():
-                try:
-                    needs_reason = spec is not None and spec.needs_reason
-                    kwargs = {"reason": form.cleaned_data["reason"]} if needs_reason else {}
+                needs_reason = spec is not None and spec.needs_reason
+                kwargs = {"reason": form.cleaned_data["reason"]} if needs_reason else {}
+                with refusals_as_messages(request) as outcome:
                     partner_transition(partner=partner, transition=name, by=request.user,
                                        note=form.cleaned_data["note"],
                                        expected_status=form.cleaned_data["expected_status"] or None,
                                        **kwargs)
-                except TransitionRefused as refused:
-                    for message in refused.messages:
-                        messages.error(request, message)
+                if outcome.refused:
                     if option is None:
                         return redirect(change_url)
                 else:

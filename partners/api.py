@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from portal.api import refused_responses
 from portal.choices import ExitReason
 from portal.rules import scope_queryset
 
 from . import workflow
-from .domain import TransitionRefused, available_transitions, blocked_transitions, partner_transition
+from .domain import available_transitions, blocked_transitions, partner_transition
 from .models import Partner, PartnerTransition
 
 
@@ -84,7 +85,7 @@ class PartnerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         qs = Partner.objects.select_related("application", "community__street").order_by("-id")
         return scope_queryset(self.request.user, qs, "community")
 
-    @extend_schema(request=TransitionInputSerializer, responses=PartnerDetailSerializer)
+    @extend_schema(request=TransitionInputSerializer, responses=refused_responses(PartnerDetailSerializer))
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         partner = get_object_or_404(self.get_queryset(), pk=pk)
@@ -94,16 +95,13 @@ class PartnerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         spec = workflow.TRANSITIONS[data.validated_data["transition"]]
         if spec.needs_reason:
             kwargs["reason"] = data.validated_data.get("reason")
-        try:
-            partner_transition(partner=partner, transition=data.validated_data["transition"],
-                               by=request.user, note=data.validated_data["note"],
-                               expected_status=data.validated_data.get("expected_status"), **kwargs)
-        except TransitionRefused as refused:
-            return Response({"detail": refused.messages}, status=status.HTTP_409_CONFLICT)
+        partner_transition(partner=partner, transition=data.validated_data["transition"],
+                           by=request.user, note=data.validated_data["note"],
+                           expected_status=data.validated_data.get("expected_status"), **kwargs)
         partner.refresh_from_db()
         return Response(self.get_serializer(partner).data)
 
-    @extend_schema(responses=PartnerTransitionSerializer(many=True))
+    @extend_schema(responses=refused_responses(PartnerTransitionSerializer(many=True), codes=(403, 404)))
     @action(detail=True, methods=["get"])
     def history(self, request, pk=None):
         partner = get_object_or_404(self.get_queryset(), pk=pk)

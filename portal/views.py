@@ -3,6 +3,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 
 from .models import Heartbeat
@@ -60,3 +61,23 @@ def after_login(request):
         Role.OBSERVER: "/services/observations/",
     }.get(user_role(request.user), "/")
     return redirect(destination)
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def page_not_found(request, exception):
+    """handler404: JSON `{"detail": ...}` under /api/, the 404.html page elsewhere."""
+    if _is_api(request):
+        from rest_framework.exceptions import NotFound
+
+        return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    """handler500: JSON `{"detail": ...}` under /api/, the 500.html page elsewhere."""
+    if _is_api(request):
+        return JsonResponse({"detail": _("服务器出错,请稍后再试。")}, status=500)
+    return defaults.server_error(request)

@@ -14,10 +14,10 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from partners.domain import TransitionRefused
 from partners.models import Partner, PartnerStatus
 from portal.admin_scoping import AppendOnlyAdminMixin, ScopedAdminMixin, person_column
 from portal.models import Role, person_name
+from portal.refusals import refusals_as_messages, report_refusal
 from portal.rules import user_profile
 
 from . import domain
@@ -38,14 +38,6 @@ from .models import (
     VettingCheck,
     VettingDepartment,
 )
-
-
-def _refusal_messages(error) -> list[str]:
-    if isinstance(error, TransitionRefused):
-        return error.messages
-    if isinstance(error, ValidationError):
-        return error.messages
-    return [str(error)]
 
 
 class StreetScopedAdminMixin:
@@ -176,8 +168,7 @@ class VettingCheckAdmin(ScopedAdminMixin, admin.ModelAdmin):
         try:
             return view(request, *args)
         except _AdminRefusal as refusal:
-            for message in _refusal_messages(refusal.error):
-                messages.error(request, message)
+            report_refusal(request, refusal.error)
             return redirect(request.get_full_path())
 
     def get_urls(self):
@@ -198,12 +189,9 @@ class VettingCheckAdmin(ScopedAdminMixin, admin.ModelAdmin):
                       "reject": domain.partner_reject_after_vetting}.get(request.POST.get("action"))
             if action is None:
                 raise PermissionDenied
-            try:
+            with refusals_as_messages(request, prefix=f"{partner}:") as outcome:
                 action(partner=partner, by=request.user)
-            except TransitionRefused as refused:
-                for message in refused.messages:
-                    messages.error(request, f"{partner}:{message}")
-            else:
+            if not outcome.refused:
                 messages.success(request, _("%(name)s:%(status)s") % {
                     "name": partner, "status": partner.get_status_display()})
             return redirect("admin:reviews_vetting_board")
@@ -240,21 +228,17 @@ class VettingCheckAdmin(ScopedAdminMixin, admin.ModelAdmin):
     @admin.action(description=_("所有部门均通过:列入入围名单"))
     def shortlist_partners(self, request, queryset):
         for partner in self._partners(queryset):
-            try:
+            with refusals_as_messages(request, prefix=f"{partner}:", join="; ") as outcome:
                 domain.partner_shortlist(partner=partner, by=request.user)
-            except TransitionRefused as refused:
-                messages.error(request, f"{partner}:{'; '.join(refused.messages)}")
-            else:
+            if not outcome.refused:
                 messages.success(request, _("%(name)s 已列入入围名单。") % {"name": partner})
 
     @admin.action(description=_("审核不通过:退回并通知申请人"))
     def reject_partners(self, request, queryset):
         for partner in self._partners(queryset):
-            try:
+            with refusals_as_messages(request, prefix=f"{partner}:", join="; ") as outcome:
                 domain.partner_reject_after_vetting(partner=partner, by=request.user)
-            except TransitionRefused as refused:
-                messages.error(request, f"{partner}:{'; '.join(refused.messages)}")
-            else:
+            if not outcome.refused:
                 messages.success(request, _("%(name)s 审核不通过,已通知申请人。") % {"name": partner})
 
 
@@ -318,12 +302,9 @@ class RubricAdmin(StreetScopedAdminMixin, admin.ModelAdmin):
     @admin.action(description=_("复制为新版本"))
     def copy_rubric(self, request, queryset):
         for rubric in queryset:
-            try:
+            with refusals_as_messages(request) as outcome:
                 new = domain.rubric_copy(rubric=rubric, by=request.user)
-            except (ValidationError, PermissionDenied) as error:
-                for message in _refusal_messages(error):
-                    messages.error(request, message)
-            else:
+            if not outcome.refused:
                 messages.success(request, _("已创建 %(rubric)s。") % {"rubric": new})
 
 
@@ -394,23 +375,17 @@ class RoadshowAdmin(StreetScopedAdminMixin, admin.ModelAdmin):
     @admin.action(description=_("开始评分(再次检查评审组组成)"))
     def open_scoring(self, request, queryset):
         for roadshow in queryset:
-            try:
+            with refusals_as_messages(request, prefix=f"{roadshow}:") as outcome:
                 domain.roadshow_open_scoring(roadshow=roadshow, by=request.user)
-            except (ValidationError, PermissionDenied) as error:
-                for message in _refusal_messages(error):
-                    messages.error(request, f"{roadshow}:{message}")
-            else:
+            if not outcome.refused:
                 messages.success(request, _("%(roadshow)s 已开始评分。") % {"roadshow": roadshow})
 
     @admin.action(description=_("结束评分并确认综合评分"))
     def close_scoring(self, request, queryset):
         for roadshow in queryset:
-            try:
+            with refusals_as_messages(request, prefix=f"{roadshow}:") as outcome:
                 domain.roadshow_close_scoring(roadshow=roadshow, by=request.user)
-            except (ValidationError, PermissionDenied, TransitionRefused) as error:
-                for message in _refusal_messages(error):
-                    messages.error(request, f"{roadshow}:{message}")
-            else:
+            if not outcome.refused:
                 messages.success(request, _("%(roadshow)s 评分已结束,综合评分已确认。") % {"roadshow": roadshow})
 
 
@@ -531,12 +506,9 @@ class ScoreSheetAdmin(StreetScopedAdminMixin, admin.ModelAdmin):
         back = reverse("admin:reviews_scoresheet_changelist")
         form = UnlockForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            try:
+            with refusals_as_messages(request) as outcome:
                 domain.score_sheet_unlock(sheet=sheet, reason=form.cleaned_data["reason"], by=request.user)
-            except (ValidationError, PermissionDenied) as error:
-                for message in _refusal_messages(error):
-                    messages.error(request, message)
-            else:
+            if not outcome.refused:
                 messages.success(request, _("评分表已解锁,评审人可以修改后重新提交。"))
                 return redirect(back)
         context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
@@ -637,15 +609,12 @@ class CommitteeMeetingAdmin(StreetScopedAdminMixin, admin.ModelAdmin):
             data = getattr(inline_form, "cleaned_data", None)
             if not data or inline_form.instance.pk or not inline_form.has_changed():
                 continue
-            try:
+            with refusals_as_messages(request, prefix=f"{data['partner']}:"):
                 decision = domain.decision_record(
                     meeting=form.instance, partner=data["partner"], outcome=data["outcome"],
                     community=data.get("community"), space=data.get("space"), note=data.get("note", ""),
                     by=request.user)
                 formset.new_objects.append(decision)
-            except (ValidationError, PermissionDenied, TransitionRefused) as error:
-                for message in _refusal_messages(error):
-                    messages.error(request, f"{data['partner']}:{message}")
 
 
 @admin.register(Decision)

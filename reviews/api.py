@@ -2,21 +2,22 @@
 
 Querysets are scoped (street staff: their street; community staff: read-only
 vetting of their communities; reviewers: their own roadshows and sheets).
-Write actions call the domain functions; refusals are 400 with messages.
+Write actions call the domain functions; their refusals reach the client through
+portal.api.exception_handler.
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.response import Response
 
-from partners.domain import TransitionRefused
 from partners.models import Partner
+from portal.api import refused_responses
 from portal.models import Role
 from portal.rules import scope_queryset, user_profile
 
@@ -38,27 +39,6 @@ from .models import (
 def _street_id(user):
     profile = user_profile(user)
     return profile.street_id if profile and profile.role == Role.STREET_STAFF else None
-
-
-def _bad_request(error):
-    if isinstance(error, TransitionRefused):
-        detail = error.messages
-    elif isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        detail = error.message_dict
-    elif isinstance(error, ValidationError):
-        detail = error.messages
-    else:
-        detail = [str(error)]
-    return Response({"detail": detail}, status=status.HTTP_400_BAD_REQUEST)
-
-
-def _call(func, **kwargs):
-    try:
-        return func(**kwargs), None
-    except PermissionDenied as error:
-        raise ApiPermissionDenied(str(error)) from error
-    except (ValidationError, TransitionRefused) as error:
-        return None, _bad_request(error)
 
 
 # --- Roadshows -------------------------------------------------------------------------
@@ -108,16 +88,16 @@ class RoadshowViewSet(viewsets.ReadOnlyModelViewSet):
 
     def _manage(self, func):
         roadshow = self.get_object()
-        _result, error = _call(func, roadshow=roadshow, by=self.request.user)
-        if error:
-            return error
+        func(roadshow=roadshow, by=self.request.user)
         roadshow.refresh_from_db()
         return Response(self.get_serializer(self.get_queryset().get(pk=roadshow.pk)).data)
 
+    @extend_schema(request=None, responses=refused_responses(RoadshowSerializer))
     @action(detail=True, methods=["post"], url_path="open-scoring")
     def open_scoring(self, request, pk=None):
         return self._manage(domain.roadshow_open_scoring)
 
+    @extend_schema(request=None, responses=refused_responses(RoadshowSerializer))
     @action(detail=True, methods=["post"], url_path="close-scoring")
     def close_scoring(self, request, pk=None):
         return self._manage(domain.roadshow_close_scoring)
@@ -139,6 +119,7 @@ class VettingCheckSerializer(serializers.ModelSerializer):
         validators = []  # one per department: the domain function revises an existing check
 
 
+@extend_schema_view(create=extend_schema(responses=refused_responses(VettingCheckSerializer, status_code=201)))
 class VettingCheckViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = VettingCheckSerializer
     filterset_fields = ["partner", "result", "department"]
@@ -156,14 +137,13 @@ class VettingCheckViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
         partner = get_object_or_404(scope_queryset(request.user, Partner.objects.all(), "community"),
                                     pk=data["partner"].pk)
         department = get_object_or_404(VettingDepartment, pk=data["department"].pk)
-        check, error = _call(domain.vetting_check_record, partner=partner, department=department,
-                             result=data["result"], by=request.user,
-                             materials_complete=data.get("materials_complete", False),
-                             plan_compliant=data.get("plan_compliant", False),
-                             violation_found=data.get("violation_found", False),
-                             source_consulted=data.get("source_consulted", ""), note=data.get("note", ""))
-        if error:
-            return error
+        check = domain.vetting_check_record(partner=partner, department=department, result=data["result"],
+                                            by=request.user,
+                                            materials_complete=data.get("materials_complete", False),
+                                            plan_compliant=data.get("plan_compliant", False),
+                                            violation_found=data.get("violation_found", False),
+                                            source_consulted=data.get("source_consulted", ""),
+                                            note=data.get("note", ""))
         return Response(self.get_serializer(check).data, status=status.HTTP_201_CREATED)
 
 
@@ -192,6 +172,8 @@ class ScoreSheetInput(serializers.Serializer):
     submit = serializers.BooleanField(required=False, default=False)
 
 
+@extend_schema_view(create=extend_schema(request=ScoreSheetInput,
+                                         responses=refused_responses(ScoreSheetSerializer, status_code=201)))
 class ScoreSheetViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """A reviewer sees only their own sheets until the roadshow's scoring is closed."""
 
@@ -219,10 +201,8 @@ class ScoreSheetViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         if member is None:
             raise ApiPermissionDenied("您不是本次路演评审组成员。")
         partner = get_object_or_404(Partner, pk=data["partner"])
-        sheet, error = _call(domain.score_sheet_save, member=member, partner=partner, values=data["values"],
-                             comment=data["comment"], submit=data["submit"], by=request.user)
-        if error:
-            return error
+        sheet = domain.score_sheet_save(member=member, partner=partner, values=data["values"],
+                                        comment=data["comment"], submit=data["submit"], by=request.user)
         return Response(self.get_serializer(self.get_queryset().get(pk=sheet.pk)).data,
                         status=status.HTTP_201_CREATED)
 
@@ -241,6 +221,7 @@ class DecisionSerializer(serializers.ModelSerializer):
         validators = []
 
 
+@extend_schema_view(create=extend_schema(responses=refused_responses(DecisionSerializer, status_code=201)))
 class DecisionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = DecisionSerializer
     filterset_fields = ["outcome", "meeting"]
@@ -260,11 +241,9 @@ class DecisionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         meeting = get_object_or_404(CommitteeMeeting, pk=data["meeting"].pk)
-        decision, error = _call(domain.decision_record, meeting=meeting, partner=data["partner"],
-                                outcome=data["outcome"], community=data.get("community"),
-                                space=data.get("space"), note=data.get("note", ""), by=request.user)
-        if error:
-            return error
+        decision = domain.decision_record(meeting=meeting, partner=data["partner"], outcome=data["outcome"],
+                                          community=data.get("community"), space=data.get("space"),
+                                          note=data.get("note", ""), by=request.user)
         return Response(self.get_serializer(decision).data, status=status.HTTP_201_CREATED)
 
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import EXITABLE, SERVING, Partner
 from portal.admin_scoping import ScopedAdminMixin, form_for_user, person_column
+from portal.refusals import refusals_as_messages
 from portal.rules import scope_queryset
 
 from . import domain
@@ -200,12 +201,9 @@ class ServiceLogAdmin(DomainCreateAdmin):
         note = request.POST.get("note", "")
         done = 0
         for log in queryset:
-            try:
+            with refusals_as_messages(request, prefix=f"{log}:", join="; "):
                 domain.servicelog_review(log=log, decision=decision, note=note, by=request.user)
                 done += 1
-            except (ValidationError, PermissionDenied) as exc:
-                text = "; ".join(exc.messages) if hasattr(exc, "messages") else str(exc)
-                messages.error(request, f"{log}:{text}")
         if done:
             messages.success(request, _("已处理 %(n)s 条记录。") % {"n": done})
 
@@ -310,12 +308,10 @@ class FeedbackAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def _moderate(self, request, queryset, approve):
         done = 0
         for feedback in queryset.filter(status=FeedbackStatus.PENDING):
-            try:
+            with refusals_as_messages(request):
                 domain.feedback_moderate(feedback=feedback, approve=approve, note=request.POST.get("note", ""),
                                          by=request.user)
                 done += 1
-            except PermissionDenied as exc:
-                messages.error(request, str(exc))
         messages.success(request, _("已审核 %(n)s 条意见。") % {"n": done})
 
     @admin.action(description=_("审核通过(公开显示)"), permissions=["view"])

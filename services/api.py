@@ -1,12 +1,13 @@
 """REST endpoints: service logs (partners see their own), feedback (staff), evaluations — scoped."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.response import Response
 
+from portal.api import refused_responses
 from portal.rules import is_staff_member, scope_q
 
 from . import domain
@@ -21,11 +22,6 @@ def _scoped(user, qs, community_path):
     if pid is not None:
         query |= Q(partner_id=pid)
     return qs.filter(query)
-
-
-def _error(exc):
-    messages = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-    return Response(messages, status=status.HTTP_400_BAD_REQUEST)
 
 
 class ServiceLogSerializer(serializers.ModelSerializer):
@@ -69,31 +65,23 @@ class ServiceLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         return _scoped(self.request.user, ServiceLog.objects.select_related("partner__application", "space"),
                        "partner__community").order_by("-date", "-id")
 
+    @extend_schema(request=ServiceLogInput, responses=refused_responses(ServiceLogSerializer, status_code=201))
     def create(self, request, *args, **kwargs):
         account = getattr(request.user, "partner_account", None) if perms.partner_id_of(request.user) else None
         if account is None:
             raise ApiPermissionDenied("只有合伙人账号可以通过接口填报。")
         data = ServiceLogInput(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            log = domain.servicelog_create(partner=account.partner, data=data.validated_data, by=request.user)
-        except ValidationError as exc:
-            return _error(exc)
-        except PermissionDenied as exc:
-            raise ApiPermissionDenied(str(exc)) from None
+        log = domain.servicelog_create(partner=account.partner, data=data.validated_data, by=request.user)
         return Response(ServiceLogSerializer(log).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=ReviewInput, responses=refused_responses(ServiceLogSerializer))
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
         log = self.get_object()
         data = ReviewInput(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            log = domain.servicelog_review(log=log, by=request.user, **data.validated_data)
-        except ValidationError as exc:
-            return _error(exc)
-        except PermissionDenied as exc:
-            raise ApiPermissionDenied(str(exc)) from None
+        log = domain.servicelog_review(log=log, by=request.user, **data.validated_data)
         return Response(ServiceLogSerializer(log).data)
 
 

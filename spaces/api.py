@@ -1,16 +1,17 @@
 """REST endpoints for the three lists and the time slots, scoped like the admin.
 
 Writes go through spaces.domain (overlap rule, audit trail); a refusal is a
-400 with the Chinese message. Filter with ?community=, ?category=, ?occupancy=.
+400 with the Chinese message (portal.api.exception_handler), deleting a space
+still referenced a 409. Filter with ?community=, ?category=, ?occupancy=.
 """
 
 from __future__ import annotations
 
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import permissions, serializers, viewsets
 
 from partners.models import Partner
+from portal.api import refused_writes
 from portal.choices import ServiceCategory, TargetGroup
 from portal.models import Community
 from portal.rules import scope_queryset
@@ -41,12 +42,6 @@ class RulesPermission(permissions.BasePermission):
 
     def has_object_permission(self, request, view, obj):
         return request.user.has_perm(self._perm(request, view), obj)
-
-
-def raise_as_400(exc: DjangoValidationError):
-    if hasattr(exc, "error_dict"):
-        raise serializers.ValidationError(exc.message_dict)
-    raise serializers.ValidationError({"non_field_errors": exc.messages})
 
 
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
@@ -94,22 +89,17 @@ class SpaceFilter(django_filters.FilterSet):
         fields = ["community", "occupancy", "nature", "is_accessible"]
 
 
+@refused_writes(SpaceSerializer)
 class SpaceViewSet(ScopedViewSet):
     queryset = Space.objects.select_related("community").order_by("community__name", "name", "id")
     serializer_class = SpaceSerializer
     filterset_class = SpaceFilter
 
     def perform_create(self, serializer):
-        try:
-            serializer.instance = space_save(space=Space(**serializer.validated_data), by=self.request.user)
-        except DjangoValidationError as exc:
-            raise_as_400(exc)
+        serializer.instance = space_save(space=Space(**serializer.validated_data), by=self.request.user)
 
     def perform_update(self, serializer):
-        try:
-            space_save(space=serializer.instance, by=self.request.user, fields=serializer.validated_data)
-        except DjangoValidationError as exc:
-            raise_as_400(exc)
+        space_save(space=serializer.instance, by=self.request.user, fields=serializer.validated_data)
 
 
 # --- Resident needs ---------------------------------------------------------------
@@ -133,23 +123,18 @@ class ResidentNeedFilter(django_filters.FilterSet):
         fields = ["community", "category", "collection_method", "space"]
 
 
+@refused_writes(ResidentNeedSerializer)
 class ResidentNeedViewSet(ScopedViewSet):
     queryset = ResidentNeed.objects.order_by("community_id", "-residents_count", "id")
     serializer_class = ResidentNeedSerializer
     filterset_class = ResidentNeedFilter
 
     def perform_create(self, serializer):
-        try:
-            serializer.instance = resident_need_save(need=ResidentNeed(**serializer.validated_data),
-                                                     by=self.request.user)
-        except DjangoValidationError as exc:
-            raise_as_400(exc)
+        serializer.instance = resident_need_save(need=ResidentNeed(**serializer.validated_data),
+                                                 by=self.request.user)
 
     def perform_update(self, serializer):
-        try:
-            resident_need_save(need=serializer.instance, by=self.request.user, fields=serializer.validated_data)
-        except DjangoValidationError as exc:
-            raise_as_400(exc)
+        resident_need_save(need=serializer.instance, by=self.request.user, fields=serializer.validated_data)
 
 
 # --- Prospects --------------------------------------------------------------------
@@ -177,23 +162,18 @@ class ProspectFilter(django_filters.FilterSet):
         return queryset.filter(categories__icontains=f'"{value}"')
 
 
+@refused_writes(ProspectSerializer)
 class ProspectViewSet(ScopedViewSet):
     queryset = Prospect.objects.order_by("community_id", "name", "id")
     serializer_class = ProspectSerializer
     filterset_class = ProspectFilter
 
     def perform_create(self, serializer):
-        try:
-            serializer.instance = prospect_save(prospect=Prospect(**serializer.validated_data),
-                                                by=self.request.user)
-        except DjangoValidationError as exc:
-            raise_as_400(exc)
+        serializer.instance = prospect_save(prospect=Prospect(**serializer.validated_data),
+                                            by=self.request.user)
 
     def perform_update(self, serializer):
-        try:
-            prospect_save(prospect=serializer.instance, by=self.request.user, fields=serializer.validated_data)
-        except DjangoValidationError as exc:
-            raise_as_400(exc)
+        prospect_save(prospect=serializer.instance, by=self.request.user, fields=serializer.validated_data)
 
 
 # --- Time slots -------------------------------------------------------------------
@@ -233,6 +213,7 @@ class TimeSlotFilter(django_filters.FilterSet):
         fields = ["community", "space", "partner", "weekday", "date"]
 
 
+@refused_writes(TimeSlotSerializer)
 class TimeSlotViewSet(ScopedViewSet):
     queryset = TimeSlot.objects.select_related("partner__application").order_by(
         "space_id", "weekday", "date", "start_time", "id")
@@ -241,16 +222,10 @@ class TimeSlotViewSet(ScopedViewSet):
     community_path = "space__community"
 
     def perform_create(self, serializer):
-        try:
-            serializer.instance = timeslot_create(by=self.request.user, **serializer.validated_data)
-        except DjangoValidationError as exc:
-            raise_as_400(exc)
+        serializer.instance = timeslot_create(by=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer):
-        try:
-            timeslot_update(slot=serializer.instance, by=self.request.user, **serializer.validated_data)
-        except DjangoValidationError as exc:
-            raise_as_400(exc)
+        timeslot_update(slot=serializer.instance, by=self.request.user, **serializer.validated_data)
 
     def perform_destroy(self, instance):
         timeslot_delete(slot=instance, by=self.request.user)

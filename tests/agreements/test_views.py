@@ -99,4 +99,5 @@ def test_api_signature_refusal_is_400_with_message(client):
         "agreement": agreement.pk, "party": "station", "signatory": "吴静",
         "signed_on": local_today().isoformat()}, content_type="application/json")
 
-    assert (response.status_code, response.json()) == (400, ["协议尚未填写公益服务量化指标(办法六(一)2),不能签署。"])
+    assert (response.status_code, response.json()) == (
+        400, {"detail": ["协议尚未填写公益服务量化指标(办法六(一)2),不能签署。"]})

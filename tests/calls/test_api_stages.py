@@ -344,7 +344,7 @@ def test_application_forward_twice_is_refused_with_the_reason(api):
 
     response = api.post(f"/api/applications/{application.pk}/forward/")
 
-    assert response.status_code == 400
+    assert response.status_code == 409  # a refused transition: a conflict with the current state
     assert response.json() == {"detail": ["当前状态“联审联查中”下不能执行“报送街道”。"]}
     assert application.partner.transitions.count() == 1
 
@@ -512,7 +512,8 @@ def test_objection_conclude_without_conclusion_is_refused(api, staff, objection)
                         format="json")
 
     assert (response.status_code, response.json()) == (
-        400, {"detail": {"conclusion": ["请填写调查结论(异议人可凭受理编号查看)。"]}})
+        400, {"detail": ["请填写调查结论(异议人可凭受理编号查看)。"],
+              "errors": {"conclusion": ["请填写调查结论(异议人可凭受理编号查看)。"]}})
     assert Objection.objects.get(pk=objection.pk).status == ObjectionStatus.OPEN
 
 

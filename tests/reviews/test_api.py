@@ -62,7 +62,8 @@ def test_vetting_check_created_through_the_api_and_refusals_are_400(api):
                "materials_complete": True, "plan_compliant": False, "violation_found": False, "note": ""}
 
     response = api.post("/api/vetting-checks/", payload, format="json")
-    assert (response.status_code, response.json()) == (400, {"detail": {"note": ["结论为不通过时,请写明理由。"]}})
+    assert (response.status_code, response.json()) == (
+        400, {"detail": ["结论为不通过时,请写明理由。"], "errors": {"note": ["结论为不通过时,请写明理由。"]}})
 
     response = api.post("/api/vetting-checks/", dict(payload, note="计划书与招募要求不符"), format="json")
     assert response.status_code == 201

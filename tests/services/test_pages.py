@@ -335,7 +335,8 @@ def test_api_partner_creates_own_log_and_gets_chinese_errors(client, world):
         201, world["a"].pk, "submitted")
     response = client.post("/api/service-logs/", {**payload, "date": "2025-06-01"}, content_type="application/json")
     assert (response.status_code, response.json()) == (
-        400, {"date": ["服务日期 2025-06-01 不在协议期内(协议期:2026-01-01–2026-06-30)。"]})
+        400, {"detail": ["服务日期 2025-06-01 不在协议期内(协议期:2026-01-01–2026-06-30)。"],
+              "errors": {"date": ["服务日期 2025-06-01 不在协议期内(协议期:2026-01-01–2026-06-30)。"]}})
     client.force_login(world["a_staff"])
     assert client.post("/api/service-logs/", payload, content_type="application/json").status_code == 403
 
