@@ -171,7 +171,7 @@ def applicant_document(request, roadshow_id, partner_id, document_id):
     """A supporting document, for the panel members of the roadshow the applicant is on."""
     member = _my_member(request, roadshow_id)
     entry = _entry(member.panel.roadshow, partner_id)
-    document = get_object_or_404(ApplicationDocument, pk=document_id, application_id=entry.partner.application_id)
+    document = get_object_or_404(ApplicationDocument, pk=document_id, application__partner_id=entry.partner_id)
     return serve_private_file(document.file, filename=document.original_name, inline=True)
 
 

@@ -288,7 +288,7 @@ def test_space_admin_community_filter_lists_only_communities_in_scope(client, st
 def test_invite_prospect_of_other_street_refused(community_a, staff_a):
     from django.core.exceptions import ValidationError
 
-    from spaces.domain import prospects_invite
+    from calls.domain import prospects_invite
 
     call = RecruitmentCallFactory(status=CallStatus.PUBLISHED)  # another street
     prospect = ProspectFactory(community=community_a)
