@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from ..diagram import lifecycle_mermaid
+from ...diagram import lifecycle_mermaid
 
 
 class Command(BaseCommand):
