@@ -27,6 +27,7 @@ from portal.dates import add_months, local_today, term_end
 from portal.domain import audit_log, require
 from portal.mail import queue_mail
 from portal.models import Role, Street
+from portal.pdf import render_pdf
 from portal.uploads import DOCUMENT_KINDS, validate_upload
 from spaces.domain import describe_slot, timeslot_create
 
@@ -47,6 +48,7 @@ from .rules import (
     can_record_signature,
     can_record_special_approval,
 )
+from .tasks import render_agreement_pdf
 
 TERM_KINDS = (AgreementKind.FIRST, AgreementKind.RENEWAL)
 SECOND_NOTICE_DAYS = 14  # a second notice two weeks before the end
@@ -713,8 +715,6 @@ def agreement_document_current(agreement: Agreement) -> AgreementDocument | None
 
 def agreement_document_render(*, agreement: Agreement) -> AgreementDocument:
     """Render the agreement to PDF once per version (content hash) and keep it privately."""
-    from portal.pdf import render_pdf
-
     html, context = agreement_pdf_html(agreement)
     digest = hashlib.sha256(html.encode()).hexdigest()
     existing = agreement.documents.filter(content_hash=digest).first()
@@ -733,8 +733,6 @@ def agreement_document_render(*, agreement: Agreement) -> AgreementDocument:
 
 
 def _queue_pdf(agreement_pk: int) -> None:
-    from .tasks import render_agreement_pdf
-
     render_agreement_pdf.delay(agreement_id=agreement_pk)
 
 

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from portal.cache import public_cache_bump, public_pages_show
+
 
 class PartnersConfig(AppConfig):
     """The partner lifecycle: one state machine from application to exit — rulebook 四–六."""
@@ -9,8 +11,7 @@ class PartnersConfig(AppConfig):
     verbose_name = _("睦邻合伙人")
 
     def ready(self):
-        from portal.cache import public_cache_bump, public_pages_show
-
+        # deferred: ready() runs once the app registry is populated; models/receivers load here
         from . import rules  # noqa: F401  (permissions)
         from .models import Partner
         from .signals import partner_transitioned

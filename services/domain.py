@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -23,6 +24,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from PIL import Image, ImageOps
 
 from agreements.domain import agreement_draft_next_term
 from agreements.models import Agreement, AgreementStatus
@@ -32,11 +34,13 @@ from portal.choices import ExitReason
 from portal.dates import local_today
 from portal.domain import audit_log, require, user_assign_role
 from portal.mail import queue_mail
-from portal.models import Role
+from portal.models import AuditEvent, Community, Profile, Role
+from portal.rules import scope_queryset
 from portal.uploads import DOCUMENT_KINDS, IMAGE_KINDS, VIDEO_KINDS, validate_upload, validate_upload_set
 from spaces.domain import describe_slot, timeslots_active_on, timeslots_release
 
 from . import rules as perms
+from .facts import evaluation_failed
 from .models import (
     OPEN_LOG_STATUSES,
     Conclusion,
@@ -60,7 +64,13 @@ from .models import (
     ServiceLog,
     ServiceLogFile,
 )
-from .progress import agreement_progress, current_agreement
+from .progress import (
+    agreement_progress,
+    current_agreement,
+    current_agreements,
+    pace_warning_share,
+    progress_ranking,
+)
 
 THUMBNAIL_SIZE = (480, 480)
 
@@ -209,8 +219,6 @@ def servicelog_check(log: ServiceLog, *, today: dt.date | None = None) -> list[s
 
 
 def _thumbnail(uploaded) -> ContentFile | None:
-    from PIL import Image, ImageOps
-
     uploaded.seek(0)
     try:
         with Image.open(uploaded) as image:
@@ -371,9 +379,6 @@ def servicelogs_close_open(*, partner, by, note: str = "") -> int:
 @transaction.atomic
 def observer_appoint(*, user, community, kind: str, appointed_on: dt.date, by) -> Observer:
     """The community appoints a resident or party-member rep as observer (社区观察员)."""
-    from portal.models import Community
-    from portal.rules import scope_queryset
-
     _require(scope_queryset(by, Community.objects.filter(pk=community.pk), "").exists(),
              _("您不能为该社区聘任观察员。"))
     user_assign_role(user=user, role=Role.OBSERVER, community=community, by=by)
@@ -623,8 +628,6 @@ def exit_blockers(*, partner, reason: str, discipline_signoff=None, by) -> list[
         elif discipline_signoff.partner_id != partner.pk:
             problems.append(_("所选纪检室签字确认不属于该合伙人。"))
     if reason == ExitReason.FAILED_EVALUATION:
-        from .facts import evaluation_failed
-
         if not evaluation_failed(partner):
             problems.append(_("“评估不合格退出”需要一份结论为不合格的评估。"))
     return problems
@@ -680,12 +683,6 @@ def pace_warnings_send(*, today: dt.date | None = None) -> int:
     Once per agreement per ISO week, so the weekly task is safe to run twice.
     Returns how many warnings were queued.
     """
-    from django.contrib.contenttypes.models import ContentType
-
-    from portal.models import AuditEvent, Profile
-
-    from .progress import current_agreements, pace_warning_share, progress_ranking
-
     today = today or local_today()
     week = f"{today:%G-W%V}"
     agreement_type = ContentType.objects.get_for_model(Agreement)
