@@ -7,4 +7,5 @@ class AgreementsConfig(AppConfig):
     verbose_name = _("三方协议")
 
     def ready(self):
+        # deferred: ready() runs once the app registry is populated; models/receivers load here
         from . import dossier, events, facts, rules  # noqa: F401  (facts, dossier, events, perms)

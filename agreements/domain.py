@@ -28,6 +28,7 @@ from portal.dates import add_months, local_today, term_end
 from portal.domain import audit_log, require
 from portal.mail import queue_mail
 from portal.models import Role, Street
+from portal.pdf import render_pdf
 from portal.uploads import DOCUMENT_KINDS, validate_upload
 from spaces.domain import describe_slot, timeslot_create
 
@@ -48,6 +49,7 @@ from .rules import (
     can_record_signature,
     can_record_special_approval,
 )
+from .tasks import render_agreement_pdf
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -723,8 +725,6 @@ def agreement_document_current(agreement: Agreement) -> AgreementDocument | None
 
 def agreement_document_render(*, agreement: Agreement) -> AgreementDocument:
     """Render the agreement to PDF once per version (content hash) and keep it privately."""
-    from portal.pdf import render_pdf
-
     html, context = agreement_pdf_html(agreement)
     digest = hashlib.sha256(html.encode()).hexdigest()
     existing = agreement.documents.filter(content_hash=digest).first()
@@ -743,8 +743,6 @@ def agreement_document_render(*, agreement: Agreement) -> AgreementDocument:
 
 
 def _queue_pdf(agreement_pk: int) -> None:
-    from .tasks import render_agreement_pdf
-
     render_agreement_pdf.delay(agreement_id=agreement_pk)
 
 

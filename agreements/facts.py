@@ -1,7 +1,10 @@
 """Facts the partner lifecycle asks of agreements (see partners/guards.py)."""
 
 from partners.guards import provide
+from partners.models import PartnerStatus
+from portal.dates import local_today
 
+from .domain import current_term, latest_signed_term, signed_successor, term_in_renewal_window
 from .models import Agreement, AgreementKind, AgreementStatus
 
 
@@ -20,11 +23,6 @@ def renewal_agreement_signed(partner) -> bool:
     due (it may start already, if signed late); otherwise a renewal signed
     ahead of time that has not started yet.
     """
-    from partners.models import PartnerStatus
-    from portal.dates import local_today
-
-    from .domain import latest_signed_term
-
     term = latest_signed_term(partner)
     if term is None or term.kind != AgreementKind.RENEWAL:
         return False
@@ -36,7 +34,5 @@ def renewal_agreement_signed(partner) -> bool:
 @provide("renewal_window_open")
 def renewal_window_open(partner) -> bool:
     """The current signed term ends within the street's reminder window (Asia/Shanghai) — 五(三)2."""
-    from .domain import current_term, signed_successor, term_in_renewal_window
-
     term = current_term(partner)
     return term is not None and term_in_renewal_window(term) and signed_successor(term) is None

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from partners.models import PartnerStatus
 from portal.admin_scoping import AppendOnlyAdminMixin, ScopedAdminMixin, person_column
 from portal.choices import ServiceCategory
-from portal.models import Role
+from portal.models import Role, Street
 from portal.pdf import pdf_response
 from portal.refusals import refusals_as_messages
 from portal.rules import user_role
@@ -72,8 +72,6 @@ class RecruitmentCallAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "street" and not request.user.is_superuser:
-            from portal.models import Street
-
             profile = getattr(request.user, "profile", None)
             kwargs["queryset"] = Street.objects.filter(pk=getattr(profile, "street_id", None))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

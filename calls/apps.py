@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from portal.cache import public_pages_show
+
 
 class CallsConfig(AppConfig):
     """Recruitment calls, applications and their documents — rulebook 五(一)."""
@@ -9,8 +11,7 @@ class CallsConfig(AppConfig):
     verbose_name = _("招募与申请")
 
     def ready(self):
-        from portal.cache import public_pages_show
-
+        # deferred: ready() runs once the app registry is populated; models/receivers load here
         from . import dossier, events, rules  # noqa: F401  (dossier section 10, audit actions, perms)
         from .models import RecruitmentCall
 

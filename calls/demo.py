@@ -6,10 +6,18 @@ its own stage, and only if they are exactly at the stage it starts from.
 """
 
 import datetime as dt
+import io
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from partners.domain import partner_transition
 from partners.models import Partner
 from portal.choices import INDIVIDUAL_KINDS, PartnerKind
+from spaces.models import Space
 
+from .domain import application_submit, call_publish
 from .models import Application, BasicCondition, CallStatus, DocumentKind, RecruitmentCall
 from .validators import credit_code_check_char, id_number_check_char
 
@@ -83,23 +91,12 @@ def demo_pdf(title: str) -> bytes:
 
 
 def demo_png(color=(179, 38, 30)) -> bytes:
-    import io
-
-    from PIL import Image
-
     buffer = io.BytesIO()
     Image.new("RGB", (120, 80), color).save(buffer, format="PNG")
     return buffer.getvalue()
 
 
 def load(ctx):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.utils import timezone
-
-    from spaces.models import Space
-
-    from .domain import application_submit, call_publish
-
     street, communities = ctx["street"], ctx["communities"]
     closes = max(timezone.now() + dt.timedelta(days=90),
                  dt.datetime(2027, 3, 31, 17, tzinfo=dt.timezone(dt.timedelta(hours=8))))
@@ -149,8 +146,6 @@ def load(ctx):
         application_submit(call=call, data=data, files=files, ip="127.0.0.1")
 
     # Everyone beyond `submitted` has been forwarded to the street by now.
-    from partners.domain import partner_transition
-
     clerk = ctx["users"]["jiedao"]
     for partner in demo_partners().filter(status="submitted"):
         if demo_target(partner) != "submitted":

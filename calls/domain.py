@@ -25,12 +25,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from partners.domain import TransitionRefused, partner_transition
-from partners.models import Partner, PartnerStatus
+from partners.models import WITHDRAWABLE, Partner, PartnerStatus
+from portal.choices import INDIVIDUAL_KINDS
 from portal.domain import audit_log
 from portal.mail import queue_mail
 from portal.masking import mask_id_number
+from portal.pdf import render_pdf
 from portal.uploads import validate_upload, validate_upload_set
-from spaces.models import ContactStatus
+from portal.xlsx import rows_to_xlsx
+from spaces.models import ContactStatus, Space
 
 from .models import (
     Application,
@@ -43,6 +46,7 @@ from .models import (
     ProspectInvitation,
     RecruitmentCall,
 )
+from .rules import can_handle_application
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -74,8 +78,6 @@ def render_markdown(text: str) -> SafeString:
 
 def calls_public() -> QuerySet[RecruitmentCall]:
     """Calls residents may see (published or closed), newest first, with their spaces."""
-    from spaces.models import Space
-
     return (RecruitmentCall.objects.filter(status__in=[CallStatus.PUBLISHED, CallStatus.CLOSED])
             .select_related("street")
             .prefetch_related(Prefetch("spaces", queryset=Space.objects.select_related("community")))
@@ -265,7 +267,6 @@ def application_submit(*, call: RecruitmentCall, data: dict, files: dict | None 
     values = {name: data.get(name) for name in APPLICATION_FIELDS if name in data}
     for name in ("credit_code", "id_number"):
         values[name] = (values.get(name) or "").strip().upper()
-    from portal.choices import INDIVIDUAL_KINDS
 
     # Keep only the number that identifies this kind of applicant.
     if values.get("kind") in INDIVIDUAL_KINDS:
@@ -432,8 +433,6 @@ def application_stage(application: Application) -> Stage:
 
 
 def application_can_withdraw(application: Application) -> bool:
-    from partners.models import WITHDRAWABLE
-
     return application.partner.status in WITHDRAWABLE
 
 
@@ -482,8 +481,6 @@ def document_request_from_token(token: str) -> DocumentRequest | None:
 def application_request_documents(*, application: Application, kind: str, message: str,
                                   by: User) -> DocumentRequest:
     """Staff ask the applicant for a missing or unclear document; the applicant gets a link."""
-    from .rules import can_handle_application
-
     if not can_handle_application.test(by, application):
         raise ValidationError(_("您没有权限处理该申请。"))
     if application.partner.status not in (PartnerStatus.SUBMITTED, PartnerStatus.VETTING,
@@ -583,16 +580,12 @@ def applications_summary_rows(queryset: QuerySet[Application]) -> list[list]:
 
 
 def applications_summary_xlsx(queryset: QuerySet[Application]) -> bytes:
-    from portal.xlsx import rows_to_xlsx
-
     return rows_to_xlsx([str(h) for h in SUMMARY_HEADERS], applications_summary_rows(queryset),
                         title=str(gettext_lazy("申请汇总表")))
 
 
 def application_pdf(application: Application) -> bytes:
     """项目申请表 as a PDF laid out like a government form (real, selectable text)."""
-    from portal.pdf import render_pdf
-
     application = (Application.objects.select_related("call__street", "community", "partner")
                    .prefetch_related("spaces", "documents").get(pk=application.pk))
     return render_pdf("calls/application_pdf.html", {

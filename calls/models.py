@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.choices import INDIVIDUAL_KINDS, PartnerKind
+from portal.choices import INDIVIDUAL_KINDS, PartnerKind, ServiceCategory, TargetGroup
 from portal.models import AppendOnlyModel
 from portal.uploads import private_storage, private_upload_to
 
@@ -208,14 +208,10 @@ class Application(models.Model):
             raise ValidationError({"credit_code": _("组织申请请填写18位统一社会信用代码。")})
 
     def get_service_categories_display(self) -> list[str]:
-        from portal.choices import ServiceCategory
-
         labels = dict(ServiceCategory.choices)
         return [str(labels.get(v, v)) for v in self.service_categories or []]
 
     def get_target_groups_display(self) -> list[str]:
-        from portal.choices import TargetGroup
-
         labels = dict(TargetGroup.choices)
         return [str(labels.get(v, v)) for v in self.target_groups or []]
 

@@ -12,6 +12,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from portal.dates import local_today
+
 # GB 32100-2015: 统一社会信用代码. 18 characters from this 31-character
 # alphabet (no I, O, S, V, Z); the last is a check character over the first 17.
 CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -68,8 +70,6 @@ def validate_id_number(value: str, *, today: dt.date | None = None) -> None:
         raise ValidationError(_("身份证号格式不正确:前17位为数字,最后一位为数字或 X。"), code="shape")
     birth = id_number_birth_date(value)
     if today is None:
-        from portal.dates import local_today
-
         today = local_today()
     if birth is None or birth.year < 1900 or birth > today:
         raise ValidationError(_("身份证号中的出生日期(第7—14位)不是有效日期。"), code="birth_date")

@@ -7,10 +7,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Partner, PartnerStatus
@@ -113,8 +115,6 @@ class PublicNoticeAdmin(admin.ModelAdmin):
     created_by_name = person_column(PublicNotice, "created_by")
 
     def get_queryset(self, request):
-        from django.db.models import Count
-
         return notices_visible_to(request.user, super().get_queryset(request)).annotate(
             entries_total=Count("entries", distinct=True)).select_related("street", "filed_by")
 
@@ -262,8 +262,6 @@ class ObjectionAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("证明材料"))
     def evidence_link(self, obj):
-        from django.utils.html import format_html
-
         if not obj.evidence:
             return "—"
         return format_html('<a href="{}">{}</a>', reverse("admin:notices_objection_evidence", args=[obj.pk]),

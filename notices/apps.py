@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from portal.cache import public_pages_show
+
 
 class NoticesConfig(AppConfig):
     """Public notices (公示), objections and filing — rulebook 五(二)3."""
@@ -9,8 +11,7 @@ class NoticesConfig(AppConfig):
     verbose_name = _("公示与异议")
 
     def ready(self):
-        from portal.cache import public_pages_show
-
+        # deferred: ready() runs once the app registry is populated; models/receivers load here
         from . import dossier, events, facts, rules  # noqa: F401  (dossier 50, audit actions, facts, perms)
         from .models import NoticeEntry, PublicNotice
 

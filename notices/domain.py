@@ -15,10 +15,13 @@ import secrets
 import string
 from typing import TYPE_CHECKING
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,7 +29,9 @@ from django.utils.translation import gettext_lazy
 from partners.domain import TransitionRefused, partner_transition
 from partners.models import Partner, PartnerStatus
 from portal.domain import audit_log
+from portal.mail import queue_mail
 from portal.models import Street
+from portal.pdf import render_pdf
 from portal.uploads import validate_upload
 
 from .models import NoticeEntry, NoticeStatus, Objection, ObjectionStatus, PublicNotice
@@ -225,8 +230,6 @@ def notice_file(*, notice: PublicNotice, by: User) -> bytes:
     The report goes to 市委组织部、市纪委监委、市委社会工作部: the decision, the
     notice period, every objection and its conclusion, and the final list.
     """
-    from portal.pdf import render_pdf
-
     _require(can_manage_notice.test(by, notice), _("只有本街道工作人员可以办理备案。"))
     if not notice.period_over():
         raise ValidationError(_("公示期尚未届满,不能备案。"))
@@ -303,12 +306,6 @@ def objection_file(*, notice: PublicNotice, entry: NoticeEntry, grounds: str, ob
 
 def _notify_street_of_objection(objection: Objection) -> None:
     """Tell the street's staff a new objection awaits investigation (no objector data in mail)."""
-    from django.conf import settings
-    from django.contrib.auth import get_user_model
-    from django.urls import reverse
-
-    from portal.mail import queue_mail
-
     staff = get_user_model().objects.filter(
         is_active=True, profile__role="street_staff", profile__street_id=objection.notice.street_id
     ).exclude(email="").values_list("email", flat=True)

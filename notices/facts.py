@@ -6,6 +6,7 @@ run its full period with no objection left open or upheld.
 
 from partners.guards import provide
 
+from .domain import partner_notice_period_over
 from .models import NoticeEntry, NoticeStatus, Objection, ObjectionStatus
 
 
@@ -18,8 +19,6 @@ def notice_published(partner) -> bool:
 @provide("notice_period_over")
 def notice_period_over(partner) -> bool:
     """That notice ran at least the street's minimum days and its end has passed."""
-    from .domain import partner_notice_period_over
-
     return partner_notice_period_over(partner)
 
 

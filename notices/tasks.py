@@ -10,6 +10,7 @@ def end_due_notices() -> int:
     Idempotent: partners already moved and notices already ended are skipped.
     Returns how many partners moved.
     """
+    # deferred: Celery task module imports domain (HackSoft pattern)
     from .domain import notices_end_due
 
     return notices_end_due()

@@ -14,6 +14,7 @@ import re
 
 from django import forms
 from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpResponse
@@ -27,9 +28,11 @@ from django_ratelimit.decorators import ratelimit
 from calls.models import CallStatus, RecruitmentCall
 from portal.cache import PUBLIC_CACHE_SECONDS, public_cache_context, public_cache_version
 from portal.forms import attach_domain_error
+from portal.uploads import validate_upload
 from portal.views import ratelimited
 
 from .domain import OBJECTION_STATUS_PUBLIC, objection_file, objection_lookup, public_notices
+from .feeds import NoticeFeed
 from .models import NoticeEntry, NoticeStatus
 
 RECENTLY_ENDED_DAYS = 30
@@ -82,8 +85,6 @@ class ObjectionForm(AccessibleErrorsMixin, forms.Form):
         return phone
 
     def clean_evidence(self):
-        from portal.uploads import validate_upload
-
         evidence = self.cleaned_data.get("evidence")
         if evidence:
             validate_upload(evidence)
@@ -205,10 +206,6 @@ def objection_status(request):
 
 def feed(request):
     """Atom feed of notices, cached with the public pages."""
-    from django.core.cache import cache
-
-    from .feeds import NoticeFeed
-
     key = f"portal:public:{public_cache_version()}:feed:{request.LANGUAGE_CODE}"
     cached = cache.get(key)
     if cached is None:

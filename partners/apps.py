@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
+
+from portal.cache import public_cache_bump, public_pages_show
 
 
 class PartnersConfig(AppConfig):
@@ -9,10 +12,7 @@ class PartnersConfig(AppConfig):
     verbose_name = _("睦邻合伙人")
 
     def ready(self):
-        from django.core import checks
-
-        from portal.cache import public_cache_bump, public_pages_show
-
+        # deferred: ready() runs once the app registry is populated; models/receivers load here
         from . import events, rules  # noqa: F401  (labels, permissions)
         from .checks import check_facts_provided, check_providers_asked
         from .models import Partner

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from .models import person_name
+from .models import Community, person_name
 from .rules import in_users_scope, scope_queryset
 
 
@@ -60,8 +60,6 @@ class ScopedAdminMixin:
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         """Offer only communities (and things in them) the user looks after."""
-        from .models import Community
-
         if db_field.related_model is Community:
             kwargs["queryset"] = scope_queryset(request.user, Community.objects.all(), "")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -9,6 +9,8 @@ append-only model is protected without a hand-written migration.
 from django.apps import apps
 from django.db import connections
 
+from .models import AppendOnlyModel
+
 FUNCTION = """
 CREATE OR REPLACE FUNCTION portal_refuse_change() RETURNS trigger AS $$
 BEGIN
@@ -19,8 +21,6 @@ $$ LANGUAGE plpgsql;
 
 
 def append_only_tables() -> list[str]:
-    from .models import AppendOnlyModel  # app loading: models are ready only after setup
-
     return sorted(m._meta.db_table for m in apps.get_models()
                   if issubclass(m, AppendOnlyModel) and not m._meta.abstract)
 

@@ -1,19 +1,20 @@
+from celery import current_app as celery_app
+from django.contrib.auth.views import redirect_to_login
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 
-from .models import Heartbeat
+from .models import Heartbeat, Role
+from .rules import user_role
 
 
 @never_cache
 def healthz(request):
     """Database and broker reachability: 200 when both answer, 503 otherwise."""
-    from config.celery import app as celery_app
-
     checks = {}
     try:
         with connection.cursor() as cursor:
@@ -45,12 +46,6 @@ def ratelimited(request, exception=None):
 
 def after_login(request):
     """Send each role to its own starting page after logging in."""
-    from django.contrib.auth.views import redirect_to_login
-    from django.shortcuts import redirect
-
-    from .models import Role
-    from .rules import user_role
-
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if request.user.is_staff or request.user.is_superuser:

@@ -6,11 +6,10 @@ import io
 
 from django.http import HttpResponse
 from django.utils.encoding import escape_uri_path
+from openpyxl import Workbook
 
 
 def rows_to_xlsx(headers: list[str], rows, *, title: str = "Sheet1") -> bytes:
-    from openpyxl import Workbook
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -16,11 +18,13 @@ from django.utils.translation import gettext_lazy as _
 
 from partners.models import Partner, PartnerStatus
 from portal.admin_scoping import AppendOnlyAdminMixin, ScopedAdminMixin, person_column
-from portal.models import Role, person_name
+from portal.domain import audit_log
+from portal.models import Role, Street, person_name
 from portal.refusals import refusals_as_messages, report_refusal
-from portal.rules import user_profile
+from portal.rules import scope_queryset, user_profile
 
 from . import domain
+from .domain.vetting import vetting_check_problems
 from .models import (
     CommitteeMeeting,
     ConflictDeclaration,
@@ -56,8 +60,6 @@ class StreetScopedAdminMixin:
         return qs.filter(**{f"{self.street_path}_id": profile.street_id})
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        from portal.models import Street
-
         profile = user_profile(request.user)
         if db_field.related_model is Street and not request.user.is_superuser and profile:
             kwargs["queryset"] = Street.objects.filter(pk=profile.street_id)
@@ -87,8 +89,6 @@ class VettingCheckForm(forms.ModelForm):
 
     def clean(self):
         """The domain's consistency rules, shown next to the fields with the input kept."""
-        from .domain.vetting import vetting_check_problems
-
         data = super().clean()
         if data.get("result"):
             errors = vetting_check_problems(
@@ -126,8 +126,6 @@ class VettingCheckAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return ["partner", "department"] if obj else []
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        from portal.rules import scope_queryset
-
         if db_field.name == "partner":
             kwargs["queryset"] = scope_queryset(
                 request.user, Partner.objects.filter(status=PartnerStatus.VETTING)
@@ -177,8 +175,6 @@ class VettingCheckAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def board_view(self, request):
         """联审进度: every application in vetting, one column per department, and the two buttons."""
-        from portal.rules import scope_queryset
-
         if not self.has_view_permission(request):
             raise PermissionDenied
         partners = scope_queryset(request.user, Partner.objects.filter(status=PartnerStatus.VETTING)
@@ -198,8 +194,6 @@ class VettingCheckAdmin(ScopedAdminMixin, admin.ModelAdmin):
         profile = user_profile(request.user)
         street = getattr(profile, "street", None)
         if street is None and request.user.is_superuser:
-            from portal.models import Street
-
             street = Street.objects.first()
         departments = domain.vetting_departments(street) if street else []
         checks = {(c.partner_id, c.department_id): c for c in
@@ -276,8 +270,6 @@ class RubricAdmin(StreetScopedAdminMixin, admin.ModelAdmin):
     actions = ["copy_rubric"]
 
     def get_queryset(self, request):
-        from django.db.models import Count, Exists, OuterRef
-
         used = Roadshow.objects.filter(rubric=OuterRef("pk")).exclude(status=RoadshowStatus.DRAFT)
         return super().get_queryset(request).annotate(
             criteria_total=Count("criteria"), used=Exists(used))
@@ -342,8 +334,6 @@ class RoadshowEntryInline(admin.TabularInline):
         return not self._frozen(obj) and super().has_delete_permission(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        from portal.rules import scope_queryset
-
         if db_field.name == "partner":
             kwargs["queryset"] = scope_queryset(
                 request.user, Partner.objects.filter(status=PartnerStatus.SHORTLISTED)
@@ -418,8 +408,6 @@ class PanelMemberInline(admin.TabularInline):
     fields = ["user", "seat"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        from django.contrib.auth import get_user_model
-
         if db_field.name == "user":
             kwargs["queryset"] = get_user_model().objects.filter(profile__role=Role.REVIEWER).order_by(
                 "first_name", "username")
@@ -454,7 +442,6 @@ class PanelAdmin(StreetScopedAdminMixin, admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        from portal.domain import audit_log
 
         panel = form.instance
         audit_log(subject=panel.roadshow, action="reviews.panel.members_set", actor=request.user,
@@ -576,8 +563,6 @@ class DecisionInline(admin.StackedInline):
         return False
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        from portal.rules import scope_queryset
-
         if db_field.name == "partner":
             kwargs["queryset"] = scope_queryset(
                 request.user, Partner.objects.filter(status=PartnerStatus.SCORED).select_related("application"),

@@ -7,4 +7,5 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("评审与决定")
 
     def ready(self):
+        # deferred: ready() runs once the app registry is populated; models/receivers load here
         from . import dossier, events, facts, handlers, rules  # noqa: F401  (registries, mail, perms)

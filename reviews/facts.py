@@ -2,27 +2,22 @@
 
 from partners.guards import provide
 
+from .domain import scoring_is_complete, vetting_state
 from .models import Decision, DecisionOutcome
 
 
 @provide("vetting_passed")
 def vetting_passed(partner) -> bool:
-    from .domain import vetting_state
-
     return vetting_state(partner).passed
 
 
 @provide("vetting_failed")
 def vetting_failed(partner) -> bool:
-    from .domain import vetting_state
-
     return vetting_state(partner).failed
 
 
 @provide("scoring_complete")
 def scoring_complete(partner) -> bool:
-    from .domain import scoring_is_complete
-
     return scoring_is_complete(partner)
 
 

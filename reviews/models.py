@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -53,8 +54,6 @@ class ReviewPolicy(models.Model):
         return f"{self.street} · {self._meta.verbose_name}"
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         if (self.expert_weight or 0) + (self.social_weight or 0) != Decimal("1"):
             raise ValidationError({"social_weight": _("两个评审组的权重之和必须为 1(100%)。")})
 
@@ -175,8 +174,6 @@ class Criterion(models.Model):
         return f"{self.title}({self.max_score})"
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         if self.rubric_id and self.rubric.in_use:
             raise ValidationError(_("该评估细则已在路演中使用,不能修改;请复制为新版本后修改。"))
 

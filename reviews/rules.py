@@ -7,14 +7,14 @@ whose panels they sit on.
 
 import rules
 
-from portal.models import Role
+from portal.models import Role, Street
 from portal.rules import can_manage_in_scope, can_manage_street_wide, community_of, is_superuser, user_profile
+
+from .models import PanelMember
 
 
 def street_id_of(obj):
     """The street a review record belongs to, following its parents."""
-    from portal.models import Street
-
     if isinstance(obj, Street):
         return obj.pk
     if hasattr(obj, "street_id"):
@@ -39,7 +39,6 @@ def is_street_staff_of(user, obj):
 def is_on_roadshow_panel(user, roadshow):
     if roadshow is None or not getattr(user, "is_authenticated", False):
         return False
-    from .models import PanelMember
 
     return PanelMember.objects.filter(panel__roadshow=roadshow, user=user).exists()
 

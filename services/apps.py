@@ -1,14 +1,15 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from portal.cache import public_pages_show
+
 
 class ServicesConfig(AppConfig):
     name = "services"
     verbose_name = _("服务与监管")
 
     def ready(self):
-        from portal.cache import public_pages_show
-
+        # deferred: ready() runs once the app registry is populated; models/receivers load here
         from . import dossier, events, facts, handlers, rules  # noqa: F401  (registries, receivers)
         from .models import Feedback, Recognition
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -24,6 +25,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from PIL import Image, ImageOps
 
 from agreements.domain import agreement_draft_next_term
 from agreements.models import Agreement, AgreementStatus
@@ -33,11 +35,13 @@ from portal.choices import ExitReason
 from portal.dates import local_today
 from portal.domain import audit_log, require, user_assign_role
 from portal.mail import queue_mail
-from portal.models import Role
+from portal.models import AuditEvent, Community, Profile, Role
+from portal.rules import scope_queryset
 from portal.uploads import DOCUMENT_KINDS, IMAGE_KINDS, VIDEO_KINDS, validate_upload, validate_upload_set
 from spaces.domain import describe_slot, timeslots_active_on, timeslots_release
 
 from . import rules as perms
+from .facts import evaluation_failed
 from .models import (
     OPEN_LOG_STATUSES,
     Conclusion,
@@ -61,7 +65,13 @@ from .models import (
     ServiceLog,
     ServiceLogFile,
 )
-from .progress import agreement_progress, current_agreement
+from .progress import (
+    agreement_progress,
+    current_agreement,
+    current_agreements,
+    pace_warning_share,
+    progress_ranking,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -219,8 +229,6 @@ def servicelog_check(log: ServiceLog, *, today: dt.date | None = None) -> list[s
 
 
 def _thumbnail(uploaded: UploadedFile) -> ContentFile | None:
-    from PIL import Image, ImageOps
-
     uploaded.seek(0)
     try:
         with Image.open(uploaded) as image:
@@ -382,9 +390,6 @@ def servicelogs_close_open(*, partner: Partner, by: User, note: str = "") -> int
 def observer_appoint(*, user: User, community: Community, kind: str, appointed_on: dt.date,
                      by: User) -> Observer:
     """The community appoints a resident or party-member rep as observer (社区观察员)."""
-    from portal.models import Community
-    from portal.rules import scope_queryset
-
     _require(scope_queryset(by, Community.objects.filter(pk=community.pk), "").exists(),
              _("您不能为该社区聘任观察员。"))
     user_assign_role(user=user, role=Role.OBSERVER, community=community, by=by)
@@ -638,8 +643,6 @@ def exit_blockers(*, partner: Partner, reason: str, discipline_signoff: Discipli
         elif discipline_signoff.partner_id != partner.pk:
             problems.append(_("所选纪检室签字确认不属于该合伙人。"))
     if reason == ExitReason.FAILED_EVALUATION:
-        from .facts import evaluation_failed
-
         if not evaluation_failed(partner):
             problems.append(_("“评估不合格退出”需要一份结论为不合格的评估。"))
     return problems
@@ -695,12 +698,6 @@ def pace_warnings_send(*, today: dt.date | None = None) -> int:
     Once per agreement per ISO week, so the weekly task is safe to run twice.
     Returns how many warnings were queued.
     """
-    from django.contrib.contenttypes.models import ContentType
-
-    from portal.models import AuditEvent, Profile
-
-    from .progress import current_agreements, pace_warning_share, progress_ranking
-
     today = today or local_today()
     week = f"{today:%G-W%V}"
     agreement_type = ContentType.objects.get_for_model(Agreement)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from portal.dossier import DossierEntry, DossierSection, dossier_section
 
+from .domain import satisfaction
 from .models import (
     DisciplineSignoff,
     Evaluation,
@@ -63,8 +64,6 @@ def observations_feedback_section(partner):
             url=_admin_url(obs), files=[p.file for p in obs.photos.all()]))
     counts = dict(Feedback.objects.filter(partner=partner).values_list("status").annotate(n=Count("id")))
     if counts:
-        from .domain import satisfaction
-
         avg, n = satisfaction(partner)
         entries.append(DossierEntry(
             when=None, title=_("居民意见箱汇总"),

@@ -6,6 +6,8 @@ from django.dispatch import receiver
 
 from partners.signals import partner_transitioned
 
+from .domain import partner_signed
+
 logger = logging.getLogger(__name__)
 
 
@@ -13,7 +15,6 @@ logger = logging.getLogger(__name__)
 def on_partner_transitioned(sender, partner, transition, by=None, **kwargs):
     if transition.transition != "sign":
         return
-    from .domain import partner_signed
 
     # Runs after the signing committed: a failure here must not undo or hide
     # the signing; staff can resend the invitation from the admin.

@@ -18,6 +18,7 @@ from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, AgreementStatus, TargetMetric, TargetPeriod
+from partners.models import SERVING
 from portal.choices import TargetGroup
 from portal.dates import local_today
 
@@ -262,8 +263,6 @@ def progress_ranking(agreements, *, today: dt.date | None = None) -> list[Agreem
 
 def current_agreements(*, today: dt.date | None = None):
     """Signed agreements whose term covers today, of partners still serving."""
-    from partners.models import SERVING
-
     today = today or local_today()
     return Agreement.objects.filter(status=AgreementStatus.SIGNED, start_date__lte=today,
                                     end_date__gte=today, partner__status__in=SERVING)

@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 from partners.models import Partner, PartnerStatus
 from portal.dates import local_today
 from portal.rules import scope_queryset
+from spaces.coverage import needs_coverage
 from spaces.domain import timeslots_active_on
-from spaces.models import Space
+from spaces.models import ResidentNeed, Space
 
 from .models import Feedback, FeedbackStatus, LogStatus, ServiceLog
 
@@ -80,9 +81,6 @@ def dashboard_figures(*, user, community=None, start: dt.date | None = None,
 
 def needs_figures(*, user, community=None) -> dict:
     """Resident needs covered vs open (spaces.coverage decides what 'covered' means)."""
-    from spaces.coverage import needs_coverage
-    from spaces.models import ResidentNeed
-
     qs = _in_community(scope_queryset(user, ResidentNeed.objects.all(), "community"), community,
                        "community")
     rows = needs_coverage(qs)

@@ -29,6 +29,7 @@ from portal.cache import public_cache_context
 from portal.choices import ServiceCategory
 from portal.dates import local_today
 from portal.dossier import dossier_sections
+from portal.models import Community
 from portal.pdf import pdf_response, render_pdf
 from portal.rules import scope_queryset
 from portal.uploads import serve_private_file
@@ -373,8 +374,6 @@ def dossier_zip(request, pk):
 # --- Statistics dashboard -----------------------------------------------------------
 
 def _dashboard_input(request):
-    from portal.models import Community
-
     communities = scope_queryset(request.user, Community.objects.all(), "")
     form = DashboardFilterForm(request.GET or None, communities=communities)
     filters = {"community": None, "start": None, "end": None}

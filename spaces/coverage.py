@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from partners.models import SERVING, Partner
+from portal.choices import ServiceCategory
 
 from .models import ResidentNeed
 
@@ -46,8 +47,6 @@ def needs_coverage(needs_qs) -> list[NeedCoverage]:
 
 def serving_partners_services(communities_qs) -> list[dict]:
     """The serving partners of these communities with the service categories they offer."""
-    from portal.choices import ServiceCategory
-
     labels = dict(ServiceCategory.choices)
     partners = Partner.objects.filter(status__in=SERVING, community__in=communities_qs) \
         .select_related("application", "community").order_by("community__name", "pk")

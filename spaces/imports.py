@@ -22,6 +22,7 @@ from portal.uploads import validate_upload
 
 from .models import ImportJob, ImportStatus
 from .resources import RESOURCES
+from .tasks import run_import_job
 
 FORMATS = {"xlsx": "XLSX", "csv": "CSV"}
 PREVIEW_ROWS = 20
@@ -131,8 +132,6 @@ def import_job_create(*, kind: str, uploaded, by) -> ImportJob:
 
 def import_job_queue(*, job: ImportJob, confirm: bool = False) -> None:
     """Hand the job to the worker after commit: a check first, the real import on confirmation."""
-    from .tasks import run_import_job
-
     transaction.on_commit(lambda: run_import_job.delay(job_id=job.pk, confirm=confirm))
 
 

@@ -5,7 +5,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portal.choices import PartnerKind, ServiceCategory
+from portal.choices import PartnerKind, ServiceCategory, TargetGroup
 from portal.uploads import private_storage, private_upload_to
 
 
@@ -190,8 +190,6 @@ class ResidentNeed(models.Model):
         return self.title
 
     def get_target_groups_display(self) -> str:
-        from portal.choices import TargetGroup
-
         labels = dict(TargetGroup.choices)
         return "、".join(str(labels.get(g, g)) for g in self.target_groups or [])
 

@@ -13,10 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
+from partners.models import Partner
 from portal.choices import PartnerKind, ServiceCategory, TargetGroup
 from portal.models import Community
 from portal.rules import scope_queryset
 
+from .domain import timeslot_validate
 from .models import (
     CollectionMethod,
     ContactStatus,
@@ -344,8 +346,6 @@ class TimeSlotResource(ScopedResource):
         use_transactions = True
 
     def __init__(self, user=None, **kwargs):
-        from partners.models import Partner
-
         super().__init__(user, **kwargs)
         self.spaces = {(s.community.name, s.name): s
                        for s in scope_queryset(user, Space.objects.select_related("community"))}
@@ -382,8 +382,6 @@ class TimeSlotResource(ScopedResource):
         return super().export_field(field, instance, **kwargs)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        from .domain import timeslot_validate
-
         if import_validation_errors:
             raise ValidationError(import_validation_errors)
         timeslot_validate(instance)

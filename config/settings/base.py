@@ -141,6 +141,18 @@ else:
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="睦邻合伙人 <noreply@mulin.example.cn>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# `manage.py load_demo`: each module has load(ctx); they run in the order of the lifecycle.
+# Listed here, not in portal, because only config may name every app (imports flow one way).
+PORTAL_DEMO_STEPS = [
+    "portal.demo",
+    "spaces.demo",
+    "calls.demo",
+    "reviews.demo",
+    "notices.demo",
+    "agreements.demo",
+    "services.demo",
+    "agreements.demo_reminders",
+]
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://portal")}
 

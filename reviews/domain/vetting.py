@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from partners.domain import partner_transition
-from partners.models import Partner, PartnerStatus
+from partners.models import Partner, PartnerStatus, PartnerTransition
 from portal.domain import audit_log
 
 from ..models import DEFAULT_VETTING_DEPARTMENTS, ReviewPolicy, VettingCheck, VettingDepartment, VettingResult
@@ -162,8 +162,6 @@ def shortlist_rows(street: Street) -> list[Partner]:
 
     Applicants stay on it after they move on (scored, approved, …).
     """
-    from partners.models import PartnerTransition
-
     shortlisted = PartnerTransition.objects.filter(transition="shortlist").values("partner_id")
     return list(Partner.objects.filter(community__street=street, pk__in=shortlisted)
                 .select_related("application", "community")
