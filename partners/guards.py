@@ -58,7 +58,7 @@ def facts_forced(values: Mapping[str, bool | Callable]) -> Iterator[None]:
 
     Only facts the workflow asks for may be forced (a typo raises ValueError).
     """
-    from .workflow import facts_asked
+    from .workflow import facts_asked  # deferred: partners.workflow imports this module (fact)
 
     unknown = set(values) - set(facts_asked())
     if unknown:
@@ -80,7 +80,7 @@ def __getattr__(name):
     # FACTS — fact name → "owner app: meaning" — is derived from the workflow's
     # guards. Imported lazily: the workflow itself asks its facts through here.
     if name == "FACTS":
-        from .workflow import facts_asked
+        from .workflow import facts_asked  # deferred: partners.workflow imports this module (fact)
 
         return {f.name: f"{f.owner}: {f.meaning}" for f in facts_asked().values()}
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -112,9 +112,7 @@ class PartnerTransition(AppendOnlyModel):
 
     @property
     def transition_label(self):
-        from .events import transition_label
-
-        return transition_label(self.transition)
+        return workflow.label(self.transition)
 
     @property
     def actor_name(self):

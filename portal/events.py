@@ -90,7 +90,7 @@ SYSTEM_ACTOR = _("系统")
 
 def register_portal_events() -> None:
     """The actions the foundation itself writes (portal.domain); called from PortalConfig.ready()."""
-    from .models import Role
+    from .models import Role  # deferred: portal.models imports this module for its labels
 
     register_events({
         "portal.profile.role_assigned": _("分配账号角色"),

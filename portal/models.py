@@ -10,6 +10,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .events import SYSTEM_ACTOR, event_label, event_state_label
+
 # The rulebook's numbers (句容市崇明街道《"睦邻合伙人"项目管理办法》2025).
 # A street may be stricter; only a superuser may configure it looser.
 RULEBOOK = {
@@ -180,8 +182,6 @@ class Profile(models.Model):
 def person_name(user):
     """How the portal names a person: the full name, else the username; nobody is 系统."""
     if user is None:
-        from .events import SYSTEM_ACTOR
-
         return SYSTEM_ACTOR
     return user.get_full_name().strip() or user.get_username()
 
@@ -240,8 +240,6 @@ class AuditEvent(AppendOnlyModel):
     @property
     def action_label(self):
         """The action in words (portal.events)."""
-        from .events import event_label
-
         return event_label(self.action)
 
     def get_action_display(self):
@@ -249,14 +247,10 @@ class AuditEvent(AppendOnlyModel):
 
     @property
     def from_state_label(self):
-        from .events import event_state_label
-
         return event_state_label(self.action, self.from_state)
 
     @property
     def to_state_label(self):
-        from .events import event_state_label
-
         return event_state_label(self.action, self.to_state)
 
     @property

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
+from rest_framework.exceptions import NotFound
 
 from .models import Heartbeat, Role
 from .rules import user_role
@@ -65,8 +66,6 @@ def _is_api(request) -> bool:
 def page_not_found(request, exception):
     """handler404: JSON `{"detail": ...}` under /api/, the 404.html page elsewhere."""
     if _is_api(request):
-        from rest_framework.exceptions import NotFound
-
         return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
     return defaults.page_not_found(request, exception)
 
