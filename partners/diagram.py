@@ -37,6 +37,12 @@ def _lifecycle_mermaid() -> str:
         "Generated from `partners/workflow.py` by `make diagram`; a test fails when it",
         "is out of date. Labels are the transition method names.",
         "",
+        "Where it sits: the lifecycle (`partners/`) is the spine of the project. Imports flow",
+        "one way — `portal → partners → spaces → calls → notices / reviews / agreements →",
+        "services` — so the machine imports no stage app: every stage app points at `Partner`",
+        "and provides the *facts* its guards ask for (`partners/guards.py`; table below).",
+        "Every status change goes through `partners.domain.partner_transition`.",
+        "",
         "```mermaid",
         "stateDiagram-v2",
     ]
