@@ -8,8 +8,10 @@ run:
 test:
 	scripts/test.sh
 
+# Lint and formatting check (needs .venv: scripts/bootstrap.sh or make test first).
 lint:
 	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
 
 # Re-pin the whole dependency tree after changing pyproject.toml.
 lock:

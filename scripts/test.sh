@@ -2,6 +2,8 @@
 # `make test`: the whole suite against a throw-away PostgreSQL and Redis on
 # loopback (free ports, temporary directories) and Debian's headless Chromium.
 # Extra arguments go to pytest, e.g. scripts/test.sh tests/partners -x
+# Tests run in parallel (pytest-xdist: one worker per core, at most 4, each module on one
+# worker); `scripts/test.sh -n 0 ...` (or any -n/--numprocesses of your own) overrides that.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh test
@@ -27,7 +29,8 @@ chown postgres:postgres "$work/pg" "$work/pgsock"
 (cd /tmp && runuser -u postgres -- "$PGBIN/pg_ctl" -D "$work/pg" -l "$work/pgsock/pg.log" -w \
   -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $work/pgsock -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
   start >/dev/null)
-redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
+# 64 databases: each xdist worker uses its own three (config/settings/test.py).
+redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes --databases 64 \
   --dir "$work/redis" --pidfile "$work/redis.pid" >/dev/null
 for _ in $(seq 50); do [ -f "$work/redis.pid" ] && break; sleep 0.1; done
 
@@ -41,8 +44,12 @@ export CHROMIUM_EXECUTABLE=/usr/bin/chromium
 export DJANGO_ALLOW_ASYNC_UNSAFE=true
 
 echo "test services: PostgreSQL 127.0.0.1:$pg_port, Redis 127.0.0.1:$redis_port"
+parallel=(-n auto --maxprocesses 4 --dist loadscope)
+for arg in "$@"; do
+  case "$arg" in -n|-n*|--numprocesses|--numprocesses=*|no:xdist) parallel=() ;; esac
+done
 set +e
-.venv/bin/python -m pytest "$@"
+.venv/bin/python -m pytest ${parallel[@]+"${parallel[@]}"} "$@"
 status=$?
 set -e
 exit $status

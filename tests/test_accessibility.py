@@ -81,8 +81,7 @@ EXPECTED_STATUS = {"not_found": 404, "forbidden": 403}
 
 
 def _build_data():
-    """The demo (every stage has records) and a roadshow whose scoring is open."""
-    call_command("load_demo", verbosity=0)
+    """On the demo (every stage has records; `demo_database`), a roadshow whose scoring is open."""
     demo_roadshow = Roadshow.objects.get()
     demo_sheet = ScoreSheet.objects.filter(member__panel__roadshow=demo_roadshow).select_related("member__user").first()
     for user in [get_user_model().objects.get(username="guanchayuan"), demo_sheet.member.user]:
@@ -280,7 +279,7 @@ def _audit_demo_reviewer(page, base, data):
 
 
 @pytest.fixture(scope="module")
-def audit(django_db_setup, django_db_blocker, live_server, browser):
+def audit(demo_database, django_db_blocker, live_server, browser):
     """{page name: {"lang", "violations", "incomplete", "page_width"}}: every page audited once, one data set.
 
     The data is committed (the live server reads it from its own connection) and

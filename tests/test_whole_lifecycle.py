@@ -2,7 +2,6 @@
 domain functions (no assumed facts), and the dossier of one that has left shows it all."""
 
 import pytest
-from django.core.management import call_command
 
 from partners.models import Partner
 from portal.dossier import dossier_sections
@@ -14,9 +13,8 @@ EVERY_STAGE = ["application", "vetting", "roadshow", "decision", "notice", "agre
 
 
 @pytest.fixture
-def demo(db, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("load_demo", verbosity=0)
+def demo(demo_database, db):
+    """What `load_demo` made of an empty database (tests/conftest.py)."""
 
 
 def test_exited_partner_went_through_every_stage_with_real_records(demo):

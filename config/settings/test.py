@@ -4,6 +4,9 @@ DATABASE_URL and REDIS_URL point at the throw-away PostgreSQL and Redis
 that scripts/test.sh starts on loopback.
 """
 
+import os
+from urllib.parse import urlsplit, urlunsplit
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -14,13 +17,31 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # worker on Redis with the `celery_worker_thread` fixture.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=env.str("REDIS_URL", default="redis://127.0.0.1:6379/0"))
+
+
+def _worker_redis(url: str) -> str:
+    """The Redis URL with its database number moved to this pytest-xdist worker's own range.
+
+    Each worker (PYTEST_XDIST_WORKER=gw0, gw1, ...) clears its cache (FLUSHDB), queues Celery
+    tasks and counts rate limits; sharing one database would let workers wipe or steal each
+    other's keys. Worker N uses databases 3N..3N+2 (scripts/test.sh starts Redis with 64);
+    without xdist the URLs are used as given.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw"):
+        return url
+    parts = urlsplit(url)
+    db = int(parts.path.strip("/") or 0) + 3 * int(worker[2:])
+    return urlunsplit(parts._replace(path=f"/{db}"))
+
+
+REDIS_URL = _worker_redis(env.str("REDIS_URL", default="redis://127.0.0.1:6379/0"))
+CELERY_BROKER_URL = _worker_redis(env.str("CELERY_BROKER_URL", default=env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")))
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
-REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": env.str("CACHE_REDIS_URL", default=REDIS_URL),
+        "LOCATION": _worker_redis(env.str("CACHE_REDIS_URL", default=env.str("REDIS_URL", default="redis://127.0.0.1:6379/0"))),
     }
 }
 STORAGES = {

@@ -9,8 +9,8 @@ from calls.models import Application, ApplicationDocument, CallStatus, Recruitme
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_loads_applications_with_documents_and_is_idempotent():
-    call_command("load_demo", verbosity=0)
+def test_demo_loads_applications_with_documents_and_is_idempotent(demo_database):
+    # demo_database: what a first `load_demo` made of an empty database (tests/conftest.py).
     call = RecruitmentCall.objects.get()
     assert call.status == CallStatus.PUBLISHED
     assert Application.objects.count() == len(DEMO_APPLICANTS)

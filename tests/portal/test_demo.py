@@ -13,9 +13,8 @@ def row_counts():
 
 
 @pytest.mark.django_db
-def test_demo_puts_a_partner_at_every_stage_and_is_idempotent(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("load_demo", verbosity=0)
+def test_demo_puts_a_partner_at_every_stage_and_is_idempotent(demo_database, django_capture_on_commit_callbacks):
+    # demo_database: what a first `load_demo` made of an empty database (tests/conftest.py).
     first = row_counts()
     with django_capture_on_commit_callbacks(execute=True):
         call_command("load_demo", verbosity=0)

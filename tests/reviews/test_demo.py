@@ -11,8 +11,8 @@ pytestmark = pytest.mark.django_db
 LATER = ("approved", "in_notice", "signing", "trial", "active", "renewal_due", "exited")
 
 
-def test_demo_moves_partners_through_review_and_is_idempotent(mailoutbox):
-    call_command("load_demo", verbosity=0)
+def test_demo_moves_partners_through_review_and_is_idempotent(demo_database, mailoutbox):
+    # demo_database: what a first `load_demo` made of an empty database (tests/conftest.py).
     counts = (VettingCheck.objects.count(), ScoreSheet.objects.count(), Decision.objects.count(),
               PanelMember.objects.count())
 
