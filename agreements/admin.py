@@ -82,17 +82,44 @@ class SignatureInline(AppendOnlyInline):
 
 @admin.register(Agreement)
 class AgreementAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["number", "partner_name", "community", "kind", "start_date", "end_date", "status",
-                    "signature_count"]
+    list_display = [
+        "number",
+        "partner_name",
+        "community",
+        "kind",
+        "start_date",
+        "end_date",
+        "status",
+        "signature_count",
+    ]
     list_filter = ["status", "kind", "community"]
     search_fields = ["number", "partner__application__applicant_name"]
     list_select_related = ["partner__application", "community"]
     date_hierarchy = "end_date"
     change_form_template = "admin/agreements/agreement/change_form.html"
-    text_fields = ["services_description", "permitted_use", "partner_costs", "breach_terms", "exit_terms",
-                   "logo_licence"]
-    fixed_fields = ["number", "partner", "community", "kind", "status", "start_date", "end_date", "previous",
-                    "special_approval", "slots", "signed_at", "created_by_name", "created_at"]
+    text_fields = [
+        "services_description",
+        "permitted_use",
+        "partner_costs",
+        "breach_terms",
+        "exit_terms",
+        "logo_licence",
+    ]
+    fixed_fields = [
+        "number",
+        "partner",
+        "community",
+        "kind",
+        "status",
+        "start_date",
+        "end_date",
+        "previous",
+        "special_approval",
+        "slots",
+        "signed_at",
+        "created_by_name",
+        "created_at",
+    ]
 
     created_by_name = person_column(Agreement, "created_by")
 
@@ -109,8 +136,11 @@ class AgreementAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("空间与时段"))
     def slots(self, obj):
-        return format_html_join("", "<div>{}</div>", ((describe_slot(s),) for s in
-                                                       obj.timeslots.select_related("space", "partner__application")))
+        return format_html_join(
+            "",
+            "<div>{}</div>",
+            ((describe_slot(s),) for s in obj.timeslots.select_related("space", "partner__application")),
+        )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
@@ -120,8 +150,15 @@ class AgreementAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["partner", "kind", "start_date", "months", "special_approval", "services_description",
-                    "logo_licence"]
+            return [
+                "partner",
+                "kind",
+                "start_date",
+                "months",
+                "special_approval",
+                "services_description",
+                "logo_licence",
+            ]
         return self.fixed_fields + self.text_fields
 
     def get_readonly_fields(self, request, obj=None):
@@ -141,17 +178,30 @@ class AgreementAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:  # the standard clauses of a draft nobody signed yet
-            agreement_clauses_update(agreement=obj, by=request.user, values={
-                f: form.cleaned_data[f] for f in self.text_fields if f in form.changed_data})
+            agreement_clauses_update(
+                agreement=obj,
+                by=request.user,
+                values={f: form.cleaned_data[f] for f in self.text_fields if f in form.changed_data},
+            )
 
     def get_urls(self):
         return [
-            path("<int:pk>/sign/", self.admin_site.admin_view(self.sign_view), name="agreements_agreement_sign"),
-            path("<int:pk>/timeslot/", self.admin_site.admin_view(self.timeslot_view),
-                 name="agreements_agreement_timeslot"),
-            path("<int:pk>/void/", self.admin_site.admin_view(self.void_view), name="agreements_agreement_void"),
-            path("<int:pk>/supplement/", self.admin_site.admin_view(self.supplement_view),
-                 name="agreements_agreement_supplement"),
+            path(
+                "<int:pk>/sign/", self.admin_site.admin_view(self.sign_view), name="agreements_agreement_sign"
+            ),
+            path(
+                "<int:pk>/timeslot/",
+                self.admin_site.admin_view(self.timeslot_view),
+                name="agreements_agreement_timeslot",
+            ),
+            path(
+                "<int:pk>/void/", self.admin_site.admin_view(self.void_view), name="agreements_agreement_void"
+            ),
+            path(
+                "<int:pk>/supplement/",
+                self.admin_site.admin_view(self.supplement_view),
+                name="agreements_agreement_supplement",
+            ),
             *super().get_urls(),
         ]
 
@@ -169,9 +219,15 @@ class AgreementAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _action_page(self, request, agreement, title, form, multipart=False):
-        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "original": agreement,
-                   "title": title, "form": form, "multipart": multipart,
-                   "change_url": reverse("admin:agreements_agreement_change", args=[agreement.pk])}
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": agreement,
+            "title": title,
+            "form": form,
+            "multipart": multipart,
+            "change_url": reverse("admin:agreements_agreement_change", args=[agreement.pk]),
+        }
         return TemplateResponse(request, "admin/agreements/agreement/action.html", context)
 
     def sign_view(self, request, pk):
@@ -180,13 +236,21 @@ class AgreementAdmin(ScopedAdminMixin, admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
-                agreement_sign(agreement=agreement, party=data["party"], signatory=data["signatory"],
-                               signed_on=data["signed_on"], scan=data.get("scan"), by=request.user)
+                agreement_sign(
+                    agreement=agreement,
+                    party=data["party"],
+                    signatory=data["signatory"],
+                    signed_on=data["signed_on"],
+                    scan=data.get("scan"),
+                    by=request.user,
+                )
             except ValidationError as error:
                 attach_domain_error(form, error)
             else:
-                messages.success(request, _("已登记签署。当前状态:%(status)s。") % {
-                    "status": agreement.get_status_display()})
+                messages.success(
+                    request,
+                    _("已登记签署。当前状态:%(status)s。") % {"status": agreement.get_status_display()},
+                )
                 return redirect("admin:agreements_agreement_change", agreement.pk)
         return self._action_page(request, agreement, _("登记签署"), form, multipart=True)
 
@@ -208,7 +272,9 @@ class AgreementAdmin(ScopedAdminMixin, admin.ModelAdmin):
         form = SupplementForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                supplement = agreement_supplement_create(agreement=agreement, by=request.user, **form.cleaned_data)
+                supplement = agreement_supplement_create(
+                    agreement=agreement, by=request.user, **form.cleaned_data
+                )
             except ValidationError as error:
                 attach_domain_error(form, error)
             else:
@@ -232,7 +298,13 @@ class AgreementAdmin(ScopedAdminMixin, admin.ModelAdmin):
 @admin.register(SpecialApproval)
 class SpecialApprovalAdmin(ScopedAdminMixin, admin.ModelAdmin):
     community_path = "partner__community"
-    list_display = ["partner", "months", "committees_request_on", "street_review_on", "street_review_reference"]
+    list_display = [
+        "partner",
+        "months",
+        "committees_request_on",
+        "street_review_on",
+        "street_review_reference",
+    ]
     list_select_related = ["partner__application"]
     search_fields = ["partner__application__applicant_name", "street_review_reference"]
     form = SpecialApprovalForm
@@ -271,16 +343,32 @@ class RenewalReminderAdmin(AppendOnlyAdminMixin, ScopedAdminMixin, admin.ModelAd
     """The to-do list: terms reminded about, and whether a decision is recorded."""
 
     community_path = "agreement__community"
-    list_display = ["agreement", "partner_name", "community", "end_date", "kind", "partner_status", "decided",
-                    "created_at", "decide_link"]
+    list_display = [
+        "agreement",
+        "partner_name",
+        "community",
+        "end_date",
+        "kind",
+        "partner_status",
+        "decided",
+        "created_at",
+        "decide_link",
+    ]
     list_filter = [DecisionPendingFilter, "kind"]
     list_select_related = ["agreement__partner__application", "agreement__community"]
     search_fields = ["agreement__number", "agreement__partner__application__applicant_name"]
     readonly_fields = ["agreement", "kind", "partner_status", "recipients", "created_at"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            is_decided=Exists(Agreement.objects.filter(pk=OuterRef("agreement"), renewal_decision__isnull=False)))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                is_decided=Exists(
+                    Agreement.objects.filter(pk=OuterRef("agreement"), renewal_decision__isnull=False)
+                )
+            )
+        )
 
     @admin.display(description=_("睦邻合伙人"))
     def partner_name(self, obj):
@@ -311,5 +399,3 @@ class RenewalReminderAdmin(AppendOnlyAdminMixin, ScopedAdminMixin, admin.ModelAd
             return "—"
         url = reverse("admin:services_renewaldecision_add") + f"?agreement={obj.agreement_id}"
         return format_html('<a href="{}">{}</a>', url, _("登记续签决定"))
-
-

@@ -36,9 +36,25 @@ class AgreementSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Agreement
-        fields = ["id", "number", "partner", "partner_name", "community", "kind", "status", "start_date",
-                  "end_date", "months", "previous", "services_description", "logo_licence", "targets",
-                  "timeslots", "signatures", "signed_at"]
+        fields = [
+            "id",
+            "number",
+            "partner",
+            "partner_name",
+            "community",
+            "kind",
+            "status",
+            "start_date",
+            "end_date",
+            "months",
+            "previous",
+            "services_description",
+            "logo_licence",
+            "targets",
+            "timeslots",
+            "signatures",
+            "signed_at",
+        ]
 
     def get_timeslots(self, obj) -> list[str]:
         return [describe_slot(slot) for slot in obj.timeslots.all()]
@@ -56,10 +72,15 @@ class AgreementViewSet(StaffOnlyMixin, viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["status", "kind", "partner", "community"]
 
     def get_queryset(self):
-        qs = Agreement.objects.select_related("partner__application").prefetch_related(
-            "targets", "signatures",
-            Prefetch("timeslots", queryset=TimeSlot.objects.select_related("partner__application")),
-        ).order_by("id")
+        qs = (
+            Agreement.objects.select_related("partner__application")
+            .prefetch_related(
+                "targets",
+                "signatures",
+                Prefetch("timeslots", queryset=TimeSlot.objects.select_related("partner__application")),
+            )
+            .order_by("id")
+        )
         return scope_queryset(self.request.user, qs, "community")
 
 
@@ -74,11 +95,14 @@ class SignatureCreateSerializer(serializers.Serializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            self.fields["agreement"].queryset = scope_queryset(request.user, Agreement.objects.all(), "community")
+            self.fields["agreement"].queryset = scope_queryset(
+                request.user, Agreement.objects.all(), "community"
+            )
 
 
-class AgreementSignatureViewSet(StaffOnlyMixin, mixins.CreateModelMixin, mixins.ListModelMixin,
-                                viewsets.GenericViewSet):
+class AgreementSignatureViewSet(
+    StaffOnlyMixin, mixins.CreateModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
     filterset_fields = ["agreement", "party"]
 
     def get_serializer_class(self):

@@ -28,15 +28,20 @@ DATES = {
     "renewal_due": (11, 12),  # ends in about a month: the reminder task applies
     "exited": (5, 6),
 }
-SLOT_CHOICES = [(weekday, dt.time(hour), dt.time(hour + 2)) for weekday in (1, 3, 5, 0, 2, 4, 6)
-                for hour in (14, 9, 18)]
+SLOT_CHOICES = [
+    (weekday, dt.time(hour), dt.time(hour + 2)) for weekday in (1, 3, 5, 0, 2, 4, 6) for hour in (14, 9, 18)
+]
 
 
 def _space(community):
     space = Space.objects.filter(community=community).order_by("id").first()
     if space is None:
-        space = Space.objects.create(community=community, name="党群服务中心多功能活动室",
-                                     address=f"{community.address} 二楼", area_m2=60)
+        space = Space.objects.create(
+            community=community,
+            name="党群服务中心多功能活动室",
+            address=f"{community.address} 二楼",
+            area_m2=60,
+        )
     return space
 
 
@@ -47,9 +52,13 @@ def _targets(application):
         {"metric": "events", "period": "quarter", "value": (application.events_per_month or 4) * 3},
     ]
     if "elderly" in (application.service_categories or []):
-        targets.append({"metric": "special_groups", "period": "month", "value": 30, "target_group": "elderly"})
+        targets.append(
+            {"metric": "special_groups", "period": "month", "value": 30, "target_group": "elderly"}
+        )
     elif {"childcare", "youth_education"} & set(application.service_categories or []):
-        targets.append({"metric": "special_groups", "period": "month", "value": 30, "target_group": "children"})
+        targets.append(
+            {"metric": "special_groups", "period": "month", "value": 30, "target_group": "children"}
+        )
     return targets
 
 
@@ -57,8 +66,9 @@ def _book_slot(agreement, space, by):
     for weekday, start, end in SLOT_CHOICES:
         try:
             with transaction.atomic():
-                return agreement_timeslot_add(agreement=agreement, space=space, weekday=weekday,
-                                              start_time=start, end_time=end, by=by)
+                return agreement_timeslot_add(
+                    agreement=agreement, space=space, weekday=weekday, start_time=start, end_time=end, by=by
+                )
         except ValidationError:
             continue
     raise ValidationError(f"no free slot in {space}")
@@ -72,15 +82,26 @@ def load(ctx):
         if target not in BEYOND_SIGNING or Agreement.objects.filter(partner=partner).exists():
             continue
         months_ago, months = DATES[target]
-        start = add_months(today, -months_ago) + (dt.timedelta(days=10) if target == "renewal_due" else dt.timedelta())
+        start = add_months(today, -months_ago) + (
+            dt.timedelta(days=10) if target == "renewal_due" else dt.timedelta()
+        )
         application = partner.application
         agreement = agreement_create(
-            partner=partner, kind=AgreementKind.FIRST, start_date=start, months=months,
+            partner=partner,
+            kind=AgreementKind.FIRST,
+            start_date=start,
+            months=months,
             services_description=f"{application.project_title}:{application.plan or '面向社区居民开展公益服务。'}",
-            targets=_targets(application), by=clerk)
+            targets=_targets(application),
+            by=clerk,
+        )
         _book_slot(agreement, _space(partner.community), clerk)
         signed_on = min(start - dt.timedelta(days=3), today)
-        for party, signatory in ((Party.STATION, clerk.get_full_name() or clerk.first_name or "社工站负责人"),
-                                 (Party.COMMUNITY, partner.community.contact_name or "社区负责人"),
-                                 (Party.PARTNER, application.contact_name)):
-            agreement_sign(agreement=agreement, party=party, signatory=signatory, signed_on=signed_on, by=clerk)
+        for party, signatory in (
+            (Party.STATION, clerk.get_full_name() or clerk.first_name or "社工站负责人"),
+            (Party.COMMUNITY, partner.community.contact_name or "社区负责人"),
+            (Party.PARTNER, application.contact_name),
+        ):
+            agreement_sign(
+                agreement=agreement, party=party, signatory=signatory, signed_on=signed_on, by=clerk
+            )

@@ -66,45 +66,61 @@ PDF_TEMPLATE = "agreements/pdf/agreement.html"
 
 # --- Standard clauses -----------------------------------------------------------
 
+
 def default_clauses(street: Street) -> dict[str, str]:
     """The clauses every agreement states, from the rulebook's wording (四(二)1、3, 六(一)4)."""
     brand = street.programme_name or "睦邻合伙人"
     return {
         "permitted_use": _(
             "空间使用权仅限用于开展本协议约定的公益服务及相关经营和服务项目;严禁用于自身经营范围以外的"
-            "纯商业盈利活动、与项目无关的私人用途或违规违纪违法活动。"),
+            "纯商业盈利活动、与项目无关的私人用途或违规违纪违法活动。"
+        ),
         "partner_costs": _(
             "本协议实行免租金政策,乙方无需支付租金,但需自行承担:因使用需求产生的超出空间基础配置的水、电、"
-            "网络费用;物业管理费(如有);运营项目本身所需的物料、耗材、人力等成本;实施的空间更新、改造费用(如有)。"),
+            "网络费用;物业管理费(如有);运营项目本身所需的物料、耗材、人力等成本;实施的空间更新、改造费用(如有)。"
+        ),
         "breach_terms": _(
             "乙方未按约定提供公益服务时数或服务量、弄虚作假、擅自改变空间用途或转借他人的,甲方、丙方有权"
             "责令限期整改;情节严重或整改不到位的,按《“睦邻合伙人”监督管理细则》终止协议。街道、社区工作人员"
-            "不得向乙方收取协议规定以外的任何费用。"),
+            "不得向乙方收取协议规定以外的任何费用。"
+        ),
         "exit_terms": _(
             "协议期满自愿退出、评估不合格退出、主动申请退出及因违规违纪违法或不可抗力导致的强制退出等情形,"
-            "按《“睦邻合伙人”监督管理细则》履行退出程序;乙方应在退出之日起恢复空间原状并交还。"),
-        "logo": _("甲方授予乙方“%(brand)s”标识使用权,仅限于面向社区居民开展公益服务时使用。") % {"brand": brand},
+            "按《“睦邻合伙人”监督管理细则》履行退出程序;乙方应在退出之日起恢复空间原状并交还。"
+        ),
+        "logo": _("甲方授予乙方“%(brand)s”标识使用权,仅限于面向社区居民开展公益服务时使用。")
+        % {"brand": brand},
     }
 
 
 # --- Read functions ---------------------------------------------------------------
 
+
 def _signed_successor_q() -> Exists:
-    return Exists(Agreement.objects.filter(previous=OuterRef("pk"), kind=AgreementKind.RENEWAL,
-                                           status=AgreementStatus.SIGNED))
+    return Exists(
+        Agreement.objects.filter(
+            previous=OuterRef("pk"), kind=AgreementKind.RENEWAL, status=AgreementStatus.SIGNED
+        )
+    )
 
 
 def current_term(partner: Partner, *, on: dt.date | None = None) -> Agreement | None:
     """The signed term (first or renewal) in force on `on`, else the last one that started before it."""
     on = on or local_today()
-    terms = Agreement.objects.filter(partner=partner, kind__in=TERM_KINDS, status=AgreementStatus.SIGNED,
-                                     start_date__lte=on).select_related("community__street")
-    return terms.filter(end_date__gte=on).order_by("-start_date").first() or terms.order_by("-end_date").first()
+    terms = Agreement.objects.filter(
+        partner=partner, kind__in=TERM_KINDS, status=AgreementStatus.SIGNED, start_date__lte=on
+    ).select_related("community__street")
+    return (
+        terms.filter(end_date__gte=on).order_by("-start_date").first() or terms.order_by("-end_date").first()
+    )
 
 
 def latest_signed_term(partner: Partner) -> Agreement | None:
-    return (Agreement.objects.filter(partner=partner, kind__in=TERM_KINDS, status=AgreementStatus.SIGNED)
-            .order_by("-end_date", "-id").first())
+    return (
+        Agreement.objects.filter(partner=partner, kind__in=TERM_KINDS, status=AgreementStatus.SIGNED)
+        .order_by("-end_date", "-id")
+        .first()
+    )
 
 
 def signed_successor(term: Agreement) -> Agreement | None:
@@ -135,9 +151,16 @@ def agreement_spaces(agreement: Agreement) -> list[Space]:
 
 # --- Term rules -------------------------------------------------------------------
 
-def term_problems(*, partner: Partner, kind: str, start_date: dt.date, months: int,
-                  special_approval: SpecialApproval | None = None,
-                  exclude: Agreement | None = None) -> dict[str, list[str]]:
+
+def term_problems(
+    *,
+    partner: Partner,
+    kind: str,
+    start_date: dt.date,
+    months: int,
+    special_approval: SpecialApproval | None = None,
+    exclude: Agreement | None = None,
+) -> dict[str, list[str]]:
     """Every term rule the proposed term breaks, by form field, each message naming its rule.
 
     四(二)2: the first agreement is a trial of 6–12 months; each renewal at most
@@ -162,11 +185,17 @@ def term_problems(*, partner: Partner, kind: str, start_date: dt.date, months: i
         if others.filter(kind=AgreementKind.FIRST).exists():
             add("kind", _("该合伙人已有首次签约协议;之后的协议应为续签或补充协议。"))
         if partner.status != PartnerStatus.SIGNING:
-            add("kind", _("合伙人当前状态为“%(status)s”,只有“待签约”的合伙人可以签订首次协议(试用期)。")
-                % {"status": partner.get_status_display()})
+            add(
+                "kind",
+                _("合伙人当前状态为“%(status)s”,只有“待签约”的合伙人可以签订首次协议(试用期)。")
+                % {"status": partner.get_status_display()},
+            )
         if not street.trial_min_months <= months <= street.trial_max_months:
-            add("months", _("首次签约为试用期,期限应为%(min)s–%(max)s个月(办法四(二)2),当前为%(months)s个月。")
-                % {"min": street.trial_min_months, "max": street.trial_max_months, "months": months})
+            add(
+                "months",
+                _("首次签约为试用期,期限应为%(min)s–%(max)s个月(办法四(二)2),当前为%(months)s个月。")
+                % {"min": street.trial_min_months, "max": street.trial_max_months, "months": months},
+            )
         if special_approval is not None:
             add("special_approval", _("特殊续签审批只适用于续签协议。"))
     elif kind == AgreementKind.RENEWAL:
@@ -176,26 +205,45 @@ def term_problems(*, partner: Partner, kind: str, start_date: dt.date, months: i
         else:
             expected = previous.end_date + dt.timedelta(days=1)
             if start_date != expected:
-                add("start_date", _("续签协议应自上一期协议(%(number)s)截止日的次日 %(date)s 起算,"
-                                    "前后期限不得间断或重叠(办法四(二)2)。")
-                    % {"number": previous.number, "date": expected.isoformat()})
+                add(
+                    "start_date",
+                    _(
+                        "续签协议应自上一期协议(%(number)s)截止日的次日 %(date)s 起算,"
+                        "前后期限不得间断或重叠(办法四(二)2)。"
+                    )
+                    % {"number": previous.number, "date": expected.isoformat()},
+                )
             if others.filter(kind=AgreementKind.RENEWAL, previous=previous).exists():
                 add("kind", _("上一期协议(%(number)s)已有续签协议。") % {"number": previous.number})
         if partner.status not in SERVING:
-            add("kind", _("合伙人当前状态为“%(status)s”,不能续签。") % {"status": partner.get_status_display()})
+            add(
+                "kind",
+                _("合伙人当前状态为“%(status)s”,不能续签。") % {"status": partner.get_status_display()},
+            )
         if months > street.renewal_special_max_months:
-            add("months", _("续签期限最长不超过%(max)s个月(特殊优质项目,办法四(二)2),当前为%(months)s个月。")
-                % {"max": street.renewal_special_max_months, "months": months})
+            add(
+                "months",
+                _("续签期限最长不超过%(max)s个月(特殊优质项目,办法四(二)2),当前为%(months)s个月。")
+                % {"max": street.renewal_special_max_months, "months": months},
+            )
         elif months > street.renewal_max_months:
             if special_approval is None:
-                add("months", _("每次续签期限一般不超过%(max)s个月(办法四(二)2);超过须经社区“两委”研究申请、"
-                                "街道党工委审核,并登记特殊续签审批。当前为%(months)s个月。")
-                    % {"max": street.renewal_max_months, "months": months})
+                add(
+                    "months",
+                    _(
+                        "每次续签期限一般不超过%(max)s个月(办法四(二)2);超过须经社区“两委”研究申请、"
+                        "街道党工委审核,并登记特殊续签审批。当前为%(months)s个月。"
+                    )
+                    % {"max": street.renewal_max_months, "months": months},
+                )
             elif special_approval.partner_id != partner.pk:
                 add("special_approval", _("该特殊续签审批不属于本合伙人。"))
             elif special_approval.months < months:
-                add("months", _("特殊续签审批批准的期限为%(approved)s个月,少于本期%(months)s个月。")
-                    % {"approved": special_approval.months, "months": months})
+                add(
+                    "months",
+                    _("特殊续签审批批准的期限为%(approved)s个月,少于本期%(months)s个月。")
+                    % {"approved": special_approval.months, "months": months},
+                )
     else:
         add("kind", _("补充协议请在已签署的协议上起草。"))
 
@@ -203,8 +251,11 @@ def term_problems(*, partner: Partner, kind: str, start_date: dt.date, months: i
         end = term_end(start_date, months)
         overlapping = others.filter(kind__in=TERM_KINDS, start_date__lte=end, end_date__gte=start_date)
         for other in overlapping:
-            add("start_date", _("与协议 %(number)s(%(start)s 至 %(end)s)的期限重叠,前后期限不得重叠。")
-                % {"number": other.number, "start": other.start_date, "end": other.end_date})
+            add(
+                "start_date",
+                _("与协议 %(number)s(%(start)s 至 %(end)s)的期限重叠,前后期限不得重叠。")
+                % {"number": other.number, "start": other.start_date, "end": other.end_date},
+            )
     return problems
 
 
@@ -221,10 +272,20 @@ def _next_number(partner: Partner, start_date: dt.date) -> str:
 
 # --- Write functions --------------------------------------------------------------
 
-def agreement_create(*, partner: Partner, kind: str, start_date: dt.date, months: int,
-                     services_description: str = "", special_approval: SpecialApproval | None = None,
-                     targets: list[dict] | None = None, clauses: dict | None = None, by: User,
-                     instance: Agreement | None = None) -> Agreement:
+
+def agreement_create(
+    *,
+    partner: Partner,
+    kind: str,
+    start_date: dt.date,
+    months: int,
+    services_description: str = "",
+    special_approval: SpecialApproval | None = None,
+    targets: list[dict] | None = None,
+    clauses: dict | None = None,
+    by: User,
+    instance: Agreement | None = None,
+) -> Agreement:
     """Draft one term of a partner's agreement, checked against the term rules (四(二)2).
 
     `targets` are dicts of ServiceTarget fields (metric, period, value,
@@ -234,8 +295,15 @@ def agreement_create(*, partner: Partner, kind: str, start_date: dt.date, months
     with transaction.atomic():
         # One drafting at a time per partner: the term rules read the other terms.
         type(partner).objects.select_for_update().filter(pk=partner.pk).first()
-        _raise_problems(term_problems(partner=partner, kind=kind, start_date=start_date, months=months,
-                                      special_approval=special_approval))
+        _raise_problems(
+            term_problems(
+                partner=partner,
+                kind=kind,
+                start_date=start_date,
+                months=months,
+                special_approval=special_approval,
+            )
+        )
         defaults = default_clauses(partner.community.street)
         clauses = {**defaults, **(clauses or {})}
         agreement = instance or Agreement()
@@ -247,8 +315,9 @@ def agreement_create(*, partner: Partner, kind: str, start_date: dt.date, months
         agreement.status = AgreementStatus.DRAFT
         agreement.previous = latest_signed_term(partner) if kind == AgreementKind.RENEWAL else None
         agreement.special_approval = special_approval
-        agreement.services_description = services_description or agreement.services_description or \
-            partner.application.project_title
+        agreement.services_description = (
+            services_description or agreement.services_description or partner.application.project_title
+        )
         for field in ("permitted_use", "partner_costs", "breach_terms", "exit_terms"):
             if not getattr(agreement, field):
                 setattr(agreement, field, clauses[field])
@@ -258,14 +327,19 @@ def agreement_create(*, partner: Partner, kind: str, start_date: dt.date, months
         agreement.save()
         for target in targets or []:
             agreement_target_set(agreement=agreement, by=by, **target)
-        audit_log(subject=agreement, action="agreements.agreement.drafted", actor=by,
-                  to_state=agreement.status,
-                  data={"kind": kind, "start": start_date.isoformat(), "months": months})
+        audit_log(
+            subject=agreement,
+            action="agreements.agreement.drafted",
+            actor=by,
+            to_state=agreement.status,
+            data={"kind": kind, "start": start_date.isoformat(), "months": months},
+        )
     return agreement
 
 
-def agreement_supplement_create(*, agreement: Agreement, effective_from: dt.date, services_description: str,
-                                by: User) -> Agreement:
+def agreement_supplement_create(
+    *, agreement: Agreement, effective_from: dt.date, services_description: str, by: User
+) -> Agreement:
     """Draft a supplementary agreement (补充协议) to a signed term — rulebook 七3.
 
     A signed agreement is never edited: what changes is written down in a
@@ -277,25 +351,39 @@ def agreement_supplement_create(*, agreement: Agreement, effective_from: dt.date
     if not agreement.is_term or agreement.status != AgreementStatus.SIGNED:
         errors["agreement"] = [_("补充协议只能针对已签署的协议期限起草。")]
     elif not agreement.start_date <= effective_from <= agreement.end_date:
-        errors["effective_from"] = [_("补充协议的生效日期应在原协议期限(%(start)s 至 %(end)s)之内。")
-                                    % {"start": agreement.start_date, "end": agreement.end_date}]
+        errors["effective_from"] = [
+            _("补充协议的生效日期应在原协议期限(%(start)s 至 %(end)s)之内。")
+            % {"start": agreement.start_date, "end": agreement.end_date}
+        ]
     if not (services_description or "").strip():
         errors["services_description"] = [_("请写明补充或变更的内容。")]
     _raise_problems(errors)
     with transaction.atomic():
         count = Agreement.objects.filter(previous=agreement, kind=AgreementKind.SUPPLEMENTARY).count()
         supplement = Agreement(
-            partner=agreement.partner, community=agreement.community, kind=AgreementKind.SUPPLEMENTARY,
-            number=f"{agreement.number}-B{count + 1}", start_date=effective_from, end_date=agreement.end_date,
-            previous=agreement, services_description=services_description,
-            permitted_use=agreement.permitted_use, partner_costs=agreement.partner_costs,
-            breach_terms=agreement.breach_terms, exit_terms=agreement.exit_terms,
+            partner=agreement.partner,
+            community=agreement.community,
+            kind=AgreementKind.SUPPLEMENTARY,
+            number=f"{agreement.number}-B{count + 1}",
+            start_date=effective_from,
+            end_date=agreement.end_date,
+            previous=agreement,
+            services_description=services_description,
+            permitted_use=agreement.permitted_use,
+            partner_costs=agreement.partner_costs,
+            breach_terms=agreement.breach_terms,
+            exit_terms=agreement.exit_terms,
             logo_licence=agreement.logo_licence,
-            created_by=by if getattr(by, "is_authenticated", False) else None)
+            created_by=by if getattr(by, "is_authenticated", False) else None,
+        )
         supplement.full_clean()
         supplement.save()
-        audit_log(subject=supplement, action="agreements.agreement.supplement_drafted", actor=by,
-                  data={"amends": agreement.number})
+        audit_log(
+            subject=supplement,
+            action="agreements.agreement.supplement_drafted",
+            actor=by,
+            data={"amends": agreement.number},
+        )
     return supplement
 
 
@@ -306,15 +394,26 @@ def _require_draft(agreement: Agreement) -> None:
         raise ValidationError(_("协议已有签约方签字,内容不能再修改;如需变更,请作废后重新起草。"))
 
 
-def agreement_target_set(*, agreement: Agreement, metric: str, value: Decimal | int | str,
-                         period: str = "month", target_group: str = "", by: User) -> ServiceTarget:
+def agreement_target_set(
+    *,
+    agreement: Agreement,
+    metric: str,
+    value: Decimal | int | str,
+    period: str = "month",
+    target_group: str = "",
+    by: User,
+) -> ServiceTarget:
     """Set one quantified target (服务量化指标, 六(一)2) of a draft agreement."""
     require(can_draft_agreement.test(by, agreement), _("您没有权限修改该协议。"))
     with transaction.atomic():
         _require_draft(agreement)
         target, _created = ServiceTarget.objects.get_or_create(
-            agreement=agreement, metric=metric, period=period, target_group=target_group or "",
-            defaults={"value": Decimal(str(value))})
+            agreement=agreement,
+            metric=metric,
+            period=period,
+            target_group=target_group or "",
+            defaults={"value": Decimal(str(value))},
+        )
         target.value = Decimal(str(value))
         target.full_clean()
         target.save()
@@ -322,8 +421,16 @@ def agreement_target_set(*, agreement: Agreement, metric: str, value: Decimal | 
     return target
 
 
-def agreement_timeslot_add(*, agreement: Agreement, space: Space, weekday: int, start_time: dt.time,
-                           end_time: dt.time, title: str = "", by: User) -> TimeSlot:
+def agreement_timeslot_add(
+    *,
+    agreement: Agreement,
+    space: Space,
+    weekday: int,
+    start_time: dt.time,
+    end_time: dt.time,
+    title: str = "",
+    by: User,
+) -> TimeSlot:
     """Grant the partner a weekly time slot in a space for the agreement's term.
 
     The space's calendar refuses overlaps (四(二)1 错峰使用), naming the conflict.
@@ -333,12 +440,24 @@ def agreement_timeslot_add(*, agreement: Agreement, space: Space, weekday: int, 
         raise ValidationError({"space": _("只能使用本社区的空间。")})
     with transaction.atomic():
         _require_draft(agreement)
-        slot = timeslot_create(space=space, weekday=weekday, start_time=start_time, end_time=end_time,
-                               valid_from=agreement.start_date, valid_to=agreement.end_date,
-                               partner=agreement.partner, title=title or agreement.partner.name, by=by)
+        slot = timeslot_create(
+            space=space,
+            weekday=weekday,
+            start_time=start_time,
+            end_time=end_time,
+            valid_from=agreement.start_date,
+            valid_to=agreement.end_date,
+            partner=agreement.partner,
+            title=title or agreement.partner.name,
+            by=by,
+        )
         agreement.timeslots.add(slot)
-        audit_log(subject=agreement, action="agreements.agreement.timeslot_added", actor=by,
-                  note=describe_slot(slot))
+        audit_log(
+            subject=agreement,
+            action="agreements.agreement.timeslot_added",
+            actor=by,
+            note=describe_slot(slot),
+        )
     return slot
 
 
@@ -360,8 +479,12 @@ def agreement_clauses_update(*, agreement: Agreement, values: dict, by: User) ->
     agreement.full_clean()
     with transaction.atomic():
         agreement.save(update_fields=list(values))
-        audit_log(subject=agreement, action="agreements.agreement.clauses_changed", actor=by,
-                  data={"fields": sorted(values)})
+        audit_log(
+            subject=agreement,
+            action="agreements.agreement.clauses_changed",
+            actor=by,
+            data={"fields": sorted(values)},
+        )
     return agreement
 
 
@@ -379,8 +502,14 @@ def agreement_void(*, agreement: Agreement, by: User, note: str = "") -> Agreeme
         locked.status = AgreementStatus.VOID
         locked.special_approval = None  # the approval may serve the redrafted term
         locked.save(update_fields=["status", "special_approval"])
-        audit_log(subject=locked, action="agreements.agreement.voided", actor=by,
-                  from_state=AgreementStatus.DRAFT, to_state=AgreementStatus.VOID, note=note)
+        audit_log(
+            subject=locked,
+            action="agreements.agreement.voided",
+            actor=by,
+            from_state=AgreementStatus.DRAFT,
+            to_state=AgreementStatus.VOID,
+            note=note,
+        )
     agreement.refresh_from_db()
     return locked
 
@@ -397,8 +526,15 @@ def _content_problems(agreement: Agreement) -> list[str]:
     return problems
 
 
-def agreement_sign(*, agreement: Agreement, party: str, signatory: str, signed_on: dt.date,
-                   scan: UploadedFile | None = None, by: User) -> AgreementSignature:
+def agreement_sign(
+    *,
+    agreement: Agreement,
+    party: str,
+    signatory: str,
+    signed_on: dt.date,
+    scan: UploadedFile | None = None,
+    by: User,
+) -> AgreementSignature:
     """Record one party's signature; the third completes the agreement — 五(三)1.
 
     The social-work station, the community and the partner each sign. When
@@ -425,8 +561,11 @@ def agreement_sign(*, agreement: Agreement, party: str, signatory: str, signed_o
     _raise_problems(errors)
 
     with transaction.atomic():
-        locked = Agreement.objects.select_for_update(of=("self",)).select_related(
-            "partner__application", "community__street").get(pk=agreement.pk)
+        locked = (
+            Agreement.objects.select_for_update(of=("self",))
+            .select_related("partner__application", "community__street")
+            .get(pk=agreement.pk)
+        )
         if locked.status != AgreementStatus.DRAFT:
             raise ValidationError(_("协议已签署或作废,不能再登记签字。"))
         if locked.signatures.filter(party=party).exists():
@@ -434,15 +573,20 @@ def agreement_sign(*, agreement: Agreement, party: str, signatory: str, signed_o
         problems = _content_problems(locked)
         if problems:
             raise ValidationError(problems)
-        signature = AgreementSignature(agreement=locked, party=party, signatory=signatory,
-                                       signed_on=signed_on, recorded_by=by)
+        signature = AgreementSignature(
+            agreement=locked, party=party, signatory=signatory, signed_on=signed_on, recorded_by=by
+        )
         if scan is not None:
             signature.scan.save(getattr(scan, "name", "scan"), scan, save=False)
         signature.full_clean()
         signature.save()
-        audit_log(subject=locked, action="agreements.agreement.party_signed", actor=by,
-                  note=f"{Party(party).label}:{signatory}", data={"party": party,
-                                                                  "signed_on": signed_on.isoformat()})
+        audit_log(
+            subject=locked,
+            action="agreements.agreement.party_signed",
+            actor=by,
+            note=f"{Party(party).label}:{signatory}",
+            data={"party": party, "signed_on": signed_on.isoformat()},
+        )
         if agreement_is_complete(locked):
             _complete(locked, by=by)
     agreement.refresh_from_db()
@@ -453,8 +597,13 @@ def _complete(agreement: Agreement, *, by: User) -> None:
     agreement.status = AgreementStatus.SIGNED
     agreement.signed_at = timezone.now()
     agreement.save(update_fields=["status", "signed_at"])
-    audit_log(subject=agreement, action="agreements.agreement.signed", actor=by,
-              from_state=AgreementStatus.DRAFT, to_state=AgreementStatus.SIGNED)
+    audit_log(
+        subject=agreement,
+        action="agreements.agreement.signed",
+        actor=by,
+        from_state=AgreementStatus.DRAFT,
+        to_state=AgreementStatus.SIGNED,
+    )
     partner = agreement.partner
     transition = None
     if agreement.kind == AgreementKind.FIRST and partner.status == PartnerStatus.SIGNING:
@@ -463,18 +612,30 @@ def _complete(agreement: Agreement, *, by: User) -> None:
         transition = "renew"
     if transition:
         try:
-            partner_transition(partner=partner, transition=transition, by=by,
-                               note=_("三方协议 %(number)s 已签署。") % {"number": agreement.number},
-                               data={"agreement": agreement.number})
+            partner_transition(
+                partner=partner,
+                transition=transition,
+                by=by,
+                note=_("三方协议 %(number)s 已签署。") % {"number": agreement.number},
+                data={"agreement": agreement.number},
+            )
         except TransitionRefused as refused:
             raise ValidationError(refused.messages) from None
     transaction.on_commit(lambda: _queue_pdf(agreement.pk))
 
 
-def special_approval_record(*, partner: Partner, months: int, committees_request_on: dt.date,
-                            committees_request_reference: str, street_review_on: dt.date,
-                            street_review_reference: str, note: str = "", by: User,
-                            instance: SpecialApproval | None = None) -> SpecialApproval:
+def special_approval_record(
+    *,
+    partner: Partner,
+    months: int,
+    committees_request_on: dt.date,
+    committees_request_reference: str,
+    street_review_on: dt.date,
+    street_review_reference: str,
+    note: str = "",
+    by: User,
+    instance: SpecialApproval | None = None,
+) -> SpecialApproval:
     """Record the special extension of a renewal (≤3 years) — 四(二)2 两委研究申请、党工委审核."""
     require(can_record_special_approval.test(by, partner), _("特殊续签审批须由街道工作人员登记。"))
     street = partner.community.street
@@ -489,12 +650,21 @@ def special_approval_record(*, partner: Partner, months: int, committees_request
     approval.recorded_by = by if getattr(by, "is_authenticated", False) else None
     approval.full_clean()
     if months > street.renewal_special_max_months:
-        raise ValidationError({"months": _("特殊续签最长%(max)s个月(办法四(二)2)。")
-                               % {"max": street.renewal_special_max_months}})
+        raise ValidationError(
+            {
+                "months": _("特殊续签最长%(max)s个月(办法四(二)2)。")
+                % {"max": street.renewal_special_max_months}
+            }
+        )
     with transaction.atomic():
         approval.save()
-        audit_log(subject=approval, action="agreements.special_approval.recorded", actor=by,
-                  community=partner.community, data={"months": months})
+        audit_log(
+            subject=approval,
+            action="agreements.special_approval.recorded",
+            actor=by,
+            community=partner.community,
+            data={"months": months},
+        )
     return approval
 
 
@@ -505,24 +675,44 @@ def agreement_draft_next_term(*, term: Agreement, months: int | None = None, by:
     months = months or min(term.months or street.renewal_max_months, street.renewal_max_months)
     special = None
     if months > street.renewal_max_months:
-        special = (SpecialApproval.objects.filter(partner=term.partner, months__gte=months,
-                                                  agreement__isnull=True).order_by("-street_review_on").first())
+        special = (
+            SpecialApproval.objects.filter(partner=term.partner, months__gte=months, agreement__isnull=True)
+            .order_by("-street_review_on")
+            .first()
+        )
     clauses = {f: getattr(term, f) for f in ("permitted_use", "partner_costs", "breach_terms", "exit_terms")}
     next_term = agreement_create(
-        partner=term.partner, kind=AgreementKind.RENEWAL, start_date=term.end_date + dt.timedelta(days=1),
-        months=months, services_description=term.services_description, special_approval=special,
-        clauses=clauses, by=by,
-        targets=[{"metric": t.metric, "period": t.period, "value": t.value, "target_group": t.target_group}
-                 for t in term.targets.all()],
+        partner=term.partner,
+        kind=AgreementKind.RENEWAL,
+        start_date=term.end_date + dt.timedelta(days=1),
+        months=months,
+        services_description=term.services_description,
+        special_approval=special,
+        clauses=clauses,
+        by=by,
+        targets=[
+            {"metric": t.metric, "period": t.period, "value": t.value, "target_group": t.target_group}
+            for t in term.targets.all()
+        ],
     )
-    weekly = {(s.space_id, s.weekday, s.start_time, s.end_time): s for s in term.timeslots.all() if s.is_weekly}
+    weekly = {
+        (s.space_id, s.weekday, s.start_time, s.end_time): s for s in term.timeslots.all() if s.is_weekly
+    }
     for slot in weekly.values():
-        agreement_timeslot_add(agreement=next_term, space=slot.space, weekday=slot.weekday,
-                               start_time=slot.start_time, end_time=slot.end_time, title=slot.title, by=by)
+        agreement_timeslot_add(
+            agreement=next_term,
+            space=slot.space,
+            weekday=slot.weekday,
+            start_time=slot.start_time,
+            end_time=slot.end_time,
+            title=slot.title,
+            by=by,
+        )
     return next_term
 
 
 # --- Renewal reminders (五(三)2) -------------------------------------------------
+
 
 def terms_awaiting_decision(*, today: dt.date | None = None) -> list[Agreement]:
     """Signed current terms ending within their street's window with no decision and no signed next term."""
@@ -531,9 +721,13 @@ def terms_awaiting_decision(*, today: dt.date | None = None) -> list[Agreement]:
     for street in Street.objects.all():
         horizon = add_months(today, street.renewal_notice_months)
         result.extend(
-            Agreement.objects.filter(community__street=street, kind__in=TERM_KINDS,
-                                     status=AgreementStatus.SIGNED, end_date__lte=horizon,
-                                     partner__status__in=list(SERVING))
+            Agreement.objects.filter(
+                community__street=street,
+                kind__in=TERM_KINDS,
+                status=AgreementStatus.SIGNED,
+                end_date__lte=horizon,
+                partner__status__in=list(SERVING),
+            )
             .exclude(_signed_successor_q())
             .filter(renewal_decision__isnull=True)  # services.RenewalDecision
             .select_related("partner__application", "community__street")
@@ -553,9 +747,14 @@ def reminder_kinds_due(term: Agreement, today: dt.date) -> list[str]:
 
 def staff_emails(community: Community) -> list[str]:
     """The community's staff and the street office: who hears about renewals."""
-    users = get_user_model().objects.filter(is_active=True).exclude(email="").filter(
-        Q(profile__role=Role.COMMUNITY_STAFF, profile__community=community)
-        | Q(profile__role=Role.STREET_STAFF, profile__street=community.street_id)
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .exclude(email="")
+        .filter(
+            Q(profile__role=Role.COMMUNITY_STAFF, profile__community=community)
+            | Q(profile__role=Role.STREET_STAFF, profile__street=community.street_id)
+        )
     )
     return sorted(set(users.values_list("email", flat=True)))
 
@@ -596,45 +795,71 @@ def _reminder_send(*, term: Agreement, kind: str, today: dt.date) -> RenewalRemi
                 # The unique (agreement, kind) row is the lock: a concurrent run blocks on
                 # the insert until this transaction ends, then fails, so only one run sends.
                 reminder = RenewalReminder.objects.create(
-                    agreement=term, kind=kind, partner_status=partner.status,
-                    recipients=staff + ([partner_email] if to_partner else []))
+                    agreement=term,
+                    kind=kind,
+                    partner_status=partner.status,
+                    recipients=staff + ([partner_email] if to_partner else []),
+                )
         except IntegrityError:
             return None
-        return _reminder_effects(reminder=reminder, term=term, staff=staff, to_partner=to_partner,
-                                 today=today)
+        return _reminder_effects(
+            reminder=reminder, term=term, staff=staff, to_partner=to_partner, today=today
+        )
 
 
 def _mark_renewal_due(term: Agreement) -> None:
     partner = term.partner
     try:
-        partner_transition(partner=partner, transition="mark_renewal_due", system=True,
-                           note=_("协议 %(number)s 将于 %(end)s 期满。") % {
-                               "number": term.number, "end": term.end_date.isoformat()})
+        partner_transition(
+            partner=partner,
+            transition="mark_renewal_due",
+            system=True,
+            note=_("协议 %(number)s 将于 %(end)s 期满。")
+            % {"number": term.number, "end": term.end_date.isoformat()},
+        )
     except TransitionRefused as refused:
-        audit_log(subject=partner, action="agreements.reminder.transition_refused",
-                  note="; ".join(refused.messages))
+        audit_log(
+            subject=partner, action="agreements.reminder.transition_refused", note="; ".join(refused.messages)
+        )
 
 
-def _reminder_effects(*, reminder: RenewalReminder, term: Agreement, staff: list[str], to_partner: bool,
-                      today: dt.date) -> RenewalReminder:
+def _reminder_effects(
+    *, reminder: RenewalReminder, term: Agreement, staff: list[str], to_partner: bool, today: dt.date
+) -> RenewalReminder:
     partner = term.partner
     kind = reminder.kind
     if kind == ReminderKind.WINDOW and partner.status == PartnerStatus.ACTIVE:
         _mark_renewal_due(term)
     context = {
-        "term": term, "partner": partner, "kind": kind, "kind_label": reminder.get_kind_display(),
-        "spaces": agreement_spaces(term), "end_date": term.end_date,
-        "days_left": (term.end_date - today).days, "is_trial": term.kind == AgreementKind.FIRST,
-        "street": term.community.street, "community": term.community,
+        "term": term,
+        "partner": partner,
+        "kind": kind,
+        "kind_label": reminder.get_kind_display(),
+        "spaces": agreement_spaces(term),
+        "end_date": term.end_date,
+        "days_left": (term.end_date - today).days,
+        "is_trial": term.kind == AgreementKind.FIRST,
+        "street": term.community.street,
+        "community": term.community,
     }
-    template = "agreements/email/renewal_overdue_staff" if kind == ReminderKind.END_DATE \
+    template = (
+        "agreements/email/renewal_overdue_staff"
+        if kind == ReminderKind.END_DATE
         else "agreements/email/renewal_reminder_staff"
+    )
     queue_mail(to=staff, template_prefix=template, context=context)
     if to_partner:
-        queue_mail(to=partner.application.email, template_prefix="agreements/email/renewal_reminder_partner",
-                   context=context)
-    audit_log(subject=term, action=f"agreements.reminder.{kind}", to_state=partner.status,
-              data={"recipients": reminder.recipients})
+        queue_mail(
+            to=partner.application.email,
+            template_prefix="agreements/email/renewal_reminder_partner",
+            context=context,
+        )
+    audit_log(
+        subject=term,
+        action=f"agreements.reminder.{kind}",
+        to_state=partner.status,
+        data={"recipients": reminder.recipients},
+    )
     return reminder
 
 
@@ -660,50 +885,107 @@ def agreement_pdf_context(agreement: Agreement) -> dict:
     clauses = default_clauses(street)
     signatures = signatures_by_party(agreement)
     articles = [
-        (_("协议期限"), [_("本协议期限自 %(start)s 起至 %(end)s 止,共 %(months)s 个月。%(trial)s") % {
-            "start": agreement.start_date.strftime("%Y年%m月%d日"),
-            "end": agreement.end_date.strftime("%Y年%m月%d日"), "months": agreement.months or "",
-            "trial": _("首次签约期间为试用期,试用期满经评估合格后可续签。")
-            if agreement.kind == AgreementKind.FIRST else ""}]),
-        (_("空间与使用时段"), [_("丙方提供以下空间供乙方按约定时段使用(空间共享、错峰使用):")]
-         + [f"{slot.space.name}({slot.space.address or slot.space.community.name},{slot.space.area_m2}㎡):"
-            f"{slot.get_weekday_display()} {slot.start_time:%H:%M}–{slot.end_time:%H:%M}" for slot in slots]),
+        (
+            _("协议期限"),
+            [
+                _("本协议期限自 %(start)s 起至 %(end)s 止,共 %(months)s 个月。%(trial)s")
+                % {
+                    "start": agreement.start_date.strftime("%Y年%m月%d日"),
+                    "end": agreement.end_date.strftime("%Y年%m月%d日"),
+                    "months": agreement.months or "",
+                    "trial": _("首次签约期间为试用期,试用期满经评估合格后可续签。")
+                    if agreement.kind == AgreementKind.FIRST
+                    else "",
+                }
+            ],
+        ),
+        (
+            _("空间与使用时段"),
+            [_("丙方提供以下空间供乙方按约定时段使用(空间共享、错峰使用):")]
+            + [
+                f"{slot.space.name}({slot.space.address or slot.space.community.name},{slot.space.area_m2}㎡):"
+                f"{slot.get_weekday_display()} {slot.start_time:%H:%M}–{slot.end_time:%H:%M}"
+                for slot in slots
+            ],
+        ),
         (_("使用范围"), [agreement.permitted_use]),
         (_("公益服务内容"), [agreement.services_description]),
-        (_("公益服务量化指标"), [_("乙方承诺在协议期内提供下表所列公益服务,作为运行情况评估的依据,并定期提交"
-                           "《公益服务记录表》及相关图片、视频材料。")]),
+        (
+            _("公益服务量化指标"),
+            [
+                _(
+                    "乙方承诺在协议期内提供下表所列公益服务,作为运行情况评估的依据,并定期提交"
+                    "《公益服务记录表》及相关图片、视频材料。"
+                )
+            ],
+        ),
         (_("免租金及费用承担"), [agreement.partner_costs]),
         (_("标识使用权"), [clauses["logo"] if agreement.logo_licence else _("本协议不授予标识使用权。")]),
         (_("违约责任"), [agreement.breach_terms]),
         (_("退出"), [agreement.exit_terms]),
-        (_("其他"), [_("本协议未尽事宜,由各方协商解决,或通过补充协议明确。本协议一式三份,三方各执一份,"
-                     "自三方签字之日起生效。")]),
+        (
+            _("其他"),
+            [
+                _(
+                    "本协议未尽事宜,由各方协商解决,或通过补充协议明确。本协议一式三份,三方各执一份,"
+                    "自三方签字之日起生效。"
+                )
+            ],
+        ),
     ]
     targets_article = TARGETS_ARTICLE
     if agreement.kind == AgreementKind.SUPPLEMENTARY:
         amended = agreement.previous
         articles = [
-            (_("补充协议的依据"), [_("本补充协议是对三方协议 %(number)s 的补充,自 %(start)s 起生效,至 %(end)s 止。")
-                              % {"number": amended.number if amended else "",
-                                 "start": agreement.start_date.strftime("%Y年%m月%d日"),
-                                 "end": agreement.end_date.strftime("%Y年%m月%d日")}]),
+            (
+                _("补充协议的依据"),
+                [
+                    _("本补充协议是对三方协议 %(number)s 的补充,自 %(start)s 起生效,至 %(end)s 止。")
+                    % {
+                        "number": amended.number if amended else "",
+                        "start": agreement.start_date.strftime("%Y年%m月%d日"),
+                        "end": agreement.end_date.strftime("%Y年%m月%d日"),
+                    }
+                ],
+            ),
             (_("补充和变更的内容"), [agreement.services_description]),
-            (_("其他"), [_("原协议其他条款继续有效;与本补充协议不一致的,以本补充协议为准。本补充协议一式三份,"
-                         "三方各执一份,自三方签字之日起生效。")]),
+            (
+                _("其他"),
+                [
+                    _(
+                        "原协议其他条款继续有效;与本补充协议不一致的,以本补充协议为准。本补充协议一式三份,"
+                        "三方各执一份,自三方签字之日起生效。"
+                    )
+                ],
+            ),
         ]
         targets_article = None
     return {
-        "agreement": agreement, "street": street, "community": agreement.community, "partner": partner,
-        "application": partner.application, "spaces": spaces, "slots": slots,
+        "agreement": agreement,
+        "street": street,
+        "community": agreement.community,
+        "partner": partner,
+        "application": partner.application,
+        "spaces": spaces,
+        "slots": slots,
         "targets": list(agreement.targets.all()),
-        "articles": [{"number": chinese_number(i), "title": title, "paragraphs": paragraphs,
-                      "targets_table": i == targets_article}
-                     for i, (title, paragraphs) in enumerate(articles, start=1)],
-        "parties": [{"party": party, "role": role, "name": name, "signature": signatures.get(party)}
-                    for party, role, name in (
-                        (Party.STATION, _("甲方"), street.social_work_station or f"{street.name}社工站"),
-                        (Party.PARTNER, _("乙方"), partner.name),
-                        (Party.COMMUNITY, _("丙方"), agreement.community.name))],
+        "articles": [
+            {
+                "number": chinese_number(i),
+                "title": title,
+                "paragraphs": paragraphs,
+                "targets_table": i == targets_article,
+            }
+            for i, (title, paragraphs) in enumerate(articles, start=1)
+        ],
+        "parties": [
+            {"party": party, "role": role, "name": name, "signature": signatures.get(party)}
+            for party, role, name in (
+                (Party.STATION, _("甲方"), street.social_work_station or f"{street.name}社工站"),
+                (Party.PARTNER, _("乙方"), partner.name),
+                (Party.COMMUNITY, _("丙方"), agreement.community.name),
+            )
+        ],
         "programme": street.programme_name,
     }
 

@@ -11,8 +11,9 @@ from .models import Agreement, AgreementKind, AgreementStatus
 @provide("first_agreement_signed")
 def first_agreement_signed(partner) -> bool:
     """The first (trial) agreement is signed by all three parties — 五(三)1."""
-    return Agreement.objects.filter(partner=partner, kind=AgreementKind.FIRST,
-                                    status=AgreementStatus.SIGNED).exists()
+    return Agreement.objects.filter(
+        partner=partner, kind=AgreementKind.FIRST, status=AgreementStatus.SIGNED
+    ).exists()
 
 
 @provide("renewal_agreement_signed")

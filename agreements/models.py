@@ -30,56 +30,86 @@ class Agreement(models.Model):
     Never edited after signing: changes are a supplementary agreement or the next term.
     """
 
-    partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT,
-                                related_name="agreements", verbose_name=_("睦邻合伙人"))
-    community = models.ForeignKey("portal.Community", on_delete=models.PROTECT,
-                                  related_name="agreements", verbose_name=_("社区"))
-    kind = models.CharField(_("类型"), max_length=20, choices=AgreementKind.choices,
-                            default=AgreementKind.FIRST)
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.PROTECT, related_name="agreements", verbose_name=_("睦邻合伙人")
+    )
+    community = models.ForeignKey(
+        "portal.Community", on_delete=models.PROTECT, related_name="agreements", verbose_name=_("社区")
+    )
+    kind = models.CharField(
+        _("类型"), max_length=20, choices=AgreementKind.choices, default=AgreementKind.FIRST
+    )
     number = models.CharField(_("协议编号"), max_length=40, unique=True)
     start_date = models.DateField(_("起始日期"))
     end_date = models.DateField(_("截止日期"))
-    status = models.CharField(_("状态"), max_length=20, choices=AgreementStatus.choices,
-                              default=AgreementStatus.DRAFT, db_index=True)
-    timeslots = models.ManyToManyField("spaces.TimeSlot", blank=True, related_name="agreements",
-                                       verbose_name=_("空间与时段"))
+    status = models.CharField(
+        _("状态"),
+        max_length=20,
+        choices=AgreementStatus.choices,
+        default=AgreementStatus.DRAFT,
+        db_index=True,
+    )
+    timeslots = models.ManyToManyField(
+        "spaces.TimeSlot", blank=True, related_name="agreements", verbose_name=_("空间与时段")
+    )
     services_description = models.TextField(_("公益服务内容"), blank=True)
     signed_at = models.DateTimeField(_("签署完成时间"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     previous = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="successors",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="successors",
         verbose_name=_("上一期协议"),
         help_text=_("续签时为上一期协议;补充协议时为被补充的协议。"),
     )
     special_approval = models.OneToOneField(
-        "agreements.SpecialApproval", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="agreement", verbose_name=_("特殊续签审批"),
+        "agreements.SpecialApproval",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreement",
+        verbose_name=_("特殊续签审批"),
     )
     permitted_use = models.TextField(_("空间使用范围"), blank=True)
     partner_costs = models.TextField(_("合伙人自行承担的费用"), blank=True)
     breach_terms = models.TextField(_("违约责任"), blank=True)
     exit_terms = models.TextField(_("退出条款"), blank=True)
     logo_licence = models.BooleanField(
-        _("授予标识使用权"), default=True,
+        _("授予标识使用权"),
+        default=True,
         help_text=_("仅限面向社区居民开展公益服务时使用(办法六(一)4)。"),
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                   blank=True, related_name="+", verbose_name=_("起草人"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("起草人"),
+    )
 
     class Meta:
         verbose_name = _("三方协议")
         verbose_name_plural = _("三方协议")
         ordering = ["partner", "start_date", "id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(start_date__lte=models.F("end_date")),
-                                   name="agreement_start_before_end"),
+            models.CheckConstraint(
+                condition=models.Q(start_date__lte=models.F("end_date")), name="agreement_start_before_end"
+            ),
             # One first (trial) agreement per partner, and one successor per term.
-            models.UniqueConstraint(fields=["partner"], condition=models.Q(kind="first") & ~models.Q(status="void"),
-                                    name="agreement_one_first_per_partner"),
-            models.UniqueConstraint(fields=["previous"],
-                                    condition=models.Q(kind="renewal") & ~models.Q(status="void"),
-                                    name="agreement_one_renewal_per_term"),
+            models.UniqueConstraint(
+                fields=["partner"],
+                condition=models.Q(kind="first") & ~models.Q(status="void"),
+                name="agreement_one_first_per_partner",
+            ),
+            models.UniqueConstraint(
+                fields=["previous"],
+                condition=models.Q(kind="renewal") & ~models.Q(status="void"),
+                name="agreement_one_renewal_per_term",
+            ),
         ]
 
     def __str__(self):
@@ -107,17 +137,28 @@ class SpecialApproval(models.Model):
     recorded with their date and document reference.
     """
 
-    partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT,
-                                related_name="special_approvals", verbose_name=_("睦邻合伙人"))
+    partner = models.ForeignKey(
+        "partners.Partner",
+        on_delete=models.PROTECT,
+        related_name="special_approvals",
+        verbose_name=_("睦邻合伙人"),
+    )
     months = models.PositiveSmallIntegerField(
-        _("批准的续签期限(月)"), validators=[MinValueValidator(1), MaxValueValidator(60)])
+        _("批准的续签期限(月)"), validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
     committees_request_on = models.DateField(_("社区“两委”研究申请日期"))
     committees_request_reference = models.CharField(_("社区“两委”申请文号/会议纪要"), max_length=100)
     street_review_on = models.DateField(_("街道党工委审核日期"))
     street_review_reference = models.CharField(_("街道党工委审核文号/会议纪要"), max_length=100)
     note = models.TextField(_("说明"), blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                    blank=True, related_name="+", verbose_name=_("登记人"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("登记人"),
+    )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:
@@ -132,8 +173,11 @@ class SpecialApproval(models.Model):
         return self.partner.community
 
     def clean(self):
-        if (self.committees_request_on and self.street_review_on
-                and self.street_review_on < self.committees_request_on):
+        if (
+            self.committees_request_on
+            and self.street_review_on
+            and self.street_review_on < self.committees_request_on
+        ):
             raise ValidationError({"street_review_on": _("街道党工委审核不能早于社区“两委”研究申请。")})
 
 
@@ -144,16 +188,24 @@ class Party(models.TextChoices):
 
 
 class AgreementSignature(models.Model):
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="signatures",
-                                  verbose_name=_("协议"))
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="signatures", verbose_name=_("协议")
+    )
     party = models.CharField(_("签约方"), max_length=20, choices=Party.choices)
     signatory = models.CharField(_("签字人"), max_length=50)
     signed_on = models.DateField(_("签署日期"))
-    scan = models.FileField(_("签字页扫描件"), storage=private_storage, upload_to=private_upload_to,
-                            blank=True)
+    scan = models.FileField(
+        _("签字页扫描件"), storage=private_storage, upload_to=private_upload_to, blank=True
+    )
     recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                    blank=True, related_name="+", verbose_name=_("登记人"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("登记人"),
+    )
 
     class Meta:
         verbose_name = _("签署记录")
@@ -184,22 +236,25 @@ class TargetPeriod(models.TextChoices):
 class ServiceTarget(models.Model):
     """A quantified public-benefit target (服务量化指标) of one agreement — rulebook 六(一)2."""
 
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="targets",
-                                  verbose_name=_("协议"))
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="targets", verbose_name=_("协议")
+    )
     metric = models.CharField(_("指标"), max_length=20, choices=TargetMetric.choices)
-    period = models.CharField(_("周期"), max_length=10, choices=TargetPeriod.choices,
-                              default=TargetPeriod.MONTH)
-    value = models.DecimalField(_("目标值"), max_digits=8, decimal_places=1,
-                                validators=[MinValueValidator(0)])
-    target_group = models.CharField(_("特定群体"), max_length=20, choices=TargetGroup.choices,
-                                    blank=True)
+    period = models.CharField(
+        _("周期"), max_length=10, choices=TargetPeriod.choices, default=TargetPeriod.MONTH
+    )
+    value = models.DecimalField(
+        _("目标值"), max_digits=8, decimal_places=1, validators=[MinValueValidator(0)]
+    )
+    target_group = models.CharField(_("特定群体"), max_length=20, choices=TargetGroup.choices, blank=True)
 
     class Meta:
         verbose_name = _("公益服务量化指标")
         verbose_name_plural = _("公益服务量化指标")
         constraints = [
-            models.UniqueConstraint(fields=["agreement", "metric", "period", "target_group"],
-                                    name="target_once_per_metric"),
+            models.UniqueConstraint(
+                fields=["agreement", "metric", "period", "target_group"], name="target_once_per_metric"
+            ),
         ]
 
     def __str__(self):
@@ -212,8 +267,9 @@ class ServiceTarget(models.Model):
 class AgreementDocument(models.Model):
     """A rendered PDF of one version of an agreement, cached by the hash of its content."""
 
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="documents",
-                                  verbose_name=_("协议"))
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="documents", verbose_name=_("协议")
+    )
     content_hash = models.CharField(_("内容摘要"), max_length=64)
     file = models.FileField(_("PDF 文件"), storage=private_storage, upload_to=private_upload_to)
     size = models.PositiveIntegerField(_("大小(字节)"), default=0)
@@ -244,8 +300,9 @@ class RenewalReminder(AppendOnlyModel):
     reminder once per term even when two instances run at the same time.
     """
 
-    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="reminders",
-                                  verbose_name=_("协议"))
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.PROTECT, related_name="reminders", verbose_name=_("协议")
+    )
     kind = models.CharField(_("提醒类型"), max_length=20, choices=ReminderKind.choices)
     recipients = models.JSONField(_("收件人"), default=list, blank=True)
     partner_status = models.CharField(_("提醒时合伙人状态"), max_length=20, blank=True)

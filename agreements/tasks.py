@@ -20,8 +20,11 @@ def render_agreement_pdf(*, agreement_id: int):
     # deferred: Celery task module imports domain (HackSoft pattern)
     from .domain import agreement_document_render
 
-    agreement = Agreement.objects.select_related("partner__application", "community__street").filter(
-        pk=agreement_id).first()
+    agreement = (
+        Agreement.objects.select_related("partner__application", "community__street")
+        .filter(pk=agreement_id)
+        .first()
+    )
     if agreement is None:
         return None
     return agreement_document_render(agreement=agreement).pk

@@ -17,8 +17,11 @@ from .rules import can_view_agreement
 def agreement_pdf(request, pk):
     """Download the agreement's current text; if it is still being generated, say so and refresh."""
     agreement = get_object_or_404(
-        scope_queryset(request.user, Agreement.objects.select_related("partner__application", "community__street")),
-        pk=pk)
+        scope_queryset(
+            request.user, Agreement.objects.select_related("partner__application", "community__street")
+        ),
+        pk=pk,
+    )
     require(can_view_agreement.test(request.user, agreement), "")
     document = agreement_pdf_request(agreement=agreement)
     if document is None:
@@ -29,7 +32,12 @@ def agreement_pdf(request, pk):
 @login_required
 def signature_scan(request, pk):
     signature = get_object_or_404(
-        scope_queryset(request.user, AgreementSignature.objects.select_related("agreement__community"),
-                       "agreement__community").exclude(scan=""), pk=pk)
+        scope_queryset(
+            request.user,
+            AgreementSignature.objects.select_related("agreement__community"),
+            "agreement__community",
+        ).exclude(scan=""),
+        pk=pk,
+    )
     require(can_view_agreement.test(request.user, signature.agreement), "")
     return serve_private_file(signature.scan)

@@ -19,10 +19,10 @@ def run():
                 walk_partner(partner, "active", by=staff)
         elapsed = time.perf_counter() - start
         transitions = batch * 8
-        results.append((f"{batch} partners to active: ms per transition",
-                        1000 * elapsed / transitions, "ms"))
-        results.append((f"{batch} partners to active: queries per transition",
-                        len(queries) / transitions, "queries"))
+        results.append((f"{batch} partners to active: ms per transition", 1000 * elapsed / transitions, "ms"))
+        results.append(
+            (f"{batch} partners to active: queries per transition", len(queries) / transitions, "queries")
+        )
     per_small, per_large = results[0][1], results[2][1]
     results.append(("ratio ms/transition (50 vs 10 partners)", per_large / per_small, "x"))
     return results

@@ -33,8 +33,9 @@ def main(names):
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    modules = names or sorted(m.name for m in pkgutil.iter_modules([str(ROOT / "benchmarks")])
-                              if m.name != "run")
+    modules = names or sorted(
+        m.name for m in pkgutil.iter_modules([str(ROOT / "benchmarks")]) if m.name != "run"
+    )
     for name in modules:
         source = (ROOT / "benchmarks" / f"{name}.py").read_text()
         if "\ndef run(" not in source:

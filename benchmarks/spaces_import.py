@@ -27,8 +27,19 @@ django.setup()
 
 from django.db import connection, transaction  # noqa: E402
 
-HEADERS = ["社区", "名称", "楼栋/房间及地址", "面积(㎡)", "性质", "使用状态", "通水", "通电", "网络", "可容纳人数",
-           "开放时间"]
+HEADERS = [
+    "社区",
+    "名称",
+    "楼栋/房间及地址",
+    "面积(㎡)",
+    "性质",
+    "使用状态",
+    "通水",
+    "通电",
+    "网络",
+    "可容纳人数",
+    "开放时间",
+]
 
 
 class Rollback(Exception):
@@ -36,8 +47,22 @@ class Rollback(Exception):
 
 
 def build_file(rows: int, file_format: str, community: str) -> bytes:
-    data = [[community, f"基准活动室{i:05d}", f"基准路{i}号", f"{20 + i % 80}.5", "党群服务中心内阵地", "闲置", "是", "是",
-             "否", 30, "周一至周五 8:30–17:30"] for i in range(rows)]
+    data = [
+        [
+            community,
+            f"基准活动室{i:05d}",
+            f"基准路{i}号",
+            f"{20 + i % 80}.5",
+            "党群服务中心内阵地",
+            "闲置",
+            "是",
+            "是",
+            "否",
+            30,
+            "周一至周五 8:30–17:30",
+        ]
+        for i in range(rows)
+    ]
     if file_format == "csv":
         lines = [",".join(HEADERS)] + [",".join(str(v) for v in row) for row in data]
         return ("\n".join(lines) + "\n").encode("utf-8-sig")
@@ -91,8 +116,10 @@ def main():
         pass
 
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"spaces import benchmark · {args.rows} rows · {args.format.upper()} · "
-          f"{connection.vendor} · {len(payload) / 1024:.0f} KB file")
+    print(
+        f"spaces import benchmark · {args.rows} rows · {args.format.upper()} · "
+        f"{connection.vendor} · {len(payload) / 1024:.0f} KB file"
+    )
     for name, seconds in figures.items():
         print(f"  {name:<16} {seconds:7.2f} s")
     print(f"  {'rows/s (import)':<16} {args.rows / figures['import']:7.0f}")

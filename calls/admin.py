@@ -125,7 +125,9 @@ class ApplicationDocumentInline(admin.TabularInline):
     @admin.display(description=_("文件"))
     def download(self, obj):
         url = reverse("calls:application_document_download", args=[obj.pk])
-        return format_html('<a href="{}?inline=1" target="_blank" rel="noopener">{}</a>', url, obj.original_name)
+        return format_html(
+            '<a href="{}?inline=1" target="_blank" rel="noopener">{}</a>', url, obj.original_name
+        )
 
 
 class DocumentRequestInline(admin.TabularInline):
@@ -173,8 +175,16 @@ class StageFilter(admin.SimpleListFilter):
 @admin.register(Application)
 class ApplicationAdmin(ScopedAdminMixin, admin.ModelAdmin):
     community_path = "community"
-    list_display = ["reference", "applicant_name", "kind", "community", "project_title", "stage",
-                    "document_count", "submitted_at"]
+    list_display = [
+        "reference",
+        "applicant_name",
+        "kind",
+        "community",
+        "project_title",
+        "stage",
+        "document_count",
+        "submitted_at",
+    ]
     list_filter = ["call", "community", "kind", ServiceCategoryFilter, StageFilter]
     search_fields = ["reference", "applicant_name", "project_title", "contact_name", "credit_code"]
     list_select_related = ["community", "partner", "call"]
@@ -183,15 +193,59 @@ class ApplicationAdmin(ScopedAdminMixin, admin.ModelAdmin):
     actions = ["forward_to_street", "export_summary"]
     change_form_template = "admin/calls/application/change_form.html"
     fieldsets = [
-        (_("申请主体"), {"fields": ["reference", "call", "community", "kind", "applicant_name", "credit_code",
-                                "id_number", "legal_representative", "contact_name", "mobile", "email",
-                                "address"]}),
-        (_("项目"), {"fields": ["project_title", "categories_display", "groups_display", "plan", "activities",
-                              "schedule", "spaces", "preferred_times", "team_intro", "past_cases"]}),
-        (_("公益服务承诺"), {"fields": ["hours_per_month", "residents_per_month", "events_per_month",
-                                    "special_groups", "free_services", "low_cost_services"]}),
-        (_("承诺与提交"), {"fields": ["declarations_display", "privacy_consent_at", "submitted_at",
-                                 "submitted_ip"]}),
+        (
+            _("申请主体"),
+            {
+                "fields": [
+                    "reference",
+                    "call",
+                    "community",
+                    "kind",
+                    "applicant_name",
+                    "credit_code",
+                    "id_number",
+                    "legal_representative",
+                    "contact_name",
+                    "mobile",
+                    "email",
+                    "address",
+                ]
+            },
+        ),
+        (
+            _("项目"),
+            {
+                "fields": [
+                    "project_title",
+                    "categories_display",
+                    "groups_display",
+                    "plan",
+                    "activities",
+                    "schedule",
+                    "spaces",
+                    "preferred_times",
+                    "team_intro",
+                    "past_cases",
+                ]
+            },
+        ),
+        (
+            _("公益服务承诺"),
+            {
+                "fields": [
+                    "hours_per_month",
+                    "residents_per_month",
+                    "events_per_month",
+                    "special_groups",
+                    "free_services",
+                    "low_cost_services",
+                ]
+            },
+        ),
+        (
+            _("承诺与提交"),
+            {"fields": ["declarations_display", "privacy_consent_at", "submitted_at", "submitted_ip"]},
+        ),
     ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -236,13 +290,15 @@ class ApplicationAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("报送街道(社区审核通过)"), permissions=["change"])
     def forward_to_street(self, request, queryset):
-        done, refusals = applications_forward(applications=queryset.select_related("partner"),
-                                              by=request.user)
+        done, refusals = applications_forward(
+            applications=queryset.select_related("partner"), by=request.user
+        )
         for refusal in refusals:
             self.message_user(request, refusal, messages.ERROR)
         if done:
-            self.message_user(request, _("已报送街道 %(count)s 份申请。") % {"count": len(done)},
-                              messages.SUCCESS)
+            self.message_user(
+                request, _("已报送街道 %(count)s 份申请。") % {"count": len(done)}, messages.SUCCESS
+            )
 
     @admin.action(description=_("导出汇总表(XLSX)"), permissions=["view"])
     def export_summary(self, request, queryset):
@@ -251,10 +307,12 @@ class ApplicationAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def get_urls(self):
         return [
-            path("<int:pk>/pdf/", self.admin_site.admin_view(self.pdf_view),
-                 name="calls_application_pdf"),
-            path("<int:pk>/request-documents/", self.admin_site.admin_view(self.request_documents_view),
-                 name="calls_application_request_documents"),
+            path("<int:pk>/pdf/", self.admin_site.admin_view(self.pdf_view), name="calls_application_pdf"),
+            path(
+                "<int:pk>/request-documents/",
+                self.admin_site.admin_view(self.request_documents_view),
+                name="calls_application_request_documents",
+            ),
             *super().get_urls(),
         ]
 
@@ -268,15 +326,26 @@ class ApplicationAdmin(ScopedAdminMixin, admin.ModelAdmin):
         form = DocumentRequestForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             with refusals_as_messages(request) as outcome:
-                application_request_documents(application=application, kind=form.cleaned_data["kind"],
-                                              message=form.cleaned_data["message"], by=request.user)
+                application_request_documents(
+                    application=application,
+                    kind=form.cleaned_data["kind"],
+                    message=form.cleaned_data["message"],
+                    by=request.user,
+                )
             if not outcome.refused:
-                messages.success(request, _("已通知申请人补充材料。") if application.email else
-                                 _("已记录补充材料通知。申请人未留电子邮箱,请电话告知其查询进度页面。"))
+                messages.success(
+                    request,
+                    _("已通知申请人补充材料。")
+                    if application.email
+                    else _("已记录补充材料通知。申请人未留电子邮箱,请电话告知其查询进度页面。"),
+                )
                 return redirect(change_url)
         context = {
             **self.admin_site.each_context(request),
-            "opts": self.model._meta, "original": application, "form": form, "change_url": change_url,
+            "opts": self.model._meta,
+            "original": application,
+            "form": form,
+            "change_url": change_url,
             "title": _("通知申请人补充材料"),
         }
         return TemplateResponse(request, "admin/calls/application/request_documents.html", context)
@@ -312,6 +381,7 @@ def _published_calls(request):
     street_id = getattr(getattr(request.user, "profile", None), "street_id", None)
     return calls.filter(street_id=street_id)
 
+
 @admin.action(description=_("邀请申报(发送招募公告链接)"), permissions=["invite"])
 def invite_to_apply(modeladmin, request, queryset):
     """Rulebook 四(一)3: invite prospects to apply when a call opens (with a confirmation page)."""
@@ -320,25 +390,40 @@ def invite_to_apply(modeladmin, request, queryset):
         form = InviteForm(request.POST, calls=calls)
         if form.is_valid():
             with refusals_as_messages(request, join=";") as outcome:
-                invited, skipped = prospects_invite(prospects=list(queryset.select_related("community")),
-                                                    call=form.cleaned_data["call"], by=request.user)
+                invited, skipped = prospects_invite(
+                    prospects=list(queryset.select_related("community")),
+                    call=form.cleaned_data["call"],
+                    by=request.user,
+                )
             if outcome.refused:
                 return None
             if invited:
-                modeladmin.message_user(request, _("已向 %(count)d 个意向对象发送申报邀请。") % {
-                    "count": len(invited)}, messages.SUCCESS)
+                modeladmin.message_user(
+                    request,
+                    _("已向 %(count)d 个意向对象发送申报邀请。") % {"count": len(invited)},
+                    messages.SUCCESS,
+                )
             if skipped:
-                modeladmin.message_user(request, _("以下意向对象没有电子邮箱,请电话联系:%(names)s") % {
-                    "names": "、".join(p.name for p in skipped)}, messages.WARNING)
+                modeladmin.message_user(
+                    request,
+                    _("以下意向对象没有电子邮箱,请电话联系:%(names)s")
+                    % {"names": "、".join(p.name for p in skipped)},
+                    messages.WARNING,
+                )
             return None
     else:
         if not calls.exists():
             modeladmin.message_user(request, _("当前没有已发布的招募公告,无法邀请申报。"), messages.ERROR)
             return None
         form = InviteForm(calls=calls, initial={"call": calls.first()})
-    context = {**modeladmin.admin_site.each_context(request), "opts": modeladmin.opts, "form": form,
-               "prospects": queryset, "title": _("邀请申报"),
-               "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME}
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "opts": modeladmin.opts,
+        "form": form,
+        "prospects": queryset,
+        "title": _("邀请申报"),
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+    }
     return TemplateResponse(request, "admin/spaces/prospect_invite.html", context)
 
 

@@ -45,9 +45,24 @@ class RecruitmentCallSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = RecruitmentCall
-        fields = ["id", "street", "title", "body", "spaces", "needs", "eligible_kinds", "documents_required",
-                  "opens_at", "closes_at", "contact", "status", "published_at", "closed_at", "created_at",
-                  "application_count"]
+        fields = [
+            "id",
+            "street",
+            "title",
+            "body",
+            "spaces",
+            "needs",
+            "eligible_kinds",
+            "documents_required",
+            "opens_at",
+            "closes_at",
+            "contact",
+            "status",
+            "published_at",
+            "closed_at",
+            "created_at",
+            "application_count",
+        ]
         read_only_fields = fields
 
 
@@ -59,8 +74,11 @@ class RecruitmentCallViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["status"]
 
     def get_queryset(self):
-        qs = (RecruitmentCall.objects.annotate(n_applications=Count("applications"))
-              .prefetch_related("spaces").order_by("-opens_at", "-id"))
+        qs = (
+            RecruitmentCall.objects.annotate(n_applications=Count("applications"))
+            .prefetch_related("spaces")
+            .order_by("-opens_at", "-id")
+        )
         user = self.request.user
         if user.is_superuser:
             return qs
@@ -130,11 +148,33 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Application
-        fields = ["id", "reference", "call", "community", "community_name", "partner", "stage", "kind",
-                  "applicant_name", "credit_code", "id_number_masked", "legal_representative",
-                  "contact_name", "mobile", "email", "address", "project_title", "service_categories",
-                  "target_groups", "hours_per_month", "residents_per_month", "events_per_month",
-                  "special_groups", "submitted_at", "documents"]
+        fields = [
+            "id",
+            "reference",
+            "call",
+            "community",
+            "community_name",
+            "partner",
+            "stage",
+            "kind",
+            "applicant_name",
+            "credit_code",
+            "id_number_masked",
+            "legal_representative",
+            "contact_name",
+            "mobile",
+            "email",
+            "address",
+            "project_title",
+            "service_categories",
+            "target_groups",
+            "hours_per_month",
+            "residents_per_month",
+            "events_per_month",
+            "special_groups",
+            "submitted_at",
+            "documents",
+        ]
         read_only_fields = fields
 
     def get_id_number_masked(self, obj) -> str:
@@ -146,9 +186,21 @@ class ApplicationDetailSerializer(ApplicationSerializer):
     document_requests = DocumentRequestSerializer(many=True, read_only=True)
 
     class Meta(ApplicationSerializer.Meta):
-        fields = [*ApplicationSerializer.Meta.fields, "plan", "activities", "schedule", "spaces",
-                  "preferred_times", "team_intro", "past_cases", "free_services", "low_cost_services",
-                  "declarations", "privacy_consent_at", "document_requests"]
+        fields = [
+            *ApplicationSerializer.Meta.fields,
+            "plan",
+            "activities",
+            "schedule",
+            "spaces",
+            "preferred_times",
+            "team_intro",
+            "past_cases",
+            "free_services",
+            "low_cost_services",
+            "declarations",
+            "privacy_consent_at",
+            "document_requests",
+        ]
         read_only_fields = fields
 
 
@@ -158,8 +210,9 @@ class DocumentRequestInputSerializer(serializers.Serializer):
 
 
 class ApplicationFilter(django_filters.FilterSet):
-    stage = django_filters.ChoiceFilter(field_name="partner__status", choices=PartnerStatus.choices,
-                                        label=_("阶段"))
+    stage = django_filters.ChoiceFilter(
+        field_name="partner__status", choices=PartnerStatus.choices, label=_("阶段")
+    )
 
     class Meta:
         model = Application
@@ -176,11 +229,16 @@ class ApplicationViewSet(viewsets.ReadOnlyModelViewSet):
         return ApplicationSerializer if self.action == "list" else ApplicationDetailSerializer
 
     def get_queryset(self):
-        qs = (Application.objects.select_related("community", "partner")
-              .prefetch_related("documents").order_by("-submitted_at", "-id"))
+        qs = (
+            Application.objects.select_related("community", "partner")
+            .prefetch_related("documents")
+            .order_by("-submitted_at", "-id")
+        )
         if self.action != "list":
-            qs = qs.prefetch_related("spaces", Prefetch(
-                "document_requests", DocumentRequest.objects.select_related("requested_by")))
+            qs = qs.prefetch_related(
+                "spaces",
+                Prefetch("document_requests", DocumentRequest.objects.select_related("requested_by")),
+            )
         qs = scope_queryset(self.request.user, qs, "community")
         if user_role(self.request.user) == Role.STREET_STAFF:
             # The street sees what the communities forwarded (rulebook 五(一)2), as in the admin.
@@ -205,18 +263,22 @@ class ApplicationViewSet(viewsets.ReadOnlyModelViewSet):
         application.partner.refresh_from_db()
         return Response(self._fresh(application))
 
-    @extend_schema(request=DocumentRequestInputSerializer,
-                   responses=refused_responses(DocumentRequestSerializer, status_code=201))
+    @extend_schema(
+        request=DocumentRequestInputSerializer,
+        responses=refused_responses(DocumentRequestSerializer, status_code=201),
+    )
     @action(detail=True, methods=["post"], url_path="request-documents")
     def request_documents(self, request, pk=None):
         """Ask the applicant for a missing document; the applicant gets an upload link by e-mail."""
         application = self._handled()
         data = DocumentRequestInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        document_request = application_request_documents(application=application,
-                                                         kind=data.validated_data["kind"],
-                                                         message=data.validated_data["message"],
-                                                         by=request.user)
+        document_request = application_request_documents(
+            application=application,
+            kind=data.validated_data["kind"],
+            message=data.validated_data["message"],
+            by=request.user,
+        )
         return Response(DocumentRequestSerializer(document_request).data, status=status.HTTP_201_CREATED)
 
 

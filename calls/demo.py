@@ -24,31 +24,72 @@ from .validators import credit_code_check_char, id_number_check_char
 K = PartnerKind
 # name, kind, community index, project title, categories, target status
 DEMO_APPLICANTS = [
-    ("句容市银龄互助服务中心", K.SOCIAL_ORGANIZATION, 0, "银龄学堂·智能手机课", ["elderly", "skills_training"], "active"),
-    ("句容市童心托育有限公司", K.NEW_ECONOMY_ORGANIZATION, 0, "四点半课堂", ["childcare", "youth_education"], "trial"),
+    (
+        "句容市银龄互助服务中心",
+        K.SOCIAL_ORGANIZATION,
+        0,
+        "银龄学堂·智能手机课",
+        ["elderly", "skills_training"],
+        "active",
+    ),
+    (
+        "句容市童心托育有限公司",
+        K.NEW_ECONOMY_ORGANIZATION,
+        0,
+        "四点半课堂",
+        ["childcare", "youth_education"],
+        "trial",
+    ),
     ("崇明社区便民理发店", K.INDIVIDUAL_BUSINESS, 1, "每月义剪日", ["convenience"], "renewal_due"),
     ("王晓燕", K.INDIVIDUAL_OR_TEAM, 1, "邻里心理驿站", ["counselling"], "signing"),
     ("句容市绿邻环保志愿服务社", K.SOCIAL_ORGANIZATION, 2, "垃圾分类小管家", ["environment"], "in_notice"),
     ("陈志远", K.INDIVIDUAL_OR_TEAM, 2, "青年创客工坊", ["handicraft", "employment"], "approved"),
-    ("句容市乐活康养服务有限公司", K.NEW_ECONOMY_ORGANIZATION, 3, "康养健身角", ["health_fitness", "elderly"], "scored"),
+    (
+        "句容市乐活康养服务有限公司",
+        K.NEW_ECONOMY_ORGANIZATION,
+        3,
+        "康养健身角",
+        ["health_fitness", "elderly"],
+        "scored",
+    ),
     ("句容市阳光法律服务所", K.SOCIAL_ORGANIZATION, 3, "法律明白人", ["legal_aid"], "shortlisted"),
     ("刘梅", K.INDIVIDUAL_OR_TEAM, 4, "巧手编织坊", ["handicraft"], "vetting"),
-    ("句容市书香悦读会", K.SOCIAL_ORGANIZATION, 4, "周末亲子阅读", ["culture_sports", "youth_education"], "submitted"),
+    (
+        "句容市书香悦读会",
+        K.SOCIAL_ORGANIZATION,
+        4,
+        "周末亲子阅读",
+        ["culture_sports", "youth_education"],
+        "submitted",
+    ),
     ("句容市快修便民服务部", K.INDIVIDUAL_BUSINESS, 0, "家电义务维修", ["convenience"], "exited"),
     ("句容市某某商贸有限公司", K.NEW_ECONOMY_ORGANIZATION, 1, "社区团购点", ["other"], "rejected"),
     ("句容市舞韵文化艺术团", K.SOCIAL_ORGANIZATION, 2, "广场舞培训", ["culture_sports"], "not_selected"),
 ]
 
-DEMO_MOBILES = ["13805110001", "13805110002", "13805110003", "13805110004", "13805110005",
-                "13805110006", "13805110007", "13805110008", "13805110009", "13805110010",
-                "13805110011", "13805110012", "13805110013"]
+DEMO_MOBILES = [
+    "13805110001",
+    "13805110002",
+    "13805110003",
+    "13805110004",
+    "13805110005",
+    "13805110006",
+    "13805110007",
+    "13805110008",
+    "13805110009",
+    "13805110010",
+    "13805110011",
+    "13805110012",
+    "13805110013",
+]
 
 
 def demo_partners(target=None):
     """The demo partners (optionally only those whose target status is `target`)."""
     names = [row[0] for row in DEMO_APPLICANTS if target is None or row[5] == target]
     return Partner.objects.filter(application__applicant_name__in=names).select_related(
-        "application", "community")
+        "application", "community"
+    )
 
 
 def demo_target(partner) -> str:
@@ -98,14 +139,20 @@ def demo_png(color=(179, 38, 30)) -> bytes:
 
 def load(ctx):
     street, communities = ctx["street"], ctx["communities"]
-    closes = max(timezone.now() + dt.timedelta(days=90),
-                 dt.datetime(2027, 3, 31, 17, tzinfo=dt.timezone(dt.timedelta(hours=8))))
+    closes = max(
+        timezone.now() + dt.timedelta(days=90),
+        dt.datetime(2027, 3, 31, 17, tzinfo=dt.timezone(dt.timedelta(hours=8))),
+    )
     call, created = RecruitmentCall.objects.get_or_create(
-        street=street, title="崇明街道2026年第一批“睦邻合伙人”招募公告",
-        defaults={"body": DEMO_CALL_BODY, "needs": "老年人智能手机使用辅导\n放学后看护与作业辅导\n"
-                  "家门口的便民维修\n心理疏导与邻里调解",
-                  "opens_at": dt.datetime(2026, 1, 5, 9, tzinfo=dt.timezone(dt.timedelta(hours=8))),
-                  "closes_at": closes, "contact": "崇明街道党建工作办公室 0511-87260000"},
+        street=street,
+        title="崇明街道2026年第一批“睦邻合伙人”招募公告",
+        defaults={
+            "body": DEMO_CALL_BODY,
+            "needs": "老年人智能手机使用辅导\n放学后看护与作业辅导\n家门口的便民维修\n心理疏导与邻里调解",
+            "opens_at": dt.datetime(2026, 1, 5, 9, tzinfo=dt.timezone(dt.timedelta(hours=8))),
+            "closes_at": closes,
+            "contact": "崇明街道党建工作办公室 0511-87260000",
+        },
     )
     if created:
         call.spaces.set(Space.objects.filter(community__street=street))
@@ -119,27 +166,40 @@ def load(ctx):
         community = communities[community_index]
         individual = kind in INDIVIDUAL_KINDS
         data = {
-            "kind": kind, "applicant_name": name,
+            "kind": kind,
+            "applicant_name": name,
             "credit_code": "" if individual else demo_credit_code(index + 1),
             "id_number": demo_id_number(index + 1) if individual else "",
             "legal_representative": "" if individual else "负责人" + str(index + 1),
             "contact_name": name if individual else "联系人" + str(index + 1),
-            "mobile": DEMO_MOBILES[index], "email": f"demo{index + 1}@mulin.example.cn",
+            "mobile": DEMO_MOBILES[index],
+            "email": f"demo{index + 1}@mulin.example.cn",
             "address": f"句容市华阳镇{community.name}{index + 1}号",
-            "project_title": title, "service_categories": categories, "target_groups": ["all"],
+            "project_title": title,
+            "service_categories": categories,
+            "target_groups": ["all"],
             "plan": "目标:围绕居民需求,每月稳定开展公益服务。",
-            "activities": "课程、志愿服务与主题活动。", "schedule": "第1月筹备,第2月起按月推进,每季度总结。",
-            "hours_per_month": 16 + index, "residents_per_month": 80 + 5 * index, "events_per_month": 4,
-            "special_groups": "独居老人、困难家庭儿童", "preferred_times": "每周六上午 9:00—11:30",
-            "free_services": "全部课程与活动免费。", "team_intro": "核心成员3人,均有社区服务经验。",
-            "spaces": list(call.spaces.filter(community=community)[:1]), "community": community,
-            "declarations": list(BasicCondition.values), "privacy_consent": True,
+            "activities": "课程、志愿服务与主题活动。",
+            "schedule": "第1月筹备,第2月起按月推进,每季度总结。",
+            "hours_per_month": 16 + index,
+            "residents_per_month": 80 + 5 * index,
+            "events_per_month": 4,
+            "special_groups": "独居老人、困难家庭儿童",
+            "preferred_times": "每周六上午 9:00—11:30",
+            "free_services": "全部课程与活动免费。",
+            "team_intro": "核心成员3人,均有社区服务经验。",
+            "spaces": list(call.spaces.filter(community=community)[:1]),
+            "community": community,
+            "declarations": list(BasicCondition.values),
+            "privacy_consent": True,
         }
         files = {
-            DocumentKind.REGISTRATION: [SimpleUploadedFile(f"registration-{index + 1}.pdf",
-                                                           demo_pdf(f"Registration {index + 1}"))],
-            DocumentKind.PROJECT_PLAN: [SimpleUploadedFile(f"plan-{index + 1}.pdf",
-                                                           demo_pdf(f"Project plan {index + 1}"))],
+            DocumentKind.REGISTRATION: [
+                SimpleUploadedFile(f"registration-{index + 1}.pdf", demo_pdf(f"Registration {index + 1}"))
+            ],
+            DocumentKind.PROJECT_PLAN: [
+                SimpleUploadedFile(f"plan-{index + 1}.pdf", demo_pdf(f"Project plan {index + 1}"))
+            ],
         }
         if index % 3 == 0:
             files[DocumentKind.PAST_CASES] = [SimpleUploadedFile(f"case-{index + 1}.png", demo_png())]

@@ -64,33 +64,64 @@ DOCUMENT_REQUEST_SALT = "calls.application.document_request"
 
 # --- Recruitment calls -------------------------------------------------------
 
-_ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "h2", "h3", "h4",
-                 "blockquote", "a", "table", "thead", "tbody", "tr", "th", "td", "hr", "code"}
+_ALLOWED_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "ul",
+    "ol",
+    "li",
+    "h2",
+    "h3",
+    "h4",
+    "blockquote",
+    "a",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "hr",
+    "code",
+}
 
 
 def render_markdown(text: str) -> SafeString:
     """Staff-written Markdown as HTML with everything dangerous removed (nh3)."""
     html = markdown.markdown(text or "", extensions=["tables", "sane_lists"])
-    clean = nh3.clean(html, tags=_ALLOWED_TAGS, attributes={"a": {"href", "title"}},
-                      url_schemes={"http", "https", "mailto", "tel"}, link_rel="noopener nofollow")
+    clean = nh3.clean(
+        html,
+        tags=_ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https", "mailto", "tel"},
+        link_rel="noopener nofollow",
+    )
     return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
 
 
 def calls_public() -> QuerySet[RecruitmentCall]:
     """Calls residents may see (published or closed), newest first, with their spaces."""
-    return (RecruitmentCall.objects.filter(status__in=[CallStatus.PUBLISHED, CallStatus.CLOSED])
-            .select_related("street")
-            .prefetch_related(Prefetch("spaces", queryset=Space.objects.select_related("community")))
-            .order_by("-opens_at", "-id"))
+    return (
+        RecruitmentCall.objects.filter(status__in=[CallStatus.PUBLISHED, CallStatus.CLOSED])
+        .select_related("street")
+        .prefetch_related(Prefetch("spaces", queryset=Space.objects.select_related("community")))
+        .order_by("-opens_at", "-id")
+    )
 
 
-def _call_change(call: RecruitmentCall, *, source: str, target: str, by: User | None, action: str,
-                 system: bool = False) -> RecruitmentCall:
+def _call_change(
+    call: RecruitmentCall, *, source: str, target: str, by: User | None, action: str, system: bool = False
+) -> RecruitmentCall:
     with transaction.atomic():
         locked = RecruitmentCall.objects.select_for_update().get(pk=call.pk)
         if locked.status != source:
-            raise ValidationError(_("招募公告当前为“%(status)s”,不能执行该操作。")
-                                  % {"status": locked.get_status_display()})
+            raise ValidationError(
+                _("招募公告当前为“%(status)s”,不能执行该操作。") % {"status": locked.get_status_display()}
+            )
         locked.status = target
         fields = ["status"]
         now = timezone.now()
@@ -99,8 +130,14 @@ def _call_change(call: RecruitmentCall, *, source: str, target: str, by: User | 
         if target == CallStatus.CLOSED:
             locked.closed_at, fields = now, fields + ["closed_at"]
         locked.save(update_fields=fields)
-        audit_log(subject=locked, action=action, actor=by, from_state=source, to_state=target,
-                  note=_("到截止时间自动截止") if system else "")
+        audit_log(
+            subject=locked,
+            action=action,
+            actor=by,
+            from_state=source,
+            to_state=target,
+            note=_("到截止时间自动截止") if system else "",
+        )
     call.refresh_from_db()
     return locked
 
@@ -115,25 +152,32 @@ def call_publish(*, call: RecruitmentCall, by: User) -> RecruitmentCall:
         problems.append(_("请填写公告正文(招募要求、申请方式、时间安排)。"))
     if problems:
         raise ValidationError(problems)
-    return _call_change(call, source=CallStatus.DRAFT, target=CallStatus.PUBLISHED, by=by,
-                        action="calls.call.published")
+    return _call_change(
+        call, source=CallStatus.DRAFT, target=CallStatus.PUBLISHED, by=by, action="calls.call.published"
+    )
 
 
 def call_close(*, call: RecruitmentCall, by: User | None = None, system: bool = False) -> RecruitmentCall:
     """Stop accepting applications (by hand, or by the beat task at the closing time)."""
-    return _call_change(call, source=CallStatus.PUBLISHED, target=CallStatus.CLOSED, by=by,
-                        action="calls.call.closed", system=system)
+    return _call_change(
+        call,
+        source=CallStatus.PUBLISHED,
+        target=CallStatus.CLOSED,
+        by=by,
+        action="calls.call.closed",
+        system=system,
+    )
 
 
 def call_archive(*, call: RecruitmentCall, by: User) -> RecruitmentCall:
     """Take a closed call off the public site; its applications stay."""
-    return _call_change(call, source=CallStatus.CLOSED, target=CallStatus.ARCHIVED, by=by,
-                        action="calls.call.archived")
+    return _call_change(
+        call, source=CallStatus.CLOSED, target=CallStatus.ARCHIVED, by=by, action="calls.call.archived"
+    )
 
 
 def calls_due_to_close(now: dt.datetime | None = None) -> QuerySet[RecruitmentCall]:
-    return RecruitmentCall.objects.filter(status=CallStatus.PUBLISHED,
-                                          closes_at__lte=now or timezone.now())
+    return RecruitmentCall.objects.filter(status=CallStatus.PUBLISHED, closes_at__lte=now or timezone.now())
 
 
 def calls_close_due(*, now: dt.datetime | None = None) -> int:
@@ -151,10 +195,29 @@ def calls_close_due(*, now: dt.datetime | None = None) -> int:
 # --- Submitting an application -------------------------------------------------
 
 APPLICATION_FIELDS = [
-    "kind", "applicant_name", "credit_code", "id_number", "legal_representative", "contact_name",
-    "mobile", "email", "address", "project_title", "service_categories", "target_groups", "plan",
-    "activities", "schedule", "hours_per_month", "residents_per_month", "events_per_month",
-    "special_groups", "preferred_times", "team_intro", "past_cases", "free_services",
+    "kind",
+    "applicant_name",
+    "credit_code",
+    "id_number",
+    "legal_representative",
+    "contact_name",
+    "mobile",
+    "email",
+    "address",
+    "project_title",
+    "service_categories",
+    "target_groups",
+    "plan",
+    "activities",
+    "schedule",
+    "hours_per_month",
+    "residents_per_month",
+    "events_per_month",
+    "special_groups",
+    "preferred_times",
+    "team_intro",
+    "past_cases",
+    "free_services",
     "low_cost_services",
 ]
 
@@ -174,8 +237,7 @@ def applicant_key(data: dict) -> str:
 
 def _next_reference(year: int) -> str:
     """MLHH-<year>-<6 digits>. The year's row is locked until the submission commits."""
-    ApplicationSequence.objects.bulk_create([ApplicationSequence(year=year, last=0)],
-                                            ignore_conflicts=True)
+    ApplicationSequence.objects.bulk_create([ApplicationSequence(year=year, last=0)], ignore_conflicts=True)
     seq = ApplicationSequence.objects.select_for_update().get(year=year)
     seq.last += 1
     seq.save(update_fields=["last"])
@@ -194,8 +256,9 @@ def _check_documents(call: RecruitmentCall, files: dict) -> dict:
             every.append(upload)
     for kind in call.documents_required or []:
         if not files.get(kind) and document_field(kind) not in errors:
-            errors[document_field(kind)] = [_("本次招募要求提交“%(kind)s”。") % {
-                "kind": DocumentKind(kind).label}]
+            errors[document_field(kind)] = [
+                _("本次招募要求提交“%(kind)s”。") % {"kind": DocumentKind(kind).label}
+            ]
     try:
         validate_upload_set(every)
     except ValidationError as exc:
@@ -217,11 +280,13 @@ def _duplicate_exists(call: RecruitmentCall, data: dict, key: str) -> bool:
 
 
 DUPLICATE_MESSAGE = gettext_lazy(
-    "该申请人已向本次招募提交过申请,不能重复提交。如需了解进度,请使用提交时获得的申请编号查询。")
+    "该申请人已向本次招募提交过申请,不能重复提交。如需了解进度,请使用提交时获得的申请编号查询。"
+)
 
 
-def application_submit(*, call: RecruitmentCall, data: dict, files: dict | None = None,
-                       ip: str | None = None) -> Application:
+def application_submit(
+    *, call: RecruitmentCall, data: dict, files: dict | None = None, ip: str | None = None
+) -> Application:
     """Save an application, its documents and its partner record in one transaction.
 
     Rulebook 五(一)2: the applicant submits the form with supporting documents
@@ -235,8 +300,10 @@ def application_submit(*, call: RecruitmentCall, data: dict, files: dict | None 
     now = timezone.now()
     if not call.is_open(now):
         if call.status == CallStatus.PUBLISHED and now < call.opens_at:
-            raise ValidationError(_("本次招募尚未开始接受申请(开始时间:%(at)s)。")
-                                  % {"at": timezone.localtime(call.opens_at).strftime("%Y-%m-%d %H:%M")})
+            raise ValidationError(
+                _("本次招募尚未开始接受申请(开始时间:%(at)s)。")
+                % {"at": timezone.localtime(call.opens_at).strftime("%Y-%m-%d %H:%M")}
+            )
         raise ValidationError(_("本次招募已截止,不再接受申请。"))
 
     errors: dict[str, list] = {}
@@ -274,13 +341,22 @@ def application_submit(*, call: RecruitmentCall, data: dict, files: dict | None 
     else:
         values["id_number"] = ""
     key = applicant_key(values)
-    application = Application(call=call, community=community, reference="pending",
-                              applicant_key=key, declarations=list(data.get("declarations") or []),
-                              privacy_consent_at=now if data.get("privacy_consent") else None,
-                              submitted_ip=ip, **values)
+    application = Application(
+        call=call,
+        community=community,
+        reference="pending",
+        applicant_key=key,
+        declarations=list(data.get("declarations") or []),
+        privacy_consent_at=now if data.get("privacy_consent") else None,
+        submitted_ip=ip,
+        **values,
+    )
     try:
-        application.full_clean(exclude=["call", "community", "reference", "partner"], validate_unique=False,
-                               validate_constraints=False)
+        application.full_clean(
+            exclude=["call", "community", "reference", "partner"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             errors.setdefault(field, []).extend(messages)
@@ -294,27 +370,37 @@ def application_submit(*, call: RecruitmentCall, data: dict, files: dict | None 
         with transaction.atomic():
             # A withdrawn application keeps its record but gives up its place in the
             # one-application-per-call constraint.
-            _same_applicant(call, values, key).filter(partner__status=PartnerStatus.WITHDRAWN) \
-                .update(applicant_key=None)
+            _same_applicant(call, values, key).filter(partner__status=PartnerStatus.WITHDRAWN).update(
+                applicant_key=None
+            )
             application.partner = Partner.objects.create(community=community)
             application.reference = _next_reference(timezone.localdate(now).year)
             application.save()
             application.spaces.set(spaces)
             for kind in DocumentKind.values:
                 for upload in files.get(kind) or []:
-                    document = ApplicationDocument(application=application, kind=kind,
-                                                   original_name=upload.name[:255], size=upload.size)
+                    document = ApplicationDocument(
+                        application=application, kind=kind, original_name=upload.name[:255], size=upload.size
+                    )
                     document.file.save(upload.name, upload, save=False)
                     written.append(document)
                     document.save()
             partner = application.partner
-            audit_log(subject=application, action="calls.application.submitted",
-                      to_state=PartnerStatus.SUBMITTED,
-                      data={"reference": application.reference, "documents": len(written),
-                            "ip": ip or ""})
-            queue_mail(to=application.email, template_prefix="calls/application_submitted",
-                       context={"application": application, "call": call,
-                                "status_url": application_status_url(application)})
+            audit_log(
+                subject=application,
+                action="calls.application.submitted",
+                to_state=PartnerStatus.SUBMITTED,
+                data={"reference": application.reference, "documents": len(written), "ip": ip or ""},
+            )
+            queue_mail(
+                to=application.email,
+                template_prefix="calls/application_submitted",
+                context={
+                    "application": application,
+                    "call": call,
+                    "status_url": application_status_url(application),
+                },
+            )
     except IntegrityError as exc:
         _remove_files(written)
         if "application_once_per_call" in str(exc):
@@ -339,6 +425,7 @@ def _remove_files(documents: Iterable[ApplicationDocument]) -> None:
 
 # --- The applicant's private links and the status lookup --------------------------
 
+
 def application_status_token(application: Application) -> str:
     return signing.dumps({"a": application.pk}, salt=STATUS_SALT)
 
@@ -348,8 +435,9 @@ def application_from_status_token(token: str) -> Application | None:
         payload = signing.loads(token, salt=STATUS_SALT)
     except signing.BadSignature:
         return None
-    return (Application.objects.select_related("call", "community", "partner")
-            .filter(pk=payload.get("a")).first())
+    return (
+        Application.objects.select_related("call", "community", "partner").filter(pk=payload.get("a")).first()
+    )
 
 
 def _absolute(path: str) -> str:
@@ -357,8 +445,9 @@ def _absolute(path: str) -> str:
 
 
 def application_status_url(application: Application) -> str:
-    return _absolute(reverse("calls:application_status_private",
-                             args=[application_status_token(application)]))
+    return _absolute(
+        reverse("calls:application_status_private", args=[application_status_token(application)])
+    )
 
 
 def application_lookup(*, reference: str, mobile_last4: str) -> Application | None:
@@ -370,8 +459,11 @@ def application_lookup(*, reference: str, mobile_last4: str) -> Application | No
     mobile_last4 = (mobile_last4 or "").strip()
     if len(mobile_last4) != 4 or not mobile_last4.isdigit() or not reference:
         return None
-    return (Application.objects.select_related("call", "community", "partner")
-            .filter(reference=reference, mobile__endswith=mobile_last4).first())
+    return (
+        Application.objects.select_related("call", "community", "partner")
+        .filter(reference=reference, mobile__endswith=mobile_last4)
+        .first()
+    )
 
 
 @dataclass(frozen=True)
@@ -383,48 +475,72 @@ class Stage:
 
 S = PartnerStatus
 STAGES = {
-    S.SUBMITTED: Stage(gettext_lazy("已提交,社区审核中"),
-                       gettext_lazy("您的申请已送达申报社区,社区正在核对申请表和证明材料。"),
-                       gettext_lazy("社区核对无误后将报送街道党建工作办公室;如需补充材料,我们会通过邮件或电话联系您。")),
-    S.VETTING: Stage(gettext_lazy("街道联审联查中"),
-                     gettext_lazy("申请已报送街道,相关部门正在进行完整性、合规性审核。"),
-                     gettext_lazy("审核通过后将列入入围名单,并通知您参加路演。")),
-    S.SHORTLISTED: Stage(gettext_lazy("已入围"),
-                         gettext_lazy("您已通过联审联查,列入入围名单。"),
-                         gettext_lazy("请准备路演:专家评审组和社会评审组将现场评分。")),
-    S.SCORED: Stage(gettext_lazy("路演已评分"),
-                    gettext_lazy("路演评分已完成。"),
-                    gettext_lazy("街道党工委将结合评分和实地考察研究决定。")),
-    S.APPROVED: Stage(gettext_lazy("党工委已通过"),
-                      gettext_lazy("街道党工委会议已研究通过您的申请。"),
-                      gettext_lazy("名单将公示不少于5天,公示无异议后签订三方协议。")),
-    S.IN_NOTICE: Stage(gettext_lazy("公示中"),
-                       gettext_lazy("入选名单正在公示。"),
-                       gettext_lazy("公示期满且无异议后,将通知您签订三方协议。")),
-    S.SIGNING: Stage(gettext_lazy("待签约"),
-                     gettext_lazy("公示期满,准备签订三方协议。"),
-                     gettext_lazy("街道社工站、社区和您三方签署协议后进入试用期。")),
-    S.TRIAL: Stage(gettext_lazy("试用期"),
-                   gettext_lazy("协议已签订,项目处于试用期。"),
-                   gettext_lazy("请按协议开展服务并如实记录;试用期满将进行评估。")),
-    S.ACTIVE: Stage(gettext_lazy("正式运行"),
-                    gettext_lazy("项目正式运行中。"),
-                    gettext_lazy("请持续按协议提供公益服务;协议期满前2个月将商议续签。")),
-    S.RENEWAL_DUE: Stage(gettext_lazy("待续签"),
-                         gettext_lazy("协议即将期满。"),
-                         gettext_lazy("社区将与您商议是否续签。")),
-    S.REJECTED: Stage(gettext_lazy("未通过"),
-                      gettext_lazy("很遗憾,您的申请未通过审核。"),
-                      gettext_lazy("如有疑问,请联系招募公告中的联系人。")),
-    S.NOT_SELECTED: Stage(gettext_lazy("未入选"),
-                          gettext_lazy("很遗憾,您的申请本次未入选。"),
-                          gettext_lazy("欢迎关注今后的招募公告。")),
-    S.EXITED: Stage(gettext_lazy("已退出"),
-                    gettext_lazy("项目已退出。"),
-                    gettext_lazy("感谢您为社区提供的服务。")),
-    S.WITHDRAWN: Stage(gettext_lazy("已撤回"),
-                       gettext_lazy("您已撤回本次申请。"),
-                       gettext_lazy("申请流程已结束;如需再次申请,请关注今后的招募公告。")),
+    S.SUBMITTED: Stage(
+        gettext_lazy("已提交,社区审核中"),
+        gettext_lazy("您的申请已送达申报社区,社区正在核对申请表和证明材料。"),
+        gettext_lazy("社区核对无误后将报送街道党建工作办公室;如需补充材料,我们会通过邮件或电话联系您。"),
+    ),
+    S.VETTING: Stage(
+        gettext_lazy("街道联审联查中"),
+        gettext_lazy("申请已报送街道,相关部门正在进行完整性、合规性审核。"),
+        gettext_lazy("审核通过后将列入入围名单,并通知您参加路演。"),
+    ),
+    S.SHORTLISTED: Stage(
+        gettext_lazy("已入围"),
+        gettext_lazy("您已通过联审联查,列入入围名单。"),
+        gettext_lazy("请准备路演:专家评审组和社会评审组将现场评分。"),
+    ),
+    S.SCORED: Stage(
+        gettext_lazy("路演已评分"),
+        gettext_lazy("路演评分已完成。"),
+        gettext_lazy("街道党工委将结合评分和实地考察研究决定。"),
+    ),
+    S.APPROVED: Stage(
+        gettext_lazy("党工委已通过"),
+        gettext_lazy("街道党工委会议已研究通过您的申请。"),
+        gettext_lazy("名单将公示不少于5天,公示无异议后签订三方协议。"),
+    ),
+    S.IN_NOTICE: Stage(
+        gettext_lazy("公示中"),
+        gettext_lazy("入选名单正在公示。"),
+        gettext_lazy("公示期满且无异议后,将通知您签订三方协议。"),
+    ),
+    S.SIGNING: Stage(
+        gettext_lazy("待签约"),
+        gettext_lazy("公示期满,准备签订三方协议。"),
+        gettext_lazy("街道社工站、社区和您三方签署协议后进入试用期。"),
+    ),
+    S.TRIAL: Stage(
+        gettext_lazy("试用期"),
+        gettext_lazy("协议已签订,项目处于试用期。"),
+        gettext_lazy("请按协议开展服务并如实记录;试用期满将进行评估。"),
+    ),
+    S.ACTIVE: Stage(
+        gettext_lazy("正式运行"),
+        gettext_lazy("项目正式运行中。"),
+        gettext_lazy("请持续按协议提供公益服务;协议期满前2个月将商议续签。"),
+    ),
+    S.RENEWAL_DUE: Stage(
+        gettext_lazy("待续签"), gettext_lazy("协议即将期满。"), gettext_lazy("社区将与您商议是否续签。")
+    ),
+    S.REJECTED: Stage(
+        gettext_lazy("未通过"),
+        gettext_lazy("很遗憾,您的申请未通过审核。"),
+        gettext_lazy("如有疑问,请联系招募公告中的联系人。"),
+    ),
+    S.NOT_SELECTED: Stage(
+        gettext_lazy("未入选"),
+        gettext_lazy("很遗憾,您的申请本次未入选。"),
+        gettext_lazy("欢迎关注今后的招募公告。"),
+    ),
+    S.EXITED: Stage(
+        gettext_lazy("已退出"), gettext_lazy("项目已退出。"), gettext_lazy("感谢您为社区提供的服务。")
+    ),
+    S.WITHDRAWN: Stage(
+        gettext_lazy("已撤回"),
+        gettext_lazy("您已撤回本次申请。"),
+        gettext_lazy("申请流程已结束;如需再次申请,请关注今后的招募公告。"),
+    ),
 }
 
 
@@ -438,10 +554,19 @@ def application_can_withdraw(application: Application) -> bool:
 
 def application_withdraw(*, application: Application, note: str = "") -> Partner:
     """The applicant withdraws before signing (rulebook 六(二)3 主动申请退出 applies after)."""
-    partner = partner_transition(partner=application.partner, transition="withdraw",
-                                 as_applicant=True, note=note or _("申请人通过进度查询页面撤回。"))
-    audit_log(subject=application, action="calls.application.withdrawn",
-              from_state="", to_state=PartnerStatus.WITHDRAWN, note=note)
+    partner = partner_transition(
+        partner=application.partner,
+        transition="withdraw",
+        as_applicant=True,
+        note=note or _("申请人通过进度查询页面撤回。"),
+    )
+    audit_log(
+        subject=application,
+        action="calls.application.withdrawn",
+        from_state="",
+        to_state=PartnerStatus.WITHDRAWN,
+        note=note,
+    )
     return partner
 
 
@@ -450,7 +575,9 @@ def application_forward(*, application: Application, by: User) -> Partner:
     return partner_transition(partner=application.partner, transition="forward", by=by)
 
 
-def applications_forward(*, applications: Iterable[Application], by: User) -> tuple[list[Application], list[str]]:
+def applications_forward(
+    *, applications: Iterable[Application], by: User
+) -> tuple[list[Application], list[str]]:
     """Forward several; return those forwarded and the refusals, each naming its application."""
     done, refusals = [], []
     for application in applications:
@@ -465,6 +592,7 @@ def applications_forward(*, applications: Iterable[Application], by: User) -> tu
 
 # --- Missing documents ---------------------------------------------------------------
 
+
 def document_request_token(document_request: DocumentRequest) -> str:
     return signing.dumps({"r": document_request.pk}, salt=DOCUMENT_REQUEST_SALT)
 
@@ -474,32 +602,54 @@ def document_request_from_token(token: str) -> DocumentRequest | None:
         payload = signing.loads(token, salt=DOCUMENT_REQUEST_SALT)
     except signing.BadSignature:
         return None
-    return (DocumentRequest.objects.select_related("application__call", "application__partner")
-            .filter(pk=payload.get("r")).first())
+    return (
+        DocumentRequest.objects.select_related("application__call", "application__partner")
+        .filter(pk=payload.get("r"))
+        .first()
+    )
 
 
-def application_request_documents(*, application: Application, kind: str, message: str,
-                                  by: User) -> DocumentRequest:
+def application_request_documents(
+    *, application: Application, kind: str, message: str, by: User
+) -> DocumentRequest:
     """Staff ask the applicant for a missing or unclear document; the applicant gets a link."""
     if not can_handle_application.test(by, application):
         raise ValidationError(_("您没有权限处理该申请。"))
-    if application.partner.status not in (PartnerStatus.SUBMITTED, PartnerStatus.VETTING,
-                                          PartnerStatus.SHORTLISTED):
-        raise ValidationError(_("申请已进入“%(status)s”阶段,不再补充申请材料。")
-                              % {"status": application.partner.get_status_display()})
+    if application.partner.status not in (
+        PartnerStatus.SUBMITTED,
+        PartnerStatus.VETTING,
+        PartnerStatus.SHORTLISTED,
+    ):
+        raise ValidationError(
+            _("申请已进入“%(status)s”阶段,不再补充申请材料。")
+            % {"status": application.partner.get_status_display()}
+        )
     with transaction.atomic():
-        request = DocumentRequest(application=application, kind=kind,
-                                  message=(message or "").strip(), requested_by=by)
+        request = DocumentRequest(
+            application=application, kind=kind, message=(message or "").strip(), requested_by=by
+        )
         request.full_clean()
         request.save()
-        audit_log(subject=application, action="calls.application.documents_requested", actor=by,
-                  data={"kind": kind, "request": request.pk}, note=request.message)
-        upload_url = _absolute(reverse("calls:application_document_upload",
-                                       args=[document_request_token(request)]))
-        queue_mail(to=application.email, template_prefix="calls/application_documents_requested",
-                   context={"application": application, "request": request,
-                            "upload_url": upload_url,
-                            "status_url": application_status_url(application)})
+        audit_log(
+            subject=application,
+            action="calls.application.documents_requested",
+            actor=by,
+            data={"kind": kind, "request": request.pk},
+            note=request.message,
+        )
+        upload_url = _absolute(
+            reverse("calls:application_document_upload", args=[document_request_token(request)])
+        )
+        queue_mail(
+            to=application.email,
+            template_prefix="calls/application_documents_requested",
+            context={
+                "application": application,
+                "request": request,
+                "upload_url": upload_url,
+                "status_url": application_status_url(application),
+            },
+        )
     return request
 
 
@@ -529,15 +679,22 @@ def document_request_fulfil(*, document_request: DocumentRequest, files: list) -
             if not locked.is_open:
                 raise ValidationError(_("该补充材料已提交,无需重复上传。"))
             for upload in files:
-                document = ApplicationDocument(application=application, kind=locked.kind,
-                                               original_name=upload.name[:255], size=upload.size)
+                document = ApplicationDocument(
+                    application=application,
+                    kind=locked.kind,
+                    original_name=upload.name[:255],
+                    size=upload.size,
+                )
                 document.file.save(upload.name, upload, save=False)
                 written.append(document)
                 document.save()
             locked.fulfilled_at = timezone.now()
             locked.save(update_fields=["fulfilled_at"])
-            audit_log(subject=application, action="calls.application.documents_supplied",
-                      data={"request": locked.pk, "documents": [d.pk for d in written]})
+            audit_log(
+                subject=application,
+                action="calls.application.documents_supplied",
+                data={"request": locked.pk, "documents": [d.pk for d in written]},
+            )
     except Exception:
         _remove_files(written)
         raise
@@ -548,18 +705,33 @@ def document_request_fulfil(*, document_request: DocumentRequest, files: list) -
 # --- Staff read functions: the summary list and the printable form --------------------
 
 SUMMARY_HEADERS = [
-    gettext_lazy("申请编号"), gettext_lazy("招募公告"), gettext_lazy("申报社区"),
-    gettext_lazy("申请主体"), gettext_lazy("主体类型"), gettext_lazy("统一社会信用代码/身份证号"),
-    gettext_lazy("联系人"), gettext_lazy("手机号"), gettext_lazy("项目名称"), gettext_lazy("服务类别"),
-    gettext_lazy("服务对象"), gettext_lazy("每月免费服务时数"), gettext_lazy("每月服务居民人次"),
-    gettext_lazy("每月活动场次"), gettext_lazy("意向空间"), gettext_lazy("材料份数"),
-    gettext_lazy("当前阶段"), gettext_lazy("提交时间"),
+    gettext_lazy("申请编号"),
+    gettext_lazy("招募公告"),
+    gettext_lazy("申报社区"),
+    gettext_lazy("申请主体"),
+    gettext_lazy("主体类型"),
+    gettext_lazy("统一社会信用代码/身份证号"),
+    gettext_lazy("联系人"),
+    gettext_lazy("手机号"),
+    gettext_lazy("项目名称"),
+    gettext_lazy("服务类别"),
+    gettext_lazy("服务对象"),
+    gettext_lazy("每月免费服务时数"),
+    gettext_lazy("每月服务居民人次"),
+    gettext_lazy("每月活动场次"),
+    gettext_lazy("意向空间"),
+    gettext_lazy("材料份数"),
+    gettext_lazy("当前阶段"),
+    gettext_lazy("提交时间"),
 ]
 
 
 def applications_for_summary(queryset: QuerySet[Application]) -> QuerySet[Application]:
-    return (queryset.select_related("call", "community", "partner")
-            .prefetch_related("spaces", "documents").order_by("community__name", "reference"))
+    return (
+        queryset.select_related("call", "community", "partner")
+        .prefetch_related("spaces", "documents")
+        .order_by("community__name", "reference")
+    )
 
 
 def applications_summary_rows(queryset: QuerySet[Application]) -> list[list]:
@@ -567,40 +739,63 @@ def applications_summary_rows(queryset: QuerySet[Application]) -> list[list]:
     rows = []
     for a in applications_for_summary(queryset):
         number = mask_id_number(a.id_number) if a.id_number else a.credit_code
-        rows.append([
-            a.reference, a.call.title, a.community.name, a.applicant_name, a.get_kind_display(),
-            number, a.contact_name, a.mobile, a.project_title,
-            "、".join(a.get_service_categories_display()), "、".join(a.get_target_groups_display()),
-            a.hours_per_month, a.residents_per_month, a.events_per_month,
-            "、".join(s.name for s in a.spaces.all()), len(a.documents.all()),
-            a.partner.get_status_display(),
-            timezone.localtime(a.submitted_at).strftime("%Y-%m-%d %H:%M"),
-        ])
+        rows.append(
+            [
+                a.reference,
+                a.call.title,
+                a.community.name,
+                a.applicant_name,
+                a.get_kind_display(),
+                number,
+                a.contact_name,
+                a.mobile,
+                a.project_title,
+                "、".join(a.get_service_categories_display()),
+                "、".join(a.get_target_groups_display()),
+                a.hours_per_month,
+                a.residents_per_month,
+                a.events_per_month,
+                "、".join(s.name for s in a.spaces.all()),
+                len(a.documents.all()),
+                a.partner.get_status_display(),
+                timezone.localtime(a.submitted_at).strftime("%Y-%m-%d %H:%M"),
+            ]
+        )
     return rows
 
 
 def applications_summary_xlsx(queryset: QuerySet[Application]) -> bytes:
-    return rows_to_xlsx([str(h) for h in SUMMARY_HEADERS], applications_summary_rows(queryset),
-                        title=str(gettext_lazy("申请汇总表")))
+    return rows_to_xlsx(
+        [str(h) for h in SUMMARY_HEADERS],
+        applications_summary_rows(queryset),
+        title=str(gettext_lazy("申请汇总表")),
+    )
 
 
 def application_pdf(application: Application) -> bytes:
     """项目申请表 as a PDF laid out like a government form (real, selectable text)."""
-    application = (Application.objects.select_related("call__street", "community", "partner")
-                   .prefetch_related("spaces", "documents").get(pk=application.pk))
-    return render_pdf("calls/application_pdf.html", {
-        "application": application,
-        "documents": application.documents.all(),
-        "conditions": BasicCondition.choices,
-        "number_masked": mask_id_number(application.id_number) if application.id_number else "",
-    })
+    application = (
+        Application.objects.select_related("call__street", "community", "partner")
+        .prefetch_related("spaces", "documents")
+        .get(pk=application.pk)
+    )
+    return render_pdf(
+        "calls/application_pdf.html",
+        {
+            "application": application,
+            "documents": application.documents.all(),
+            "conditions": BasicCondition.choices,
+            "number_masked": mask_id_number(application.id_number) if application.id_number else "",
+        },
+    )
 
 
 # --- Inviting prospects (目标清单) -----------------------------------------------
 
 
-def prospects_invite(*, prospects: Iterable[Prospect], call: RecruitmentCall,
-                     by: User) -> tuple[list[Prospect], list[Prospect]]:
+def prospects_invite(
+    *, prospects: Iterable[Prospect], call: RecruitmentCall, by: User
+) -> tuple[list[Prospect], list[Prospect]]:
     """E-mail prospects the link to a published recruitment call and record each invitation.
 
     Rulebook 四(一)3 / 五(一)1: the prospect list is where a call looks for
@@ -618,20 +813,32 @@ def prospects_invite(*, prospects: Iterable[Prospect], call: RecruitmentCall,
     with transaction.atomic():
         for prospect in prospects:
             if prospect.community.street_id != call.street_id:
-                raise ValidationError(_("“%(name)s”所在社区不属于该招募公告的街道。") % {"name": prospect.name})
+                raise ValidationError(
+                    _("“%(name)s”所在社区不属于该招募公告的街道。") % {"name": prospect.name}
+                )
             if not prospect.email:
                 skipped.append(prospect)
                 continue
-            invitation = ProspectInvitation.objects.create(prospect=prospect, call=call,
-                                                           email=prospect.email, invited_by=by)
+            invitation = ProspectInvitation.objects.create(
+                prospect=prospect, call=call, email=prospect.email, invited_by=by
+            )
             previous = prospect.contact_status
             if previous in (ContactStatus.NOT_CONTACTED, ContactStatus.CONTACTED, ContactStatus.INTERESTED):
                 prospect.contact_status = ContactStatus.INVITED
                 prospect.save(update_fields=["contact_status"])
-            queue_mail(to=prospect.email, template_prefix="spaces/mail/prospect_invitation",
-                       context={"prospect": prospect, "call": call, "link": link})
-            audit_log(subject=prospect, action="spaces.prospect.invited", actor=by,
-                      from_state=previous, to_state=prospect.contact_status,
-                      note=call.title, data={"invitation": invitation.pk, "call": call.pk})
+            queue_mail(
+                to=prospect.email,
+                template_prefix="spaces/mail/prospect_invitation",
+                context={"prospect": prospect, "call": call, "link": link},
+            )
+            audit_log(
+                subject=prospect,
+                action="spaces.prospect.invited",
+                actor=by,
+                from_state=previous,
+                to_state=prospect.contact_status,
+                note=call.title,
+                data={"invitation": invitation.pk, "call": call.pk},
+            )
             invited.append(prospect)
     return invited, skipped

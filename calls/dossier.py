@@ -9,28 +9,40 @@ from portal.dossier import DossierEntry, DossierSection, dossier_section
 @dossier_section(order=10)
 def application_section(partner):
     application = partner.application
-    entries = [DossierEntry(
-        when=application.submitted_at,
-        title=_("项目申请表 %(reference)s:%(title)s") % {"reference": application.reference,
-                                                      "title": application.project_title},
-        detail=_("%(kind)s · 申报社区:%(community)s · 每月免费服务%(hours)s小时、服务%(residents)s人次、活动%(events)s场") % {
-            "kind": application.get_kind_display(), "community": application.community.name,
-            "hours": application.hours_per_month, "residents": application.residents_per_month,
-            "events": application.events_per_month},
-        url=reverse("admin:calls_application_change", args=[application.pk]),
-    )]
+    entries = [
+        DossierEntry(
+            when=application.submitted_at,
+            title=_("项目申请表 %(reference)s:%(title)s")
+            % {"reference": application.reference, "title": application.project_title},
+            detail=_(
+                "%(kind)s · 申报社区:%(community)s · 每月免费服务%(hours)s小时、服务%(residents)s人次、活动%(events)s场"
+            )
+            % {
+                "kind": application.get_kind_display(),
+                "community": application.community.name,
+                "hours": application.hours_per_month,
+                "residents": application.residents_per_month,
+                "events": application.events_per_month,
+            },
+            url=reverse("admin:calls_application_change", args=[application.pk]),
+        )
+    ]
     for document in application.documents.all():
-        entries.append(DossierEntry(
-            when=document.uploaded_at,
-            title=_("证明材料:%(kind)s") % {"kind": document.get_kind_display()},
-            detail=document.original_name,
-            url=reverse("calls:application_document_download", args=[document.pk]),
-            files=[document.file],
-        ))
+        entries.append(
+            DossierEntry(
+                when=document.uploaded_at,
+                title=_("证明材料:%(kind)s") % {"kind": document.get_kind_display()},
+                detail=document.original_name,
+                url=reverse("calls:application_document_download", args=[document.pk]),
+                files=[document.file],
+            )
+        )
     for request in application.document_requests.all():
-        entries.append(DossierEntry(
-            when=request.requested_at,
-            title=_("补充材料通知:%(kind)s") % {"kind": request.get_kind_display()},
-            detail=request.message + ("" if request.is_open else _("(已补交)")),
-        ))
+        entries.append(
+            DossierEntry(
+                when=request.requested_at,
+                title=_("补充材料通知:%(kind)s") % {"kind": request.get_kind_display()},
+                detail=request.message + ("" if request.is_open else _("(已补交)")),
+            )
+        )
     return DossierSection(key="application", title=_("申请与证明材料"), entries=entries)

@@ -7,15 +7,21 @@ from portal.events import register_events
 
 from .models import CallStatus
 
-register_events({
-    "calls.call.published": _("发布招募公告"),
-    "calls.call.closed": _("招募公告截止"),
-    "calls.call.archived": _("招募公告归档"),
-}, states=CallStatus)
+register_events(
+    {
+        "calls.call.published": _("发布招募公告"),
+        "calls.call.closed": _("招募公告截止"),
+        "calls.call.archived": _("招募公告归档"),
+    },
+    states=CallStatus,
+)
 
-register_events({
-    "calls.application.submitted": _("提交申请"),
-    "calls.application.withdrawn": _("撤回申请"),
-    "calls.application.documents_requested": _("要求补充材料"),
-    "calls.application.documents_supplied": _("已补充材料"),
-}, states=PartnerStatus)
+register_events(
+    {
+        "calls.application.submitted": _("提交申请"),
+        "calls.application.withdrawn": _("撤回申请"),
+        "calls.application.documents_requested": _("要求补充材料"),
+        "calls.application.documents_supplied": _("已补充材料"),
+    },
+    states=PartnerStatus,
+)

@@ -57,51 +57,102 @@ def _textarea(rows=4):
 class ApplicationForm(forms.ModelForm):
     """项目申请表 for one call. Works without JavaScript; errors sit next to their fields."""
 
-    kind = forms.ChoiceField(label=_("申请主体类型"), widget=forms.RadioSelect,
-                             error_messages={"required": _("请选择申请主体类型。")})
+    kind = forms.ChoiceField(
+        label=_("申请主体类型"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择申请主体类型。")},
+    )
     service_categories = forms.MultipleChoiceField(
-        label=_("服务类别"), choices=ServiceCategory.choices, widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("请至少选择一项服务类别。")})
+        label=_("服务类别"),
+        choices=ServiceCategory.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("请至少选择一项服务类别。")},
+    )
     target_groups = forms.MultipleChoiceField(
-        label=_("服务对象"), choices=TargetGroup.choices, widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("请至少选择一类服务对象。")})
+        label=_("服务对象"),
+        choices=TargetGroup.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("请至少选择一类服务对象。")},
+    )
     spaces = forms.ModelMultipleChoiceField(
-        label=_("意向空间"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
-        help_text=_("申请将提交给所选空间所属的社区。"))
+        label=_("意向空间"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("申请将提交给所选空间所属的社区。"),
+    )
     community = forms.ModelChoiceField(
-        label=_("申报社区"), queryset=None, required=False,
-        help_text=_("未选择意向空间时必填。"), empty_label=_("请选择"))
+        label=_("申报社区"),
+        queryset=None,
+        required=False,
+        help_text=_("未选择意向空间时必填。"),
+        empty_label=_("请选择"),
+    )
     declarations = forms.MultipleChoiceField(
-        label=_("基本条件承诺"), choices=BasicCondition.choices, widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("请逐项确认全部基本条件。")})
+        label=_("基本条件承诺"),
+        choices=BasicCondition.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("请逐项确认全部基本条件。")},
+    )
     privacy_consent = forms.BooleanField(
-        label=_("我已阅读并同意:街道和社区为办理本次申请收集、使用我填写的个人信息和上传的材料,"
-                "仅用于招募、审核、评审、公示和协议管理,不用于其他目的。"),
-        error_messages={"required": _("请阅读并同意个人信息处理说明后再提交。")})
+        label=_(
+            "我已阅读并同意:街道和社区为办理本次申请收集、使用我填写的个人信息和上传的材料,"
+            "仅用于招募、审核、评审、公示和协议管理,不用于其他目的。"
+        ),
+        error_messages={"required": _("请阅读并同意个人信息处理说明后再提交。")},
+    )
     # Honeypot: hidden from people (CSS and aria-hidden); bots fill it in.
-    website = forms.CharField(label=_("网址(请留空)"), required=False,
-                              widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}))
+    website = forms.CharField(
+        label=_("网址(请留空)"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
 
     class Meta:
         model = Application
         fields = [
-            "kind", "applicant_name", "credit_code", "legal_representative", "id_number",
-            "contact_name", "mobile", "email", "address",
-            "project_title", "service_categories", "target_groups", "plan", "activities", "schedule",
-            "hours_per_month", "residents_per_month", "events_per_month", "special_groups",
-            "spaces", "community", "preferred_times", "team_intro", "past_cases",
-            "free_services", "low_cost_services",
+            "kind",
+            "applicant_name",
+            "credit_code",
+            "legal_representative",
+            "id_number",
+            "contact_name",
+            "mobile",
+            "email",
+            "address",
+            "project_title",
+            "service_categories",
+            "target_groups",
+            "plan",
+            "activities",
+            "schedule",
+            "hours_per_month",
+            "residents_per_month",
+            "events_per_month",
+            "special_groups",
+            "spaces",
+            "community",
+            "preferred_times",
+            "team_intro",
+            "past_cases",
+            "free_services",
+            "low_cost_services",
         ]
         widgets = {
-            "mobile": forms.TextInput(attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel",
-                                             "maxlength": "11"}),
+            "mobile": forms.TextInput(
+                attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel", "maxlength": "11"}
+            ),
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "contact_name": forms.TextInput(attrs={"autocomplete": "name"}),
             "credit_code": forms.TextInput(attrs={"maxlength": "18", "autocapitalize": "characters"}),
             "id_number": forms.TextInput(attrs={"maxlength": "18", "autocapitalize": "characters"}),
-            "plan": _textarea(), "activities": _textarea(), "schedule": _textarea(),
-            "team_intro": _textarea(), "past_cases": _textarea(),
-            "free_services": _textarea(3), "low_cost_services": _textarea(3),
+            "plan": _textarea(),
+            "activities": _textarea(),
+            "schedule": _textarea(),
+            "team_intro": _textarea(),
+            "past_cases": _textarea(),
+            "free_services": _textarea(3),
+            "low_cost_services": _textarea(3),
             "hours_per_month": forms.NumberInput(attrs={"min": "0", "inputmode": "numeric"}),
             "residents_per_month": forms.NumberInput(attrs={"min": "0", "inputmode": "numeric"}),
             "events_per_month": forms.NumberInput(attrs={"min": "0", "inputmode": "numeric"}),
@@ -136,7 +187,8 @@ class ApplicationForm(forms.ModelForm):
         labels = dict(PartnerKind.choices)
         self.fields["kind"].choices = [(k, labels[k]) for k in call.eligible_kinds if k in labels]
         self.fields["spaces"].queryset = call.spaces.select_related("community").order_by(
-            "community__name", "name")
+            "community__name", "name"
+        )
         self.fields["spaces"].label_from_instance = lambda s: f"{s.community.name} · {s.name}({s.area_m2}㎡)"
         self.fields["community"].queryset = Community.objects.filter(street=call.street_id)
         for name in ("plan", "activities", "schedule", "address"):
@@ -149,9 +201,11 @@ class ApplicationForm(forms.ModelForm):
         required_docs = set(call.documents_required or [])
         for kind, label in DocumentKind.choices:
             self.fields[document_field(kind)] = MultipleFileField(
-                label=label, required=kind in required_docs,
+                label=label,
+                required=kind in required_docs,
                 help_text=_("PDF、JPEG、PNG、DOCX 或 XLSX,可多选。"),
-                error_messages={"required": _("本次招募要求提交“%(kind)s”,请选择文件。") % {"kind": label}})
+                error_messages={"required": _("本次招募要求提交“%(kind)s”,请选择文件。") % {"kind": label}},
+            )
 
     def document_fields(self):
         return [self[document_field(kind)] for kind in DocumentKind.values]
@@ -171,8 +225,9 @@ class ApplicationForm(forms.ModelForm):
     def clean_declarations(self):
         value = self.cleaned_data.get("declarations") or []
         if set(value) != set(BasicCondition.values):
-            raise ValidationError(_("请逐项确认全部基本条件(共%(count)s项)。"),
-                                  params={"count": len(BasicCondition.values)})
+            raise ValidationError(
+                _("请逐项确认全部基本条件(共%(count)s项)。"), params={"count": len(BasicCondition.values)}
+            )
         return value
 
     def clean(self):
@@ -216,26 +271,36 @@ class ApplicationForm(forms.ModelForm):
 
 
 class StatusLookupForm(forms.Form):
-    reference = forms.CharField(label=_("申请编号"), max_length=30,
-                                widget=forms.TextInput(attrs={"placeholder": "MLHH-2026-000123",
-                                                              "autocapitalize": "characters"}),
-                                error_messages={"required": _("请填写申请编号。")})
+    reference = forms.CharField(
+        label=_("申请编号"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"placeholder": "MLHH-2026-000123", "autocapitalize": "characters"}),
+        error_messages={"required": _("请填写申请编号。")},
+    )
     mobile_last4 = forms.RegexField(
-        label=_("手机号后4位"), regex=r"^\d{4}$", max_length=4,
+        label=_("手机号后4位"),
+        regex=r"^\d{4}$",
+        max_length=4,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": "4", "autocomplete": "off"}),
-        error_messages={"required": _("请填写手机号后4位。"), "invalid": _("请填写4位数字。")})
+        error_messages={"required": _("请填写手机号后4位。"), "invalid": _("请填写4位数字。")},
+    )
 
 
 class WithdrawForm(forms.Form):
-    confirm = forms.BooleanField(label=_("我确认撤回本次申请,撤回后不能恢复。"),
-                                 error_messages={"required": _("请勾选确认后再撤回。")})
-    note = forms.CharField(label=_("撤回原因(可不填)"), required=False, max_length=500,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+    confirm = forms.BooleanField(
+        label=_("我确认撤回本次申请,撤回后不能恢复。"), error_messages={"required": _("请勾选确认后再撤回。")}
+    )
+    note = forms.CharField(
+        label=_("撤回原因(可不填)"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class DocumentUploadForm(forms.Form):
-    files = MultipleFileField(label=_("选择文件"), help_text=_("PDF、JPEG、PNG、DOCX 或 XLSX,可多选。"),
-                              error_messages={"required": _("请选择要上传的文件。")})
+    files = MultipleFileField(
+        label=_("选择文件"),
+        help_text=_("PDF、JPEG、PNG、DOCX 或 XLSX,可多选。"),
+        error_messages={"required": _("请选择要上传的文件。")},
+    )
 
 
 class DocumentRequestForm(forms.ModelForm):
@@ -246,15 +311,30 @@ class DocumentRequestForm(forms.ModelForm):
 
 
 class RecruitmentCallAdminForm(forms.ModelForm):
-    eligible_kinds = forms.MultipleChoiceField(label=_("适用对象"), choices=PartnerKind.choices,
-                                               widget=forms.CheckboxSelectMultiple)
-    documents_required = forms.MultipleChoiceField(label=_("必须提交的材料"), choices=DocumentKind.choices,
-                                                   widget=forms.CheckboxSelectMultiple, required=False)
+    eligible_kinds = forms.MultipleChoiceField(
+        label=_("适用对象"), choices=PartnerKind.choices, widget=forms.CheckboxSelectMultiple
+    )
+    documents_required = forms.MultipleChoiceField(
+        label=_("必须提交的材料"),
+        choices=DocumentKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
 
     class Meta:
         model = RecruitmentCall
-        fields = ["street", "title", "body", "spaces", "needs", "eligible_kinds", "documents_required",
-                  "opens_at", "closes_at", "contact"]
+        fields = [
+            "street",
+            "title",
+            "body",
+            "spaces",
+            "needs",
+            "eligible_kinds",
+            "documents_required",
+            "opens_at",
+            "closes_at",
+            "contact",
+        ]
 
 
 ALLOWED_TYPES_LABEL = "、".join(DOCUMENT_KINDS.values())

@@ -36,7 +36,10 @@ class BasicCondition(models.TextChoices):
     LAW_ABIDING = "law_abiding", _("遵守国家法律法规、街道和社区规章制度,认同本办法理念与规定")
     LIABILITY = "liability", _("具备独立承担民事责任的能力,对在社区空间组织开展活动全程的安全负责")
     CAPACITY = "capacity", _("具备实施项目所需的专业团队、技术或资源,能够按照三方协议内容执行")
-    TRUTHFUL_RECORDS = "truthful_records", _("承诺按要求提供约定的公益服务,真实、准确、及时地记录和报告服务情况,不弄虚作假")
+    TRUTHFUL_RECORDS = (
+        "truthful_records",
+        _("承诺按要求提供约定的公益服务,真实、准确、及时地记录和报告服务情况,不弄虚作假"),
+    )
     GOOD_CREDIT = "good_credit", _("无不良信用记录和违规违纪违法行为,自觉维护“睦邻合伙人”品牌形象")
 
 
@@ -55,23 +58,32 @@ class RecruitmentCall(models.Model):
     call_archive); the beat task closes published calls at their closing time.
     """
 
-    street = models.ForeignKey("portal.Street", on_delete=models.PROTECT,
-                               related_name="recruitment_calls", verbose_name=_("街道"))
+    street = models.ForeignKey(
+        "portal.Street", on_delete=models.PROTECT, related_name="recruitment_calls", verbose_name=_("街道")
+    )
     title = models.CharField(_("标题"), max_length=200)
-    body = models.TextField(_("正文"), blank=True,
-                            help_text=_("支持 Markdown:标题用 #,列表用 -,链接用 [文字](网址)。"))
-    spaces = models.ManyToManyField("spaces.Space", blank=True, related_name="recruitment_calls",
-                                    verbose_name=_("提供的空间"))
-    needs = models.TextField(_("拟满足的居民需求"), blank=True,
-                             help_text=_("来自居民需求清单,每行一条。"))
-    eligible_kinds = models.JSONField(_("适用对象"), default=_all_kinds, blank=True,
-                                      help_text=_("可申请的主体类型(办法三(一)五类)。"))
+    body = models.TextField(
+        _("正文"), blank=True, help_text=_("支持 Markdown:标题用 #,列表用 -,链接用 [文字](网址)。")
+    )
+    spaces = models.ManyToManyField(
+        "spaces.Space", blank=True, related_name="recruitment_calls", verbose_name=_("提供的空间")
+    )
+    needs = models.TextField(_("拟满足的居民需求"), blank=True, help_text=_("来自居民需求清单,每行一条。"))
+    eligible_kinds = models.JSONField(
+        _("适用对象"), default=_all_kinds, blank=True, help_text=_("可申请的主体类型(办法三(一)五类)。")
+    )
     documents_required = models.JSONField(_("必须提交的材料"), default=_default_documents, blank=True)
     opens_at = models.DateTimeField(_("开始时间"))
     closes_at = models.DateTimeField(_("截止时间"))
     contact = models.CharField(_("联系方式"), max_length=200, blank=True)
-    status = models.CharField(_("状态"), max_length=20, choices=CallStatus.choices,
-                              default=CallStatus.DRAFT, db_index=True, editable=False)
+    status = models.CharField(
+        _("状态"),
+        max_length=20,
+        choices=CallStatus.choices,
+        default=CallStatus.DRAFT,
+        db_index=True,
+        editable=False,
+    )
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("截止处理时间"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -81,8 +93,9 @@ class RecruitmentCall(models.Model):
         verbose_name_plural = _("招募公告")
         ordering = ["-opens_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(opens_at__lt=models.F("closes_at")),
-                                   name="call_opens_before_closes"),
+            models.CheckConstraint(
+                condition=models.Q(opens_at__lt=models.F("closes_at")), name="call_opens_before_closes"
+            ),
         ]
 
     def __str__(self):
@@ -138,24 +151,29 @@ class Application(models.Model):
     Created only through `partners.domain.application_submit`.
     """
 
-    partner = models.OneToOneField("partners.Partner", on_delete=models.PROTECT, related_name="application",
-                                   verbose_name=_("睦邻合伙人"),
-                                   help_text=_("申请提交时即建立的合伙人记录,此后的全部流程都记在它名下。"))
-    call = models.ForeignKey(RecruitmentCall, on_delete=models.PROTECT,
-                             related_name="applications", verbose_name=_("招募公告"))
-    community = models.ForeignKey("portal.Community", on_delete=models.PROTECT,
-                                  related_name="applications", verbose_name=_("申报社区"))
+    partner = models.OneToOneField(
+        "partners.Partner",
+        on_delete=models.PROTECT,
+        related_name="application",
+        verbose_name=_("睦邻合伙人"),
+        help_text=_("申请提交时即建立的合伙人记录,此后的全部流程都记在它名下。"),
+    )
+    call = models.ForeignKey(
+        RecruitmentCall, on_delete=models.PROTECT, related_name="applications", verbose_name=_("招募公告")
+    )
+    community = models.ForeignKey(
+        "portal.Community", on_delete=models.PROTECT, related_name="applications", verbose_name=_("申报社区")
+    )
     reference = models.CharField(_("申请编号"), max_length=30, unique=True)
     kind = models.CharField(_("申请主体类型"), max_length=30, choices=PartnerKind.choices)
     applicant_name = models.CharField(_("申请主体名称/姓名"), max_length=200)
-    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True,
-                                   validators=[validate_credit_code])
-    id_number = models.CharField(_("身份证号"), max_length=18, blank=True,
-                                 validators=[validate_id_number])
+    credit_code = models.CharField(
+        _("统一社会信用代码"), max_length=18, blank=True, validators=[validate_credit_code]
+    )
+    id_number = models.CharField(_("身份证号"), max_length=18, blank=True, validators=[validate_id_number])
     legal_representative = models.CharField(_("法定代表人/负责人"), max_length=50, blank=True)
     # Credit code, ID number or name: what makes two applications to one call the same applicant.
-    applicant_key = models.CharField(_("申请人识别码"), max_length=210, null=True, blank=True,
-                                     editable=False)
+    applicant_key = models.CharField(_("申请人识别码"), max_length=210, null=True, blank=True, editable=False)
     contact_name = models.CharField(_("联系人"), max_length=50)
     mobile = models.CharField(_("手机号"), max_length=11, validators=[validate_mobile])
     email = models.EmailField(_("电子邮箱"), blank=True)
@@ -170,16 +188,18 @@ class Application(models.Model):
     residents_per_month = models.PositiveIntegerField(_("每月服务居民人次"), default=0)
     events_per_month = models.PositiveIntegerField(_("每月活动场次"), default=0)
     special_groups = models.CharField(_("覆盖的特殊群体"), max_length=300, blank=True)
-    spaces = models.ManyToManyField("spaces.Space", blank=True, related_name="applications",
-                                    verbose_name=_("意向空间"))
+    spaces = models.ManyToManyField(
+        "spaces.Space", blank=True, related_name="applications", verbose_name=_("意向空间")
+    )
     preferred_times = models.CharField(_("意向使用时段"), max_length=300, blank=True)
     team_intro = models.TextField(_("团队介绍"), blank=True)
     past_cases = models.TextField(_("过往案例"), blank=True)
     free_services = models.TextField(_("免费服务内容"), blank=True)
     low_cost_services = models.TextField(_("微利服务内容及收费"), blank=True)
     declarations = models.JSONField(_("已承诺的基本条件"), default=list, blank=True, editable=False)
-    privacy_consent_at = models.DateTimeField(_("同意个人信息处理时间"), null=True, blank=True,
-                                              editable=False)
+    privacy_consent_at = models.DateTimeField(
+        _("同意个人信息处理时间"), null=True, blank=True, editable=False
+    )
     submitted_ip = models.GenericIPAddressField(_("提交IP"), null=True, blank=True, editable=False)
     submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
 
@@ -188,8 +208,11 @@ class Application(models.Model):
         verbose_name_plural = _("项目申请")
         ordering = ["-submitted_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["call", "applicant_key"], name="application_once_per_call",
-                                    condition=models.Q(applicant_key__isnull=False)),
+            models.UniqueConstraint(
+                fields=["call", "applicant_key"],
+                name="application_once_per_call",
+                condition=models.Q(applicant_key__isnull=False),
+            ),
         ]
 
     def __str__(self):
@@ -223,8 +246,9 @@ class Application(models.Model):
 class ApplicationDocument(models.Model):
     """A supporting document (证明材料), stored privately."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE,
-                                    related_name="documents", verbose_name=_("申请"))
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="documents", verbose_name=_("申请")
+    )
     kind = models.CharField(_("材料类型"), max_length=20, choices=DocumentKind.choices)
     file = models.FileField(_("文件"), storage=private_storage, upload_to=private_upload_to)
     original_name = models.CharField(_("原文件名"), max_length=255)
@@ -246,12 +270,14 @@ class ApplicationDocument(models.Model):
 class DocumentRequest(models.Model):
     """Staff asked the applicant for a missing document; the applicant answers by a private link."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE,
-                                    related_name="document_requests", verbose_name=_("申请"))
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="document_requests", verbose_name=_("申请")
+    )
     kind = models.CharField(_("材料类型"), max_length=20, choices=DocumentKind.choices)
     message = models.TextField(_("说明"), help_text=_("告诉申请人缺少什么、有什么要求。"))
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                     related_name="+", verbose_name=_("提出人"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("提出人")
+    )
     requested_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
     fulfilled_at = models.DateTimeField(_("补交时间"), null=True, blank=True)
 
@@ -274,13 +300,24 @@ class DocumentRequest(models.Model):
 class ProspectInvitation(AppendOnlyModel):
     """The record that a prospect was invited to apply to a recruitment call (rulebook 四(一)3)."""
 
-    prospect = models.ForeignKey("spaces.Prospect", on_delete=models.PROTECT, related_name="invitations",
-                                 verbose_name=_("意向对象"))
-    call = models.ForeignKey(RecruitmentCall, on_delete=models.PROTECT,
-                             related_name="prospect_invitations", verbose_name=_("招募公告"))
+    prospect = models.ForeignKey(
+        "spaces.Prospect", on_delete=models.PROTECT, related_name="invitations", verbose_name=_("意向对象")
+    )
+    call = models.ForeignKey(
+        RecruitmentCall,
+        on_delete=models.PROTECT,
+        related_name="prospect_invitations",
+        verbose_name=_("招募公告"),
+    )
     email = models.EmailField(_("发送至"))
-    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                   blank=True, related_name="+", verbose_name=_("邀请人"))
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("邀请人"),
+    )
     invited_at = models.DateTimeField(_("邀请时间"), auto_now_add=True)
 
     class Meta:

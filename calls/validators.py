@@ -42,15 +42,18 @@ def validate_credit_code(value: str) -> None:
     """统一社会信用代码: shape and check character (GB 32100-2015)."""
     value = (value or "").strip().upper()
     if len(value) != 18:
-        raise ValidationError(_("统一社会信用代码应为18位,您填写了%(count)s位。"),
-                              code="length", params={"count": len(value)})
+        raise ValidationError(
+            _("统一社会信用代码应为18位,您填写了%(count)s位。"), code="length", params={"count": len(value)}
+        )
     if not _CREDIT_CODE_SHAPE.match(value):
         raise ValidationError(
             _("统一社会信用代码格式不正确:只能包含数字和大写字母(不含 I、O、S、V、Z),第3—8位为行政区划码。"),
-            code="shape")
+            code="shape",
+        )
     if credit_code_check_char(value[:17]) != value[17]:
-        raise ValidationError(_("统一社会信用代码校验位不正确,请核对营业执照或登记证书。"),
-                              code="check_digit")
+        raise ValidationError(
+            _("统一社会信用代码校验位不正确,请核对营业执照或登记证书。"), code="check_digit"
+        )
 
 
 def id_number_birth_date(value: str) -> dt.date | None:
@@ -64,8 +67,9 @@ def validate_id_number(value: str, *, today: dt.date | None = None) -> None:
     """18-digit 公民身份号码: shape, birth date and check digit (GB 11643-1999)."""
     value = (value or "").strip().upper()
     if len(value) != 18:
-        raise ValidationError(_("身份证号应为18位,您填写了%(count)s位。"),
-                              code="length", params={"count": len(value)})
+        raise ValidationError(
+            _("身份证号应为18位,您填写了%(count)s位。"), code="length", params={"count": len(value)}
+        )
     if not _ID_NUMBER_SHAPE.match(value):
         raise ValidationError(_("身份证号格式不正确:前17位为数字,最后一位为数字或 X。"), code="shape")
     birth = id_number_birth_date(value)

@@ -77,9 +77,16 @@ def _public_call(pk):
 
 def call_detail(request, pk):
     call = _public_call(pk)
-    return render(request, "calls/call_detail.html", {
-        "call": call, "body_html": render_markdown(call.body), "is_open": call.is_open(),
-        "conditions": BasicCondition.choices})
+    return render(
+        request,
+        "calls/call_detail.html",
+        {
+            "call": call,
+            "body_html": render_markdown(call.body),
+            "is_open": call.is_open(),
+            "conditions": BasicCondition.choices,
+        },
+    )
 
 
 def _client_ip(request):
@@ -92,8 +99,9 @@ def _client_ip(request):
 def call_apply(request, pk):
     call = _public_call(pk)
     if not call.is_open():
-        return render(request, "calls/call_closed.html", {"call": call},
-                      status=403 if request.method == "POST" else 200)
+        return render(
+            request, "calls/call_closed.html", {"call": call}, status=403 if request.method == "POST" else 200
+        )
     if request.method == "POST":
         form = ApplicationForm(request.POST, request.FILES, call=call)
         if request.POST.get("website"):
@@ -101,22 +109,37 @@ def call_apply(request, pk):
             return HttpResponseBadRequest(_("提交失败,请刷新页面后重试。"))
         if form.is_valid():
             try:
-                application = application_submit(call=call, data=form.submission_data(),
-                                                 files=form.submission_files(), ip=_client_ip(request))
+                application = application_submit(
+                    call=call,
+                    data=form.submission_data(),
+                    files=form.submission_files(),
+                    ip=_client_ip(request),
+                )
             except ValidationError as exc:
                 form.add_domain_errors(exc)
             else:
-                messages.success(request, _("申请已提交,申请编号:%(reference)s。请保存本页链接,凭它随时查询进度。")
-                                 % {"reference": application.reference})
-                return redirect("calls:application_status_private",
-                                token=application_status_token(application))
+                messages.success(
+                    request,
+                    _("申请已提交,申请编号:%(reference)s。请保存本页链接,凭它随时查询进度。")
+                    % {"reference": application.reference},
+                )
+                return redirect(
+                    "calls:application_status_private", token=application_status_token(application)
+                )
         status = 400
     else:
         form = ApplicationForm(call=call)
         status = 200
-    return render(request, "calls/call_apply.html", {
-        "call": call, "form": form, "files_lost": request.method == "POST" and bool(request.FILES),
-    }, status=status)
+    return render(
+        request,
+        "calls/call_apply.html",
+        {
+            "call": call,
+            "form": form,
+            "files_lost": request.method == "POST" and bool(request.FILES),
+        },
+        status=status,
+    )
 
 
 @never_cache
@@ -126,15 +149,18 @@ def application_status_lookup(request):
     form = StatusLookupForm(request.POST or None)
     not_found = False
     if request.method == "POST" and form.is_valid():
-        application = application_lookup(reference=form.cleaned_data["reference"],
-                                         mobile_last4=form.cleaned_data["mobile_last4"])
+        application = application_lookup(
+            reference=form.cleaned_data["reference"], mobile_last4=form.cleaned_data["mobile_last4"]
+        )
         if application is not None:
-            return redirect("calls:application_status_private",
-                            token=application_status_token(application))
+            return redirect("calls:application_status_private", token=application_status_token(application))
         not_found = True
-    return render(request, "calls/application_status_lookup.html",
-                  {"form": form, "not_found": not_found},
-                  status=200 if request.method == "GET" or (form.is_valid() and not not_found) else 400)
+    return render(
+        request,
+        "calls/application_status_lookup.html",
+        {"form": form, "not_found": not_found},
+        status=200 if request.method == "GET" or (form.is_valid() and not not_found) else 400,
+    )
 
 
 def _by_token(token):
@@ -147,18 +173,22 @@ def _by_token(token):
 @never_cache
 def application_status_private(request, token):
     application = _by_token(token)
-    return render(request, "calls/status_detail.html", {
-        "application": application,
-        "stage": application_stage(application),
-        "status": application.partner.get_status_display(),
-        "mobile_masked": mask_mobile(application.mobile),
-        "documents": application.documents.all(),
-        "open_requests": application.document_requests.filter(fulfilled_at__isnull=True),
-        "can_withdraw": application_can_withdraw(application),
-        "withdraw_form": WithdrawForm(),
-        "token": token,
-        "status_url": request.build_absolute_uri(),
-    })
+    return render(
+        request,
+        "calls/status_detail.html",
+        {
+            "application": application,
+            "stage": application_stage(application),
+            "status": application.partner.get_status_display(),
+            "mobile_masked": mask_mobile(application.mobile),
+            "documents": application.documents.all(),
+            "open_requests": application.document_requests.filter(fulfilled_at__isnull=True),
+            "can_withdraw": application_can_withdraw(application),
+            "withdraw_form": WithdrawForm(),
+            "token": token,
+            "status_url": request.build_absolute_uri(),
+        },
+    )
 
 
 @never_cache
@@ -172,13 +202,22 @@ def application_status_withdraw(request, token):
         if not outcome.refused:
             messages.success(request, _("您的申请已撤回。"))
         return redirect("calls:application_status_private", token=token)
-    return render(request, "calls/status_detail.html", {
-        "application": application, "stage": application_stage(application),
-        "status": application.partner.get_status_display(),
-        "mobile_masked": mask_mobile(application.mobile), "documents": application.documents.all(),
-        "open_requests": application.document_requests.filter(fulfilled_at__isnull=True),
-        "can_withdraw": application_can_withdraw(application), "withdraw_form": form, "token": token,
-    }, status=400)
+    return render(
+        request,
+        "calls/status_detail.html",
+        {
+            "application": application,
+            "stage": application_stage(application),
+            "status": application.partner.get_status_display(),
+            "mobile_masked": mask_mobile(application.mobile),
+            "documents": application.documents.all(),
+            "open_requests": application.document_requests.filter(fulfilled_at__isnull=True),
+            "can_withdraw": application_can_withdraw(application),
+            "withdraw_form": form,
+            "token": token,
+        },
+        status=400,
+    )
 
 
 @never_cache
@@ -205,12 +244,17 @@ def application_document_upload(request, token):
                     form.add_error("files", message)
             else:
                 messages.success(request, _("材料已上传,感谢配合。"))
-                return redirect("calls:application_status_private",
-                                token=application_status_token(document_request.application))
+                return redirect(
+                    "calls:application_status_private",
+                    token=application_status_token(document_request.application),
+                )
         status = 400
-    return render(request, "calls/application_document_upload.html", {
-        "form": form, "document_request": document_request,
-        "application": document_request.application}, status=status)
+    return render(
+        request,
+        "calls/application_document_upload.html",
+        {"form": form, "document_request": document_request, "application": document_request.application},
+        status=status,
+    )
 
 
 @login_required
@@ -219,6 +263,6 @@ def application_document_download(request, pk):
     document = get_object_or_404(ApplicationDocument.objects.select_related("application__community"), pk=pk)
     if not can_handle_application.test(request.user, document.application):
         raise Http404
-    return serve_private_file(document.file, filename=document.original_name,
-                              inline=request.GET.get("inline") == "1")
-
+    return serve_private_file(
+        document.file, filename=document.original_name, inline=request.GET.get("inline") == "1"
+    )

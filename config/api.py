@@ -22,4 +22,3 @@ def build_router() -> DefaultRouter:
         module = import_module(f"{app}.api")
         module.register(router)
     return router
-

@@ -36,14 +36,24 @@ from .rules import can_investigate_objection, can_manage_notice, notices_visible
 
 class PublicNoticeForm(forms.ModelForm):
     partners = forms.ModelMultipleChoiceField(
-        label=_("公示名单"), queryset=Partner.objects.none(), required=False,
+        label=_("公示名单"),
+        queryset=Partner.objects.none(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("党工委会议研究通过的申请人(状态为“党工委已通过”)。"))
+        help_text=_("党工委会议研究通过的申请人(状态为“党工委已通过”)。"),
+    )
 
     class Meta:
         model = PublicNotice
-        fields = ["street", "title", "body", "decision_reference", "starts_at", "ends_at",
-                  "objection_contact"]
+        fields = [
+            "street",
+            "title",
+            "body",
+            "decision_reference",
+            "starts_at",
+            "ends_at",
+            "objection_contact",
+        ]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -58,10 +68,12 @@ class PublicNoticeForm(forms.ModelForm):
             candidates = scope_queryset(user, Partner.objects.select_related("application", "community"))
             listed = self.instance.entries.values("partner_id") if self.instance.pk else []
             self.fields["partners"].queryset = candidates.filter(status=PartnerStatus.APPROVED) | (
-                candidates.filter(pk__in=listed) if self.instance.pk else candidates.none())
-            self.fields["partners"].label_from_instance = (
-                lambda p: f"{p.application.applicant_name} · {p.application.project_title} · "
-                          f"{p.community.name} · {p.composite_score or '—'}")
+                candidates.filter(pk__in=listed) if self.instance.pk else candidates.none()
+            )
+            self.fields["partners"].label_from_instance = lambda p: (
+                f"{p.application.applicant_name} · {p.application.project_title} · "
+                f"{p.community.name} · {p.composite_score or '—'}"
+            )
             if self.instance.pk:
                 self.fields["partners"].initial = [e.partner_id for e in self.instance.entries.all()]
 
@@ -76,8 +88,16 @@ class PublicNoticeForm(forms.ModelForm):
 
 class NoticeEntryInline(AppendOnlyInline):
     model = NoticeEntry
-    fields = ["position", "applicant_name", "kind", "project_title", "community_name", "space_names",
-              "composite_score", "partner_status"]
+    fields = [
+        "position",
+        "applicant_name",
+        "kind",
+        "project_title",
+        "community_name",
+        "space_names",
+        "composite_score",
+        "partner_status",
+    ]
     readonly_fields = fields
     verbose_name_plural = _("公示名单")
 
@@ -105,8 +125,15 @@ class PublicNoticeAdmin(admin.ModelAdmin):
     list_display = ["title", "street", "status", "starts_at", "ends_at", "entry_count", "filed_at"]
     list_filter = ["status", "street"]
     search_fields = ["title", "decision_reference", "entries__applicant_name"]
-    readonly_fields = ["status", "published_at", "ended_at", "filed_at", "filed_by_name", "created_by_name",
-                       "created_at"]
+    readonly_fields = [
+        "status",
+        "published_at",
+        "ended_at",
+        "filed_at",
+        "filed_by_name",
+        "created_by_name",
+        "created_at",
+    ]
     inlines = [NoticeEntryInline, ObjectionInline]
     change_form_template = "notices/notice_admin_change_form.html"
     date_hierarchy = "starts_at"
@@ -115,8 +142,11 @@ class PublicNoticeAdmin(admin.ModelAdmin):
     created_by_name = person_column(PublicNotice, "created_by")
 
     def get_queryset(self, request):
-        return notices_visible_to(request.user, super().get_queryset(request)).annotate(
-            entries_total=Count("entries", distinct=True)).select_related("street", "filed_by")
+        return (
+            notices_visible_to(request.user, super().get_queryset(request))
+            .annotate(entries_total=Count("entries", distinct=True))
+            .select_related("street", "filed_by")
+        )
 
     @admin.display(description=_("名单人数"), ordering="entries_total")
     def entry_count(self, obj):
@@ -132,8 +162,15 @@ class PublicNoticeAdmin(admin.ModelAdmin):
         return RequestForm
 
     def get_fields(self, request, obj=None):
-        fields = ["street", "title", "body", "decision_reference", "starts_at", "ends_at",
-                  "objection_contact"]
+        fields = [
+            "street",
+            "title",
+            "body",
+            "decision_reference",
+            "starts_at",
+            "ends_at",
+            "objection_contact",
+        ]
         if obj is None or obj.status == NoticeStatus.DRAFT:
             fields.append("partners")
         return fields + (self.readonly_fields if obj else [])
@@ -141,34 +178,60 @@ class PublicNoticeAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.status != NoticeStatus.DRAFT:
             # A published notice is a public record: nothing changes it any more.
-            return ["street", "title", "body", "decision_reference", "starts_at", "ends_at",
-                    "objection_contact", *self.readonly_fields]
+            return [
+                "street",
+                "title",
+                "body",
+                "decision_reference",
+                "starts_at",
+                "ends_at",
+                "objection_contact",
+                *self.readonly_fields,
+            ]
         return self.readonly_fields
 
     def has_change_permission(self, request, obj=None):
         # A published notice is a public record: view only (its buttons still work).
         return super().has_change_permission(request, obj) and (
-            obj is None or (obj.status == NoticeStatus.DRAFT and can_manage_notice.test(request.user, obj)))
+            obj is None or (obj.status == NoticeStatus.DRAFT and can_manage_notice.test(request.user, obj))
+        )
 
     def has_delete_permission(self, request, obj=None):
-        return (obj is not None and obj.status == NoticeStatus.DRAFT
-                and super().has_delete_permission(request, obj))
+        return (
+            obj is not None
+            and obj.status == NoticeStatus.DRAFT
+            and super().has_delete_permission(request, obj)
+        )
 
     def save_model(self, request, obj, form, change):
         notice_save_draft(
-            notice=obj, street=form.cleaned_data["street"], title=obj.title, body=obj.body,
-            decision_reference=obj.decision_reference, starts_at=obj.starts_at, ends_at=obj.ends_at,
-            objection_contact=obj.objection_contact, partners=form.cleaned_data.get("partners") or [],
-            by=request.user)
+            notice=obj,
+            street=form.cleaned_data["street"],
+            title=obj.title,
+            body=obj.body,
+            decision_reference=obj.decision_reference,
+            starts_at=obj.starts_at,
+            ends_at=obj.ends_at,
+            objection_contact=obj.objection_contact,
+            partners=form.cleaned_data.get("partners") or [],
+            by=request.user,
+        )
 
     def get_urls(self):
         return [
-            path("<int:pk>/publish/", self.admin_site.admin_view(self.publish_view),
-                 name="notices_publicnotice_publish"),
-            path("<int:pk>/file/", self.admin_site.admin_view(self.file_view),
-                 name="notices_publicnotice_file"),
-            path("<int:pk>/filing-report/", self.admin_site.admin_view(self.filing_report_view),
-                 name="notices_publicnotice_filing_report"),
+            path(
+                "<int:pk>/publish/",
+                self.admin_site.admin_view(self.publish_view),
+                name="notices_publicnotice_publish",
+            ),
+            path(
+                "<int:pk>/file/", self.admin_site.admin_view(self.file_view), name="notices_publicnotice_file"
+            ),
+            path(
+                "<int:pk>/filing-report/",
+                self.admin_site.admin_view(self.filing_report_view),
+                name="notices_publicnotice_filing_report",
+            ),
             *super().get_urls(),
         ]
 
@@ -209,10 +272,13 @@ class PublicNoticeAdmin(admin.ModelAdmin):
         extra_context = extra_context or {}
         obj = self.get_object(request, object_id)
         if obj is not None:
-            extra_context.update({
-                "can_publish": obj.status == NoticeStatus.DRAFT and can_manage_notice.test(request.user, obj),
-                "can_file": obj.period_over() and can_manage_notice.test(request.user, obj),
-            })
+            extra_context.update(
+                {
+                    "can_publish": obj.status == NoticeStatus.DRAFT
+                    and can_manage_notice.test(request.user, obj),
+                    "can_file": obj.period_over() and can_manage_notice.test(request.user, obj),
+                }
+            )
         return super().change_view(request, object_id, form_url, extra_context)
 
 
@@ -224,32 +290,60 @@ class ObjectionInvestigationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "assigned_to" in self.fields:
-            self.fields["assigned_to"].queryset = get_user_model().objects.filter(
-                is_active=True, is_staff=True).order_by("first_name", "username")
+            self.fields["assigned_to"].queryset = (
+                get_user_model()
+                .objects.filter(is_active=True, is_staff=True)
+                .order_by("first_name", "username")
+            )
             self.fields["assigned_to"].label_from_instance = person_name
 
 
 class ConclusionForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("调查结论"), widget=forms.RadioSelect, choices=[
-        (ObjectionStatus.DISMISSED, _("异议不成立(驳回)")),
-        (ObjectionStatus.UPHELD, _("异议成立(该申请人不予入驻)")),
-    ])
-    conclusion = forms.CharField(label=_("结论说明"), widget=forms.Textarea(attrs={"rows": 4}),
-                                 help_text=_("异议人凭受理编号可查看此说明,请勿写入他人个人信息。"))
+    outcome = forms.ChoiceField(
+        label=_("调查结论"),
+        widget=forms.RadioSelect,
+        choices=[
+            (ObjectionStatus.DISMISSED, _("异议不成立(驳回)")),
+            (ObjectionStatus.UPHELD, _("异议成立(该申请人不予入驻)")),
+        ],
+    )
+    conclusion = forms.CharField(
+        label=_("结论说明"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("异议人凭受理编号可查看此说明,请勿写入他人个人信息。"),
+    )
 
 
 @admin.register(Objection)
 class ObjectionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     community_path = "entry__partner__community"
     form = ObjectionInvestigationForm
-    list_display = ["reference", "applicant", "notice", "status", "assigned_to_name", "created_at",
-                    "concluded_at"]
+    list_display = [
+        "reference",
+        "applicant",
+        "notice",
+        "status",
+        "assigned_to_name",
+        "created_at",
+        "concluded_at",
+    ]
     list_filter = ["status", "notice"]
     search_fields = ["reference", "entry__applicant_name", "objector_name"]
     list_select_related = ["entry", "notice", "assigned_to"]
-    readonly_fields = ["reference", "notice", "entry", "grounds", "evidence_link", "objector_name",
-                       "objector_phone", "status", "conclusion", "concluded_at", "concluded_by_name",
-                       "created_at"]
+    readonly_fields = [
+        "reference",
+        "notice",
+        "entry",
+        "grounds",
+        "evidence_link",
+        "objector_name",
+        "objector_phone",
+        "status",
+        "conclusion",
+        "concluded_at",
+        "concluded_by_name",
+        "created_at",
+    ]
     fields = [*readonly_fields[:7], "assigned_to", "investigation_note", *readonly_fields[7:]]
     change_form_template = "notices/notice_admin_objection_change_form.html"
 
@@ -264,8 +358,11 @@ class ObjectionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def evidence_link(self, obj):
         if not obj.evidence:
             return "—"
-        return format_html('<a href="{}">{}</a>', reverse("admin:notices_objection_evidence", args=[obj.pk]),
-                           obj.evidence_name or _("下载"))
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:notices_objection_evidence", args=[obj.pk]),
+            obj.evidence_name or _("下载"),
+        )
 
     def has_add_permission(self, request):
         return False  # objections come only from the public notice page
@@ -275,18 +372,29 @@ class ObjectionAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and (
-            obj is None or (obj.is_open and can_investigate_objection.test(request.user, obj.entry.partner)))
+            obj is None or (obj.is_open and can_investigate_objection.test(request.user, obj.entry.partner))
+        )
 
     def save_model(self, request, obj, form, change):
-        objection_investigate(objection=obj, by=request.user, assigned_to=form.cleaned_data["assigned_to"],
-                              note=form.cleaned_data["investigation_note"])
+        objection_investigate(
+            objection=obj,
+            by=request.user,
+            assigned_to=form.cleaned_data["assigned_to"],
+            note=form.cleaned_data["investigation_note"],
+        )
 
     def get_urls(self):
         return [
-            path("<int:pk>/conclude/", self.admin_site.admin_view(self.conclude_view),
-                 name="notices_objection_conclude"),
-            path("<int:pk>/evidence/", self.admin_site.admin_view(self.evidence_view),
-                 name="notices_objection_evidence"),
+            path(
+                "<int:pk>/conclude/",
+                self.admin_site.admin_view(self.conclude_view),
+                name="notices_objection_conclude",
+            ),
+            path(
+                "<int:pk>/evidence/",
+                self.admin_site.admin_view(self.evidence_view),
+                name="notices_objection_evidence",
+            ),
             *super().get_urls(),
         ]
 
@@ -307,12 +415,17 @@ class ObjectionAdmin(ScopedAdminMixin, admin.ModelAdmin):
         form = ConclusionForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             with refusals_as_messages(request) as outcome:
-                objection_conclude(objection=objection,
-                                   upheld=form.cleaned_data["outcome"] == ObjectionStatus.UPHELD,
-                                   conclusion=form.cleaned_data["conclusion"], by=request.user)
+                objection_conclude(
+                    objection=objection,
+                    upheld=form.cleaned_data["outcome"] == ObjectionStatus.UPHELD,
+                    conclusion=form.cleaned_data["conclusion"],
+                    by=request.user,
+                )
             if not outcome.refused:
                 objection.refresh_from_db()
-                messages.success(request, _("异议已办结:%(status)s。") % {"status": objection.get_status_display()})
+                messages.success(
+                    request, _("异议已办结:%(status)s。") % {"status": objection.get_status_display()}
+                )
                 return redirect(change_url)
         context = {
             **self.admin_site.each_context(request),
@@ -329,6 +442,6 @@ class ObjectionAdmin(ScopedAdminMixin, admin.ModelAdmin):
         obj = self.get_object(request, object_id)
         if obj is not None:
             extra_context["can_conclude"] = obj.is_open and can_investigate_objection.test(
-                request.user, obj.entry.partner)
+                request.user, obj.entry.partner
+            )
         return super().change_view(request, object_id, form_url, extra_context)
-

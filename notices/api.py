@@ -32,8 +32,16 @@ class NoticeEntrySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = NoticeEntry
-        fields = ["position", "partner", "applicant_name", "kind", "project_title", "community_name",
-                  "space_names", "composite_score"]
+        fields = [
+            "position",
+            "partner",
+            "applicant_name",
+            "kind",
+            "project_title",
+            "community_name",
+            "space_names",
+            "composite_score",
+        ]
         read_only_fields = fields
 
 
@@ -44,9 +52,23 @@ class PublicNoticeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PublicNotice
-        fields = ["id", "street", "title", "body", "decision_reference", "starts_at", "ends_at",
-                  "objection_contact", "status", "published_at", "ended_at", "filed_at", "filed_by",
-                  "filing_report_url", "entries"]
+        fields = [
+            "id",
+            "street",
+            "title",
+            "body",
+            "decision_reference",
+            "starts_at",
+            "ends_at",
+            "objection_contact",
+            "status",
+            "published_at",
+            "ended_at",
+            "filed_at",
+            "filed_by",
+            "filing_report_url",
+            "entries",
+        ]
         read_only_fields = fields
 
     def get_filed_by(self, obj) -> str:
@@ -70,8 +92,11 @@ class PublicNoticeViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["status"]
 
     def get_queryset(self):
-        qs = (PublicNotice.objects.select_related("filed_by")
-              .prefetch_related("entries").order_by("-starts_at", "-id"))
+        qs = (
+            PublicNotice.objects.select_related("filed_by")
+            .prefetch_related("entries")
+            .order_by("-starts_at", "-id")
+        )
         return notices_visible_to(self.request.user, qs)
 
     @extend_schema(request=None, responses=refused_responses(PublicNoticeSerializer))
@@ -82,9 +107,15 @@ class PublicNoticeViewSet(viewsets.ReadOnlyModelViewSet):
         notice_publish(notice=notice, by=request.user)
         return Response(self.get_serializer(self.get_queryset().get(pk=notice.pk)).data)
 
-    @extend_schema(request=None, responses={
-        **refused_responses(status_code=None),
-        (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description=str(_("备案报告 PDF")))})
+    @extend_schema(
+        request=None,
+        responses={
+            **refused_responses(status_code=None),
+            (200, "application/pdf"): OpenApiResponse(
+                OpenApiTypes.BINARY, description=str(_("备案报告 PDF"))
+            ),
+        },
+    )
     @action(detail=True, methods=["post"])
     def file(self, request, pk=None):
         """Produce the filing report (备案报告) and record the filing; answers with the PDF."""
@@ -109,9 +140,25 @@ class ObjectionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Objection
-        fields = ["id", "reference", "notice", "entry", "partner", "applicant_name", "grounds", "evidence_url",
-                  "objector_name", "objector_phone", "status", "assigned_to", "investigation_note",
-                  "conclusion", "concluded_at", "concluded_by", "created_at"]
+        fields = [
+            "id",
+            "reference",
+            "notice",
+            "entry",
+            "partner",
+            "applicant_name",
+            "grounds",
+            "evidence_url",
+            "objector_name",
+            "objector_phone",
+            "status",
+            "assigned_to",
+            "investigation_note",
+            "conclusion",
+            "concluded_at",
+            "concluded_by",
+            "created_at",
+        ]
         read_only_fields = fields
 
     def _in_scope(self, obj) -> bool:
@@ -140,7 +187,10 @@ class ObjectionSerializer(serializers.ModelSerializer):
 class InvestigateInputSerializer(serializers.Serializer):
     assigned_to = serializers.PrimaryKeyRelatedField(
         queryset=get_user_model().objects.filter(is_active=True, is_staff=True),
-        allow_null=True, required=False, help_text=_("承办人(不传则保持不变)"))
+        allow_null=True,
+        required=False,
+        help_text=_("承办人(不传则保持不变)"),
+    )
     note = serializers.CharField(allow_blank=True, required=False, default="")
 
 
@@ -157,8 +207,9 @@ class ObjectionViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["status", "notice"]
 
     def get_queryset(self):
-        qs = (Objection.objects.select_related("entry__partner__community", "concluded_by")
-              .order_by("-created_at", "-id"))
+        qs = Objection.objects.select_related("entry__partner__community", "concluded_by").order_by(
+            "-created_at", "-id"
+        )
         return objections_visible_to(self.request.user, qs)
 
     def _respond(self, objection):
@@ -178,8 +229,9 @@ class ObjectionViewSet(viewsets.ReadOnlyModelViewSet):
         data = InvestigateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         assigned_to = data.validated_data.get("assigned_to", objection.assigned_to)
-        objection_investigate(objection=objection, by=request.user, assigned_to=assigned_to,
-                              note=data.validated_data["note"])
+        objection_investigate(
+            objection=objection, by=request.user, assigned_to=assigned_to, note=data.validated_data["note"]
+        )
         return self._respond(objection)
 
     @extend_schema(request=ConcludeInputSerializer, responses=refused_responses(ObjectionSerializer))
@@ -189,8 +241,12 @@ class ObjectionViewSet(viewsets.ReadOnlyModelViewSet):
         objection = self._investigable()
         data = ConcludeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        objection_conclude(objection=objection, by=request.user, upheld=data.validated_data["upheld"],
-                           conclusion=data.validated_data["conclusion"])
+        objection_conclude(
+            objection=objection,
+            by=request.user,
+            upheld=data.validated_data["upheld"],
+            conclusion=data.validated_data["conclusion"],
+        )
         return self._respond(objection)
 
 

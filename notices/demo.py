@@ -24,12 +24,25 @@ from .domain import (
 from .models import PublicNotice
 
 # The main path of the lifecycle, to tell which targets lie beyond a state.
-MAIN_PATH = ["submitted", "vetting", "shortlisted", "scored", "approved", "in_notice", "signing", "trial",
-             "active", "renewal_due", "exited"]
+MAIN_PATH = [
+    "submitted",
+    "vetting",
+    "shortlisted",
+    "scored",
+    "approved",
+    "in_notice",
+    "signing",
+    "trial",
+    "active",
+    "renewal_due",
+    "exited",
+]
 PAST_TITLE = "崇明街道2026年第一批“睦邻合伙人”拟入驻名单公示"
 CURRENT_TITLE = "崇明街道2026年第二批“睦邻合伙人”拟入驻名单公示"
-BODY = ("经综合评审、实地考察,并经街道党工委会议研究,拟确定以下申请人为“睦邻合伙人”,现予以公示。"
-        "公示期间,如对公示对象有异议,请以书面或电话形式向街道纪检室反映,反映情况应实事求是。")
+BODY = (
+    "经综合评审、实地考察,并经街道党工委会议研究,拟确定以下申请人为“睦邻合伙人”,现予以公示。"
+    "公示期间,如对公示对象有异议,请以书面或电话形式向街道纪检室反映,反映情况应实事求是。"
+)
 CONTACT = "崇明街道纪检室 0511-87260000(工作日 8:30–17:00)"
 
 
@@ -41,35 +54,66 @@ def _notice(*, street, title, decision, starts_at, partners, staff):
     notice = PublicNotice.objects.filter(street=street, title=title).first()
     if notice is not None or not partners:
         return notice
-    notice = notice_save_draft(street=street, title=title, body=BODY, decision_reference=decision,
-                               starts_at=starts_at, ends_at=starts_at + dt.timedelta(days=street.notice_min_days),
-                               objection_contact=CONTACT, partners=partners, by=staff)
+    notice = notice_save_draft(
+        street=street,
+        title=title,
+        body=BODY,
+        decision_reference=decision,
+        starts_at=starts_at,
+        ends_at=starts_at + dt.timedelta(days=street.notice_min_days),
+        objection_contact=CONTACT,
+        partners=partners,
+        by=staff,
+    )
     return notice_publish(notice=notice, by=staff)
 
 
 def load(ctx):
     street, staff = ctx["street"], ctx["users"]["jiedao"]
-    approved = [p for p in demo_partners().filter(status="approved", community__street=street)
-                if _beyond(demo_target(p), "approved")]
+    approved = [
+        p
+        for p in demo_partners().filter(status="approved", community__street=street)
+        if _beyond(demo_target(p), "approved")
+    ]
     now = timezone.now()
 
-    past_start = timezone.localtime(now - dt.timedelta(days=12)).replace(hour=9, minute=0, second=0,
-                                                                         microsecond=0)
-    past = _notice(street=street, title=PAST_TITLE, decision="崇明街道党工委2026年第2次会议",
-                   starts_at=past_start, partners=[p for p in approved if _beyond(demo_target(p), "in_notice")],
-                   staff=staff)
+    past_start = timezone.localtime(now - dt.timedelta(days=12)).replace(
+        hour=9, minute=0, second=0, microsecond=0
+    )
+    past = _notice(
+        street=street,
+        title=PAST_TITLE,
+        decision="崇明街道党工委2026年第2次会议",
+        starts_at=past_start,
+        partners=[p for p in approved if _beyond(demo_target(p), "in_notice")],
+        staff=staff,
+    )
     if past is not None and not past.objections.exists():
         entry = past.entries.order_by("position").first()
         objection = objection_file(
-            notice=past, entry=entry, grounds="听说该机构在其他小区开展活动时收取费用,请核实。",
-            objector_name="钱居民", objector_phone="13905119999", now=past.starts_at + dt.timedelta(days=1))
-        objection_conclude(objection=objection, upheld=False, by=staff,
-                           conclusion="经街道纪检室调查核实,所收为手工材料成本费,已事先公示并经居民自愿,"
-                                      "不属于违规收费,异议不成立。")
+            notice=past,
+            entry=entry,
+            grounds="听说该机构在其他小区开展活动时收取费用,请核实。",
+            objector_name="钱居民",
+            objector_phone="13905119999",
+            now=past.starts_at + dt.timedelta(days=1),
+        )
+        objection_conclude(
+            objection=objection,
+            upheld=False,
+            by=staff,
+            conclusion="经街道纪检室调查核实,所收为手工材料成本费,已事先公示并经居民自愿,"
+            "不属于违规收费,异议不成立。",
+        )
     notices_end_due()
     if past is not None and past.period_over() and not past.filed_at:
         notice_file(notice=past, by=staff)
 
-    _notice(street=street, title=CURRENT_TITLE, decision="崇明街道党工委2026年第3次会议",
-            starts_at=timezone.localtime(now - dt.timedelta(days=1)).replace(minute=0, second=0, microsecond=0),
-            partners=[p for p in approved if demo_target(p) == "in_notice"], staff=staff)
+    _notice(
+        street=street,
+        title=CURRENT_TITLE,
+        decision="崇明街道党工委2026年第3次会议",
+        starts_at=timezone.localtime(now - dt.timedelta(days=1)).replace(minute=0, second=0, microsecond=0),
+        partners=[p for p in approved if demo_target(p) == "in_notice"],
+        staff=staff,
+    )

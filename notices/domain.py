@@ -78,7 +78,8 @@ def partners_due_to_leave_notice(now: dt.datetime | None = None) -> QuerySet[Par
     """Partners still in notice whose notice's period is over (for the beat task)."""
     now = now or timezone.now()
     ended = NoticeEntry.objects.filter(partner=OuterRef("pk"), notice__ends_at__lte=now).exclude(
-        notice__status=NoticeStatus.DRAFT)
+        notice__status=NoticeStatus.DRAFT
+    )
     return Partner.objects.filter(status=PartnerStatus.IN_NOTICE).filter(Exists(ended))
 
 
@@ -100,9 +101,19 @@ def _snapshot(entry: NoticeEntry, partner: Partner) -> None:
     entry.composite_score = partner.composite_score
 
 
-def notice_save_draft(*, notice: PublicNotice | None = None, street: Street, title: str, body: str,
-                      decision_reference: str, starts_at: dt.datetime, ends_at: dt.datetime,
-                      objection_contact: str, partners: Iterable[Partner], by: User) -> PublicNotice:
+def notice_save_draft(
+    *,
+    notice: PublicNotice | None = None,
+    street: Street,
+    title: str,
+    body: str,
+    decision_reference: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    objection_contact: str,
+    partners: Iterable[Partner],
+    by: User,
+) -> PublicNotice:
     """Create or change a draft notice and its list (rulebook 五(二)3).
 
     The period must be at least the street's minimum (5 days by default);
@@ -111,16 +122,24 @@ def notice_save_draft(*, notice: PublicNotice | None = None, street: Street, tit
     notice = notice or PublicNotice(street=street)
     if notice.pk is None:
         notice.created_by = by if getattr(by, "is_authenticated", False) else None
-    _require(can_manage_notice.test(by, notice) and can_manage_notice.test(by, PublicNotice(street=street)),
-             _("只有本街道工作人员可以编辑公示。"))
+    _require(
+        can_manage_notice.test(by, notice) and can_manage_notice.test(by, PublicNotice(street=street)),
+        _("只有本街道工作人员可以编辑公示。"),
+    )
     if notice.pk and notice.status != NoticeStatus.DRAFT:
         raise ValidationError(_("公示已发布,不能再修改。"))
     partners = list(partners)
-    problems = [_("“%(name)s”当前状态为“%(status)s”,只有党工委已通过的申请人可以列入公示。") % {
-        "name": p.name, "status": p.get_status_display()}
-        for p in partners if p.status != PartnerStatus.APPROVED]
-    problems += [_("“%(name)s”不属于本街道。") % {"name": p.name}
-                 for p in partners if p.community.street_id != street.pk]
+    problems = [
+        _("“%(name)s”当前状态为“%(status)s”,只有党工委已通过的申请人可以列入公示。")
+        % {"name": p.name, "status": p.get_status_display()}
+        for p in partners
+        if p.status != PartnerStatus.APPROVED
+    ]
+    problems += [
+        _("“%(name)s”不属于本街道。") % {"name": p.name}
+        for p in partners
+        if p.community.street_id != street.pk
+    ]
     if problems:
         raise ValidationError({"partners": problems})
     with transaction.atomic():
@@ -135,16 +154,22 @@ def notice_save_draft(*, notice: PublicNotice | None = None, street: Street, tit
         keep = {p.pk for p in partners}
         notice.entries.exclude(partner_id__in=keep).delete()
         existing = {e.partner_id: e for e in notice.entries.all()}
-        for position, partner in enumerate(sorted(partners, key=lambda p: (
-                -(p.composite_score or 0), p.pk)), start=1):
+        for position, partner in enumerate(
+            sorted(partners, key=lambda p: (-(p.composite_score or 0), p.pk)), start=1
+        ):
             entry = existing.get(partner.pk) or NoticeEntry(notice=notice, partner=partner)
             _snapshot(entry, partner)
             entry.position = position
             entry.full_clean(exclude=["notice", "partner"])
             entry.save()
-        audit_log(subject=notice, action="notices.notice.created" if created else "notices.notice.changed",
-                  actor=by, to_state=notice.status, community=None,
-                  data={"partners": sorted(keep)})
+        audit_log(
+            subject=notice,
+            action="notices.notice.created" if created else "notices.notice.changed",
+            actor=by,
+            to_state=notice.status,
+            community=None,
+            data={"partners": sorted(keep)},
+        )
     return notice
 
 
@@ -165,17 +190,29 @@ def notice_publish(*, notice: PublicNotice, by: User) -> PublicNotice:
         problems = []
         for entry in entries:
             try:
-                partner_transition(partner=entry.partner, transition="open_notice", by=by,
-                                   note=_("公示:%(title)s") % {"title": notice.title},
-                                   data={"notice": notice.pk})
+                partner_transition(
+                    partner=entry.partner,
+                    transition="open_notice",
+                    by=by,
+                    note=_("公示:%(title)s") % {"title": notice.title},
+                    data={"notice": notice.pk},
+                )
             except TransitionRefused as refused:
                 problems += [f"{entry.applicant_name}:{m}" for m in refused.messages]
         if problems:
             raise ValidationError(problems)  # rolls back the whole publication
-        audit_log(subject=notice, action="notices.notice.published", actor=by,
-                  from_state=NoticeStatus.DRAFT, to_state=NoticeStatus.PUBLISHED,
-                  data={"starts_at": notice.starts_at.isoformat(), "ends_at": notice.ends_at.isoformat(),
-                        "partners": [e.partner_id for e in entries]})
+        audit_log(
+            subject=notice,
+            action="notices.notice.published",
+            actor=by,
+            from_state=NoticeStatus.DRAFT,
+            to_state=NoticeStatus.PUBLISHED,
+            data={
+                "starts_at": notice.starts_at.isoformat(),
+                "ends_at": notice.ends_at.isoformat(),
+                "partners": [e.partner_id for e in entries],
+            },
+        )
     return notice
 
 
@@ -194,9 +231,13 @@ def notice_end_entries(*, notice: PublicNotice, now: dt.datetime | None = None) 
         locked = PublicNotice.objects.select_for_update().select_related("street").get(pk=notice.pk)
         for entry in locked.entries.select_related("partner").filter(partner__status=PartnerStatus.IN_NOTICE):
             try:
-                partner_transition(partner=entry.partner, transition="end_notice", system=True,
-                                   note=_("公示期满无异议:%(title)s") % {"title": locked.title},
-                                   data={"notice": locked.pk})
+                partner_transition(
+                    partner=entry.partner,
+                    transition="end_notice",
+                    system=True,
+                    note=_("公示期满无异议:%(title)s") % {"title": locked.title},
+                    data={"notice": locked.pk},
+                )
             except TransitionRefused:
                 continue  # an open objection: its conclusion ends (or rejects) this one
             moved.append(entry.partner)
@@ -204,9 +245,14 @@ def notice_end_entries(*, notice: PublicNotice, now: dt.datetime | None = None) 
             locked.status = NoticeStatus.ENDED
             locked.ended_at = now
             locked.save(update_fields=["status", "ended_at", "updated_at"])
-            audit_log(subject=locked, action="notices.notice.ended", from_state=NoticeStatus.PUBLISHED,
-                      to_state=NoticeStatus.ENDED, community=None,
-                      data={"signing": [p.pk for p in moved]})
+            audit_log(
+                subject=locked,
+                action="notices.notice.ended",
+                from_state=NoticeStatus.PUBLISHED,
+                to_state=NoticeStatus.ENDED,
+                community=None,
+                data={"signing": [p.pk for p in moved]},
+            )
     return moved
 
 
@@ -214,11 +260,18 @@ def notices_end_due(*, now: dt.datetime | None = None) -> int:
     """End every notice whose period is over; returns how many partners moved to signing."""
     now = now or timezone.now()
     moved = 0
-    due = PublicNotice.objects.filter(
-        Q(status=NoticeStatus.PUBLISHED, ends_at__lte=now)
-        | Q(pk__in=NoticeEntry.objects.filter(partner__in=partners_due_to_leave_notice(now))
-            .values("notice_id"))
-    ).select_related("street").distinct()
+    due = (
+        PublicNotice.objects.filter(
+            Q(status=NoticeStatus.PUBLISHED, ends_at__lte=now)
+            | Q(
+                pk__in=NoticeEntry.objects.filter(partner__in=partners_due_to_leave_notice(now)).values(
+                    "notice_id"
+                )
+            )
+        )
+        .select_related("street")
+        .distinct()
+    )
     for notice in due:
         moved += len(notice_end_entries(notice=notice, now=now))
     return moved
@@ -255,10 +308,18 @@ def notice_file(*, notice: PublicNotice, by: User) -> bytes:
         notice.filing_report.save(f"filing-{notice.pk}.pdf", ContentFile(data), save=False)
         notice.filed_at, notice.filed_by = now, by
         notice.save(update_fields=["filing_report", "filed_at", "filed_by", "updated_at"])
-        audit_log(subject=notice, action="notices.notice.filed", actor=by, community=None,
-                  note="、".join(FILING_BODIES),
-                  data={"refiled": previous is not None, "objections": len(objections),
-                        "final_list": [e.partner_id for e in context["final_entries"]]})
+        audit_log(
+            subject=notice,
+            action="notices.notice.filed",
+            actor=by,
+            community=None,
+            note="、".join(FILING_BODIES),
+            data={
+                "refiled": previous is not None,
+                "objections": len(objections),
+                "final_list": [e.partner_id for e in context["final_entries"]],
+            },
+        )
     return data
 
 
@@ -275,9 +336,16 @@ def _new_reference() -> str:
             return reference
 
 
-def objection_file(*, notice: PublicNotice, entry: NoticeEntry, grounds: str, objector_name: str,
-                   objector_phone: str, evidence: UploadedFile | None = None,
-                   now: dt.datetime | None = None) -> Objection:
+def objection_file(
+    *,
+    notice: PublicNotice,
+    entry: NoticeEntry,
+    grounds: str,
+    objector_name: str,
+    objector_phone: str,
+    evidence: UploadedFile | None = None,
+    now: dt.datetime | None = None,
+) -> Objection:
     """Anyone may object to a listed applicant during the period (rulebook 五(二)3 接受监督).
 
     The objector's name and phone are kept to follow up and never shown.
@@ -290,39 +358,64 @@ def objection_file(*, notice: PublicNotice, entry: NoticeEntry, grounds: str, ob
     if evidence is not None:
         validate_upload(evidence)
     with transaction.atomic():
-        objection = Objection(notice=notice, entry=entry, reference=_new_reference(),
-                              grounds=(grounds or "").strip(), objector_name=(objector_name or "").strip(),
-                              objector_phone=(objector_phone or "").strip())
+        objection = Objection(
+            notice=notice,
+            entry=entry,
+            reference=_new_reference(),
+            grounds=(grounds or "").strip(),
+            objector_name=(objector_name or "").strip(),
+            objector_phone=(objector_phone or "").strip(),
+        )
         if evidence is not None:
             objection.evidence.save(evidence.name, evidence, save=False)
             objection.evidence_name = evidence.name[:255]
         objection.full_clean()
         objection.save()
-        audit_log(subject=objection, action="notices.objection.filed", to_state=ObjectionStatus.OPEN,
-                  community=entry.partner.community, data={"notice": notice.pk, "entry": entry.pk})
+        audit_log(
+            subject=objection,
+            action="notices.objection.filed",
+            to_state=ObjectionStatus.OPEN,
+            community=entry.partner.community,
+            data={"notice": notice.pk, "entry": entry.pk},
+        )
         _notify_street_of_objection(objection)
     return objection
 
 
 def _notify_street_of_objection(objection: Objection) -> None:
     """Tell the street's staff a new objection awaits investigation (no objector data in mail)."""
-    staff = get_user_model().objects.filter(
-        is_active=True, profile__role="street_staff", profile__street_id=objection.notice.street_id
-    ).exclude(email="").values_list("email", flat=True)
-    queue_mail(to=list(staff), template_prefix="notices/notice_objection_mail", context={
-        "objection": objection, "entry": objection.entry, "notice": objection.notice,
-        "url": settings.PORTAL_BASE_URL + reverse("admin:notices_objection_change", args=[objection.pk]),
-    })
+    staff = (
+        get_user_model()
+        .objects.filter(
+            is_active=True, profile__role="street_staff", profile__street_id=objection.notice.street_id
+        )
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    queue_mail(
+        to=list(staff),
+        template_prefix="notices/notice_objection_mail",
+        context={
+            "objection": objection,
+            "entry": objection.entry,
+            "notice": objection.notice,
+            "url": settings.PORTAL_BASE_URL + reverse("admin:notices_objection_change", args=[objection.pk]),
+        },
+    )
 
 
-def objection_investigate(*, objection: Objection, by: User, assigned_to: User | None = None,
-                          note: str = "") -> Objection:
+def objection_investigate(
+    *, objection: Objection, by: User, assigned_to: User | None = None, note: str = ""
+) -> Objection:
     """Assign the objection and record investigation notes (staff only, street decides)."""
     _require(can_investigate_objection.test(by, objection.entry.partner), _("您没有权限调查该异议。"))
     with transaction.atomic():
         # Compare with the stored row: a form may already have set the new values on `objection`.
-        objection = Objection.objects.select_for_update(of=("self",)).select_related(
-            "entry__partner__community").get(pk=objection.pk)
+        objection = (
+            Objection.objects.select_for_update(of=("self",))
+            .select_related("entry__partner__community")
+            .get(pk=objection.pk)
+        )
         if not objection.is_open:
             raise ValidationError(_("该异议已办结。"))
         changed = []
@@ -337,9 +430,14 @@ def objection_investigate(*, objection: Objection, by: User, assigned_to: User |
             return objection
         objection.full_clean()
         objection.save(update_fields=changed)
-        audit_log(subject=objection, action="notices.objection.investigated", actor=by,
-                  note=note, community=objection.entry.partner.community,
-                  data={"assigned_to": objection.assigned_to_id})
+        audit_log(
+            subject=objection,
+            action="notices.objection.investigated",
+            actor=by,
+            note=note,
+            community=objection.entry.partner.community,
+            data={"assigned_to": objection.assigned_to_id},
+        )
     return objection
 
 
@@ -354,8 +452,11 @@ def objection_conclude(*, objection: Objection, upheld: bool, conclusion: str, b
     if not conclusion:
         raise ValidationError({"conclusion": _("请填写调查结论(异议人可凭受理编号查看)。")})
     with transaction.atomic():
-        objection = Objection.objects.select_for_update().select_related(
-            "entry__partner__community", "notice__street").get(pk=objection.pk)
+        objection = (
+            Objection.objects.select_for_update()
+            .select_related("entry__partner__community", "notice__street")
+            .get(pk=objection.pk)
+        )
         if not objection.is_open:
             raise ValidationError(_("该异议已办结。"))
         new_status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.DISMISSED
@@ -364,15 +465,24 @@ def objection_conclude(*, objection: Objection, upheld: bool, conclusion: str, b
         objection.concluded_at = timezone.now()
         objection.concluded_by = by
         objection.save(update_fields=["status", "conclusion", "concluded_at", "concluded_by"])
-        audit_log(subject=objection, action=f"notices.objection.{new_status}", actor=by,
-                  from_state=ObjectionStatus.OPEN, to_state=new_status, note=conclusion,
-                  community=objection.entry.partner.community)
+        audit_log(
+            subject=objection,
+            action=f"notices.objection.{new_status}",
+            actor=by,
+            from_state=ObjectionStatus.OPEN,
+            to_state=new_status,
+            note=conclusion,
+            community=objection.entry.partner.community,
+        )
         partner = objection.entry.partner
         if upheld and partner.status == PartnerStatus.IN_NOTICE:
-            partner_transition(partner=partner, transition="reject_after_objection", by=by,
-                               note=_("异议成立(%(ref)s):%(text)s") % {
-                                   "ref": objection.reference, "text": conclusion},
-                               data={"objection": objection.pk})
+            partner_transition(
+                partner=partner,
+                transition="reject_after_objection",
+                by=by,
+                note=_("异议成立(%(ref)s):%(text)s") % {"ref": objection.reference, "text": conclusion},
+                data={"objection": objection.pk},
+            )
         elif not upheld and objection.notice.period_over():
             notice_end_entries(notice=objection.notice)
     return objection

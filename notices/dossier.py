@@ -17,26 +17,40 @@ def notice_section(partner):
     for entry in notice_entries_for(partner).select_related("notice"):
         notice = entry.notice
         url = reverse("admin:notices_publicnotice_change", args=[notice.pk])
-        entries.append(DossierEntry(
-            when=notice.published_at, title=_("公示:%(title)s") % {"title": notice.title},
-            detail=_("公示期 %(start)s 至 %(end)s;%(decision)s") % {
-                "start": timezone.localtime(notice.starts_at).strftime("%Y-%m-%d %H:%M"),
-                "end": timezone.localtime(notice.ends_at).strftime("%Y-%m-%d %H:%M"),
-                "decision": notice.decision_reference},
-            url=url))
+        entries.append(
+            DossierEntry(
+                when=notice.published_at,
+                title=_("公示:%(title)s") % {"title": notice.title},
+                detail=_("公示期 %(start)s 至 %(end)s;%(decision)s")
+                % {
+                    "start": timezone.localtime(notice.starts_at).strftime("%Y-%m-%d %H:%M"),
+                    "end": timezone.localtime(notice.ends_at).strftime("%Y-%m-%d %H:%M"),
+                    "decision": notice.decision_reference,
+                },
+                url=url,
+            )
+        )
         if notice.filed_at:
-            entries.append(DossierEntry(
-                when=notice.filed_at, title=_("公示结果备案"),
-                detail="、".join(FILING_BODIES), url=url,
-                files=[notice.filing_report] if notice.filing_report else []))
+            entries.append(
+                DossierEntry(
+                    when=notice.filed_at,
+                    title=_("公示结果备案"),
+                    detail="、".join(FILING_BODIES),
+                    url=url,
+                    files=[notice.filing_report] if notice.filing_report else [],
+                )
+            )
     for objection in Objection.objects.filter(entry__partner=partner).order_by("created_at", "id"):
-        entries.append(DossierEntry(
-            when=objection.created_at,
-            title=_("异议 %(ref)s:%(status)s") % {"ref": objection.reference,
-                                                   "status": objection.get_status_display()},
-            detail=objection.conclusion or objection.grounds,
-            url=reverse("admin:notices_objection_change", args=[objection.pk]),
-            files=[objection.evidence] if objection.evidence else []))
+        entries.append(
+            DossierEntry(
+                when=objection.created_at,
+                title=_("异议 %(ref)s:%(status)s")
+                % {"ref": objection.reference, "status": objection.get_status_display()},
+                detail=objection.conclusion or objection.grounds,
+                url=reverse("admin:notices_objection_change", args=[objection.pk]),
+                files=[objection.evidence] if objection.evidence else [],
+            )
+        )
     if not entries:
         return None
     return DossierSection(key="notice", title=str(_("公示与异议")), entries=entries)

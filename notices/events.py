@@ -6,18 +6,24 @@ from portal.events import register_events
 
 from .models import NoticeStatus, ObjectionStatus
 
-register_events({
-    "notices.notice.created": _("新建公示"),
-    "notices.notice.changed": _("修改公示"),
-    "notices.notice.published": _("发布公示"),
-    "notices.notice.ended": _("公示期满"),
-    "notices.notice.filed": _("公示结果报备"),
-}, states=NoticeStatus)
+register_events(
+    {
+        "notices.notice.created": _("新建公示"),
+        "notices.notice.changed": _("修改公示"),
+        "notices.notice.published": _("发布公示"),
+        "notices.notice.ended": _("公示期满"),
+        "notices.notice.filed": _("公示结果报备"),
+    },
+    states=NoticeStatus,
+)
 
-register_events({
-    "notices.objection.filed": _("收到异议"),
-    "notices.objection.investigated": _("记录异议调查"),
-    # notices.domain writes f"notices.objection.{new_status}" for the two conclusions.
-    "notices.objection.upheld": _("异议成立"),
-    "notices.objection.dismissed": _("异议不成立"),
-}, states=ObjectionStatus)
+register_events(
+    {
+        "notices.objection.filed": _("收到异议"),
+        "notices.objection.investigated": _("记录异议调查"),
+        # notices.domain writes f"notices.objection.{new_status}" for the two conclusions.
+        "notices.objection.upheld": _("异议成立"),
+        "notices.objection.dismissed": _("异议不成立"),
+    },
+    states=ObjectionStatus,
+)

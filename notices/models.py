@@ -31,31 +31,53 @@ class NoticeStatus(models.TextChoices):
 class PublicNotice(models.Model):
     """The public notice of a committee decision and its list of partners."""
 
-    street = models.ForeignKey("portal.Street", on_delete=models.PROTECT,
-                               related_name="public_notices", verbose_name=_("街道"))
+    street = models.ForeignKey(
+        "portal.Street", on_delete=models.PROTECT, related_name="public_notices", verbose_name=_("街道")
+    )
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("正文"), blank=True)
     decision_reference = models.CharField(
-        _("党工委会议决定"), max_length=200,
-        help_text=_("例如“崇明街道党工委2026年第3次会议”。"))
+        _("党工委会议决定"), max_length=200, help_text=_("例如“崇明街道党工委2026年第3次会议”。")
+    )
     starts_at = models.DateTimeField(_("公示开始时间"))
     ends_at = models.DateTimeField(_("公示结束时间"))
     objection_contact = models.CharField(
-        _("异议受理联系方式"), max_length=200,
-        help_text=_("受理单位及电话,例如“崇明街道纪检室 0511-87260000”。"))
-    status = models.CharField(_("状态"), max_length=20, choices=NoticeStatus.choices,
-                              default=NoticeStatus.DRAFT, editable=False, db_index=True)
+        _("异议受理联系方式"),
+        max_length=200,
+        help_text=_("受理单位及电话,例如“崇明街道纪检室 0511-87260000”。"),
+    )
+    status = models.CharField(
+        _("状态"),
+        max_length=20,
+        choices=NoticeStatus.choices,
+        default=NoticeStatus.DRAFT,
+        editable=False,
+        db_index=True,
+    )
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True, editable=False)
     ended_at = models.DateTimeField(_("办结时间"), null=True, blank=True, editable=False)
     filed_at = models.DateTimeField(_("备案时间"), null=True, blank=True, editable=False)
-    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                 blank=True, editable=False, related_name="+",
-                                 verbose_name=_("备案人"))
-    filing_report = models.FileField(_("备案报告"), storage=private_storage,
-                                     upload_to=private_upload_to, blank=True, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                   blank=True, editable=False, related_name="+",
-                                   verbose_name=_("创建人"))
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("备案人"),
+    )
+    filing_report = models.FileField(
+        _("备案报告"), storage=private_storage, upload_to=private_upload_to, blank=True, editable=False
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("创建人"),
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -64,8 +86,9 @@ class PublicNotice(models.Model):
         verbose_name_plural = _("公示")
         ordering = ["-starts_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")),
-                                   name="notice_ends_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="notice_ends_after_start"
+            ),
         ]
 
     def __str__(self):
@@ -76,11 +99,17 @@ class PublicNotice(models.Model):
         if self.starts_at and self.ends_at and self.street_id:
             minimum = dt.timedelta(days=self.street.notice_min_days)
             if self.ends_at - self.starts_at < minimum:
-                raise ValidationError({"ends_at": _(
-                    "公示期不得少于 %(days)s 天:结束时间最早为 %(earliest)s。") % {
-                    "days": self.street.notice_min_days,
-                    "earliest": timezone.localtime(self.starts_at + minimum).strftime("%Y-%m-%d %H:%M"),
-                }})
+                raise ValidationError(
+                    {
+                        "ends_at": _("公示期不得少于 %(days)s 天:结束时间最早为 %(earliest)s。")
+                        % {
+                            "days": self.street.notice_min_days,
+                            "earliest": timezone.localtime(self.starts_at + minimum).strftime(
+                                "%Y-%m-%d %H:%M"
+                            ),
+                        }
+                    }
+                )
 
     @property
     def is_published(self) -> bool:
@@ -89,8 +118,11 @@ class PublicNotice(models.Model):
     def period_over(self, now: dt.datetime | None = None) -> bool:
         """Published, ran at least the street's minimum, and its end has passed."""
         now = now or timezone.now()
-        return (self.is_published and self.ends_at <= now
-                and self.ends_at - self.starts_at >= dt.timedelta(days=self.street.notice_min_days))
+        return (
+            self.is_published
+            and self.ends_at <= now
+            and self.ends_at - self.starts_at >= dt.timedelta(days=self.street.notice_min_days)
+        )
 
     def in_period(self, now: dt.datetime | None = None) -> bool:
         now = now or timezone.now()
@@ -108,18 +140,24 @@ class PublicNotice(models.Model):
 class NoticeEntry(models.Model):
     """One partner on a notice's list, as it was published."""
 
-    notice = models.ForeignKey(PublicNotice, on_delete=models.CASCADE, related_name="entries",
-                               verbose_name=_("公示"))
-    partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT,
-                                related_name="notice_entries", verbose_name=_("睦邻合伙人"))
+    notice = models.ForeignKey(
+        PublicNotice, on_delete=models.CASCADE, related_name="entries", verbose_name=_("公示")
+    )
+    partner = models.ForeignKey(
+        "partners.Partner",
+        on_delete=models.PROTECT,
+        related_name="notice_entries",
+        verbose_name=_("睦邻合伙人"),
+    )
     position = models.PositiveSmallIntegerField(_("序号"), default=0)
     applicant_name = models.CharField(_("申请主体名称/姓名"), max_length=200)
     kind = models.CharField(_("申请主体类型"), max_length=30, choices=PartnerKind.choices)
     project_title = models.CharField(_("项目名称"), max_length=200)
     community_name = models.CharField(_("社区"), max_length=100)
     space_names = models.CharField(_("空间"), max_length=300, blank=True)
-    composite_score = models.DecimalField(_("综合评分"), max_digits=6, decimal_places=2,
-                                          null=True, blank=True)
+    composite_score = models.DecimalField(
+        _("综合评分"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("公示名单")
@@ -154,28 +192,50 @@ class ObjectionStatus(models.TextChoices):
 class Objection(models.Model):
     """An objection a resident (or anyone) filed against one listed applicant."""
 
-    notice = models.ForeignKey(PublicNotice, on_delete=models.PROTECT, related_name="objections",
-                               verbose_name=_("公示"))
-    entry = models.ForeignKey(NoticeEntry, on_delete=models.PROTECT, related_name="objections",
-                              verbose_name=_("被异议对象"))
+    notice = models.ForeignKey(
+        PublicNotice, on_delete=models.PROTECT, related_name="objections", verbose_name=_("公示")
+    )
+    entry = models.ForeignKey(
+        NoticeEntry, on_delete=models.PROTECT, related_name="objections", verbose_name=_("被异议对象")
+    )
     reference = models.CharField(_("受理编号"), max_length=30, unique=True, editable=False)
     grounds = models.TextField(_("异议事实与理由"))
-    evidence = models.FileField(_("证明材料"), storage=private_storage, upload_to=private_upload_to,
-                                blank=True, editable=False)
+    evidence = models.FileField(
+        _("证明材料"), storage=private_storage, upload_to=private_upload_to, blank=True, editable=False
+    )
     evidence_name = models.CharField(_("材料原文件名"), max_length=255, blank=True, editable=False)
     objector_name = models.CharField(_("异议人姓名"), max_length=50, editable=False)
     objector_phone = models.CharField(_("异议人电话"), max_length=20, editable=False)
-    status = models.CharField(_("状态"), max_length=20, choices=ObjectionStatus.choices,
-                              default=ObjectionStatus.OPEN, editable=False, db_index=True)
-    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                    blank=True, related_name="+", verbose_name=_("承办人"))
+    status = models.CharField(
+        _("状态"),
+        max_length=20,
+        choices=ObjectionStatus.choices,
+        default=ObjectionStatus.OPEN,
+        editable=False,
+        db_index=True,
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("承办人"),
+    )
     investigation_note = models.TextField(_("调查记录"), blank=True)
-    conclusion = models.TextField(_("调查结论"), blank=True, editable=False,
-                                  help_text=_("异议人凭受理编号可查看。"))
+    conclusion = models.TextField(
+        _("调查结论"), blank=True, editable=False, help_text=_("异议人凭受理编号可查看。")
+    )
     concluded_at = models.DateTimeField(_("办结时间"), null=True, blank=True, editable=False)
-    concluded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                     blank=True, editable=False, related_name="+",
-                                     verbose_name=_("办结人"))
+    concluded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("办结人"),
+    )
     created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
 
     class Meta:

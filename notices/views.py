@@ -56,19 +56,30 @@ class AccessibleErrorsMixin:
 
 
 class ObjectionForm(AccessibleErrorsMixin, forms.Form):
-    entry = forms.ModelChoiceField(label=_("对哪一位申请人提出异议"), queryset=NoticeEntry.objects.none(),
-                                   empty_label=_("请选择"))
-    grounds = forms.CharField(label=_("异议事实与理由"), max_length=5000,
-                              widget=forms.Textarea(attrs={"rows": 6}),
-                              help_text=_("请写明具体事实,便于调查核实。"))
-    evidence = forms.FileField(label=_("证明材料(可选)"), required=False,
-                               help_text=_("PDF、JPEG、PNG、DOCX 或 XLSX,不超过 10 MB。"))
-    objector_name = forms.CharField(label=_("您的姓名"), max_length=50,
-                                    widget=forms.TextInput(attrs={"autocomplete": "name"}),
-                                    help_text=_("仅供工作人员联系核实,不会公开。"))
-    objector_phone = forms.CharField(label=_("联系电话"), max_length=20,
-                                     widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
-                                     help_text=_("手机号或座机号,仅供联系核实,不会公开。"))
+    entry = forms.ModelChoiceField(
+        label=_("对哪一位申请人提出异议"), queryset=NoticeEntry.objects.none(), empty_label=_("请选择")
+    )
+    grounds = forms.CharField(
+        label=_("异议事实与理由"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("请写明具体事实,便于调查核实。"),
+    )
+    evidence = forms.FileField(
+        label=_("证明材料(可选)"), required=False, help_text=_("PDF、JPEG、PNG、DOCX 或 XLSX,不超过 10 MB。")
+    )
+    objector_name = forms.CharField(
+        label=_("您的姓名"),
+        max_length=50,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        help_text=_("仅供工作人员联系核实,不会公开。"),
+    )
+    objector_phone = forms.CharField(
+        label=_("联系电话"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        help_text=_("手机号或座机号,仅供联系核实,不会公开。"),
+    )
     # A field people never see: bots fill it in.
     website = forms.CharField(label=_("请勿填写此项"), required=False)
 
@@ -93,9 +104,12 @@ class ObjectionForm(AccessibleErrorsMixin, forms.Form):
 
 class LookupForm(AccessibleErrorsMixin, forms.Form):
     reference = forms.CharField(label=_("受理编号"), max_length=30)
-    phone_last4 = forms.CharField(label=_("联系电话后四位"), min_length=4, max_length=4,
-                                  widget=forms.TextInput(attrs={"inputmode": "numeric",
-                                                                "autocomplete": "off"}))
+    phone_last4 = forms.CharField(
+        label=_("联系电话后四位"),
+        min_length=4,
+        max_length=4,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
 
 
 def home(request):
@@ -105,11 +119,12 @@ def home(request):
     context = {
         **public_cache_context(),
         "current_notices": notices.filter(status=NoticeStatus.PUBLISHED, ends_at__gt=now).order_by("ends_at"),
-        "recent_notices": notices.filter(ends_at__lte=now,
-                                         ends_at__gte=now - dt.timedelta(days=RECENTLY_ENDED_DAYS))
-                                 .order_by("-ends_at")[:5],
-        "open_calls": RecruitmentCall.objects.filter(status=CallStatus.PUBLISHED, closes_at__gt=now,
-                                                     opens_at__lte=now).order_by("closes_at"),
+        "recent_notices": notices.filter(
+            ends_at__lte=now, ends_at__gte=now - dt.timedelta(days=RECENTLY_ENDED_DAYS)
+        ).order_by("-ends_at")[:5],
+        "open_calls": RecruitmentCall.objects.filter(
+            status=CallStatus.PUBLISHED, closes_at__gt=now, opens_at__lte=now
+        ).order_by("closes_at"),
     }
     return render(request, "notices/home.html", context)
 
@@ -162,9 +177,14 @@ def objection_create(request, pk):
         return redirect(reverse("notices:notice_detail", args=[notice.pk]))
     data = form.cleaned_data
     try:
-        objection = objection_file(notice=notice, entry=data["entry"], grounds=data["grounds"],
-                                   objector_name=data["objector_name"],
-                                   objector_phone=data["objector_phone"], evidence=data["evidence"])
+        objection = objection_file(
+            notice=notice,
+            entry=data["entry"],
+            grounds=data["grounds"],
+            objector_name=data["objector_name"],
+            objector_phone=data["objector_phone"],
+            evidence=data["evidence"],
+        )
     except ValidationError as error:
         attach_domain_error(form, error)
         return _render_notice(request, notice, form, status=400)
@@ -193,12 +213,17 @@ def objection_status(request):
         form = LookupForm(request.GET)
         searched = True
         if form.is_valid():
-            objection = objection_lookup(reference=form.cleaned_data["reference"],
-                                         phone_last4=form.cleaned_data["phone_last4"])
+            objection = objection_lookup(
+                reference=form.cleaned_data["reference"], phone_last4=form.cleaned_data["phone_last4"]
+            )
     else:
         form = LookupForm()
-    context = {"form": form, "objection": objection, "searched": searched,
-               "status_text": OBJECTION_STATUS_PUBLIC.get(objection.status) if objection else ""}
+    context = {
+        "form": form,
+        "objection": objection,
+        "searched": searched,
+        "status_text": OBJECTION_STATUS_PUBLIC.get(objection.status) if objection else "",
+    }
     response = render(request, "notices/notice_objection_status.html", context)
     response["Cache-Control"] = "private, no-store"
     return response

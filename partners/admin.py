@@ -36,23 +36,43 @@ class PartnerTransitionInline(AppendOnlyInline):
 
 class TransitionForm(forms.Form):
     note = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    reason = forms.ChoiceField(label=_("退出情形"), choices=[("", "---------"), *ExitReason.choices],
-                               required=False)
+    reason = forms.ChoiceField(
+        label=_("退出情形"), choices=[("", "---------"), *ExitReason.choices], required=False
+    )
     expected_status = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 @admin.register(Partner)
 class PartnerAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["reference", "name_display", "kind_display", "community", "status", "composite_score",
-                    "status_changed_at"]
+    list_display = [
+        "reference",
+        "name_display",
+        "kind_display",
+        "community",
+        "status",
+        "composite_score",
+        "status_changed_at",
+    ]
     list_filter = ["status", "community__street", "community", "application__kind"]
-    search_fields = ["application__applicant_name", "application__reference",
-                     "application__project_title"]
+    search_fields = ["application__applicant_name", "application__reference", "application__project_title"]
     list_select_related = ["application", "community"]
-    readonly_fields = ["application", "status", "composite_score", "exit_reason", "created_at",
-                       "status_changed_at"]
-    fields = ["application", "community", "status", "composite_score", "exit_reason",
-              "created_at", "status_changed_at"]
+    readonly_fields = [
+        "application",
+        "status",
+        "composite_score",
+        "exit_reason",
+        "created_at",
+        "status_changed_at",
+    ]
+    fields = [
+        "application",
+        "community",
+        "status",
+        "composite_score",
+        "exit_reason",
+        "created_at",
+        "status_changed_at",
+    ]
     inlines = [PartnerTransitionInline]
     change_form_template = "admin/partners/partner/change_form.html"
 
@@ -77,9 +97,11 @@ class PartnerAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def get_urls(self):
         return [
-            path("<int:pk>/transition/<str:name>/",
-                 self.admin_site.admin_view(self.transition_view),
-                 name="partners_partner_transition"),
+            path(
+                "<int:pk>/transition/<str:name>/",
+                self.admin_site.admin_view(self.transition_view),
+                name="partners_partner_transition",
+            ),
             *super().get_urls(),
         ]
 
@@ -103,17 +125,23 @@ class PartnerAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 needs_reason = spec is not None and spec.needs_reason
                 kwargs = {"reason": form.cleaned_data["reason"]} if needs_reason else {}
                 with refusals_as_messages(request) as outcome:
-                    partner_transition(partner=partner, transition=name, by=request.user,
-                                       note=form.cleaned_data["note"],
-                                       expected_status=form.cleaned_data["expected_status"] or None,
-                                       **kwargs)
+                    partner_transition(
+                        partner=partner,
+                        transition=name,
+                        by=request.user,
+                        note=form.cleaned_data["note"],
+                        expected_status=form.cleaned_data["expected_status"] or None,
+                        **kwargs,
+                    )
                 if outcome.refused:
                     if option is None:
                         return redirect(change_url)
                 else:
-                    messages.success(request, _("已执行“%(action)s”,当前状态:%(status)s。") % {
-                        "action": workflow.label(name),
-                        "status": partner.get_status_display()})
+                    messages.success(
+                        request,
+                        _("已执行“%(action)s”,当前状态:%(status)s。")
+                        % {"action": workflow.label(name), "status": partner.get_status_display()},
+                    )
                     return redirect(change_url)
         else:
             if option is None:

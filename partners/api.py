@@ -37,8 +37,18 @@ class PartnerSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Partner
-        fields = ["id", "reference", "name", "kind", "project_title", "community", "status",
-                  "composite_score", "exit_reason", "status_changed_at"]
+        fields = [
+            "id",
+            "reference",
+            "name",
+            "kind",
+            "project_title",
+            "community",
+            "status",
+            "composite_score",
+            "exit_reason",
+            "status_changed_at",
+        ]
         read_only_fields = fields
 
 
@@ -62,8 +72,10 @@ class PartnerDetailSerializer(PartnerSerializer):
     @extend_schema_field(BlockedTransitionSerializer(many=True))
     def get_blocked_transitions(self, obj):
         """Next steps this user may take once the listed conditions are met."""
-        return [{"transition": label, "reasons": reasons}
-                for label, reasons in blocked_transitions(obj, self.context["request"].user)]
+        return [
+            {"transition": label, "reasons": reasons}
+            for label, reasons in blocked_transitions(obj, self.context["request"].user)
+        ]
 
 
 class TransitionInputSerializer(serializers.Serializer):
@@ -95,9 +107,14 @@ class PartnerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         spec = workflow.TRANSITIONS[data.validated_data["transition"]]
         if spec.needs_reason:
             kwargs["reason"] = data.validated_data.get("reason")
-        partner_transition(partner=partner, transition=data.validated_data["transition"],
-                           by=request.user, note=data.validated_data["note"],
-                           expected_status=data.validated_data.get("expected_status"), **kwargs)
+        partner_transition(
+            partner=partner,
+            transition=data.validated_data["transition"],
+            by=request.user,
+            note=data.validated_data["note"],
+            expected_status=data.validated_data.get("expected_status"),
+            **kwargs,
+        )
         partner.refresh_from_db()
         return Response(self.get_serializer(partner).data)
 

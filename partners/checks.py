@@ -16,13 +16,15 @@ def check_facts_provided(app_configs=None, **kwargs):
     for t in workflow.TRANSITIONS.values():
         for f in dict.fromkeys(t.facts):
             if not guards.is_provided(f.name):
-                errors.append(checks.Error(
-                    f"The partner transition '{t.name}' asks for fact '{f.name}', which no app provides.",
-                    hint=f"Register it with @partners.guards.provide('{f.name}') in {f.owner}/facts.py, "
-                         f"imported from the app's AppConfig.ready().",
-                    obj=f"partners.workflow.{t.name}",
-                    id="partners.E001",
-                ))
+                errors.append(
+                    checks.Error(
+                        f"The partner transition '{t.name}' asks for fact '{f.name}', which no app provides.",
+                        hint=f"Register it with @partners.guards.provide('{f.name}') in {f.owner}/facts.py, "
+                        f"imported from the app's AppConfig.ready().",
+                        obj=f"partners.workflow.{t.name}",
+                        id="partners.E001",
+                    )
+                )
     return errors
 
 

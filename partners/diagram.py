@@ -49,8 +49,10 @@ def _lifecycle_mermaid() -> str:
     for value in PartnerStatus.values:
         lines.append(f"    {value}: {value} ({labels[value]})")
     lines.append(f"    [*] --> {workflow.INITIAL}")
-    edges = sorted({(source, t.target, t.name) for t in workflow.TRANSITIONS.values() for source in t.sources},
-                   key=lambda e: (PartnerStatus.values.index(e[0]), e[2]))
+    edges = sorted(
+        {(source, t.target, t.name) for t in workflow.TRANSITIONS.values() for source in t.sources},
+        key=lambda e: (PartnerStatus.values.index(e[0]), e[2]),
+    )
     for source, target, name in edges:
         lines.append(f"    {source} --> {target}: {name}")
     lines.append("```")
@@ -64,10 +66,20 @@ def _lifecycle_mermaid() -> str:
     for t in workflow.TRANSITIONS.values():
         guards = [_guard_text(g) for g in t.guards]
         guards += [f"`{g.fact.name}` (reason {reason})" for reason, g in t.reason_guards.items()]
-        lines.append(" | ".join([
-            f"| `{t.name}`", str(t.label), ", ".join(t.sources), t.target, ", ".join(guards) or "—",
-            f"`{_permission_name(t.permission)}`", ", ".join(t.flags) or "—", f"{t.rulebook} |",
-        ]))
+        lines.append(
+            " | ".join(
+                [
+                    f"| `{t.name}`",
+                    str(t.label),
+                    ", ".join(t.sources),
+                    t.target,
+                    ", ".join(guards) or "—",
+                    f"`{_permission_name(t.permission)}`",
+                    ", ".join(t.flags) or "—",
+                    f"{t.rulebook} |",
+                ]
+            )
+        )
     lines += [
         "",
         "## Facts",

@@ -66,8 +66,10 @@ def transition_blockers(partner: Partner, name: str) -> list[str]:
         return [_("未知的操作:%(name)s。") % {"name": name}]
     t = _transition_for(partner, name)
     if t is None:
-        return [_("当前状态“%(status)s”下不能执行“%(action)s”。") % {
-            "status": partner.get_status_display(), "action": workflow.label(name)}]
+        return [
+            _("当前状态“%(status)s”下不能执行“%(action)s”。")
+            % {"status": partner.get_status_display(), "action": workflow.label(name)}
+        ]
     return [str(getattr(c, "message", c.__name__)) for c in t.conditions if not c(partner)]
 
 
@@ -78,15 +80,19 @@ def available_transitions(partner: Partner, user: User | AnonymousUser | None) -
         if user is not None and not t.has_perm(partner, user):
             continue
         spec = workflow.TRANSITIONS[t.name]
-        result.append(AvailableTransition(
-            name=t.name, label=str(spec.label), target=t.target,
-            note_required=spec.note_required, needs_reason=spec.needs_reason,
-        ))
+        result.append(
+            AvailableTransition(
+                name=t.name,
+                label=str(spec.label),
+                target=t.target,
+                note_required=spec.note_required,
+                needs_reason=spec.needs_reason,
+            )
+        )
     return result
 
 
-def blocked_transitions(partner: Partner,
-                        user: User | AnonymousUser | None) -> list[tuple[str, list[str]]]:
+def blocked_transitions(partner: Partner, user: User | AnonymousUser | None) -> list[tuple[str, list[str]]]:
     """Next steps this user could take from here but whose conditions are not met yet,
     each with the reasons — so staff see what is still missing."""
     result = []
@@ -116,10 +122,18 @@ def _check_reason(spec: workflow.Transition, partner: Partner, kwargs: dict) -> 
     return [str(guard.message)] if guard is not None and not guard(partner) else []
 
 
-def partner_transition(*, partner: Partner, transition: str, by: User | None = None, note: str = "",
-                       data: dict | None = None, system: bool = False,
-                       as_applicant: bool = False, expected_status: str | None = None,
-                       **kwargs: Any) -> Partner:
+def partner_transition(
+    *,
+    partner: Partner,
+    transition: str,
+    by: User | None = None,
+    note: str = "",
+    data: dict | None = None,
+    system: bool = False,
+    as_applicant: bool = False,
+    expected_status: str | None = None,
+    **kwargs: Any,
+) -> Partner:
     """Move `partner` along `transition`, or raise TransitionRefused saying why.
 
     `by` is the acting user. `system=True` is for Celery tasks acting on the
@@ -132,13 +146,18 @@ def partner_transition(*, partner: Partner, transition: str, by: User | None = N
     note = (note or "").strip()
     with transaction.atomic():
         try:
-            locked = Partner.objects.select_for_update(of=("self",)).select_related(
-                "application", "community").get(pk=partner.pk)
+            locked = (
+                Partner.objects.select_for_update(of=("self",))
+                .select_related("application", "community")
+                .get(pk=partner.pk)
+            )
         except Partner.DoesNotExist:
             raise TransitionRefused(_("该记录已不存在。")) from None
         if expected_status and locked.status != expected_status:
-            raise TransitionRefused(_("该记录已被他人处理,当前状态为“%(status)s”,请刷新后再试。")
-                                    % {"status": locked.get_status_display()})
+            raise TransitionRefused(
+                _("该记录已被他人处理,当前状态为“%(status)s”,请刷新后再试。")
+                % {"status": locked.get_status_display()}
+            )
         method = getattr(locked, transition, None)
         t = _transition_for(locked, transition) if method is not None else None
         if t is None:
@@ -152,8 +171,7 @@ def partner_transition(*, partner: Partner, transition: str, by: User | None = N
             if not spec.applicant:
                 raise TransitionRefused(_("申请人不能执行该操作。"))
         elif by is None or not t.has_perm(locked, by):
-            raise TransitionRefused(_("您没有权限执行“%(action)s”。") % {
-                "action": spec.label})
+            raise TransitionRefused(_("您没有权限执行“%(action)s”。") % {"action": spec.label})
 
         problems = transition_blockers(locked, transition)
         if spec.note_required and not note:
@@ -176,12 +194,18 @@ def partner_transition(*, partner: Partner, transition: str, by: User | None = N
         else:
             actor, actor_label = None, (_("申请人") if as_applicant else _("系统"))
         row = PartnerTransition.objects.create(
-            partner=locked, transition=transition, from_state=from_state, to_state=locked.status,
-            actor=actor, actor_label=actor_label, note=note,
+            partner=locked,
+            transition=transition,
+            from_state=from_state,
+            to_state=locked.status,
+            actor=actor,
+            actor_label=actor_label,
+            note=note,
             data={**(data or {}), **{k: str(v) for k, v in kwargs.items() if v is not None}},
         )
-        transaction.on_commit(lambda: partner_transitioned.send(
-            sender=Partner, partner=locked, transition=row, by=by))
+        transaction.on_commit(
+            lambda: partner_transitioned.send(sender=Partner, partner=locked, transition=row, by=by)
+        )
 
     # The caller's instance reflects the new state too.
     partner.refresh_from_db()

@@ -66,7 +66,7 @@ def facts_forced(values: Mapping[str, bool | Callable]) -> Iterator[None]:
     saved = {name: _providers.get(name) for name in values}
     try:
         for name, value in values.items():
-            _providers[name] = value if callable(value) else (lambda v: (lambda partner: v))(bool(value))
+            _providers[name] = value if callable(value) else (lambda v: lambda partner: v)(bool(value))
         yield
     finally:
         for name, previous in saved.items():

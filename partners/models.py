@@ -36,14 +36,23 @@ class Partner(ConcurrentTransitionMixin, workflow.transition_methods(), models.M
     point here, and answer the machine's questions through named facts (guards.py).
     """
 
-    community = models.ForeignKey("portal.Community", on_delete=models.PROTECT,
-                                  related_name="partners", verbose_name=_("社区"))
-    status = FSMField(_("状态"), max_length=20, choices=PartnerStatus.choices,
-                      default=PartnerStatus.SUBMITTED, protected=True, db_index=True)
-    composite_score = models.DecimalField(_("综合评分"), max_digits=6, decimal_places=2,
-                                          null=True, blank=True, editable=False)
-    exit_reason = models.CharField(_("退出情形"), max_length=30, choices=ExitReason.choices,
-                                   blank=True, editable=False)
+    community = models.ForeignKey(
+        "portal.Community", on_delete=models.PROTECT, related_name="partners", verbose_name=_("社区")
+    )
+    status = FSMField(
+        _("状态"),
+        max_length=20,
+        choices=PartnerStatus.choices,
+        default=PartnerStatus.SUBMITTED,
+        protected=True,
+        db_index=True,
+    )
+    composite_score = models.DecimalField(
+        _("综合评分"), max_digits=6, decimal_places=2, null=True, blank=True, editable=False
+    )
+    exit_reason = models.CharField(
+        _("退出情形"), max_length=30, choices=ExitReason.choices, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     status_changed_at = models.DateTimeField(_("状态变更时间"), auto_now_add=True, editable=False)
 
@@ -89,15 +98,23 @@ class Partner(ConcurrentTransitionMixin, workflow.transition_methods(), models.M
 class PartnerTransition(AppendOnlyModel):
     """The partner's status history: one row per transition, never edited."""
 
-    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="transitions",
-                                verbose_name=_("睦邻合伙人"))
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, related_name="transitions", verbose_name=_("睦邻合伙人")
+    )
     transition = models.CharField(_("操作"), max_length=40)
     from_state = models.CharField(_("原状态"), max_length=20, choices=PartnerStatus.choices)
     to_state = models.CharField(_("新状态"), max_length=20, choices=PartnerStatus.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                              blank=True, related_name="+", verbose_name=_("操作人"))
-    actor_label = models.CharField(_("操作方"), max_length=50, blank=True,
-                                   help_text=_("无账号操作时的说明,如“系统”“申请人”。"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作人"),
+    )
+    actor_label = models.CharField(
+        _("操作方"), max_length=50, blank=True, help_text=_("无账号操作时的说明,如“系统”“申请人”。")
+    )
     note = models.TextField(_("说明"), blank=True)
     data = models.JSONField(_("数据"), default=dict, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)

@@ -23,5 +23,6 @@ def fsm_permission(predicate):
     check.predicate = predicate
     return check
 
+
 # The status history is read wherever the partner is.
 rules.add_perm("partners.view_partnertransition", can_handle_partner)

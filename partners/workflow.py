@@ -114,24 +114,33 @@ VETTING_PASSED = Fact("vetting_passed", "reviews", "every vetting department of 
 VETTING_FAILED = Fact("vetting_failed", "reviews", "at least one vetting department has failed")
 SCORING_COMPLETE = Fact("scoring_complete", "reviews", "every score sheet for the applicant is submitted")
 DECISION_APPROVED = Fact("decision_approved", "reviews", "the committee decision approves the applicant")
-DECISION_NOT_SELECTED = Fact("decision_not_selected", "reviews",
-                             "the committee decision does not select the applicant")
+DECISION_NOT_SELECTED = Fact(
+    "decision_not_selected", "reviews", "the committee decision does not select the applicant"
+)
 NOTICE_PUBLISHED = Fact("notice_published", "notices", "a published public notice lists the applicant")
-NOTICE_PERIOD_OVER = Fact("notice_period_over", "notices", "that notice has run at least the street's minimum")
+NOTICE_PERIOD_OVER = Fact(
+    "notice_period_over", "notices", "that notice has run at least the street's minimum"
+)
 OBJECTION_OPEN = Fact("objection_open", "notices", "an objection about the applicant is still open")
 OBJECTION_UPHELD = Fact("objection_upheld", "notices", "an objection about the applicant was upheld")
-FIRST_AGREEMENT_SIGNED = Fact("first_agreement_signed", "agreements",
-                              "the first (trial) agreement is signed by all three parties")
-RENEWAL_WINDOW_OPEN = Fact("renewal_window_open", "agreements",
-                           "the current term ends within the reminder window")
-RENEWAL_AGREEMENT_SIGNED = Fact("renewal_agreement_signed", "agreements",
-                                "the next term's agreement is signed by all three parties")
+FIRST_AGREEMENT_SIGNED = Fact(
+    "first_agreement_signed", "agreements", "the first (trial) agreement is signed by all three parties"
+)
+RENEWAL_WINDOW_OPEN = Fact(
+    "renewal_window_open", "agreements", "the current term ends within the reminder window"
+)
+RENEWAL_AGREEMENT_SIGNED = Fact(
+    "renewal_agreement_signed", "agreements", "the next term's agreement is signed by all three parties"
+)
 TRIAL_EVALUATION_PASSED = Fact("trial_evaluation_passed", "services", "the trial evaluation concluded 'pass'")
 EVALUATION_FAILED = Fact("evaluation_failed", "services", "the latest evaluation concluded 'fail'")
-VIOLATION_SIGNED_OFF = Fact("violation_signed_off", "services", "the discipline office signed off a forced exit")
+VIOLATION_SIGNED_OFF = Fact(
+    "violation_signed_off", "services", "the discipline office signed off a forced exit"
+)
 
-has_composite_score = check(_("尚无综合评分。"), lambda partner: partner.composite_score is not None,
-                            name="has_composite_score")
+has_composite_score = check(
+    _("尚无综合评分。"), lambda partner: partner.composite_score is not None, name="has_composite_score"
+)
 no_upheld_objection = OBJECTION_UPHELD.absent(_("有异议经调查成立,不能进入签约。"))
 notice_period_over = NOTICE_PERIOD_OVER.required(_("公示期尚未届满。"))
 
@@ -174,85 +183,194 @@ class Transition:
 
     @property
     def flags(self) -> list[str]:
-        return [flag for flag in ("automatic", "applicant", "note_required", "needs_reason")
-                if getattr(self, flag)]
+        return [
+            flag
+            for flag in ("automatic", "applicant", "note_required", "needs_reason")
+            if getattr(self, flag)
+        ]
 
 
 _TRANSITIONS = [
     # Application and vetting (rulebook 五(一)2–3). The main line is declared
     # first in each stage: the factories' shortest paths prefer it.
     Transition(
-        "forward", _("报送街道"), S.SUBMITTED, S.VETTING, can_handle_partner, rulebook="五(一)2–3",
-        doc="The community forwards the application to the street's party-building office."),
+        "forward",
+        _("报送街道"),
+        S.SUBMITTED,
+        S.VETTING,
+        can_handle_partner,
+        rulebook="五(一)2–3",
+        doc="The community forwards the application to the street's party-building office.",
+    ),
     Transition(
-        "shortlist", _("列入入围名单"), S.VETTING, S.SHORTLISTED, can_decide_for_street,
-        rulebook="五(一)2–3", guards=(VETTING_PASSED.required(_("尚有联审部门未审核通过。")),),
-        doc="Every department passed the joint vetting: the applicant is on the shortlist."),
+        "shortlist",
+        _("列入入围名单"),
+        S.VETTING,
+        S.SHORTLISTED,
+        can_decide_for_street,
+        rulebook="五(一)2–3",
+        guards=(VETTING_PASSED.required(_("尚有联审部门未审核通过。")),),
+        doc="Every department passed the joint vetting: the applicant is on the shortlist.",
+    ),
     Transition(
-        "reject", _("审核不通过"), S.VETTING, S.REJECTED, can_decide_for_street, rulebook="五(一)2–3",
-        guards=(VETTING_FAILED.required(_("没有联审部门作出不通过结论。")),), note_required=True,
-        doc="A department found the materials incomplete or non-compliant, or a violation."),
+        "reject",
+        _("审核不通过"),
+        S.VETTING,
+        S.REJECTED,
+        can_decide_for_street,
+        rulebook="五(一)2–3",
+        guards=(VETTING_FAILED.required(_("没有联审部门作出不通过结论。")),),
+        note_required=True,
+        doc="A department found the materials incomplete or non-compliant, or a violation.",
+    ),
     # Roadshow and committee (五(二)1–2).
     Transition(
-        "score", _("确认路演评分"), S.SHORTLISTED, S.SCORED, can_decide_for_street, rulebook="五(二)1–2",
-        guards=(SCORING_COMPLETE.required(_("路演评分尚未全部提交。")),), automatic=True,
+        "score",
+        _("确认路演评分"),
+        S.SHORTLISTED,
+        S.SCORED,
+        can_decide_for_street,
+        rulebook="五(二)1–2",
+        guards=(SCORING_COMPLETE.required(_("路演评分尚未全部提交。")),),
+        automatic=True,
         writes={"composite_score": "composite_score"},
-        doc="All score sheets are in; the composite score is frozen on the record."),
+        doc="All score sheets are in; the composite score is frozen on the record.",
+    ),
     Transition(
-        "approve", _("党工委通过"), S.SCORED, S.APPROVED, can_decide_for_street, rulebook="五(二)1–2",
-        guards=(has_composite_score,
-                DECISION_APPROVED.required(_("尚无党工委会议通过该申请的决定记录。"))),
-        doc="The street committee (党工委会议) admitted the applicant."),
+        "approve",
+        _("党工委通过"),
+        S.SCORED,
+        S.APPROVED,
+        can_decide_for_street,
+        rulebook="五(二)1–2",
+        guards=(has_composite_score, DECISION_APPROVED.required(_("尚无党工委会议通过该申请的决定记录。"))),
+        doc="The street committee (党工委会议) admitted the applicant.",
+    ),
     Transition(
-        "not_select", _("不予入选"), S.SCORED, S.NOT_SELECTED, can_decide_for_street, rulebook="五(二)1–2",
+        "not_select",
+        _("不予入选"),
+        S.SCORED,
+        S.NOT_SELECTED,
+        can_decide_for_street,
+        rulebook="五(二)1–2",
         guards=(DECISION_NOT_SELECTED.required(_("尚无党工委会议不予入选的决定记录。")),),
-        note_required=True, doc="The street committee did not select the applicant."),
+        note_required=True,
+        doc="The street committee did not select the applicant.",
+    ),
     # Public notice (五(二)3).
     Transition(
-        "open_notice", _("进入公示"), S.APPROVED, S.IN_NOTICE, can_decide_for_street, rulebook="五(二)3",
-        guards=(NOTICE_PUBLISHED.required(_("尚未发布包含该申请人的公示。")),), automatic=True,
-        doc="The approved list is published for at least the street's minimum days."),
+        "open_notice",
+        _("进入公示"),
+        S.APPROVED,
+        S.IN_NOTICE,
+        can_decide_for_street,
+        rulebook="五(二)3",
+        guards=(NOTICE_PUBLISHED.required(_("尚未发布包含该申请人的公示。")),),
+        automatic=True,
+        doc="The approved list is published for at least the street's minimum days.",
+    ),
     Transition(
-        "end_notice", _("公示期满"), S.IN_NOTICE, S.SIGNING, can_decide_for_street, rulebook="五(二)3",
+        "end_notice",
+        _("公示期满"),
+        S.IN_NOTICE,
+        S.SIGNING,
+        can_decide_for_street,
+        rulebook="五(二)3",
         guards=(notice_period_over, OBJECTION_OPEN.absent(_("尚有未办结的异议。")), no_upheld_objection),
-        automatic=True, doc="The notice ran its full period with no open or upheld objection."),
+        automatic=True,
+        doc="The notice ran its full period with no open or upheld objection.",
+    ),
     Transition(
-        "reject_after_objection", _("异议成立,不予入驻"), S.IN_NOTICE, S.REJECTED, can_decide_for_street,
-        rulebook="五(二)3", guards=(OBJECTION_UPHELD.required(_("没有成立的异议。")),), note_required=True,
-        doc="An objection raised during the notice was investigated and upheld."),
+        "reject_after_objection",
+        _("异议成立,不予入驻"),
+        S.IN_NOTICE,
+        S.REJECTED,
+        can_decide_for_street,
+        rulebook="五(二)3",
+        guards=(OBJECTION_UPHELD.required(_("没有成立的异议。")),),
+        note_required=True,
+        doc="An objection raised during the notice was investigated and upheld.",
+    ),
     # Agreement, trial, renewal (四(二)2, 五(三)).
     Transition(
-        "sign", _("三方协议签订"), S.SIGNING, S.TRIAL, can_handle_partner, rulebook="四(二)2, 五(三)",
-        guards=(FIRST_AGREEMENT_SIGNED.required(_("三方协议尚未由街道社工站、社区和合伙人三方签署。")),
-                notice_period_over, no_upheld_objection),
-        automatic=True, doc="All three parties signed the first agreement: the trial term begins."),
+        "sign",
+        _("三方协议签订"),
+        S.SIGNING,
+        S.TRIAL,
+        can_handle_partner,
+        rulebook="四(二)2, 五(三)",
+        guards=(
+            FIRST_AGREEMENT_SIGNED.required(_("三方协议尚未由街道社工站、社区和合伙人三方签署。")),
+            notice_period_over,
+            no_upheld_objection,
+        ),
+        automatic=True,
+        doc="All three parties signed the first agreement: the trial term begins.",
+    ),
     Transition(
-        "pass_trial", _("试用期评估合格"), S.TRIAL, S.ACTIVE, can_handle_partner, rulebook="四(二)2, 五(三)",
-        guards=(TRIAL_EVALUATION_PASSED.required(_("试用期评估尚未合格。")),), automatic=True,
-        doc="The end-of-trial evaluation passed."),
+        "pass_trial",
+        _("试用期评估合格"),
+        S.TRIAL,
+        S.ACTIVE,
+        can_handle_partner,
+        rulebook="四(二)2, 五(三)",
+        guards=(TRIAL_EVALUATION_PASSED.required(_("试用期评估尚未合格。")),),
+        automatic=True,
+        doc="The end-of-trial evaluation passed.",
+    ),
     Transition(
-        "mark_renewal_due", _("进入续签期"), S.ACTIVE, S.RENEWAL_DUE, can_handle_partner, rulebook="四(二)2, 五(三)",
-        guards=(RENEWAL_WINDOW_OPEN.required(_("当前协议尚未进入期满前提醒期。")),), automatic=True,
-        doc="The current term ends within the reminder window (2 months by default)."),
+        "mark_renewal_due",
+        _("进入续签期"),
+        S.ACTIVE,
+        S.RENEWAL_DUE,
+        can_handle_partner,
+        rulebook="四(二)2, 五(三)",
+        guards=(RENEWAL_WINDOW_OPEN.required(_("当前协议尚未进入期满前提醒期。")),),
+        automatic=True,
+        doc="The current term ends within the reminder window (2 months by default).",
+    ),
     Transition(
-        "renew", _("续签"), S.RENEWAL_DUE, S.ACTIVE, can_handle_partner, rulebook="四(二)2, 五(三)",
-        guards=(RENEWAL_AGREEMENT_SIGNED.required(_("续签协议尚未由三方签署。")),), automatic=True,
-        doc="The next term was signed (same terms or adjusted)."),
+        "renew",
+        _("续签"),
+        S.RENEWAL_DUE,
+        S.ACTIVE,
+        can_handle_partner,
+        rulebook="四(二)2, 五(三)",
+        guards=(RENEWAL_AGREEMENT_SIGNED.required(_("续签协议尚未由三方签署。")),),
+        automatic=True,
+        doc="The next term was signed (same terms or adjusted).",
+    ),
     # Leaving (六(二)3).
     Transition(
-        "exit", _("退出"), tuple(EXITABLE), S.EXITED, can_decide_for_street, rulebook="六(二)3",
-        note_required=True, needs_reason=True, writes={"exit_reason": "reason"},
+        "exit",
+        _("退出"),
+        tuple(EXITABLE),
+        S.EXITED,
+        can_decide_for_street,
+        rulebook="六(二)3",
+        note_required=True,
+        needs_reason=True,
+        writes={"exit_reason": "reason"},
         reason_guards={
             ExitReason.FAILED_EVALUATION: EVALUATION_FAILED.required(
-                _("“评估不合格退出”需要一份结论为不合格的评估。")),
+                _("“评估不合格退出”需要一份结论为不合格的评估。")
+            ),
             ExitReason.FORCED_VIOLATION: VIOLATION_SIGNED_OFF.required(
-                _("“违规违纪违法强制退出”需要纪检室签字确认。")),
+                _("“违规违纪违法强制退出”需要纪检室签字确认。")
+            ),
         },
-        doc="The partner leaves for one of the five reasons; checked by the domain function."),
+        doc="The partner leaves for one of the five reasons; checked by the domain function.",
+    ),
     Transition(
-        "withdraw", _("撤回申请"), tuple(WITHDRAWABLE), S.WITHDRAWN, can_handle_partner, rulebook="六(二)3",
+        "withdraw",
+        _("撤回申请"),
+        tuple(WITHDRAWABLE),
+        S.WITHDRAWN,
+        can_handle_partner,
+        rulebook="六(二)3",
         applicant=True,
-        doc="The applicant withdraws before signing (or staff record it on their behalf)."),
+        doc="The applicant withdraws before signing (or staff record it on their behalf).",
+    ),
 ]
 
 TRANSITIONS: dict[str, Transition] = {t.name: t for t in _TRANSITIONS}
@@ -284,8 +402,9 @@ def facts_asked(transitions=None) -> dict[str, Fact]:
 def happy_path_facts() -> dict[str, bool]:
     """Fact values under which every guard on the main line passes: facts a
     guard requires are true, facts a guard requires to be absent are false."""
-    negated = {g.fact.name for t in TRANSITIONS.values() for g in t.guards
-               if g.fact is not None and g.negated}
+    negated = {
+        g.fact.name for t in TRANSITIONS.values() for g in t.guards if g.fact is not None and g.negated
+    }
     return {name: name not in negated for name in facts_asked()}
 
 
@@ -323,11 +442,15 @@ def transition_methods() -> type:
 
     `Partner` inherits it: these methods are the only code that changes status.
     """
-    return type("PartnerTransitions", (), {
-        "__module__": __name__,
-        "__doc__": "The partner's transition methods, generated from partners.workflow.",
-        **{t.name: _method(t) for t in TRANSITIONS.values()},
-    })
+    return type(
+        "PartnerTransitions",
+        (),
+        {
+            "__module__": __name__,
+            "__doc__": "The partner's transition methods, generated from partners.workflow.",
+            **{t.name: _method(t) for t in TRANSITIONS.values()},
+        },
+    )
 
 
 # --- Derived: the factories' paths ----------------------------------------------

@@ -13,10 +13,20 @@ from .rules import scope_queryset
 class StreetForm(forms.ModelForm):
     class Meta:
         model = Street
-        fields = ["name", "programme_name", "social_work_station", "address", "contact_phone",
-                  "trial_min_months", "trial_max_months", "renewal_max_months",
-                  "renewal_special_max_months", "notice_min_days", "resident_rep_min_share",
-                  "renewal_notice_months"]
+        fields = [
+            "name",
+            "programme_name",
+            "social_work_station",
+            "address",
+            "contact_phone",
+            "trial_min_months",
+            "trial_max_months",
+            "renewal_max_months",
+            "renewal_special_max_months",
+            "notice_min_days",
+            "resident_rep_min_share",
+            "renewal_notice_months",
+        ]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -24,8 +34,13 @@ class StreetForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        proposed = Street(**{f.name: cleaned.get(f.name, getattr(self.instance, f.name, None))
-                             for f in Street._meta.concrete_fields if f.name != "id"})
+        proposed = Street(
+            **{
+                f.name: cleaned.get(f.name, getattr(self.instance, f.name, None))
+                for f in Street._meta.concrete_fields
+                if f.name != "id"
+            }
+        )
         looser = proposed.policy_deviations()
         if looser and not getattr(self.user, "is_superuser", False):
             for field, message in looser.items():
@@ -36,14 +51,30 @@ class StreetForm(forms.ModelForm):
 @admin.register(Street)
 class StreetAdmin(admin.ModelAdmin):
     form = StreetForm
-    list_display = ["name", "programme_name", "notice_min_days", "trial_min_months",
-                    "trial_max_months", "renewal_max_months"]
+    list_display = [
+        "name",
+        "programme_name",
+        "notice_min_days",
+        "trial_min_months",
+        "trial_max_months",
+        "renewal_max_months",
+    ]
     fieldsets = [
         (None, {"fields": ["name", "programme_name", "social_work_station", "address", "contact_phone"]}),
-        (_("政策参数(默认取自《管理办法》)"), {"fields": [
-            "trial_min_months", "trial_max_months", "renewal_max_months",
-            "renewal_special_max_months", "notice_min_days", "resident_rep_min_share",
-            "renewal_notice_months"]}),
+        (
+            _("政策参数(默认取自《管理办法》)"),
+            {
+                "fields": [
+                    "trial_min_months",
+                    "trial_max_months",
+                    "renewal_max_months",
+                    "renewal_special_max_months",
+                    "notice_min_days",
+                    "resident_rep_min_share",
+                    "renewal_notice_months",
+                ]
+            },
+        ),
     ]
 
     def get_form(self, request, obj=None, **kwargs):
@@ -122,14 +153,29 @@ class ActionFilter(admin.SimpleListFilter):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(AppendOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["created_at", "action_display", "actor_name", "from_state_display", "to_state_display",
-                    "community"]
+    list_display = [
+        "created_at",
+        "action_display",
+        "actor_name",
+        "from_state_display",
+        "to_state_display",
+        "community",
+    ]
     list_filter = [ActionFilter]
     list_select_related = ["actor", "community"]
     search_fields = ["action", "note"]
     date_hierarchy = "created_at"
-    fields = ["created_at", "action_display", "subject_display", "actor_name", "from_state_display",
-              "to_state_display", "note", "data", "community"]
+    fields = [
+        "created_at",
+        "action_display",
+        "subject_display",
+        "actor_name",
+        "from_state_display",
+        "to_state_display",
+        "note",
+        "data",
+        "community",
+    ]
     readonly_fields = fields
 
     actor_name = person_column(AuditEvent, "actor", nobody=SYSTEM_ACTOR)

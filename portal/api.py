@@ -35,8 +35,11 @@ class DetailSerializer(serializers.Serializer):
     """What every error response looks like: `detail` (the messages), and `errors` by field when known."""
 
     detail = serializers.JSONField(help_text=_("原因:一条或多条消息"))
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False,
-                                   help_text=_("按字段列出的原因(如有)"))
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text=_("按字段列出的原因(如有)"),
+    )
 
 
 REFUSAL_DESCRIPTIONS = {
@@ -102,7 +105,9 @@ def exception_handler(exc, context):
         response = drf_exception_handler(exc, context)
         if response is not None and not (isinstance(response.data, dict) and "detail" in response.data):
             data = response.data
-            response.data = {**data, "detail": _flatten(data)} if isinstance(data, dict) else {"detail": _flatten(data)}
+            response.data = (
+                {**data, "detail": _flatten(data)} if isinstance(data, dict) else {"detail": _flatten(data)}
+            )
         return response
     set_rollback()
     return Response(body, status=code)

@@ -26,8 +26,11 @@ def public_cache_version() -> int:
 
 def public_cache_context() -> dict:
     """What a cached public template needs: the version, the lifetime, the time now."""
-    return {"cache_version": public_cache_version(), "cache_seconds": PUBLIC_CACHE_SECONDS,
-            "now": timezone.now()}
+    return {
+        "cache_version": public_cache_version(),
+        "cache_seconds": PUBLIC_CACHE_SECONDS,
+        "now": timezone.now(),
+    }
 
 
 def public_cache_bump(**_kwargs) -> None:
@@ -45,5 +48,6 @@ def public_cache_bump_after_commit(**_kwargs) -> None:
 def public_pages_show(*models) -> None:
     """Saving any of `models` invalidates the public pages once the transaction commits."""
     for model in models:
-        post_save.connect(public_cache_bump_after_commit, sender=model,
-                          dispatch_uid=f"public-cache-{model._meta.label}")
+        post_save.connect(
+            public_cache_bump_after_commit, sender=model, dispatch_uid=f"public-cache-{model._meta.label}"
+        )

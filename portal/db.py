@@ -21,8 +21,9 @@ $$ LANGUAGE plpgsql;
 
 
 def append_only_tables() -> list[str]:
-    return sorted(m._meta.db_table for m in apps.get_models()
-                  if issubclass(m, AppendOnlyModel) and not m._meta.abstract)
+    return sorted(
+        m._meta.db_table for m in apps.get_models() if issubclass(m, AppendOnlyModel) and not m._meta.abstract
+    )
 
 
 def install_append_only_triggers(*, using: str = "default", **_kwargs) -> None:
@@ -34,5 +35,7 @@ def install_append_only_triggers(*, using: str = "default", **_kwargs) -> None:
         cursor.execute(FUNCTION)
         for table in append_only_tables():
             cursor.execute(f'DROP TRIGGER IF EXISTS "{table}_append_only" ON "{table}"')
-            cursor.execute(f'CREATE TRIGGER "{table}_append_only" BEFORE UPDATE OR DELETE ON "{table}" '
-                           f"FOR EACH ROW EXECUTE FUNCTION portal_refuse_change()")
+            cursor.execute(
+                f'CREATE TRIGGER "{table}_append_only" BEFORE UPDATE OR DELETE ON "{table}" '
+                f"FOR EACH ROW EXECUTE FUNCTION portal_refuse_change()"
+            )

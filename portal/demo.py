@@ -35,33 +35,45 @@ ACCOUNTS = [
 def load(ctx):
     street, _ = Street.objects.get_or_create(
         name="崇明街道",
-        defaults={"programme_name": "睦邻崇明", "social_work_station": "崇明街道社工站",
-                  "address": "句容市华阳镇崇明路1号", "contact_phone": "0511-87260000"},
+        defaults={
+            "programme_name": "睦邻崇明",
+            "social_work_station": "崇明街道社工站",
+            "address": "句容市华阳镇崇明路1号",
+            "contact_phone": "0511-87260000",
+        },
     )
     communities = []
     for name, address, contact, phone in COMMUNITIES:
         community, _ = Community.objects.get_or_create(
-            street=street, name=name,
+            street=street,
+            name=name,
             defaults={"address": address, "contact_name": contact, "contact_phone": phone},
         )
         communities.append(community)
 
     User = get_user_model()
-    admin, created = User.objects.get_or_create(username="admin", defaults={
-        "is_superuser": True, "is_staff": True, "email": "admin@mulin.example.cn"})
+    admin, created = User.objects.get_or_create(
+        username="admin", defaults={"is_superuser": True, "is_staff": True, "email": "admin@mulin.example.cn"}
+    )
     if created:
         admin.set_password(DEMO_PASSWORD)
         admin.save()
     users = {"admin": admin}
     for username, role, index, display, department in ACCOUNTS:
-        user, created = User.objects.get_or_create(username=username, defaults={
-            "first_name": display, "email": f"{username}@mulin.example.cn"})
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"first_name": display, "email": f"{username}@mulin.example.cn"}
+        )
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
-            user_assign_role(user=user, role=role, street=street,
-                             community=communities[index] if index is not None and role in (
-                                 Role.COMMUNITY_STAFF, Role.OBSERVER) else None,
-                             department=department)
+            user_assign_role(
+                user=user,
+                role=role,
+                street=street,
+                community=communities[index]
+                if index is not None and role in (Role.COMMUNITY_STAFF, Role.OBSERVER)
+                else None,
+                department=department,
+            )
         users[username] = user
     ctx.update(street=street, communities=communities, users=users)

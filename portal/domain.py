@@ -20,9 +20,17 @@ if TYPE_CHECKING:
     from .models import Community
 
 
-def audit_log(*, subject: models.Model, action: str, actor: User | AnonymousUser | None = None,
-              from_state: str = "", to_state: str = "",
-              note: str = "", data: dict | None = None, community: Community | None = None) -> AuditEvent:
+def audit_log(
+    *,
+    subject: models.Model,
+    action: str,
+    actor: User | AnonymousUser | None = None,
+    from_state: str = "",
+    to_state: str = "",
+    note: str = "",
+    data: dict | None = None,
+    community: Community | None = None,
+) -> AuditEvent:
     """Append one audit event about `subject`. Never updated, never deleted.
 
     `action` must be registered with its display text (portal.events), so the
@@ -58,9 +66,16 @@ def audit_events_for(subject: models.Model) -> QuerySet[AuditEvent]:
 
 
 @transaction.atomic
-def user_assign_role(*, user: User, role: str, street: Street | None = None,
-                     community: Community | None = None, department: str = "",
-                     phone: str = "", by: User | None = None) -> Profile:
+def user_assign_role(
+    *,
+    user: User,
+    role: str,
+    street: Street | None = None,
+    community: Community | None = None,
+    department: str = "",
+    phone: str = "",
+    by: User | None = None,
+) -> Profile:
     """Give `user` one programme role and keep the role's group membership in step.
 
     Staff roles get admin access (is_staff); the others use the public pages.
@@ -84,8 +99,9 @@ def user_assign_role(*, user: User, role: str, street: Street | None = None,
     if user.is_staff != is_staff and not user.is_superuser:
         user.is_staff = is_staff
         user.save(update_fields=["is_staff"])
-    audit_log(subject=profile, action="portal.profile.role_assigned", actor=by,
-              to_state=role, community=community)
+    audit_log(
+        subject=profile, action="portal.profile.role_assigned", actor=by, to_state=role, community=community
+    )
     return profile
 
 
@@ -103,8 +119,12 @@ def street_update_policy(*, street: Street, by: User, values: dict) -> Street:
     if looser and not getattr(by, "is_superuser", False):
         raise ValidationError(looser)
     street.save()
-    audit_log(subject=street, action="portal.street.policy_changed", actor=by,
-              data={"before": before, "after": {k: str(v) for k, v in values.items()}})
+    audit_log(
+        subject=street,
+        action="portal.street.policy_changed",
+        actor=by,
+        data={"before": before, "after": {k: str(v) for k, v in values.items()}},
+    )
     return street
 
 

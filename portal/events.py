@@ -92,9 +92,14 @@ def register_portal_events() -> None:
     """The actions the foundation itself writes (portal.domain); called from PortalConfig.ready()."""
     from .models import Role  # deferred: portal.models imports this module for its labels
 
-    register_events({
-        "portal.profile.role_assigned": _("分配账号角色"),
-    }, states=Role)
-    register_events({
-        "portal.street.policy_changed": _("修改街道政策参数"),
-    })
+    register_events(
+        {
+            "portal.profile.role_assigned": _("分配账号角色"),
+        },
+        states=Role,
+    )
+    register_events(
+        {
+            "portal.street.policy_changed": _("修改街道政策参数"),
+        }
+    )

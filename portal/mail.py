@@ -18,8 +18,7 @@ def render_mail(template_prefix: str, context: dict, language: str | None = None
     return " ".join(subject.splitlines()), body
 
 
-@shared_task(name="portal.mail.send_mail_task", autoretry_for=(OSError,), retry_backoff=True,
-             max_retries=5)
+@shared_task(name="portal.mail.send_mail_task", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_mail_task(*, to: list[str], subject: str, body: str):
     EmailMessage(subject=subject, body=body, to=to).send()
 

@@ -30,44 +30,56 @@ class Street(models.Model):
 
     name = models.CharField(_("名称"), max_length=100, unique=True)
     programme_name = models.CharField(
-        _("项目品牌"), max_length=100, default="睦邻合伙人",
+        _("项目品牌"),
+        max_length=100,
+        default="睦邻合伙人",
         help_text=_("例如“睦邻崇明”,用于标识使用权与页面标题。"),
     )
     social_work_station = models.CharField(
-        _("街道社工站"), max_length=100, blank=True,
+        _("街道社工站"),
+        max_length=100,
+        blank=True,
         help_text=_("三方协议的甲方之一。"),
     )
     address = models.CharField(_("地址"), max_length=200, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=40, blank=True)
 
     trial_min_months = models.PositiveSmallIntegerField(
-        _("试用期最短(月)"), default=RULEBOOK["trial_min_months"],
+        _("试用期最短(月)"),
+        default=RULEBOOK["trial_min_months"],
         validators=[MinValueValidator(1), MaxValueValidator(36)],
     )
     trial_max_months = models.PositiveSmallIntegerField(
-        _("试用期最长(月)"), default=RULEBOOK["trial_max_months"],
+        _("试用期最长(月)"),
+        default=RULEBOOK["trial_max_months"],
         validators=[MinValueValidator(1), MaxValueValidator(36)],
     )
     renewal_max_months = models.PositiveSmallIntegerField(
-        _("续签最长(月)"), default=RULEBOOK["renewal_max_months"],
+        _("续签最长(月)"),
+        default=RULEBOOK["renewal_max_months"],
         validators=[MinValueValidator(1), MaxValueValidator(60)],
     )
     renewal_special_max_months = models.PositiveSmallIntegerField(
-        _("特殊续签最长(月)"), default=RULEBOOK["renewal_special_max_months"],
+        _("特殊续签最长(月)"),
+        default=RULEBOOK["renewal_special_max_months"],
         validators=[MinValueValidator(1), MaxValueValidator(60)],
         help_text=_("经社区“两委”研究申请、街道党工委审核后可适用。"),
     )
     notice_min_days = models.PositiveSmallIntegerField(
-        _("公示最少天数"), default=RULEBOOK["notice_min_days"],
+        _("公示最少天数"),
+        default=RULEBOOK["notice_min_days"],
         validators=[MinValueValidator(1), MaxValueValidator(60)],
     )
     resident_rep_min_share = models.DecimalField(
-        _("社会评审组群众代表最低比例"), max_digits=3, decimal_places=2,
+        _("社会评审组群众代表最低比例"),
+        max_digits=3,
+        decimal_places=2,
         default=RULEBOOK["resident_rep_min_share"],
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
     )
     renewal_notice_months = models.PositiveSmallIntegerField(
-        _("期满前提醒(月)"), default=RULEBOOK["renewal_notice_months"],
+        _("期满前提醒(月)"),
+        default=RULEBOOK["renewal_notice_months"],
         validators=[MinValueValidator(1), MaxValueValidator(12)],
     )
 
@@ -81,13 +93,9 @@ class Street(models.Model):
 
     def clean(self):
         if self.trial_min_months > self.trial_max_months:
-            raise ValidationError(
-                {"trial_min_months": _("试用期最短月数不能大于最长月数。")}
-            )
+            raise ValidationError({"trial_min_months": _("试用期最短月数不能大于最长月数。")})
         if self.renewal_max_months > self.renewal_special_max_months:
-            raise ValidationError(
-                {"renewal_special_max_months": _("特殊续签期限不能短于一般续签期限。")}
-            )
+            raise ValidationError({"renewal_special_max_months": _("特殊续签期限不能短于一般续签期限。")})
 
     def policy_deviations(self):
         """Fields configured looser than the rulebook, as {field: message}.
@@ -116,8 +124,9 @@ class Street(models.Model):
 class Community(models.Model):
     """A neighbourhood (社区) of a street; it owns spaces and receives applications."""
 
-    street = models.ForeignKey(Street, on_delete=models.PROTECT, related_name="communities",
-                               verbose_name=_("街道"))
+    street = models.ForeignKey(
+        Street, on_delete=models.PROTECT, related_name="communities", verbose_name=_("街道")
+    )
     name = models.CharField(_("名称"), max_length=100)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
@@ -150,15 +159,30 @@ class Profile(models.Model):
     Use `portal.domain.user_assign_role` to change it so groups stay in step.
     """
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                related_name="profile", verbose_name=_("用户"))
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile", verbose_name=_("用户")
+    )
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
-    street = models.ForeignKey(Street, on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="profiles", verbose_name=_("街道"))
-    community = models.ForeignKey(Community, on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="profiles", verbose_name=_("社区"))
+    street = models.ForeignKey(
+        Street,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="profiles",
+        verbose_name=_("街道"),
+    )
+    community = models.ForeignKey(
+        Community,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="profiles",
+        verbose_name=_("社区"),
+    )
     department = models.CharField(
-        _("部门/单位"), max_length=100, blank=True,
+        _("部门/单位"),
+        max_length=100,
+        blank=True,
         help_text=_("例如:党建工作办公室、纪检室、市委组织部。"),
     )
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
@@ -218,14 +242,21 @@ class AuditEvent(AppendOnlyModel):
     object_id = models.CharField(max_length=64)
     subject = GenericForeignKey("content_type", "object_id")
     action = models.CharField(_("动作"), max_length=100, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                              blank=True, related_name="+", verbose_name=_("操作人"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作人"),
+    )
     from_state = models.CharField(_("原状态"), max_length=40, blank=True)
     to_state = models.CharField(_("新状态"), max_length=40, blank=True)
     note = models.TextField(_("备注"), blank=True)
     data = models.JSONField(_("数据"), default=dict, blank=True)
-    community = models.ForeignKey(Community, on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="+", verbose_name=_("社区"))
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("社区")
+    )
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
 
     class Meta:

@@ -64,8 +64,7 @@ def sniff_kind(uploaded) -> str | None:
     return kind.extension if kind else None
 
 
-def validate_upload(uploaded, *, kinds: dict[str, str] = DOCUMENT_KINDS,
-                    max_bytes: int | None = None) -> str:
+def validate_upload(uploaded, *, kinds: dict[str, str] = DOCUMENT_KINDS, max_bytes: int | None = None) -> str:
     """Check one upload's real type and size; return its sniffed kind.
 
     Raises ValidationError with a message that names the file and says what
@@ -99,7 +98,8 @@ def validate_upload_set(files, *, max_files: int | None = None, max_total: int |
     if len(files) > max_files:
         raise ValidationError(
             _("一次最多上传 %(limit)s 个文件,您选择了 %(count)s 个。"),
-            code="too_many", params={"limit": max_files, "count": len(files)},
+            code="too_many",
+            params={"limit": max_files, "count": len(files)},
         )
     total = sum(f.size for f in files)
     if total > max_total:

@@ -37,8 +37,9 @@ def healthz(request):
     except Exception:
         checks["worker_seen_seconds_ago"] = None
     healthy = checks["database"] == "ok" and checks["broker"] == "ok"
-    return JsonResponse({"status": "ok" if healthy else "unavailable", **checks},
-                        status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
+    )
 
 
 def ratelimited(request, exception=None):

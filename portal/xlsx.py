@@ -23,6 +23,7 @@ def rows_to_xlsx(headers: list[str], rows, *, title: str = "Sheet1") -> bytes:
 
 def xlsx_response(data: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(filename)}"
     return response

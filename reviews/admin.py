@@ -80,11 +80,20 @@ class VettingDepartmentAdmin(StreetScopedAdminMixin, admin.ModelAdmin):
 
 # --- Vetting -----------------------------------------------------------------------
 
+
 class VettingCheckForm(forms.ModelForm):
     class Meta:
         model = VettingCheck
-        fields = ["partner", "department", "materials_complete", "plan_compliant", "violation_found",
-                  "source_consulted", "result", "note"]
+        fields = [
+            "partner",
+            "department",
+            "materials_complete",
+            "plan_compliant",
+            "violation_found",
+            "source_consulted",
+            "result",
+            "note",
+        ]
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
     def clean(self):
@@ -92,10 +101,13 @@ class VettingCheckForm(forms.ModelForm):
         data = super().clean()
         if data.get("result"):
             errors = vetting_check_problems(
-                result=data["result"], materials_complete=data.get("materials_complete", False),
+                result=data["result"],
+                materials_complete=data.get("materials_complete", False),
                 plan_compliant=data.get("plan_compliant", False),
                 violation_found=data.get("violation_found", False),
-                source_consulted=data.get("source_consulted", ""), note=data.get("note", ""))
+                source_consulted=data.get("source_consulted", ""),
+                note=data.get("note", ""),
+            )
             for field, message in errors.items():
                 self.add_error(field, message)
         return data
@@ -108,8 +120,17 @@ class VettingCheckForm(forms.ModelForm):
 class VettingCheckAdmin(ScopedAdminMixin, admin.ModelAdmin):
     community_path = "partner__community"
     form = VettingCheckForm
-    list_display = ["partner", "partner_status", "department", "result", "materials_complete",
-                    "plan_compliant", "violation_found", "checked_by_name", "checked_at"]
+    list_display = [
+        "partner",
+        "partner_status",
+        "department",
+        "result",
+        "materials_complete",
+        "plan_compliant",
+        "violation_found",
+        "checked_by_name",
+        "checked_at",
+    ]
     list_filter = ["result", "department", "partner__status", "partner__community"]
     search_fields = ["partner__application__applicant_name", "partner__application__reference"]
     list_select_related = ["partner__application", "partner__community", "department", "checked_by"]
@@ -128,8 +149,10 @@ class VettingCheckAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "partner":
             kwargs["queryset"] = scope_queryset(
-                request.user, Partner.objects.filter(status=PartnerStatus.VETTING)
-                .select_related("application"), "community")
+                request.user,
+                Partner.objects.filter(status=PartnerStatus.VETTING).select_related("application"),
+                "community",
+            )
         if db_field.name == "department":
             profile = user_profile(request.user)
             qs = VettingDepartment.objects.filter(active=True)
@@ -148,10 +171,16 @@ class VettingCheckAdmin(ScopedAdminMixin, admin.ModelAdmin):
         data = form.cleaned_data
         try:
             saved = domain.vetting_check_record(
-                partner=obj.partner, department=obj.department, result=data["result"], by=request.user,
-                materials_complete=data["materials_complete"], plan_compliant=data["plan_compliant"],
-                violation_found=data["violation_found"], source_consulted=data["source_consulted"],
-                note=data["note"])
+                partner=obj.partner,
+                department=obj.department,
+                result=data["result"],
+                by=request.user,
+                materials_complete=data["materials_complete"],
+                plan_compliant=data["plan_compliant"],
+                violation_found=data["violation_found"],
+                source_consulted=data["source_consulted"],
+                note=data["note"],
+            )
         except (ValidationError, PermissionDenied) as error:
             raise _AdminRefusal(error) from error
         obj.pk = saved.pk
@@ -170,54 +199,80 @@ class VettingCheckAdmin(ScopedAdminMixin, admin.ModelAdmin):
             return redirect(request.get_full_path())
 
     def get_urls(self):
-        return [path("board/", self.admin_site.admin_view(self.board_view), name="reviews_vetting_board"),
-                *super().get_urls()]
+        return [
+            path("board/", self.admin_site.admin_view(self.board_view), name="reviews_vetting_board"),
+            *super().get_urls(),
+        ]
 
     def board_view(self, request):
         """联审进度: every application in vetting, one column per department, and the two buttons."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        partners = scope_queryset(request.user, Partner.objects.filter(status=PartnerStatus.VETTING)
-                                  .select_related("application", "community__street"), "community")
+        partners = scope_queryset(
+            request.user,
+            Partner.objects.filter(status=PartnerStatus.VETTING).select_related(
+                "application", "community__street"
+            ),
+            "community",
+        )
         if request.method == "POST":
             partner = get_object_or_404(partners, pk=request.POST.get("partner"))
-            action = {"shortlist": domain.partner_shortlist,
-                      "reject": domain.partner_reject_after_vetting}.get(request.POST.get("action"))
+            action = {
+                "shortlist": domain.partner_shortlist,
+                "reject": domain.partner_reject_after_vetting,
+            }.get(request.POST.get("action"))
             if action is None:
                 raise PermissionDenied
             with refusals_as_messages(request, prefix=f"{partner}:") as outcome:
                 action(partner=partner, by=request.user)
             if not outcome.refused:
-                messages.success(request, _("%(name)s:%(status)s") % {
-                    "name": partner, "status": partner.get_status_display()})
+                messages.success(
+                    request,
+                    _("%(name)s:%(status)s") % {"name": partner, "status": partner.get_status_display()},
+                )
             return redirect("admin:reviews_vetting_board")
         profile = user_profile(request.user)
         street = getattr(profile, "street", None)
         if street is None and request.user.is_superuser:
             street = Street.objects.first()
         departments = domain.vetting_departments(street) if street else []
-        checks = {(c.partner_id, c.department_id): c for c in
-                  VettingCheck.objects.filter(partner__in=partners, department__in=departments)}
+        checks = {
+            (c.partner_id, c.department_id): c
+            for c in VettingCheck.objects.filter(partner__in=partners, department__in=departments)
+        }
         add_url = reverse("admin:reviews_vettingcheck_add")
         rows = []
         for partner in partners:
             cells = []
             for department in departments:
                 check = checks.get((partner.pk, department.pk))
-                url = (reverse("admin:reviews_vettingcheck_change", args=[check.pk]) if check
-                       else f"{add_url}?partner={partner.pk}&department={department.pk}")
+                url = (
+                    reverse("admin:reviews_vettingcheck_change", args=[check.pk])
+                    if check
+                    else f"{add_url}?partner={partner.pk}&department={department.pk}"
+                )
                 cells.append({"check": check, "url": url})
-            state = domain.VettingState(departments=departments, checks={
-                d.pk: checks[(partner.pk, d.pk)] for d in departments if (partner.pk, d.pk) in checks})
+            state = domain.VettingState(
+                departments=departments,
+                checks={
+                    d.pk: checks[(partner.pk, d.pk)] for d in departments if (partner.pk, d.pk) in checks
+                },
+            )
             rows.append({"partner": partner, "cells": cells, "passed": state.passed, "failed": state.failed})
-        context = {**self.admin_site.each_context(request), "opts": self.model._meta,
-                   "title": _("联审进度"), "departments": departments, "rows": rows,
-                   "can_vet": request.user.has_perm("reviews.add_vettingcheck")}
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("联审进度"),
+            "departments": departments,
+            "rows": rows,
+            "can_vet": request.user.has_perm("reviews.add_vettingcheck"),
+        }
         return TemplateResponse(request, "admin/reviews/vettingcheck/board.html", context)
 
     def _partners(self, queryset):
-        return Partner.objects.filter(pk__in=queryset.values("partner_id"),
-                                      status=PartnerStatus.VETTING).select_related("application")
+        return Partner.objects.filter(
+            pk__in=queryset.values("partner_id"), status=PartnerStatus.VETTING
+        ).select_related("application")
 
     @admin.action(description=_("所有部门均通过:列入入围名单"))
     def shortlist_partners(self, request, queryset):
@@ -243,6 +298,7 @@ class _AdminRefusal(Exception):
 
 
 # --- Rubric ------------------------------------------------------------------------
+
 
 class CriterionInline(admin.TabularInline):
     model = Criterion
@@ -271,8 +327,7 @@ class RubricAdmin(StreetScopedAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         used = Roadshow.objects.filter(rubric=OuterRef("pk")).exclude(status=RoadshowStatus.DRAFT)
-        return super().get_queryset(request).annotate(
-            criteria_total=Count("criteria"), used=Exists(used))
+        return super().get_queryset(request).annotate(criteria_total=Count("criteria"), used=Exists(used))
 
     @admin.display(description=_("指标数"))
     def criteria_count(self, obj):
@@ -301,6 +356,7 @@ class RubricAdmin(StreetScopedAdminMixin, admin.ModelAdmin):
 
 
 # --- Roadshow and panels ------------------------------------------------------------
+
 
 class RoadshowEntryInlineFormSet(forms.BaseInlineFormSet):
     def clean(self):
@@ -336,8 +392,10 @@ class RoadshowEntryInline(admin.TabularInline):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "partner":
             kwargs["queryset"] = scope_queryset(
-                request.user, Partner.objects.filter(status=PartnerStatus.SHORTLISTED)
-                .select_related("application"), "community")
+                request.user,
+                Partner.objects.filter(status=PartnerStatus.SHORTLISTED).select_related("application"),
+                "community",
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -356,11 +414,18 @@ class RoadshowAdmin(StreetScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("文件"))
     def links(self, obj):
         if not obj.is_closed:
-            return format_html('<a href="{}">{}</a>', reverse("admin:reviews_panel_changelist")
-                               + f"?roadshow__id__exact={obj.pk}", _("评审组"))
-        return format_html('<a href="{}">{}</a> · <a href="{}">{}</a>',
-                           reverse("reviews:results_pdf", args=[obj.pk]), _("评分结果 PDF"),
-                           reverse("reviews:results_xlsx", args=[obj.pk]), _("评分结果 Excel"))
+            return format_html(
+                '<a href="{}">{}</a>',
+                reverse("admin:reviews_panel_changelist") + f"?roadshow__id__exact={obj.pk}",
+                _("评审组"),
+            )
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("reviews:results_pdf", args=[obj.pk]),
+            _("评分结果 PDF"),
+            reverse("reviews:results_xlsx", args=[obj.pk]),
+            _("评分结果 Excel"),
+        )
 
     @admin.action(description=_("开始评分(再次检查评审组组成)"))
     def open_scoring(self, request, queryset):
@@ -376,7 +441,9 @@ class RoadshowAdmin(StreetScopedAdminMixin, admin.ModelAdmin):
             with refusals_as_messages(request, prefix=f"{roadshow}:") as outcome:
                 domain.roadshow_close_scoring(roadshow=roadshow, by=request.user)
             if not outcome.refused:
-                messages.success(request, _("%(roadshow)s 评分已结束,综合评分已确认。") % {"roadshow": roadshow})
+                messages.success(
+                    request, _("%(roadshow)s 评分已结束,综合评分已确认。") % {"roadshow": roadshow}
+                )
 
 
 class PanelMemberInlineFormSet(forms.BaseInlineFormSet):
@@ -409,8 +476,11 @@ class PanelMemberInline(admin.TabularInline):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "user":
-            kwargs["queryset"] = get_user_model().objects.filter(profile__role=Role.REVIEWER).order_by(
-                "first_name", "username")
+            kwargs["queryset"] = (
+                get_user_model()
+                .objects.filter(profile__role=Role.REVIEWER)
+                .order_by("first_name", "username")
+            )
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == "user" and field is not None:
             field.label_from_instance = person_name
@@ -444,12 +514,19 @@ class PanelAdmin(StreetScopedAdminMixin, admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
 
         panel = form.instance
-        audit_log(subject=panel.roadshow, action="reviews.panel.members_set", actor=request.user,
-                  data={"panel": panel.kind, "members": [[m.user.get_username(), m.seat]
-                                                         for m in panel.members.select_related("user")]})
+        audit_log(
+            subject=panel.roadshow,
+            action="reviews.panel.members_set",
+            actor=request.user,
+            data={
+                "panel": panel.kind,
+                "members": [[m.user.get_username(), m.seat] for m in panel.members.select_related("user")],
+            },
+        )
 
 
 # --- Score sheets and declarations ----------------------------------------------------
+
 
 class UnlockForm(forms.Form):
     reason = forms.CharField(label=_("解锁原因"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -461,8 +538,12 @@ class ScoreSheetAdmin(StreetScopedAdminMixin, admin.ModelAdmin):
     list_display = ["partner", "member", "panel_kind", "status", "submitted_at", "unlock_link"]
     list_filter = ["status", "member__panel__kind", "member__panel__roadshow"]
     list_select_related = ["partner__application", "member__user", "member__panel"]
-    search_fields = ["partner__application__applicant_name", "member__user__username",
-                     "member__user__first_name", "member__user__last_name"]
+    search_fields = [
+        "partner__application__applicant_name",
+        "member__user__username",
+        "member__user__first_name",
+        "member__user__last_name",
+    ]
 
     def has_add_permission(self, request):
         return False
@@ -481,12 +562,19 @@ class ScoreSheetAdmin(StreetScopedAdminMixin, admin.ModelAdmin):
     def unlock_link(self, obj):
         if not obj.is_locked:
             return ""
-        return format_html('<a href="{}">{}</a>', reverse("admin:reviews_scoresheet_unlock", args=[obj.pk]),
-                           _("解锁"))
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:reviews_scoresheet_unlock", args=[obj.pk]), _("解锁")
+        )
 
     def get_urls(self):
-        return [path("<int:pk>/unlock/", self.admin_site.admin_view(self.unlock_view),
-                     name="reviews_scoresheet_unlock"), *super().get_urls()]
+        return [
+            path(
+                "<int:pk>/unlock/",
+                self.admin_site.admin_view(self.unlock_view),
+                name="reviews_scoresheet_unlock",
+            ),
+            *super().get_urls(),
+        ]
 
     def unlock_view(self, request, pk):
         sheet = get_object_or_404(self.get_queryset(request), pk=pk)
@@ -498,8 +586,14 @@ class ScoreSheetAdmin(StreetScopedAdminMixin, admin.ModelAdmin):
             if not outcome.refused:
                 messages.success(request, _("评分表已解锁,评审人可以修改后重新提交。"))
                 return redirect(back)
-        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
-                   "original": sheet, "title": _("解锁评分表"), "back": back}
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "form": form,
+            "original": sheet,
+            "title": _("解锁评分表"),
+            "back": back,
+        }
         return TemplateResponse(request, "admin/reviews/scoresheet/unlock.html", context)
 
 
@@ -512,6 +606,7 @@ class ConflictDeclarationAdmin(AppendOnlyAdminMixin, StreetScopedAdminMixin, adm
 
 # --- Site visit and committee --------------------------------------------------------
 
+
 @admin.register(SiteVisit)
 class SiteVisitAdmin(ScopedAdminMixin, admin.ModelAdmin):
     community_path = "partner__community"
@@ -522,8 +617,9 @@ class SiteVisitAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return obj is None and super().has_change_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
-        saved = domain.site_visit_record(partner=obj.partner, date=obj.date, visitors=obj.visitors,
-                                         findings=obj.findings, by=request.user)
+        saved = domain.site_visit_record(
+            partner=obj.partner, date=obj.date, visitors=obj.visitors, findings=obj.findings, by=request.user
+        )
         obj.pk = saved.pk
 
 
@@ -535,11 +631,20 @@ class DecisionForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         meeting = data.get("meeting")  # the inline's parent, possibly being added with it
-        if meeting is not None and meeting.street_id is not None and data.get("partner") and data.get("outcome"):
+        if (
+            meeting is not None
+            and meeting.street_id is not None
+            and data.get("partner")
+            and data.get("outcome")
+        ):
             errors = domain.decision_problems(
-                meeting=meeting, partner=data["partner"], outcome=data["outcome"],
-                community=data.get("community") or data["partner"].community, space=data.get("space"),
-                note=data.get("note", ""))
+                meeting=meeting,
+                partner=data["partner"],
+                outcome=data["outcome"],
+                community=data.get("community") or data["partner"].community,
+                space=data.get("space"),
+                note=data.get("note", ""),
+            )
             for field, message in errors.items():
                 self.add_error(field if field in self.fields else None, message)
         return data
@@ -565,8 +670,10 @@ class DecisionInline(admin.StackedInline):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "partner":
             kwargs["queryset"] = scope_queryset(
-                request.user, Partner.objects.filter(status=PartnerStatus.SCORED).select_related("application"),
-                "community")
+                request.user,
+                Partner.objects.filter(status=PartnerStatus.SCORED).select_related("application"),
+                "community",
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -596,9 +703,14 @@ class CommitteeMeetingAdmin(StreetScopedAdminMixin, admin.ModelAdmin):
                 continue
             with refusals_as_messages(request, prefix=f"{data['partner']}:"):
                 decision = domain.decision_record(
-                    meeting=form.instance, partner=data["partner"], outcome=data["outcome"],
-                    community=data.get("community"), space=data.get("space"), note=data.get("note", ""),
-                    by=request.user)
+                    meeting=form.instance,
+                    partner=data["partner"],
+                    outcome=data["outcome"],
+                    community=data.get("community"),
+                    space=data.get("space"),
+                    note=data.get("note", ""),
+                    by=request.user,
+                )
                 formset.new_objects.append(decision)
 
 
@@ -612,4 +724,3 @@ class DecisionAdmin(AppendOnlyAdminMixin, StreetScopedAdminMixin, admin.ModelAdm
 
     decided_by_name = person_column(Decision, "decided_by")
     search_fields = ["partner__application__applicant_name"]
-

@@ -43,6 +43,7 @@ def _street_id(user):
 
 # --- Roadshows -------------------------------------------------------------------------
 
+
 class CriterionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Criterion
@@ -78,7 +79,8 @@ class RoadshowViewSet(viewsets.ReadOnlyModelViewSet):
         user = self.request.user
         qs = Roadshow.objects.select_related("rubric").prefetch_related(
             "rubric__criteria",
-            Prefetch("entries", RoadshowEntry.objects.select_related("partner__application")))
+            Prefetch("entries", RoadshowEntry.objects.select_related("partner__application")),
+        )
         if user.is_superuser:
             return qs
         street_id = _street_id(user)
@@ -105,6 +107,7 @@ class RoadshowViewSet(viewsets.ReadOnlyModelViewSet):
 
 # --- Vetting ---------------------------------------------------------------------------
 
+
 class VettingCheckSerializer(serializers.ModelSerializer):
     department_name = serializers.CharField(source="department.name", read_only=True)
     partner_name = serializers.CharField(source="partner.application.applicant_name", read_only=True)
@@ -112,14 +115,28 @@ class VettingCheckSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = VettingCheck
-        fields = ["id", "partner", "partner_name", "department", "department_name", "materials_complete",
-                  "plan_compliant", "violation_found", "source_consulted", "note", "result", "checked_by",
-                  "checked_at"]
+        fields = [
+            "id",
+            "partner",
+            "partner_name",
+            "department",
+            "department_name",
+            "materials_complete",
+            "plan_compliant",
+            "violation_found",
+            "source_consulted",
+            "note",
+            "result",
+            "checked_by",
+            "checked_at",
+        ]
         read_only_fields = ["checked_by", "checked_at"]
         validators = []  # one per department: the domain function revises an existing check
 
 
-@extend_schema_view(create=extend_schema(responses=refused_responses(VettingCheckSerializer, status_code=201)))
+@extend_schema_view(
+    create=extend_schema(responses=refused_responses(VettingCheckSerializer, status_code=201))
+)
 class VettingCheckViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = VettingCheckSerializer
     filterset_fields = ["partner", "result", "department"]
@@ -128,26 +145,33 @@ class VettingCheckViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
         return scope_queryset(
             self.request.user,
             VettingCheck.objects.select_related("partner__application", "department", "checked_by"),
-            "partner__community")
+            "partner__community",
+        )
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        partner = get_object_or_404(scope_queryset(request.user, Partner.objects.all(), "community"),
-                                    pk=data["partner"].pk)
+        partner = get_object_or_404(
+            scope_queryset(request.user, Partner.objects.all(), "community"), pk=data["partner"].pk
+        )
         department = get_object_or_404(VettingDepartment, pk=data["department"].pk)
-        check = domain.vetting_check_record(partner=partner, department=department, result=data["result"],
-                                            by=request.user,
-                                            materials_complete=data.get("materials_complete", False),
-                                            plan_compliant=data.get("plan_compliant", False),
-                                            violation_found=data.get("violation_found", False),
-                                            source_consulted=data.get("source_consulted", ""),
-                                            note=data.get("note", ""))
+        check = domain.vetting_check_record(
+            partner=partner,
+            department=department,
+            result=data["result"],
+            by=request.user,
+            materials_complete=data.get("materials_complete", False),
+            plan_compliant=data.get("plan_compliant", False),
+            violation_found=data.get("violation_found", False),
+            source_consulted=data.get("source_consulted", ""),
+            note=data.get("note", ""),
+        )
         return Response(self.get_serializer(check).data, status=status.HTTP_201_CREATED)
 
 
 # --- Score sheets ----------------------------------------------------------------------
+
 
 class ScoreSheetSerializer(serializers.ModelSerializer):
     roadshow = serializers.IntegerField(source="member.panel.roadshow_id", read_only=True)
@@ -157,7 +181,17 @@ class ScoreSheetSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ScoreSheet
-        fields = ["id", "roadshow", "panel", "member", "partner", "status", "comment", "submitted_at", "scores"]
+        fields = [
+            "id",
+            "roadshow",
+            "panel",
+            "member",
+            "partner",
+            "status",
+            "comment",
+            "submitted_at",
+            "scores",
+        ]
 
     def get_scores(self, sheet) -> dict[str, str]:
         """Criterion id → score, as decimal strings."""
@@ -172,8 +206,11 @@ class ScoreSheetInput(serializers.Serializer):
     submit = serializers.BooleanField(required=False, default=False)
 
 
-@extend_schema_view(create=extend_schema(request=ScoreSheetInput,
-                                         responses=refused_responses(ScoreSheetSerializer, status_code=201)))
+@extend_schema_view(
+    create=extend_schema(
+        request=ScoreSheetInput, responses=refused_responses(ScoreSheetSerializer, status_code=201)
+    )
+)
 class ScoreSheetViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """A reviewer sees only their own sheets until the roadshow's scoring is closed."""
 
@@ -183,14 +220,19 @@ class ScoreSheetViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         user = self.request.user
-        qs = (ScoreSheet.objects.select_related("member__user", "member__panel")
-              .prefetch_related("scores").order_by("member__panel__roadshow_id", "partner_id", "member_id"))
+        qs = (
+            ScoreSheet.objects.select_related("member__user", "member__panel")
+            .prefetch_related("scores")
+            .order_by("member__panel__roadshow_id", "partner_id", "member_id")
+        )
         if user.is_superuser:
             return qs
         street_id = _street_id(user)
         if street_id:
             return qs.filter(member__panel__roadshow__street_id=street_id)
-        closed_on_my_panels = Roadshow.objects.filter(panels__members__user=user, status=RoadshowStatus.CLOSED)
+        closed_on_my_panels = Roadshow.objects.filter(
+            panels__members__user=user, status=RoadshowStatus.CLOSED
+        )
         return qs.filter(Q(member__user=user) | Q(member__panel__roadshow__in=closed_on_my_panels))
 
     def create(self, request, *args, **kwargs):
@@ -201,13 +243,21 @@ class ScoreSheetViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         if member is None:
             raise ApiPermissionDenied("您不是本次路演评审组成员。")
         partner = get_object_or_404(Partner, pk=data["partner"])
-        sheet = domain.score_sheet_save(member=member, partner=partner, values=data["values"],
-                                        comment=data["comment"], submit=data["submit"], by=request.user)
-        return Response(self.get_serializer(self.get_queryset().get(pk=sheet.pk)).data,
-                        status=status.HTTP_201_CREATED)
+        sheet = domain.score_sheet_save(
+            member=member,
+            partner=partner,
+            values=data["values"],
+            comment=data["comment"],
+            submit=data["submit"],
+            by=request.user,
+        )
+        return Response(
+            self.get_serializer(self.get_queryset().get(pk=sheet.pk)).data, status=status.HTTP_201_CREATED
+        )
 
 
 # --- Decisions -------------------------------------------------------------------------
+
 
 class DecisionSerializer(serializers.ModelSerializer):
     partner_name = serializers.CharField(source="partner.application.applicant_name", read_only=True)
@@ -215,8 +265,18 @@ class DecisionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Decision
-        fields = ["id", "meeting", "meeting_date", "partner", "partner_name", "outcome", "community", "space",
-                  "note", "created_at"]
+        fields = [
+            "id",
+            "meeting",
+            "meeting_date",
+            "partner",
+            "partner_name",
+            "outcome",
+            "community",
+            "space",
+            "note",
+            "created_at",
+        ]
         read_only_fields = ["created_at"]
         validators = []
 
@@ -241,9 +301,15 @@ class DecisionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         meeting = get_object_or_404(CommitteeMeeting, pk=data["meeting"].pk)
-        decision = domain.decision_record(meeting=meeting, partner=data["partner"], outcome=data["outcome"],
-                                          community=data.get("community"), space=data.get("space"),
-                                          note=data.get("note", ""), by=request.user)
+        decision = domain.decision_record(
+            meeting=meeting,
+            partner=data["partner"],
+            outcome=data["outcome"],
+            community=data.get("community"),
+            space=data.get("space"),
+            note=data.get("note", ""),
+            by=request.user,
+        )
         return Response(self.get_serializer(decision).data, status=status.HTTP_201_CREATED)
 
 

@@ -12,9 +12,15 @@ class DeclarationForm(forms.Form):
     has_conflict = forms.TypedChoiceField(
         label=_("您与该申请人是否存在利益冲突?"),
         choices=[("no", _("不存在利益冲突")), ("yes", _("存在利益冲突,回避评分"))],
-        coerce=lambda v: v == "yes", widget=forms.RadioSelect)
-    note = forms.CharField(label=_("说明(存在冲突时必填)"), required=False, max_length=300,
-                           widget=forms.TextInput(attrs={"autocomplete": "off"}))
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("说明(存在冲突时必填)"),
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
 
 
 class ScoreForm(forms.Form):
@@ -24,8 +30,7 @@ class ScoreForm(forms.Form):
     check; the domain function checks them again and words the message.
     """
 
-    comment = forms.CharField(label=_("评语"), required=False,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(label=_("评语"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, criteria, sheet=None, **kwargs):
         initial = kwargs.pop("initial", {}) or {}
@@ -38,11 +43,21 @@ class ScoreForm(forms.Form):
         fields = {}
         for criterion in self.criteria:
             fields[f"criterion_{criterion.pk}"] = forms.DecimalField(
-                label=criterion.title, required=False, max_digits=6, decimal_places=2,
+                label=criterion.title,
+                required=False,
+                max_digits=6,
+                decimal_places=2,
                 help_text=_("满分 %(max)s 分") % {"max": plain(criterion.max_score)},
-                widget=forms.NumberInput(attrs={
-                    "min": "0", "max": plain(criterion.max_score), "step": "0.5",
-                    "inputmode": "decimal", "class": "score-input"}))
+                widget=forms.NumberInput(
+                    attrs={
+                        "min": "0",
+                        "max": plain(criterion.max_score),
+                        "step": "0.5",
+                        "inputmode": "decimal",
+                        "class": "score-input",
+                    }
+                ),
+            )
         comment = self.fields.pop("comment")
         self.fields.update(fields)
         self.fields["comment"] = comment

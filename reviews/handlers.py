@@ -17,6 +17,8 @@ def tell_applicant_vetting_failed(sender, partner, transition, by=None, **kwargs
     if transition.transition != "reject" or transition.from_state != PartnerStatus.VETTING:
         return
     application = partner.application
-    queue_mail(to=application.email, template_prefix="reviews/email/vetting_rejected",
-               context={"application": application, "reasons": transition.note,
-                        "street": partner.community.street})
+    queue_mail(
+        to=application.email,
+        template_prefix="reviews/email/vetting_rejected",
+        context={"application": application, "reasons": transition.note, "street": partner.community.street},
+    )

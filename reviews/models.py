@@ -32,19 +32,31 @@ class ReviewPolicy(models.Model):
     policy number (`Street.resident_rep_min_share`), not repeated here.
     """
 
-    street = models.OneToOneField("portal.Street", on_delete=models.CASCADE,
-                                  related_name="review_policy", verbose_name=_("街道"))
+    street = models.OneToOneField(
+        "portal.Street", on_delete=models.CASCADE, related_name="review_policy", verbose_name=_("街道")
+    )
     expert_weight = models.DecimalField(
-        _("专家评审组权重"), max_digits=3, decimal_places=2, default=Decimal("0.60"),
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))])
+        _("专家评审组权重"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.60"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+    )
     social_weight = models.DecimalField(
-        _("社会评审组权重"), max_digits=3, decimal_places=2, default=Decimal("0.40"),
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))])
+        _("社会评审组权重"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.40"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+    )
     drop_extremes = models.BooleanField(
-        _("去掉最高分和最低分"), default=True,
-        help_text=_("评审组人数达到下方人数时,去掉一个最高分和一个最低分后取平均。"))
+        _("去掉最高分和最低分"),
+        default=True,
+        help_text=_("评审组人数达到下方人数时,去掉一个最高分和一个最低分后取平均。"),
+    )
     drop_extremes_min_members = models.PositiveSmallIntegerField(
-        _("去极值的最少人数"), default=5, validators=[MinValueValidator(3)])
+        _("去极值的最少人数"), default=5, validators=[MinValueValidator(3)]
+    )
 
     class Meta:
         verbose_name = _("评审规则")
@@ -61,8 +73,9 @@ class ReviewPolicy(models.Model):
 class VettingDepartment(models.Model):
     """One office taking part in a street's joint vetting (联审联查)."""
 
-    street = models.ForeignKey("portal.Street", on_delete=models.CASCADE,
-                               related_name="vetting_departments", verbose_name=_("街道"))
+    street = models.ForeignKey(
+        "portal.Street", on_delete=models.CASCADE, related_name="vetting_departments", verbose_name=_("街道")
+    )
     name = models.CharField(_("部门"), max_length=100)
     position = models.PositiveSmallIntegerField(_("顺序"), default=0)
     active = models.BooleanField(_("参与联审"), default=True)
@@ -88,21 +101,26 @@ class VettingResult(models.TextChoices):
 class VettingCheck(models.Model):
     """One department's conclusion on one application (completeness, compliance, credit)."""
 
-    partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT,
-                                related_name="vetting_checks", verbose_name=_("申请人"))
-    department = models.ForeignKey(VettingDepartment, on_delete=models.PROTECT,
-                                   related_name="checks", verbose_name=_("联审部门"))
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.PROTECT, related_name="vetting_checks", verbose_name=_("申请人")
+    )
+    department = models.ForeignKey(
+        VettingDepartment, on_delete=models.PROTECT, related_name="checks", verbose_name=_("联审部门")
+    )
     materials_complete = models.BooleanField(_("材料完整"), default=False)
     plan_compliant = models.BooleanField(_("计划合规"), default=False)
-    violation_found = models.BooleanField(
-        _("发现违规违纪违法或失信行为"), default=False)
+    violation_found = models.BooleanField(_("发现违规违纪违法或失信行为"), default=False)
     source_consulted = models.CharField(
-        _("查询渠道"), max_length=200, blank=True,
-        help_text=_("例如:信用中国、国家企业信用信息公示系统、纪检监察记录。"))
+        _("查询渠道"),
+        max_length=200,
+        blank=True,
+        help_text=_("例如:信用中国、国家企业信用信息公示系统、纪检监察记录。"),
+    )
     note = models.TextField(_("审核意见"), blank=True)
     result = models.CharField(_("结论"), max_length=20, choices=VettingResult.choices)
-    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=_("审核人"))
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("审核人")
+    )
     checked_at = models.DateTimeField(_("审核时间"), auto_now=True)
 
     class Meta:
@@ -110,7 +128,9 @@ class VettingCheck(models.Model):
         verbose_name_plural = _("联审联查记录")
         ordering = ["partner_id", "department__position", "department_id"]
         constraints = [
-            models.UniqueConstraint(fields=["partner", "department"], name="vetting_check_once_per_department"),
+            models.UniqueConstraint(
+                fields=["partner", "department"], name="vetting_check_once_per_department"
+            ),
         ]
 
     def __str__(self):
@@ -123,8 +143,9 @@ class VettingCheck(models.Model):
 class Rubric(models.Model):
     """The 综合评估细则: versioned criteria. A rubric in use is frozen; copy it to change."""
 
-    street = models.ForeignKey("portal.Street", on_delete=models.PROTECT, related_name="rubrics",
-                               verbose_name=_("街道"))
+    street = models.ForeignKey(
+        "portal.Street", on_delete=models.PROTECT, related_name="rubrics", verbose_name=_("街道")
+    )
     name = models.CharField(_("名称"), max_length=100, default="综合评估细则")
     version = models.PositiveSmallIntegerField(_("版本"), default=1)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -143,8 +164,10 @@ class Rubric(models.Model):
     @property
     def in_use(self) -> bool:
         """Used by a roadshow whose scoring has opened (or any score was recorded)."""
-        return (self.roadshows.exclude(status=RoadshowStatus.DRAFT).exists()
-                or Score.objects.filter(criterion__rubric=self).exists())
+        return (
+            self.roadshows.exclude(status=RoadshowStatus.DRAFT).exists()
+            or Score.objects.filter(criterion__rubric=self).exists()
+        )
 
     @property
     def max_total(self) -> Decimal:
@@ -154,16 +177,23 @@ class Rubric(models.Model):
 class Criterion(models.Model):
     """One line of the rubric: what is judged, its maximum and its weight."""
 
-    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="criteria",
-                               verbose_name=_("评估细则"))
+    rubric = models.ForeignKey(
+        Rubric, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("评估细则")
+    )
     position = models.PositiveSmallIntegerField(_("顺序"), default=0)
     title = models.CharField(_("指标"), max_length=100)
     description = models.TextField(_("评分说明"), blank=True)
-    max_score = models.DecimalField(_("满分"), max_digits=5, decimal_places=2,
-                                    validators=[MinValueValidator(Decimal("0.01"))])
-    weight = models.DecimalField(_("权重"), max_digits=4, decimal_places=2, default=Decimal("1.00"),
-                                 validators=[MinValueValidator(Decimal("0"))],
-                                 help_text=_("加权总分 = Σ(得分 × 权重)。"))
+    max_score = models.DecimalField(
+        _("满分"), max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    weight = models.DecimalField(
+        _("权重"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("加权总分 = Σ(得分 × 权重)。"),
+    )
 
     class Meta:
         verbose_name = _("评分指标")
@@ -187,25 +217,36 @@ class RoadshowStatus(models.TextChoices):
 class Roadshow(models.Model):
     """A 路演: the shortlisted applicants present in order to two panels."""
 
-    street = models.ForeignKey("portal.Street", on_delete=models.PROTECT, related_name="roadshows",
-                               verbose_name=_("街道"))
+    street = models.ForeignKey(
+        "portal.Street", on_delete=models.PROTECT, related_name="roadshows", verbose_name=_("街道")
+    )
     title = models.CharField(_("名称"), max_length=200)
     date = models.DateField(_("日期"))
     place = models.CharField(_("地点"), max_length=200)
-    rubric = models.ForeignKey(Rubric, on_delete=models.PROTECT, related_name="roadshows",
-                               verbose_name=_("综合评估细则"))
-    status = models.CharField(_("状态"), max_length=10, choices=RoadshowStatus.choices,
-                              default=RoadshowStatus.DRAFT, editable=False, db_index=True)
+    rubric = models.ForeignKey(
+        Rubric, on_delete=models.PROTECT, related_name="roadshows", verbose_name=_("综合评估细则")
+    )
+    status = models.CharField(
+        _("状态"),
+        max_length=10,
+        choices=RoadshowStatus.choices,
+        default=RoadshowStatus.DRAFT,
+        editable=False,
+        db_index=True,
+    )
     opened_at = models.DateTimeField(_("开始评分时间"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("结束评分时间"), null=True, blank=True, editable=False)
     # The street's review policy as it stood when scoring opened: results never shift afterwards.
-    expert_weight = models.DecimalField(_("专家评审组权重"), max_digits=3, decimal_places=2, null=True,
-                                        blank=True, editable=False)
-    social_weight = models.DecimalField(_("社会评审组权重"), max_digits=3, decimal_places=2, null=True,
-                                        blank=True, editable=False)
+    expert_weight = models.DecimalField(
+        _("专家评审组权重"), max_digits=3, decimal_places=2, null=True, blank=True, editable=False
+    )
+    social_weight = models.DecimalField(
+        _("社会评审组权重"), max_digits=3, decimal_places=2, null=True, blank=True, editable=False
+    )
     drop_extremes = models.BooleanField(_("去掉最高分和最低分"), null=True, blank=True, editable=False)
-    drop_extremes_min_members = models.PositiveSmallIntegerField(_("去极值的最少人数"), null=True, blank=True,
-                                                                 editable=False)
+    drop_extremes_min_members = models.PositiveSmallIntegerField(
+        _("去极值的最少人数"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("路演")
@@ -223,10 +264,15 @@ class Roadshow(models.Model):
 class RoadshowEntry(models.Model):
     """A shortlisted applicant on a roadshow, in presentation order."""
 
-    roadshow = models.ForeignKey(Roadshow, on_delete=models.CASCADE, related_name="entries",
-                                 verbose_name=_("路演"))
-    partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT,
-                                related_name="roadshow_entries", verbose_name=_("入围对象"))
+    roadshow = models.ForeignKey(
+        Roadshow, on_delete=models.CASCADE, related_name="entries", verbose_name=_("路演")
+    )
+    partner = models.ForeignKey(
+        "partners.Partner",
+        on_delete=models.PROTECT,
+        related_name="roadshow_entries",
+        verbose_name=_("入围对象"),
+    )
     position = models.PositiveSmallIntegerField(_("出场顺序"))
 
     class Meta:
@@ -261,8 +307,13 @@ class Seat(models.TextChoices):
 
 
 SEATS_BY_KIND = {
-    PanelKind.EXPERT: {Seat.CITY_ORGANISATION, Seat.DISCIPLINE, Seat.SOCIAL_WORK, Seat.MEDIA,
-                       Seat.DOMAIN_EXPERT},
+    PanelKind.EXPERT: {
+        Seat.CITY_ORGANISATION,
+        Seat.DISCIPLINE,
+        Seat.SOCIAL_WORK,
+        Seat.MEDIA,
+        Seat.DOMAIN_EXPERT,
+    },
     PanelKind.SOCIAL: {Seat.COMMUNITY_PARTY, Seat.RESIDENTS_COMMITTEE, Seat.RESIDENT},
 }
 
@@ -270,8 +321,9 @@ SEATS_BY_KIND = {
 class Panel(models.Model):
     """One of a roadshow's two panels (Panel.kind: expert or social)."""
 
-    roadshow = models.ForeignKey(Roadshow, on_delete=models.CASCADE, related_name="panels",
-                                 verbose_name=_("路演"))
+    roadshow = models.ForeignKey(
+        Roadshow, on_delete=models.CASCADE, related_name="panels", verbose_name=_("路演")
+    )
     kind = models.CharField(_("评审组"), max_length=10, choices=PanelKind.choices)
 
     class Meta:
@@ -289,10 +341,15 @@ class Panel(models.Model):
 class PanelMember(models.Model):
     """A reviewer's seat on a panel."""
 
-    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="members",
-                              verbose_name=_("评审组"))
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                             related_name="panel_seats", verbose_name=_("评审人"))
+    panel = models.ForeignKey(
+        Panel, on_delete=models.CASCADE, related_name="members", verbose_name=_("评审组")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="panel_seats",
+        verbose_name=_("评审人"),
+    )
     seat = models.CharField(_("席位"), max_length=30, choices=Seat.choices)
 
     class Meta:
@@ -311,10 +368,15 @@ class PanelMember(models.Model):
 class ConflictDeclaration(models.Model):
     """A member's declaration, before scoring, of any conflict of interest with an applicant."""
 
-    member = models.ForeignKey(PanelMember, on_delete=models.CASCADE, related_name="declarations",
-                               verbose_name=_("评审组成员"))
-    partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT,
-                                related_name="conflict_declarations", verbose_name=_("申请人"))
+    member = models.ForeignKey(
+        PanelMember, on_delete=models.CASCADE, related_name="declarations", verbose_name=_("评审组成员")
+    )
+    partner = models.ForeignKey(
+        "partners.Partner",
+        on_delete=models.PROTECT,
+        related_name="conflict_declarations",
+        verbose_name=_("申请人"),
+    )
     has_conflict = models.BooleanField(_("存在利益冲突"))
     note = models.CharField(_("说明"), max_length=300, blank=True)
     declared_at = models.DateTimeField(_("声明时间"), auto_now_add=True)
@@ -339,12 +401,15 @@ class SheetStatus(models.TextChoices):
 class ScoreSheet(models.Model):
     """One member's scores for one applicant; locked once submitted."""
 
-    member = models.ForeignKey(PanelMember, on_delete=models.PROTECT, related_name="sheets",
-                               verbose_name=_("评审组成员"))
-    partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT,
-                                related_name="score_sheets", verbose_name=_("申请人"))
-    status = models.CharField(_("状态"), max_length=10, choices=SheetStatus.choices,
-                              default=SheetStatus.DRAFT, editable=False)
+    member = models.ForeignKey(
+        PanelMember, on_delete=models.PROTECT, related_name="sheets", verbose_name=_("评审组成员")
+    )
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.PROTECT, related_name="score_sheets", verbose_name=_("申请人")
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=SheetStatus.choices, default=SheetStatus.DRAFT, editable=False
+    )
     comment = models.TextField(_("评语"), blank=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -371,12 +436,15 @@ class ScoreSheet(models.Model):
 class Score(models.Model):
     """One criterion's score on a sheet: a real column, so totals aggregate in SQL."""
 
-    sheet = models.ForeignKey(ScoreSheet, on_delete=models.CASCADE, related_name="scores",
-                              verbose_name=_("评分表"))
-    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores",
-                                  verbose_name=_("评分指标"))
-    value = models.DecimalField(_("得分"), max_digits=5, decimal_places=2,
-                                validators=[MinValueValidator(Decimal("0"))])
+    sheet = models.ForeignKey(
+        ScoreSheet, on_delete=models.CASCADE, related_name="scores", verbose_name=_("评分表")
+    )
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.PROTECT, related_name="scores", verbose_name=_("评分指标")
+    )
+    value = models.DecimalField(
+        _("得分"), max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
 
     class Meta:
         verbose_name = _("得分")
@@ -394,13 +462,20 @@ class Score(models.Model):
 class SiteVisit(models.Model):
     """An optional site visit (实地考察) before the committee decides."""
 
-    partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT,
-                                related_name="site_visits", verbose_name=_("申请人"))
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.PROTECT, related_name="site_visits", verbose_name=_("申请人")
+    )
     date = models.DateField(_("考察日期"))
     visitors = models.CharField(_("考察人员"), max_length=300)
     findings = models.TextField(_("考察情况"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+", verbose_name=_("记录人"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("记录人"),
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         verbose_name = _("实地考察")
@@ -417,8 +492,9 @@ class SiteVisit(models.Model):
 class CommitteeMeeting(models.Model):
     """A street committee meeting (党工委会议) that decides on scored applicants."""
 
-    street = models.ForeignKey("portal.Street", on_delete=models.PROTECT,
-                               related_name="committee_meetings", verbose_name=_("街道"))
+    street = models.ForeignKey(
+        "portal.Street", on_delete=models.PROTECT, related_name="committee_meetings", verbose_name=_("街道")
+    )
     date = models.DateField(_("会议日期"))
     title = models.CharField(_("会议名称"), max_length=200, default="街道党工委会议")
     attendees = models.TextField(_("参会人员"))
@@ -441,18 +517,33 @@ class DecisionOutcome(models.TextChoices):
 class Decision(models.Model):
     """The committee's decision on one applicant, with the community and space assigned."""
 
-    meeting = models.ForeignKey(CommitteeMeeting, on_delete=models.PROTECT, related_name="decisions",
-                                verbose_name=_("党工委会议"))
-    partner = models.OneToOneField("partners.Partner", on_delete=models.PROTECT,
-                                   related_name="decision", verbose_name=_("申请人"))
+    meeting = models.ForeignKey(
+        CommitteeMeeting, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("党工委会议")
+    )
+    partner = models.OneToOneField(
+        "partners.Partner", on_delete=models.PROTECT, related_name="decision", verbose_name=_("申请人")
+    )
     outcome = models.CharField(_("决定"), max_length=20, choices=DecisionOutcome.choices)
-    community = models.ForeignKey("portal.Community", on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="+", verbose_name=_("入驻社区"))
-    space = models.ForeignKey("spaces.Space", on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="decisions", verbose_name=_("分配空间"))
+    community = models.ForeignKey(
+        "portal.Community",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("入驻社区"),
+    )
+    space = models.ForeignKey(
+        "spaces.Space",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        verbose_name=_("分配空间"),
+    )
     note = models.TextField(_("理由/说明"), blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=_("录入人"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("录入人")
+    )
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
 
     class Meta:

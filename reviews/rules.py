@@ -65,9 +65,21 @@ rules.add_perm("reviews.view_results", can_view_results)
 
 # Admin model permissions: street staff run the review stage; community staff
 # may read the vetting of their own communities' applicants.
-_STREET_MODELS = ["reviewpolicy", "vettingdepartment", "rubric", "criterion", "roadshow",
-                  "roadshowentry", "panel", "panelmember", "committeemeeting", "decision",
-                  "sitevisit", "scoresheet", "conflictdeclaration"]
+_STREET_MODELS = [
+    "reviewpolicy",
+    "vettingdepartment",
+    "rubric",
+    "criterion",
+    "roadshow",
+    "roadshowentry",
+    "panel",
+    "panelmember",
+    "committeemeeting",
+    "decision",
+    "sitevisit",
+    "scoresheet",
+    "conflictdeclaration",
+]
 for _model in _STREET_MODELS:
     for _action in ("view", "add", "change", "delete"):
         rules.add_perm(f"reviews.{_action}_{_model}", can_manage_street_record)

@@ -31,8 +31,11 @@ from .rules import can_manage_street_record, can_view_results
 
 def _my_member(request, roadshow_id) -> PanelMember:
     """The user's seat on this roadshow, or 403 (also for roadshows still being prepared)."""
-    member = (PanelMember.objects.filter(panel__roadshow_id=roadshow_id, user=request.user)
-              .select_related("panel__roadshow__rubric", "panel__roadshow__street").first())
+    member = (
+        PanelMember.objects.filter(panel__roadshow_id=roadshow_id, user=request.user)
+        .select_related("panel__roadshow__rubric", "panel__roadshow__street")
+        .first()
+    )
     if member is None or member.panel.roadshow.status == RoadshowStatus.DRAFT:
         raise PermissionDenied(_("您不是本次路演评审组成员。"))
     return member
@@ -45,9 +48,12 @@ def review_home(request):
         return redirect("admin:index")
     if not (is_reviewer.test(request.user) or request.user.is_superuser):
         raise PermissionDenied(_("该页面仅供评审专家使用。"))
-    seats = (PanelMember.objects.filter(user=request.user)
-             .exclude(panel__roadshow__status=RoadshowStatus.DRAFT)
-             .select_related("panel__roadshow").order_by("-panel__roadshow__date", "-panel__roadshow_id"))
+    seats = (
+        PanelMember.objects.filter(user=request.user)
+        .exclude(panel__roadshow__status=RoadshowStatus.DRAFT)
+        .select_related("panel__roadshow")
+        .order_by("-panel__roadshow__date", "-panel__roadshow_id")
+    )
     return render(request, "reviews/home.html", {"seats": seats})
 
 
@@ -55,8 +61,11 @@ def review_home(request):
 def roadshow_detail(request, roadshow_id):
     member = _my_member(request, roadshow_id)
     roadshow = member.panel.roadshow
-    entries = list(RoadshowEntry.objects.filter(roadshow=roadshow)
-                   .select_related("partner__application", "partner__community"))
+    entries = list(
+        RoadshowEntry.objects.filter(roadshow=roadshow).select_related(
+            "partner__application", "partner__community"
+        )
+    )
     sheets = {s.partner_id: s for s in ScoreSheet.objects.filter(member=member)}
     declarations = {d.partner_id: d for d in ConflictDeclaration.objects.filter(member=member)}
     rows = []
@@ -76,8 +85,11 @@ def roadshow_detail(request, roadshow_id):
 
 
 def _entry(roadshow, partner_id) -> RoadshowEntry:
-    entry = (RoadshowEntry.objects.filter(roadshow=roadshow, partner_id=partner_id)
-             .select_related("partner__application", "partner__community").first())
+    entry = (
+        RoadshowEntry.objects.filter(roadshow=roadshow, partner_id=partner_id)
+        .select_related("partner__application", "partner__community")
+        .first()
+    )
     if entry is None:
         raise Http404
     return entry
@@ -101,8 +113,7 @@ def score_applicant(request, roadshow_id, partner_id):
     partner = entry.partner
     criteria = list(roadshow.rubric.criteria.all())
     declaration = ConflictDeclaration.objects.filter(member=member, partner=partner).first()
-    sheet = (ScoreSheet.objects.filter(member=member, partner=partner)
-             .prefetch_related("scores").first())
+    sheet = ScoreSheet.objects.filter(member=member, partner=partner).prefetch_related("scores").first()
     here = reverse("reviews:score", args=[roadshow.pk, partner.pk])
 
     declaration_form = DeclarationForm(prefix="d")
@@ -113,9 +124,13 @@ def score_applicant(request, roadshow_id, partner_id):
             declaration_form = DeclarationForm(request.POST, prefix="d")
             if declaration_form.is_valid():
                 try:
-                    domain.conflict_declare(member=member, partner=partner, by=request.user,
-                                            has_conflict=declaration_form.cleaned_data["has_conflict"],
-                                            note=declaration_form.cleaned_data["note"])
+                    domain.conflict_declare(
+                        member=member,
+                        partner=partner,
+                        by=request.user,
+                        has_conflict=declaration_form.cleaned_data["has_conflict"],
+                        note=declaration_form.cleaned_data["note"],
+                    )
                 except ValidationError as error:
                     _add_errors(declaration_form, error)
                 else:
@@ -125,14 +140,20 @@ def score_applicant(request, roadshow_id, partner_id):
             form = ScoreForm(request.POST, criteria=criteria, sheet=sheet)
             if form.is_valid():
                 try:
-                    domain.score_sheet_save(member=member, partner=partner, values=form.values(),
-                                            comment=form.cleaned_data["comment"], submit=action == "submit",
-                                            by=request.user)
+                    domain.score_sheet_save(
+                        member=member,
+                        partner=partner,
+                        values=form.values(),
+                        comment=form.cleaned_data["comment"],
+                        submit=action == "submit",
+                        by=request.user,
+                    )
                 except ValidationError as error:
                     _add_errors(form, error)
                 else:
-                    messages.success(request, _("评分已提交,评分表已锁定。") if action == "submit"
-                                     else _("草稿已保存。"))
+                    messages.success(
+                        request, _("评分已提交,评分表已锁定。") if action == "submit" else _("草稿已保存。")
+                    )
                     return redirect(here)
         else:
             raise Http404
@@ -143,17 +164,35 @@ def score_applicant(request, roadshow_id, partner_id):
     application = partner.application
     total = None
     if sheet is not None:
-        total = sum((s.value * c.weight for c in criteria for s in sheet.scores.all()
-                     if s.criterion_id == c.pk), 0)
-    return render(request, "reviews/score.html", {
-        "member": member, "roadshow": roadshow, "entry": entry, "partner": partner,
-        "application": application, "masked_mobile": mask_mobile(application.mobile),
-        "documents": application.documents.all(), "declaration": declaration,
-        "declaration_form": declaration_form, "form": form, "sheet": sheet, "total": total,
-        "can_score": (roadshow.status == RoadshowStatus.OPEN and declaration is not None
-                      and not declaration.has_conflict and not (sheet and sheet.is_locked)),
-        "prev": prev, "next": nxt,
-    })
+        total = sum(
+            (s.value * c.weight for c in criteria for s in sheet.scores.all() if s.criterion_id == c.pk), 0
+        )
+    return render(
+        request,
+        "reviews/score.html",
+        {
+            "member": member,
+            "roadshow": roadshow,
+            "entry": entry,
+            "partner": partner,
+            "application": application,
+            "masked_mobile": mask_mobile(application.mobile),
+            "documents": application.documents.all(),
+            "declaration": declaration,
+            "declaration_form": declaration_form,
+            "form": form,
+            "sheet": sheet,
+            "total": total,
+            "can_score": (
+                roadshow.status == RoadshowStatus.OPEN
+                and declaration is not None
+                and not declaration.has_conflict
+                and not (sheet and sheet.is_locked)
+            ),
+            "prev": prev,
+            "next": nxt,
+        },
+    )
 
 
 def _add_errors(form, error: ValidationError):
@@ -171,11 +210,14 @@ def applicant_document(request, roadshow_id, partner_id, document_id):
     """A supporting document, for the panel members of the roadshow the applicant is on."""
     member = _my_member(request, roadshow_id)
     entry = _entry(member.panel.roadshow, partner_id)
-    document = get_object_or_404(ApplicationDocument, pk=document_id, application__partner_id=entry.partner_id)
+    document = get_object_or_404(
+        ApplicationDocument, pk=document_id, application__partner_id=entry.partner_id
+    )
     return serve_private_file(document.file, filename=document.original_name, inline=True)
 
 
 # --- Results -------------------------------------------------------------------------
+
 
 def _results_context(request, roadshow_id):
     roadshow = get_object_or_404(Roadshow.objects.select_related("street", "rubric"), pk=roadshow_id)
@@ -212,18 +254,29 @@ def results_xlsx(request, roadshow_id):
     headers += [_("专家评审组得分"), _("社会评审组得分"), _("综合评分")]
     rows = []
     for row in context["results"]:
-        cells = [_("回避") if flag else (float(total) if total is not None else None)
-                 for total, flag in zip(row.cells, row.conflict_flags, strict=True)]
-        rows.append([row.rank, row.position, row.partner.reference, row.partner.name,
-                     row.partner.application.project_title, *cells,
-                     float(row.expert_display) if row.expert is not None else None,
-                     float(row.social_display) if row.social is not None else None,
-                     float(row.composite) if row.composite is not None else None])
+        cells = [
+            _("回避") if flag else (float(total) if total is not None else None)
+            for total, flag in zip(row.cells, row.conflict_flags, strict=True)
+        ]
+        rows.append(
+            [
+                row.rank,
+                row.position,
+                row.partner.reference,
+                row.partner.name,
+                row.partner.application.project_title,
+                *cells,
+                float(row.expert_display) if row.expert is not None else None,
+                float(row.social_display) if row.social is not None else None,
+                float(row.composite) if row.composite is not None else None,
+            ]
+        )
     data = rows_to_xlsx(headers, rows, title=_("评分结果"))
     return xlsx_response(data, f"路演评分结果-{context['roadshow'].date:%Y%m%d}.xlsx")
 
 
 # --- Shortlist (入围名单) ------------------------------------------------------------
+
 
 def _shortlist_street(request) -> Street:
     user = request.user
@@ -234,15 +287,28 @@ def _shortlist_street(request) -> Street:
             raise Http404
         return street
     profile = user_profile(user)
-    if profile is None or profile.street_id is None or not can_manage_street_record.test(user, profile.street):
+    if (
+        profile is None
+        or profile.street_id is None
+        or not can_manage_street_record.test(user, profile.street)
+    ):
         raise PermissionDenied(_("只有街道工作人员可以导出入围名单。"))
     return profile.street
 
 
 def _shortlist_rows(street):
-    return [[i, p.reference, p.name, p.application.get_kind_display(), p.application.project_title,
-             p.community.name, p.get_status_display()]
-            for i, p in enumerate(domain.shortlist_rows(street), start=1)]
+    return [
+        [
+            i,
+            p.reference,
+            p.name,
+            p.application.get_kind_display(),
+            p.application.project_title,
+            p.community.name,
+            p.get_status_display(),
+        ]
+        for i, p in enumerate(domain.shortlist_rows(street), start=1)
+    ]
 
 
 SHORTLIST_HEADERS = ["序号", "申请编号", "申请主体", "类型", "项目名称", "申报社区", "当前状态"]
@@ -251,14 +317,17 @@ SHORTLIST_HEADERS = ["序号", "申请编号", "申请主体", "类型", "项目
 @login_required
 def shortlist_pdf(request):
     street = _shortlist_street(request)
-    data = render_pdf("reviews/pdf/shortlist.html", {"street": street, "rows": _shortlist_rows(street),
-                                                      "headers": SHORTLIST_HEADERS})
+    data = render_pdf(
+        "reviews/pdf/shortlist.html",
+        {"street": street, "rows": _shortlist_rows(street), "headers": SHORTLIST_HEADERS},
+    )
     return pdf_response(data, f"{street.name}入围名单.pdf")
 
 
 @login_required
 def shortlist_xlsx(request):
     street = _shortlist_street(request)
-    return xlsx_response(rows_to_xlsx(SHORTLIST_HEADERS, _shortlist_rows(street), title="入围名单"),
-                         f"{street.name}入围名单.xlsx")
-
+    return xlsx_response(
+        rows_to_xlsx(SHORTLIST_HEADERS, _shortlist_rows(street), title="入围名单"),
+        f"{street.name}入围名单.xlsx",
+    )

@@ -49,8 +49,9 @@ def dossier_link(obj):
 
 
 def _partner_choices(request, statuses):
-    return scope_queryset(request.user, Partner.objects.filter(status__in=statuses), "community") \
-        .select_related("application")
+    return scope_queryset(
+        request.user, Partner.objects.filter(status__in=statuses), "community"
+    ).select_related("application")
 
 
 class DomainCreateAdmin(ScopedAdminMixin, admin.ModelAdmin):
@@ -99,9 +100,9 @@ def _add_domain_errors(form, exc: ValidationError):
 
 # --- Service logs -----------------------------------------------------------
 
+
 class ReviewActionForm(ActionForm):
-    note = forms.CharField(label=_("核实意见"), required=False,
-                           widget=forms.TextInput(attrs={"size": 40}))
+    note = forms.CharField(label=_("核实意见"), required=False, widget=forms.TextInput(attrs={"size": 40}))
 
 
 class ServiceLogFileInline(admin.TabularInline):
@@ -146,26 +147,57 @@ class ServiceLogAdminForm(forms.ModelForm):
 
     def files_by_kind(self):
         data = self.cleaned_data
-        return {LogFileKind.PHOTO: data.get("photos") or [], LogFileKind.VIDEO: data.get("videos") or [],
-                LogFileKind.ATTENDANCE: [data["attendance"]] if data.get("attendance") else []}
+        return {
+            LogFileKind.PHOTO: data.get("photos") or [],
+            LogFileKind.VIDEO: data.get("videos") or [],
+            LogFileKind.ATTENDANCE: [data["attendance"]] if data.get("attendance") else [],
+        }
 
 
 @admin.register(ServiceLog)
 class ServiceLogAdmin(DomainCreateAdmin):
     form = ServiceLogAdminForm
     action_form = ReviewActionForm
-    list_display = ["date", "title", "partner_name", "space", "hours", "residents_served", "status",
-                    "has_warnings"]
+    list_display = [
+        "date",
+        "title",
+        "partner_name",
+        "space",
+        "hours",
+        "residents_served",
+        "status",
+        "has_warnings",
+    ]
     list_filter = ["status", "partner__community", "category", "date"]
     search_fields = ["title", "description", "partner__application__applicant_name"]
     list_select_related = ["partner__application", "space"]
     date_hierarchy = "date"
     inlines = [ServiceLogFileInline]
     actions = ["verify", "query", "reject"]
-    readonly_fields = ["partner", "agreement", "space", "date", "start_time", "end_time", "hours",
-                       "category", "title", "description", "residents_served", "special_group_residents",
-                       "special_groups", "cost_basis", "volunteers", "status", "warnings", "review_note",
-                       "reviewed_by_name", "reviewed_at", "recorded_by_name", "created_at"]
+    readonly_fields = [
+        "partner",
+        "agreement",
+        "space",
+        "date",
+        "start_time",
+        "end_time",
+        "hours",
+        "category",
+        "title",
+        "description",
+        "residents_served",
+        "special_group_residents",
+        "special_groups",
+        "cost_basis",
+        "volunteers",
+        "status",
+        "warnings",
+        "review_note",
+        "reviewed_by_name",
+        "reviewed_at",
+        "recorded_by_name",
+        "created_at",
+    ]
 
     reviewed_by_name = person_column(ServiceLog, "reviewed_by")
     recorded_by_name = person_column(ServiceLog, "recorded_by")
@@ -191,8 +223,9 @@ class ServiceLogAdmin(DomainCreateAdmin):
 
     def domain_create(self, request, form):
         data = {k: form.cleaned_data[k] for k in domain.LOG_FIELDS}
-        log = domain.servicelog_create(partner=form.cleaned_data["partner"], data=data,
-                                       files=form.files_by_kind(), by=request.user)
+        log = domain.servicelog_create(
+            partner=form.cleaned_data["partner"], data=data, files=form.files_by_kind(), by=request.user
+        )
         for warning in log.warnings:
             messages.warning(request, warning)
         return log
@@ -222,6 +255,7 @@ class ServiceLogAdmin(DomainCreateAdmin):
 
 # --- Observers and the suggestion box ------------------------------------------
 
+
 @admin.register(Observer)
 class ObserverAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "community", "kind", "appointed_on", "active"]
@@ -236,8 +270,13 @@ class ObserverAdmin(ScopedAdminMixin, admin.ModelAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        created = domain.observer_appoint(user=obj.user, community=obj.community, kind=obj.kind,
-                                          appointed_on=obj.appointed_on, by=request.user)
+        created = domain.observer_appoint(
+            user=obj.user,
+            community=obj.community,
+            kind=obj.kind,
+            appointed_on=obj.appointed_on,
+            by=request.user,
+        )
         obj.__dict__.update(created.__dict__)
 
     def has_delete_permission(self, request, obj=None):
@@ -256,8 +295,11 @@ class ObservationPhotoInline(admin.TabularInline):
 
     @admin.display(description=_("照片"))
     def link(self, obj):
-        return format_html('<a href="{}">{}</a>', reverse("services:observation_photo", args=[obj.pk]),
-                           obj.original_name or obj.file.name)
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("services:observation_photo", args=[obj.pk]),
+            obj.original_name or obj.file.name,
+        )
 
 
 @admin.register(Observation)
@@ -285,8 +327,17 @@ class FeedbackAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["status", "rating", "partner__community"]
     search_fields = ["comment", "partner__application__applicant_name"]
     list_select_related = ["partner__application"]
-    readonly_fields = ["partner", "rating", "comment", "contact", "status", "moderated_by_name", "moderated_at",
-                       "moderation_note", "created_at"]
+    readonly_fields = [
+        "partner",
+        "rating",
+        "comment",
+        "contact",
+        "status",
+        "moderated_by_name",
+        "moderated_at",
+        "moderation_note",
+        "created_at",
+    ]
 
     moderated_by_name = person_column(Feedback, "moderated_by")
     actions = ["approve", "reject"]
@@ -309,8 +360,9 @@ class FeedbackAdmin(ScopedAdminMixin, admin.ModelAdmin):
         done = 0
         for feedback in queryset.filter(status=FeedbackStatus.PENDING):
             with refusals_as_messages(request):
-                domain.feedback_moderate(feedback=feedback, approve=approve, note=request.POST.get("note", ""),
-                                         by=request.user)
+                domain.feedback_moderate(
+                    feedback=feedback, approve=approve, note=request.POST.get("note", ""), by=request.user
+                )
                 done += 1
         messages.success(request, _("已审核 %(n)s 条意见。") % {"n": done})
 
@@ -324,6 +376,7 @@ class FeedbackAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 # --- Evaluations, commendations, warnings ----------------------------------------
+
 
 @admin.register(ScoringCriterion)
 class ScoringCriterionAdmin(admin.ModelAdmin):
@@ -352,7 +405,10 @@ class EvaluationAdminForm(forms.ModelForm):
         for c in criteria:
             self.fields[f"score_{c.pk}"] = forms.DecimalField(
                 label=_("%(name)s(满分 %(max)s)") % {"name": c.name, "max": c.max_score},
-                min_value=0, max_value=c.max_score, decimal_places=1)
+                min_value=0,
+                max_value=c.max_score,
+                decimal_places=1,
+            )
 
     def scores(self):
         return {str(c.pk): self.cleaned_data.get(f"score_{c.pk}") for c in self.criteria}
@@ -361,9 +417,13 @@ class EvaluationAdminForm(forms.ModelForm):
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        problems = domain.evaluation_blockers(partner=cleaned["partner"], kind=cleaned["kind"],
-                                              conclusion=cleaned["conclusion"], scores=self.scores(),
-                                              by=self.user)
+        problems = domain.evaluation_blockers(
+            partner=cleaned["partner"],
+            kind=cleaned["kind"],
+            conclusion=cleaned["conclusion"],
+            scores=self.scores(),
+            by=self.user,
+        )
         if problems:
             raise ValidationError(problems)
         return cleaned
@@ -375,13 +435,37 @@ class EvaluationAdminForm(forms.ModelForm):
 @admin.register(Evaluation)
 class EvaluationAdmin(DomainCreateAdmin):
     form = EvaluationAdminForm
-    list_display = ["evaluated_on", "partner", "kind", "conclusion", "fulfilment_percent", "satisfaction",
-                    "observer_rating", "total_score", dossier_link]
+    list_display = [
+        "evaluated_on",
+        "partner",
+        "kind",
+        "conclusion",
+        "fulfilment_percent",
+        "satisfaction",
+        "observer_rating",
+        "total_score",
+        dossier_link,
+    ]
     list_filter = ["kind", "conclusion", "partner__community"]
     list_select_related = ["partner__application"]
-    readonly_fields = ["partner", "agreement", "kind", "evaluated_on", "conclusion", "remarks",
-                       "fulfilment_share", "satisfaction", "feedback_count", "observer_rating",
-                       "observation_count", "incidents", "scores", "total_score", "recorded_by_name", "created_at"]
+    readonly_fields = [
+        "partner",
+        "agreement",
+        "kind",
+        "evaluated_on",
+        "conclusion",
+        "remarks",
+        "fulfilment_share",
+        "satisfaction",
+        "feedback_count",
+        "observer_rating",
+        "observation_count",
+        "incidents",
+        "scores",
+        "total_score",
+        "recorded_by_name",
+        "created_at",
+    ]
 
     recorded_by_name = person_column(Evaluation, "recorded_by")
 
@@ -427,9 +511,15 @@ class EvaluationAdmin(DomainCreateAdmin):
     def domain_create(self, request, form):
         data = form.cleaned_data
         evaluation = domain.evaluation_record(
-            partner=data["partner"], kind=data["kind"], evaluated_on=data["evaluated_on"],
-            conclusion=data["conclusion"], remarks=data["remarks"], incidents=data["incidents"],
-            scores=form.scores(), by=request.user)
+            partner=data["partner"],
+            kind=data["kind"],
+            evaluated_on=data["evaluated_on"],
+            conclusion=data["conclusion"],
+            remarks=data["remarks"],
+            incidents=data["incidents"],
+            scores=form.scores(),
+            by=request.user,
+        )
         if evaluation.conclusion == "fail":
             messages.warning(request, _("评估不合格:请在“退出记录”中办理“评估不合格退出”。"))
         return evaluation
@@ -454,12 +544,19 @@ class RecognitionAdmin(DomainCreateAdmin):
 
     def domain_create(self, request, form):
         data = form.cleaned_data
-        return domain.recognition_record(partner=data["partner"], kind=data["kind"], date=data["date"],
-                                         title=data["title"], detail=data["detail"],
-                                         evaluation=data["evaluation"], by=request.user)
+        return domain.recognition_record(
+            partner=data["partner"],
+            kind=data["kind"],
+            date=data["date"],
+            title=data["title"],
+            detail=data["detail"],
+            evaluation=data["evaluation"],
+            by=request.user,
+        )
 
 
 # --- Exit -----------------------------------------------------------------------------
+
 
 class DisciplineSignoffForm(forms.ModelForm):
     class Meta:
@@ -479,9 +576,14 @@ class DisciplineSignoffAdmin(DomainCreateAdmin):
 
     def domain_create(self, request, form):
         data = form.cleaned_data
-        return domain.discipline_signoff_record(partner=data["partner"], finding=data["finding"],
-                                                signatory=data["signatory"], signed_on=data["signed_on"],
-                                                department=data["department"], by=request.user)
+        return domain.discipline_signoff_record(
+            partner=data["partner"],
+            finding=data["finding"],
+            signatory=data["signatory"],
+            signed_on=data["signed_on"],
+            department=data["department"],
+            by=request.user,
+        )
 
 
 class PartnerExitForm(forms.ModelForm):
@@ -493,8 +595,12 @@ class PartnerExitForm(forms.ModelForm):
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        problems = domain.exit_blockers(partner=cleaned["partner"], reason=cleaned["reason"],
-                                        discipline_signoff=cleaned.get("discipline_signoff"), by=self.user)
+        problems = domain.exit_blockers(
+            partner=cleaned["partner"],
+            reason=cleaned["reason"],
+            discipline_signoff=cleaned.get("discipline_signoff"),
+            by=self.user,
+        )
         if problems:
             raise ValidationError(problems)
         return cleaned
@@ -513,15 +619,22 @@ class PartnerExitAdmin(DomainCreateAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "discipline_signoff":
-            kwargs["queryset"] = scope_queryset(request.user, DisciplineSignoff.objects.all(),
-                                                "partner__community")
+            kwargs["queryset"] = scope_queryset(
+                request.user, DisciplineSignoff.objects.all(), "partner__community"
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def domain_create(self, request, form):
         data = form.cleaned_data
-        return domain.partner_exit(partner=data["partner"], reason=data["reason"], note=data["note"],
-                                   handover_note=data["handover_note"], exit_date=data["exit_date"],
-                                   discipline_signoff=data.get("discipline_signoff"), by=request.user)
+        return domain.partner_exit(
+            partner=data["partner"],
+            reason=data["reason"],
+            note=data["note"],
+            handover_note=data["handover_note"],
+            exit_date=data["exit_date"],
+            discipline_signoff=data.get("discipline_signoff"),
+            by=request.user,
+        )
 
 
 @admin.register(PartnerAccount)
@@ -562,7 +675,11 @@ class LogoLicenceAdmin(ScopedAdminMixin, admin.ModelAdmin):
 class RenewalDecisionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     community_path = "agreement__community"
     list_display = ["agreement", "outcome", "evaluation", "decided_on", "decided_by_name"]
-    list_select_related = ["agreement__partner__application", "evaluation__partner__application", "decided_by"]
+    list_select_related = [
+        "agreement__partner__application",
+        "evaluation__partner__application",
+        "decided_by",
+    ]
     list_filter = ["outcome"]
     form = RenewalDecisionForm
 

@@ -30,10 +30,29 @@ class ServiceLogSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ServiceLog
-        fields = ["id", "partner", "partner_name", "agreement", "space", "space_name", "date", "start_time",
-                  "end_time", "hours", "category", "title", "description", "residents_served",
-                  "special_group_residents", "special_groups", "cost_basis", "volunteers", "status",
-                  "warnings", "review_note"]
+        fields = [
+            "id",
+            "partner",
+            "partner_name",
+            "agreement",
+            "space",
+            "space_name",
+            "date",
+            "start_time",
+            "end_time",
+            "hours",
+            "category",
+            "title",
+            "description",
+            "residents_served",
+            "special_group_residents",
+            "special_groups",
+            "cost_basis",
+            "volunteers",
+            "status",
+            "warnings",
+            "review_note",
+        ]
         read_only_fields = ["partner", "agreement", "hours", "status", "warnings", "review_note"]
 
 
@@ -54,20 +73,28 @@ class ReviewInput(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True)
 
 
-class ServiceLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                        viewsets.GenericViewSet):
+class ServiceLogViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
     """Service logs: partners list and create their own; staff list and review logs in scope."""
 
     serializer_class = ServiceLogSerializer
     filterset_fields = ["status", "partner", "date"]
 
     def get_queryset(self):
-        return _scoped(self.request.user, ServiceLog.objects.select_related("partner__application", "space"),
-                       "partner__community").order_by("-date", "-id")
+        return _scoped(
+            self.request.user,
+            ServiceLog.objects.select_related("partner__application", "space"),
+            "partner__community",
+        ).order_by("-date", "-id")
 
-    @extend_schema(request=ServiceLogInput, responses=refused_responses(ServiceLogSerializer, status_code=201))
+    @extend_schema(
+        request=ServiceLogInput, responses=refused_responses(ServiceLogSerializer, status_code=201)
+    )
     def create(self, request, *args, **kwargs):
-        account = getattr(request.user, "partner_account", None) if perms.partner_id_of(request.user) else None
+        account = (
+            getattr(request.user, "partner_account", None) if perms.partner_id_of(request.user) else None
+        )
         if account is None:
             raise ApiPermissionDenied("只有合伙人账号可以通过接口填报。")
         data = ServiceLogInput(data=request.data)
@@ -100,15 +127,30 @@ class FeedbackViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if not is_staff_member(self.request.user):
             return Feedback.objects.none()
-        return Feedback.objects.filter(scope_q(self.request.user, "partner__community")).order_by("-created_at")
+        return Feedback.objects.filter(scope_q(self.request.user, "partner__community")).order_by(
+            "-created_at"
+        )
 
 
 class EvaluationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Evaluation
-        fields = ["id", "partner", "agreement", "kind", "evaluated_on", "conclusion", "remarks",
-                  "fulfilment_share", "satisfaction", "feedback_count", "observer_rating",
-                  "observation_count", "total_score", "scores"]
+        fields = [
+            "id",
+            "partner",
+            "agreement",
+            "kind",
+            "evaluated_on",
+            "conclusion",
+            "remarks",
+            "fulfilment_share",
+            "satisfaction",
+            "feedback_count",
+            "observer_rating",
+            "observation_count",
+            "total_score",
+            "scores",
+        ]
 
 
 class EvaluationViewSet(viewsets.ReadOnlyModelViewSet):
@@ -119,12 +161,11 @@ class EvaluationViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return _scoped(self.request.user, Evaluation.objects.all(), "partner__community").order_by(
-            "-evaluated_on", "-id")
+            "-evaluated_on", "-id"
+        )
 
 
 def register(router):
     router.register("service-logs", ServiceLogViewSet, basename="service-log")
     router.register("feedback", FeedbackViewSet, basename="feedback")
     router.register("evaluations", EvaluationViewSet, basename="evaluation")
-
-

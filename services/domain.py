@@ -96,6 +96,7 @@ def video_max_bytes() -> int:
 
 # --- Partner accounts and the logo licence -------------------------------------
 
+
 def _partner_username(partner: Partner) -> str:
     return f"partner{partner.pk}"
 
@@ -112,15 +113,19 @@ def partner_account_create(*, partner: Partner, by: User | None = None) -> Partn
         return existing
     User = get_user_model()
     application = partner.application
-    user = User(username=_partner_username(partner), email=application.email,
-                first_name=application.contact_name[:150])
+    user = User(
+        username=_partner_username(partner),
+        email=application.email,
+        first_name=application.contact_name[:150],
+    )
     user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
     user_assign_role(user=user, role=Role.PARTNER, community=partner.community, by=by)
     account = PartnerAccount.objects.create(partner=partner, user=user, invited_at=timezone.now())
-    audit_log(subject=account, action="services.partner_account.created", actor=by,
-              community=partner.community)
+    audit_log(
+        subject=account, action="services.partner_account.created", actor=by, community=partner.community
+    )
     partner_account_invite(account=account)
     return account
 
@@ -128,12 +133,23 @@ def partner_account_create(*, partner: Partner, by: User | None = None) -> Partn
 def partner_account_invite(*, account: PartnerAccount) -> None:
     """(Re)send the invitation with a set-password link."""
     user = account.user
-    link = settings.PORTAL_BASE_URL.rstrip("/") + reverse("password_reset_confirm", kwargs={
-        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-        "token": default_token_generator.make_token(user)})
-    queue_mail(to=user.email, template_prefix="services/mail/partner_invitation",
-               context={"partner": account.partner, "user": user, "link": link,
-                        "login_url": settings.PORTAL_BASE_URL.rstrip("/") + reverse("services:log_list")})
+    link = settings.PORTAL_BASE_URL.rstrip("/") + reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    queue_mail(
+        to=user.email,
+        template_prefix="services/mail/partner_invitation",
+        context={
+            "partner": account.partner,
+            "user": user,
+            "link": link,
+            "login_url": settings.PORTAL_BASE_URL.rstrip("/") + reverse("services:log_list"),
+        },
+    )
 
 
 @transaction.atomic
@@ -143,8 +159,7 @@ def logo_licence_grant(*, partner: Partner, granted_on: dt.date, by: User | None
     if live:
         return live
     licence = LogoLicence.objects.create(partner=partner, granted_on=granted_on)
-    audit_log(subject=licence, action="services.logo_licence.granted", actor=by,
-              community=partner.community)
+    audit_log(subject=licence, action="services.logo_licence.granted", actor=by, community=partner.community)
     return licence
 
 
@@ -155,6 +170,7 @@ def partner_signed(*, partner: Partner, by: User | None = None) -> None:
 
 
 # --- Service logs -----------------------------------------------------------
+
 
 def _hours(start: dt.time, end: dt.time) -> Decimal:
     minutes = (dt.datetime.combine(dt.date.min, end) - dt.datetime.combine(dt.date.min, start)).seconds // 60
@@ -179,8 +195,11 @@ def servicelog_check(log: ServiceLog, *, today: dt.date | None = None) -> list[s
         add("date", _("服务日期不能晚于今天(%(today)s)。") % {"today": today.isoformat()})
     if log.start_time and log.end_time and log.start_time >= log.end_time:
         add("end_time", _("结束时间必须晚于开始时间。"))
-    if (log.residents_served is not None and log.special_group_residents is not None
-            and log.special_group_residents > log.residents_served):
+    if (
+        log.residents_served is not None
+        and log.special_group_residents is not None
+        and log.special_group_residents > log.residents_served
+    ):
         add("special_group_residents", _("特定群体人次不能多于服务居民总人次。"))
     if log.special_group_residents and not log.special_groups:
         add("special_groups", _("请选择服务的特定群体。"))
@@ -188,32 +207,56 @@ def servicelog_check(log: ServiceLog, *, today: dt.date | None = None) -> list[s
         add("space", _("只能填报本社区的空间。"))
 
     if log.date and "date" not in errors:
-        agreement = (Agreement.objects.filter(partner_id=log.partner_id, status=AgreementStatus.SIGNED,
-                                              start_date__lte=log.date, end_date__gte=log.date)
-                     .order_by("-start_date").first())
+        agreement = (
+            Agreement.objects.filter(
+                partner_id=log.partner_id,
+                status=AgreementStatus.SIGNED,
+                start_date__lte=log.date,
+                end_date__gte=log.date,
+            )
+            .order_by("-start_date")
+            .first()
+        )
         if agreement is None:
-            terms = [f"{a.start_date}–{a.end_date}" for a in Agreement.objects.filter(
-                partner_id=log.partner_id, status=AgreementStatus.SIGNED).order_by("start_date")]
+            terms = [
+                f"{a.start_date}–{a.end_date}"
+                for a in Agreement.objects.filter(
+                    partner_id=log.partner_id, status=AgreementStatus.SIGNED
+                ).order_by("start_date")
+            ]
             if terms:
-                add("date", _("服务日期 %(date)s 不在协议期内(协议期:%(terms)s)。")
-                    % {"date": log.date.isoformat(), "terms": ";".join(terms)})
+                add(
+                    "date",
+                    _("服务日期 %(date)s 不在协议期内(协议期:%(terms)s)。")
+                    % {"date": log.date.isoformat(), "terms": ";".join(terms)},
+                )
             else:
                 add("date", _("尚无已签署的协议,不能填报服务记录。"))
         else:
             log.agreement = agreement
 
     if log.date and log.space_id and log.start_time and log.end_time and not errors.get("end_time"):
-        overlapping = (ServiceLog.objects.filter(partner_id=log.partner_id, space_id=log.space_id,
-                                                 date=log.date, start_time__lt=log.end_time,
-                                                 end_time__gt=log.start_time)
-                       .exclude(status__in=[LogStatus.REJECTED, LogStatus.CLOSED]))
+        overlapping = ServiceLog.objects.filter(
+            partner_id=log.partner_id,
+            space_id=log.space_id,
+            date=log.date,
+            start_time__lt=log.end_time,
+            end_time__gt=log.start_time,
+        ).exclude(status__in=[LogStatus.REJECTED, LogStatus.CLOSED])
         if log.pk:
             overlapping = overlapping.exclude(pk=log.pk)
         other = overlapping.first()
         if other:
-            add("start_time", _("与本合伙人在同一空间的另一条记录时间重叠:%(date)s %(start)s–%(end)s“%(title)s”。")
-                % {"date": other.date, "start": f"{other.start_time:%H:%M}",
-                   "end": f"{other.end_time:%H:%M}", "title": other.title})
+            add(
+                "start_time",
+                _("与本合伙人在同一空间的另一条记录时间重叠:%(date)s %(start)s–%(end)s“%(title)s”。")
+                % {
+                    "date": other.date,
+                    "start": f"{other.start_time:%H:%M}",
+                    "end": f"{other.end_time:%H:%M}",
+                    "title": other.title,
+                },
+            )
     if errors:
         raise ValidationError(errors)
 
@@ -221,8 +264,10 @@ def servicelog_check(log: ServiceLog, *, today: dt.date | None = None) -> list[s
     slots = list(timeslots_active_on(log.date, space=log.space, partner=log.partner))
     if not any(s.start_time <= log.start_time and log.end_time <= s.end_time for s in slots):
         if slots:
-            warnings.append(_("该时间不在合伙人当天的使用时段内(%(slots)s),请确认活动是否调整。")
-                            % {"slots": ";".join(describe_slot(s) for s in slots)})
+            warnings.append(
+                _("该时间不在合伙人当天的使用时段内(%(slots)s),请确认活动是否调整。")
+                % {"slots": ";".join(describe_slot(s) for s in slots)}
+            )
         else:
             warnings.append(_("合伙人当天在该空间没有使用时段,请确认活动是否调整。"))
     return warnings
@@ -259,16 +304,20 @@ def servicelog_files_validate(files: dict[str, list]) -> None:
     for kind, uploads in files.items():
         for upload in uploads:
             try:
-                validate_upload(upload, kinds=FILE_RULES[kind],
-                                max_bytes=video_max_bytes() if kind == LogFileKind.VIDEO else None)
+                validate_upload(
+                    upload,
+                    kinds=FILE_RULES[kind],
+                    max_bytes=video_max_bytes() if kind == LogFileKind.VIDEO else None,
+                )
             except ValidationError as exc:
                 errors.setdefault(kind, []).extend(exc.messages)
             everything.append(upload)
     if files.get(LogFileKind.ATTENDANCE) and len(files[LogFileKind.ATTENDANCE]) > 1:
         errors.setdefault(LogFileKind.ATTENDANCE, []).append(_("签到表只能上传一份。"))
     try:
-        validate_upload_set([f for f in everything], max_total=max(
-            settings.UPLOAD_MAX_TOTAL_BYTES, video_max_bytes() * 2))
+        validate_upload_set(
+            [f for f in everything], max_total=max(settings.UPLOAD_MAX_TOTAL_BYTES, video_max_bytes() * 2)
+        )
     except ValidationError as exc:
         errors.setdefault("__all__", []).extend(exc.messages)
     if errors:
@@ -287,19 +336,40 @@ def _attach_files(log: ServiceLog, files: dict[str, list]) -> None:
             record.save()
 
 
-LOG_FIELDS = ["space", "date", "start_time", "end_time", "category", "title", "description",
-              "residents_served", "special_group_residents", "special_groups", "cost_basis", "volunteers"]
+LOG_FIELDS = [
+    "space",
+    "date",
+    "start_time",
+    "end_time",
+    "category",
+    "title",
+    "description",
+    "residents_served",
+    "special_group_residents",
+    "special_groups",
+    "cost_basis",
+    "volunteers",
+]
 
 
-def servicelog_create(*, partner: Partner, data: dict, files: dict[str, list] | None = None, by: User,
-                      today: dt.date | None = None) -> ServiceLog:
+def servicelog_create(
+    *,
+    partner: Partner,
+    data: dict,
+    files: dict[str, list] | None = None,
+    by: User,
+    today: dt.date | None = None,
+) -> ServiceLog:
     """Record one service (公益服务记录表). Partners for themselves; staff on their behalf."""
     on_behalf = perms.can_review_log.test(by, partner)
-    _require(on_behalf or (perms.is_partner_member.test(by, partner) and perms.account_writable.test(by)),
-             _("您不能为该合伙人填报服务记录。"))
+    _require(
+        on_behalf or (perms.is_partner_member.test(by, partner) and perms.account_writable.test(by)),
+        _("您不能为该合伙人填报服务记录。"),
+    )
     if partner.status not in SERVING:
-        raise ValidationError(_("合伙人当前状态为“%(status)s”,不能填报服务记录。")
-                              % {"status": partner.get_status_display()})
+        raise ValidationError(
+            _("合伙人当前状态为“%(status)s”,不能填报服务记录。") % {"status": partner.get_status_display()}
+        )
     files = {k: list(v) for k, v in (files or {}).items() if v}
     log = ServiceLog(partner=partner, recorded_by=by, **{k: data[k] for k in LOG_FIELDS if k in data})
     with transaction.atomic():
@@ -309,22 +379,34 @@ def servicelog_create(*, partner: Partner, data: dict, files: dict[str, list] | 
         log.full_clean()
         log.save()
         _attach_files(log, files)
-        audit_log(subject=log, action="services.servicelog.created", actor=by,
-                  to_state=log.status, community=partner.community,
-                  data={"on_behalf": bool(on_behalf), "warnings": log.warnings})
+        audit_log(
+            subject=log,
+            action="services.servicelog.created",
+            actor=by,
+            to_state=log.status,
+            community=partner.community,
+            data={"on_behalf": bool(on_behalf), "warnings": log.warnings},
+        )
     return log
 
 
-def servicelog_update(*, log: ServiceLog, data: dict, files: dict[str, list] | None = None, by: User,
-                      today: dt.date | None = None) -> ServiceLog:
+def servicelog_update(
+    *,
+    log: ServiceLog,
+    data: dict,
+    files: dict[str, list] | None = None,
+    by: User,
+    today: dt.date | None = None,
+) -> ServiceLog:
     """The partner corrects an open log (a queried one goes back for checking)."""
     files = {k: list(v) for k, v in (files or {}).items() if v}
     with transaction.atomic():
         # Check against the locked row: it may have been verified meanwhile.
         log = ServiceLog.objects.select_for_update().select_related("partner__community").get(pk=log.pk)
-        _require(perms.can_write_own_log.test(by, log)
-                 or (perms.can_review_log.test(by, log) and log.is_open),
-                 _("该记录已核实或您没有修改权限。"))
+        _require(
+            perms.can_write_own_log.test(by, log) or (perms.can_review_log.test(by, log) and log.is_open),
+            _("该记录已核实或您没有修改权限。"),
+        )
         before = log.status
         for key in LOG_FIELDS:
             if key in data:
@@ -337,8 +419,14 @@ def servicelog_update(*, log: ServiceLog, data: dict, files: dict[str, list] | N
         log.full_clean()
         log.save()
         _attach_files(log, files)
-        audit_log(subject=log, action="services.servicelog.updated", actor=by, from_state=before,
-                  to_state=log.status, community=log.partner.community)
+        audit_log(
+            subject=log,
+            action="services.servicelog.updated",
+            actor=by,
+            from_state=before,
+            to_state=log.status,
+            community=log.partner.community,
+        )
     return log
 
 
@@ -356,18 +444,29 @@ def servicelog_review(*, log: ServiceLog, decision: str, note: str = "", by: Use
     with transaction.atomic():
         log = ServiceLog.objects.select_for_update().select_related("partner__community").get(pk=log.pk)
         if log.status not in OPEN_LOG_STATUSES:
-            raise ValidationError(_("该记录已处理(%(status)s),不能再次核实。")
-                                  % {"status": log.get_status_display()})
+            raise ValidationError(
+                _("该记录已处理(%(status)s),不能再次核实。") % {"status": log.get_status_display()}
+            )
         before = log.status
         log.status, log.review_note = decision, note
         log.reviewed_by, log.reviewed_at = by, timezone.now()
         log.save(update_fields=["status", "review_note", "reviewed_by", "reviewed_at", "updated_at"])
-        audit_log(subject=log, action=f"services.servicelog.{decision}", actor=by, from_state=before,
-                  to_state=decision, note=note, community=log.partner.community)
+        audit_log(
+            subject=log,
+            action=f"services.servicelog.{decision}",
+            actor=by,
+            from_state=before,
+            to_state=decision,
+            note=note,
+            community=log.partner.community,
+        )
         account = PartnerAccount.objects.filter(partner_id=log.partner_id).select_related("user").first()
         if decision != LogStatus.VERIFIED and account is not None:
-            queue_mail(to=account.user.email, template_prefix="services/mail/log_reviewed",
-                       context={"log": log, "partner": log.partner})
+            queue_mail(
+                to=account.user.email,
+                template_prefix="services/mail/log_reviewed",
+                context={"log": log, "partner": log.partner},
+            )
     return log
 
 
@@ -378,31 +477,52 @@ def servicelogs_close_open(*, partner: Partner, by: User, note: str = "") -> int
         before = log.status
         log.status, log.review_note = LogStatus.CLOSED, note
         log.save(update_fields=["status", "review_note", "updated_at"])
-        audit_log(subject=log, action="services.servicelog.closed", actor=by, from_state=before,
-                  to_state=LogStatus.CLOSED, note=note, community=partner.community)
+        audit_log(
+            subject=log,
+            action="services.servicelog.closed",
+            actor=by,
+            from_state=before,
+            to_state=LogStatus.CLOSED,
+            note=note,
+            community=partner.community,
+        )
         count += 1
     return count
 
 
 # --- Observers, observations and the suggestion box --------------------------
 
+
 @transaction.atomic
-def observer_appoint(*, user: User, community: Community, kind: str, appointed_on: dt.date,
-                     by: User) -> Observer:
+def observer_appoint(
+    *, user: User, community: Community, kind: str, appointed_on: dt.date, by: User
+) -> Observer:
     """The community appoints a resident or party-member rep as observer (社区观察员)."""
-    _require(scope_queryset(by, Community.objects.filter(pk=community.pk), "").exists(),
-             _("您不能为该社区聘任观察员。"))
+    _require(
+        scope_queryset(by, Community.objects.filter(pk=community.pk), "").exists(),
+        _("您不能为该社区聘任观察员。"),
+    )
     user_assign_role(user=user, role=Role.OBSERVER, community=community, by=by)
     observer, _created = Observer.objects.update_or_create(
-        user=user, defaults={"community": community, "kind": kind, "appointed_on": appointed_on,
-                             "active": True})
+        user=user,
+        defaults={"community": community, "kind": kind, "appointed_on": appointed_on, "active": True},
+    )
     audit_log(subject=observer, action="services.observer.appointed", actor=by, community=community)
     return observer
 
 
-def observation_record(*, partner: Partner, date: dt.date, seen: str, punctuality: int, quality: int,
-                       safety: int, attitude: int, photos: Iterable[UploadedFile] = (),
-                       by: User) -> Observation:
+def observation_record(
+    *,
+    partner: Partner,
+    date: dt.date,
+    seen: str,
+    punctuality: int,
+    quality: int,
+    safety: int,
+    attitude: int,
+    photos: Iterable[UploadedFile] = (),
+    by: User,
+) -> Observation:
     """An observer reports what they saw of a partner's service (六(一)3)."""
     _require(perms.can_record_observation.test(by, partner), _("只有本社区的观察员可以记录观察情况。"))
     if date > local_today():
@@ -417,21 +537,30 @@ def observation_record(*, partner: Partner, date: dt.date, seen: str, punctualit
     if errors:
         raise ValidationError({"photos": errors})
     with transaction.atomic():
-        observation = Observation(observer=by.observer, partner=partner, date=date, seen=seen,
-                                  punctuality=punctuality, quality=quality, safety=safety,
-                                  attitude=attitude)
+        observation = Observation(
+            observer=by.observer,
+            partner=partner,
+            date=date,
+            seen=seen,
+            punctuality=punctuality,
+            quality=quality,
+            safety=safety,
+            attitude=attitude,
+        )
         observation.full_clean()
         observation.save()
         for upload in photos:
-            photo = ObservationPhoto(observation=observation,
-                                     original_name=os.path.basename(upload.name)[:200])
+            photo = ObservationPhoto(
+                observation=observation, original_name=os.path.basename(upload.name)[:200]
+            )
             photo.file.save(upload.name, upload, save=False)
             thumb = _thumbnail(upload)
             if thumb is not None:
                 photo.thumbnail.save("thumb.jpg", thumb, save=False)
             photo.save()
-        audit_log(subject=observation, action="services.observation.recorded", actor=by,
-                  community=partner.community)
+        audit_log(
+            subject=observation, action="services.observation.recorded", actor=by, community=partner.community
+        )
     return observation
 
 
@@ -439,8 +568,9 @@ def feedback_submit(*, partner: Partner, rating: int, comment: str, contact: str
     """A resident drops a note in the suggestion box (居民意见箱); hidden until moderated."""
     if partner.status not in SERVING:
         raise ValidationError(_("该合伙人目前不在服务期,暂不接受评价。"))
-    feedback = Feedback(partner=partner, rating=rating, comment=(comment or "").strip(),
-                        contact=(contact or "").strip())
+    feedback = Feedback(
+        partner=partner, rating=rating, comment=(comment or "").strip(), contact=(contact or "").strip()
+    )
     feedback.full_clean()
     with transaction.atomic():
         feedback.save()
@@ -452,14 +582,23 @@ def feedback_moderate(*, feedback: Feedback, approve: bool, note: str = "", by: 
     """Staff approve a note for publication or reject it (abuse, personal data, off-topic)."""
     _require(perms.can_moderate_feedback.test(by, feedback), _("您没有权限审核该意见。"))
     with transaction.atomic():
-        feedback = Feedback.objects.select_for_update().select_related("partner__community").get(pk=feedback.pk)
+        feedback = (
+            Feedback.objects.select_for_update().select_related("partner__community").get(pk=feedback.pk)
+        )
         before = feedback.status
         feedback.status = FeedbackStatus.APPROVED if approve else FeedbackStatus.REJECTED
         feedback.moderated_by, feedback.moderated_at = by, timezone.now()
         feedback.moderation_note = (note or "")[:200]
         feedback.save(update_fields=["status", "moderated_by", "moderated_at", "moderation_note"])
-        audit_log(subject=feedback, action="services.feedback.moderated", actor=by, from_state=before,
-                  to_state=feedback.status, note=note, community=feedback.partner.community)
+        audit_log(
+            subject=feedback,
+            action="services.feedback.moderated",
+            actor=by,
+            from_state=before,
+            to_state=feedback.status,
+            note=note,
+            community=feedback.partner.community,
+        )
     return feedback
 
 
@@ -486,18 +625,20 @@ def observer_rating(partner: Partner, *, since: dt.date | None = None) -> tuple[
 
 # --- Evaluations, commendations, warnings -----------------------------------
 
+
 def scoring_sheet(street: Street) -> list[ScoringCriterion]:
     return list(ScoringCriterion.objects.filter(street=street, active=True))
 
 
-def evaluation_blockers(*, partner: Partner, kind: str, conclusion: str, scores: dict,
-                        by: User) -> list[str]:
+def evaluation_blockers(*, partner: Partner, kind: str, conclusion: str, scores: dict, by: User) -> list[str]:
     """Why this evaluation cannot be recorded now (empty when it can)."""
     problems = []
     if not perms.can_record_evaluation.test(by, partner):
         problems.append(_("您没有权限评估该合伙人。"))
     if partner.status not in SERVING:
-        problems.append(_("合伙人当前状态为“%(status)s”,不能评估。") % {"status": partner.get_status_display()})
+        problems.append(
+            _("合伙人当前状态为“%(status)s”,不能评估。") % {"status": partner.get_status_display()}
+        )
     if kind == EvaluationKind.TRIAL and partner.status != PartnerStatus.TRIAL:
         problems.append(_("试用期满评估只适用于试用期内的合伙人。"))
     for criterion in scoring_sheet(partner.community.street):
@@ -505,14 +646,25 @@ def evaluation_blockers(*, partner: Partner, kind: str, conclusion: str, scores:
         if value is None:
             problems.append(_("请为“%(name)s”打分。") % {"name": criterion.name})
         elif not (0 <= Decimal(str(value)) <= criterion.max_score):
-            problems.append(_("“%(name)s”的得分应在 0–%(max)s 之间。")
-                            % {"name": criterion.name, "max": criterion.max_score})
+            problems.append(
+                _("“%(name)s”的得分应在 0–%(max)s 之间。")
+                % {"name": criterion.name, "max": criterion.max_score}
+            )
     return problems
 
 
-def evaluation_record(*, partner: Partner, kind: str, evaluated_on: dt.date, conclusion: str, remarks: str = "",
-                      incidents: str = "", scores: dict | None = None, by: User,
-                      today: dt.date | None = None) -> Evaluation:
+def evaluation_record(
+    *,
+    partner: Partner,
+    kind: str,
+    evaluated_on: dt.date,
+    conclusion: str,
+    remarks: str = "",
+    incidents: str = "",
+    scores: dict | None = None,
+    by: User,
+    today: dt.date | None = None,
+) -> Evaluation:
     """Record an evaluation (评估, 六(二)2) with figures computed, not typed.
 
     Fulfilment comes from verified logs against the agreement's targets,
@@ -526,38 +678,66 @@ def evaluation_record(*, partner: Partner, kind: str, evaluated_on: dt.date, con
         raise ValidationError(problems)
     agreement = current_agreement(partner, today=today or evaluated_on)
     since = agreement.start_date if agreement else None
-    progress = agreement_progress(agreement, today=min(evaluated_on, agreement.end_date)) if agreement else None
+    progress = (
+        agreement_progress(agreement, today=min(evaluated_on, agreement.end_date)) if agreement else None
+    )
     sat, sat_n = satisfaction(partner, since=since)
     obs, obs_n = observer_rating(partner, since=since)
     sheet = {str(c.pk): c for c in scoring_sheet(partner.community.street)}
     frozen_scores = {c.name: str(scores[pk]) for pk, c in sheet.items()}
     with transaction.atomic():
         evaluation = Evaluation(
-            partner=partner, agreement=agreement, kind=kind, evaluated_on=evaluated_on,
-            conclusion=conclusion, remarks=remarks, incidents=incidents, scores=frozen_scores,
+            partner=partner,
+            agreement=agreement,
+            kind=kind,
+            evaluated_on=evaluated_on,
+            conclusion=conclusion,
+            remarks=remarks,
+            incidents=incidents,
+            scores=frozen_scores,
             total_score=sum((Decimal(str(scores[pk])) for pk in sheet), Decimal("0")) if sheet else None,
             fulfilment=progress.as_dict() if progress else {},
             fulfilment_share=progress.fulfilment if progress else None,
-            satisfaction=sat, feedback_count=sat_n, observer_rating=obs, observation_count=obs_n,
+            satisfaction=sat,
+            feedback_count=sat_n,
+            observer_rating=obs,
+            observation_count=obs_n,
             recorded_by=by,
         )
         evaluation.full_clean()
         evaluation.save()
-        audit_log(subject=evaluation, action="services.evaluation.recorded", actor=by,
-                  to_state=conclusion, community=partner.community,
-                  data={"kind": kind, "fulfilment": str(evaluation.fulfilment_share)})
+        audit_log(
+            subject=evaluation,
+            action="services.evaluation.recorded",
+            actor=by,
+            to_state=conclusion,
+            community=partner.community,
+            data={"kind": kind, "fulfilment": str(evaluation.fulfilment_share)},
+        )
         if kind == EvaluationKind.TRIAL and conclusion == Conclusion.PASS:
             try:
-                partner_transition(partner=partner, transition="pass_trial", by=by,
-                                   note=_("试用期满评估合格。"), data={"evaluation": evaluation.pk})
+                partner_transition(
+                    partner=partner,
+                    transition="pass_trial",
+                    by=by,
+                    note=_("试用期满评估合格。"),
+                    data={"evaluation": evaluation.pk},
+                )
             except TransitionRefused as exc:
                 raise ValidationError(exc.messages) from None
     return evaluation
 
 
-def renewal_decision_record(*, agreement: Agreement, outcome: str, evaluation: Evaluation | None,
-                            decided_on: dt.date,
-                            note: str = "", months: int | None = None, by: User) -> RenewalDecision:
+def renewal_decision_record(
+    *,
+    agreement: Agreement,
+    outcome: str,
+    evaluation: Evaluation | None,
+    decided_on: dt.date,
+    note: str = "",
+    months: int | None = None,
+    by: User,
+) -> RenewalDecision:
     """Decide a term's future from its evaluation — 五(三)2 续签协议或动态调整.
 
     Renewing drafts the next term (start = this end + 1 day) with this term's
@@ -574,8 +754,10 @@ def renewal_decision_record(*, agreement: Agreement, outcome: str, evaluation: E
         errors["evaluation"] = [_("续签决定须依据一份评估。")]
     elif evaluation.partner_id != agreement.partner_id:
         errors["evaluation"] = [_("该评估不属于本合伙人。")]
-    elif outcome in (RenewalOutcome.RENEW_SAME, RenewalOutcome.RENEW_ADJUSTED) \
-            and evaluation.conclusion != "pass":
+    elif (
+        outcome in (RenewalOutcome.RENEW_SAME, RenewalOutcome.RENEW_ADJUSTED)
+        and evaluation.conclusion != "pass"
+    ):
         errors["evaluation"] = [_("评估结论为不合格,不能续签(办法五(三)2)。")]
     if outcome == RenewalOutcome.RENEW_ADJUSTED and not (note or "").strip():
         errors["note"] = [_("调整后续签请说明调整内容。")]
@@ -583,54 +765,108 @@ def renewal_decision_record(*, agreement: Agreement, outcome: str, evaluation: E
         raise ValidationError(errors)
 
     with transaction.atomic():
-        locked = Agreement.objects.select_for_update(of=("self",)).select_related(
-            "partner__application", "community__street").get(pk=agreement.pk)
+        locked = (
+            Agreement.objects.select_for_update(of=("self",))
+            .select_related("partner__application", "community__street")
+            .get(pk=agreement.pk)
+        )
         if RenewalDecision.objects.filter(agreement=locked).exists():
             raise ValidationError(_("该协议期限已有续签决定。"))
-        decision = RenewalDecision(agreement=locked, outcome=outcome, evaluation=evaluation,
-                                   decided_on=decided_on, note=note,
-                                   decided_by=by if getattr(by, "is_authenticated", False) else None)
+        decision = RenewalDecision(
+            agreement=locked,
+            outcome=outcome,
+            evaluation=evaluation,
+            decided_on=decided_on,
+            note=note,
+            decided_by=by if getattr(by, "is_authenticated", False) else None,
+        )
         decision.full_clean()
         decision.save()
-        audit_log(subject=locked, action="agreements.renewal.decided", actor=by, to_state=outcome,
-                  note=note, data={"evaluation": evaluation.pk})
+        audit_log(
+            subject=locked,
+            action="agreements.renewal.decided",
+            actor=by,
+            to_state=outcome,
+            note=note,
+            data={"evaluation": evaluation.pk},
+        )
         if decision.renews:
             agreement_draft_next_term(term=locked, months=months, by=by)
     return decision
 
 
-def recognition_record(*, partner: Partner, kind: str, date: dt.date, title: str, detail: str = "",
-                       evaluation: Evaluation | None = None, by: User) -> Recognition:
+def recognition_record(
+    *,
+    partner: Partner,
+    kind: str,
+    date: dt.date,
+    title: str,
+    detail: str = "",
+    evaluation: Evaluation | None = None,
+    by: User,
+) -> Recognition:
     """A commendation for publicity or a warning (rulebook 六(二)2)."""
     _require(perms.can_record_evaluation.test(by, partner), _("您没有权限为该合伙人记录表扬或警告。"))
-    recognition = Recognition(partner=partner, kind=kind, date=date, title=title, detail=detail,
-                              evaluation=evaluation, recorded_by=by)
+    recognition = Recognition(
+        partner=partner,
+        kind=kind,
+        date=date,
+        title=title,
+        detail=detail,
+        evaluation=evaluation,
+        recorded_by=by,
+    )
     recognition.full_clean()
     with transaction.atomic():
         recognition.save()
-        audit_log(subject=recognition, action=f"services.recognition.{kind}", actor=by,
-                  note=title, community=partner.community)
+        audit_log(
+            subject=recognition,
+            action=f"services.recognition.{kind}",
+            actor=by,
+            note=title,
+            community=partner.community,
+        )
     return recognition
 
 
 # --- Exit (退出, 六(二)3) -------------------------------------------------------
 
-def discipline_signoff_record(*, partner: Partner, finding: str, signatory: str, signed_on: dt.date,
-                              department: str = "纪检室", by: User) -> DisciplineSignoff:
+
+def discipline_signoff_record(
+    *,
+    partner: Partner,
+    finding: str,
+    signatory: str,
+    signed_on: dt.date,
+    department: str = "纪检室",
+    by: User,
+) -> DisciplineSignoff:
     """The discipline office confirms a violation that justifies a forced exit."""
     _require(perms.can_record_exit.test(by, partner), _("只有街道工作人员可以登记纪检室签字确认。"))
-    signoff = DisciplineSignoff(partner=partner, finding=finding, signatory=signatory,
-                                signed_on=signed_on, department=department, recorded_by=by)
+    signoff = DisciplineSignoff(
+        partner=partner,
+        finding=finding,
+        signatory=signatory,
+        signed_on=signed_on,
+        department=department,
+        recorded_by=by,
+    )
     signoff.full_clean()
     with transaction.atomic():
         signoff.save()
-        audit_log(subject=signoff, action="services.discipline.signed_off", actor=by,
-                  community=partner.community, note=finding)
+        audit_log(
+            subject=signoff,
+            action="services.discipline.signed_off",
+            actor=by,
+            community=partner.community,
+            note=finding,
+        )
     return signoff
 
 
-def exit_blockers(*, partner: Partner, reason: str, discipline_signoff: DisciplineSignoff | None = None,
-                  by: User) -> list[str]:
+def exit_blockers(
+    *, partner: Partner, reason: str, discipline_signoff: DisciplineSignoff | None = None, by: User
+) -> list[str]:
     problems = []
     if not perms.can_record_exit.test(by, partner):
         problems.append(_("只有街道工作人员可以办理退出。"))
@@ -648,8 +884,16 @@ def exit_blockers(*, partner: Partner, reason: str, discipline_signoff: Discipli
     return problems
 
 
-def partner_exit(*, partner: Partner, reason: str, note: str, handover_note: str, exit_date: dt.date, by: User,
-                 discipline_signoff: DisciplineSignoff | None = None) -> PartnerExit:
+def partner_exit(
+    *,
+    partner: Partner,
+    reason: str,
+    note: str,
+    handover_note: str,
+    exit_date: dt.date,
+    by: User,
+    discipline_signoff: DisciplineSignoff | None = None,
+) -> PartnerExit:
     """The partner leaves (rulebook 六(二)3) for one of five reasons.
 
     From the exit date its slots are freed, the logo licence is revoked, its
@@ -671,26 +915,48 @@ def partner_exit(*, partner: Partner, reason: str, note: str, handover_note: str
         except TransitionRefused as exc:
             raise ValidationError(exc.messages) from None
         released = timeslots_release(partner=partner, from_date=exit_date, by=by, note=note)
-        for licence in LogoLicence.objects.select_for_update().filter(partner=partner, revoked_on__isnull=True):
+        for licence in LogoLicence.objects.select_for_update().filter(
+            partner=partner, revoked_on__isnull=True
+        ):
             licence.revoked_on = exit_date
             licence.revoked_note = str(ExitReason(reason).label)
             licence.save(update_fields=["revoked_on", "revoked_note"])
-            audit_log(subject=licence, action="services.logo_licence.revoked", actor=by,
-                      community=partner.community, note=licence.revoked_note)
+            audit_log(
+                subject=licence,
+                action="services.logo_licence.revoked",
+                actor=by,
+                community=partner.community,
+                note=licence.revoked_note,
+            )
         PartnerAccount.objects.filter(partner=partner).update(read_only=True)
         closed = servicelogs_close_open(partner=partner, by=by, note=_("合伙人已退出,未核实记录关闭。"))
-        record = PartnerExit(partner=partner, reason=reason, exit_date=exit_date, note=note,
-                             handover_note=handover_note, discipline_signoff=discipline_signoff,
-                             slots_released=released, logs_closed=closed, recorded_by=by)
+        record = PartnerExit(
+            partner=partner,
+            reason=reason,
+            exit_date=exit_date,
+            note=note,
+            handover_note=handover_note,
+            discipline_signoff=discipline_signoff,
+            slots_released=released,
+            logs_closed=closed,
+            recorded_by=by,
+        )
         record.full_clean()
         record.save()
-        audit_log(subject=record, action="services.partner.exited", actor=by, to_state=reason,
-                  note=note, community=partner.community,
-                  data={"slots_released": released, "logs_closed": closed})
+        audit_log(
+            subject=record,
+            action="services.partner.exited",
+            actor=by,
+            to_state=reason,
+            note=note,
+            community=partner.community,
+            data={"slots_released": released, "logs_closed": closed},
+        )
     return record
 
 
 # --- Pace warnings (预警) -------------------------------------------------------
+
 
 def pace_warnings_send(*, today: dt.date | None = None) -> int:
     """Warn the community (and the partner) when a partner falls behind its targets.
@@ -701,24 +967,43 @@ def pace_warnings_send(*, today: dt.date | None = None) -> int:
     today = today or local_today()
     week = f"{today:%G-W%V}"
     agreement_type = ContentType.objects.get_for_model(Agreement)
-    already = set(AuditEvent.objects.filter(content_type=agreement_type, action="services.pace_warning.sent",
-                                            data__week=week).values_list("object_id", flat=True))
+    already = set(
+        AuditEvent.objects.filter(
+            content_type=agreement_type, action="services.pace_warning.sent", data__week=week
+        ).values_list("object_id", flat=True)
+    )
     sent = 0
     for progress in progress_ranking(current_agreements(today=today), today=today):
         agreement = progress.agreement
         if not progress.behind_pace or str(agreement.pk) in already:
             continue
-        staff = list(Profile.objects.filter(role=Role.COMMUNITY_STAFF, community_id=agreement.community_id)
-                     .exclude(user__email="").values_list("user__email", flat=True))
-        account = PartnerAccount.objects.filter(partner_id=agreement.partner_id).select_related("user").first()
+        staff = list(
+            Profile.objects.filter(role=Role.COMMUNITY_STAFF, community_id=agreement.community_id)
+            .exclude(user__email="")
+            .values_list("user__email", flat=True)
+        )
+        account = (
+            PartnerAccount.objects.filter(partner_id=agreement.partner_id).select_related("user").first()
+        )
         recipients = staff + ([account.user.email] if account and account.user.email else [])
         with transaction.atomic():
-            queue_mail(to=recipients, template_prefix="services/mail/pace_warning", context={
-                "progress": progress, "agreement": agreement, "partner": agreement.partner,
-                "share": int(pace_warning_share() * 100),
-                "url": settings.PORTAL_BASE_URL.rstrip("/") + reverse("services:progress_detail",
-                                                                      args=[agreement.pk])})
-            audit_log(subject=agreement, action="services.pace_warning.sent", community=agreement.community,
-                      data={"week": week, "fulfilment": str(progress.fulfilment)})
+            queue_mail(
+                to=recipients,
+                template_prefix="services/mail/pace_warning",
+                context={
+                    "progress": progress,
+                    "agreement": agreement,
+                    "partner": agreement.partner,
+                    "share": int(pace_warning_share() * 100),
+                    "url": settings.PORTAL_BASE_URL.rstrip("/")
+                    + reverse("services:progress_detail", args=[agreement.pk]),
+                },
+            )
+            audit_log(
+                subject=agreement,
+                action="services.pace_warning.sent",
+                community=agreement.community,
+                data={"week": week, "fulfilment": str(progress.fulfilment)},
+            )
         sent += 1
     return sent

@@ -8,8 +8,11 @@ from .models import Conclusion, DisciplineSignoff, Evaluation, EvaluationKind
 @provide("trial_evaluation_passed")
 def trial_evaluation_passed(partner) -> bool:
     """The latest end-of-trial evaluation concluded 'pass'."""
-    latest = (Evaluation.objects.filter(partner=partner, kind=EvaluationKind.TRIAL)
-              .order_by("-evaluated_on", "-id").first())
+    latest = (
+        Evaluation.objects.filter(partner=partner, kind=EvaluationKind.TRIAL)
+        .order_by("-evaluated_on", "-id")
+        .first()
+    )
     return latest is not None and latest.conclusion == Conclusion.PASS
 
 

@@ -28,17 +28,31 @@ class MultipleFileField(forms.FileField):
 
 class ServiceLogForm(forms.ModelForm):
     special_groups = forms.MultipleChoiceField(
-        label=_("特定群体"), choices=[c for c in TargetGroup.choices if c[0] != TargetGroup.ALL],
-        widget=forms.CheckboxSelectMultiple, required=False)
+        label=_("特定群体"),
+        choices=[c for c in TargetGroup.choices if c[0] != TargetGroup.ALL],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
     photos = MultipleFileField(label=_("活动照片(JPG/PNG,可多张)"), required=False)
     videos = MultipleFileField(label=_("短视频(MP4)"), required=False)
     attendance = forms.FileField(label=_("签到表扫描件(可选)"), required=False)
 
     class Meta:
         model = ServiceLog
-        fields = ["date", "start_time", "end_time", "space", "category", "title", "description",
-                  "residents_served", "special_group_residents", "special_groups", "cost_basis",
-                  "volunteers"]
+        fields = [
+            "date",
+            "start_time",
+            "end_time",
+            "space",
+            "category",
+            "title",
+            "description",
+            "residents_served",
+            "special_group_residents",
+            "special_groups",
+            "cost_basis",
+            "volunteers",
+        ]
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}),
             "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
@@ -68,11 +82,15 @@ RATING_CHOICES = [(i, str(i)) for i in range(5, 0, -1)]
 
 
 class FeedbackForm(forms.Form):
-    rating = forms.TypedChoiceField(label=_("满意度(1–5 分,5 分最满意)"), choices=RATING_CHOICES,
-                                    coerce=int, widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("意见或建议"), max_length=1000, widget=forms.Textarea(attrs={"rows": 4}))
-    contact = forms.CharField(label=_("联系方式(选填,仅工作人员可见,不会公开)"), max_length=100,
-                              required=False)
+    rating = forms.TypedChoiceField(
+        label=_("满意度(1–5 分,5 分最满意)"), choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=_("意见或建议"), max_length=1000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    contact = forms.CharField(
+        label=_("联系方式(选填,仅工作人员可见,不会公开)"), max_length=100, required=False
+    )
     # Honeypot: people never see it; bots fill every field.
     website = forms.CharField(label=_("请勿填写此项"), required=False)
 
@@ -94,9 +112,12 @@ class ObservationForm(forms.Form):
 
 
 class DashboardFilterForm(forms.Form):
-    community = forms.ModelChoiceField(label=_("社区"), queryset=None, required=False,
-                                       empty_label=_("全部社区"))
-    start = forms.DateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    community = forms.ModelChoiceField(
+        label=_("社区"), queryset=None, required=False, empty_label=_("全部社区")
+    )
+    start = forms.DateField(
+        label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     end = forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, communities, **kwargs):
@@ -114,8 +135,13 @@ __all__ = ["ServiceLogForm", "FeedbackForm", "ObservationForm", "DashboardFilter
 
 
 class RenewalDecisionForm(DomainCreateForm):
-    months = forms.IntegerField(label=_("下一期期限(月)"), min_value=1, max_value=60, required=False,
-                                help_text=_("续签时填写;留空则沿用本期期限(不超过一般续签上限)。"))
+    months = forms.IntegerField(
+        label=_("下一期期限(月)"),
+        min_value=1,
+        max_value=60,
+        required=False,
+        help_text=_("续签时填写;留空则沿用本期期限(不超过一般续签上限)。"),
+    )
 
     class Meta:
         model = RenewalDecision
@@ -124,13 +150,23 @@ class RenewalDecisionForm(DomainCreateForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         self.fields["agreement"].queryset = scope_queryset(
-            user, Agreement.objects.filter(status="signed", kind__in=["first", "renewal"],
-                                           renewal_decision__isnull=True)
-            .select_related("partner__application"), "community")
+            user,
+            Agreement.objects.filter(
+                status="signed", kind__in=["first", "renewal"], renewal_decision__isnull=True
+            ).select_related("partner__application"),
+            "community",
+        )
         self.fields["evaluation"].queryset = scope_queryset(
-            user, Evaluation.objects.select_related("partner__application"), "partner__community")
+            user, Evaluation.objects.select_related("partner__application"), "partner__community"
+        )
 
     def create(self, data):
-        return renewal_decision_record(agreement=data["agreement"], outcome=data["outcome"],
-                                       evaluation=data["evaluation"], decided_on=data["decided_on"],
-                                       note=data.get("note", ""), months=data.get("months"), by=self.user)
+        return renewal_decision_record(
+            agreement=data["agreement"],
+            outcome=data["outcome"],
+            evaluation=data["evaluation"],
+            decided_on=data["decided_on"],
+            note=data.get("note", ""),
+            months=data.get("months"),
+            by=self.user,
+        )

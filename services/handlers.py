@@ -22,4 +22,3 @@ def on_partner_transitioned(sender, partner, transition, by=None, **kwargs):
         partner_signed(partner=partner, by=by)
     except Exception:
         logger.exception("Could not open the account of partner %s after signing", partner.pk)
-

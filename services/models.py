@@ -14,6 +14,7 @@ RATING_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 
 # --- The partner's account and logo licence (四(二)3, 六(二)) -----------------
 
+
 class PartnerAccount(models.Model):
     """The login a partner receives when its first agreement is signed.
 
@@ -21,12 +22,16 @@ class PartnerAccount(models.Model):
     loses write access.
     """
 
-    partner = models.OneToOneField("partners.Partner", on_delete=models.PROTECT,
-                                   related_name="account", verbose_name=_("睦邻合伙人"))
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                related_name="partner_account", verbose_name=_("用户"))
-    read_only = models.BooleanField(_("只读"), default=False,
-                                    help_text=_("退出后账号只能查看,不能再填报。"))
+    partner = models.OneToOneField(
+        "partners.Partner", on_delete=models.PROTECT, related_name="account", verbose_name=_("睦邻合伙人")
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="partner_account",
+        verbose_name=_("用户"),
+    )
+    read_only = models.BooleanField(_("只读"), default=False, help_text=_("退出后账号只能查看,不能再填报。"))
     invited_at = models.DateTimeField(_("邀请时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
@@ -44,8 +49,12 @@ class PartnerAccount(models.Model):
 class LogoLicence(models.Model):
     """The right to use the programme's logo (标识使用权), granted at signing, revoked at exit."""
 
-    partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT,
-                                related_name="logo_licences", verbose_name=_("睦邻合伙人"))
+    partner = models.ForeignKey(
+        "partners.Partner",
+        on_delete=models.PROTECT,
+        related_name="logo_licences",
+        verbose_name=_("睦邻合伙人"),
+    )
     granted_on = models.DateField(_("授予日期"))
     revoked_on = models.DateField(_("撤销日期"), null=True, blank=True)
     revoked_note = models.CharField(_("撤销原因"), max_length=200, blank=True)
@@ -55,8 +64,11 @@ class LogoLicence(models.Model):
         verbose_name_plural = _("标识使用权")
         ordering = ["partner", "-granted_on"]
         constraints = [
-            models.UniqueConstraint(fields=["partner"], condition=models.Q(revoked_on__isnull=True),
-                                    name="one_live_logo_licence_per_partner"),
+            models.UniqueConstraint(
+                fields=["partner"],
+                condition=models.Q(revoked_on__isnull=True),
+                name="one_live_logo_licence_per_partner",
+            ),
         ]
 
     def __str__(self):
@@ -71,6 +83,7 @@ class LogoLicence(models.Model):
 
 
 # --- Service logs (公益服务记录表, 六(一)) --------------------------------------
+
 
 class LogStatus(models.TextChoices):
     SUBMITTED = "submitted", _("待核实")
@@ -91,12 +104,18 @@ class CostBasis(models.TextChoices):
 class ServiceLog(models.Model):
     """One public-benefit service a partner delivered; only verified logs count."""
 
-    partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT,
-                                related_name="service_logs", verbose_name=_("睦邻合伙人"))
-    agreement = models.ForeignKey("agreements.Agreement", on_delete=models.PROTECT,
-                                  related_name="service_logs", verbose_name=_("协议"))
-    space = models.ForeignKey("spaces.Space", on_delete=models.PROTECT,
-                              related_name="service_logs", verbose_name=_("空间"))
+    partner = models.ForeignKey(
+        "partners.Partner",
+        on_delete=models.PROTECT,
+        related_name="service_logs",
+        verbose_name=_("睦邻合伙人"),
+    )
+    agreement = models.ForeignKey(
+        "agreements.Agreement", on_delete=models.PROTECT, related_name="service_logs", verbose_name=_("协议")
+    )
+    space = models.ForeignKey(
+        "spaces.Space", on_delete=models.PROTECT, related_name="service_logs", verbose_name=_("空间")
+    )
     date = models.DateField(_("服务日期"), db_index=True)
     start_time = models.TimeField(_("开始时间"))
     end_time = models.TimeField(_("结束时间"))
@@ -106,20 +125,35 @@ class ServiceLog(models.Model):
     description = models.TextField(_("服务内容"))
     residents_served = models.PositiveIntegerField(_("服务居民人次"))
     special_group_residents = models.PositiveIntegerField(_("其中特定群体人次"), default=0)
-    special_groups = models.JSONField(_("特定群体"), default=list, blank=True,
-                                      help_text=_("老年人、儿童、残疾人等。"))
-    cost_basis = models.CharField(_("收费方式"), max_length=10, choices=CostBasis.choices,
-                                  default=CostBasis.FREE)
+    special_groups = models.JSONField(
+        _("特定群体"), default=list, blank=True, help_text=_("老年人、儿童、残疾人等。")
+    )
+    cost_basis = models.CharField(
+        _("收费方式"), max_length=10, choices=CostBasis.choices, default=CostBasis.FREE
+    )
     volunteers = models.PositiveIntegerField(_("参与志愿者人数"), default=0)
-    status = models.CharField(_("核实状态"), max_length=20, choices=LogStatus.choices,
-                              default=LogStatus.SUBMITTED, db_index=True)
+    status = models.CharField(
+        _("核实状态"), max_length=20, choices=LogStatus.choices, default=LogStatus.SUBMITTED, db_index=True
+    )
     warnings = models.JSONField(_("提示"), default=list, blank=True, editable=False)
     review_note = models.TextField(_("核实意见"), blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                    blank=True, related_name="+", verbose_name=_("核实人"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("核实人"),
+    )
     reviewed_at = models.DateTimeField(_("核实时间"), null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                    blank=True, related_name="+", verbose_name=_("填报人"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("填报人"),
+    )
     created_at = models.DateTimeField(_("填报时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -128,11 +162,13 @@ class ServiceLog(models.Model):
         verbose_name_plural = _("公益服务记录表")
         ordering = ["-date", "-start_time", "-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(start_time__lt=models.F("end_time")),
-                                   name="servicelog_start_before_end"),
+            models.CheckConstraint(
+                condition=models.Q(start_time__lt=models.F("end_time")), name="servicelog_start_before_end"
+            ),
             models.CheckConstraint(
                 condition=models.Q(special_group_residents__lte=models.F("residents_served")),
-                name="servicelog_special_within_residents"),
+                name="servicelog_special_within_residents",
+            ),
         ]
         indexes = [models.Index(fields=["agreement", "status", "date"])]
 
@@ -158,12 +194,14 @@ class LogFileKind(models.TextChoices):
 
 
 class ServiceLogFile(models.Model):
-    log = models.ForeignKey(ServiceLog, on_delete=models.CASCADE, related_name="files",
-                            verbose_name=_("服务记录"))
+    log = models.ForeignKey(
+        ServiceLog, on_delete=models.CASCADE, related_name="files", verbose_name=_("服务记录")
+    )
     kind = models.CharField(_("类型"), max_length=20, choices=LogFileKind.choices)
     file = models.FileField(_("文件"), storage=private_storage, upload_to=private_upload_to)
-    thumbnail = models.FileField(_("缩略图"), storage=private_storage, upload_to=private_upload_to,
-                                 blank=True)
+    thumbnail = models.FileField(
+        _("缩略图"), storage=private_storage, upload_to=private_upload_to, blank=True
+    )
     original_name = models.CharField(_("原文件名"), max_length=200, blank=True)
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
@@ -181,6 +219,7 @@ class ServiceLogFile(models.Model):
 
 # --- Observers and the suggestion box (六(一)3) ------------------------------
 
+
 class ObserverKind(models.TextChoices):
     RESIDENT = "resident", _("居民代表")
     PARTY_MEMBER = "party_member", _("党员代表")
@@ -189,12 +228,15 @@ class ObserverKind(models.TextChoices):
 class Observer(models.Model):
     """A community observer (社区观察员) appointed by the community, with an account."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                related_name="observer", verbose_name=_("用户"))
-    community = models.ForeignKey("portal.Community", on_delete=models.PROTECT,
-                                  related_name="observers", verbose_name=_("社区"))
-    kind = models.CharField(_("身份"), max_length=20, choices=ObserverKind.choices,
-                            default=ObserverKind.RESIDENT)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="observer", verbose_name=_("用户")
+    )
+    community = models.ForeignKey(
+        "portal.Community", on_delete=models.PROTECT, related_name="observers", verbose_name=_("社区")
+    )
+    kind = models.CharField(
+        _("身份"), max_length=20, choices=ObserverKind.choices, default=ObserverKind.RESIDENT
+    )
     appointed_on = models.DateField(_("聘任日期"))
     active = models.BooleanField(_("在任"), default=True)
 
@@ -210,10 +252,15 @@ class Observer(models.Model):
 class Observation(models.Model):
     """What an observer saw of one partner's service, rated on four fixed aspects."""
 
-    observer = models.ForeignKey(Observer, on_delete=models.PROTECT, related_name="observations",
-                                 verbose_name=_("观察员"))
-    partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT,
-                                related_name="observations", verbose_name=_("睦邻合伙人"))
+    observer = models.ForeignKey(
+        Observer, on_delete=models.PROTECT, related_name="observations", verbose_name=_("观察员")
+    )
+    partner = models.ForeignKey(
+        "partners.Partner",
+        on_delete=models.PROTECT,
+        related_name="observations",
+        verbose_name=_("睦邻合伙人"),
+    )
     date = models.DateField(_("观察日期"))
     seen = models.TextField(_("观察情况"))
     punctuality = models.PositiveSmallIntegerField(_("守时"), validators=RATING_VALIDATORS)
@@ -239,11 +286,13 @@ class Observation(models.Model):
 
 
 class ObservationPhoto(models.Model):
-    observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="photos",
-                                    verbose_name=_("观察记录"))
+    observation = models.ForeignKey(
+        Observation, on_delete=models.CASCADE, related_name="photos", verbose_name=_("观察记录")
+    )
     file = models.FileField(_("照片"), storage=private_storage, upload_to=private_upload_to)
-    thumbnail = models.FileField(_("缩略图"), storage=private_storage, upload_to=private_upload_to,
-                                 blank=True)
+    thumbnail = models.FileField(
+        _("缩略图"), storage=private_storage, upload_to=private_upload_to, blank=True
+    )
     original_name = models.CharField(_("原文件名"), max_length=200, blank=True)
 
     class Meta:
@@ -266,15 +315,27 @@ class FeedbackStatus(models.TextChoices):
 class Feedback(models.Model):
     """A resident's note in the suggestion box (居民意见箱); shown only once approved."""
 
-    partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT,
-                                related_name="feedback", verbose_name=_("睦邻合伙人"))
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.PROTECT, related_name="feedback", verbose_name=_("睦邻合伙人")
+    )
     rating = models.PositiveSmallIntegerField(_("满意度评分"), validators=RATING_VALIDATORS)
     comment = models.TextField(_("意见或建议"), max_length=1000)
     contact = models.CharField(_("联系方式(不公开)"), max_length=100, blank=True)
-    status = models.CharField(_("审核状态"), max_length=20, choices=FeedbackStatus.choices,
-                              default=FeedbackStatus.PENDING, db_index=True)
-    moderated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                     blank=True, related_name="+", verbose_name=_("审核人"))
+    status = models.CharField(
+        _("审核状态"),
+        max_length=20,
+        choices=FeedbackStatus.choices,
+        default=FeedbackStatus.PENDING,
+        db_index=True,
+    )
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("审核人"),
+    )
     moderated_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     moderation_note = models.CharField(_("审核说明"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("提交时间"), auto_now_add=True, db_index=True)
@@ -293,6 +354,7 @@ class Feedback(models.Model):
 
 # --- Evaluation (评估, 六(二)2) ---------------------------------------------------
 
+
 class EvaluationKind(models.TextChoices):
     TRIAL = "trial", _("试用期满评估")
     RENEWAL = "renewal", _("续签前评估")
@@ -307,8 +369,9 @@ class Conclusion(models.TextChoices):
 class ScoringCriterion(models.Model):
     """One line of a street's evaluation scoring sheet (configurable)."""
 
-    street = models.ForeignKey("portal.Street", on_delete=models.PROTECT,
-                               related_name="scoring_criteria", verbose_name=_("街道"))
+    street = models.ForeignKey(
+        "portal.Street", on_delete=models.PROTECT, related_name="scoring_criteria", verbose_name=_("街道")
+    )
     name = models.CharField(_("评分项"), max_length=100)
     max_score = models.PositiveSmallIntegerField(_("满分"), validators=[MinValueValidator(1)])
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
@@ -333,29 +396,46 @@ class Evaluation(models.Model):
     evaluation is recorded (`services.domain.evaluation_record`) and frozen here.
     """
 
-    partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT,
-                                related_name="evaluations", verbose_name=_("睦邻合伙人"))
-    agreement = models.ForeignKey("agreements.Agreement", on_delete=models.PROTECT, null=True,
-                                  blank=True, related_name="evaluations", verbose_name=_("协议"))
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.PROTECT, related_name="evaluations", verbose_name=_("睦邻合伙人")
+    )
+    agreement = models.ForeignKey(
+        "agreements.Agreement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evaluations",
+        verbose_name=_("协议"),
+    )
     kind = models.CharField(_("类型"), max_length=20, choices=EvaluationKind.choices)
     evaluated_on = models.DateField(_("评估日期"))
     conclusion = models.CharField(_("结论"), max_length=10, choices=Conclusion.choices)
     remarks = models.TextField(_("评语"), blank=True)
     fulfilment = models.JSONField(_("指标完成情况"), default=dict, blank=True, editable=False)
-    fulfilment_share = models.DecimalField(_("指标完成率"), max_digits=6, decimal_places=3, null=True,
-                                           blank=True, editable=False)
-    satisfaction = models.DecimalField(_("居民满意度(平均分)"), max_digits=3, decimal_places=2,
-                                       null=True, blank=True, editable=False)
+    fulfilment_share = models.DecimalField(
+        _("指标完成率"), max_digits=6, decimal_places=3, null=True, blank=True, editable=False
+    )
+    satisfaction = models.DecimalField(
+        _("居民满意度(平均分)"), max_digits=3, decimal_places=2, null=True, blank=True, editable=False
+    )
     feedback_count = models.PositiveIntegerField(_("意见条数"), default=0, editable=False)
-    observer_rating = models.DecimalField(_("观察员平均评分"), max_digits=3, decimal_places=2,
-                                          null=True, blank=True, editable=False)
+    observer_rating = models.DecimalField(
+        _("观察员平均评分"), max_digits=3, decimal_places=2, null=True, blank=True, editable=False
+    )
     observation_count = models.PositiveIntegerField(_("观察记录数"), default=0, editable=False)
     incidents = models.TextField(_("安全事故及投诉"), blank=True)
     scores = models.JSONField(_("评分表"), default=dict, blank=True)
-    total_score = models.DecimalField(_("评分合计"), max_digits=6, decimal_places=1, null=True,
-                                      blank=True, editable=False)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                    blank=True, related_name="+", verbose_name=_("记录人"))
+    total_score = models.DecimalField(
+        _("评分合计"), max_digits=6, decimal_places=1, null=True, blank=True, editable=False
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("记录人"),
+    )
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     class Meta:
@@ -378,16 +458,32 @@ class RecognitionKind(models.TextChoices):
 class Recognition(models.Model):
     """A commendation (shown publicly) or a warning (kept in the dossier)."""
 
-    partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT,
-                                related_name="recognitions", verbose_name=_("睦邻合伙人"))
+    partner = models.ForeignKey(
+        "partners.Partner",
+        on_delete=models.PROTECT,
+        related_name="recognitions",
+        verbose_name=_("睦邻合伙人"),
+    )
     kind = models.CharField(_("类型"), max_length=20, choices=RecognitionKind.choices)
     date = models.DateField(_("日期"))
     title = models.CharField(_("标题"), max_length=100)
     detail = models.TextField(_("说明"), blank=True)
-    evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="recognitions", verbose_name=_("依据评估"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                    blank=True, related_name="+", verbose_name=_("记录人"))
+    evaluation = models.ForeignKey(
+        Evaluation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recognitions",
+        verbose_name=_("依据评估"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("记录人"),
+    )
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     class Meta:
@@ -404,6 +500,7 @@ class Recognition(models.Model):
 
 # --- Renewal decision (续签决定, 五(三)2) ----------------------------------------------
 
+
 class RenewalOutcome(models.TextChoices):
     RENEW_SAME = "renew_same", _("按原条件续签")
     RENEW_ADJUSTED = "renew_adjusted", _("调整后续签")
@@ -413,15 +510,26 @@ class RenewalOutcome(models.TextChoices):
 class RenewalDecision(AppendOnlyModel):
     """What happens when a term ends, and the evaluation it rests on — rulebook 五(三)2."""
 
-    agreement = models.OneToOneField("agreements.Agreement", on_delete=models.PROTECT, related_name="renewal_decision",
-                                     verbose_name=_("到期协议"))
+    agreement = models.OneToOneField(
+        "agreements.Agreement",
+        on_delete=models.PROTECT,
+        related_name="renewal_decision",
+        verbose_name=_("到期协议"),
+    )
     outcome = models.CharField(_("决定"), max_length=20, choices=RenewalOutcome.choices)
-    evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT,
-                                   related_name="renewal_decisions", verbose_name=_("依据的评估"))
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.PROTECT, related_name="renewal_decisions", verbose_name=_("依据的评估")
+    )
     decided_on = models.DateField(_("决定日期"))
     note = models.TextField(_("说明"), blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                   blank=True, related_name="+", verbose_name=_("登记人"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("登记人"),
+    )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:
@@ -442,17 +550,28 @@ class RenewalDecision(AppendOnlyModel):
 
 # --- Exit (退出, 六(二)3) -----------------------------------------------------------
 
+
 class DisciplineSignoff(models.Model):
     """The discipline office's (纪检室) sign-off that a violation justifies a forced exit."""
 
-    partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT,
-                                related_name="discipline_signoffs", verbose_name=_("睦邻合伙人"))
+    partner = models.ForeignKey(
+        "partners.Partner",
+        on_delete=models.PROTECT,
+        related_name="discipline_signoffs",
+        verbose_name=_("睦邻合伙人"),
+    )
     finding = models.TextField(_("违规违纪违法事实"))
     signatory = models.CharField(_("签字人"), max_length=50)
     department = models.CharField(_("部门"), max_length=100, default="纪检室")
     signed_on = models.DateField(_("签字日期"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                    blank=True, related_name="+", verbose_name=_("记录人"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("记录人"),
+    )
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     class Meta:
@@ -470,20 +589,31 @@ class DisciplineSignoff(models.Model):
 class PartnerExit(models.Model):
     """How a partner left: reason, date and the handover of the space."""
 
-    partner = models.OneToOneField("partners.Partner", on_delete=models.PROTECT,
-                                   related_name="exit_record", verbose_name=_("睦邻合伙人"))
+    partner = models.OneToOneField(
+        "partners.Partner", on_delete=models.PROTECT, related_name="exit_record", verbose_name=_("睦邻合伙人")
+    )
     reason = models.CharField(_("退出情形"), max_length=30, choices=ExitReason.choices)
     exit_date = models.DateField(_("退出日期"))
     note = models.TextField(_("退出说明"))
-    handover_note = models.TextField(_("交接情况"),
-                                     help_text=_("空间是否完好归还、钥匙、设备设施等。"))
-    discipline_signoff = models.ForeignKey(DisciplineSignoff, on_delete=models.PROTECT, null=True,
-                                           blank=True, related_name="+",
-                                           verbose_name=_("纪检室签字确认"))
+    handover_note = models.TextField(_("交接情况"), help_text=_("空间是否完好归还、钥匙、设备设施等。"))
+    discipline_signoff = models.ForeignKey(
+        DisciplineSignoff,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("纪检室签字确认"),
+    )
     slots_released = models.PositiveIntegerField(_("释放时段数"), default=0)
     logs_closed = models.PositiveIntegerField(_("关闭的未核实记录数"), default=0)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                    blank=True, related_name="+", verbose_name=_("记录人"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("记录人"),
+    )
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     class Meta:

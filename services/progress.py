@@ -81,8 +81,11 @@ def term_periods(start: dt.date, end: dt.date, kind: str) -> list[Period]:
         for _i in range(step):
             following = _next_month(following)
         full_end = following - dt.timedelta(days=1)
-        periods.append(Period(start=max(day, start), end=min(full_end, end), full_start=day,
-                              full_end=full_end, kind=kind))
+        periods.append(
+            Period(
+                start=max(day, start), end=min(full_end, end), full_start=day, full_end=full_end, kind=kind
+            )
+        )
         day = following
     return periods
 
@@ -107,8 +110,13 @@ def verified_figures_by_month(agreement_ids) -> dict[int, dict[dt.date, dict[str
         ServiceLog.objects.filter(agreement_id__in=list(agreement_ids), status=LogStatus.VERIFIED)
         .annotate(month=TruncMonth("date"))
         .values("agreement_id", "month")
-        .annotate(hours=Sum("hours"), residents=Sum("residents_served"), events=Count("id"),
-                  special_total=Sum("special_group_residents"), **group_sums)
+        .annotate(
+            hours=Sum("hours"),
+            residents=Sum("residents_served"),
+            events=Count("id"),
+            special_total=Sum("special_group_residents"),
+            **group_sums,
+        )
         .order_by()
     )
     result: dict[int, dict[dt.date, dict[str, Decimal]]] = defaultdict(dict)
@@ -188,12 +196,19 @@ class AgreementProgress:
             "as_of": self.today.isoformat(),
             "fulfilment": None if self.fulfilment is None else str(self.fulfilment),
             "targets": [
-                {"metric": t.target.metric, "period": t.target.period, "label": t.label,
-                 "target_group": t.target.target_group,
-                 "actual_to_date": str(t.to_date.actual), "expected_to_date": str(t.to_date.target),
-                 "ratio": None if t.to_date.ratio is None else str(t.to_date.ratio),
-                 "periods": [{"label": p.label, "actual": str(c.actual), "target": str(c.target)}
-                             for p, c in t.rows]}
+                {
+                    "metric": t.target.metric,
+                    "period": t.target.period,
+                    "label": t.label,
+                    "target_group": t.target.target_group,
+                    "actual_to_date": str(t.to_date.actual),
+                    "expected_to_date": str(t.to_date.target),
+                    "ratio": None if t.to_date.ratio is None else str(t.to_date.ratio),
+                    "periods": [
+                        {"label": p.label, "actual": str(c.actual), "target": str(c.target)}
+                        for p, c in t.rows
+                    ],
+                }
                 for t in self.targets
             ],
         }
@@ -209,8 +224,9 @@ def _q(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
-def agreement_progress(agreement: Agreement, *, today: dt.date | None = None,
-                       figures: dict | None = None) -> AgreementProgress:
+def agreement_progress(
+    agreement: Agreement, *, today: dt.date | None = None, figures: dict | None = None
+) -> AgreementProgress:
     """Verified figures per period against each target, and the pace so far.
 
     The expected figure to date is the target of every period already over,
@@ -237,8 +253,11 @@ def agreement_progress(agreement: Agreement, *, today: dt.date | None = None,
             else:
                 elapsed = Decimal((today - period.start).days + 1)
                 expected_to_date += goal * elapsed / Decimal((period.end - period.start).days + 1)
-        progress.targets.append(TargetProgress(
-            target=target, rows=rows, to_date=Cell(actual=actual_to_date, target=_q(expected_to_date))))
+        progress.targets.append(
+            TargetProgress(
+                target=target, rows=rows, to_date=Cell(actual=actual_to_date, target=_q(expected_to_date))
+            )
+        )
     return progress
 
 
@@ -246,15 +265,18 @@ def current_agreement(partner, *, today: dt.date | None = None) -> Agreement | N
     """The signed agreement whose term covers today, else the latest signed one."""
     today = today or local_today()
     signed = Agreement.objects.filter(partner=partner, status=AgreementStatus.SIGNED)
-    return (signed.filter(start_date__lte=today, end_date__gte=today).order_by("-start_date").first()
-            or signed.order_by("-start_date").first())
+    return (
+        signed.filter(start_date__lte=today, end_date__gte=today).order_by("-start_date").first()
+        or signed.order_by("-start_date").first()
+    )
 
 
 def progress_ranking(agreements, *, today: dt.date | None = None) -> list[AgreementProgress]:
     """Progress of many agreements, best fulfilment first, in a fixed number of queries."""
     today = today or local_today()
-    agreements = list(agreements.select_related("partner__application", "community")
-                      .prefetch_related("targets"))
+    agreements = list(
+        agreements.select_related("partner__application", "community").prefetch_related("targets")
+    )
     figures = verified_figures_by_month([a.pk for a in agreements])
     result = [agreement_progress(a, today=today, figures=figures.get(a.pk, {})) for a in agreements]
     result.sort(key=lambda p: (p.fulfilment is None, -(p.fulfilment or 0), p.agreement.number))
@@ -264,8 +286,9 @@ def progress_ranking(agreements, *, today: dt.date | None = None) -> list[Agreem
 def current_agreements(*, today: dt.date | None = None):
     """Signed agreements whose term covers today, of partners still serving."""
     today = today or local_today()
-    return Agreement.objects.filter(status=AgreementStatus.SIGNED, start_date__lte=today,
-                                    end_date__gte=today, partner__status__in=SERVING)
+    return Agreement.objects.filter(
+        status=AgreementStatus.SIGNED, start_date__lte=today, end_date__gte=today, partner__status__in=SERVING
+    )
 
 
 METRIC_LABELS = dict(TargetMetric.choices)

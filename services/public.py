@@ -12,8 +12,11 @@ from .models import Feedback, FeedbackStatus, Recognition, RecognitionKind
 
 def public_feedback(partner, *, limit: int = 20):
     """Approved notes as the public sees them: never the contact details."""
-    return (Feedback.objects.filter(partner=partner, status=FeedbackStatus.APPROVED)
-            .only("rating", "comment", "created_at").order_by("-created_at")[:limit])
+    return (
+        Feedback.objects.filter(partner=partner, status=FeedbackStatus.APPROVED)
+        .only("rating", "comment", "created_at")
+        .order_by("-created_at")[:limit]
+    )
 
 
 def public_commendations(partner):
@@ -24,5 +27,9 @@ def public_commendations(partner):
 def public_summary(partner) -> dict:
     """What a partner's public page may show from this app."""
     avg, count = satisfaction(partner)
-    return {"satisfaction": avg, "feedback_count": count, "commendations": list(public_commendations(partner)),
-            "feedback": list(public_feedback(partner, limit=5))}
+    return {
+        "satisfaction": avg,
+        "feedback_count": count,
+        "commendations": list(public_commendations(partner)),
+        "feedback": list(public_feedback(partner, limit=5)),
+    }

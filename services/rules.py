@@ -53,8 +53,9 @@ def log_is_open(user, log):
 @rules.predicate
 def observes_partner_community(user, partner):
     observer = getattr(user, "observer", None)
-    return bool(observer and observer.active and partner is not None
-                and observer.community_id == partner.community_id)
+    return bool(
+        observer and observer.active and partner is not None and observer.community_id == partner.community_id
+    )
 
 
 is_partner_member = is_partner_user & is_own_record
@@ -79,9 +80,20 @@ rules.add_perm("services.view_dossier", can_view_dossier)
 rules.add_perm("services.view_dashboard", can_view_dashboard)
 
 # The admin's model permissions: staff in scope (the admin scopes querysets too).
-for model in ["servicelog", "servicelogfile", "feedback", "evaluation", "recognition",
-              "observer", "observation", "observationphoto", "partneraccount", "logolicence",
-              "disciplinesignoff", "partnerexit"]:
+for model in [
+    "servicelog",
+    "servicelogfile",
+    "feedback",
+    "evaluation",
+    "recognition",
+    "observer",
+    "observation",
+    "observationphoto",
+    "partneraccount",
+    "logolicence",
+    "disciplinesignoff",
+    "partnerexit",
+]:
     rules.add_perm(f"services.view_{model}", can_manage_in_scope)
     rules.add_perm(f"services.add_{model}", is_staff_member)
     rules.add_perm(f"services.change_{model}", can_manage_in_scope)

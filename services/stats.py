@@ -28,8 +28,9 @@ def _in_community(qs, community, path):
     return qs.filter(**{path: community}) if community is not None else qs
 
 
-def dashboard_figures(*, user, community=None, start: dt.date | None = None,
-                      end: dt.date | None = None) -> dict:
+def dashboard_figures(
+    *, user, community=None, start: dt.date | None = None, end: dt.date | None = None
+) -> dict:
     """Partners by stage and community, monthly service figures, spaces, needs, satisfaction."""
     today = local_today()
 
@@ -42,27 +43,42 @@ def dashboard_figures(*, user, community=None, start: dt.date | None = None,
     stages = [(value, label) for value, label in PartnerStatus.choices if stage_totals.get(value)]
     stage_rows = [(name, [counts.get(v, 0) for v, _l in stages]) for name, counts in sorted(by_stage.items())]
 
-    logs = _in_community(scope_queryset(user, ServiceLog.objects.filter(status=LogStatus.VERIFIED),
-                                        "partner__community"), community, "partner__community")
+    logs = _in_community(
+        scope_queryset(user, ServiceLog.objects.filter(status=LogStatus.VERIFIED), "partner__community"),
+        community,
+        "partner__community",
+    )
     if start:
         logs = logs.filter(date__gte=start)
     if end:
         logs = logs.filter(date__lte=end)
     monthly = []
-    for row in (logs.annotate(month=TruncMonth("date")).values("month")
-                .annotate(hours=Sum("hours"), residents=Sum("residents_served"), events=Count("id"))
-                .order_by("month")):
+    for row in (
+        logs.annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(hours=Sum("hours"), residents=Sum("residents_served"), events=Count("id"))
+        .order_by("month")
+    ):
         month = row["month"].date() if isinstance(row["month"], dt.datetime) else row["month"]
-        monthly.append({"month": month.strftime("%Y-%m"), "hours": row["hours"] or Decimal("0"),
-                        "residents": row["residents"] or 0, "events": row["events"]})
+        monthly.append(
+            {
+                "month": month.strftime("%Y-%m"),
+                "hours": row["hours"] or Decimal("0"),
+                "residents": row["residents"] or 0,
+                "events": row["events"],
+            }
+        )
 
     spaces = _in_community(scope_queryset(user, Space.objects.all(), "community"), community, "community")
     in_use_now = timeslots_active_on(today).filter(space=OuterRef("pk"), partner__isnull=False)
     space_counts = spaces.aggregate(total=Count("id"), in_use=Count("id", filter=Exists(in_use_now)))
     space_counts["idle"] = space_counts["total"] - space_counts["in_use"]
 
-    feedback = _in_community(scope_queryset(user, Feedback.objects.filter(status=FeedbackStatus.APPROVED),
-                                            "partner__community"), community, "partner__community")
+    feedback = _in_community(
+        scope_queryset(user, Feedback.objects.filter(status=FeedbackStatus.APPROVED), "partner__community"),
+        community,
+        "partner__community",
+    )
     if start:
         feedback = feedback.filter(created_at__date__gte=start)
     if end:
@@ -70,39 +86,73 @@ def dashboard_figures(*, user, community=None, start: dt.date | None = None,
     sat = feedback.aggregate(avg=Avg("rating"), n=Count("id"))
 
     return {
-        "stages": stages, "stage_rows": stage_rows,
+        "stages": stages,
+        "stage_rows": stage_rows,
         "stage_totals": [stage_totals[v] for v, _l in stages],
-        "monthly": monthly, "spaces": space_counts,
+        "monthly": monthly,
+        "spaces": space_counts,
         "needs": needs_figures(user=user, community=community),
-        "satisfaction": {"avg": None if sat["avg"] is None else round(Decimal(str(sat["avg"])), 2),
-                         "n": sat["n"]},
+        "satisfaction": {
+            "avg": None if sat["avg"] is None else round(Decimal(str(sat["avg"])), 2),
+            "n": sat["n"],
+        },
     }
 
 
 def needs_figures(*, user, community=None) -> dict:
     """Resident needs covered vs open (spaces.coverage decides what 'covered' means)."""
-    qs = _in_community(scope_queryset(user, ResidentNeed.objects.all(), "community"), community,
-                       "community")
+    qs = _in_community(scope_queryset(user, ResidentNeed.objects.all(), "community"), community, "community")
     rows = needs_coverage(qs)
     covered = sum(1 for row in rows if row.is_covered)
-    return {"rows": [(_("已有合伙人覆盖"), covered), (_("尚未覆盖"), len(rows) - covered)],
-            "total": len(rows)}
+    return {
+        "rows": [(_("已有合伙人覆盖"), covered), (_("尚未覆盖"), len(rows) - covered)],
+        "total": len(rows),
+    }
 
 
 def month_logs(partner, year: int, month: int):
     """The partner's logs of one month (公益服务记录表), rejected and closed ones left out."""
-    return (ServiceLog.objects.filter(partner=partner, date__year=year, date__month=month)
-            .exclude(status__in=[LogStatus.REJECTED, LogStatus.CLOSED])
-            .select_related("space").order_by("date", "start_time", "id"))
+    return (
+        ServiceLog.objects.filter(partner=partner, date__year=year, date__month=month)
+        .exclude(status__in=[LogStatus.REJECTED, LogStatus.CLOSED])
+        .select_related("space")
+        .order_by("date", "start_time", "id")
+    )
 
 
-LOG_EXPORT_HEADERS = ["日期", "开始", "结束", "时数", "空间", "服务类别", "活动名称", "服务内容",
-                      "服务人次", "特定群体人次", "特定群体", "收费方式", "志愿者人数", "核实状态"]
+LOG_EXPORT_HEADERS = [
+    "日期",
+    "开始",
+    "结束",
+    "时数",
+    "空间",
+    "服务类别",
+    "活动名称",
+    "服务内容",
+    "服务人次",
+    "特定群体人次",
+    "特定群体",
+    "收费方式",
+    "志愿者人数",
+    "核实状态",
+]
 
 
 def log_export_rows(logs):
     for log in logs:
-        yield [log.date.isoformat(), f"{log.start_time:%H:%M}", f"{log.end_time:%H:%M}", float(log.hours),
-               log.space.name, str(log.get_category_display()), log.title, log.description,
-               log.residents_served, log.special_group_residents, log.get_special_groups_display(),
-               str(log.get_cost_basis_display()), log.volunteers, str(log.get_status_display())]
+        yield [
+            log.date.isoformat(),
+            f"{log.start_time:%H:%M}",
+            f"{log.end_time:%H:%M}",
+            float(log.hours),
+            log.space.name,
+            str(log.get_category_display()),
+            log.title,
+            log.description,
+            log.residents_served,
+            log.special_group_residents,
+            log.get_special_groups_display(),
+            str(log.get_cost_basis_display()),
+            log.volunteers,
+            str(log.get_status_display()),
+        ]

@@ -11,8 +11,11 @@ urlpatterns = [
     path("services/logs/<int:pk>/", views.log_detail, name="log_detail"),
     path("services/logs/<int:pk>/edit/", views.log_edit, name="log_edit"),
     path("services/files/<int:pk>/", views.log_file, name="log_file"),
-    path("services/partners/<int:partner_pk>/logs/<int:year>-<int:month>.<fmt>",
-         views.log_export, name="log_export"),
+    path(
+        "services/partners/<int:partner_pk>/logs/<int:year>-<int:month>.<fmt>",
+        views.log_export,
+        name="log_export",
+    ),
     path("services/progress/", views.progress_index, name="progress_index"),
     path("services/progress/<int:pk>/", views.progress_detail, name="progress_detail"),
     path("services/feedback/", views.partner_feedback, name="partner_feedback"),

@@ -76,6 +76,7 @@ def _form_errors(form, exc: ValidationError):
 
 # --- Partner pages: service logs ---------------------------------------------
 
+
 @login_required
 def log_list(request):
     """The partner's own logs, newest first; staff are sent to the admin list."""
@@ -84,10 +85,14 @@ def log_list(request):
         if perms.is_staff_member(request.user):
             return redirect("admin:services_servicelog_changelist")
         raise PermissionDenied
-    logs = (ServiceLog.objects.filter(partner_id=account.partner_id)
-            .select_related("space").annotate(file_count=Count("files")))
-    return render(request, "services/log_list.html", {
-        "account": account, "partner": account.partner, "logs": logs})
+    logs = (
+        ServiceLog.objects.filter(partner_id=account.partner_id)
+        .select_related("space")
+        .annotate(file_count=Count("files"))
+    )
+    return render(
+        request, "services/log_list.html", {"account": account, "partner": account.partner, "logs": logs}
+    )
 
 
 @login_required
@@ -103,8 +108,9 @@ def log_create(request):
     form = ServiceLogForm(request.POST or None, request.FILES or None, partner=partner)
     if request.method == "POST" and form.is_valid():
         try:
-            log = domain.servicelog_create(partner=partner, data=form.domain_data(),
-                                           files=form.files_by_kind(), by=request.user)
+            log = domain.servicelog_create(
+                partner=partner, data=form.domain_data(), files=form.files_by_kind(), by=request.user
+            )
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -116,8 +122,9 @@ def log_create(request):
 
 
 def _own_log(request, pk) -> ServiceLog:
-    log = get_object_or_404(ServiceLog.objects.select_related("partner__application", "space",
-                                                              "partner__community"), pk=pk)
+    log = get_object_or_404(
+        ServiceLog.objects.select_related("partner__application", "space", "partner__community"), pk=pk
+    )
     if not perms.can_view_partner_records.test(request.user, log):
         raise Http404  # never confirm another partner's records exist
     return log
@@ -126,9 +133,11 @@ def _own_log(request, pk) -> ServiceLog:
 @login_required
 def log_detail(request, pk):
     log = _own_log(request, pk)
-    return render(request, "services/log_detail.html", {
-        "log": log, "files": log.files.all(),
-        "can_edit": perms.can_write_own_log.test(request.user, log)})
+    return render(
+        request,
+        "services/log_detail.html",
+        {"log": log, "files": log.files.all(), "can_edit": perms.can_write_own_log.test(request.user, log)},
+    )
 
 
 @login_required
@@ -137,12 +146,21 @@ def log_edit(request, pk):
     log = _own_log(request, pk)
     if not perms.can_write_own_log.test(request.user, log):
         raise PermissionDenied
-    form = ServiceLogForm(request.POST or None, request.FILES or None, instance=log, partner=log.partner,
-                          initial={"special_groups": log.special_groups})
+    form = ServiceLogForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=log,
+        partner=log.partner,
+        initial={"special_groups": log.special_groups},
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            log = domain.servicelog_update(log=ServiceLog.objects.get(pk=log.pk), data=form.domain_data(),
-                                           files=form.files_by_kind(), by=request.user)
+            log = domain.servicelog_update(
+                log=ServiceLog.objects.get(pk=log.pk),
+                data=form.domain_data(),
+                files=form.files_by_kind(),
+                by=request.user,
+            )
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -157,20 +175,26 @@ def log_file(request, pk):
     if not perms.can_view_partner_records.test(request.user, record.log):
         raise Http404
     thumb = request.GET.get("thumb") and record.thumbnail
-    return serve_private_file(record.thumbnail if thumb else record.file,
-                              filename=None if thumb else record.original_name, inline=True)
+    return serve_private_file(
+        record.thumbnail if thumb else record.file,
+        filename=None if thumb else record.original_name,
+        inline=True,
+    )
 
 
 @login_required
 def observation_photo(request, pk):
-    photo = get_object_or_404(ObservationPhoto.objects.select_related("observation__partner__community",
-                                                                      "observation__observer"), pk=pk)
+    photo = get_object_or_404(
+        ObservationPhoto.objects.select_related("observation__partner__community", "observation__observer"),
+        pk=pk,
+    )
     own = getattr(getattr(request.user, "observer", None), "pk", None) == photo.observation.observer_id
     if not (own or perms.can_manage_in_scope.test(request.user, photo.observation)):
         raise Http404
     thumb = request.GET.get("thumb") and photo.thumbnail
-    return serve_private_file(photo.thumbnail if thumb else photo.file,
-                              filename=None if thumb else photo.original_name, inline=True)
+    return serve_private_file(
+        photo.thumbnail if thumb else photo.file, filename=None if thumb else photo.original_name, inline=True
+    )
 
 
 def _may_export(user, partner) -> bool:
@@ -188,24 +212,34 @@ def log_export(request, partner_pk, year, month, fmt):
     logs = list(month_logs(partner, year, month))
     filename = f"公益服务记录表-{partner.name}-{year}{month:02d}"
     if fmt == "xlsx":
-        return xlsx_response(rows_to_xlsx(LOG_EXPORT_HEADERS, log_export_rows(logs),
-                                          title=f"{year}-{month:02d}"), filename + ".xlsx")
-    totals = {"hours": sum(log.hours for log in logs), "residents": sum(log.residents_served for log in logs),
-              "special": sum(log.special_group_residents for log in logs), "events": len(logs)}
-    pdf = render_pdf("services/pdf/service_log_month.html", {
-        "partner": partner, "year": year, "month": month, "logs": logs, "totals": totals})
+        return xlsx_response(
+            rows_to_xlsx(LOG_EXPORT_HEADERS, log_export_rows(logs), title=f"{year}-{month:02d}"),
+            filename + ".xlsx",
+        )
+    totals = {
+        "hours": sum(log.hours for log in logs),
+        "residents": sum(log.residents_served for log in logs),
+        "special": sum(log.special_group_residents for log in logs),
+        "events": len(logs),
+    }
+    pdf = render_pdf(
+        "services/pdf/service_log_month.html",
+        {"partner": partner, "year": year, "month": month, "logs": logs, "totals": totals},
+    )
     return pdf_response(pdf, filename + ".pdf")
 
 
 # --- Progress against targets --------------------------------------------------
+
 
 @login_required
 def progress_index(request):
     """Partners: their current agreement. Staff: every partner in scope, ranked by fulfilment."""
     account = _partner_account(request)
     if account is not None:
-        agreements = Agreement.objects.filter(partner_id=account.partner_id,
-                                              status=AgreementStatus.SIGNED).order_by("-start_date")
+        agreements = Agreement.objects.filter(
+            partner_id=account.partner_id, status=AgreementStatus.SIGNED
+        ).order_by("-start_date")
         first = agreements.first()
         if first is None:
             return render(request, "services/progress_none.html", {"partner": account.partner})
@@ -213,39 +247,60 @@ def progress_index(request):
     if not perms.is_staff_member(request.user):
         raise PermissionDenied
     ranking = progress_ranking(scope_queryset(request.user, current_agreements(), "community"))
-    return render(request, "services/progress_ranking.html", {
-        "ranking": ranking, "warning_share": int(pace_warning_share() * 100)})
+    return render(
+        request,
+        "services/progress_ranking.html",
+        {"ranking": ranking, "warning_share": int(pace_warning_share() * 100)},
+    )
 
 
 @login_required
 def progress_detail(request, pk):
-    agreement = get_object_or_404(Agreement.objects.select_related("partner__application", "community")
-                                  .prefetch_related("targets"), pk=pk, status=AgreementStatus.SIGNED)
+    agreement = get_object_or_404(
+        Agreement.objects.select_related("partner__application", "community").prefetch_related("targets"),
+        pk=pk,
+        status=AgreementStatus.SIGNED,
+    )
     if not perms.can_view_partner_records.test(request.user, agreement):
         raise Http404
     progress = agreement_progress(agreement)
     chart = {
         "labels": [p.label for p, _c in progress.targets[0].rows] if progress.targets else [],
-        "datasets": [{"label": t.label, "actual": [float(c.actual) for _p, c in t.rows],
-                      "target": [float(c.target) for _p, c in t.rows]} for t in progress.targets],
+        "datasets": [
+            {
+                "label": t.label,
+                "actual": [float(c.actual) for _p, c in t.rows],
+                "target": [float(c.target) for _p, c in t.rows],
+            }
+            for t in progress.targets
+        ],
     }
     today = progress.today
     months = [p for p in term_periods(agreement.start_date, agreement.end_date, "month") if p.start <= today]
-    return render(request, "services/progress_detail.html", {
-        "export_months": list(reversed(months)),
-        "progress": progress, "agreement": agreement, "partner": agreement.partner,
-        "chart": chart,
-        "warning_share": int(pace_warning_share() * 100)})
+    return render(
+        request,
+        "services/progress_detail.html",
+        {
+            "export_months": list(reversed(months)),
+            "progress": progress,
+            "agreement": agreement,
+            "partner": agreement.partner,
+            "chart": chart,
+            "warning_share": int(pace_warning_share() * 100),
+        },
+    )
 
 
 # --- The suggestion box (public) ------------------------------------------------
+
 
 @ratelimit(key="ip", rate="5/h", method="POST", block=False)
 @require_http_methods(["GET", "POST"])
 def feedback_public(request, partner_pk):
     """The suggestion box (居民意见箱): anyone may write; nothing shows before moderation."""
-    partner = get_object_or_404(Partner.objects.select_related("application", "community"),
-                                pk=partner_pk, status__in=SERVING)
+    partner = get_object_or_404(
+        Partner.objects.select_related("application", "community"), pk=partner_pk, status__in=SERVING
+    )
     if getattr(request, "limited", False):
         return ratelimited(request)
     form = FeedbackForm(request.POST or None)
@@ -254,19 +309,31 @@ def feedback_public(request, partner_pk):
             # A bot filled the hidden field: pretend success, keep nothing.
             return redirect(reverse("services:feedback_public", args=[partner.pk]) + "?thanks=1")
         try:
-            domain.feedback_submit(partner=partner, rating=form.cleaned_data["rating"],
-                                   comment=form.cleaned_data["comment"],
-                                   contact=form.cleaned_data["contact"])
+            domain.feedback_submit(
+                partner=partner,
+                rating=form.cleaned_data["rating"],
+                comment=form.cleaned_data["comment"],
+                contact=form.cleaned_data["contact"],
+            )
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
             return redirect(reverse("services:feedback_public", args=[partner.pk]) + "?thanks=1")
     avg, count = domain.satisfaction(partner)
     commendations = public_commendations(partner)
-    return render(request, "services/feedback_public.html", {
-        "partner": partner, "form": form, "thanks": request.GET.get("thanks") == "1",
-        "feedback": public_feedback(partner), "avg": avg, "count": count,
-        "commendations": commendations})
+    return render(
+        request,
+        "services/feedback_public.html",
+        {
+            "partner": partner,
+            "form": form,
+            "thanks": request.GET.get("thanks") == "1",
+            "feedback": public_feedback(partner),
+            "avg": avg,
+            "count": count,
+            "commendations": commendations,
+        },
+    )
 
 
 @login_required
@@ -276,11 +343,20 @@ def partner_feedback(request):
     if account is None:
         raise PermissionDenied
     avg, count = domain.satisfaction(account.partner)
-    return render(request, "services/partner_feedback.html", {
-        "partner": account.partner, "feedback": public_feedback(account.partner), "avg": avg, "count": count})
+    return render(
+        request,
+        "services/partner_feedback.html",
+        {
+            "partner": account.partner,
+            "feedback": public_feedback(account.partner),
+            "avg": avg,
+            "count": count,
+        },
+    )
 
 
 # --- Observers ---------------------------------------------------------------------
+
 
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -289,15 +365,23 @@ def observation_create(request):
     if observer is None or not observer.active or not perms.is_observer(request.user):
         raise PermissionDenied
     partners = Partner.objects.filter(community_id=observer.community_id, status__in=SERVING).select_related(
-        "application")
+        "application"
+    )
     form = ObservationForm(request.POST or None, request.FILES or None, partners=partners)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            domain.observation_record(partner=data["partner"], date=data["date"], seen=data["seen"],
-                                      punctuality=data["punctuality"], quality=data["quality"],
-                                      safety=data["safety"], attitude=data["attitude"],
-                                      photos=data["photos"], by=request.user)
+            domain.observation_record(
+                partner=data["partner"],
+                date=data["date"],
+                seen=data["seen"],
+                punctuality=data["punctuality"],
+                quality=data["quality"],
+                safety=data["safety"],
+                attitude=data["attitude"],
+                photos=data["photos"],
+                by=request.user,
+            )
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -311,12 +395,16 @@ def observation_list(request):
     observer = getattr(request.user, "observer", None)
     if observer is None:
         raise PermissionDenied
-    observations = (Observation.objects.filter(observer=observer)
-                    .select_related("partner__application").prefetch_related("photos"))
+    observations = (
+        Observation.objects.filter(observer=observer)
+        .select_related("partner__application")
+        .prefetch_related("photos")
+    )
     return render(request, "services/observation_list.html", {"observations": observations})
 
 
 # --- Dossier (项目档案) ------------------------------------------------------------
+
 
 def _dossier_partner(request, pk) -> Partner:
     partner = get_object_or_404(Partner.objects.select_related("application", "community"), pk=pk)
@@ -327,8 +415,10 @@ def _dossier_partner(request, pk) -> Partner:
 
 def _dossier_context(partner):
     return {
-        "partner": partner, "sections": dossier_sections(partner),
-        "history": PartnerTransition.objects.filter(partner=partner).select_related("actor")
+        "partner": partner,
+        "sections": dossier_sections(partner),
+        "history": PartnerTransition.objects.filter(partner=partner)
+        .select_related("actor")
         .order_by("created_at", "id"),
     }
 
@@ -366,12 +456,14 @@ def dossier_zip(request, pk):
                         archive.writestr(name, handle.read())
     response = HttpResponse(buffer.getvalue(), content_type="application/zip")
     response["Content-Disposition"] = (
-        f"attachment; filename*=UTF-8''{escape_uri_path(f'项目档案-{partner.name}.zip')}")
+        f"attachment; filename*=UTF-8''{escape_uri_path(f'项目档案-{partner.name}.zip')}"
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 
 
 # --- Statistics dashboard -----------------------------------------------------------
+
 
 def _dashboard_input(request):
     communities = scope_queryset(request.user, Community.objects.all(), "")
@@ -388,12 +480,16 @@ def dashboard(request):
         raise PermissionDenied
     form, filters = _dashboard_input(request)
     figures = dashboard_figures(user=request.user, **filters)
-    chart = {"labels": [m["month"] for m in figures["monthly"]],
-             "hours": [float(m["hours"]) for m in figures["monthly"]],
-             "residents": [m["residents"] for m in figures["monthly"]]}
-    return render(request, "services/dashboard.html", {
-        "form": form, "figures": figures, "chart": chart,
-        "query": request.GET.urlencode()})
+    chart = {
+        "labels": [m["month"] for m in figures["monthly"]],
+        "hours": [float(m["hours"]) for m in figures["monthly"]],
+        "residents": [m["residents"] for m in figures["monthly"]],
+    }
+    return render(
+        request,
+        "services/dashboard.html",
+        {"form": form, "figures": figures, "chart": chart, "query": request.GET.urlencode()},
+    )
 
 
 @login_required
@@ -414,11 +510,20 @@ def dashboard_csv(request):
         writer.writerow([name, *counts])
     writer.writerow([])
     writer.writerow([_("空间总数"), _("使用中"), _("闲置"), _("平均满意度"), _("意见条数")])
-    writer.writerow([figures["spaces"]["total"], figures["spaces"]["in_use"], figures["spaces"]["idle"],
-                     figures["satisfaction"]["avg"] or "", figures["satisfaction"]["n"]])
+    writer.writerow(
+        [
+            figures["spaces"]["total"],
+            figures["spaces"]["in_use"],
+            figures["spaces"]["idle"],
+            figures["satisfaction"]["avg"] or "",
+            figures["satisfaction"]["n"],
+        ]
+    )
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     stamp = local_today().isoformat()
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(f'服务统计-{stamp}.csv')}"
+    response["Content-Disposition"] = (
+        f"attachment; filename*=UTF-8''{escape_uri_path(f'服务统计-{stamp}.csv')}"
+    )
     return response
 
 
@@ -432,8 +537,7 @@ def _serving_partners():
 def directory(request):
     """Serving partners by community."""
     partners = _serving_partners().order_by("community__name", "application__applicant_name")
-    return render(request, "services/directory.html",
-                  {**public_cache_context(), "partners": partners})
+    return render(request, "services/directory.html", {**public_cache_context(), "partners": partners})
 
 
 def partner_detail(request, pk):

@@ -91,6 +91,7 @@ class ChoiceListField(forms.MultipleChoiceField):
 
 # --- Spaces -----------------------------------------------------------------------
 
+
 class SpacePhotoForm(forms.ModelForm):
     class Meta:
         model = SpacePhoto
@@ -121,34 +122,71 @@ class SpacePhotoInline(admin.TabularInline):
         if not obj.pk:
             return "—"
         url = reverse("admin:spaces_space_photo", args=[obj.space_id, obj.pk])
-        return format_html('<a href="{0}"><img src="{0}" alt="{1}" style="max-height:80px"></a>', url,
-                           obj.caption or obj.original_name)
+        return format_html(
+            '<a href="{0}"><img src="{0}" alt="{1}" style="max-height:80px"></a>',
+            url,
+            obj.caption or obj.original_name,
+        )
 
 
 @admin.register(Space)
 class SpaceAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
     resource_classes = [SpaceResource]
     import_kind = ImportKind.SPACES
-    list_display = ["name", "community", "area_m2", "nature", "occupancy", "capacity", "facility_list",
-                    "current_use"]
-    list_filter = [("community", ScopedCommunityFilter), "nature", "occupancy", "has_water", "has_network",
-                   "is_accessible"]
+    list_display = [
+        "name",
+        "community",
+        "area_m2",
+        "nature",
+        "occupancy",
+        "capacity",
+        "facility_list",
+        "current_use",
+    ]
+    list_filter = [
+        ("community", ScopedCommunityFilter),
+        "nature",
+        "occupancy",
+        "has_water",
+        "has_network",
+        "is_accessible",
+    ]
     search_fields = ["name", "address", "notes"]
     list_select_related = ["community"]
     inlines = [SpacePhotoInline]
     readonly_fields = ["current_use", "week_link"]
     fieldsets = [
         (None, {"fields": ["community", "name", "address", "area_m2", "nature", "occupancy"]}),
-        (_("配套设施"), {"fields": ["has_water", "has_power", "has_network", "has_furniture",
-                                   "is_accessible", "capacity", "opening_hours"]}),
+        (
+            _("配套设施"),
+            {
+                "fields": [
+                    "has_water",
+                    "has_power",
+                    "has_network",
+                    "has_furniture",
+                    "is_accessible",
+                    "capacity",
+                    "opening_hours",
+                ]
+            },
+        ),
         (_("使用情况"), {"fields": ["current_use", "week_link", "notes"]}),
     ]
 
     def get_queryset(self, request):
         today = local_today()
-        return super().get_queryset(request).prefetch_related(Prefetch(
-            "timeslots", to_attr="slots_now",
-            queryset=timeslots_active_or_upcoming(today).select_related("partner__application")))
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch(
+                    "timeslots",
+                    to_attr="slots_now",
+                    queryset=timeslots_active_or_upcoming(today).select_related("partner__application"),
+                )
+            )
+        )
 
     @admin.display(description=_("配套设施"))
     def facility_list(self, obj):
@@ -158,8 +196,11 @@ class SpaceAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
     def current_use(self, obj):
         slots = getattr(obj, "slots_now", None)
         if slots is None:
-            slots = list(timeslots_active_or_upcoming(local_today()).filter(space=obj)
-                         .select_related("partner__application"))
+            slots = list(
+                timeslots_active_or_upcoming(local_today())
+                .filter(space=obj)
+                .select_related("partner__application")
+            )
         if not slots:
             return _("暂无安排")
         return format_html_join(mark_safe("<br>"), "{}", ((describe_slot(s),) for s in slots))
@@ -168,8 +209,9 @@ class SpaceAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
     def week_link(self, obj):
         if not obj.pk:
             return "—"
-        return format_html('<a href="{}">{}</a>', reverse("admin:spaces_space_week", args=[obj.pk]),
-                           _("查看本周使用安排"))
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:spaces_space_week", args=[obj.pk]), _("查看本周使用安排")
+        )
 
     def save_model(self, request, obj, form, change):
         space_save(space=obj, by=request.user)
@@ -177,13 +219,17 @@ class SpaceAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
     def get_urls(self):
         return [
             path("<int:pk>/week/", self.admin_site.admin_view(self.week_view), name="spaces_space_week"),
-            path("<int:pk>/photos/<int:photo_pk>/", self.admin_site.admin_view(self.photo_view),
-                 name="spaces_space_photo"),
+            path(
+                "<int:pk>/photos/<int:photo_pk>/",
+                self.admin_site.admin_view(self.photo_view),
+                name="spaces_space_photo",
+            ),
         ] + super().get_urls()
 
     def _space_in_scope(self, request, pk) -> Space:
-        space = get_object_or_404(scope_queryset(request.user, Space.objects.select_related("community")),
-                                  pk=pk)
+        space = get_object_or_404(
+            scope_queryset(request.user, Space.objects.select_related("community")), pk=pk
+        )
         if not self.has_view_permission(request, space):
             raise PermissionDenied
         return space
@@ -196,9 +242,14 @@ class SpaceAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
         except ValueError:  # a well-formed but impossible date, e.g. 2026-13-45
             week_of = None
         week = space_week(space, week_of=week_of)
-        context = {**self.admin_site.each_context(request), "opts": self.opts, "space": space, "week": week,
-                   "title": _("%(space)s · 使用周历") % {"space": space.name},
-                   "week_url": reverse("admin:spaces_space_week", args=[space.pk])}
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "space": space,
+            "week": week,
+            "title": _("%(space)s · 使用周历") % {"space": space.name},
+            "week_url": reverse("admin:spaces_space_week", args=[space.pk]),
+        }
         return TemplateResponse(request, "admin/spaces/space_week.html", context)
 
     def photo_view(self, request, pk, photo_pk):
@@ -209,11 +260,21 @@ class SpaceAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
 
 # --- Time slots ---------------------------------------------------------------------
 
+
 class TimeSlotForm(forms.ModelForm):
     class Meta:
         model = TimeSlot
-        fields = ["space", "partner", "title", "weekday", "date", "start_time", "end_time", "valid_from",
-                  "valid_to"]
+        fields = [
+            "space",
+            "partner",
+            "title",
+            "weekday",
+            "date",
+            "start_time",
+            "end_time",
+            "valid_from",
+            "valid_to",
+        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -267,13 +328,26 @@ class TimeSlotAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
 
 # --- Resident needs and coverage ----------------------------------------------------------
 
+
 class ResidentNeedForm(forms.ModelForm):
     target_groups = ChoiceListField(label=_("服务对象"), choices=TargetGroup.choices, required=False)
 
     class Meta:
         model = ResidentNeed
-        fields = ["community", "title", "description", "category", "collection_method", "collected_by",
-                  "collected_on", "target_groups", "residents_count", "space", "covered_by", "notes"]
+        fields = [
+            "community",
+            "title",
+            "description",
+            "category",
+            "collection_method",
+            "collected_by",
+            "collected_on",
+            "target_groups",
+            "residents_count",
+            "space",
+            "covered_by",
+            "notes",
+        ]
 
 
 @admin.register(ResidentNeed)
@@ -281,8 +355,16 @@ class ResidentNeedAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
     form = ResidentNeedForm
     resource_classes = [ResidentNeedResource]
     import_kind = ImportKind.NEEDS
-    list_display = ["title", "community", "category", "collection_method", "residents_count",
-                    "target_group_list", "space", "covered_by"]
+    list_display = [
+        "title",
+        "community",
+        "category",
+        "collection_method",
+        "residents_count",
+        "target_group_list",
+        "space",
+        "covered_by",
+    ]
     list_filter = [("community", ScopedCommunityFilter), "category", "collection_method"]
     search_fields = ["title", "description", "collected_by"]
     list_select_related = ["community", "space__community", "covered_by__application"]
@@ -303,8 +385,9 @@ class ResidentNeedAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
         resident_need_save(need=obj, by=request.user)
 
     def get_urls(self):
-        return [path("coverage/", self.admin_site.admin_view(self.coverage_view), name="spaces_coverage")] \
-            + super().get_urls()
+        return [
+            path("coverage/", self.admin_site.admin_view(self.coverage_view), name="spaces_coverage")
+        ] + super().get_urls()
 
     def coverage_view(self, request):
         """Needs next to the serving partners' services: the gaps a recruitment call should fill."""
@@ -320,38 +403,64 @@ class ResidentNeedAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
         rows = needs_coverage(needs)
         communities = scope_queryset(request.user, Community.objects.all(), "")
         services = serving_partners_services(
-            communities.filter(pk=int(community)) if community and community.isdigit() else communities)
+            communities.filter(pk=int(community)) if community and community.isdigit() else communities
+        )
         only_gaps = request.GET.get("gaps") == "1"
         if only_gaps:
             rows = [r for r in rows if not r.is_covered]
         summary: dict = {}
         for row in needs_coverage(needs) if only_gaps else rows:
-            entry = summary.setdefault(row.need.category, {
-                "label": row.need.get_category_display(), "needs": 0, "uncovered": 0, "residents": 0,
-                "uncovered_residents": 0})
+            entry = summary.setdefault(
+                row.need.category,
+                {
+                    "label": row.need.get_category_display(),
+                    "needs": 0,
+                    "uncovered": 0,
+                    "residents": 0,
+                    "uncovered_residents": 0,
+                },
+            )
             entry["needs"] += 1
             entry["residents"] += row.need.residents_count
             if not row.is_covered:
                 entry["uncovered"] += 1
                 entry["uncovered_residents"] += row.need.residents_count
-        context = {**self.admin_site.each_context(request), "opts": self.opts, "rows": rows,
-                   "title": _("需求覆盖情况"), "summary": sorted(summary.values(),
-                                                           key=lambda e: -e["uncovered_residents"]),
-                   "communities": communities, "services": services,
-                   "categories": ServiceCategory.choices, "selected_community": community or "",
-                   "selected_category": category or "", "only_gaps": only_gaps}
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "rows": rows,
+            "title": _("需求覆盖情况"),
+            "summary": sorted(summary.values(), key=lambda e: -e["uncovered_residents"]),
+            "communities": communities,
+            "services": services,
+            "categories": ServiceCategory.choices,
+            "selected_community": community or "",
+            "selected_category": category or "",
+            "only_gaps": only_gaps,
+        }
         return TemplateResponse(request, "admin/spaces/coverage.html", context)
 
 
 # --- Prospects and invitations ------------------------------------------------------------
+
 
 class ProspectForm(forms.ModelForm):
     categories = ChoiceListField(label=_("服务类别"), choices=ServiceCategory.choices, required=False)
 
     class Meta:
         model = Prospect
-        fields = ["community", "name", "kind", "contact_name", "phone", "email", "offer", "categories",
-                  "contact_status", "notes"]
+        fields = [
+            "community",
+            "name",
+            "kind",
+            "contact_name",
+            "phone",
+            "email",
+            "offer",
+            "categories",
+            "contact_status",
+            "notes",
+        ]
 
 
 @admin.register(Prospect)
@@ -359,8 +468,16 @@ class ProspectAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
     form = ProspectForm
     resource_classes = [ProspectResource]
     import_kind = ImportKind.PROSPECTS
-    list_display = ["name", "community", "kind", "contact_name", "phone", "email", "category_list",
-                    "contact_status"]
+    list_display = [
+        "name",
+        "community",
+        "kind",
+        "contact_name",
+        "phone",
+        "email",
+        "category_list",
+        "contact_status",
+    ]
     list_filter = [("community", ScopedCommunityFilter), "kind", "contact_status"]
     search_fields = ["name", "contact_name", "offer"]
     list_select_related = ["community"]
@@ -378,16 +495,27 @@ class ProspectAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
 
 # --- List imports ----------------------------------------------------------------------
 
+
 class ImportUploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("清单"), choices=ImportKind.choices)
-    file = forms.FileField(label=_("文件(XLSX 或 CSV)"),
-                           help_text=_("第一行为中文列名,与导出文件相同。整份文件有任何错误行都不会导入。"))
+    file = forms.FileField(
+        label=_("文件(XLSX 或 CSV)"),
+        help_text=_("第一行为中文列名,与导出文件相同。整份文件有任何错误行都不会导入。"),
+    )
 
 
 @admin.register(ImportJob)
 class ImportJobAdmin(admin.ModelAdmin):
-    list_display = ["original_name", "kind", "status", "total", "new_count", "update_count",
-                    "created_by_name", "created_at"]
+    list_display = [
+        "original_name",
+        "kind",
+        "status",
+        "total",
+        "new_count",
+        "update_count",
+        "created_by_name",
+        "created_at",
+    ]
     list_filter = ["kind", "status"]
     list_select_related = ["created_by"]
 
@@ -411,26 +539,38 @@ class ImportJobAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         return [
-            path("<int:pk>/status/", self.admin_site.admin_view(self.status_view), name="spaces_importjob_status"),
+            path(
+                "<int:pk>/status/",
+                self.admin_site.admin_view(self.status_view),
+                name="spaces_importjob_status",
+            ),
         ] + super().get_urls()
 
     def add_view(self, request, form_url="", extra_context=None):
         """Upload a list file; the worker checks it and the status page shows the result."""
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = ImportUploadForm(request.POST or None, request.FILES or None,
-                                initial={"kind": request.GET.get("kind", ImportKind.SPACES)})
+        form = ImportUploadForm(
+            request.POST or None,
+            request.FILES or None,
+            initial={"kind": request.GET.get("kind", ImportKind.SPACES)},
+        )
         if request.method == "POST" and form.is_valid():
             try:
-                job = import_job_create(kind=form.cleaned_data["kind"], uploaded=form.cleaned_data["file"],
-                                        by=request.user)
+                job = import_job_create(
+                    kind=form.cleaned_data["kind"], uploaded=form.cleaned_data["file"], by=request.user
+                )
             except ValidationError as exc:
                 form.add_error("file", exc)
             else:
                 import_job_queue(job=job)
                 return HttpResponseRedirect(reverse("admin:spaces_importjob_status", args=[job.pk]))
-        context = {**self.admin_site.each_context(request), "opts": self.opts, "form": form,
-                   "title": _("导入清单")}
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "form": form,
+            "title": _("导入清单"),
+        }
         return TemplateResponse(request, "admin/spaces/import_upload.html", context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -446,8 +586,12 @@ class ImportJobAdmin(admin.ModelAdmin):
                 self.message_user(request, _("已确认,正在后台导入。"), messages.INFO)
             return HttpResponseRedirect(reverse("admin:spaces_importjob_status", args=[job.pk]))
         done = import_job_progress(job)
-        context = {**self.admin_site.each_context(request), "opts": self.opts, "job": job, "done": done,
-                   "percent": int(done * 100 / job.total) if job.total else 0,
-                   "title": _("导入任务:%(name)s") % {"name": job.original_name}}
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "job": job,
+            "done": done,
+            "percent": int(done * 100 / job.total) if job.total else 0,
+            "title": _("导入任务:%(name)s") % {"name": job.original_name},
+        }
         return TemplateResponse(request, "admin/spaces/import_status.html", context)
-

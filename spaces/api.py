@@ -30,8 +30,15 @@ from .models import Occupancy, Prospect, ResidentNeed, Space, TimeSlot
 class RulesPermission(permissions.BasePermission):
     """The model permissions of spaces/rules.py: view for reads, add/change/delete for writes."""
 
-    actions = {"GET": "view", "HEAD": "view", "OPTIONS": "view", "POST": "add", "PUT": "change",
-               "PATCH": "change", "DELETE": "delete"}
+    actions = {
+        "GET": "view",
+        "HEAD": "view",
+        "OPTIONS": "view",
+        "POST": "add",
+        "PUT": "change",
+        "PATCH": "change",
+        "DELETE": "delete",
+    }
 
     def _perm(self, request, view):
         model = view.queryset.model if view.queryset is not None else view.get_queryset().model
@@ -70,15 +77,31 @@ class ScopedViewSet(viewsets.ModelViewSet):
 
 # --- Spaces ---------------------------------------------------------------------
 
+
 class SpaceSerializer(serializers.ModelSerializer):
     community = community_field()
     community_name = serializers.CharField(source="community.name", read_only=True)
 
     class Meta:
         model = Space
-        fields = ["id", "community", "community_name", "name", "address", "area_m2", "nature", "occupancy",
-                  "has_water", "has_power", "has_network", "has_furniture", "is_accessible", "capacity",
-                  "opening_hours", "notes"]
+        fields = [
+            "id",
+            "community",
+            "community_name",
+            "name",
+            "address",
+            "area_m2",
+            "nature",
+            "occupancy",
+            "has_water",
+            "has_power",
+            "has_network",
+            "has_furniture",
+            "is_accessible",
+            "capacity",
+            "opening_hours",
+            "notes",
+        ]
 
 
 class SpaceFilter(django_filters.FilterSet):
@@ -104,17 +127,32 @@ class SpaceViewSet(ScopedViewSet):
 
 # --- Resident needs ---------------------------------------------------------------
 
+
 class ResidentNeedSerializer(serializers.ModelSerializer):
     community = community_field()
     space = ScopedRelatedField(queryset=Space.objects.all(), required=False, allow_null=True)
     covered_by = ScopedRelatedField(queryset=Partner.objects.all(), required=False, allow_null=True)
-    target_groups = serializers.ListField(child=serializers.ChoiceField(choices=TargetGroup.choices),
-                                          required=False)
+    target_groups = serializers.ListField(
+        child=serializers.ChoiceField(choices=TargetGroup.choices), required=False
+    )
 
     class Meta:
         model = ResidentNeed
-        fields = ["id", "community", "title", "description", "category", "collection_method", "collected_by",
-                  "collected_on", "target_groups", "residents_count", "space", "covered_by", "notes"]
+        fields = [
+            "id",
+            "community",
+            "title",
+            "description",
+            "category",
+            "collection_method",
+            "collected_by",
+            "collected_on",
+            "target_groups",
+            "residents_count",
+            "space",
+            "covered_by",
+            "notes",
+        ]
 
 
 class ResidentNeedFilter(django_filters.FilterSet):
@@ -130,8 +168,9 @@ class ResidentNeedViewSet(ScopedViewSet):
     filterset_class = ResidentNeedFilter
 
     def perform_create(self, serializer):
-        serializer.instance = resident_need_save(need=ResidentNeed(**serializer.validated_data),
-                                                 by=self.request.user)
+        serializer.instance = resident_need_save(
+            need=ResidentNeed(**serializer.validated_data), by=self.request.user
+        )
 
     def perform_update(self, serializer):
         resident_need_save(need=serializer.instance, by=self.request.user, fields=serializer.validated_data)
@@ -139,15 +178,28 @@ class ResidentNeedViewSet(ScopedViewSet):
 
 # --- Prospects --------------------------------------------------------------------
 
+
 class ProspectSerializer(serializers.ModelSerializer):
     community = community_field()
-    categories = serializers.ListField(child=serializers.ChoiceField(choices=ServiceCategory.choices),
-                                       required=False)
+    categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=ServiceCategory.choices), required=False
+    )
 
     class Meta:
         model = Prospect
-        fields = ["id", "community", "name", "kind", "contact_name", "phone", "email", "offer", "categories",
-                  "contact_status", "notes"]
+        fields = [
+            "id",
+            "community",
+            "name",
+            "kind",
+            "contact_name",
+            "phone",
+            "email",
+            "offer",
+            "categories",
+            "contact_status",
+            "notes",
+        ]
 
 
 class ProspectFilter(django_filters.FilterSet):
@@ -169,14 +221,16 @@ class ProspectViewSet(ScopedViewSet):
     filterset_class = ProspectFilter
 
     def perform_create(self, serializer):
-        serializer.instance = prospect_save(prospect=Prospect(**serializer.validated_data),
-                                            by=self.request.user)
+        serializer.instance = prospect_save(
+            prospect=Prospect(**serializer.validated_data), by=self.request.user
+        )
 
     def perform_update(self, serializer):
         prospect_save(prospect=serializer.instance, by=self.request.user, fields=serializer.validated_data)
 
 
 # --- Time slots -------------------------------------------------------------------
+
 
 class TimeSlotSerializer(serializers.ModelSerializer):
     space = ScopedRelatedField(queryset=Space.objects.all())
@@ -185,8 +239,19 @@ class TimeSlotSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TimeSlot
-        fields = ["id", "space", "partner", "partner_name", "title", "weekday", "date", "start_time", "end_time",
-                  "valid_from", "valid_to"]
+        fields = [
+            "id",
+            "space",
+            "partner",
+            "partner_name",
+            "title",
+            "weekday",
+            "date",
+            "start_time",
+            "end_time",
+            "valid_from",
+            "valid_to",
+        ]
         # The overlap rule (in the domain) says more than the model's check constraints.
         validators = []
 
@@ -197,7 +262,9 @@ class TimeSlotSerializer(serializers.ModelSerializer):
         weekday = attrs.get("weekday", getattr(self.instance, "weekday", None))
         date = attrs.get("date", getattr(self.instance, "date", None))
         if (weekday is None) == (date is None):
-            raise serializers.ValidationError({"weekday": "每周固定时段填写星期,单次预约填写日期,二者只填其一。"})
+            raise serializers.ValidationError(
+                {"weekday": "每周固定时段填写星期,单次预约填写日期,二者只填其一。"}
+            )
         start = attrs.get("start_time", getattr(self.instance, "start_time", None))
         end = attrs.get("end_time", getattr(self.instance, "end_time", None))
         if start and end and start >= end:
@@ -206,7 +273,9 @@ class TimeSlotSerializer(serializers.ModelSerializer):
 
 
 class TimeSlotFilter(django_filters.FilterSet):
-    community = django_filters.ModelChoiceFilter(field_name="space__community", queryset=Community.objects.all())
+    community = django_filters.ModelChoiceFilter(
+        field_name="space__community", queryset=Community.objects.all()
+    )
 
     class Meta:
         model = TimeSlot
@@ -216,7 +285,8 @@ class TimeSlotFilter(django_filters.FilterSet):
 @refused_writes(TimeSlotSerializer)
 class TimeSlotViewSet(ScopedViewSet):
     queryset = TimeSlot.objects.select_related("partner__application").order_by(
-        "space_id", "weekday", "date", "start_time", "id")
+        "space_id", "weekday", "date", "start_time", "id"
+    )
     serializer_class = TimeSlotSerializer
     filterset_class = TimeSlotFilter
     community_path = "space__community"

@@ -19,8 +19,15 @@ from portal.masking import mask_person_name
 
 from .models import TimeSlot
 
-WEEKDAY_LABELS = [gettext_lazy("周一"), gettext_lazy("周二"), gettext_lazy("周三"), gettext_lazy("周四"),
-                  gettext_lazy("周五"), gettext_lazy("周六"), gettext_lazy("周日")]
+WEEKDAY_LABELS = [
+    gettext_lazy("周一"),
+    gettext_lazy("周二"),
+    gettext_lazy("周三"),
+    gettext_lazy("周四"),
+    gettext_lazy("周五"),
+    gettext_lazy("周六"),
+    gettext_lazy("周日"),
+]
 
 
 @dataclass(frozen=True)
@@ -80,8 +87,9 @@ def _who(slot, public: bool) -> str:
     return name
 
 
-def _week(slots_qs, *, title: str, week_of: dt.date | None, show_space: bool,
-          public: bool = False) -> WeekGrid:
+def _week(
+    slots_qs, *, title: str, week_of: dt.date | None, show_space: bool, public: bool = False
+) -> WeekGrid:
     start = week_start(week_of)
     end = start + dt.timedelta(days=6)
     today = local_today()
@@ -91,24 +99,40 @@ def _week(slots_qs, *, title: str, week_of: dt.date | None, show_space: bool,
             | Q(date__isnull=True)
             & (Q(valid_from__isnull=True) | Q(valid_from__lte=end))
             & (Q(valid_to__isnull=True) | Q(valid_to__gte=start))
-        ).select_related("space", "partner__application").order_by("start_time", "id")
+        )
+        .select_related("space", "partner__application")
+        .order_by("start_time", "id")
     )
-    days = [WeekDay(date=start + dt.timedelta(days=i), label=str(WEEKDAY_LABELS[i]),
-                    is_today=start + dt.timedelta(days=i) == today) for i in range(7)]
+    days = [
+        WeekDay(
+            date=start + dt.timedelta(days=i),
+            label=str(WEEKDAY_LABELS[i]),
+            is_today=start + dt.timedelta(days=i) == today,
+        )
+        for i in range(7)
+    ]
     for slot in slots:
         for day in days:
             if slot.is_weekly:
-                active = (slot.weekday == day.date.weekday()
-                          and (slot.valid_from is None or slot.valid_from <= day.date)
-                          and (slot.valid_to is None or slot.valid_to >= day.date))
+                active = (
+                    slot.weekday == day.date.weekday()
+                    and (slot.valid_from is None or slot.valid_from <= day.date)
+                    and (slot.valid_to is None or slot.valid_to >= day.date)
+                )
             else:
                 active = slot.date == day.date
             if active:
-                day.entries.append(WeekEntry(
-                    start_time=slot.start_time, end_time=slot.end_time,
-                    who=_who(slot, public),
-                    space_name=slot.space.name, is_weekly=slot.is_weekly,
-                    is_community_event=not slot.partner_id, slot_id=slot.pk))
+                day.entries.append(
+                    WeekEntry(
+                        start_time=slot.start_time,
+                        end_time=slot.end_time,
+                        who=_who(slot, public),
+                        space_name=slot.space.name,
+                        is_weekly=slot.is_weekly,
+                        is_community_event=not slot.partner_id,
+                        slot_id=slot.pk,
+                    )
+                )
     return WeekGrid(title=title, start=start, days=days, show_space=show_space)
 
 
@@ -117,11 +141,21 @@ def space_week(space, *, week_of: dt.date | None = None, public: bool = False) -
 
     `public=True` masks the names of natural-person partners (public pages).
     """
-    return _week(TimeSlot.objects.filter(space=space), title=space.name, week_of=week_of,
-                 show_space=False, public=public)
+    return _week(
+        TimeSlot.objects.filter(space=space),
+        title=space.name,
+        week_of=week_of,
+        show_space=False,
+        public=public,
+    )
 
 
 def partner_week(partner, *, week_of: dt.date | None = None, public: bool = False) -> WeekGrid:
     """Where and when `partner` serves in the week containing `week_of` (default: this week)."""
-    return _week(TimeSlot.objects.filter(partner=partner), title=partner.name, week_of=week_of,
-                 show_space=True, public=public)
+    return _week(
+        TimeSlot.objects.filter(partner=partner),
+        title=partner.name,
+        week_of=week_of,
+        show_space=True,
+        public=public,
+    )

@@ -30,8 +30,11 @@ def needs_coverage(needs_qs) -> list[NeedCoverage]:
     """Each need with the serving partners that cover it. Two queries whatever the size."""
     needs = list(needs_qs.select_related("community", "covered_by__application", "space"))
     community_ids = {n.community_id for n in needs}
-    serving = Partner.objects.filter(status__in=SERVING, community_id__in=community_ids) \
-        .select_related("application").order_by("pk")
+    serving = (
+        Partner.objects.filter(status__in=SERVING, community_id__in=community_ids)
+        .select_related("application")
+        .order_by("pk")
+    )
     by_key = defaultdict(list)
     for partner in serving:
         for category in partner.application.service_categories or []:
@@ -48,8 +51,17 @@ def needs_coverage(needs_qs) -> list[NeedCoverage]:
 def serving_partners_services(communities_qs) -> list[dict]:
     """The serving partners of these communities with the service categories they offer."""
     labels = dict(ServiceCategory.choices)
-    partners = Partner.objects.filter(status__in=SERVING, community__in=communities_qs) \
-        .select_related("application", "community").order_by("community__name", "pk")
-    return [{"partner": p, "community": p.community.name, "status": p.get_status_display(),
-             "categories": "、".join(str(labels.get(c, c)) for c in p.application.service_categories or [])}
-            for p in partners]
+    partners = (
+        Partner.objects.filter(status__in=SERVING, community__in=communities_qs)
+        .select_related("application", "community")
+        .order_by("community__name", "pk")
+    )
+    return [
+        {
+            "partner": p,
+            "community": p.community.name,
+            "status": p.get_status_display(),
+            "categories": "、".join(str(labels.get(c, c)) for c in p.application.service_categories or []),
+        }
+        for p in partners
+    ]

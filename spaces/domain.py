@@ -27,8 +27,9 @@ FAR_PAST = dt.date.min
 FAR_FUTURE = dt.date.max
 
 
-def _dates_overlap(a_from: dt.date | None, a_to: dt.date | None, b_from: dt.date | None,
-                   b_to: dt.date | None) -> bool:
+def _dates_overlap(
+    a_from: dt.date | None, a_to: dt.date | None, b_from: dt.date | None, b_to: dt.date | None
+) -> bool:
     return (a_from or FAR_PAST) <= (b_to or FAR_FUTURE) and (b_from or FAR_PAST) <= (a_to or FAR_FUTURE)
 
 
@@ -40,22 +41,26 @@ def slots_conflict(a: TimeSlot, b: TimeSlot) -> bool:
         return a.weekday == b.weekday and _dates_overlap(a.valid_from, a.valid_to, b.valid_from, b.valid_to)
     if a.is_weekly != b.is_weekly:
         weekly, once = (a, b) if a.is_weekly else (b, a)
-        return (once.date.weekday() == weekly.weekday
-                and _dates_overlap(weekly.valid_from, weekly.valid_to, once.date, once.date))
+        return once.date.weekday() == weekly.weekday and _dates_overlap(
+            weekly.valid_from, weekly.valid_to, once.date, once.date
+        )
     return a.date == b.date
 
 
 def timeslot_conflicts(slot: TimeSlot) -> list[TimeSlot]:
     """The existing slots of the same space that `slot` would overlap."""
-    candidates = TimeSlot.objects.filter(space_id=slot.space_id,
-                                         start_time__lt=slot.end_time, end_time__gt=slot.start_time)
+    candidates = TimeSlot.objects.filter(
+        space_id=slot.space_id, start_time__lt=slot.end_time, end_time__gt=slot.start_time
+    )
     if slot.pk:
         candidates = candidates.exclude(pk=slot.pk)
     if slot.is_weekly:
         candidates = candidates.filter(Q(weekday=slot.weekday) | Q(date__isnull=False))
     else:
         candidates = candidates.filter(Q(date=slot.date) | Q(weekday=slot.date.weekday()))
-    return [other for other in candidates.select_related("partner__application") if slots_conflict(slot, other)]
+    return [
+        other for other in candidates.select_related("partner__application") if slots_conflict(slot, other)
+    ]
 
 
 def describe_slot(slot: TimeSlot) -> str:
@@ -79,26 +84,49 @@ def timeslot_validate(slot: TimeSlot) -> None:
     conflicts = timeslot_conflicts(slot)
     if conflicts:
         raise ValidationError(
-            _("该时段与已有安排冲突:%(conflicts)s。") % {
-                "conflicts": ";".join(describe_slot(c) for c in conflicts)},
+            _("该时段与已有安排冲突:%(conflicts)s。")
+            % {"conflicts": ";".join(describe_slot(c) for c in conflicts)},
             code="overlap",
         )
 
 
-def timeslot_create(*, space: Space, start_time: dt.time, end_time: dt.time, weekday: int | None = None,
-                    date: dt.date | None = None, valid_from: dt.date | None = None,
-                    valid_to: dt.date | None = None, partner: Partner | None = None, title: str = "",
-                    by: User | None = None) -> TimeSlot:
+def timeslot_create(
+    *,
+    space: Space,
+    start_time: dt.time,
+    end_time: dt.time,
+    weekday: int | None = None,
+    date: dt.date | None = None,
+    valid_from: dt.date | None = None,
+    valid_to: dt.date | None = None,
+    partner: Partner | None = None,
+    title: str = "",
+    by: User | None = None,
+) -> TimeSlot:
     """Book a space weekly or once, refusing any overlap (rulebook 四(二)1 错峰使用)."""
     with transaction.atomic():
         # Serialise bookings of one space so two concurrent ones cannot both pass the check.
         Space.objects.select_for_update().filter(pk=space.pk).first()
-        slot = TimeSlot(space=space, partner=partner, title=title, weekday=weekday, date=date,
-                        start_time=start_time, end_time=end_time, valid_from=valid_from, valid_to=valid_to)
+        slot = TimeSlot(
+            space=space,
+            partner=partner,
+            title=title,
+            weekday=weekday,
+            date=date,
+            start_time=start_time,
+            end_time=end_time,
+            valid_from=valid_from,
+            valid_to=valid_to,
+        )
         timeslot_validate(slot)
         slot.save()
-        audit_log(subject=slot, action="spaces.timeslot.created", actor=by,
-                  community=space.community, note=describe_slot(slot))
+        audit_log(
+            subject=slot,
+            action="spaces.timeslot.created",
+            actor=by,
+            community=space.community,
+            note=describe_slot(slot),
+        )
     return slot
 
 
@@ -112,7 +140,8 @@ def timeslots_release(*, partner: Partner, from_date: dt.date, by: User | None =
     with transaction.atomic():
         last_day = from_date - dt.timedelta(days=1)
         weekly = TimeSlot.objects.filter(partner=partner, weekday__isnull=False).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=from_date))
+            Q(valid_to__isnull=True) | Q(valid_to__gte=from_date)
+        )
         for slot in weekly:
             if slot.valid_from and slot.valid_from > last_day:
                 slot.delete()
@@ -124,13 +153,19 @@ def timeslots_release(*, partner: Partner, from_date: dt.date, by: User | None =
         changed += future.count()
         future.delete()
         if changed:
-            audit_log(subject=partner, action="spaces.timeslots.released", actor=by,
-                      note=note, data={"from_date": from_date.isoformat(), "count": changed})
+            audit_log(
+                subject=partner,
+                action="spaces.timeslots.released",
+                actor=by,
+                note=note,
+                data={"from_date": from_date.isoformat(), "count": changed},
+            )
     return changed
 
 
-def timeslots_active_on(day: dt.date, *, space: Space | None = None,
-                        partner: Partner | None = None) -> QuerySet[TimeSlot]:
+def timeslots_active_on(
+    day: dt.date, *, space: Space | None = None, partner: Partner | None = None
+) -> QuerySet[TimeSlot]:
     """Slots in use on `day` (weekly ones valid that day, and one-off bookings of that date)."""
     qs = TimeSlot.objects.filter(
         Q(weekday=day.weekday(), date__isnull=True)
@@ -161,31 +196,42 @@ def timeslot_update(*, slot: TimeSlot, by: User | None = None, **fields: Any) ->
             setattr(slot, name, value)
         timeslot_validate(slot)
         slot.save()
-        audit_log(subject=slot, action="spaces.timeslot.changed", actor=by,
-                  community=slot.space.community, note=f"{before} → {describe_slot(slot)}")
+        audit_log(
+            subject=slot,
+            action="spaces.timeslot.changed",
+            actor=by,
+            community=slot.space.community,
+            note=f"{before} → {describe_slot(slot)}",
+        )
     return slot
 
 
 def timeslot_delete(*, slot: TimeSlot, by: User | None = None) -> None:
     """Remove a booking (a mistaken entry or a cancelled event); the audit trail keeps it."""
     with transaction.atomic():
-        audit_log(subject=slot.space, action="spaces.timeslot.deleted", actor=by,
-                  note=describe_slot(slot))
+        audit_log(subject=slot.space, action="spaces.timeslot.deleted", actor=by, note=describe_slot(slot))
         slot.delete()
 
 
 # --- The three lists (rulebook 四(一)) ------------------------------------------
 
-def _list_entry_save(obj: Space | ResidentNeed | Prospect, *, by: User, action: str,
-                     fields: dict | None = None) -> Space | ResidentNeed | Prospect:
+
+def _list_entry_save(
+    obj: Space | ResidentNeed | Prospect, *, by: User, action: str, fields: dict | None = None
+) -> Space | ResidentNeed | Prospect:
     created = obj.pk is None
     for name, value in (fields or {}).items():
         setattr(obj, name, value)
     obj.full_clean()
     with transaction.atomic():
         obj.save()
-        audit_log(subject=obj, action=f"{action}.{'created' if created else 'changed'}", actor=by,
-                  community=obj.community, note=str(obj))
+        audit_log(
+            subject=obj,
+            action=f"{action}.{'created' if created else 'changed'}",
+            actor=by,
+            community=obj.community,
+            note=str(obj),
+        )
     return obj
 
 
@@ -207,7 +253,14 @@ def prospect_save(*, prospect: Prospect, by: User, fields: dict | None = None) -
 def spaces_used_by(partner: Partner) -> QuerySet[Space]:
     """The spaces a partner holds slots in now or later (its agreement's spaces)."""
     today = local_today()
-    return (Space.objects.filter(timeslots__partner=partner)
-            .filter(Q(timeslots__valid_to__isnull=True) | Q(timeslots__valid_to__gte=today)
-                    | Q(timeslots__date__gte=today))
-            .select_related("community").distinct().order_by("name"))
+    return (
+        Space.objects.filter(timeslots__partner=partner)
+        .filter(
+            Q(timeslots__valid_to__isnull=True)
+            | Q(timeslots__valid_to__gte=today)
+            | Q(timeslots__date__gte=today)
+        )
+        .select_related("community")
+        .distinct()
+        .order_by("name")
+    )

@@ -63,7 +63,7 @@ def result_errors(resource, result) -> list[dict]:
             prefix = "" if key == NON_FIELD_ERRORS else f"{columns.get(key, key)}:"
             for message in messages:
                 errors.append({"row": _row_label(invalid.number), "message": f"{prefix}{message}"})
-    errors.sort(key=lambda e: (e["row"] or 0))
+    errors.sort(key=lambda e: e["row"] or 0)
     return errors
 
 
@@ -78,20 +78,32 @@ class _Progress:
             cache.set(self.key, done, timeout=3600)
 
 
-def import_rows(*, kind: str, dataset: tablib.Dataset, user, dry_run: bool,
-                progress_key: str | None = None) -> dict:
+def import_rows(
+    *, kind: str, dataset: tablib.Dataset, user, dry_run: bool, progress_key: str | None = None
+) -> dict:
     """Check or import one dataset for `user`. Returns counts and errors; saves nothing on any error."""
     with translation.override("zh-hans"):
         resource = RESOURCES[kind](user=user)
         _clean_headers(dataset)
         if not dataset.headers or len(dataset) == 0:
-            return {"total": 0, "new": 0, "update": 0, "preview": {},
-                    "errors": [{"row": None, "message": _("文件没有数据行。")}]}
+            return {
+                "total": 0,
+                "new": 0,
+                "update": 0,
+                "preview": {},
+                "errors": [{"row": None, "message": _("文件没有数据行。")}],
+            }
         missing = resource.missing_columns(dataset.headers)
         if missing:
-            return {"total": len(dataset), "new": 0, "update": 0, "preview": {},
-                    "errors": [{"row": 1, "message": _("文件缺少必填列:%(columns)s。") % {
-                        "columns": "、".join(missing)}}]}
+            return {
+                "total": len(dataset),
+                "new": 0,
+                "update": 0,
+                "preview": {},
+                "errors": [
+                    {"row": 1, "message": _("文件缺少必填列:%(columns)s。") % {"columns": "、".join(missing)}}
+                ],
+            }
         progress = _Progress(progress_key)
         original_after = resource.after_import_row
         counter = {"n": 0}
@@ -102,15 +114,23 @@ def import_rows(*, kind: str, dataset: tablib.Dataset, user, dry_run: bool,
             progress(counter["n"])
 
         resource.after_import_row = after_import_row
-        result = resource.import_data(dataset, dry_run=dry_run, use_transactions=True,
-                                      rollback_on_validation_errors=True)
+        result = resource.import_data(
+            dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True
+        )
         errors = result_errors(resource, result)
         totals = result.totals
         headers = list(dataset.headers or [])
-        preview = {"headers": headers, "rows": [[("" if v is None else str(v)) for v in row]
-                                                for row in dataset[:PREVIEW_ROWS]]}
-        return {"total": len(dataset), "new": 0 if errors else totals.get("new", 0),
-                "update": 0 if errors else totals.get("update", 0), "errors": errors, "preview": preview}
+        preview = {
+            "headers": headers,
+            "rows": [[("" if v is None else str(v)) for v in row] for row in dataset[:PREVIEW_ROWS]],
+        }
+        return {
+            "total": len(dataset),
+            "new": 0 if errors else totals.get("new", 0),
+            "update": 0 if errors else totals.get("update", 0),
+            "errors": errors,
+            "preview": preview,
+        }
 
 
 def import_job_create(*, kind: str, uploaded, by) -> ImportJob:
@@ -123,8 +143,9 @@ def import_job_create(*, kind: str, uploaded, by) -> ImportJob:
         raise ValidationError(_("文件为空或超过 20 MB。"))
     if kind not in RESOURCES:
         raise ValidationError(_("未知的清单类型。"))
-    job = ImportJob(kind=kind, file=uploaded, original_name=name[:255], file_format=file_format,
-                    created_by=by)
+    job = ImportJob(
+        kind=kind, file=uploaded, original_name=name[:255], file_format=file_format, created_by=by
+    )
     job.save()
     audit_log(subject=job, action="spaces.import.uploaded", actor=by, note=name)
     return job
@@ -138,7 +159,8 @@ def import_job_queue(*, job: ImportJob, confirm: bool = False) -> None:
 def import_job_confirm(*, job: ImportJob, by) -> bool:
     """Staff confirm a clean check; the worker then imports the file. False if not (or no longer) possible."""
     updated = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.CHECKED).update(
-        status=ImportStatus.CONFIRMED)
+        status=ImportStatus.CONFIRMED
+    )
     if not updated:
         return False
     job.status = ImportStatus.CONFIRMED
@@ -168,8 +190,13 @@ def import_job_run(*, job: ImportJob, confirm: bool) -> ImportJob:
         return job
     job.total = len(dataset)
     job.save(update_fields=["total"])
-    outcome = import_rows(kind=job.kind, dataset=dataset, user=job.created_by, dry_run=not confirm,
-                          progress_key=job.progress_key)
+    outcome = import_rows(
+        kind=job.kind,
+        dataset=dataset,
+        user=job.created_by,
+        dry_run=not confirm,
+        progress_key=job.progress_key,
+    )
     job.processed = outcome["total"]
     job.new_count, job.update_count = outcome["new"], outcome["update"]
     job.errors = outcome["errors"]
@@ -182,9 +209,13 @@ def import_job_run(*, job: ImportJob, confirm: bool) -> ImportJob:
         job.finished_at = timezone.now()
     job.save()
     if confirm and job.status == ImportStatus.DONE:
-        audit_log(subject=job, action="spaces.import.done", actor=job.created_by,
-                  note=job.original_name, data={"kind": job.kind, "new": job.new_count,
-                                                "update": job.update_count})
+        audit_log(
+            subject=job,
+            action="spaces.import.done",
+            actor=job.created_by,
+            note=job.original_name,
+            data={"kind": job.kind, "new": job.new_count, "update": job.update_count},
+        )
     return job
 
 

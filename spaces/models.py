@@ -24,16 +24,24 @@ class Occupancy(models.TextChoices):
 class Space(models.Model):
     """An idle or semi-idle room or area a community offers to partners."""
 
-    community = models.ForeignKey("portal.Community", on_delete=models.PROTECT,
-                                  related_name="spaces", verbose_name=_("社区"))
+    community = models.ForeignKey(
+        "portal.Community", on_delete=models.PROTECT, related_name="spaces", verbose_name=_("社区")
+    )
     name = models.CharField(_("名称"), max_length=100)
     address = models.CharField(_("楼栋/房间及地址"), max_length=200, blank=True)
-    area_m2 = models.DecimalField(_("面积(㎡)"), max_digits=8, decimal_places=2,
-                                  validators=[MinValueValidator(0)])
-    nature = models.CharField(_("性质"), max_length=20, choices=SpaceNature.choices,
-                              default=SpaceNature.SERVICE_CENTRE)
-    occupancy = models.CharField(_("使用状态"), max_length=20, choices=Occupancy.choices,
-                                 default=Occupancy.IDLE, help_text=_("合伙人入驻前的使用情况。"))
+    area_m2 = models.DecimalField(
+        _("面积(㎡)"), max_digits=8, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    nature = models.CharField(
+        _("性质"), max_length=20, choices=SpaceNature.choices, default=SpaceNature.SERVICE_CENTRE
+    )
+    occupancy = models.CharField(
+        _("使用状态"),
+        max_length=20,
+        choices=Occupancy.choices,
+        default=Occupancy.IDLE,
+        help_text=_("合伙人入驻前的使用情况。"),
+    )
     # Facilities (配套设施) as real columns so they can be filtered and counted.
     has_water = models.BooleanField(_("通水"), default=False)
     has_power = models.BooleanField(_("通电"), default=True)
@@ -41,8 +49,9 @@ class Space(models.Model):
     has_furniture = models.BooleanField(_("桌椅家具"), default=False)
     is_accessible = models.BooleanField(_("无障碍通行"), default=False)
     capacity = models.PositiveIntegerField(_("可容纳人数"), null=True, blank=True)
-    opening_hours = models.CharField(_("开放时间"), max_length=200, blank=True,
-                                     help_text=_("例如:周一至周五 8:30–17:30,周末预约开放。"))
+    opening_hours = models.CharField(
+        _("开放时间"), max_length=200, blank=True, help_text=_("例如:周一至周五 8:30–17:30,周末预约开放。")
+    )
     notes = models.TextField(_("备注"), blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -72,8 +81,7 @@ class SpacePhoto(models.Model):
     rooms in use can show residents, and the public pages do not need them.
     """
 
-    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="photos",
-                              verbose_name=_("空间"))
+    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="photos", verbose_name=_("空间"))
     file = models.FileField(_("照片"), storage=private_storage, upload_to=private_upload_to)
     caption = models.CharField(_("说明"), max_length=100, blank=True)
     original_name = models.CharField(_("原文件名"), max_length=255, blank=True, editable=False)
@@ -100,16 +108,32 @@ class TimeSlot(models.Model):
     `spaces.domain.timeslot_create`, which refuses conflicts.
     """
 
-    space = models.ForeignKey(Space, on_delete=models.PROTECT, related_name="timeslots",
-                              verbose_name=_("空间"))
-    partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="timeslots", verbose_name=_("睦邻合伙人"),
-                                help_text=_("留空表示社区自用活动。"))
+    space = models.ForeignKey(
+        Space, on_delete=models.PROTECT, related_name="timeslots", verbose_name=_("空间")
+    )
+    partner = models.ForeignKey(
+        "partners.Partner",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="timeslots",
+        verbose_name=_("睦邻合伙人"),
+        help_text=_("留空表示社区自用活动。"),
+    )
     title = models.CharField(_("用途"), max_length=100, blank=True)
     weekday = models.PositiveSmallIntegerField(
-        _("星期"), null=True, blank=True,
-        choices=[(0, _("周一")), (1, _("周二")), (2, _("周三")), (3, _("周四")), (4, _("周五")),
-                 (5, _("周六")), (6, _("周日"))],
+        _("星期"),
+        null=True,
+        blank=True,
+        choices=[
+            (0, _("周一")),
+            (1, _("周二")),
+            (2, _("周三")),
+            (3, _("周四")),
+            (4, _("周五")),
+            (5, _("周六")),
+            (6, _("周日")),
+        ],
         help_text=_("每周固定时段填写星期;单次预约填写日期。"),
     )
     date = models.DateField(_("日期(单次)"), null=True, blank=True)
@@ -129,8 +153,10 @@ class TimeSlot(models.Model):
                 name="timeslot_start_before_end",
             ),
             models.CheckConstraint(
-                condition=(models.Q(weekday__isnull=False, date__isnull=True)
-                           | models.Q(weekday__isnull=True, date__isnull=False)),
+                condition=(
+                    models.Q(weekday__isnull=False, date__isnull=True)
+                    | models.Q(weekday__isnull=True, date__isnull=False)
+                ),
                 name="timeslot_weekly_xor_once",
             ),
         ]
@@ -160,24 +186,38 @@ class CollectionMethod(models.TextChoices):
 class ResidentNeed(models.Model):
     """One entry of the resident needs list (居民需求清单)."""
 
-    community = models.ForeignKey("portal.Community", on_delete=models.PROTECT,
-                                  related_name="resident_needs", verbose_name=_("社区"))
+    community = models.ForeignKey(
+        "portal.Community", on_delete=models.PROTECT, related_name="resident_needs", verbose_name=_("社区")
+    )
     title = models.CharField(_("需求"), max_length=200, help_text=_("居民提出的需求,一句话概括。"))
     description = models.TextField(_("详细说明"), blank=True)
-    category = models.CharField(_("服务类别"), max_length=30, choices=ServiceCategory.choices,
-                                db_index=True)
+    category = models.CharField(_("服务类别"), max_length=30, choices=ServiceCategory.choices, db_index=True)
     collection_method = models.CharField(_("收集方式"), max_length=30, choices=CollectionMethod.choices)
-    collected_by = models.CharField(_("收集人"), max_length=50, blank=True,
-                                    help_text=_("例如:睦邻长、网格员姓名。"))
+    collected_by = models.CharField(
+        _("收集人"), max_length=50, blank=True, help_text=_("例如:睦邻长、网格员姓名。")
+    )
     collected_on = models.DateField(_("收集日期"), null=True, blank=True)
-    target_groups = models.JSONField(_("服务对象"), default=list, blank=True,
-                                     help_text=_("取值见 TargetGroup,例如 elderly、children。"))
+    target_groups = models.JSONField(
+        _("服务对象"), default=list, blank=True, help_text=_("取值见 TargetGroup,例如 elderly、children。")
+    )
     residents_count = models.PositiveIntegerField(_("涉及居民人数"), default=0)
-    space = models.ForeignKey(Space, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="resident_needs", verbose_name=_("相关空间"))
-    covered_by = models.ForeignKey("partners.Partner", on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="covered_needs", verbose_name=_("承接的合伙人"),
-                                   help_text=_("留空时按服务类别自动匹配在服务的合伙人。"))
+    space = models.ForeignKey(
+        Space,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="resident_needs",
+        verbose_name=_("相关空间"),
+    )
+    covered_by = models.ForeignKey(
+        "partners.Partner",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="covered_needs",
+        verbose_name=_("承接的合伙人"),
+        help_text=_("留空时按服务类别自动匹配在服务的合伙人。"),
+    )
     notes = models.TextField(_("备注"), blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
@@ -206,18 +246,28 @@ class ContactStatus(models.TextChoices):
 class Prospect(models.Model):
     """One entry of the prospect list (目标清单): someone who might become a partner."""
 
-    community = models.ForeignKey("portal.Community", on_delete=models.PROTECT,
-                                  related_name="prospects", verbose_name=_("社区"))
+    community = models.ForeignKey(
+        "portal.Community", on_delete=models.PROTECT, related_name="prospects", verbose_name=_("社区")
+    )
     name = models.CharField(_("名称/姓名"), max_length=200)
     kind = models.CharField(_("主体类型"), max_length=30, choices=PartnerKind.choices)
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
     phone = models.CharField(_("联系电话"), max_length=40, blank=True)
     email = models.EmailField(_("电子邮箱"), blank=True)
     offer = models.TextField(_("可提供的服务"), blank=True)
-    categories = models.JSONField(_("服务类别"), default=list, blank=True,
-                                  help_text=_("取值见 ServiceCategory,例如 elderly、legal_aid。"))
-    contact_status = models.CharField(_("联系状态"), max_length=20, choices=ContactStatus.choices,
-                                      default=ContactStatus.NOT_CONTACTED, db_index=True)
+    categories = models.JSONField(
+        _("服务类别"),
+        default=list,
+        blank=True,
+        help_text=_("取值见 ServiceCategory,例如 elderly、legal_aid。"),
+    )
+    contact_status = models.CharField(
+        _("联系状态"),
+        max_length=20,
+        choices=ContactStatus.choices,
+        default=ContactStatus.NOT_CONTACTED,
+        db_index=True,
+    )
     notes = models.TextField(_("备注"), blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
@@ -265,16 +315,18 @@ class ImportJob(models.Model):
     file = models.FileField(_("文件"), storage=private_storage, upload_to=private_upload_to)
     original_name = models.CharField(_("原文件名"), max_length=255)
     file_format = models.CharField(_("格式"), max_length=10)
-    status = models.CharField(_("状态"), max_length=20, choices=ImportStatus.choices,
-                              default=ImportStatus.PENDING)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.PENDING
+    )
     total = models.PositiveIntegerField(_("总行数"), default=0)
     processed = models.PositiveIntegerField(_("已处理行数"), default=0)
     new_count = models.PositiveIntegerField(_("新增"), default=0)
     update_count = models.PositiveIntegerField(_("更新"), default=0)
     errors = models.JSONField(_("错误"), default=list, blank=True)
     preview = models.JSONField(_("预览"), default=dict, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=_("上传人"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("上传人")
+    )
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
@@ -288,8 +340,12 @@ class ImportJob(models.Model):
 
     @property
     def is_running(self) -> bool:
-        return self.status in (ImportStatus.PENDING, ImportStatus.CHECKING, ImportStatus.CONFIRMED,
-                               ImportStatus.IMPORTING)
+        return self.status in (
+            ImportStatus.PENDING,
+            ImportStatus.CHECKING,
+            ImportStatus.CONFIRMED,
+            ImportStatus.IMPORTING,
+        )
 
     @property
     def progress_key(self) -> str:

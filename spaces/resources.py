@@ -52,8 +52,10 @@ class ChoiceWidget(widgets.Widget):
             return text
         if text in self.by_label:
             return self.by_label[text]
-        raise ValueError(_("“%(value)s”不是有效选项(可选:%(options)s)。") % {
-            "value": text, "options": "、".join(self.by_label)})
+        raise ValueError(
+            _("“%(value)s”不是有效选项(可选:%(options)s)。")
+            % {"value": text, "options": "、".join(self.by_label)}
+        )
 
     def render(self, value, obj=None, **kwargs):
         return self.labels.get(value, value or "")
@@ -152,7 +154,8 @@ class ScopedResource(resources.ModelResource):
         community_field = self.fields.get("community")
         if community_field is not None:
             community_field.widget = ScopedLookupWidget(
-                self.communities, _("未知社区“%(value)s”,或不在您的管理范围内。"))
+                self.communities, _("未知社区“%(value)s”,或不在您的管理范围内。")
+            )
 
     # Foreign keys resolved by the scoped widgets need no second existence query per row.
     RESOLVED_FKS: tuple[str, ...] = ("community",)
@@ -163,8 +166,11 @@ class ScopedResource(resources.ModelResource):
     def clean_instance(self, instance, errors: dict) -> dict:
         """Model validation without per-row queries (uniqueness is checked against preloaded keys)."""
         try:
-            instance.full_clean(exclude=[*errors.keys(), *self.RESOLVED_FKS], validate_unique=False,
-                                validate_constraints=False)
+            instance.full_clean(
+                exclude=[*errors.keys(), *self.RESOLVED_FKS],
+                validate_unique=False,
+                validate_constraints=False,
+            )
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
         return errors
@@ -186,8 +192,10 @@ class _ByCommunityAndName(ScopedResource):
     def before_import(self, dataset, **kwargs):
         model = self._meta.model
         ids = [c.pk for c in self.communities.values() if c != "ambiguous"]
-        self.existing = {(o.community_id, getattr(o, self.name_field)): o
-                         for o in model.objects.filter(community_id__in=ids)}
+        self.existing = {
+            (o.community_id, getattr(o, self.name_field)): o
+            for o in model.objects.filter(community_id__in=ids)
+        }
         self.seen: dict = {}
 
     def get_instance(self, instance_loader, row):
@@ -204,7 +212,8 @@ class _ByCommunityAndName(ScopedResource):
             key = (instance.community_id, getattr(instance, self.name_field))
             if key in self.seen:
                 errors.setdefault(self.name_field, []).append(
-                    _("与第 %(row)s 行重复。") % {"row": self.seen[key] + 1})
+                    _("与第 %(row)s 行重复。") % {"row": self.seen[key] + 1}
+                )
             else:
                 self.seen[key] = self.current_row
         errors = self.clean_instance(instance, errors)
@@ -214,10 +223,15 @@ class _ByCommunityAndName(ScopedResource):
 
 class SpaceResource(_ByCommunityAndName):
     community = fields.Field("community", column_name=str(Space._meta.get_field("community").verbose_name))
-    nature = fields.Field("nature", column_name="性质", widget=ChoiceWidget(SpaceNature.choices),
-                          default=SpaceNature.SERVICE_CENTRE)
-    occupancy = fields.Field("occupancy", column_name="使用状态", widget=ChoiceWidget(Occupancy.choices),
-                             default=Occupancy.IDLE)
+    nature = fields.Field(
+        "nature",
+        column_name="性质",
+        widget=ChoiceWidget(SpaceNature.choices),
+        default=SpaceNature.SERVICE_CENTRE,
+    )
+    occupancy = fields.Field(
+        "occupancy", column_name="使用状态", widget=ChoiceWidget(Occupancy.choices), default=Occupancy.IDLE
+    )
     has_water = fields.Field("has_water", column_name="通水", widget=YesNoWidget())
     has_power = fields.Field("has_power", column_name="通电", widget=YesNoWidget())
     has_network = fields.Field("has_network", column_name="网络", widget=YesNoWidget())
@@ -235,9 +249,22 @@ class SpaceResource(_ByCommunityAndName):
 
     class Meta:
         model = Space
-        fields = ["community", "name", "address", "area_m2", "nature", "occupancy", "has_water",
-                  "has_power", "has_network", "has_furniture", "is_accessible", "capacity",
-                  "opening_hours", "notes"]
+        fields = [
+            "community",
+            "name",
+            "address",
+            "area_m2",
+            "nature",
+            "occupancy",
+            "has_water",
+            "has_power",
+            "has_network",
+            "has_furniture",
+            "is_accessible",
+            "capacity",
+            "opening_hours",
+            "notes",
+        ]
         import_id_fields = ["community", "name"]
         clean_model_instances = True
         skip_diff = True
@@ -251,20 +278,37 @@ class ResidentNeedResource(ScopedResource):
 
     id = fields.Field("id", column_name="编号", widget=widgets.IntegerWidget())
     community = fields.Field("community", column_name="社区")
-    category = fields.Field("category", column_name="服务类别",
-                            widget=ChoiceWidget(ServiceCategory.choices, required=True))
-    collection_method = fields.Field("collection_method", column_name="收集方式",
-                                     widget=ChoiceWidget(CollectionMethod.choices, required=True))
-    target_groups = fields.Field("target_groups", column_name="服务对象",
-                                 widget=MultiChoiceWidget(TargetGroup.choices))
+    category = fields.Field(
+        "category", column_name="服务类别", widget=ChoiceWidget(ServiceCategory.choices, required=True)
+    )
+    collection_method = fields.Field(
+        "collection_method",
+        column_name="收集方式",
+        widget=ChoiceWidget(CollectionMethod.choices, required=True),
+    )
+    target_groups = fields.Field(
+        "target_groups", column_name="服务对象", widget=MultiChoiceWidget(TargetGroup.choices)
+    )
     space = fields.Field("space", column_name="相关空间")
 
     REQUIRED = ["社区", "需求", "服务类别", "收集方式"]
 
     class Meta:
         model = ResidentNeed
-        fields = ["id", "community", "title", "description", "category", "collection_method", "collected_by",
-                  "collected_on", "target_groups", "residents_count", "space", "notes"]
+        fields = [
+            "id",
+            "community",
+            "title",
+            "description",
+            "category",
+            "collection_method",
+            "collected_by",
+            "collected_on",
+            "target_groups",
+            "residents_count",
+            "space",
+            "notes",
+        ]
         import_id_fields = ["id"]
         clean_model_instances = True
         skip_diff = True
@@ -278,7 +322,8 @@ class ResidentNeedResource(ScopedResource):
         super().__init__(user, **kwargs)
         spaces = scope_queryset(user, Space.objects.select_related("community"))
         self.fields["space"].widget = ScopedLookupWidget(
-            _unique_by_name(spaces), _("未知空间“%(value)s”,或不在您的管理范围内。"))
+            _unique_by_name(spaces), _("未知空间“%(value)s”,或不在您的管理范围内。")
+        )
 
     def before_import(self, dataset, **kwargs):
         self.existing = {}
@@ -296,7 +341,11 @@ class ResidentNeedResource(ScopedResource):
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
-        if instance.space_id and instance.community_id and instance.space.community_id != instance.community_id:
+        if (
+            instance.space_id
+            and instance.community_id
+            and instance.space.community_id != instance.community_id
+        ):
             errors.setdefault("space", []).append(_("相关空间不属于该社区。"))
         errors = self.clean_instance(instance, errors)
         if errors:
@@ -305,18 +354,35 @@ class ResidentNeedResource(ScopedResource):
 
 class ProspectResource(_ByCommunityAndName):
     community = fields.Field("community", column_name="社区")
-    kind = fields.Field("kind", column_name="主体类型", widget=ChoiceWidget(PartnerKind.choices, required=True))
-    categories = fields.Field("categories", column_name="服务类别",
-                              widget=MultiChoiceWidget(ServiceCategory.choices))
-    contact_status = fields.Field("contact_status", column_name="联系状态",
-                                  widget=ChoiceWidget(ContactStatus.choices), default=ContactStatus.NOT_CONTACTED)
+    kind = fields.Field(
+        "kind", column_name="主体类型", widget=ChoiceWidget(PartnerKind.choices, required=True)
+    )
+    categories = fields.Field(
+        "categories", column_name="服务类别", widget=MultiChoiceWidget(ServiceCategory.choices)
+    )
+    contact_status = fields.Field(
+        "contact_status",
+        column_name="联系状态",
+        widget=ChoiceWidget(ContactStatus.choices),
+        default=ContactStatus.NOT_CONTACTED,
+    )
 
     REQUIRED = ["社区", "名称/姓名", "主体类型"]
 
     class Meta:
         model = Prospect
-        fields = ["community", "name", "kind", "contact_name", "phone", "email", "offer", "categories",
-                  "contact_status", "notes"]
+        fields = [
+            "community",
+            "name",
+            "kind",
+            "contact_name",
+            "phone",
+            "email",
+            "offer",
+            "categories",
+            "contact_status",
+            "notes",
+        ]
         import_id_fields = ["community", "name"]
         clean_model_instances = True
         skip_diff = True
@@ -337,8 +403,18 @@ class TimeSlotResource(ScopedResource):
 
     class Meta:
         model = TimeSlot
-        fields = ["community", "space", "partner", "title", "weekday", "date", "start_time", "end_time",
-                  "valid_from", "valid_to"]
+        fields = [
+            "community",
+            "space",
+            "partner",
+            "title",
+            "weekday",
+            "date",
+            "start_time",
+            "end_time",
+            "valid_from",
+            "valid_to",
+        ]
         import_id_fields = []
         force_init_instance = True
         clean_model_instances = True
@@ -347,11 +423,14 @@ class TimeSlotResource(ScopedResource):
 
     def __init__(self, user=None, **kwargs):
         super().__init__(user, **kwargs)
-        self.spaces = {(s.community.name, s.name): s
-                       for s in scope_queryset(user, Space.objects.select_related("community"))}
+        self.spaces = {
+            (s.community.name, s.name): s
+            for s in scope_queryset(user, Space.objects.select_related("community"))
+        }
         partners = scope_queryset(user, Partner.objects.select_related("application"))
         self.fields["partner"].widget = ScopedLookupWidget(
-            _unique_by_name(partners), _("未知合伙人“%(value)s”,或不在您的管理范围内。"))
+            _unique_by_name(partners), _("未知合伙人“%(value)s”,或不在您的管理范围内。")
+        )
         self.fields["community"].widget = widgets.Widget()
         self.fields["space"].widget = widgets.Widget()
 
@@ -362,12 +441,17 @@ class TimeSlotResource(ScopedResource):
             community = str(row.get("社区") or "").strip()
             name = str(row.get("空间") or "").strip()
             if community not in self.communities:
-                raise ValidationError({"space": _("未知社区“%(value)s”,或不在您的管理范围内。") % {
-                    "value": community}})
+                raise ValidationError(
+                    {"space": _("未知社区“%(value)s”,或不在您的管理范围内。") % {"value": community}}
+                )
             space = self.spaces.get((community, name))
             if space is None:
-                raise ValidationError({"space": _("社区“%(community)s”没有名为“%(value)s”的空间。") % {
-                    "community": community, "value": name}})
+                raise ValidationError(
+                    {
+                        "space": _("社区“%(community)s”没有名为“%(value)s”的空间。")
+                        % {"community": community, "value": name}
+                    }
+                )
             instance.space = space
             return
         super().import_field(field, instance, row, is_m2m, **kwargs)

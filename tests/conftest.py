@@ -48,6 +48,7 @@ def _isolated_state(settings, tmp_path):
 # so tests see exactly what `load_demo` makes of an empty database. The test database itself
 # is never touched; the module's copy is dropped afterwards.
 
+
 def _recreate_database(name, template):
     with connection._nodb_cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -89,7 +90,9 @@ def demo_template(django_db_setup, django_db_blocker, tmp_path_factory):
         try:
             with override_settings(PRIVATE_MEDIA_ROOT=files / "private", MEDIA_ROOT=files / "media"):
                 _forget_storage_location()
-                call_command("load_demo", verbosity=0)  # autocommit: on-commit callbacks run, as in production
+                call_command(
+                    "load_demo", verbosity=0
+                )  # autocommit: on-commit callbacks run, as in production
         finally:
             _use_database(name)
             _forget_storage_location()
@@ -126,6 +129,7 @@ def demo_database(demo_template, django_db_blocker):
 
 # --- Playwright: Debian's chromium, headless, on loopback -----------------------
 
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {
@@ -133,8 +137,13 @@ def browser_type_launch_args(browser_type_launch_args):
         "executable_path": os.environ.get("CHROMIUM_EXECUTABLE", "/usr/bin/chromium"),
         "headless": True,
         "args": [
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            "--disable-sync",
+            "--disable-quic",
         ],
     }
 
@@ -142,14 +151,20 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture
 def phone_page(browser):
     """A page the size of a 375-px-wide phone, in Chinese."""
-    context = browser.new_context(viewport={"width": 375, "height": 740}, locale="zh-CN",
-                                  device_scale_factor=2, is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 375, "height": 740},
+        locale="zh-CN",
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
     page = context.new_page()
     yield page
     context.close()
 
 
 # --- A real Celery worker on the test Redis -------------------------------------
+
 
 @pytest.fixture
 def celery_worker_thread(transactional_db):
@@ -160,8 +175,9 @@ def celery_worker_thread(transactional_db):
 
     app.conf.task_always_eager = False
     try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10,
-                          loglevel="WARNING") as worker:
+        with start_worker(
+            app, pool="solo", perform_ping_check=False, shutdown_timeout=10, loglevel="WARNING"
+        ) as worker:
             yield worker
     finally:
         app.conf.task_always_eager = True

@@ -58,8 +58,9 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 def street_staff(street=None, **kwargs):
     user = UserFactory(**kwargs)
-    user_assign_role(user=user, role=Role.STREET_STAFF, street=street or StreetFactory(),
-                     department="党建工作办公室")
+    user_assign_role(
+        user=user, role=Role.STREET_STAFF, street=street or StreetFactory(), department="党建工作办公室"
+    )
     return user
 
 
@@ -92,7 +93,9 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
         model = Application
 
     community = factory.SubFactory(CommunityFactory)
-    partner = factory.SubFactory("tests.factories.BarePartnerFactory", community=factory.SelfAttribute("..community"))
+    partner = factory.SubFactory(
+        "tests.factories.BarePartnerFactory", community=factory.SelfAttribute("..community")
+    )
     call = factory.SubFactory(RecruitmentCallFactory, street=factory.SelfAttribute("..community.street"))
     reference = factory.Sequence(lambda n: f"MLHH-1999-{n:06d}")  # never a real year
     kind = PartnerKind.SOCIAL_ORGANIZATION
@@ -123,8 +126,9 @@ class PartnerFactory(BarePartnerFactory):
     Other states are reached through partner_transition.
     """
 
-    application = factory.RelatedFactory(ApplicationFactory, factory_related_name="partner",
-                                         community=factory.SelfAttribute("..community"))
+    application = factory.RelatedFactory(
+        ApplicationFactory, factory_related_name="partner", community=factory.SelfAttribute("..community")
+    )
 
 
 # The shortest way through the machine to each state, from the workflow's declaration.
@@ -149,8 +153,9 @@ def walk_partner(partner, state, *, by=None, assume=None):
     with guards.facts_forced(happy_path_facts() | (assume or {})):
         for name in PATH_TO[state]:
             note = "测试" if TRANSITIONS[name].note_required else ""
-            partner_transition(partner=partner, transition=name, by=by, note=note,
-                               **WALK_ARGUMENTS.get(name, {}))
+            partner_transition(
+                partner=partner, transition=name, by=by, note=note, **WALK_ARGUMENTS.get(name, {})
+            )
     partner.refresh_from_db()
     return partner
 

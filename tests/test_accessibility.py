@@ -72,33 +72,59 @@ OBSERVER_PAGES = [
     ("observation_create_errors", "/services/observations/new/", "保存"),
 ]
 # Pages reached by a flow (a form filled in and sent): audited in the _audit_* functions.
-REVIEWER_PAGES = ["review_home", "roadshow", "score_declaration", "score_sheet", "score_sheet_errors",
-                  "score_sheet_saved", "results", "score_sheet_locked", "forbidden"]
+REVIEWER_PAGES = [
+    "review_home",
+    "roadshow",
+    "score_declaration",
+    "score_sheet",
+    "score_sheet_errors",
+    "score_sheet_saved",
+    "results",
+    "score_sheet_locked",
+    "forbidden",
+]
 FLOW_PAGES = ["objection_filed", "objection_status_found", "feedback_public_thanks"]
-ACCOUNT_PAGES = ["login_errors", "password_reset", "password_reset_done", "set_password", "set_password_errors",
-                 "set_password_complete"]
+ACCOUNT_PAGES = [
+    "login_errors",
+    "password_reset",
+    "password_reset_done",
+    "set_password",
+    "set_password_errors",
+    "set_password_complete",
+]
 EXPECTED_STATUS = {"not_found": 404, "forbidden": 403}
 
 
 def _build_data():
     """On the demo (every stage has records; `demo_database`), a roadshow whose scoring is open."""
     demo_roadshow = Roadshow.objects.get()
-    demo_sheet = ScoreSheet.objects.filter(member__panel__roadshow=demo_roadshow).select_related("member__user").first()
+    demo_sheet = (
+        ScoreSheet.objects.filter(member__panel__roadshow=demo_roadshow)
+        .select_related("member__user")
+        .first()
+    )
     for user in [get_user_model().objects.get(username="guanchayuan"), demo_sheet.member.user]:
         user.set_password(PASSWORD)
         user.save()
-    account = PartnerAccount.objects.select_related("user", "partner").filter(partner__status="active").first()
+    account = (
+        PartnerAccount.objects.select_related("user", "partner").filter(partner__status="active").first()
+    )
     account.user.set_password(PASSWORD)
     account.user.save()
     call = RecruitmentCall.objects.get(status=CallStatus.PUBLISHED)
     notices = list(PublicNotice.objects.order_by("-starts_at"))
     data = {
         "invitation_path": _invitation_path(PartnerAccount.objects.exclude(pk=account.pk).first().user),
-        "call": call.pk, "notice": next(n.pk for n in notices if not n.period_over()),
-        "past_notice": next(n.pk for n in notices if n.period_over()), "observer": "guanchayuan",
-        "demo_roadshow": demo_roadshow.pk, "demo_reviewer": demo_sheet.member.user.username,
-        "demo_applicant": demo_sheet.partner_id, "serving": account.partner.pk,
-        "log": ServiceLog.objects.filter(partner=account.partner).first().pk, "partner_user": account.user.username,
+        "call": call.pk,
+        "notice": next(n.pk for n in notices if not n.period_over()),
+        "past_notice": next(n.pk for n in notices if n.period_over()),
+        "observer": "guanchayuan",
+        "demo_roadshow": demo_roadshow.pk,
+        "demo_reviewer": demo_sheet.member.user.username,
+        "demo_applicant": demo_sheet.partner_id,
+        "serving": account.partner.pk,
+        "log": ServiceLog.objects.filter(partner=account.partner).first().pk,
+        "partner_user": account.user.username,
         "status_token": application_status_token(Application.objects.filter(call=call).first()),
     }
     # The demo's roadshow is closed: score on a new one.
@@ -107,10 +133,20 @@ def _build_data():
     reviewer.set_password(PASSWORD)
     reviewer.save()
     criterion = roadshow.rubric.criteria.order_by("position").first()
-    document_request = application_request_documents(application=applicant.application, kind=DocumentKind.TEAM,
-                                                      message="请补充团队成员的资质证明。", by=staff)
-    return {**data, "upload_token": document_request_token(document_request), "roadshow": roadshow.pk,
-            "applicant": applicant.pk, "reviewer": reviewer.username, "criterion": (criterion.title, criterion.max_score)}
+    document_request = application_request_documents(
+        application=applicant.application,
+        kind=DocumentKind.TEAM,
+        message="请补充团队成员的资质证明。",
+        by=staff,
+    )
+    return {
+        **data,
+        "upload_token": document_request_token(document_request),
+        "roadshow": roadshow.pk,
+        "applicant": applicant.pk,
+        "reviewer": reviewer.username,
+        "criterion": (criterion.title, criterion.max_score),
+    }
 
 
 # Colour contrast is checked in a second pass with the horizontally scrolling table wrappers
@@ -130,8 +166,13 @@ AUDIT_JS = """async ({tags}) => {
 
 def _invitation_path(user):
     """The set-password link a new partner account is invited with (services.domain.partner_account_invite)."""
-    return reverse("password_reset_confirm", kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                                                     "token": default_token_generator.make_token(user)})
+    return reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
 
 
 def _axe(page):
@@ -142,10 +183,13 @@ def _axe(page):
     """
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(AUDIT_JS, {"tags": WCAG_TAGS})
-    return {"lang": page.locator("html").get_attribute("lang"),
-            "violations": result["violations"], "incomplete": result["incomplete"],
-            # WCAG 1.4.10 reflow: nothing but data tables (which scroll in their region) is wider.
-            "page_width": page.evaluate("document.documentElement.scrollWidth")}
+    return {
+        "lang": page.locator("html").get_attribute("lang"),
+        "violations": result["violations"],
+        "incomplete": result["incomplete"],
+        # WCAG 1.4.10 reflow: nothing but data tables (which scroll in their region) is wider.
+        "page_width": page.evaluate("document.documentElement.scrollWidth"),
+    }
 
 
 def _log_in(page, base, username):
@@ -272,10 +316,16 @@ def _audit_reviewer(page, base, data):
 def _audit_demo_reviewer(page, base, data):
     """A panel member of the demo's closed roadshow: the results and a locked score sheet."""
     _log_in(page, base, data["demo_reviewer"])
-    return _audit_pages(page, base, data, [
-        ("results", "/review/{demo_roadshow}/results/", None),
-        ("score_sheet_locked", "/review/{demo_roadshow}/applicants/{demo_applicant}/", None),
-        ("forbidden", "/review/{roadshow}/results/", None)])
+    return _audit_pages(
+        page,
+        base,
+        data,
+        [
+            ("results", "/review/{demo_roadshow}/results/", None),
+            ("score_sheet_locked", "/review/{demo_roadshow}/applicants/{demo_applicant}/", None),
+            ("forbidden", "/review/{roadshow}/results/", None),
+        ],
+    )
 
 
 @pytest.fixture(scope="module")
@@ -286,16 +336,28 @@ def audit(demo_database, django_db_blocker, live_server, browser):
     removed afterwards by the transactional teardown of the tests using this fixture;
     if building or auditing fails, it is flushed here.
     """
+
     def phone():  # the phone of tests/conftest.py's phone_page, which is per test
-        return browser.new_context(viewport={"width": 375, "height": 740}, locale="zh-CN",
-                                   device_scale_factor=2, is_mobile=True, has_touch=True)
+        return browser.new_context(
+            viewport={"width": 375, "height": 740},
+            locale="zh-CN",
+            device_scale_factor=2,
+            is_mobile=True,
+            has_touch=True,
+        )
 
     with django_db_blocker.unblock():
         try:
             data = _build_data()
             results = {}
-            for audit_pages in (_audit_public, _audit_account, _audit_reviewer, _audit_demo_reviewer,
-                                _audit_partner, _audit_observer):
+            for audit_pages in (
+                _audit_public,
+                _audit_account,
+                _audit_reviewer,
+                _audit_demo_reviewer,
+                _audit_partner,
+                _audit_observer,
+            ):
                 context = phone()  # each audience in its own session
                 try:
                     results.update(audit_pages(context.new_page(), live_server.url, data))
@@ -319,8 +381,13 @@ def describe(results):
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("page_name", [name for name, _path, _submit in PUBLIC_PAGES + PARTNER_PAGES + OBSERVER_PAGES]
-                         + FLOW_PAGES + ACCOUNT_PAGES + REVIEWER_PAGES)
+@pytest.mark.parametrize(
+    "page_name",
+    [name for name, _path, _submit in PUBLIC_PAGES + PARTNER_PAGES + OBSERVER_PAGES]
+    + FLOW_PAGES
+    + ACCOUNT_PAGES
+    + REVIEWER_PAGES,
+)
 def test_page_is_accessible(audit, page_name, transactional_db):
     result = audit[page_name]
 
@@ -343,8 +410,10 @@ def test_keyboard_users_skip_to_the_content_and_see_where_they_are(live_server, 
     focused = []
     for _ in range(12):
         page.keyboard.press("Tab")
-        focused.append(page.evaluate("""() => { const el = document.activeElement, style = getComputedStyle(el);
-            return [el.closest('main') !== null, style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0]; }"""))
+        focused.append(
+            page.evaluate("""() => { const el = document.activeElement, style = getComputedStyle(el);
+            return [el.closest('main') !== null, style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0]; }""")
+        )
 
     assert skip == ["跳到正文", True]
     assert focused == [[True, True]] * 12
@@ -361,9 +430,14 @@ def test_personal_fields_identify_their_purpose(client):
     objection_form = Inputs.of(client.get(f"/notices/{notice.pk}/"))
 
     assert [apply_form[name].get("autocomplete") for name in ("contact_name", "mobile", "email")] == [
-        "name", "tel", "email"]
+        "name",
+        "tel",
+        "email",
+    ]
     assert [objection_form[name].get("autocomplete") for name in ("objector_name", "objector_phone")] == [
-        "name", "tel"]
+        "name",
+        "tel",
+    ]
 
 
 @pytest.mark.django_db
@@ -408,9 +482,11 @@ def test_server_error_page_stands_alone(rf):
 @pytest.mark.browser
 def test_audit_reports_violations(phone_page):
     """The harness can fail: a page with an unlabelled input and grey-on-white text."""
-    phone_page.set_content('<html lang="zh-Hans"><head><title>测试</title></head><body><main>'
-                           '<h1>标题</h1><p style="color:#bbb;background:#fff">浅灰色文字</p>'
-                           '<input type="text"></main></body></html>')
+    phone_page.set_content(
+        '<html lang="zh-Hans"><head><title>测试</title></head><body><main>'
+        '<h1>标题</h1><p style="color:#bbb;background:#fff">浅灰色文字</p>'
+        '<input type="text"></main></body></html>'
+    )
 
     result = _axe(phone_page)
 

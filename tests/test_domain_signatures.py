@@ -43,9 +43,11 @@ def _functions(module):
 
 def _unannotated(func) -> list[str]:
     signature = inspect.signature(func)  # follows __wrapped__ through @transaction.atomic
-    missing = [p.name for i, p in enumerate(signature.parameters.values())
-               if p.annotation is inspect.Parameter.empty
-               and not (i == 0 and p.name in ("self", "cls"))]
+    missing = [
+        p.name
+        for i, p in enumerate(signature.parameters.values())
+        if p.annotation is inspect.Parameter.empty and not (i == 0 and p.name in ("self", "cls"))
+    ]
     if signature.return_annotation is inspect.Signature.empty:
         missing.append("return")
     return missing
@@ -56,8 +58,11 @@ def test_domain_functions_are_fully_annotated(module_name):
     module = importlib.import_module(module_name)
     functions = list(_functions(module))
     assert functions, f"{module_name} defines no functions: is the module list out of date?"
-    offenders = [f"{module_name}.{name}: {', '.join(missing)}"
-                 for name, func in functions if (missing := _unannotated(func))]
+    offenders = [
+        f"{module_name}.{name}: {', '.join(missing)}"
+        for name, func in functions
+        if (missing := _unannotated(func))
+    ]
     assert not offenders, "unannotated parameters or returns:\n" + "\n".join(offenders)
 
 

@@ -8,8 +8,19 @@ from portal.dossier import dossier_sections
 from tests.factories import street_staff
 from tests.utils import pdf_text
 
-EVERY_STAGE = ["application", "vetting", "roadshow", "decision", "notice", "agreements", "spaces",
-               "service_logs", "observations_feedback", "evaluations", "exit"]
+EVERY_STAGE = [
+    "application",
+    "vetting",
+    "roadshow",
+    "decision",
+    "notice",
+    "agreements",
+    "spaces",
+    "service_logs",
+    "observations_feedback",
+    "evaluations",
+    "exit",
+]
 
 
 @pytest.fixture
@@ -21,8 +32,16 @@ def test_exited_partner_went_through_every_stage_with_real_records(demo):
     partner = Partner.objects.get(application__applicant_name="句容市快修便民服务部")
 
     assert list(partner.transitions.values_list("transition", flat=True)) == [
-        "forward", "shortlist", "score", "approve", "open_notice", "end_notice", "sign",
-        "pass_trial", "exit"]
+        "forward",
+        "shortlist",
+        "score",
+        "approve",
+        "open_notice",
+        "end_notice",
+        "sign",
+        "pass_trial",
+        "exit",
+    ]
     assert [section.key for section in dossier_sections(partner)] == EVERY_STAGE
     assert all(section.entries for section in dossier_sections(partner))
 
@@ -34,8 +53,16 @@ def test_dossier_page_and_pdf_show_every_stage_to_street_staff(demo, client):
     page = client.get(f"/services/dossier/{partner.pk}/").content.decode()
     pdf = pdf_text(client.get(f"/services/dossier/{partner.pk}/pdf/").content)
 
-    for title in ["申请与证明材料", "联审联查", "党工委决定", "公示与异议", "协议签订与续签",
-                  "公益服务记录", "评估", "退出"]:
+    for title in [
+        "申请与证明材料",
+        "联审联查",
+        "党工委决定",
+        "公示与异议",
+        "协议签订与续签",
+        "公益服务记录",
+        "评估",
+        "退出",
+    ]:
         assert title in page
         assert title in pdf
     assert "句容市快修便民服务部" in pdf

@@ -36,12 +36,16 @@ def _worker_redis(url: str) -> str:
 
 
 REDIS_URL = _worker_redis(env.str("REDIS_URL", default="redis://127.0.0.1:6379/0"))
-CELERY_BROKER_URL = _worker_redis(env.str("CELERY_BROKER_URL", default=env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")))
+CELERY_BROKER_URL = _worker_redis(
+    env.str("CELERY_BROKER_URL", default=env.str("REDIS_URL", default="redis://127.0.0.1:6379/0"))
+)
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": _worker_redis(env.str("CACHE_REDIS_URL", default=env.str("REDIS_URL", default="redis://127.0.0.1:6379/0"))),
+        "LOCATION": _worker_redis(
+            env.str("CACHE_REDIS_URL", default=env.str("REDIS_URL", default="redis://127.0.0.1:6379/0"))
+        ),
     }
 }
 STORAGES = {

@@ -72,22 +72,39 @@ def _require_manager(by: User, obj: Rubric | Roadshow) -> None:
 
 # --- Rubric ------------------------------------------------------------------------
 
+
 def rubric_copy(*, rubric: Rubric, by: User) -> Rubric:
     """Make the next version of a rubric (a rubric in use is frozen, rulebook 五(二)1)."""
     _require_manager(by, rubric)
     with transaction.atomic():
-        latest = (Rubric.objects.filter(street=rubric.street, name=rubric.name)
-                  .order_by("-version").values_list("version", flat=True).first())
+        latest = (
+            Rubric.objects.filter(street=rubric.street, name=rubric.name)
+            .order_by("-version")
+            .values_list("version", flat=True)
+            .first()
+        )
         new = Rubric(street=rubric.street, name=rubric.name, version=latest + 1)
         new.full_clean()
         new.save()
-        Criterion.objects.bulk_create([
-            Criterion(rubric=new, position=c.position, title=c.title, description=c.description,
-                      max_score=c.max_score, weight=c.weight)
-            for c in rubric.criteria.all()
-        ])
-        audit_log(subject=new, action="reviews.rubric.copied", actor=by,
-                  data={"from": rubric.pk, "version": new.version})
+        Criterion.objects.bulk_create(
+            [
+                Criterion(
+                    rubric=new,
+                    position=c.position,
+                    title=c.title,
+                    description=c.description,
+                    max_score=c.max_score,
+                    weight=c.weight,
+                )
+                for c in rubric.criteria.all()
+            ]
+        )
+        audit_log(
+            subject=new,
+            action="reviews.rubric.copied",
+            actor=by,
+            data={"from": rubric.pk, "version": new.version},
+        )
     return new
 
 
@@ -98,6 +115,7 @@ def rubric_change_problems(rubric: Rubric | None) -> list[str]:
 
 
 # --- Panels ------------------------------------------------------------------------
+
 
 def resident_reps_needed(total: int, share: Decimal) -> int:
     """The fewest resident representatives for a social panel of `total` members.
@@ -122,8 +140,10 @@ def panel_composition_problems(panel: Panel, members: list[tuple[User, str]]) ->
         problems.append(_("同一评审人不能在一个评审组中占两个席位。"))
     for user, seat in members:
         if seat not in allowed:
-            problems.append(_("“%(seat)s”不是%(panel)s的席位。") % {
-                "seat": Seat(seat).label, "panel": panel.get_kind_display()})
+            problems.append(
+                _("“%(seat)s”不是%(panel)s的席位。")
+                % {"seat": Seat(seat).label, "panel": panel.get_kind_display()}
+            )
         profile = getattr(user, "profile", None)
         if profile is None or profile.role != Role.REVIEWER:
             problems.append(_("%(user)s 不是评审专家账号。") % {"user": user.get_username()})
@@ -132,17 +152,23 @@ def panel_composition_problems(panel: Panel, members: list[tuple[User, str]]) ->
         residents = sum(1 for _user, seat in members if seat == Seat.RESIDENT)
         needed = resident_reps_needed(len(members), share)
         if residents < needed:
-            problems.append(_("群众代表不少于%(share)s%%:%(total)d 人的社会评审组至少需要 %(needed)d "
-                              "名群众代表,目前只有 %(count)d 名。") % {
-                "share": plain(share * 100), "total": len(members), "needed": needed,
-                "count": residents})
+            problems.append(
+                _(
+                    "群众代表不少于%(share)s%%:%(total)d 人的社会评审组至少需要 %(needed)d "
+                    "名群众代表,目前只有 %(count)d 名。"
+                )
+                % {"share": plain(share * 100), "total": len(members), "needed": needed, "count": residents}
+            )
     if panel.roadshow_id:
-        other = (PanelMember.objects.filter(panel__roadshow_id=panel.roadshow_id,
-                                            user__in=[u.pk for u in users])
-                 .exclude(panel_id=panel.pk).select_related("user"))
+        other = (
+            PanelMember.objects.filter(panel__roadshow_id=panel.roadshow_id, user__in=[u.pk for u in users])
+            .exclude(panel_id=panel.pk)
+            .select_related("user")
+        )
         for member in other:
-            problems.append(_("%(user)s 已在本次路演的另一个评审组中。") % {
-                "user": member.user.get_username()})
+            problems.append(
+                _("%(user)s 已在本次路演的另一个评审组中。") % {"user": member.user.get_username()}
+            )
     return problems
 
 
@@ -160,21 +186,28 @@ def panel_set_members(*, panel: Panel, members: list[tuple[User, str]], by: User
             panel.save()
         panel.members.all().delete()
         PanelMember.objects.bulk_create([PanelMember(panel=panel, user=u, seat=s) for u, s in members])
-        audit_log(subject=panel.roadshow, action="reviews.panel.members_set", actor=by,
-                  community=None, data={"panel": panel.kind,
-                                        "members": [[u.get_username(), s] for u, s in members]})
+        audit_log(
+            subject=panel.roadshow,
+            action="reviews.panel.members_set",
+            actor=by,
+            community=None,
+            data={"panel": panel.kind, "members": [[u.get_username(), s] for u, s in members]},
+        )
     return panel
 
 
 # --- Roadshow ----------------------------------------------------------------------
+
 
 def roadshow_entry_problems(roadshow: Roadshow, partner: Partner) -> list[str]:
     problems = []
     if partner.community.street_id != roadshow.street_id:
         problems.append(_("%(name)s 不属于本街道。") % {"name": partner.name})
     if roadshow.status == RoadshowStatus.DRAFT and partner.status != PartnerStatus.SHORTLISTED:
-        problems.append(_("%(name)s 不在入围名单中(当前状态:%(status)s)。") % {
-            "name": partner.name, "status": partner.get_status_display()})
+        problems.append(
+            _("%(name)s 不在入围名单中(当前状态:%(status)s)。")
+            % {"name": partner.name, "status": partner.get_status_display()}
+        )
     return problems
 
 
@@ -188,11 +221,15 @@ def roadshow_set_entries(*, roadshow: Roadshow, partners: list[Partner], by: Use
         raise ValidationError(problems)
     with transaction.atomic():
         roadshow.entries.all().delete()
-        RoadshowEntry.objects.bulk_create([
-            RoadshowEntry(roadshow=roadshow, partner=p, position=i)
-            for i, p in enumerate(partners, start=1)])
-        audit_log(subject=roadshow, action="reviews.roadshow.entries_set", actor=by,
-                  data={"partners": [p.pk for p in partners]})
+        RoadshowEntry.objects.bulk_create(
+            [RoadshowEntry(roadshow=roadshow, partner=p, position=i) for i, p in enumerate(partners, start=1)]
+        )
+        audit_log(
+            subject=roadshow,
+            action="reviews.roadshow.entries_set",
+            actor=by,
+            data={"partners": [p.pk for p in partners]},
+        )
     return roadshow
 
 
@@ -233,10 +270,23 @@ def roadshow_open_scoring(*, roadshow: Roadshow, by: User) -> Roadshow:
         roadshow.social_weight = policy.social_weight
         roadshow.drop_extremes = policy.drop_extremes
         roadshow.drop_extremes_min_members = policy.drop_extremes_min_members
-        roadshow.save(update_fields=["status", "opened_at", "expert_weight", "social_weight", "drop_extremes",
-                                     "drop_extremes_min_members"])
-        audit_log(subject=roadshow, action="reviews.roadshow.scoring_opened", actor=by,
-                  from_state=RoadshowStatus.DRAFT, to_state=RoadshowStatus.OPEN)
+        roadshow.save(
+            update_fields=[
+                "status",
+                "opened_at",
+                "expert_weight",
+                "social_weight",
+                "drop_extremes",
+                "drop_extremes_min_members",
+            ]
+        )
+        audit_log(
+            subject=roadshow,
+            action="reviews.roadshow.scoring_opened",
+            actor=by,
+            from_state=RoadshowStatus.DRAFT,
+            to_state=RoadshowStatus.OPEN,
+        )
     return roadshow
 
 
@@ -251,8 +301,9 @@ def _member_context(*, member: PanelMember, partner: Partner, by: User | None) -
     return roadshow
 
 
-def conflict_declare(*, member: PanelMember, partner: Partner, has_conflict: bool, note: str = "",
-                     by: User) -> ConflictDeclaration:
+def conflict_declare(
+    *, member: PanelMember, partner: Partner, has_conflict: bool, note: str = "", by: User
+) -> ConflictDeclaration:
     """A member declares, before scoring, whether they have a conflict of interest.
 
     Rulebook 二(一) 公开公平: a conflicted member does not score that applicant.
@@ -265,19 +316,26 @@ def conflict_declare(*, member: PanelMember, partner: Partner, has_conflict: boo
     with transaction.atomic():
         if ConflictDeclaration.objects.filter(member=member, partner=partner).exists():
             raise ValidationError(_("您已就该申请人作出声明。"))
-        declaration = ConflictDeclaration(member=member, partner=partner, has_conflict=has_conflict,
-                                          note=note)
+        declaration = ConflictDeclaration(
+            member=member, partner=partner, has_conflict=has_conflict, note=note
+        )
         declaration.full_clean()
         declaration.save()
-        audit_log(subject=partner, action="reviews.conflict.declared", actor=by,
-                  to_state="conflict" if has_conflict else "none", note=note,
-                  community=partner.community,
-                  data={"roadshow": member.panel.roadshow_id, "panel": member.panel.kind})
+        audit_log(
+            subject=partner,
+            action="reviews.conflict.declared",
+            actor=by,
+            to_state="conflict" if has_conflict else "none",
+            note=note,
+            community=partner.community,
+            data={"roadshow": member.panel.roadshow_id, "panel": member.panel.kind},
+        )
     return declaration
 
 
-def score_sheet_save(*, member: PanelMember, partner: Partner, values: dict, comment: str = "",
-                     submit: bool = False, by: User) -> ScoreSheet:
+def score_sheet_save(
+    *, member: PanelMember, partner: Partner, values: dict, comment: str = "", submit: bool = False, by: User
+) -> ScoreSheet:
     """Save a draft or submit a member's score sheet; a submitted sheet is locked.
 
     `values` maps criterion id → Decimal or None (not yet scored). Each score
@@ -310,7 +368,8 @@ def score_sheet_save(*, member: PanelMember, partner: Partner, values: dict, com
             errors[f"criterion_{criterion.pk}"] = _("得分不能为负数。")
         elif value > criterion.max_score:
             errors[f"criterion_{criterion.pk}"] = _("得分不能超过满分 %(max)s 分。") % {
-                "max": plain(criterion.max_score)}
+                "max": plain(criterion.max_score)
+            }
         elif value != value.quantize(TWO_PLACES):
             errors[f"criterion_{criterion.pk}"] = _("得分最多保留两位小数。")
         else:
@@ -323,8 +382,7 @@ def score_sheet_save(*, member: PanelMember, partner: Partner, values: dict, com
         raise ValidationError(errors)
 
     with transaction.atomic():
-        sheet, _created = ScoreSheet.objects.select_for_update().get_or_create(
-            member=member, partner=partner)
+        sheet, _created = ScoreSheet.objects.select_for_update().get_or_create(member=member, partner=partner)
         if sheet.is_locked:
             raise ValidationError(_("评分表已提交并锁定;如需修改,请联系工作人员解锁。"))
         sheet.comment = (comment or "").strip()
@@ -338,10 +396,15 @@ def score_sheet_save(*, member: PanelMember, partner: Partner, values: dict, com
         for pk, value in cleaned.items():
             Score.objects.update_or_create(sheet=sheet, criterion_id=pk, defaults={"value": value})
         if submit:
-            audit_log(subject=sheet, action="reviews.sheet.submitted", actor=by,
-                      from_state=SheetStatus.DRAFT, to_state=SheetStatus.SUBMITTED,
-                      community=partner.community,
-                      data={str(pk): str(v) for pk, v in cleaned.items()})
+            audit_log(
+                subject=sheet,
+                action="reviews.sheet.submitted",
+                actor=by,
+                from_state=SheetStatus.DRAFT,
+                to_state=SheetStatus.SUBMITTED,
+                community=partner.community,
+                data={str(pk): str(v) for pk, v in cleaned.items()},
+            )
     return sheet
 
 
@@ -361,13 +424,20 @@ def score_sheet_unlock(*, sheet: ScoreSheet, reason: str, by: User) -> ScoreShee
         sheet.status = SheetStatus.DRAFT
         sheet.submitted_at = None
         sheet.save(update_fields=["status", "submitted_at", "updated_at"])
-        audit_log(subject=sheet, action="reviews.sheet.unlocked", actor=by,
-                  from_state=SheetStatus.SUBMITTED, to_state=SheetStatus.DRAFT, note=reason,
-                  community=sheet.partner.community)
+        audit_log(
+            subject=sheet,
+            action="reviews.sheet.unlocked",
+            actor=by,
+            from_state=SheetStatus.SUBMITTED,
+            to_state=SheetStatus.DRAFT,
+            note=reason,
+            community=sheet.partner.community,
+        )
     return sheet
 
 
 # --- Aggregation -------------------------------------------------------------------
+
 
 def panel_score(totals: list[Decimal], *, drop_extremes: bool, min_members: int) -> Decimal | None:
     """Mean of the totals, without one highest and one lowest when there are enough."""
@@ -379,8 +449,9 @@ def panel_score(totals: list[Decimal], *, drop_extremes: bool, min_members: int)
     return sum(values, Decimal("0")) / len(values)
 
 
-def composite_score(expert: Decimal | None, social: Decimal | None, *, expert_weight: Decimal,
-                    social_weight: Decimal) -> Decimal | None:
+def composite_score(
+    expert: Decimal | None, social: Decimal | None, *, expert_weight: Decimal, social_weight: Decimal
+) -> Decimal | None:
     """Weighted sum of the panel scores, two decimals, ROUND_HALF_UP."""
     if expert is None or social is None:
         return None
@@ -416,16 +487,20 @@ def roadshow_policy(roadshow: Roadshow) -> Roadshow | ReviewPolicy:
 
 def sheet_totals(roadshow: Roadshow) -> dict[tuple[int, int], Decimal]:
     """(partner id, member id) → Σ(score × weight) of each submitted sheet, in one query."""
-    rows = (Score.objects.filter(sheet__member__panel__roadshow=roadshow,
-                                 sheet__status=SheetStatus.SUBMITTED)
-            .values("sheet__partner_id", "sheet__member_id")
-            .annotate(total=Sum(F("value") * F("criterion__weight"))))
+    rows = (
+        Score.objects.filter(sheet__member__panel__roadshow=roadshow, sheet__status=SheetStatus.SUBMITTED)
+        .values("sheet__partner_id", "sheet__member_id")
+        .annotate(total=Sum(F("value") * F("criterion__weight")))
+    )
     return {(r["sheet__partner_id"], r["sheet__member_id"]): r["total"] for r in rows}
 
 
 def roadshow_members(roadshow: Roadshow) -> list[PanelMember]:
-    return list(PanelMember.objects.filter(panel__roadshow=roadshow)
-                .select_related("panel", "user").order_by("panel__kind", "id"))
+    return list(
+        PanelMember.objects.filter(panel__roadshow=roadshow)
+        .select_related("panel", "user")
+        .order_by("panel__kind", "id")
+    )
 
 
 def rank_key(row: ResultRow) -> tuple[Decimal, Decimal, dt.datetime, int]:
@@ -443,8 +518,11 @@ def roadshow_results(roadshow: Roadshow) -> list[ResultRow]:
     policy = roadshow_policy(roadshow)
     members = roadshow_members(roadshow)
     totals = sheet_totals(roadshow)
-    conflicts = set(ConflictDeclaration.objects.filter(member__panel__roadshow=roadshow, has_conflict=True)
-                    .values_list("partner_id", "member_id"))
+    conflicts = set(
+        ConflictDeclaration.objects.filter(member__panel__roadshow=roadshow, has_conflict=True).values_list(
+            "partner_id", "member_id"
+        )
+    )
     rows = []
     for entry in roadshow.entries.select_related("partner__application", "partner__community"):
         row = ResultRow(partner=entry.partner, position=entry.position)
@@ -456,12 +534,12 @@ def roadshow_results(roadshow: Roadshow) -> list[ResultRow]:
             if key in totals:
                 row.totals[member.pk] = totals[key]
                 by_kind[member.panel.kind].append(totals[key])
-        options = {"drop_extremes": policy.drop_extremes,
-                   "min_members": policy.drop_extremes_min_members}
+        options = {"drop_extremes": policy.drop_extremes, "min_members": policy.drop_extremes_min_members}
         row.expert = panel_score(by_kind[PanelKind.EXPERT], **options)
         row.social = panel_score(by_kind[PanelKind.SOCIAL], **options)
-        row.composite = composite_score(row.expert, row.social, expert_weight=policy.expert_weight,
-                                        social_weight=policy.social_weight)
+        row.composite = composite_score(
+            row.expert, row.social, expert_weight=policy.expert_weight, social_weight=policy.social_weight
+        )
         rows.append(row)
     rows.sort(key=rank_key)
     for rank, row in enumerate(rows, start=1):
@@ -472,32 +550,47 @@ def roadshow_results(roadshow: Roadshow) -> list[ResultRow]:
 def scoring_missing(partner: Partner, roadshow: Roadshow | None = None) -> list[PanelMember]:
     """Members who still owe a declaration or a submitted sheet for `partner`."""
     if roadshow is None:
-        entry = (RoadshowEntry.objects.filter(partner=partner)
-                 .exclude(roadshow__status=RoadshowStatus.DRAFT)
-                 .select_related("roadshow").order_by("-roadshow__opened_at").first())
+        entry = (
+            RoadshowEntry.objects.filter(partner=partner)
+            .exclude(roadshow__status=RoadshowStatus.DRAFT)
+            .select_related("roadshow")
+            .order_by("-roadshow__opened_at")
+            .first()
+        )
         if entry is None:
             return []
         roadshow = entry.roadshow
-    conflicted = set(ConflictDeclaration.objects.filter(
-        partner=partner, member__panel__roadshow=roadshow, has_conflict=True).values_list("member_id", flat=True))
-    submitted = set(ScoreSheet.objects.filter(
-        partner=partner, member__panel__roadshow=roadshow, status=SheetStatus.SUBMITTED)
-        .values_list("member_id", flat=True))
+    conflicted = set(
+        ConflictDeclaration.objects.filter(
+            partner=partner, member__panel__roadshow=roadshow, has_conflict=True
+        ).values_list("member_id", flat=True)
+    )
+    submitted = set(
+        ScoreSheet.objects.filter(
+            partner=partner, member__panel__roadshow=roadshow, status=SheetStatus.SUBMITTED
+        ).values_list("member_id", flat=True)
+    )
     return [m for m in roadshow_members(roadshow) if m.pk not in conflicted and m.pk not in submitted]
 
 
 def scoring_is_complete(partner: Partner) -> bool:
     """Every non-conflicted member of both panels submitted a sheet, and each panel has one."""
-    entry = (RoadshowEntry.objects.filter(partner=partner)
-             .exclude(roadshow__status=RoadshowStatus.DRAFT)
-             .select_related("roadshow").order_by("-roadshow__opened_at").first())
+    entry = (
+        RoadshowEntry.objects.filter(partner=partner)
+        .exclude(roadshow__status=RoadshowStatus.DRAFT)
+        .select_related("roadshow")
+        .order_by("-roadshow__opened_at")
+        .first()
+    )
     if entry is None:
         return False
     if scoring_missing(partner, entry.roadshow):
         return False
-    kinds = set(ScoreSheet.objects.filter(partner=partner, member__panel__roadshow=entry.roadshow,
-                                          status=SheetStatus.SUBMITTED)
-                .values_list("member__panel__kind", flat=True))
+    kinds = set(
+        ScoreSheet.objects.filter(
+            partner=partner, member__panel__roadshow=entry.roadshow, status=SheetStatus.SUBMITTED
+        ).values_list("member__panel__kind", flat=True)
+    )
     return kinds == {PanelKind.EXPERT, PanelKind.SOCIAL}
 
 
@@ -515,25 +608,41 @@ def roadshow_close_scoring(*, roadshow: Roadshow, by: User) -> list[ResultRow]:
         for entry in roadshow.entries.select_related("partner__application"):
             missing = scoring_missing(entry.partner, roadshow)
             if missing:
-                problems.append(_("%(name)s:尚有 %(count)d 名评审人未提交评分(%(who)s)。") % {
-                    "name": entry.partner.name, "count": len(missing),
-                    "who": "、".join(str(m) for m in missing)})
+                problems.append(
+                    _("%(name)s:尚有 %(count)d 名评审人未提交评分(%(who)s)。")
+                    % {
+                        "name": entry.partner.name,
+                        "count": len(missing),
+                        "who": "、".join(str(m) for m in missing),
+                    }
+                )
         results = roadshow_results(roadshow)
         for row in results:
             if row.composite is None and not any(row.partner.name in p for p in problems):
-                problems.append(_("%(name)s:至少一个评审组没有有效评分,无法计算综合评分。") % {
-                    "name": row.partner.name})
+                problems.append(
+                    _("%(name)s:至少一个评审组没有有效评分,无法计算综合评分。") % {"name": row.partner.name}
+                )
         if problems:
             raise ValidationError(problems)
         roadshow.status = RoadshowStatus.CLOSED
         roadshow.closed_at = timezone.now()
         roadshow.save(update_fields=["status", "closed_at"])
-        audit_log(subject=roadshow, action="reviews.roadshow.scoring_closed", actor=by,
-                  from_state=RoadshowStatus.OPEN, to_state=RoadshowStatus.CLOSED,
-                  data={str(r.partner.pk): str(r.composite) for r in results})
+        audit_log(
+            subject=roadshow,
+            action="reviews.roadshow.scoring_closed",
+            actor=by,
+            from_state=RoadshowStatus.OPEN,
+            to_state=RoadshowStatus.CLOSED,
+            data={str(r.partner.pk): str(r.composite) for r in results},
+        )
         for row in results:
             if row.partner.status == PartnerStatus.SHORTLISTED:
-                partner_transition(partner=row.partner, transition="score", by=by, system=True,
-                                   composite_score=row.composite,
-                                   data={"roadshow": roadshow.pk, "rank": row.rank})
+                partner_transition(
+                    partner=row.partner,
+                    transition="score",
+                    by=by,
+                    system=True,
+                    composite_score=row.composite,
+                    data={"roadshow": roadshow.pk, "rank": row.rank},
+                )
     return results

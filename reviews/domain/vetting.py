@@ -36,8 +36,7 @@ def vetting_departments(street: Street) -> list[VettingDepartment]:
     departments = list(VettingDepartment.objects.filter(street=street, active=True))
     if not departments and not VettingDepartment.objects.filter(street=street).exists():
         for position, name in enumerate(DEFAULT_VETTING_DEPARTMENTS, start=1):
-            VettingDepartment.objects.get_or_create(street=street, name=name,
-                                                    defaults={"position": position})
+            VettingDepartment.objects.get_or_create(street=street, name=name, defaults={"position": position})
         departments = list(VettingDepartment.objects.filter(street=street, active=True))
     return departments
 
@@ -53,7 +52,8 @@ class VettingState:
     def passed(self) -> bool:
         return bool(self.departments) and all(
             self.checks.get(d.pk) is not None and self.checks[d.pk].result == VettingResult.PASS
-            for d in self.departments)
+            for d in self.departments
+        )
 
     @property
     def failed(self) -> bool:
@@ -70,14 +70,24 @@ class VettingState:
 
 def vetting_state(partner: Partner) -> VettingState:
     departments = vetting_departments(partner.community.street)
-    checks = {c.department_id: c for c in
-              VettingCheck.objects.filter(partner=partner, department__in=departments)
-              .select_related("department", "checked_by")}
+    checks = {
+        c.department_id: c
+        for c in VettingCheck.objects.filter(partner=partner, department__in=departments).select_related(
+            "department", "checked_by"
+        )
+    }
     return VettingState(departments=departments, checks=checks)
 
 
-def vetting_check_problems(*, result: str, materials_complete: bool, plan_compliant: bool,
-                           violation_found: bool, source_consulted: str, note: str) -> dict:
+def vetting_check_problems(
+    *,
+    result: str,
+    materials_complete: bool,
+    plan_compliant: bool,
+    violation_found: bool,
+    source_consulted: str,
+    note: str,
+) -> dict:
     """Field → message for a conclusion that contradicts its own findings (empty when consistent)."""
     errors = {}
     if result == VettingResult.FAIL and not (note or "").strip():
@@ -91,9 +101,18 @@ def vetting_check_problems(*, result: str, materials_complete: bool, plan_compli
     return errors
 
 
-def vetting_check_record(*, partner: Partner, department: VettingDepartment, result: str, by: User,
-                         materials_complete: bool, plan_compliant: bool, violation_found: bool,
-                         source_consulted: str = "", note: str = "") -> VettingCheck:
+def vetting_check_record(
+    *,
+    partner: Partner,
+    department: VettingDepartment,
+    result: str,
+    by: User,
+    materials_complete: bool,
+    plan_compliant: bool,
+    violation_found: bool,
+    source_consulted: str = "",
+    note: str = "",
+) -> VettingCheck:
     """Record (or revise) one department's conclusion while the application is in vetting.
 
     Rulebook 五(一)3: completeness and compliance of the materials, and a check
@@ -105,18 +124,26 @@ def vetting_check_record(*, partner: Partner, department: VettingDepartment, res
     if department.street_id != partner.community.street_id:
         raise ValidationError({"department": _("该部门不属于申请人所在街道。")})
     if partner.status != PartnerStatus.VETTING:
-        raise ValidationError(_("只有“联审联查中”的申请可以录入审核结论,当前状态为“%(status)s”。")
-                              % {"status": partner.get_status_display()})
+        raise ValidationError(
+            _("只有“联审联查中”的申请可以录入审核结论,当前状态为“%(status)s”。")
+            % {"status": partner.get_status_display()}
+        )
     note = (note or "").strip()
-    errors = vetting_check_problems(result=result, materials_complete=materials_complete,
-                                    plan_compliant=plan_compliant, violation_found=violation_found,
-                                    source_consulted=source_consulted, note=note)
+    errors = vetting_check_problems(
+        result=result,
+        materials_complete=materials_complete,
+        plan_compliant=plan_compliant,
+        violation_found=violation_found,
+        source_consulted=source_consulted,
+        note=note,
+    )
     if errors:
         raise ValidationError(errors)
 
     with transaction.atomic():
-        check = VettingCheck.objects.select_for_update().filter(
-            partner=partner, department=department).first()
+        check = (
+            VettingCheck.objects.select_for_update().filter(partner=partner, department=department).first()
+        )
         before = check.result if check else ""
         if check is None:
             check = VettingCheck(partner=partner, department=department)
@@ -129,11 +156,23 @@ def vetting_check_record(*, partner: Partner, department: VettingDepartment, res
         check.checked_by = by
         check.full_clean()
         check.save()
-        audit_log(subject=partner, action="reviews.vetting.recorded", actor=by,
-                  from_state=before, to_state=result, note=note, community=partner.community,
-                  data={"department": department.name, "check": check.pk,
-                        "materials_complete": materials_complete, "plan_compliant": plan_compliant,
-                        "violation_found": violation_found, "source": check.source_consulted})
+        audit_log(
+            subject=partner,
+            action="reviews.vetting.recorded",
+            actor=by,
+            from_state=before,
+            to_state=result,
+            note=note,
+            community=partner.community,
+            data={
+                "department": department.name,
+                "check": check.pk,
+                "materials_complete": materials_complete,
+                "plan_compliant": plan_compliant,
+                "violation_found": violation_found,
+                "source": check.source_consulted,
+            },
+        )
     return check
 
 
@@ -153,8 +192,9 @@ def partner_reject_after_vetting(*, partner: Partner, by: User) -> Partner:
     The applicant is told politely by e-mail; the status page shows the same.
     The e-mail is sent by `reviews.handlers` once the transition commits.
     """
-    return partner_transition(partner=partner, transition="reject", by=by,
-                              note=vetting_rejection_reasons(partner))
+    return partner_transition(
+        partner=partner, transition="reject", by=by, note=vetting_rejection_reasons(partner)
+    )
 
 
 def shortlist_rows(street: Street) -> list[Partner]:
@@ -163,6 +203,8 @@ def shortlist_rows(street: Street) -> list[Partner]:
     Applicants stay on it after they move on (scored, approved, …).
     """
     shortlisted = PartnerTransition.objects.filter(transition="shortlist").values("partner_id")
-    return list(Partner.objects.filter(community__street=street, pk__in=shortlisted)
-                .select_related("application", "community")
-                .order_by("application__submitted_at", "pk"))
+    return list(
+        Partner.objects.filter(community__street=street, pk__in=shortlisted)
+        .select_related("application", "community")
+        .order_by("application__submitted_at", "pk")
+    )

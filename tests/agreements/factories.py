@@ -27,19 +27,41 @@ def start_for_end(end: dt.date, months: int) -> dt.date:
     raise ValueError(f"no {months}-month term ends on {end}")
 
 
-def draft_agreement(partner, *, kind=AgreementKind.FIRST, start=None, months=12, by=None, space=None,
-                    weekday=1, targets=TARGETS, special_approval=None, with_slot=True):
+def draft_agreement(
+    partner,
+    *,
+    kind=AgreementKind.FIRST,
+    start=None,
+    months=12,
+    by=None,
+    space=None,
+    weekday=1,
+    targets=TARGETS,
+    special_approval=None,
+    with_slot=True,
+):
     by = by or street_staff(street=partner.community.street)
     start = start or local_today()
-    agreement = agreement_create(partner=partner, kind=kind, start_date=start, months=months,
-                                 services_description="每周二下午开展智能手机使用课程。", targets=targets,
-                                 special_approval=special_approval, by=by)
+    agreement = agreement_create(
+        partner=partner,
+        kind=kind,
+        start_date=start,
+        months=months,
+        services_description="每周二下午开展智能手机使用课程。",
+        targets=targets,
+        special_approval=special_approval,
+        by=by,
+    )
     if not with_slot:
         return agreement
-    space = space or Space.objects.filter(community=partner.community).first() or SpaceFactory(
-        community=partner.community)
-    agreement_timeslot_add(agreement=agreement, space=space, weekday=weekday, start_time=dt.time(14),
-                           end_time=dt.time(16), by=by)
+    space = (
+        space
+        or Space.objects.filter(community=partner.community).first()
+        or SpaceFactory(community=partner.community)
+    )
+    agreement_timeslot_add(
+        agreement=agreement, space=space, weekday=weekday, start_time=dt.time(14), end_time=dt.time(16), by=by
+    )
     return agreement
 
 
@@ -48,8 +70,15 @@ def sign_all(agreement, *, by=None, on=None):
     on = on or local_today()
     # The notice stage is not under test here: its fact is assumed, like walk_partner does.
     for party, name in ((Party.STATION, "吴静"), (Party.COMMUNITY, "李秀英"), (Party.PARTNER, "王小明")):
-        with_fact("notice_period_over", agreement_sign, agreement=agreement, party=party, signatory=name,
-                  signed_on=on, by=by)
+        with_fact(
+            "notice_period_over",
+            agreement_sign,
+            agreement=agreement,
+            party=party,
+            signatory=name,
+            signed_on=on,
+            by=by,
+        )
     agreement.refresh_from_db()
     agreement.partner.refresh_from_db()
     return agreement

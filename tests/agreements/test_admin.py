@@ -33,9 +33,16 @@ def staff(client, community):
 def test_admin_add_agreement_names_broken_term_rule_and_keeps_input(client, staff, community):
     partner = partner_in_state("signing", community=community)
 
-    response = client.post("/admin/agreements/agreement/add/", {
-        "partner": partner.pk, "kind": "first", "start_date": "2026-03-01", "months": "13",
-        "services_description": "每周二下午智能手机课程"})
+    response = client.post(
+        "/admin/agreements/agreement/add/",
+        {
+            "partner": partner.pk,
+            "kind": "first",
+            "start_date": "2026-03-01",
+            "months": "13",
+            "services_description": "每周二下午智能手机课程",
+        },
+    )
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -48,16 +55,30 @@ def test_admin_add_agreement_then_slot_and_signatures(client, staff, community):
     partner = partner_in_state("signing", community=community)
     space = SpaceFactory(community=community, name="二楼活动室")
 
-    response = client.post("/admin/agreements/agreement/add/", {
-        "partner": partner.pk, "kind": "first", "start_date": "2026-08-31", "months": "6",
-        "services_description": "每周二下午智能手机课程", "logo_licence": "on"})
+    response = client.post(
+        "/admin/agreements/agreement/add/",
+        {
+            "partner": partner.pk,
+            "kind": "first",
+            "start_date": "2026-08-31",
+            "months": "6",
+            "services_description": "每周二下午智能手机课程",
+            "logo_licence": "on",
+        },
+    )
     agreement = Agreement.objects.get()
-    client.post(f"/admin/agreements/agreement/{agreement.pk}/timeslot/", {
-        "space": space.pk, "weekday": "1", "start_time": "14:00", "end_time": "16:00"})
+    client.post(
+        f"/admin/agreements/agreement/{agreement.pk}/timeslot/",
+        {"space": space.pk, "weekday": "1", "start_time": "14:00", "end_time": "16:00"},
+    )
     agreement.targets.create(metric="hours", period="month", value=20)
     for party, name in (("station", "吴静"), ("community", "李秀英"), ("partner", "王小明")):
-        signed = with_fact("notice_period_over", client.post, f"/admin/agreements/agreement/{agreement.pk}/sign/",
-                           {"party": party, "signatory": name, "signed_on": local_today().isoformat()})
+        signed = with_fact(
+            "notice_period_over",
+            client.post,
+            f"/admin/agreements/agreement/{agreement.pk}/sign/",
+            {"party": party, "signatory": name, "signed_on": local_today().isoformat()},
+        )
         assert signed.status_code == 302
     agreement.refresh_from_db()
     partner.refresh_from_db()
@@ -65,21 +86,32 @@ def test_admin_add_agreement_then_slot_and_signatures(client, staff, community):
 
     assert response.status_code == 302
     assert (agreement.end_date, agreement.status, partner.status) == (
-        dt.date(2027, 2, 28), AgreementStatus.SIGNED, PartnerStatus.TRIAL)
+        dt.date(2027, 2, 28),
+        AgreementStatus.SIGNED,
+        PartnerStatus.TRIAL,
+    )
     assert f"/admin/agreements/agreement/{agreement.pk}/sign/" not in change_page
     assert "已登记签署。当前状态:已签署。" in change_page and "吴静" in change_page
-    assert client.post(f"/admin/agreements/agreement/{agreement.pk}/change/",
-                       {"services_description": "改"}).status_code == 403
+    assert (
+        client.post(
+            f"/admin/agreements/agreement/{agreement.pk}/change/", {"services_description": "改"}
+        ).status_code
+        == 403
+    )
 
 
 def test_admin_timeslot_conflict_shown_next_to_form(client, staff, community):
     partner = partner_in_state("signing", community=community)
     agreement = draft_agreement(partner, with_slot=False)
     space = SpaceFactory(community=community, name="二楼活动室")
-    timeslot_create(space=space, weekday=1, start_time=dt.time(15), end_time=dt.time(17), title="老年大学", by=staff)
+    timeslot_create(
+        space=space, weekday=1, start_time=dt.time(15), end_time=dt.time(17), title="老年大学", by=staff
+    )
 
-    response = client.post(f"/admin/agreements/agreement/{agreement.pk}/timeslot/", {
-        "space": space.pk, "weekday": "1", "start_time": "14:00", "end_time": "16:00"})
+    response = client.post(
+        f"/admin/agreements/agreement/{agreement.pk}/timeslot/",
+        {"space": space.pk, "weekday": "1", "start_time": "14:00", "end_time": "16:00"},
+    )
 
     assert response.status_code == 200
     assert "该时段与已有安排冲突:老年大学 周二 15:00–17:00。" in response.content.decode()
@@ -89,11 +121,19 @@ def test_admin_renewal_decision_drafts_next_term(client, community):
     user = street_staff(street=community.street)
     client.force_login(user)
     partner, term = active_partner(start=dt.date(2025, 9, 1), months=12, community=community, by=user)
-    evaluation = Evaluation.objects.create(partner=partner, agreement=term, kind="renewal",
-                                           evaluated_on=dt.date(2026, 6, 20), conclusion="pass")
+    evaluation = Evaluation.objects.create(
+        partner=partner, agreement=term, kind="renewal", evaluated_on=dt.date(2026, 6, 20), conclusion="pass"
+    )
 
-    response = client.post("/admin/services/renewaldecision/add/", {
-        "agreement": term.pk, "outcome": "renew_same", "evaluation": evaluation.pk, "decided_on": "2026-06-25"})
+    response = client.post(
+        "/admin/services/renewaldecision/add/",
+        {
+            "agreement": term.pk,
+            "outcome": "renew_same",
+            "evaluation": evaluation.pk,
+            "decided_on": "2026-06-25",
+        },
+    )
 
     assert response.status_code == 302
     assert Agreement.objects.get(previous=term).start_date == dt.date(2026, 9, 1)
@@ -127,32 +167,49 @@ def test_admin_todo_list_offers_the_decision_only_to_the_street(client, communit
 
 # --- Query counts: the same number at 1 and at 3 items ---------------------------------
 
+
 def _agreements(community, n, by):
     result = []
     for weekday in range(n):
-        partner, term = active_partner(start=dt.date(2025, 9, 1), months=12, community=community, by=by,
-                                       weekday=weekday)
+        partner, term = active_partner(
+            start=dt.date(2025, 9, 1), months=12, community=community, by=by, weekday=weekday
+        )
         RenewalReminder.objects.create(agreement=term, kind=ReminderKind.WINDOW, partner_status="active")
-        special_approval_record(partner=partner, months=36, committees_request_on=dt.date(2026, 1, 5),
-                                committees_request_reference="两委纪要", street_review_on=dt.date(2026, 1, 12),
-                                street_review_reference="党工委纪要", by=by)
-        evaluation = Evaluation.objects.create(partner=partner, agreement=term, kind="renewal",
-                                               evaluated_on=dt.date(2026, 6, 20), conclusion="fail")
-        renewal_decision_record(agreement=term, outcome="exit", evaluation=evaluation,
-                                decided_on=dt.date(2026, 6, 25), by=by)
+        special_approval_record(
+            partner=partner,
+            months=36,
+            committees_request_on=dt.date(2026, 1, 5),
+            committees_request_reference="两委纪要",
+            street_review_on=dt.date(2026, 1, 12),
+            street_review_reference="党工委纪要",
+            by=by,
+        )
+        evaluation = Evaluation.objects.create(
+            partner=partner,
+            agreement=term,
+            kind="renewal",
+            evaluated_on=dt.date(2026, 6, 20),
+            conclusion="fail",
+        )
+        renewal_decision_record(
+            agreement=term, outcome="exit", evaluation=evaluation, decided_on=dt.date(2026, 6, 25), by=by
+        )
         result.append(term)
     return result
 
 
 @pytest.mark.parametrize("size", [1, 3])
-@pytest.mark.parametrize(("url", "queries"), [
-    ("/api/agreements/", 8),
-    ("/api/agreement-signatures/", 5),
-    ("/admin/agreements/agreement/", 11),
-    ("/admin/agreements/renewalreminder/", 8),
-    ("/admin/services/renewaldecision/", 8),
-    ("/admin/agreements/specialapproval/", 8),
-])
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [
+        ("/api/agreements/", 8),
+        ("/api/agreement-signatures/", 5),
+        ("/admin/agreements/agreement/", 11),
+        ("/admin/agreements/renewalreminder/", 8),
+        ("/admin/services/renewaldecision/", 8),
+        ("/admin/agreements/specialapproval/", 8),
+    ],
+)
 def test_list_query_count(client, community, django_assert_num_queries, size, url, queries):
     user = street_staff(street=community.street)
     _agreements(community, size, user)
@@ -169,16 +226,25 @@ def test_admin_special_approval_review_before_request_refused(client, community)
     user = street_staff(street=community.street)
     client.force_login(user)
     partner, term = active_partner(start=dt.date(2025, 9, 1), months=12, community=community, by=user)
-    form = {"partner": partner.pk, "months": "36", "committees_request_on": "2026-01-12",
-            "committees_request_reference": "华阳社区两委会议纪要〔2026〕1号", "street_review_on": "2026-01-05",
-            "street_review_reference": "崇明街道党工委会议纪要〔2026〕3号"}
+    form = {
+        "partner": partner.pk,
+        "months": "36",
+        "committees_request_on": "2026-01-12",
+        "committees_request_reference": "华阳社区两委会议纪要〔2026〕1号",
+        "street_review_on": "2026-01-05",
+        "street_review_reference": "崇明街道党工委会议纪要〔2026〕3号",
+    }
 
     refused = client.post("/admin/agreements/specialapproval/add/", form)
-    accepted = client.post("/admin/agreements/specialapproval/add/", {**form, "street_review_on": "2026-01-19"})
+    accepted = client.post(
+        "/admin/agreements/specialapproval/add/", {**form, "street_review_on": "2026-01-19"}
+    )
 
     assert "街道党工委审核不能早于社区“两委”研究申请。" in refused.content.decode()
     assert accepted.status_code == 302
-    assert list(partner.special_approvals.values_list("months", "street_review_on")) == [(36, dt.date(2026, 1, 19))]
+    assert list(partner.special_approvals.values_list("months", "street_review_on")) == [
+        (36, dt.date(2026, 1, 19))
+    ]
 
 
 def test_draft_clauses_are_edited_through_the_domain_and_audited(client):
@@ -197,7 +263,9 @@ def test_draft_clauses_are_edited_through_the_domain_and_audited(client):
     assert agreement.breach_terms == "违约须书面整改。"
     assert "agreements.agreement.clauses_changed" in [e.action for e in audit_events_for(agreement)]
 
-    agreement_sign(agreement=agreement, party=Party.STATION, signatory="吴静", signed_on=local_today(), by=staff)
+    agreement_sign(
+        agreement=agreement, party=Party.STATION, signatory="吴静", signed_on=local_today(), by=staff
+    )
     with pytest.raises(ValidationError) as refused:
         agreement_clauses_update(agreement=agreement, by=staff, values={"breach_terms": "改了"})
     assert "不能再修改" in refused.value.messages[0]

@@ -23,9 +23,15 @@ def world():
     elsewhere = CommunityFactory(name="别处社区")
     agreements = {}
     for key, community in (("mine", mine), ("neighbour", neighbour), ("elsewhere", elsewhere)):
-        agreement = draft_agreement(partner_in_state("signing", community=community), start=dt.date(2026, 3, 1))
-        AgreementDocument.objects.create(agreement=agreement, content_hash=agreement_content_hash(agreement),
-                                         file=ContentFile(b"%PDF-1.4 test", name="a.pdf"), size=13)
+        agreement = draft_agreement(
+            partner_in_state("signing", community=community), start=dt.date(2026, 3, 1)
+        )
+        AgreementDocument.objects.create(
+            agreement=agreement,
+            content_hash=agreement_content_hash(agreement),
+            file=ContentFile(b"%PDF-1.4 test", name="a.pdf"),
+            size=13,
+        )
         agreements[key] = agreement
     users = {
         "anonymous": None,
@@ -40,8 +46,12 @@ def world():
 
 
 def _sign_payload(agreement):
-    return {"agreement": agreement.pk, "party": Party.STATION, "signatory": "吴静",
-            "signed_on": local_today().isoformat()}
+    return {
+        "agreement": agreement.pk,
+        "party": Party.STATION,
+        "signatory": "吴静",
+        "signed_on": local_today().isoformat(),
+    }
 
 
 # (role, method, url template, expected status); {mine} is an agreement in 华阳社区.

@@ -24,13 +24,16 @@ from .factories import active_partner, trial_partner
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(("today", "end", "inside"), [
-    (dt.date(2026, 5, 15), dt.date(2026, 7, 15), True),  # exactly 2 months
-    (dt.date(2026, 5, 15), dt.date(2026, 7, 16), False),  # one day more
-    (dt.date(2026, 5, 15), dt.date(2026, 7, 14), True),  # one day less
-    (dt.date(2026, 12, 31), dt.date(2027, 2, 28), True),  # month end: 31 Dec + 2 months → 28 Feb
-    (dt.date(2026, 12, 31), dt.date(2027, 3, 1), False),
-])
+@pytest.mark.parametrize(
+    ("today", "end", "inside"),
+    [
+        (dt.date(2026, 5, 15), dt.date(2026, 7, 15), True),  # exactly 2 months
+        (dt.date(2026, 5, 15), dt.date(2026, 7, 16), False),  # one day more
+        (dt.date(2026, 5, 15), dt.date(2026, 7, 14), True),  # one day less
+        (dt.date(2026, 12, 31), dt.date(2027, 2, 28), True),  # month end: 31 Dec + 2 months → 28 Feb
+        (dt.date(2026, 12, 31), dt.date(2027, 3, 1), False),
+    ],
+)
 def test_renewal_window_boundary(today, end, inside):
     community = CommunityFactory()
     term = Agreement(community=community, start_date=dt.date(2025, 1, 1), end_date=end)
@@ -67,24 +70,36 @@ def people():
     other_community = CommunityFactory(street=community.street, name="崇明社区")
     return {
         "community": community,
-        "mine": [community_staff(community=community, username="shequ1"),
-                 community_staff(community=community, username="shequ1b")],
+        "mine": [
+            community_staff(community=community, username="shequ1"),
+            community_staff(community=community, username="shequ1b"),
+        ],
         "street": street_staff(street=community.street, username="jiedao"),
-        "others": [community_staff(community=other_community, username="shequ2"), street_staff(username="other"),
-                   role_user(Role.OBSERVER, community=community, username="guanchayuan")],
+        "others": [
+            community_staff(community=other_community, username="shequ2"),
+            street_staff(username="other"),
+            role_user(Role.OBSERVER, community=community, username="guanchayuan"),
+        ],
     }
 
 
 def _active_ending(people, days_from_today, **kwargs):
     community = people["community"]
     SpaceFactory(community=community, name="党群服务中心二楼活动室")
-    return active_partner(end=add_months(local_today(), 0) + dt.timedelta(days=days_from_today), months=12,
-                          community=community, application__applicant_name="句容市银龄互助服务中心",
-                          application__email="yinling@example.cn", by=people["street"], **kwargs)
+    return active_partner(
+        end=add_months(local_today(), 0) + dt.timedelta(days=days_from_today),
+        months=12,
+        community=community,
+        application__applicant_name="句容市银龄互助服务中心",
+        application__email="yinling@example.cn",
+        by=people["street"],
+        **kwargs,
+    )
 
 
 def test_reminder_marks_active_partner_renewal_due_and_mails_staff_and_partner(
-        people, mailoutbox, django_capture_on_commit_callbacks):
+    people, mailoutbox, django_capture_on_commit_callbacks
+):
     partner, term = _active_ending(people, 40)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -93,23 +108,37 @@ def test_reminder_marks_active_partner_renewal_due_and_mails_staff_and_partner(
     partner.refresh_from_db()
     reminder = RenewalReminder.objects.get()
     assert sent == 1
-    assert (reminder.agreement, reminder.kind, partner.status) == (term, ReminderKind.WINDOW, PartnerStatus.RENEWAL_DUE)
+    assert (reminder.agreement, reminder.kind, partner.status) == (
+        term,
+        ReminderKind.WINDOW,
+        PartnerStatus.RENEWAL_DUE,
+    )
     assert [m.to for m in mailoutbox] == [
-        ["jiedao@example.cn", "shequ1@example.cn", "shequ1b@example.cn"], ["yinling@example.cn"]]
+        ["jiedao@example.cn", "shequ1@example.cn", "shequ1b@example.cn"],
+        ["yinling@example.cn"],
+    ]
     end = f"{term.end_date.year}年{term.end_date.month}月{term.end_date.day}日"
     staff_mail, partner_mail = mailoutbox
     assert staff_mail.subject == f"【续签提醒】句容市银龄互助服务中心的三方协议将于{end}期满"
-    assert f"睦邻合伙人“句容市银龄互助服务中心”(华阳社区)的三方协议 {term.number} 将于 {end} 期满(还有 40 天)。" \
+    assert (
+        f"睦邻合伙人“句容市银龄互助服务中心”(华阳社区)的三方协议 {term.number} 将于 {end} 期满(还有 40 天)。"
         in staff_mail.body
+    )
     assert "使用空间:党群服务中心二楼活动室" in staff_mail.body
     assert "《公益服务记录表》" in staff_mail.body and "续签前评估" in staff_mail.body
     assert partner_mail.subject == f"【续签提醒】您的“睦邻合伙人”三方协议将于{end}期满"
     assert "使用空间:党群服务中心二楼活动室" in partner_mail.body and "下一期的服务计划" in partner_mail.body
 
 
-def test_reminder_for_trial_is_recorded_without_status_change(people, mailoutbox, django_capture_on_commit_callbacks):
-    partner, term = trial_partner(end=local_today() + dt.timedelta(days=20), months=6,
-                                  community=people["community"], by=people["street"])
+def test_reminder_for_trial_is_recorded_without_status_change(
+    people, mailoutbox, django_capture_on_commit_callbacks
+):
+    partner, term = trial_partner(
+        end=local_today() + dt.timedelta(days=20),
+        months=6,
+        community=people["community"],
+        by=people["street"],
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         renewal_reminders_send()
@@ -143,7 +172,9 @@ def test_reminder_sent_once_when_run_twice(people, mailoutbox, django_capture_on
     assert (len(first), second, RenewalReminder.objects.count(), len(mailoutbox)) == (1, [], 1, 2)
 
 
-def test_second_notice_two_weeks_before_end_without_decision(people, mailoutbox, django_capture_on_commit_callbacks):
+def test_second_notice_two_weeks_before_end_without_decision(
+    people, mailoutbox, django_capture_on_commit_callbacks
+):
     partner, term = _active_ending(people, 14)
     RenewalReminder.objects.create(agreement=term, kind=ReminderKind.WINDOW)
 
@@ -158,16 +189,19 @@ def test_second_notice_two_weeks_before_end_without_decision(people, mailoutbox,
 def test_no_second_notice_after_decision(people, mailoutbox):
     partner, term = _active_ending(people, 10)
     RenewalReminder.objects.create(agreement=term, kind=ReminderKind.WINDOW)
-    evaluation = Evaluation.objects.create(partner=partner, agreement=term, kind="renewal",
-                                           evaluated_on=local_today(), conclusion="pass")
-    renewal_decision_record(agreement=term, outcome="exit", evaluation=evaluation, decided_on=local_today(),
-                            by=people["street"])
+    evaluation = Evaluation.objects.create(
+        partner=partner, agreement=term, kind="renewal", evaluated_on=local_today(), conclusion="pass"
+    )
+    renewal_decision_record(
+        agreement=term, outcome="exit", evaluation=evaluation, decided_on=local_today(), by=people["street"]
+    )
 
     assert renewal_reminders_send() == []
 
 
 def test_end_date_without_decision_alerts_staff_only_and_keeps_partner(
-        people, mailoutbox, django_capture_on_commit_callbacks):
+    people, mailoutbox, django_capture_on_commit_callbacks
+):
     partner, term = _active_ending(people, 0)
     for kind in (ReminderKind.WINDOW, ReminderKind.TWO_WEEKS):
         RenewalReminder.objects.create(agreement=term, kind=kind)
@@ -228,16 +262,27 @@ def test_beat_task_runs_on_real_worker(people, mailoutbox, celery_worker_thread)
     assert sorted(m.to[0] for m in mailoutbox) == ["jiedao@example.cn", "yinling@example.cn"]
 
 
-def test_partner_reminded_in_trial_becomes_due_once_active(people, mailoutbox, django_capture_on_commit_callbacks):
+def test_partner_reminded_in_trial_becomes_due_once_active(
+    people, mailoutbox, django_capture_on_commit_callbacks
+):
     from partners.domain import partner_transition
 
     from .factories import with_fact
 
-    partner, term = trial_partner(end=local_today() + dt.timedelta(days=30), months=12,
-                                  community=people["community"], by=people["street"])
+    partner, term = trial_partner(
+        end=local_today() + dt.timedelta(days=30),
+        months=12,
+        community=people["community"],
+        by=people["street"],
+    )
     renewal_reminders_send()
-    with_fact("trial_evaluation_passed", partner_transition, partner=partner, transition="pass_trial",
-              by=people["street"])
+    with_fact(
+        "trial_evaluation_passed",
+        partner_transition,
+        partner=partner,
+        transition="pass_trial",
+        by=people["street"],
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         sent = renewal_reminders_send()

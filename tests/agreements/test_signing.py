@@ -27,9 +27,16 @@ PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _sign(agreement, party, by, **kwargs):
-    return with_fact("notice_period_over", agreement_sign, agreement=agreement, party=party,
-                     signatory=kwargs.pop("signatory", "张三"), signed_on=kwargs.pop("signed_on", local_today()),
-                     by=by, **kwargs)
+    return with_fact(
+        "notice_period_over",
+        agreement_sign,
+        agreement=agreement,
+        party=party,
+        signatory=kwargs.pop("signatory", "张三"),
+        signed_on=kwargs.pop("signed_on", local_today()),
+        by=by,
+        **kwargs,
+    )
 
 
 def test_two_signatures_leave_agreement_draft_and_partner_signing():
@@ -102,21 +109,33 @@ def test_signing_refused_for_future_date_and_missing_signatory():
     agreement = draft_agreement(partner)
 
     with pytest.raises(ValidationError) as refused:
-        _sign(agreement, Party.STATION, street_staff(street=partner.community.street), signatory=" ",
-              signed_on=local_today() + dt.timedelta(days=1))
+        _sign(
+            agreement,
+            Party.STATION,
+            street_staff(street=partner.community.street),
+            signatory=" ",
+            signed_on=local_today() + dt.timedelta(days=1),
+        )
 
-    assert refused.value.message_dict == {"signatory": ["请填写签字人姓名。"], "signed_on": ["签署日期不能晚于今天。"]}
+    assert refused.value.message_dict == {
+        "signatory": ["请填写签字人姓名。"],
+        "signed_on": ["签署日期不能晚于今天。"],
+    }
 
 
 def test_scan_must_really_be_pdf_or_image():
     partner = partner_in_state("signing")
     agreement = draft_agreement(partner)
-    fake = SimpleUploadedFile("签字页.pdf", b"MZ\x90\x00 not a pdf at all" * 10, content_type="application/pdf")
+    fake = SimpleUploadedFile(
+        "签字页.pdf", b"MZ\x90\x00 not a pdf at all" * 10, content_type="application/pdf"
+    )
 
     with pytest.raises(ValidationError) as refused:
         _sign(agreement, Party.STATION, street_staff(street=partner.community.street), scan=fake)
 
-    assert refused.value.message_dict == {"scan": ["文件“签字页.pdf”的实际内容不是允许的类型(仅限 PDF、JPEG、PNG)。"]}
+    assert refused.value.message_dict == {
+        "scan": ["文件“签字页.pdf”的实际内容不是允许的类型(仅限 PDF、JPEG、PNG)。"]
+    }
 
 
 def test_scan_is_stored_privately():
@@ -140,8 +159,14 @@ def test_signed_agreement_cannot_be_changed():
     with pytest.raises(ValidationError) as target_refused:
         agreement_target_set(agreement=agreement, metric="hours", value=5, by=staff)
     with pytest.raises(ValidationError) as slot_refused:
-        agreement_timeslot_add(agreement=agreement, space=agreement.timeslots.first().space, weekday=4,
-                               start_time=dt.time(9), end_time=dt.time(10), by=staff)
+        agreement_timeslot_add(
+            agreement=agreement,
+            space=agreement.timeslots.first().space,
+            weekday=4,
+            start_time=dt.time(9),
+            end_time=dt.time(10),
+            by=staff,
+        )
     with pytest.raises(ValidationError) as void_refused:
         agreement_void(agreement=agreement, by=staff)
 
@@ -154,12 +179,20 @@ def test_slot_conflict_refused_naming_the_conflict():
     partner = partner_in_state("signing")
     space = SpaceFactory(community=partner.community, name="二楼多功能室")
     staff = street_staff(street=partner.community.street)
-    timeslot_create(space=space, weekday=1, start_time=dt.time(15), end_time=dt.time(17), title="老年大学", by=staff)
+    timeslot_create(
+        space=space, weekday=1, start_time=dt.time(15), end_time=dt.time(17), title="老年大学", by=staff
+    )
     agreement = draft_agreement(partner, with_slot=False)
 
     with pytest.raises(ValidationError) as refused:
-        agreement_timeslot_add(agreement=agreement, space=space, weekday=1, start_time=dt.time(14),
-                               end_time=dt.time(16), by=staff)
+        agreement_timeslot_add(
+            agreement=agreement,
+            space=space,
+            weekday=1,
+            start_time=dt.time(14),
+            end_time=dt.time(16),
+            by=staff,
+        )
 
     assert refused.value.messages == ["该时段与已有安排冲突:老年大学 周二 15:00–17:00。"]
 
@@ -186,11 +219,13 @@ def test_other_community_staff_may_not_sign():
 
 def test_signed_renewal_moves_renewal_due_partner_to_active():
     partner, first = active_partner(end=local_today() + dt.timedelta(days=30), months=12)
-    partner_transition(partner=partner, transition="mark_renewal_due",
-                       by=street_staff(street=partner.community.street))
+    partner_transition(
+        partner=partner, transition="mark_renewal_due", by=street_staff(street=partner.community.street)
+    )
     assert fact("renewal_agreement_signed", partner) is False
-    renewal = draft_agreement(partner, kind=AgreementKind.RENEWAL, start=first.end_date + dt.timedelta(days=1),
-                              months=24)
+    renewal = draft_agreement(
+        partner, kind=AgreementKind.RENEWAL, start=first.end_date + dt.timedelta(days=1), months=24
+    )
 
     sign_all(renewal)
 

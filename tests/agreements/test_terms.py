@@ -25,25 +25,39 @@ def test_trial_term_length_boundaries(months, allowed):
     if allowed:
         assert problems == {}
     else:
-        assert problems == {"months": [f"首次签约为试用期,期限应为6–12个月(办法四(二)2),当前为{months}个月。"]}
+        assert problems == {
+            "months": [f"首次签约为试用期,期限应为6–12个月(办法四(二)2),当前为{months}个月。"]
+        }
 
 
 def test_trial_term_refused_by_create_names_rule_and_saves_nothing():
     partner = partner_in_state("signing")
 
     with pytest.raises(ValidationError) as refused:
-        agreement_create(partner=partner, kind=FIRST, start_date=dt.date(2026, 3, 1), months=13,
-                         by=street_staff(street=partner.community.street))
+        agreement_create(
+            partner=partner,
+            kind=FIRST,
+            start_date=dt.date(2026, 3, 1),
+            months=13,
+            by=street_staff(street=partner.community.street),
+        )
 
-    assert refused.value.message_dict["months"] == ["首次签约为试用期,期限应为6–12个月(办法四(二)2),当前为13个月。"]
+    assert refused.value.message_dict["months"] == [
+        "首次签约为试用期,期限应为6–12个月(办法四(二)2),当前为13个月。"
+    ]
     assert Agreement.objects.count() == 0
 
 
 def test_first_agreement_end_date_month_end_arithmetic():
     partner = partner_in_state("signing")
 
-    agreement = agreement_create(partner=partner, kind=FIRST, start_date=dt.date(2026, 8, 31), months=6,
-                                 by=community_staff(community=partner.community))
+    agreement = agreement_create(
+        partner=partner,
+        kind=FIRST,
+        start_date=dt.date(2026, 8, 31),
+        months=6,
+        by=community_staff(community=partner.community),
+    )
 
     assert (agreement.end_date, agreement.months) == (dt.date(2027, 2, 28), 6)
 
@@ -74,17 +88,24 @@ def test_renewal_length_boundaries_without_approval(serving, months, allowed):
     if allowed:
         assert problems == {}
     else:
-        assert problems == {"months": [
-            "每次续签期限一般不超过24个月(办法四(二)2);超过须经社区“两委”研究申请、街道党工委审核,"
-            "并登记特殊续签审批。当前为25个月。"]}
+        assert problems == {
+            "months": [
+                "每次续签期限一般不超过24个月(办法四(二)2);超过须经社区“两委”研究申请、街道党工委审核,"
+                "并登记特殊续签审批。当前为25个月。"
+            ]
+        }
 
 
 def _approval(partner, months=36):
     return special_approval_record(
-        partner=partner, months=months, committees_request_on=dt.date(2026, 1, 5),
-        committees_request_reference="华阳社区两委会议纪要〔2026〕1号", street_review_on=dt.date(2026, 1, 12),
+        partner=partner,
+        months=months,
+        committees_request_on=dt.date(2026, 1, 5),
+        committees_request_reference="华阳社区两委会议纪要〔2026〕1号",
+        street_review_on=dt.date(2026, 1, 12),
         street_review_reference="崇明街道党工委会议纪要〔2026〕3号",
-        by=street_staff(street=partner.community.street))
+        by=street_staff(street=partner.community.street),
+    )
 
 
 def test_renewal_36_months_needs_special_approval(serving):
@@ -92,10 +113,12 @@ def test_renewal_36_months_needs_special_approval(serving):
     approval = _approval(partner)
 
     without = term_problems(partner=partner, kind=RENEWAL, start_date=dt.date(2026, 3, 1), months=36)
-    with_approval = term_problems(partner=partner, kind=RENEWAL, start_date=dt.date(2026, 3, 1), months=36,
-                                  special_approval=approval)
-    beyond = term_problems(partner=partner, kind=RENEWAL, start_date=dt.date(2026, 3, 1), months=37,
-                           special_approval=approval)
+    with_approval = term_problems(
+        partner=partner, kind=RENEWAL, start_date=dt.date(2026, 3, 1), months=36, special_approval=approval
+    )
+    beyond = term_problems(
+        partner=partner, kind=RENEWAL, start_date=dt.date(2026, 3, 1), months=37, special_approval=approval
+    )
 
     assert list(without) == ["months"]
     assert with_approval == {}
@@ -106,8 +129,9 @@ def test_renewal_longer_than_approved_months_refused(serving):
     partner, first = serving
     approval = _approval(partner, months=30)
 
-    problems = term_problems(partner=partner, kind=RENEWAL, start_date=dt.date(2026, 3, 1), months=36,
-                             special_approval=approval)
+    problems = term_problems(
+        partner=partner, kind=RENEWAL, start_date=dt.date(2026, 3, 1), months=36, special_approval=approval
+    )
 
     assert problems == {"months": ["特殊续签审批批准的期限为30个月,少于本期36个月。"]}
 
@@ -118,16 +142,24 @@ def test_special_approval_only_by_street_staff(serving):
 
     with pytest.raises(PermissionDenied):
         special_approval_record(
-            partner=partner, months=36, committees_request_on=dt.date(2026, 1, 5),
-            committees_request_reference="纪要1", street_review_on=dt.date(2026, 1, 12),
-            street_review_reference="纪要2", by=community_staff(community=partner.community))
+            partner=partner,
+            months=36,
+            committees_request_on=dt.date(2026, 1, 5),
+            committees_request_reference="纪要1",
+            street_review_on=dt.date(2026, 1, 12),
+            street_review_reference="纪要2",
+            by=community_staff(community=partner.community),
+        )
 
 
-@pytest.mark.parametrize(("start", "message_expected"), [
-    (dt.date(2026, 3, 1), False),  # the day after 28 Feb: consecutive
-    (dt.date(2026, 2, 28), True),  # overlap by one day
-    (dt.date(2026, 3, 2), True),  # a one-day gap
-])
+@pytest.mark.parametrize(
+    ("start", "message_expected"),
+    [
+        (dt.date(2026, 3, 1), False),  # the day after 28 Feb: consecutive
+        (dt.date(2026, 2, 28), True),  # overlap by one day
+        (dt.date(2026, 3, 2), True),  # a one-day gap
+    ],
+)
 def test_renewal_must_start_the_day_after_previous_end(serving, start, message_expected):
     partner, first = serving
 
@@ -136,7 +168,8 @@ def test_renewal_must_start_the_day_after_previous_end(serving, start, message_e
     if message_expected:
         assert problems["start_date"][0] == (
             f"续签协议应自上一期协议({first.number})截止日的次日 2026-03-01 起算,"
-            "前后期限不得间断或重叠(办法四(二)2)。")
+            "前后期限不得间断或重叠(办法四(二)2)。"
+        )
     else:
         assert problems == {}
 

@@ -24,13 +24,20 @@ def test_supplement_to_signed_term_is_signed_without_moving_partner():
     partner, term = trial_partner(start=dt.date(2026, 3, 1), months=12)
     staff = community_staff(community=partner.community)
 
-    supplement = agreement_supplement_create(agreement=term, effective_from=dt.date(2026, 9, 1),
-                                             services_description="自2026年9月起每周增加一次周六上午课程。", by=staff)
+    supplement = agreement_supplement_create(
+        agreement=term,
+        effective_from=dt.date(2026, 9, 1),
+        services_description="自2026年9月起每周增加一次周六上午课程。",
+        by=staff,
+    )
     sign_all(supplement, by=staff)
 
     partner.refresh_from_db()
     assert (supplement.kind, supplement.number, supplement.end_date) == (
-        AgreementKind.SUPPLEMENTARY, f"{term.number}-B1", term.end_date)
+        AgreementKind.SUPPLEMENTARY,
+        f"{term.number}-B1",
+        term.end_date,
+    )
     assert (supplement.status, partner.status) == (AgreementStatus.SIGNED, PartnerStatus.TRIAL)
     with agreement_document_render(agreement=supplement).file.open("rb") as pdf:
         flat = pdf_text(pdf.read()).replace("\n", "").replace(" ", "")
@@ -41,11 +48,16 @@ def test_supplement_outside_term_refused():
     partner, term = trial_partner(start=dt.date(2026, 3, 1), months=12)
 
     with pytest.raises(ValidationError) as refused:
-        agreement_supplement_create(agreement=term, effective_from=dt.date(2027, 3, 1), services_description="变更",
-                                    by=community_staff(community=partner.community))
+        agreement_supplement_create(
+            agreement=term,
+            effective_from=dt.date(2027, 3, 1),
+            services_description="变更",
+            by=community_staff(community=partner.community),
+        )
 
     assert refused.value.message_dict == {
-        "effective_from": ["补充协议的生效日期应在原协议期限(2026-03-01 至 2027-02-28)之内。"]}
+        "effective_from": ["补充协议的生效日期应在原协议期限(2026-03-01 至 2027-02-28)之内。"]
+    }
 
 
 def test_pdf_page_says_generating_then_serves_pdf(client, django_capture_on_commit_callbacks):
@@ -67,8 +79,12 @@ def test_signature_scan_served_only_in_scope(client):
     partner = partner_in_state("signing")
     agreement = draft_agreement(partner)
     staff = community_staff(community=partner.community)
-    signature = _sign(agreement, Party.STATION, staff,
-                      scan=SimpleUploadedFile("签字页.pdf", PDF_BYTES, content_type="application/pdf"))
+    signature = _sign(
+        agreement,
+        Party.STATION,
+        staff,
+        scan=SimpleUploadedFile("签字页.pdf", PDF_BYTES, content_type="application/pdf"),
+    )
 
     client.force_login(staff)
     mine = client.get(f"/staff/agreements/signatures/{signature.pk}/scan/")
@@ -95,9 +111,20 @@ def test_api_signature_refusal_is_400_with_message(client):
     agreement = draft_agreement(partner, targets=[])
     client.force_login(community_staff(community=partner.community))
 
-    response = with_fact("notice_period_over", client.post, "/api/agreement-signatures/", {
-        "agreement": agreement.pk, "party": "station", "signatory": "吴静",
-        "signed_on": local_today().isoformat()}, content_type="application/json")
+    response = with_fact(
+        "notice_period_over",
+        client.post,
+        "/api/agreement-signatures/",
+        {
+            "agreement": agreement.pk,
+            "party": "station",
+            "signatory": "吴静",
+            "signed_on": local_today().isoformat(),
+        },
+        content_type="application/json",
+    )
 
     assert (response.status_code, response.json()) == (
-        400, {"detail": ["协议尚未填写公益服务量化指标(办法六(一)2),不能签署。"]})
+        400,
+        {"detail": ["协议尚未填写公益服务量化指标(办法六(一)2),不能签署。"]},
+    )

@@ -33,8 +33,11 @@ def docx_file(name="team.docx"):
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.'
-                         'openxmlformats.org/package/2006/content-types"></Types>')
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.'
+            'openxmlformats.org/package/2006/content-types"></Types>',
+        )
         archive.writestr("word/document.xml", "<w:document/>")
     return SimpleUploadedFile(name, buffer.getvalue())
 
@@ -51,16 +54,33 @@ def call_with_space(**kwargs):
 def form_post(call, space=None, **overrides) -> dict:
     """A complete, valid POST for the application form (files go separately)."""
     data = {
-        "kind": PartnerKind.SOCIAL_ORGANIZATION, "applicant_name": "句容市邻里互助服务中心",
-        "credit_code": CREDIT_CODE, "legal_representative": "李明", "id_number": "",
-        "contact_name": "王小明", "mobile": "13812345678", "email": "wang@example.cn",
-        "address": "句容市华阳北路18号", "project_title": "银龄学堂·智能手机课",
-        "service_categories": ["elderly", "skills_training"], "target_groups": ["elderly"],
-        "plan": "帮助老年人跨越数字鸿沟。", "activities": "每周两次智能手机课。", "schedule": "每月8次课。",
-        "hours_per_month": "20", "residents_per_month": "120", "events_per_month": "8",
-        "special_groups": "独居老人", "preferred_times": "每周二、四下午", "team_intro": "志愿者5人。",
-        "past_cases": "2025年服务300人次。", "free_services": "全部课程免费。", "low_cost_services": "",
-        "declarations": list(BasicCondition.values), "privacy_consent": "on", "website": "",
+        "kind": PartnerKind.SOCIAL_ORGANIZATION,
+        "applicant_name": "句容市邻里互助服务中心",
+        "credit_code": CREDIT_CODE,
+        "legal_representative": "李明",
+        "id_number": "",
+        "contact_name": "王小明",
+        "mobile": "13812345678",
+        "email": "wang@example.cn",
+        "address": "句容市华阳北路18号",
+        "project_title": "银龄学堂·智能手机课",
+        "service_categories": ["elderly", "skills_training"],
+        "target_groups": ["elderly"],
+        "plan": "帮助老年人跨越数字鸿沟。",
+        "activities": "每周两次智能手机课。",
+        "schedule": "每月8次课。",
+        "hours_per_month": "20",
+        "residents_per_month": "120",
+        "events_per_month": "8",
+        "special_groups": "独居老人",
+        "preferred_times": "每周二、四下午",
+        "team_intro": "志愿者5人。",
+        "past_cases": "2025年服务300人次。",
+        "free_services": "全部课程免费。",
+        "low_cost_services": "",
+        "declarations": list(BasicCondition.values),
+        "privacy_consent": "on",
+        "website": "",
     }
     if space is not None:
         data["spaces"] = [str(space.pk)]
@@ -77,22 +97,38 @@ def form_files() -> dict:
 def submission(call, space=None, **overrides) -> dict:
     """Cleaned data for `application_submit` (what the form hands over)."""
     data = {
-        "kind": PartnerKind.SOCIAL_ORGANIZATION, "applicant_name": "句容市邻里互助服务中心",
-        "credit_code": CREDIT_CODE, "id_number": "", "legal_representative": "李明",
-        "contact_name": "王小明", "mobile": "13812345678", "email": "wang@example.cn",
-        "address": "句容市华阳北路18号", "project_title": "银龄学堂·智能手机课",
-        "service_categories": ["elderly"], "target_groups": ["elderly"], "plan": "目标", "activities": "活动",
-        "schedule": "进度", "hours_per_month": 20, "residents_per_month": 120, "events_per_month": 8,
-        "spaces": [space] if space else [], "community": None if space else call.street.communities.first(),
-        "declarations": list(BasicCondition.values), "privacy_consent": True,
+        "kind": PartnerKind.SOCIAL_ORGANIZATION,
+        "applicant_name": "句容市邻里互助服务中心",
+        "credit_code": CREDIT_CODE,
+        "id_number": "",
+        "legal_representative": "李明",
+        "contact_name": "王小明",
+        "mobile": "13812345678",
+        "email": "wang@example.cn",
+        "address": "句容市华阳北路18号",
+        "project_title": "银龄学堂·智能手机课",
+        "service_categories": ["elderly"],
+        "target_groups": ["elderly"],
+        "plan": "目标",
+        "activities": "活动",
+        "schedule": "进度",
+        "hours_per_month": 20,
+        "residents_per_month": 120,
+        "events_per_month": 8,
+        "spaces": [space] if space else [],
+        "community": None if space else call.street.communities.first(),
+        "declarations": list(BasicCondition.values),
+        "privacy_consent": True,
     }
     data.update(overrides)
     return data
 
 
 def submission_files() -> dict:
-    return {DocumentKind.REGISTRATION: [pdf_file("licence.pdf")],
-            DocumentKind.PROJECT_PLAN: [pdf_file("plan.pdf")]}
+    return {
+        DocumentKind.REGISTRATION: [pdf_file("licence.pdf")],
+        DocumentKind.PROJECT_PLAN: [pdf_file("plan.pdf")],
+    }
 
 
 def submitted_application(call=None, space=None, **overrides):

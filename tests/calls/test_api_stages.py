@@ -69,14 +69,28 @@ def _world():
     notice_a = published_notice(staff=staff_a, partners=[partner("approved", a1, call_a)])
     notice_b = published_notice(staff=staff_b, partners=[partner("approved", b1, call_b)])
     objection_a, objection_b = file_objection(notice_a), file_objection(notice_b)
-    ids = {"call_a": call_a.pk, "draft_a": draft_a.pk, "call_b": call_b.pk,
-           "app_submitted_a1": submitted_a1.application.pk, "app_a1": vetting_a1.application.pk,
-           "app_a2": vetting_a2.application.pk, "app_b1": vetting_b1.application.pk,
-           "notice_a": notice_a.pk, "notice_b": notice_b.pk,
-           "objection_a": objection_a.pk, "objection_b": objection_b.pk}
-    users = {"staff_a": staff_a, "staff_b": staff_b, "clerk_a1": community_staff(community=a1),
-             "clerk_a2": community_staff(community=a2), "reviewer": role_user(Role.REVIEWER),
-             "observer": role_user(Role.OBSERVER), "anonymous": None}
+    ids = {
+        "call_a": call_a.pk,
+        "draft_a": draft_a.pk,
+        "call_b": call_b.pk,
+        "app_submitted_a1": submitted_a1.application.pk,
+        "app_a1": vetting_a1.application.pk,
+        "app_a2": vetting_a2.application.pk,
+        "app_b1": vetting_b1.application.pk,
+        "notice_a": notice_a.pk,
+        "notice_b": notice_b.pk,
+        "objection_a": objection_a.pk,
+        "objection_b": objection_b.pk,
+    }
+    users = {
+        "staff_a": staff_a,
+        "staff_b": staff_b,
+        "clerk_a1": community_staff(community=a1),
+        "clerk_a2": community_staff(community=a2),
+        "reviewer": role_user(Role.REVIEWER),
+        "observer": role_user(Role.OBSERVER),
+        "anonymous": None,
+    }
     return users, ids
 
 
@@ -179,12 +193,15 @@ def _objections(staff, n):
 
 
 @pytest.mark.parametrize("size", [1, 3])
-@pytest.mark.parametrize(("url", "build", "queries"), [
-    ("/api/recruitment-calls/", _calls, 3),  # count, page, spaces
-    ("/api/applications/", _applications, 3),  # count, page (community, partner joined), documents
-    ("/api/public-notices/", _notices, 3),  # count, page (filed_by joined), entries
-    ("/api/objections/", _objections, 2),  # count, page (entry, partner, community joined)
-])
+@pytest.mark.parametrize(
+    ("url", "build", "queries"),
+    [
+        ("/api/recruitment-calls/", _calls, 3),  # count, page, spaces
+        ("/api/applications/", _applications, 3),  # count, page (community, partner joined), documents
+        ("/api/public-notices/", _notices, 3),  # count, page (filed_by joined), entries
+        ("/api/objections/", _objections, 2),  # count, page (entry, partner, community joined)
+    ],
+)
 def test_list_query_count(api, django_assert_num_queries, url, build, queries, size):
     staff = street_staff()
     build(staff, size)
@@ -230,8 +247,14 @@ def test_call_action_refused_in_the_wrong_state_is_400(api, staff):
     archive = api.post(f"/api/recruitment-calls/{call.pk}/archive/")
     close = api.post(f"/api/recruitment-calls/{draft.pk}/close/")
 
-    assert (publish.status_code, publish.json()) == (400, {"detail": ["招募公告当前为“已发布”,不能执行该操作。"]})
-    assert (archive.status_code, archive.json()) == (400, {"detail": ["招募公告当前为“已发布”,不能执行该操作。"]})
+    assert (publish.status_code, publish.json()) == (
+        400,
+        {"detail": ["招募公告当前为“已发布”,不能执行该操作。"]},
+    )
+    assert (archive.status_code, archive.json()) == (
+        400,
+        {"detail": ["招募公告当前为“已发布”,不能执行该操作。"]},
+    )
     assert (close.status_code, close.json()) == (400, {"detail": ["招募公告当前为“草稿”,不能执行该操作。"]})
     call.refresh_from_db()
     draft.refresh_from_db()
@@ -245,7 +268,10 @@ def test_call_action_by_community_staff_is_forbidden_with_the_reason(api):
 
     response = api.post(f"/api/recruitment-calls/{call.pk}/publish/")
 
-    assert (response.status_code, response.json()) == (403, {"detail": "只有本街道工作人员可以管理招募公告。"})
+    assert (response.status_code, response.json()) == (
+        403,
+        {"detail": "只有本街道工作人员可以管理招募公告。"},
+    )
     assert RecruitmentCall.objects.get(pk=call.pk).status == CallStatus.DRAFT
 
 
@@ -256,7 +282,9 @@ def test_call_publish_refused_without_body_names_the_problem(api, staff):
     response = api.post(f"/api/recruitment-calls/{call.pk}/publish/")
 
     assert (response.status_code, response.json()) == (
-        400, {"detail": ["请填写公告正文(招募要求、申请方式、时间安排)。"]})
+        400,
+        {"detail": ["请填写公告正文(招募要求、申请方式、时间安排)。"]},
+    )
     assert RecruitmentCall.objects.get(pk=call.pk).status == CallStatus.DRAFT
 
 
@@ -295,9 +323,14 @@ def test_application_document_download_url_is_permission_checked(api, client):
     assert (allowed.status_code, refused.status_code) == (200, 404)
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("stage=vetting", ["vetting"]), ("stage=shortlisted", ["shortlisted"]), ("kind=other", []),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("stage=vetting", ["vetting"]),
+        ("stage=shortlisted", ["shortlisted"]),
+        ("kind=other", []),
+    ],
+)
 def test_application_list_filters_by_stage_and_kind(api, staff, query, expected):
     community = CommunityFactory(street=staff.profile.street)
     partner_in_state("vetting", community=community)
@@ -355,8 +388,11 @@ def test_application_request_documents_records_and_mails(api, mailoutbox, django
     api.force_authenticate(clerk)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = api.post(f"/api/applications/{application.pk}/request-documents/",
-                            {"kind": "team", "message": "请补交团队成员名单。"}, format="json")
+        response = api.post(
+            f"/api/applications/{application.pk}/request-documents/",
+            {"kind": "team", "message": "请补交团队成员名单。"},
+            format="json",
+        )
 
     assert response.status_code == 201
     request = DocumentRequest.objects.get()
@@ -370,11 +406,16 @@ def test_application_request_documents_refused_after_shortlist_stage(api, staff)
     partner = partner_in_state("scored", community=CommunityFactory(street=staff.profile.street))
     api.force_authenticate(staff)
 
-    response = api.post(f"/api/applications/{partner.application.pk}/request-documents/",
-                        {"kind": "team", "message": "补充"}, format="json")
+    response = api.post(
+        f"/api/applications/{partner.application.pk}/request-documents/",
+        {"kind": "team", "message": "补充"},
+        format="json",
+    )
 
     assert (response.status_code, response.json()) == (
-        400, {"detail": ["申请已进入“路演已评分”阶段,不再补充申请材料。"]})
+        400,
+        {"detail": ["申请已进入“路演已评分”阶段,不再补充申请材料。"]},
+    )
     assert DocumentRequest.objects.count() == 0
 
 
@@ -397,7 +438,9 @@ def test_notice_publish_puts_the_list_in_notice(api, staff):
 
 
 def test_notice_publish_twice_is_refused(api, staff):
-    notice = published_notice(staff=staff, partners=[approved_partner(CommunityFactory(street=staff.profile.street))])
+    notice = published_notice(
+        staff=staff, partners=[approved_partner(CommunityFactory(street=staff.profile.street))]
+    )
     api.force_authenticate(staff)
 
     response = api.post(f"/api/public-notices/{notice.pk}/publish/")
@@ -406,7 +449,9 @@ def test_notice_publish_twice_is_refused(api, staff):
 
 
 def test_notice_file_returns_the_pdf_and_records_the_filing(api, staff):
-    notice = past_notice(staff=staff, partners=[approved_partner(CommunityFactory(street=staff.profile.street))])
+    notice = past_notice(
+        staff=staff, partners=[approved_partner(CommunityFactory(street=staff.profile.street))]
+    )
     api.force_authenticate(staff)
 
     response = api.post(f"/api/public-notices/{notice.pk}/file/")
@@ -423,7 +468,9 @@ def test_notice_file_returns_the_pdf_and_records_the_filing(api, staff):
 
 
 def test_notice_file_refused_while_the_period_runs(api, staff):
-    notice = published_notice(staff=staff, partners=[approved_partner(CommunityFactory(street=staff.profile.street))])
+    notice = published_notice(
+        staff=staff, partners=[approved_partner(CommunityFactory(street=staff.profile.street))]
+    )
     api.force_authenticate(staff)
 
     response = api.post(f"/api/public-notices/{notice.pk}/file/")
@@ -472,11 +519,17 @@ def test_objection_evidence_link_is_permission_checked(api, client, staff):
 def test_objection_investigate_assigns_and_records_notes(api, staff, objection):
     api.force_authenticate(staff)
 
-    response = api.post(f"/api/objections/{objection.pk}/investigate/",
-                        {"assigned_to": staff.pk, "note": "已电话联系异议人。"}, format="json")
+    response = api.post(
+        f"/api/objections/{objection.pk}/investigate/",
+        {"assigned_to": staff.pk, "note": "已电话联系异议人。"},
+        format="json",
+    )
 
     assert response.status_code == 200
-    assert (response.json()["assigned_to"], response.json()["investigation_note"]) == (staff.pk, "已电话联系异议人。")
+    assert (response.json()["assigned_to"], response.json()["investigation_note"]) == (
+        staff.pk,
+        "已电话联系异议人。",
+    )
     objection.refresh_from_db()
     assert (objection.assigned_to, objection.investigation_note) == (staff, "已电话联系异议人。")
     assert _actions(objection)[-1] == "notices.objection.investigated"
@@ -495,8 +548,11 @@ def test_objection_investigate_keeps_the_assignee_when_not_given(api, staff, obj
 def test_objection_conclude_upheld_rejects_the_applicant(api, staff, objection):
     api.force_authenticate(staff)
 
-    response = api.post(f"/api/objections/{objection.pk}/conclude/",
-                        {"upheld": True, "conclusion": "经核实,异议属实。"}, format="json")
+    response = api.post(
+        f"/api/objections/{objection.pk}/conclude/",
+        {"upheld": True, "conclusion": "经核实,异议属实。"},
+        format="json",
+    )
 
     assert (response.status_code, response.json()["status"]) == (200, "upheld")
     objection.refresh_from_db()
@@ -508,18 +564,27 @@ def test_objection_conclude_upheld_rejects_the_applicant(api, staff, objection):
 def test_objection_conclude_without_conclusion_is_refused(api, staff, objection):
     api.force_authenticate(staff)
 
-    response = api.post(f"/api/objections/{objection.pk}/conclude/", {"upheld": False, "conclusion": " "},
-                        format="json")
+    response = api.post(
+        f"/api/objections/{objection.pk}/conclude/", {"upheld": False, "conclusion": " "}, format="json"
+    )
 
     assert (response.status_code, response.json()) == (
-        400, {"detail": ["请填写调查结论(异议人可凭受理编号查看)。"],
-              "errors": {"conclusion": ["请填写调查结论(异议人可凭受理编号查看)。"]}})
+        400,
+        {
+            "detail": ["请填写调查结论(异议人可凭受理编号查看)。"],
+            "errors": {"conclusion": ["请填写调查结论(异议人可凭受理编号查看)。"]},
+        },
+    )
     assert Objection.objects.get(pk=objection.pk).status == ObjectionStatus.OPEN
 
 
 def test_objection_investigate_after_conclusion_is_refused(api, staff, objection):
     api.force_authenticate(staff)
-    api.post(f"/api/objections/{objection.pk}/conclude/", {"upheld": False, "conclusion": "不属实。"}, format="json")
+    api.post(
+        f"/api/objections/{objection.pk}/conclude/",
+        {"upheld": False, "conclusion": "不属实。"},
+        format="json",
+    )
 
     response = api.post(f"/api/objections/{objection.pk}/investigate/", {"note": "补充"}, format="json")
 
@@ -538,9 +603,12 @@ def test_schema_generates_with_the_new_endpoints_and_no_warnings_from_them(api, 
 
     paths = response.json()["paths"]
     assert response.status_code == 200
-    for path in ["/api/recruitment-calls/{id}/publish/", "/api/applications/{id}/request-documents/",
-                 "/api/public-notices/{id}/file/", "/api/objections/{id}/conclude/"]:
+    for path in [
+        "/api/recruitment-calls/{id}/publish/",
+        "/api/applications/{id}/request-documents/",
+        "/api/public-notices/{id}/file/",
+        "/api/objections/{id}/conclude/",
+    ]:
         assert "post" in paths[path]
     assert "api_stages.py" not in err.getvalue()
     assert 'fields named "kind"' not in err.getvalue()
-

@@ -23,9 +23,16 @@ def world():
     space_b = SpaceFactory(community=community_b)
     call.spaces.add(space_b)
     app_a = submitted_application(call, space_a)
-    app_b = submitted_application(call, space_b, applicant_name="王晓燕", kind="individual_or_team",
-                                  credit_code="", id_number=ID_NUMBER, project_title="邻里心理驿站",
-                                  service_categories=["counselling"])
+    app_b = submitted_application(
+        call,
+        space_b,
+        applicant_name="王晓燕",
+        kind="individual_or_team",
+        credit_code="",
+        id_number=ID_NUMBER,
+        project_title="邻里心理驿站",
+        service_categories=["counselling"],
+    )
     users = {
         "anonymous": None,
         "staff_a": community_staff(community=space_a.community),
@@ -67,13 +74,15 @@ PERMISSIONS = [
 ]
 
 
-@pytest.mark.parametrize(("role", "method", "url", "expected"), PERMISSIONS,
-                         ids=[f"{r}-{m}-{u}" for r, m, u, _e in PERMISSIONS])
+@pytest.mark.parametrize(
+    ("role", "method", "url", "expected"), PERMISSIONS, ids=[f"{r}-{m}-{u}" for r, m, u, _e in PERMISSIONS]
+)
 def test_application_permissions(client, world, role, method, url, expected):
     if world[role] is not None:
         client.force_login(world[role])
-    url = url.format(app_a=world["app_a"].pk, app_b=world["app_b"].pk, doc_a=world["doc_a"].pk,
-                     call=world["call"].pk)
+    url = url.format(
+        app_a=world["app_a"].pk, app_b=world["app_b"].pk, doc_a=world["doc_a"].pk, call=world["call"].pk
+    )
     response = getattr(client, method)(url, {"kind": "team", "message": "x"} if method == "post" else {})
     assert response.status_code == expected
 
@@ -97,20 +106,29 @@ def test_application_document_download_streams_file(client, world):
 
 def test_application_forward_action_by_community(client, world):
     client.force_login(world["staff_a"])
-    response = client.post("/admin/calls/application/", {
-        "action": "forward_to_street", "_selected_action": [world["app_a"].pk]}, follow=True)
+    response = client.post(
+        "/admin/calls/application/",
+        {"action": "forward_to_street", "_selected_action": [world["app_a"].pk]},
+        follow=True,
+    )
     assert "已报送街道 1 份申请。" in response.content.decode()
     world["app_a"].partner.refresh_from_db()
     assert world["app_a"].partner.status == PartnerStatus.VETTING
     # Forwarding again is refused with a message naming the application.
-    response = client.post("/admin/calls/application/", {
-        "action": "forward_to_street", "_selected_action": [world["app_a"].pk]}, follow=True)
-    assert f"{world['app_a'].reference}:当前状态“联审联查中”下不能执行“报送街道”。" in response.content.decode()
+    response = client.post(
+        "/admin/calls/application/",
+        {"action": "forward_to_street", "_selected_action": [world["app_a"].pk]},
+        follow=True,
+    )
+    assert (
+        f"{world['app_a'].reference}:当前状态“联审联查中”下不能执行“报送街道”。" in response.content.decode()
+    )
 
 
 def test_application_street_filters(client, world):
-    other = submitted_application(world["call"], world["app_a"].spaces.first(), applicant_name="第三家",
-                                  credit_code=CREDIT_CODE_2)
+    other = submitted_application(
+        world["call"], world["app_a"].spaces.first(), applicant_name="第三家", credit_code=CREDIT_CODE_2
+    )
     application_forward(application=other, by=world["staff_a"])
     client.force_login(world["street"])
 
@@ -124,7 +142,9 @@ def test_application_street_filters(client, world):
     assert listed("kind__exact=individual_or_team") == [world["app_b"].reference]
     assert listed("stage=vetting") == sorted([world["app_b"].reference, other.reference])
     assert listed("stage=shortlisted") == []
-    assert listed(f"call__id__exact={world['call'].pk}") == sorted([world["app_b"].reference, other.reference])
+    assert listed(f"call__id__exact={world['call'].pk}") == sorted(
+        [world["app_b"].reference, other.reference]
+    )
 
 
 @pytest.mark.parametrize("count", [1, 3])
@@ -143,8 +163,9 @@ def test_application_admin_list_query_count(client, django_assert_num_queries, c
 
 def test_application_export_summary_xlsx(client, world):
     client.force_login(world["street"])
-    response = client.post("/admin/calls/application/", {
-        "action": "export_summary", "_selected_action": [world["app_b"].pk]})
+    response = client.post(
+        "/admin/calls/application/", {"action": "export_summary", "_selected_action": [world["app_b"].pk]}
+    )
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     rows = xlsx_rows(response.content)
     assert rows[0][:5] == ["申请编号", "招募公告", "申报社区", "申请主体", "主体类型"]
@@ -168,13 +189,15 @@ def test_application_pdf_has_real_chinese_text(client, world):
     assert world["app_a"].credit_code in text
 
 
-def test_application_request_documents_admin_view(client, world, django_capture_on_commit_callbacks,
-                                                  mailoutbox):
+def test_application_request_documents_admin_view(
+    client, world, django_capture_on_commit_callbacks, mailoutbox
+):
     client.force_login(world["staff_a"])
     url = f"/admin/calls/application/{world['app_a'].pk}/request-documents/"
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"kind": "registration", "message": "营业执照照片不清晰,请重新上传。"},
-                               follow=True)
+        response = client.post(
+            url, {"kind": "registration", "message": "营业执照照片不清晰,请重新上传。"}, follow=True
+        )
     assert "已通知申请人补充材料。" in response.content.decode()
     assert world["app_a"].document_requests.get().requested_by == world["staff_a"]
     assert mailoutbox[0].to == [world["app_a"].email]

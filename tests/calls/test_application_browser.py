@@ -45,7 +45,9 @@ def test_application_form_submitted_on_phone_with_file(live_server, phone_page, 
     page.locator("#id_privacy_consent").check()
     page.get_by_role("button", name="提交申请").click()
 
-    assert page.locator("#field-credit_code .errorlist").inner_text().startswith("统一社会信用代码校验位不正确")
+    assert (
+        page.locator("#field-credit_code .errorlist").inner_text().startswith("统一社会信用代码校验位不正确")
+    )
     assert page.get_by_label("项目名称").input_value() == "银龄学堂"
     assert page.get_by_text("已选择的文件需要重新选择").is_visible()
     # Nothing is wider than the phone.

@@ -22,5 +22,8 @@ def test_demo_loads_applications_with_documents_and_is_idempotent(demo_database)
     assert still_submitted == sorted(p.name for p in demo_partners() if demo_target(p) == "submitted")
 
     call_command("load_demo", verbosity=0)
-    assert (Application.objects.count(), ApplicationDocument.objects.count(), RecruitmentCall.objects.count()) == (
-        len(DEMO_APPLICANTS), documents, 1)
+    assert (
+        Application.objects.count(),
+        ApplicationDocument.objects.count(),
+        RecruitmentCall.objects.count(),
+    ) == (len(DEMO_APPLICANTS), documents, 1)

@@ -37,8 +37,17 @@ def test_apply_get_shows_every_section(client):
     response = client.get(apply_url(call))
     assert response.status_code == 200
     html = response.content.decode()
-    for text in ["一、申请主体", "统一社会信用代码", "身份证号", "每月免费服务时数", "证明材料",
-                 "基本条件承诺", space.name, 'enctype="multipart/form-data"', "csrfmiddlewaretoken"]:
+    for text in [
+        "一、申请主体",
+        "统一社会信用代码",
+        "身份证号",
+        "每月免费服务时数",
+        "证明材料",
+        "基本条件承诺",
+        space.name,
+        'enctype="multipart/form-data"',
+        "csrfmiddlewaretoken",
+    ]:
         assert text in html
 
 
@@ -60,8 +69,18 @@ def test_apply_valid_post_redirects_to_status_page(client, django_capture_on_com
 
 def test_apply_individual_with_id_number_ignores_credit_code_field(client):
     call, space = call_with_space()
-    response = post(client, call, form_post(call, space, kind=PartnerKind.INDIVIDUAL_OR_TEAM,
-                                            applicant_name="王晓燕", credit_code="乱填的", id_number=ID_NUMBER))
+    response = post(
+        client,
+        call,
+        form_post(
+            call,
+            space,
+            kind=PartnerKind.INDIVIDUAL_OR_TEAM,
+            applicant_name="王晓燕",
+            credit_code="乱填的",
+            id_number=ID_NUMBER,
+        ),
+    )
     assert response.status_code == 302
     assert Application.objects.get().id_number == ID_NUMBER
     assert Application.objects.get().credit_code == ""
@@ -76,10 +95,16 @@ BAD_INPUT = [
     ({"credit_code": "91330100716105852G"}, "credit_code", "统一社会信用代码校验位不正确"),
     ({"credit_code": "9133010071610585"}, "credit_code", "统一社会信用代码应为18位,您填写了16位。"),
     ({"kind": PartnerKind.INDIVIDUAL_OR_TEAM, "id_number": ""}, "id_number", "个人申请请填写18位身份证号。"),
-    ({"kind": PartnerKind.INDIVIDUAL_OR_TEAM, "id_number": "110105194912310021"}, "id_number",
-     "身份证号校验位不正确"),
-    ({"kind": PartnerKind.INDIVIDUAL_OR_TEAM, "id_number": "11010519491331002X"}, "id_number",
-     "身份证号中的出生日期"),
+    (
+        {"kind": PartnerKind.INDIVIDUAL_OR_TEAM, "id_number": "110105194912310021"},
+        "id_number",
+        "身份证号校验位不正确",
+    ),
+    (
+        {"kind": PartnerKind.INDIVIDUAL_OR_TEAM, "id_number": "11010519491331002X"},
+        "id_number",
+        "身份证号中的出生日期",
+    ),
     ({"contact_name": ""}, "contact_name", "请填写联系人。"),
     ({"mobile": ""}, "mobile", "请填写手机号码。"),
     ({"mobile": "12812345678"}, "mobile", "请填写11位手机号码"),
@@ -103,8 +128,9 @@ BAD_INPUT = [
 ]
 
 
-@pytest.mark.parametrize(("overrides", "field", "message"), BAD_INPUT,
-                         ids=[f"{row[1]}-{i}" for i, row in enumerate(BAD_INPUT)])
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"), BAD_INPUT, ids=[f"{row[1]}-{i}" for i, row in enumerate(BAD_INPUT)]
+)
 def test_apply_bad_input_error_next_to_field_and_input_kept(client, overrides, field, message):
     call, space = call_with_space()
     data = {k: v for k, v in form_post(call, space, **overrides).items() if v is not None}
@@ -117,8 +143,8 @@ def test_apply_bad_input_error_next_to_field_and_input_kept(client, overrides, f
     assert message in " ".join(form.errors.get(field, [])), form.errors
     html = response.content.decode()
     # The error sits inside the field's own block, and what was typed is still there.
-    block = html[html.index(f'id="field-{field}"'):]
-    block = block[:block.index('<div class="field', 10) if '<div class="field' in block[10:] else None]
+    block = html[html.index(f'id="field-{field}"') :]
+    block = block[: block.index('<div class="field', 10) if '<div class="field' in block[10:] else None]
     assert "errorlist" in block
     kept = 'value="王小明"' if field == "mobile" else 'value="13812345678"'
     assert kept in html
@@ -126,13 +152,22 @@ def test_apply_bad_input_error_next_to_field_and_input_kept(client, overrides, f
     assert Application.objects.count() == 0
 
 
-@pytest.mark.parametrize(("field", "upload", "message"), [
-    ("doc_registration", SimpleUploadedFile("licence.pdf", b"MZ" + b"\0" * 300),
-     "文件“licence.pdf”的实际内容不是允许的类型(仅限 PDF、JPEG、PNG、DOCX、XLSX)。"),
-    ("doc_registration", SimpleUploadedFile("licence.png", b"GIF89a" + b"\0" * 300),
-     "文件“licence.png”的实际内容不是允许的类型"),
-    ("doc_project_plan", SimpleUploadedFile("plan.pdf", b""), "提交的是空文件。"),
-])
+@pytest.mark.parametrize(
+    ("field", "upload", "message"),
+    [
+        (
+            "doc_registration",
+            SimpleUploadedFile("licence.pdf", b"MZ" + b"\0" * 300),
+            "文件“licence.pdf”的实际内容不是允许的类型(仅限 PDF、JPEG、PNG、DOCX、XLSX)。",
+        ),
+        (
+            "doc_registration",
+            SimpleUploadedFile("licence.png", b"GIF89a" + b"\0" * 300),
+            "文件“licence.png”的实际内容不是允许的类型",
+        ),
+        ("doc_project_plan", SimpleUploadedFile("plan.pdf", b""), "提交的是空文件。"),
+    ],
+)
 def test_apply_upload_refused_next_to_field(client, field, upload, message):
     call, space = call_with_space()
     files = form_files() | {field: upload}
@@ -149,7 +184,8 @@ def test_apply_upload_too_large_refused(client, settings):
     response = post(client, call, form_post(call, space), form_files() | {"doc_project_plan": big})
     assert response.status_code == 400
     assert response.context["form"].errors["doc_project_plan"] == [
-        "文件“plan.pdf”大小为 3 KB,超过单个文件上限 2 KB。"]
+        "文件“plan.pdf”大小为 3 KB,超过单个文件上限 2 KB。"
+    ]
 
 
 def test_apply_too_many_files_refused(client, settings):
@@ -163,17 +199,23 @@ def test_apply_too_many_files_refused(client, settings):
 
 def test_apply_several_files_of_one_kind_accepted(client):
     call, space = call_with_space()
-    data = {**form_post(call, space), **form_files(),
-            "doc_other": [png_file("a.png"), docx_file("b.docx"), pdf_file("c.pdf")]}
+    data = {
+        **form_post(call, space),
+        **form_files(),
+        "doc_other": [png_file("a.png"), docx_file("b.docx"), pdf_file("c.pdf")],
+    }
     assert client.post(apply_url(call), data).status_code == 302
-    assert sorted(Application.objects.get().documents.filter(kind="other").values_list(
-        "original_name", flat=True)) == ["a.png", "b.docx", "c.pdf"]
+    assert sorted(
+        Application.objects.get().documents.filter(kind="other").values_list("original_name", flat=True)
+    ) == ["a.png", "b.docx", "c.pdf"]
 
 
 def test_apply_missing_required_document(client):
     call, space = call_with_space()
     response = post(client, call, form_post(call, space), {"doc_registration": pdf_file()})
-    assert response.context["form"].errors["doc_project_plan"] == ["本次招募要求提交“项目计划书”,请选择文件。"]
+    assert response.context["form"].errors["doc_project_plan"] == [
+        "本次招募要求提交“项目计划书”,请选择文件。"
+    ]
 
 
 def test_apply_duplicate_caught_with_clear_message(client):
@@ -182,7 +224,8 @@ def test_apply_duplicate_caught_with_clear_message(client):
     response = post(client, call, form_post(call, space, applicant_name="同一代码不同名字"))
     assert response.status_code == 400
     assert response.context["form"].non_field_errors() == [
-        "该申请人已向本次招募提交过申请,不能重复提交。如需了解进度,请使用提交时获得的申请编号查询。"]
+        "该申请人已向本次招募提交过申请,不能重复提交。如需了解进度,请使用提交时获得的申请编号查询。"
+    ]
     assert Application.objects.count() == 1
 
 
@@ -206,7 +249,9 @@ def test_apply_again_after_withdrawing_is_accepted(client):
 @pytest.mark.parametrize(("opens", "closes"), [(1, 5), (-5, -1)])
 def test_apply_outside_window_shows_notice_and_refuses_post(client, opens, closes):
     now = timezone.now()
-    call, space = call_with_space(opens_at=now + dt.timedelta(days=opens), closes_at=now + dt.timedelta(days=closes))
+    call, space = call_with_space(
+        opens_at=now + dt.timedelta(days=opens), closes_at=now + dt.timedelta(days=closes)
+    )
     page = client.get(apply_url(call))
     assert page.status_code == 200
     assert "本次招募当前不在申请时间内,不接受申请。" in page.content.decode()
@@ -248,7 +293,10 @@ def test_apply_rate_limited_per_ip(client):
     bad = form_post(call, space, applicant_name="")
     statuses = [client.post(apply_url(call), bad, REMOTE_ADDR="10.1.1.1").status_code for _ in range(11)]
     assert statuses == [400] * 10 + [429]
-    assert "操作过于频繁,请稍后再试。" in client.post(apply_url(call), bad, REMOTE_ADDR="10.1.1.1").content.decode()
+    assert (
+        "操作过于频繁,请稍后再试。"
+        in client.post(apply_url(call), bad, REMOTE_ADDR="10.1.1.1").content.decode()
+    )
     # Another address is not affected; GET is never limited.
     assert client.post(apply_url(call), bad, REMOTE_ADDR="10.1.1.2").status_code == 400
     assert client.get(apply_url(call), REMOTE_ADDR="10.1.1.1").status_code == 200

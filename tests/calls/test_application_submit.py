@@ -37,12 +37,14 @@ def stored_files():
     return sorted(p.name for p in root.rglob("*") if p.is_file()) if root.exists() else []
 
 
-def test_submit_saves_application_partner_documents_and_queues_mail(django_capture_on_commit_callbacks,
-                                                                     mailoutbox):
+def test_submit_saves_application_partner_documents_and_queues_mail(
+    django_capture_on_commit_callbacks, mailoutbox
+):
     call, space = call_with_space()
     with django_capture_on_commit_callbacks(execute=True):
-        application = application_submit(call=call, data=submission(call, space),
-                                         files=submission_files(), ip="10.0.0.7")
+        application = application_submit(
+            call=call, data=submission(call, space), files=submission_files(), ip="10.0.0.7"
+        )
 
     assert re.fullmatch(rf"MLHH-{timezone.localdate().year}-\d{{6}}", application.reference)
     assert application.community == space.community
@@ -50,7 +52,9 @@ def test_submit_saves_application_partner_documents_and_queues_mail(django_captu
     assert application.partner.status == "submitted"
     assert application.partner.community == space.community
     assert sorted(application.documents.values_list("kind", "original_name")) == [
-        ("project_plan", "plan.pdf"), ("registration", "licence.pdf")]
+        ("project_plan", "plan.pdf"),
+        ("registration", "licence.pdf"),
+    ]
     assert len(stored_files()) == 2
     assert application.submitted_ip == "10.0.0.7"
     assert application.privacy_consent_at is not None
@@ -81,46 +85,70 @@ def test_submit_chosen_community_when_no_space():
 def test_submit_individual_needs_id_number_and_keeps_no_credit_code():
     call, space = call_with_space()
     with pytest.raises(ValidationError) as exc:
-        application_submit(call=call, data=submission(call, space, kind=PartnerKind.INDIVIDUAL_OR_TEAM,
-                                                      applicant_name="王晓燕", credit_code="", id_number=""),
-                           files=submission_files())
+        application_submit(
+            call=call,
+            data=submission(
+                call,
+                space,
+                kind=PartnerKind.INDIVIDUAL_OR_TEAM,
+                applicant_name="王晓燕",
+                credit_code="",
+                id_number="",
+            ),
+            files=submission_files(),
+        )
     assert exc.value.message_dict == {"id_number": ["个人申请请填写18位身份证号。"]}
 
     application = application_submit(
-        call=call, data=submission(call, space, kind=PartnerKind.INDIVIDUAL_OR_TEAM, applicant_name="王晓燕",
-                                   id_number=ID_NUMBER.lower()),
-        files=submission_files())
+        call=call,
+        data=submission(
+            call,
+            space,
+            kind=PartnerKind.INDIVIDUAL_OR_TEAM,
+            applicant_name="王晓燕",
+            id_number=ID_NUMBER.lower(),
+        ),
+        files=submission_files(),
+    )
     assert (application.id_number, application.credit_code) == (ID_NUMBER, "")
 
 
-@pytest.mark.parametrize(("opens", "closes", "status", "message"), [
-    (1, 2, CallStatus.PUBLISHED, "本次招募尚未开始接受申请"),
-    (-3, -1, CallStatus.PUBLISHED, "本次招募已截止,不再接受申请。"),
-    (-1, 2, CallStatus.CLOSED, "本次招募已截止,不再接受申请。"),
-    (-1, 2, CallStatus.DRAFT, "本次招募已截止,不再接受申请。"),
-])
+@pytest.mark.parametrize(
+    ("opens", "closes", "status", "message"),
+    [
+        (1, 2, CallStatus.PUBLISHED, "本次招募尚未开始接受申请"),
+        (-3, -1, CallStatus.PUBLISHED, "本次招募已截止,不再接受申请。"),
+        (-1, 2, CallStatus.CLOSED, "本次招募已截止,不再接受申请。"),
+        (-1, 2, CallStatus.DRAFT, "本次招募已截止,不再接受申请。"),
+    ],
+)
 def test_submit_outside_window_refused(opens, closes, status, message):
     now = timezone.now()
-    call, space = call_with_space(opens_at=now + dt.timedelta(days=opens),
-                                  closes_at=now + dt.timedelta(days=closes), status=status)
+    call, space = call_with_space(
+        opens_at=now + dt.timedelta(days=opens), closes_at=now + dt.timedelta(days=closes), status=status
+    )
     with pytest.raises(ValidationError) as exc:
         application_submit(call=call, data=submission(call, space), files=submission_files())
     assert exc.value.messages[0].startswith(message)
     assert Application.objects.count() == 0
 
 
-@pytest.mark.parametrize("overrides", [
-    {},                                                     # same credit code, same name
-    {"applicant_name": "换了个名字的同一机构"},                   # same credit code
-    {"credit_code": CREDIT_CODE_2},                         # same name
-])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {},  # same credit code, same name
+        {"applicant_name": "换了个名字的同一机构"},  # same credit code
+        {"credit_code": CREDIT_CODE_2},  # same name
+    ],
+)
 def test_submit_duplicate_refused(overrides):
     call, space = call_with_space()
     submitted_application(call, space)
     with pytest.raises(ValidationError) as exc:
         application_submit(call=call, data=submission(call, space, **overrides), files=submission_files())
     assert exc.value.message_dict[NON_FIELD_ERRORS] == [
-        "该申请人已向本次招募提交过申请,不能重复提交。如需了解进度,请使用提交时获得的申请编号查询。"]
+        "该申请人已向本次招募提交过申请,不能重复提交。如需了解进度,请使用提交时获得的申请编号查询。"
+    ]
     assert Application.objects.count() == 1
 
 
@@ -147,7 +175,11 @@ def test_submit_failing_document_save_leaves_nothing(monkeypatch):
     with pytest.raises(OSError):
         application_submit(call=call, data=submission(call, space), files=submission_files())
 
-    assert (Application.objects.count(), Partner.objects.count(), ApplicationDocument.objects.count()) == (0, 0, 0)
+    assert (Application.objects.count(), Partner.objects.count(), ApplicationDocument.objects.count()) == (
+        0,
+        0,
+        0,
+    )
     assert stored_files() == []
     monkeypatch.setattr(private_storage, "save", original_save)
     # The number was not used up either.
@@ -158,10 +190,14 @@ def test_submit_disguised_file_refused():
     call, space = call_with_space()
     fake = SimpleUploadedFile("licence.pdf", b"MZ\x90\x00" + b"\x00" * 200)  # a Windows program
     with pytest.raises(ValidationError) as exc:
-        application_submit(call=call, data=submission(call, space),
-                           files={DocumentKind.REGISTRATION: [fake], DocumentKind.PROJECT_PLAN: [pdf_file()]})
+        application_submit(
+            call=call,
+            data=submission(call, space),
+            files={DocumentKind.REGISTRATION: [fake], DocumentKind.PROJECT_PLAN: [pdf_file()]},
+        )
     assert exc.value.message_dict == {
-        "doc_registration": ["文件“licence.pdf”的实际内容不是允许的类型(仅限 PDF、JPEG、PNG、DOCX、XLSX)。"]}
+        "doc_registration": ["文件“licence.pdf”的实际内容不是允许的类型(仅限 PDF、JPEG、PNG、DOCX、XLSX)。"]
+    }
     assert Application.objects.count() == 0
 
 
@@ -170,9 +206,14 @@ def test_submit_too_large_file_refused(settings):
     call, space = call_with_space()
     big = SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n" + b"0" * 1100)
     with pytest.raises(ValidationError) as exc:
-        application_submit(call=call, data=submission(call, space),
-                           files={DocumentKind.REGISTRATION: [pdf_file()], DocumentKind.PROJECT_PLAN: [big]})
-    assert exc.value.message_dict == {"doc_project_plan": ["文件“plan.pdf”大小为 1 KB,超过单个文件上限 1000 B。"]}
+        application_submit(
+            call=call,
+            data=submission(call, space),
+            files={DocumentKind.REGISTRATION: [pdf_file()], DocumentKind.PROJECT_PLAN: [big]},
+        )
+    assert exc.value.message_dict == {
+        "doc_project_plan": ["文件“plan.pdf”大小为 1 KB,超过单个文件上限 1000 B。"]
+    }
 
 
 def test_submit_too_many_files_refused(settings):
@@ -187,8 +228,9 @@ def test_submit_too_many_files_refused(settings):
 def test_submit_missing_required_document_refused():
     call, space = call_with_space()
     with pytest.raises(ValidationError) as exc:
-        application_submit(call=call, data=submission(call, space),
-                           files={DocumentKind.REGISTRATION: [pdf_file()]})
+        application_submit(
+            call=call, data=submission(call, space), files={DocumentKind.REGISTRATION: [pdf_file()]}
+        )
     assert exc.value.message_dict == {"doc_project_plan": ["本次招募要求提交“项目计划书”。"]}
 
 
@@ -197,8 +239,9 @@ def test_submit_spaces_of_two_communities_refused():
     elsewhere = SpaceFactory(community=CommunityFactory(street=call.street))
     call.spaces.add(elsewhere)
     with pytest.raises(ValidationError) as exc:
-        application_submit(call=call, data=submission(call, space, spaces=[space, elsewhere]),
-                           files=submission_files())
+        application_submit(
+            call=call, data=submission(call, space, spaces=[space, elsewhere]), files=submission_files()
+        )
     assert list(exc.value.message_dict) == ["spaces"]
 
 
@@ -213,8 +256,11 @@ def test_submit_space_not_offered_refused():
 def test_submit_declarations_and_consent_required():
     call, space = call_with_space()
     with pytest.raises(ValidationError) as exc:
-        application_submit(call=call, data=submission(call, space, declarations=["law_abiding"],
-                                                      privacy_consent=False), files=submission_files())
+        application_submit(
+            call=call,
+            data=submission(call, space, declarations=["law_abiding"], privacy_consent=False),
+            files=submission_files(),
+        )
     assert sorted(exc.value.message_dict) == ["declarations", "privacy_consent"]
 
 
@@ -226,8 +272,9 @@ def test_submit_concurrent_submissions_get_distinct_references():
 
     def submit(i):
         try:
-            results.append(submitted_application(call, space, applicant_name=f"机构{i}",
-                                                 credit_code=codes[i]).reference)
+            results.append(
+                submitted_application(call, space, applicant_name=f"机构{i}", credit_code=codes[i]).reference
+            )
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:

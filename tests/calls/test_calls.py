@@ -29,7 +29,9 @@ def test_call_list_shows_published_and_closed_only(client):
 def test_call_list_query_count(client, django_assert_num_queries, count):
     for _ in range(count):
         call = RecruitmentCallFactory()
-        call.spaces.add(SpaceFactory(community__street=call.street), SpaceFactory(community__street=call.street))
+        call.spaces.add(
+            SpaceFactory(community__street=call.street), SpaceFactory(community__street=call.street)
+        )
     with django_assert_num_queries(2):
         response = client.get("/calls/")
     assert response.status_code == 200
@@ -39,8 +41,10 @@ def test_call_list_query_count(client, django_assert_num_queries, count):
 def test_call_detail_renders_markdown_safely(client):
     call = RecruitmentCallFactory(
         body="## 招募要求\n\n- 有公益情怀\n\n<script>alert(1)</script>\n\n[报名](javascript:alert(2))"
-             "\n\n<img src=x onerror=alert(3)>",
-        needs="老年人智能手机辅导\n- 四点半课堂", contact="0511-87260000")
+        "\n\n<img src=x onerror=alert(3)>",
+        needs="老年人智能手机辅导\n- 四点半课堂",
+        contact="0511-87260000",
+    )
     html = client.get(f"/calls/{call.pk}/").content.decode()
     assert "<h2>招募要求</h2>" in html
     assert "<li>有公益情怀</li>" in html
@@ -81,8 +85,11 @@ def test_call_states_draft_published_closed_archived_with_audit():
 
 def test_call_publish_refuses_past_closing_time_and_wrong_state():
     staff = street_staff()
-    late = RecruitmentCallFactory(status=CallStatus.DRAFT, opens_at=timezone.now() - dt.timedelta(days=9),
-                                  closes_at=timezone.now() - dt.timedelta(days=1))
+    late = RecruitmentCallFactory(
+        status=CallStatus.DRAFT,
+        opens_at=timezone.now() - dt.timedelta(days=9),
+        closes_at=timezone.now() - dt.timedelta(days=1),
+    )
     with pytest.raises(ValidationError) as exc:
         call_publish(call=late, by=staff)
     assert exc.value.messages == ["截止时间已过,请先修改截止时间再发布。"]
@@ -92,24 +99,31 @@ def test_call_publish_refuses_past_closing_time_and_wrong_state():
 
 
 def test_call_closing_before_opening_refused():
-    call = RecruitmentCallFactory.build(opens_at=timezone.now(), closes_at=timezone.now() - dt.timedelta(hours=1))
+    call = RecruitmentCallFactory.build(
+        opens_at=timezone.now(), closes_at=timezone.now() - dt.timedelta(hours=1)
+    )
     with pytest.raises(ValidationError) as exc:
         call.full_clean(exclude=["street"])
     assert exc.value.message_dict["closes_at"] == ["截止时间必须晚于开始时间。"]
 
 
 def test_close_due_calls_closes_only_due_and_is_idempotent():
-    due = RecruitmentCallFactory(opens_at=timezone.now() - dt.timedelta(days=9),
-                                 closes_at=timezone.now() - dt.timedelta(minutes=1))
+    due = RecruitmentCallFactory(
+        opens_at=timezone.now() - dt.timedelta(days=9), closes_at=timezone.now() - dt.timedelta(minutes=1)
+    )
     running = RecruitmentCallFactory()
-    draft_past = RecruitmentCallFactory(status=CallStatus.DRAFT, opens_at=timezone.now() - dt.timedelta(days=9),
-                                        closes_at=timezone.now() - dt.timedelta(days=1))
+    draft_past = RecruitmentCallFactory(
+        status=CallStatus.DRAFT,
+        opens_at=timezone.now() - dt.timedelta(days=9),
+        closes_at=timezone.now() - dt.timedelta(days=1),
+    )
     assert close_due_calls.delay().get() == 1
     assert close_due_calls.delay().get() == 0
     states = dict(RecruitmentCall.objects.values_list("pk", "status"))
     assert states == {due.pk: "closed", running.pk: "published", draft_past.pk: "draft"}
     assert [(e.action, e.actor, e.note) for e in audit_events_for(due)] == [
-        ("calls.call.closed", None, "到截止时间自动截止")]
+        ("calls.call.closed", None, "到截止时间自动截止")
+    ]
 
 
 def test_call_admin_publish_action(client):
@@ -117,8 +131,11 @@ def test_call_admin_publish_action(client):
     call = RecruitmentCallFactory(street=staff.profile.street, status=CallStatus.DRAFT)
     other_street_call = RecruitmentCallFactory(status=CallStatus.DRAFT)
     client.force_login(staff)
-    response = client.post("/admin/calls/recruitmentcall/", {
-        "action": "publish", "_selected_action": [call.pk, other_street_call.pk]}, follow=True)
+    response = client.post(
+        "/admin/calls/recruitmentcall/",
+        {"action": "publish", "_selected_action": [call.pk, other_street_call.pk]},
+        follow=True,
+    )
     assert response.status_code == 200
     call.refresh_from_db()
     other_street_call.refresh_from_db()
@@ -130,18 +147,34 @@ def test_call_admin_add_by_street_staff_starts_as_draft(client):
     staff = street_staff()
     space = SpaceFactory(community__street=staff.profile.street)
     client.force_login(staff)
-    response = client.post("/admin/calls/recruitmentcall/add/", {
-        "street": staff.profile.street.pk, "title": "2027年第一批招募", "body": "## 要求\n有公益情怀",
-        "contact": "0511-87260000", "opens_at_0": "2027-01-05", "opens_at_1": "09:00",
-        "closes_at_0": "2027-03-31", "closes_at_1": "17:00", "spaces": [space.pk], "needs": "四点半课堂",
-        "eligible_kinds": ["social_organization", "individual_business"],
-        "documents_required": ["registration"],
-    })
+    response = client.post(
+        "/admin/calls/recruitmentcall/add/",
+        {
+            "street": staff.profile.street.pk,
+            "title": "2027年第一批招募",
+            "body": "## 要求\n有公益情怀",
+            "contact": "0511-87260000",
+            "opens_at_0": "2027-01-05",
+            "opens_at_1": "09:00",
+            "closes_at_0": "2027-03-31",
+            "closes_at_1": "17:00",
+            "spaces": [space.pk],
+            "needs": "四点半课堂",
+            "eligible_kinds": ["social_organization", "individual_business"],
+            "documents_required": ["registration"],
+        },
+    )
     assert response.status_code == 302, response.context["adminform"].form.errors
     call = RecruitmentCall.objects.get(title="2027年第一批招募")
     assert (call.status, call.eligible_kinds, call.documents_required, list(call.spaces.all())) == (
-        "draft", ["social_organization", "individual_business"], ["registration"], [space])
+        "draft",
+        ["social_organization", "individual_business"],
+        ["registration"],
+        [space],
+    )
     page = client.get(f"/admin/calls/recruitmentcall/{call.pk}/change/")
     assert page.status_code == 200
     assert page.context["adminform"].form["eligible_kinds"].value() == [
-        "social_organization", "individual_business"]
+        "social_organization",
+        "individual_business",
+    ]

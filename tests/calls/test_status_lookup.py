@@ -39,17 +39,24 @@ def test_status_lookup_by_reference_and_last4(client, application):
     assert application.credit_code not in html
 
 
-@pytest.mark.parametrize(("reference", "last4"), [
-    (None, "5679"),                 # right reference, wrong digits
-    ("MLHH-2026-999999", "5678"),   # right digits, no such reference
-])
+@pytest.mark.parametrize(
+    ("reference", "last4"),
+    [
+        (None, "5679"),  # right reference, wrong digits
+        ("MLHH-2026-999999", "5678"),  # right digits, no such reference
+    ],
+)
 def test_status_lookup_wrong_reveals_nothing(client, application, reference, last4):
     response = client.post(LOOKUP, {"reference": reference or application.reference, "mobile_last4": last4})
     assert response.status_code == 400
     html = response.content.decode()
     assert "没有找到相符的申请。请核对申请编号和手机号后4位后重试。" in html
-    for secret in [application.applicant_name, application.project_title, "138****5678",
-                   application.community.name]:
+    for secret in [
+        application.applicant_name,
+        application.project_title,
+        "138****5678",
+        application.community.name,
+    ]:
         assert secret not in html
 
 
@@ -66,8 +73,12 @@ def test_status_lookup_bad_last4_format(client, application):
 
 
 def test_status_lookup_rate_limited(client, application):
-    codes = [client.post(LOOKUP, {"reference": application.reference, "mobile_last4": f"{i:04d}"},
-                         REMOTE_ADDR="10.9.9.9").status_code for i in range(21)]
+    codes = [
+        client.post(
+            LOOKUP, {"reference": application.reference, "mobile_last4": f"{i:04d}"}, REMOTE_ADDR="10.9.9.9"
+        ).status_code
+        for i in range(21)
+    ]
     assert codes == [400] * 20 + [429]
 
 
@@ -89,7 +100,12 @@ def test_status_withdraw_by_applicant(client, application):
     application.partner.refresh_from_db()
     assert application.partner.status == PartnerStatus.WITHDRAWN
     row = PartnerTransition.objects.get(partner=application.partner)
-    assert (row.transition, row.actor, row.actor_label, row.note) == ("withdraw", None, "申请人", "场地时间不合适")
+    assert (row.transition, row.actor, row.actor_label, row.note) == (
+        "withdraw",
+        None,
+        "申请人",
+        "场地时间不合适",
+    )
     html = client.get(url).content.decode()
     assert "您的申请已撤回。" in html and "确认撤回" not in html
 
@@ -120,27 +136,35 @@ def test_status_pdf_download(client, application):
     assert application.applicant_name in text and application.project_title in text
 
 
-def test_request_documents_mails_link_and_applicant_uploads(client, application,
-                                                           django_capture_on_commit_callbacks, mailoutbox):
+def test_request_documents_mails_link_and_applicant_uploads(
+    client, application, django_capture_on_commit_callbacks, mailoutbox
+):
     staff = community_staff(community=application.community)
     with django_capture_on_commit_callbacks(execute=True):
-        request = application_request_documents(application=application, kind="team",
-                                                message="请补充团队成员资质证明。", by=staff)
+        request = application_request_documents(
+            application=application, kind="team", message="请补充团队成员资质证明。", by=staff
+        )
     assert [m.subject for m in mailoutbox] == [f"请补充申请材料:{application.reference}"]
     upload_url = re.search(r"http://[^/]+(/applications/upload/[^/\s]+/)", mailoutbox[0].body).group(1)
     assert "请补充团队成员资质证明。" in client.get(upload_url).content.decode()
     assert "请补充团队成员资质证明。" in client.get(status_url(application)).content.decode()
 
     # A PNG named .pdf is still a PNG, an allowed type: the content decides, not the name.
-    assert client.post(upload_url, {"files": [pdf_file("资质.pdf"), png_file("photo.pdf")]}).status_code == 302
+    assert (
+        client.post(upload_url, {"files": [pdf_file("资质.pdf"), png_file("photo.pdf")]}).status_code == 302
+    )
     request.refresh_from_db()
     assert request.fulfilled_at is not None
     assert sorted(application.documents.filter(kind="team").values_list("original_name", flat=True)) == [
-        "photo.pdf", "资质.pdf"]
+        "photo.pdf",
+        "资质.pdf",
+    ]
     assert client.post(upload_url, {"files": [pdf_file()]}).status_code == 400  # already supplied
     assert [e.action for e in audit_events_for(application)] == [
-        "calls.application.submitted", "calls.application.documents_requested",
-        "calls.application.documents_supplied"]
+        "calls.application.submitted",
+        "calls.application.documents_requested",
+        "calls.application.documents_supplied",
+    ]
 
 
 def test_request_documents_upload_refuses_disguised_file(client, application):
@@ -161,6 +185,5 @@ def test_request_documents_other_community_staff_refused(application):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        application_request_documents(application=application, kind="team", message="x",
-                                      by=community_staff())
+        application_request_documents(application=application, kind="team", message="x", by=community_staff())
     assert DocumentRequest.objects.count() == 0

@@ -22,23 +22,34 @@ def approved_partner(community, **application):
 
 def individual_partner(community, state="approved"):
     return partner_in_state(
-        state, community=community, application__kind=PartnerKind.INDIVIDUAL_OR_TEAM,
-        application__applicant_name=SEEDED_NAME, application__contact_name=SEEDED_NAME,
-        application__mobile=SEEDED_MOBILE, application__id_number=SEEDED_ID_NUMBER,
-        application__credit_code="", application__address=SEEDED_ADDRESS,
-        application__project_title="邻里心理驿站")
+        state,
+        community=community,
+        application__kind=PartnerKind.INDIVIDUAL_OR_TEAM,
+        application__applicant_name=SEEDED_NAME,
+        application__contact_name=SEEDED_NAME,
+        application__mobile=SEEDED_MOBILE,
+        application__id_number=SEEDED_ID_NUMBER,
+        application__credit_code="",
+        application__address=SEEDED_ADDRESS,
+        application__project_title="邻里心理驿站",
+    )
 
 
 def draft_notice(*, staff, partners, starts_at=None, days=5, **kwargs):
     starts_at = starts_at or timezone.now() - dt.timedelta(hours=1)
     street = staff.profile.street
     return notice_save_draft(
-        street=street, title=kwargs.pop("title", "2026年第一批“睦邻合伙人”拟入驻名单公示"),
+        street=street,
+        title=kwargs.pop("title", "2026年第一批“睦邻合伙人”拟入驻名单公示"),
         body=kwargs.pop("body", "经街道党工委会议研究,现将拟入驻名单予以公示。"),
         decision_reference=kwargs.pop("decision_reference", "崇明街道党工委2026年第3次会议"),
-        starts_at=starts_at, ends_at=kwargs.pop("ends_at", starts_at + dt.timedelta(days=days)),
+        starts_at=starts_at,
+        ends_at=kwargs.pop("ends_at", starts_at + dt.timedelta(days=days)),
         objection_contact=kwargs.pop("objection_contact", "崇明街道纪检室 0511-87260000"),
-        partners=partners, by=staff, **kwargs)
+        partners=partners,
+        by=staff,
+        **kwargs,
+    )
 
 
 def published_notice(*, staff, partners, **kwargs):
@@ -48,8 +59,9 @@ def published_notice(*, staff, partners, **kwargs):
 
 def past_notice(*, staff, partners):
     """A notice whose full period ended an hour ago."""
-    return published_notice(staff=staff, partners=partners,
-                            starts_at=timezone.now() - dt.timedelta(days=5, hours=1))
+    return published_notice(
+        staff=staff, partners=partners, starts_at=timezone.now() - dt.timedelta(days=5, hours=1)
+    )
 
 
 def setting(street_name=None):
@@ -61,7 +73,11 @@ def setting(street_name=None):
 
 def file_objection(notice, entry=None, **kwargs):
     entry = entry or notice.entries.first()
-    return objection_file(notice=notice, entry=entry, grounds=kwargs.get("grounds", "该申请人曾有不良记录。"),
-                          objector_name=kwargs.get("objector_name", "李居民"),
-                          objector_phone=kwargs.get("objector_phone", "13700001111"),
-                          evidence=kwargs.get("evidence"))
+    return objection_file(
+        notice=notice,
+        entry=entry,
+        grounds=kwargs.get("grounds", "该申请人曾有不良记录。"),
+        objector_name=kwargs.get("objector_name", "李居民"),
+        objector_phone=kwargs.get("objector_phone", "13700001111"),
+        evidence=kwargs.get("evidence"),
+    )

@@ -34,9 +34,14 @@ def pages(db):
     community, staff = setting()
     notice = published_notice(staff=staff, partners=[approved_partner(community)])
     partner = partner_in_state("active", community=community)
-    return [reverse("notices:home"), reverse("notices:notice_list"),
-            reverse("notices:notice_detail", args=[notice.pk]), reverse("services:directory"),
-            reverse("services:partner_detail", args=[partner.pk]), reverse("notices:objection_status")]
+    return [
+        reverse("notices:home"),
+        reverse("notices:notice_list"),
+        reverse("notices:notice_detail", args=[notice.pk]),
+        reverse("services:directory"),
+        reverse("services:partner_detail", args=[partner.pk]),
+        reverse("notices:objection_status"),
+    ]
 
 
 def test_home_and_public_pages_are_accessible(client, pages):
@@ -55,9 +60,15 @@ def test_home_objection_errors_announced_to_screen_readers(client, db):
     community, staff = setting()
     notice = published_notice(staff=staff, partners=[approved_partner(community)])
 
-    html = client.post(reverse("notices:objection_create", args=[notice.pk]),
-                       {"entry": notice.entries.get().pk, "grounds": "", "objector_name": "李居民",
-                        "objector_phone": "13700001111"}).content.decode()
+    html = client.post(
+        reverse("notices:objection_create", args=[notice.pk]),
+        {
+            "entry": notice.entries.get().pk,
+            "grounds": "",
+            "objector_name": "李居民",
+            "objector_phone": "13700001111",
+        },
+    ).content.decode()
 
     assert 'aria-invalid="true"' in html
     assert 'aria-describedby="id_grounds_errors id_grounds_help"' in html

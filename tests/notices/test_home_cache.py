@@ -19,8 +19,10 @@ def world(db):
 
 def _notices(world, count):
     community, staff = world
-    return [published_notice(staff=staff, partners=[approved_partner(community)], title=f"第{i}批名单公示")
-            for i in range(count)]
+    return [
+        published_notice(staff=staff, partners=[approved_partner(community)], title=f"第{i}批名单公示")
+        for i in range(count)
+    ]
 
 
 def test_home_shows_current_and_recent_notices_and_open_calls(client, world):
@@ -29,9 +31,12 @@ def test_home_shows_current_and_recent_notices_and_open_calls(client, world):
     ended = past_notice(staff=staff, partners=[approved_partner(community)])
     PublicNotice.objects.filter(pk=ended.pk).update(title="已期满的名单")
     RecruitmentCallFactory(street=community.street, title="第二批招募公告")
-    RecruitmentCallFactory(street=community.street, title="已截止的招募",
-                           opens_at=timezone.now() - dt.timedelta(days=10),
-                           closes_at=timezone.now() - dt.timedelta(days=1))
+    RecruitmentCallFactory(
+        street=community.street,
+        title="已截止的招募",
+        opens_at=timezone.now() - dt.timedelta(days=10),
+        closes_at=timezone.now() - dt.timedelta(days=1),
+    )
     RecruitmentCallFactory(street=community.street, title="草稿招募", status="draft")
 
     html = client.get(reverse("notices:home")).content.decode()
@@ -105,7 +110,9 @@ def test_home_cache_invalidated_when_notice_published(client, world, django_capt
     assert "新一批名单公示" in client.get(url).content.decode()
 
 
-def test_home_cache_serves_stale_until_a_change_is_signalled(client, world, django_capture_on_commit_callbacks):
+def test_home_cache_serves_stale_until_a_change_is_signalled(
+    client, world, django_capture_on_commit_callbacks
+):
     notice = _notices(world, 1)[0]
     url = reverse("notices:notice_list")
     client.get(url)

@@ -22,8 +22,15 @@ from tests.notices.factories import (
 ORG_MOBILE = ApplicationFactory._meta.declarations["mobile"]
 OBJECTOR_PHONE = "13611112222"
 OBJECTOR_NAME = "赵举报"
-SECRETS = [SEEDED_NAME, SEEDED_MOBILE, SEEDED_ID_NUMBER, SEEDED_ADDRESS, ORG_MOBILE, OBJECTOR_PHONE,
-           OBJECTOR_NAME]
+SECRETS = [
+    SEEDED_NAME,
+    SEEDED_MOBILE,
+    SEEDED_ID_NUMBER,
+    SEEDED_ADDRESS,
+    ORG_MOBILE,
+    OBJECTOR_PHONE,
+    OBJECTOR_NAME,
+]
 
 
 @pytest.fixture
@@ -32,8 +39,14 @@ def seeded(db):
     organisation = approved_partner(community, applicant_name="句容市银龄互助服务中心")
     current = published_notice(staff=staff, partners=[individual_partner(community), organisation])
     ended = past_notice(staff=staff, partners=[individual_partner(community)])
-    objection = objection_file(notice=ended, entry=ended.entries.get(), grounds="异议", objector_name=OBJECTOR_NAME,
-                               objector_phone=OBJECTOR_PHONE, now=ended.starts_at + dt.timedelta(days=1))
+    objection = objection_file(
+        notice=ended,
+        entry=ended.entries.get(),
+        grounds="异议",
+        objector_name=OBJECTOR_NAME,
+        objector_phone=OBJECTOR_PHONE,
+        now=ended.starts_at + dt.timedelta(days=1),
+    )
     objection_conclude(objection=objection, upheld=False, conclusion="异议不成立。", by=staff)
     serving = individual_partner(community, state="active")
     return {"current": current, "ended": ended, "serving": serving, "objection": objection}

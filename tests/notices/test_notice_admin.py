@@ -99,11 +99,17 @@ def test_notice_admin_objection_assign_and_note(client, world):
     objection = file_objection(notice)
     client.force_login(staff)
 
-    response = client.post(reverse("admin:notices_objection_change", args=[objection.pk]),
-                           {"assigned_to": staff.pk, "investigation_note": "已约谈申请人。"})
+    response = client.post(
+        reverse("admin:notices_objection_change", args=[objection.pk]),
+        {"assigned_to": staff.pk, "investigation_note": "已约谈申请人。"},
+    )
 
     assert response.status_code == 302
     objection.refresh_from_db()
     assert (objection.assigned_to, objection.investigation_note) == (staff, "已约谈申请人。")
     event = list(audit_events_for(objection))[-1]
-    assert (event.action, event.actor, event.note) == ("notices.objection.investigated", staff, "已约谈申请人。")
+    assert (event.action, event.actor, event.note) == (
+        "notices.objection.investigated",
+        staff,
+        "已约谈申请人。",
+    )

@@ -11,8 +11,9 @@ from tests.notices.factories import approved_partner, individual_partner, publis
 @pytest.mark.browser
 def test_notice_browser_resident_files_objection_on_phone(live_server, phone_page, transactional_db):
     community, staff = setting()
-    organisation = approved_partner(community, applicant_name="句容市绿邻环保志愿服务社",
-                                    project_title="垃圾分类小管家")
+    organisation = approved_partner(
+        community, applicant_name="句容市绿邻环保志愿服务社", project_title="垃圾分类小管家"
+    )
     notice = published_notice(staff=staff, partners=[organisation, individual_partner(community)])
     page = phone_page
 
@@ -24,7 +25,9 @@ def test_notice_browser_resident_files_objection_on_phone(live_server, phone_pag
     # Nothing is wider than the phone: the list scrolls inside its own box.
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
-    page.get_by_label("对哪一位申请人提出异议").select_option(label="句容市绿邻环保志愿服务社(垃圾分类小管家)")
+    page.get_by_label("对哪一位申请人提出异议").select_option(
+        label="句容市绿邻环保志愿服务社(垃圾分类小管家)"
+    )
     page.get_by_label("异议事实与理由").fill("该组织在小区内开展活动时向居民收取费用。")
     page.get_by_label("您的姓名").fill("李居民")
     page.get_by_label("联系电话").fill("1370000")

@@ -15,8 +15,14 @@ def test_notice_dossier_section_lists_notice_objection_and_filing():
     community, staff = setting()
     partner = approved_partner(community)
     notice = past_notice(staff=staff, partners=[partner])
-    objection = objection_file(notice=notice, entry=notice.entries.get(), grounds="异议", objector_name="李居民",
-                               objector_phone="13700001111", now=notice.starts_at + dt.timedelta(days=1))
+    objection = objection_file(
+        notice=notice,
+        entry=notice.entries.get(),
+        grounds="异议",
+        objector_name="李居民",
+        objector_phone="13700001111",
+        now=notice.starts_at + dt.timedelta(days=1),
+    )
     objection_conclude(objection=objection, upheld=False, conclusion="异议不成立。", by=staff)
     end_due_notices()
     notice_file(notice=notice, by=staff)
@@ -26,7 +32,10 @@ def test_notice_dossier_section_lists_notice_objection_and_filing():
 
     assert section.title == "公示与异议"
     assert [e.title for e in section.entries] == [
-        f"公示:{notice.title}", "公示结果备案", f"异议 {objection.reference}:异议不成立"]
+        f"公示:{notice.title}",
+        "公示结果备案",
+        f"异议 {objection.reference}:异议不成立",
+    ]
     assert [f.name for f in section.entries[1].files] == [notice.filing_report.name]
     assert section.entries[2].detail == "异议不成立。"
 

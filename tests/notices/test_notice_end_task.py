@@ -44,13 +44,20 @@ def test_end_task_twice_moves_once(staff, community):
     assert notice.status == NoticeStatus.ENDED
     assert running.status == NoticeStatus.PUBLISHED
     assert [e.action for e in audit_events_for(notice)] == [
-        "notices.notice.created", "notices.notice.published", "notices.notice.ended"]
+        "notices.notice.created",
+        "notices.notice.published",
+        "notices.notice.ended",
+    ]
 
 
 def test_end_task_leaves_notice_before_its_end(staff, community):
     partner = approved_partner(community)
-    published_notice(staff=staff, partners=[partner],
-                     starts_at=timezone.now() - dt.timedelta(days=4, hours=23, minutes=59), days=5)
+    published_notice(
+        staff=staff,
+        partners=[partner],
+        starts_at=timezone.now() - dt.timedelta(days=4, hours=23, minutes=59),
+        days=5,
+    )
 
     assert end_due_notices() == 0
     partner.refresh_from_db()

@@ -25,8 +25,14 @@ def community(staff):
 
 
 def _objection(notice, entry, conclusion, upheld, staff):
-    objection = objection_file(notice=notice, entry=entry, grounds="异议理由", objector_name="李居民",
-                               objector_phone="13700001111", now=notice.starts_at + dt.timedelta(days=1))
+    objection = objection_file(
+        notice=notice,
+        entry=entry,
+        grounds="异议理由",
+        objector_name="李居民",
+        objector_phone="13700001111",
+        now=notice.starts_at + dt.timedelta(days=1),
+    )
     objection_conclude(objection=objection, upheld=upheld, conclusion=conclusion, by=staff)
     return objection
 
@@ -60,8 +66,14 @@ def test_filing_pdf_has_decision_period_objections_and_final_list(staff, communi
 def test_filing_refused_while_objection_open_or_period_running(staff, community):
     partner = approved_partner(community)
     notice = past_notice(staff=staff, partners=[partner])
-    objection_file(notice=notice, entry=notice.entries.get(), grounds="异议", objector_name="李居民",
-                   objector_phone="13700001111", now=notice.starts_at + dt.timedelta(days=1))
+    objection_file(
+        notice=notice,
+        entry=notice.entries.get(),
+        grounds="异议",
+        objector_name="李居民",
+        objector_phone="13700001111",
+        now=notice.starts_at + dt.timedelta(days=1),
+    )
 
     with pytest.raises(ValidationError) as error:
         notice_file(notice=notice, by=staff)

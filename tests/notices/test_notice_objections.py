@@ -22,8 +22,10 @@ from tests.notices.factories import (
     setting,
 )
 
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15"
-       b"\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15"
+    b"\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 
 
 @pytest.fixture
@@ -43,8 +45,13 @@ def notice(staff, community):
 
 def _post(client, notice, **overrides):
     entry = notice.entries.first()
-    data = {"entry": entry.pk, "grounds": "该机构去年在其他社区的活动中存在收费行为。",
-            "objector_name": "李居民", "objector_phone": "13700001111", "website": ""}
+    data = {
+        "entry": entry.pk,
+        "grounds": "该机构去年在其他社区的活动中存在收费行为。",
+        "objector_name": "李居民",
+        "objector_phone": "13700001111",
+        "website": "",
+    }
     data.update(overrides)
     return client.post(reverse("notices:objection_create", args=[notice.pk]), data)
 
@@ -112,24 +119,33 @@ def test_objection_after_period_refused(client, staff, community):
 def test_objection_dismissed_partner_goes_on_to_signing(staff, community):
     partner = approved_partner(community)
     notice = past_notice(staff=staff, partners=[partner])
-    objection = objection_file(notice=notice, entry=notice.entries.get(), grounds="有疑问",
-                               objector_name="李居民", objector_phone="13700001111",
-                               now=notice.starts_at + dt.timedelta(days=1))
+    objection = objection_file(
+        notice=notice,
+        entry=notice.entries.get(),
+        grounds="有疑问",
+        objector_name="李居民",
+        objector_phone="13700001111",
+        now=notice.starts_at + dt.timedelta(days=1),
+    )
 
     end_due_notices()
     partner.refresh_from_db()
     assert partner.status == PartnerStatus.IN_NOTICE  # the open objection blocks ending
 
     objection_investigate(objection=objection, by=staff, assigned_to=staff, note="已电话联系异议人。")
-    objection_conclude(objection=objection, upheld=False, conclusion="经核实,所述收费为材料费,符合规定。",
-                       by=staff)
+    objection_conclude(
+        objection=objection, upheld=False, conclusion="经核实,所述收费为材料费,符合规定。", by=staff
+    )
 
     partner.refresh_from_db()
     objection.refresh_from_db()
     assert objection.status == ObjectionStatus.DISMISSED
     assert partner.status == PartnerStatus.SIGNING
     assert [e.action for e in audit_events_for(objection)] == [
-        "notices.objection.filed", "notices.objection.investigated", "notices.objection.dismissed"]
+        "notices.objection.filed",
+        "notices.objection.investigated",
+        "notices.objection.dismissed",
+    ]
 
 
 def test_objection_upheld_rejects_applicant_with_history(staff, community):
@@ -145,7 +161,11 @@ def test_objection_upheld_rejects_applicant_with_history(staff, community):
     assert other.status == PartnerStatus.IN_NOTICE
     last = partner.transitions.last()
     assert (last.transition, last.from_state, last.to_state, last.actor) == (
-        "reject_after_objection", "in_notice", "rejected", staff)
+        "reject_after_objection",
+        "in_notice",
+        "rejected",
+        staff,
+    )
     assert objection.reference in last.note
 
 
@@ -168,7 +188,9 @@ def test_objection_lookup_needs_reference_and_phone_last4(client, staff, notice)
     objection_conclude(objection=objection, upheld=False, conclusion="经核实,异议所述情况不属实。", by=staff)
     url = reverse("notices:objection_status")
 
-    found = client.get(url, {"reference": objection.reference.lower(), "phone_last4": "1111"}).content.decode()
+    found = client.get(
+        url, {"reference": objection.reference.lower(), "phone_last4": "1111"}
+    ).content.decode()
     wrong = client.get(url, {"reference": objection.reference, "phone_last4": "2222"}).content.decode()
 
     assert "经核实,异议所述情况不属实。" in found
@@ -183,8 +205,10 @@ def test_objection_admin_conclude_button_upholds(client, staff, community, notic
     objection = file_objection(notice)
     client.force_login(staff)
 
-    response = client.post(reverse("admin:notices_objection_conclude", args=[objection.pk]),
-                           {"outcome": "upheld", "conclusion": "异议成立。"})
+    response = client.post(
+        reverse("admin:notices_objection_conclude", args=[objection.pk]),
+        {"outcome": "upheld", "conclusion": "异议成立。"},
+    )
 
     assert response.status_code == 302
     objection.refresh_from_db()
@@ -193,7 +217,8 @@ def test_objection_admin_conclude_button_upholds(client, staff, community, notic
 
 
 def test_objection_filed_mails_street_staff_without_objector_data(
-        client, staff, notice, mailoutbox, django_capture_on_commit_callbacks):
+    client, staff, notice, mailoutbox, django_capture_on_commit_callbacks
+):
     from tests.factories import street_staff
 
     colleague = street_staff(street=notice.street)

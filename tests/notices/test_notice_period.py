@@ -28,17 +28,18 @@ def partner(staff):
 
 def test_notice_period_four_days_23_hours_refused(staff, partner):
     with pytest.raises(ValidationError) as error:
-        draft_notice(staff=staff, partners=[partner], starts_at=START,
-                     ends_at=START + dt.timedelta(days=4, hours=23))
+        draft_notice(
+            staff=staff, partners=[partner], starts_at=START, ends_at=START + dt.timedelta(days=4, hours=23)
+        )
 
-    assert error.value.message_dict["ends_at"] == [
-        "公示期不得少于 5 天:结束时间最早为 2026-03-06 09:00。"]
+    assert error.value.message_dict["ends_at"] == ["公示期不得少于 5 天:结束时间最早为 2026-03-06 09:00。"]
     assert PublicNotice.objects.count() == 0
 
 
 def test_notice_period_exact_minimum_accepted(staff, partner):
-    notice = draft_notice(staff=staff, partners=[partner], starts_at=START,
-                          ends_at=START + dt.timedelta(days=5))
+    notice = draft_notice(
+        staff=staff, partners=[partner], starts_at=START, ends_at=START + dt.timedelta(days=5)
+    )
 
     assert notice.status == NoticeStatus.DRAFT
     assert [e.partner_id for e in notice.entries.all()] == [partner.pk]
@@ -55,12 +56,22 @@ def test_notice_period_street_stricter_minimum_applies(staff, partner):
 
 def test_notice_admin_form_refuses_short_period(client, staff, partner):
     client.force_login(staff)
-    data = {"street": staff.profile.street.pk, "title": "拟入驻名单公示", "body": "",
-            "decision_reference": "党工委会议", "objection_contact": "纪检室 0511-87260000",
-            "starts_at_0": "2026-03-01", "starts_at_1": "09:00",
-            "ends_at_0": "2026-03-06", "ends_at_1": "08:00", "partners": [partner.pk],
-            "entries-TOTAL_FORMS": 0, "entries-INITIAL_FORMS": 0,
-            "objections-TOTAL_FORMS": 0, "objections-INITIAL_FORMS": 0}
+    data = {
+        "street": staff.profile.street.pk,
+        "title": "拟入驻名单公示",
+        "body": "",
+        "decision_reference": "党工委会议",
+        "objection_contact": "纪检室 0511-87260000",
+        "starts_at_0": "2026-03-01",
+        "starts_at_1": "09:00",
+        "ends_at_0": "2026-03-06",
+        "ends_at_1": "08:00",
+        "partners": [partner.pk],
+        "entries-TOTAL_FORMS": 0,
+        "entries-INITIAL_FORMS": 0,
+        "objections-TOTAL_FORMS": 0,
+        "objections-INITIAL_FORMS": 0,
+    }
 
     refused = client.post(reverse("admin:notices_publicnotice_add"), data)
     data["ends_at_1"] = "09:00"
@@ -76,8 +87,9 @@ def test_notice_admin_form_refuses_short_period(client, staff, partner):
 
 def test_notice_end_at_midnight_shanghai_is_the_boundary(staff, partner):
     starts = local_midnight(dt.date(2026, 3, 1))
-    notice = draft_notice(staff=staff, partners=[partner], starts_at=starts,
-                          ends_at=local_midnight(dt.date(2026, 3, 6)))
+    notice = draft_notice(
+        staff=staff, partners=[partner], starts_at=starts, ends_at=local_midnight(dt.date(2026, 3, 6))
+    )
     notice.status = NoticeStatus.PUBLISHED  # the clock is what is under test here
 
     # 2026-03-06 00:00 in Shanghai is 2026-03-05 16:00 UTC.
@@ -96,8 +108,10 @@ def test_notice_page_shows_period_and_days_left(client, staff, partner):
 
     start = notice.starts_at.astimezone(SHANGHAI)
     end = notice.ends_at.astimezone(SHANGHAI)
-    assert (f"公示期:{start:%Y}年{start.month}月{start.day}日 {start:%H:%M} 至 "
-            f"{end:%Y}年{end.month}月{end.day}日 {end:%H:%M},剩余 5 天") in html
+    assert (
+        f"公示期:{start:%Y}年{start.month}月{start.day}日 {start:%H:%M} 至 "
+        f"{end:%Y}年{end.month}月{end.day}日 {end:%H:%M},剩余 5 天"
+    ) in html
     assert "公示期满" not in html
     partner.refresh_from_db()
     assert partner.status == PartnerStatus.IN_NOTICE

@@ -55,14 +55,23 @@ URLS = {
     "notice_list": ("get", lambda w: reverse("admin:notices_publicnotice_changelist")),
     "notice_change": ("get", lambda w: reverse("admin:notices_publicnotice_change", args=[w["current"].pk])),
     "notice_publish": ("post", lambda w: reverse("admin:notices_publicnotice_publish", args=[w["draft"].pk])),
-    "filing_report": ("get", lambda w: reverse("admin:notices_publicnotice_filing_report",
-                                               args=[w["filed"]().pk])),
+    "filing_report": (
+        "get",
+        lambda w: reverse("admin:notices_publicnotice_filing_report", args=[w["filed"]().pk]),
+    ),
     "objection_list": ("get", lambda w: reverse("admin:notices_objection_changelist")),
-    "objection_change": ("get", lambda w: reverse("admin:notices_objection_change", args=[w["objection"].pk])),
-    "objection_evidence": ("get", lambda w: reverse("admin:notices_objection_evidence",
-                                                    args=[w["objection"].pk])),
-    "objection_conclude": ("post", lambda w: reverse("admin:notices_objection_conclude",
-                                                     args=[w["objection"].pk])),
+    "objection_change": (
+        "get",
+        lambda w: reverse("admin:notices_objection_change", args=[w["objection"].pk]),
+    ),
+    "objection_evidence": (
+        "get",
+        lambda w: reverse("admin:notices_objection_evidence", args=[w["objection"].pk]),
+    ),
+    "objection_conclude": (
+        "post",
+        lambda w: reverse("admin:notices_objection_conclude", args=[w["objection"].pk]),
+    ),
 }
 
 # role → expected status per URL (302 for anonymous/reviewer: the admin login;
@@ -70,18 +79,46 @@ URLS = {
 TABLE = {
     "anonymous": dict.fromkeys(URLS, 302),
     "reviewer": dict.fromkeys(URLS, 302),
-    "street_staff": {"notice_list": 200, "notice_change": 200, "notice_publish": 302, "filing_report": 200,
-                     "objection_list": 200, "objection_change": 200, "objection_evidence": 200,
-                     "objection_conclude": 302},
-    "other_street_staff": {"notice_list": 200, "notice_change": 302, "notice_publish": 404,
-                           "filing_report": 404, "objection_list": 200, "objection_change": 302,
-                           "objection_evidence": 404, "objection_conclude": 404},
-    "community_staff": {"notice_list": 403, "notice_change": 403, "notice_publish": 404,
-                        "filing_report": 404, "objection_list": 200, "objection_change": 200,
-                        "objection_evidence": 200, "objection_conclude": 403},
-    "other_community_staff": {"notice_list": 403, "notice_change": 403, "notice_publish": 404,
-                              "filing_report": 404, "objection_list": 200, "objection_change": 302,
-                              "objection_evidence": 404, "objection_conclude": 404},
+    "street_staff": {
+        "notice_list": 200,
+        "notice_change": 200,
+        "notice_publish": 302,
+        "filing_report": 200,
+        "objection_list": 200,
+        "objection_change": 200,
+        "objection_evidence": 200,
+        "objection_conclude": 302,
+    },
+    "other_street_staff": {
+        "notice_list": 200,
+        "notice_change": 302,
+        "notice_publish": 404,
+        "filing_report": 404,
+        "objection_list": 200,
+        "objection_change": 302,
+        "objection_evidence": 404,
+        "objection_conclude": 404,
+    },
+    "community_staff": {
+        "notice_list": 403,
+        "notice_change": 403,
+        "notice_publish": 404,
+        "filing_report": 404,
+        "objection_list": 200,
+        "objection_change": 200,
+        "objection_evidence": 200,
+        "objection_conclude": 403,
+    },
+    "other_community_staff": {
+        "notice_list": 403,
+        "notice_change": 403,
+        "notice_publish": 404,
+        "filing_report": 404,
+        "objection_list": 200,
+        "objection_change": 302,
+        "objection_evidence": 404,
+        "objection_conclude": 404,
+    },
 }
 CASES = [(role, name, status) for role, row in TABLE.items() for name, status in row.items()]
 
@@ -106,8 +143,9 @@ def test_notice_permissions_table(client, world, role, name, expected):
         assert (world["objection"].status == ObjectionStatus.UPHELD) is allowed
 
 
-@pytest.mark.parametrize("role", ["street_staff", "other_street_staff", "community_staff",
-                                  "other_community_staff"])
+@pytest.mark.parametrize(
+    "role", ["street_staff", "other_street_staff", "community_staff", "other_community_staff"]
+)
 def test_notice_permissions_lists_show_only_scope(client, world, role):
     client.force_login(world["users"][role])
 

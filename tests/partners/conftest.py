@@ -11,6 +11,6 @@ def facts():
     their apps; here only the lifecycle's own rules are under test.
     """
     true_facts: set[str] = set()
-    providers = {name: (lambda n: (lambda partner: n in true_facts))(name) for name in guards.FACTS}
+    providers = {name: (lambda n: lambda partner: n in true_facts)(name) for name in guards.FACTS}
     with guards.facts_forced(providers):
         yield true_facts

@@ -11,6 +11,10 @@ def test_lifecycle_diagram_in_docs_is_up_to_date():
 
 def test_diagram_lists_every_transition():
     text = lifecycle_mermaid()
-    for edge in ["submitted --> vetting: forward", "signing --> trial: sign",
-                 "renewal_due --> exited: exit", "in_notice --> rejected: reject_after_objection"]:
+    for edge in [
+        "submitted --> vetting: forward",
+        "signing --> trial: sign",
+        "renewal_due --> exited: exit",
+        "in_notice --> rejected: reject_after_objection",
+    ]:
         assert edge in text

@@ -43,14 +43,29 @@ PATH = {
     S.IN_NOTICE: ["forward", "shortlist", "score", "approve", "open_notice"],
     S.SIGNING: ["forward", "shortlist", "score", "approve", "open_notice", "end_notice"],
     S.TRIAL: ["forward", "shortlist", "score", "approve", "open_notice", "end_notice", "sign"],
-    S.ACTIVE: ["forward", "shortlist", "score", "approve", "open_notice", "end_notice", "sign",
-               "pass_trial"],
-    S.RENEWAL_DUE: ["forward", "shortlist", "score", "approve", "open_notice", "end_notice", "sign",
-                    "pass_trial", "mark_renewal_due"],
+    S.ACTIVE: ["forward", "shortlist", "score", "approve", "open_notice", "end_notice", "sign", "pass_trial"],
+    S.RENEWAL_DUE: [
+        "forward",
+        "shortlist",
+        "score",
+        "approve",
+        "open_notice",
+        "end_notice",
+        "sign",
+        "pass_trial",
+        "mark_renewal_due",
+    ],
 }
-ALL_FACTS_FOR_PATH = {"vetting_passed", "scoring_complete", "decision_approved", "notice_published",
-                      "notice_period_over", "first_agreement_signed", "trial_evaluation_passed",
-                      "renewal_window_open"}
+ALL_FACTS_FOR_PATH = {
+    "vetting_passed",
+    "scoring_complete",
+    "decision_approved",
+    "notice_published",
+    "notice_period_over",
+    "first_agreement_signed",
+    "trial_evaluation_passed",
+    "renewal_window_open",
+}
 
 
 def walk_to(partner, state, facts, actor):
@@ -77,10 +92,12 @@ def partner(staff):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("name", "source", "target", "needed", "kwargs", "note"), LEGAL,
-                         ids=[row[0] for row in LEGAL])
-def test_transition_succeeds_when_guard_met(facts, staff, partner, name, source, target, needed,
-                                           kwargs, note):
+@pytest.mark.parametrize(
+    ("name", "source", "target", "needed", "kwargs", "note"), LEGAL, ids=[row[0] for row in LEGAL]
+)
+def test_transition_succeeds_when_guard_met(
+    facts, staff, partner, name, source, target, needed, kwargs, note
+):
     walk_to(partner, source, facts, staff)
     facts |= needed
     history_before = partner.transitions.count()
@@ -92,14 +109,23 @@ def test_transition_succeeds_when_guard_met(facts, staff, partner, name, source,
     last = partner.transitions.last()
     assert partner.transitions.count() == history_before + 1
     assert (last.transition, last.from_state, last.to_state, last.actor, last.note) == (
-        name, source, target, staff, note)
+        name,
+        source,
+        target,
+        staff,
+        note,
+    )
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("name", "source", "target", "needed", "kwargs", "note"),
-                         [row for row in LEGAL if row[3]], ids=[row[0] for row in LEGAL if row[3]])
-def test_transition_refused_when_guard_unmet(facts, staff, partner, name, source, target, needed,
-                                            kwargs, note):
+@pytest.mark.parametrize(
+    ("name", "source", "target", "needed", "kwargs", "note"),
+    [row for row in LEGAL if row[3]],
+    ids=[row[0] for row in LEGAL if row[3]],
+)
+def test_transition_refused_when_guard_unmet(
+    facts, staff, partner, name, source, target, needed, kwargs, note
+):
     walk_to(partner, source, facts, staff)
     history_before = list(partner.transitions.values_list("pk", flat=True))
 
@@ -127,21 +153,27 @@ def test_refusal_names_the_failed_condition(facts, staff, partner):
 @pytest.mark.parametrize("state", list(PATH))  # terminal states: test_terminal_states_allow_nothing
 def test_illegal_transitions_are_refused_and_change_nothing(facts, staff, partner, state):
     walk_to(partner, state, facts, staff)
-    facts |= set(__import__("partners.guards", fromlist=["FACTS"]).FACTS) - {"objection_open",
-                                                                              "objection_upheld"}
+    facts |= set(__import__("partners.guards", fromlist=["FACTS"]).FACTS) - {
+        "objection_open",
+        "objection_upheld",
+    }
     legal_here = {row[0] for row in LEGAL if row[1] == state}
-    legal_here |= {"withdraw"} if state in (S.SUBMITTED, S.VETTING, S.SHORTLISTED, S.SCORED,
-                                            S.APPROVED, S.IN_NOTICE, S.SIGNING) else set()
+    legal_here |= (
+        {"withdraw"}
+        if state in (S.SUBMITTED, S.VETTING, S.SHORTLISTED, S.SCORED, S.APPROVED, S.IN_NOTICE, S.SIGNING)
+        else set()
+    )
     legal_here |= {"reject", "not_select", "reject_after_objection", "exit"} & {
-        row[0] for row in LEGAL if row[1] == state}
+        row[0] for row in LEGAL if row[1] == state
+    }
     if state in (S.TRIAL, S.RENEWAL_DUE):
         legal_here.add("exit")
     history = list(partner.transitions.values_list("pk", flat=True))
     for name in {row[0] for row in LEGAL} - legal_here:
         with pytest.raises(TransitionRefused):
-            partner_transition(partner=partner, transition=name, by=staff, note="x",
-                               reason=ExitReason.REQUESTED) if name == "exit" else \
-                partner_transition(partner=partner, transition=name, by=staff, note="x")
+            partner_transition(
+                partner=partner, transition=name, by=staff, note="x", reason=ExitReason.REQUESTED
+            ) if name == "exit" else partner_transition(partner=partner, transition=name, by=staff, note="x")
         partner.refresh_from_db()
         assert partner.status == state
     assert list(partner.transitions.values_list("pk", flat=True)) == history
@@ -178,16 +210,19 @@ def test_rejection_and_exit_need_a_note(facts, staff, partner):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("reason", "needed", "ok"), [
-    (ExitReason.EXPIRED_VOLUNTARY, set(), True),
-    (ExitReason.REQUESTED, set(), True),
-    (ExitReason.FORCE_MAJEURE, set(), True),
-    (ExitReason.FAILED_EVALUATION, set(), False),
-    (ExitReason.FAILED_EVALUATION, {"evaluation_failed"}, True),
-    (ExitReason.FORCED_VIOLATION, set(), False),
-    (ExitReason.FORCED_VIOLATION, {"violation_signed_off"}, True),
-    ("", set(), False),
-])
+@pytest.mark.parametrize(
+    ("reason", "needed", "ok"),
+    [
+        (ExitReason.EXPIRED_VOLUNTARY, set(), True),
+        (ExitReason.REQUESTED, set(), True),
+        (ExitReason.FORCE_MAJEURE, set(), True),
+        (ExitReason.FAILED_EVALUATION, set(), False),
+        (ExitReason.FAILED_EVALUATION, {"evaluation_failed"}, True),
+        (ExitReason.FORCED_VIOLATION, set(), False),
+        (ExitReason.FORCED_VIOLATION, {"violation_signed_off"}, True),
+        ("", set(), False),
+    ],
+)
 def test_exit_needs_a_valid_reason_and_its_evidence(facts, staff, partner, reason, needed, ok):
     walk_to(partner, S.TRIAL, facts, staff)
     facts |= needed
@@ -208,8 +243,9 @@ def test_score_freezes_the_composite(facts, staff, partner):
     walk_to(partner, S.SHORTLISTED, facts, staff)
     facts.add("scoring_complete")
 
-    partner_transition(partner=partner, transition="score", by=None, system=True,
-                       composite_score=Decimal("88.40"))
+    partner_transition(
+        partner=partner, transition="score", by=None, system=True, composite_score=Decimal("88.40")
+    )
 
     partner.refresh_from_db()
     assert partner.composite_score == Decimal("88.40")
@@ -217,6 +253,7 @@ def test_score_freezes_the_composite(facts, staff, partner):
 
 
 # --- Permissions ----------------------------------------------------------------
+
 
 @pytest.mark.django_db
 def test_community_staff_forward_only_their_own_community(facts, partner):
@@ -284,6 +321,7 @@ def test_applicant_may_withdraw_but_nothing_else(facts, partner):
 
 # --- History is append-only -----------------------------------------------------
 
+
 @pytest.mark.django_db
 def test_history_cannot_be_edited_or_deleted(facts, staff, partner):
     partner_transition(partner=partner, transition="forward", by=staff)
@@ -303,6 +341,7 @@ def test_history_cannot_be_edited_or_deleted(facts, staff, partner):
 
 # --- Concurrency (PostgreSQL row locks) -------------------------------------------
 
+
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_transitions_only_one_wins(facts):
     staff = street_staff()
@@ -316,16 +355,17 @@ def test_two_concurrent_transitions_only_one_wins(facts):
         try:
             stale = Partner.objects.get(pk=partner.pk)  # both loaded the same state
             barrier.wait()
-            partner_transition(partner=stale, transition=name, by=staff, note=note,
-                               expected_status=S.VETTING)
+            partner_transition(partner=stale, transition=name, by=staff, note=note, expected_status=S.VETTING)
             outcomes[name] = "ok"
         except TransitionRefused as refused:
             outcomes[name] = refused.messages
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=press, args=("shortlist", "")),
-               threading.Thread(target=press, args=("reject", "材料不全"))]
+    threads = [
+        threading.Thread(target=press, args=("shortlist", "")),
+        threading.Thread(target=press, args=("reject", "材料不全")),
+    ]
     for t in threads:
         t.start()
     for t in threads:

@@ -71,8 +71,11 @@ def test_admin_second_click_on_a_stale_page_is_refused(client, facts, partner, s
     url = f"/admin/partners/partner/{partner.pk}/transition/forward/"
     client.post(url, {"expected_status": "submitted"})
 
-    response = client.post(f"/admin/partners/partner/{partner.pk}/transition/withdraw/",
-                           {"expected_status": "submitted"}, follow=True)
+    response = client.post(
+        f"/admin/partners/partner/{partner.pk}/transition/withdraw/",
+        {"expected_status": "submitted"},
+        follow=True,
+    )
 
     assert "已被他人处理" in response.content.decode()
     partner.refresh_from_db()
@@ -82,11 +85,29 @@ def test_admin_second_click_on_a_stale_page_is_refused(client, facts, partner, s
 @pytest.mark.django_db
 def test_api_walks_the_whole_machine(client, facts, partner, staff):
     client.force_login(staff)
-    facts |= {"vetting_passed", "scoring_complete", "decision_approved", "notice_published",
-              "notice_period_over", "first_agreement_signed", "trial_evaluation_passed",
-              "renewal_window_open", "renewal_agreement_signed"}
-    steps = ["forward", "shortlist", None, "approve", None, "end_notice", "sign", "pass_trial",
-             "mark_renewal_due", "renew"]
+    facts |= {
+        "vetting_passed",
+        "scoring_complete",
+        "decision_approved",
+        "notice_published",
+        "notice_period_over",
+        "first_agreement_signed",
+        "trial_evaluation_passed",
+        "renewal_window_open",
+        "renewal_agreement_signed",
+    }
+    steps = [
+        "forward",
+        "shortlist",
+        None,
+        "approve",
+        None,
+        "end_notice",
+        "sign",
+        "pass_trial",
+        "mark_renewal_due",
+        "renew",
+    ]
     from decimal import Decimal
 
     from partners.domain import partner_transition
@@ -97,27 +118,43 @@ def test_api_walks_the_whole_machine(client, facts, partner, staff):
             kwargs = {"composite_score": Decimal("90")} if name == "score" else {}
             partner_transition(partner=partner, transition=name, system=True, **kwargs)
             continue
-        response = client.post(f"/api/partners/{partner.pk}/transition/", {"transition": step},
-                               content_type="application/json")
+        response = client.post(
+            f"/api/partners/{partner.pk}/transition/", {"transition": step}, content_type="application/json"
+        )
         assert response.status_code == 200, response.json()
         partner.refresh_from_db()
-    response = client.post(f"/api/partners/{partner.pk}/transition/",
-                           {"transition": "exit", "reason": "expired_voluntary", "note": "期满不再续签"},
-                           content_type="application/json")
+    response = client.post(
+        f"/api/partners/{partner.pk}/transition/",
+        {"transition": "exit", "reason": "expired_voluntary", "note": "期满不再续签"},
+        content_type="application/json",
+    )
 
     assert response.json()["status"] == "exited"
     history = client.get(f"/api/partners/{partner.pk}/history/").json()
     assert [row["to_state"] for row in history] == [
-        "vetting", "shortlisted", "scored", "approved", "in_notice", "signing", "trial", "active",
-        "renewal_due", "active", "exited"]
+        "vetting",
+        "shortlisted",
+        "scored",
+        "approved",
+        "in_notice",
+        "signing",
+        "trial",
+        "active",
+        "renewal_due",
+        "active",
+        "exited",
+    ]
 
 
 @pytest.mark.django_db
 def test_api_refusal_is_409_with_the_reason(client, facts, partner, staff):
     client.force_login(staff)
 
-    response = client.post(f"/api/partners/{partner.pk}/transition/", {"transition": "shortlist"},
-                           content_type="application/json")
+    response = client.post(
+        f"/api/partners/{partner.pk}/transition/",
+        {"transition": "shortlist"},
+        content_type="application/json",
+    )
 
     assert response.status_code == 409
     assert response.json()["detail"] == ["当前状态“已提交”下不能执行“列入入围名单”。"]
@@ -131,10 +168,13 @@ def test_api_detail_lists_available_transitions(client, facts, partner, staff):
 
     assert body["available_transitions"] == ["forward", "withdraw"]
     assert body["blocked_transitions"] == []
-    client.post(f"/api/partners/{partner.pk}/transition/", {"transition": "forward"},
-                content_type="application/json")
+    client.post(
+        f"/api/partners/{partner.pk}/transition/", {"transition": "forward"}, content_type="application/json"
+    )
     body = client.get(f"/api/partners/{partner.pk}/").json()
-    assert {"transition": "列入入围名单", "reasons": ["尚有联审部门未审核通过。"]} in body["blocked_transitions"]
+    assert {"transition": "列入入围名单", "reasons": ["尚有联审部门未审核通过。"]} in body[
+        "blocked_transitions"
+    ]
 
 
 @pytest.mark.django_db

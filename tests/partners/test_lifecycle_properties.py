@@ -47,16 +47,22 @@ def test_random_walks_keep_the_invariants():
         def set_fact(self, name, value):
             (self.true_facts.add if value else self.true_facts.discard)(name)
 
-        @rule(name=st.sampled_from(sorted(workflow.TRANSITIONS)),
-              actor=st.sampled_from(["street", "community", "system", "applicant"]),
-              note=st.sampled_from(["", "说明"]),
-              reason=st.sampled_from([None, *ExitReason.values]))
+        @rule(
+            name=st.sampled_from(sorted(workflow.TRANSITIONS)),
+            actor=st.sampled_from(["street", "community", "system", "applicant"]),
+            note=st.sampled_from(["", "说明"]),
+            reason=st.sampled_from([None, *ExitReason.values]),
+        )
         def attempt(self, name, actor, note, reason):
             kwargs = {"reason": reason} if name == "exit" else {}
             if name == "score":
                 kwargs["composite_score"] = 80
-            who = {"street": {"by": street_clerk}, "community": {"by": community_clerk},
-                   "system": {"system": True}, "applicant": {"as_applicant": True}}[actor]
+            who = {
+                "street": {"by": street_clerk},
+                "community": {"by": community_clerk},
+                "system": {"system": True},
+                "applicant": {"as_applicant": True},
+            }[actor]
             before = self.partner.status
             seen = set(self.true_facts)
             try:
@@ -99,7 +105,13 @@ def test_random_walks_keep_the_invariants():
                 assert {"first_agreement_signed", "notice_period_over"} <= self.reached_trial_with
                 assert self.partner.transitions.filter(to_state=PartnerStatus.IN_NOTICE).exists()
 
-    with guards.facts_forced({name: (lambda n: (lambda p: n in true_facts))(name) for name in guards.FACTS}):
-        run_state_machine_as_test(Lifecycle, settings=settings(
-            max_examples=40, stateful_step_count=40, deadline=None,
-            suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]))
+    with guards.facts_forced({name: (lambda n: lambda p: n in true_facts)(name) for name in guards.FACTS}):
+        run_state_machine_as_test(
+            Lifecycle,
+            settings=settings(
+                max_examples=40,
+                stateful_step_count=40,
+                deadline=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+            ),
+        )

@@ -21,19 +21,38 @@ EXPECTED_PATH_TO = {
     "in_notice": ["forward", "shortlist", "score", "approve", "open_notice"],
     "signing": ["forward", "shortlist", "score", "approve", "open_notice", "end_notice"],
     "trial": ["forward", "shortlist", "score", "approve", "open_notice", "end_notice", "sign"],
-    "active": ["forward", "shortlist", "score", "approve", "open_notice", "end_notice", "sign",
-               "pass_trial"],
-    "renewal_due": ["forward", "shortlist", "score", "approve", "open_notice", "end_notice", "sign",
-                    "pass_trial", "mark_renewal_due"],
+    "active": ["forward", "shortlist", "score", "approve", "open_notice", "end_notice", "sign", "pass_trial"],
+    "renewal_due": [
+        "forward",
+        "shortlist",
+        "score",
+        "approve",
+        "open_notice",
+        "end_notice",
+        "sign",
+        "pass_trial",
+        "mark_renewal_due",
+    ],
     "withdrawn": ["withdraw"],
 }
 
 # The facts the machine asked for before they were derived from the guards.
 EXPECTED_FACTS = {
-    "vetting_passed", "vetting_failed", "scoring_complete", "decision_approved", "decision_not_selected",
-    "notice_published", "notice_period_over", "objection_open", "objection_upheld",
-    "first_agreement_signed", "renewal_window_open", "renewal_agreement_signed",
-    "trial_evaluation_passed", "evaluation_failed", "violation_signed_off",
+    "vetting_passed",
+    "vetting_failed",
+    "scoring_complete",
+    "decision_approved",
+    "decision_not_selected",
+    "notice_published",
+    "notice_period_over",
+    "objection_open",
+    "objection_upheld",
+    "first_agreement_signed",
+    "renewal_window_open",
+    "renewal_agreement_signed",
+    "trial_evaluation_passed",
+    "evaluation_failed",
+    "violation_signed_off",
 }
 
 
@@ -77,8 +96,9 @@ def test_labels_and_facts_are_derived():
     assert set(TRANSITION_LABELS) == set(workflow.TRANSITIONS)
     assert set(guards.FACTS) == EXPECTED_FACTS
     assert guards.FACTS["first_agreement_signed"].startswith("agreements: ")
-    assert workflow.happy_path_facts() == {name: name not in {"objection_open", "objection_upheld"}
-                                           for name in EXPECTED_FACTS}
+    assert workflow.happy_path_facts() == {
+        name: name not in {"objection_open", "objection_upheld"} for name in EXPECTED_FACTS
+    }
 
 
 def test_every_fact_is_provided_and_every_provider_is_asked():
@@ -88,9 +108,16 @@ def test_every_fact_is_provided_and_every_provider_is_asked():
 
 def test_a_guard_on_an_unprovided_fact_is_a_system_check_error(monkeypatch):
     imaginary = workflow.Fact("imaginary_fact", "nowhere", "a fact no app provides")
-    spec = workflow.Transition("suspend", _("暂停"), workflow.S.ACTIVE, workflow.S.EXITED,
-                               workflow.can_decide_for_street, doc="Test only.", rulebook="—",
-                               guards=(imaginary.required(_("暂停条件不满足。")),))
+    spec = workflow.Transition(
+        "suspend",
+        _("暂停"),
+        workflow.S.ACTIVE,
+        workflow.S.EXITED,
+        workflow.can_decide_for_street,
+        doc="Test only.",
+        rulebook="—",
+        guards=(imaginary.required(_("暂停条件不满足。")),),
+    )
     monkeypatch.setattr(workflow, "TRANSITIONS", {**workflow.TRANSITIONS, "suspend": spec})
 
     errors = checks.check_facts_provided()
@@ -101,8 +128,9 @@ def test_a_guard_on_an_unprovided_fact_is_a_system_check_error(monkeypatch):
 
 
 def test_a_provider_no_guard_asks_for_is_a_system_check_warning(monkeypatch):
-    monkeypatch.setattr(workflow, "TRANSITIONS", {
-        name: t for name, t in workflow.TRANSITIONS.items() if name != "pass_trial"})
+    monkeypatch.setattr(
+        workflow, "TRANSITIONS", {name: t for name, t in workflow.TRANSITIONS.items() if name != "pass_trial"}
+    )
 
     warnings = checks.check_providers_asked()
 

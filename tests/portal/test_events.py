@@ -74,8 +74,10 @@ def _expand(node, env, where):
                 options = _expand(part.value, env, where)
             results = [r + o for r in results for o in options]
         return results
-    raise AssertionError(f"{where}: cannot tell which audit actions {ast.unparse(node)!r} writes; "
-                         "add its possible values to _dynamic_values().")
+    raise AssertionError(
+        f"{where}: cannot tell which audit actions {ast.unparse(node)!r} writes; "
+        "add its possible values to _dynamic_values()."
+    )
 
 
 def _wrappers(trees):
@@ -91,7 +93,9 @@ def _wrappers(trees):
             for call in ast.walk(func):
                 if isinstance(call, ast.Call) and _callee(call) == "audit_log":
                     value = _action(call)
-                    if value is not None and "action" in {n.id for n in ast.walk(value) if isinstance(n, ast.Name)}:
+                    if value is not None and "action" in {
+                        n.id for n in ast.walk(value) if isinstance(n, ast.Name)
+                    }:
                         found[func.name] = value
     return found
 
@@ -120,8 +124,11 @@ def audit_codes_in_code():
             produced = _expand(value, env, where)
             if template is not None and not isinstance(template, ast.Name):
                 # The wrapper builds the code, e.g. f"{action}.{'created' if created else 'changed'}".
-                produced = [code for prefix in produced
-                            for code in _expand(template, {**env, "action": [prefix]}, where)]
+                produced = [
+                    code
+                    for prefix in produced
+                    for code in _expand(template, {**env, "action": [prefix]}, where)
+                ]
             for code in produced:
                 codes.setdefault(code, []).append(where)
     return codes
@@ -133,14 +140,24 @@ def test_the_scan_finds_the_dynamic_and_wrapped_codes():
     # Sanity: literal, conditional, f-string and wrapper-built codes are all seen.
     assert "portal.street.policy_changed" in codes
     assert {"reviews.meeting.recorded", "reviews.meeting.changed"} <= set(codes)
-    assert {"services.servicelog.verified", "services.servicelog.queried",
-            "services.servicelog.rejected"} <= set(codes)
-    assert {"agreements.reminder.window", "agreements.reminder.two_weeks",
-            "agreements.reminder.end_date"} <= set(codes)
+    assert {
+        "services.servicelog.verified",
+        "services.servicelog.queried",
+        "services.servicelog.rejected",
+    } <= set(codes)
+    assert {
+        "agreements.reminder.window",
+        "agreements.reminder.two_weeks",
+        "agreements.reminder.end_date",
+    } <= set(codes)
     assert {"notices.objection.upheld", "notices.objection.dismissed"} <= set(codes)
     assert {"services.recognition.commendation", "services.recognition.warning"} <= set(codes)
-    assert {"spaces.space.created", "spaces.space.changed", "spaces.need.created",
-            "spaces.prospect.changed"} <= set(codes)
+    assert {
+        "spaces.space.created",
+        "spaces.space.changed",
+        "spaces.need.created",
+        "spaces.prospect.changed",
+    } <= set(codes)
     assert "calls.call.published" in codes
     assert len(codes) >= 65
 

@@ -5,10 +5,15 @@ from tests.factories import CommunityFactory, role_user, street_staff
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("role", "destination"), [
-    (Role.REVIEWER, "/review/"), (Role.PARTNER, "/services/logs/"),
-    (Role.OBSERVER, "/services/observations/"), (Role.STREET_STAFF, "/admin/"),
-])
+@pytest.mark.parametrize(
+    ("role", "destination"),
+    [
+        (Role.REVIEWER, "/review/"),
+        (Role.PARTNER, "/services/logs/"),
+        (Role.OBSERVER, "/services/observations/"),
+        (Role.STREET_STAFF, "/admin/"),
+    ],
+)
 def test_login_sends_each_role_to_its_start_page(client, role, destination):
     community = CommunityFactory()
     if role == Role.STREET_STAFF:

@@ -3,9 +3,16 @@ import pytest
 from portal.masking import mask_id_number, mask_mobile, mask_person_name
 
 
-@pytest.mark.parametrize(("name", "masked"), [
-    ("张三丰", "张*丰"), ("张三", "张*"), ("欧阳娜娜", "欧阳*娜"), ("王", "王*"), ("", ""),
-])
+@pytest.mark.parametrize(
+    ("name", "masked"),
+    [
+        ("张三丰", "张*丰"),
+        ("张三", "张*"),
+        ("欧阳娜娜", "欧阳*娜"),
+        ("王", "王*"),
+        ("", ""),
+    ],
+)
 def test_person_names_keep_only_surname_and_last_character(name, masked):
     assert mask_person_name(name) == masked
 

@@ -15,18 +15,31 @@ from tests.factories import CommunityFactory, StreetFactory, UserFactory, street
 def test_street_defaults_are_the_rulebooks_numbers():
     street = StreetFactory()
 
-    assert (street.trial_min_months, street.trial_max_months, street.renewal_max_months,
-            street.renewal_special_max_months, street.notice_min_days, street.resident_rep_min_share,
-            street.renewal_notice_months) == (6, 12, 24, 36, 5, Decimal("0.30"), 2)
+    assert (
+        street.trial_min_months,
+        street.trial_max_months,
+        street.renewal_max_months,
+        street.renewal_special_max_months,
+        street.notice_min_days,
+        street.resident_rep_min_share,
+        street.renewal_notice_months,
+    ) == (6, 12, 24, 36, 5, Decimal("0.30"), 2)
     assert street.policy_deviations() == {}
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("field", "value"), [
-    ("notice_min_days", 4), ("resident_rep_min_share", Decimal("0.29")), ("trial_min_months", 5),
-    ("trial_max_months", 13), ("renewal_max_months", 25), ("renewal_special_max_months", 37),
-    ("renewal_notice_months", 1),
-])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("notice_min_days", 4),
+        ("resident_rep_min_share", Decimal("0.29")),
+        ("trial_min_months", 5),
+        ("trial_max_months", 13),
+        ("renewal_max_months", 25),
+        ("renewal_special_max_months", 37),
+        ("renewal_notice_months", 1),
+    ],
+)
 def test_only_a_superuser_may_configure_looser_than_the_rulebook(field, value):
     street = StreetFactory()
     staff = street_staff(street=street)
@@ -47,8 +60,11 @@ def test_only_a_superuser_may_configure_looser_than_the_rulebook(field, value):
 def test_stricter_than_the_rulebook_is_anyones_to_set():
     street = StreetFactory()
 
-    street_update_policy(street=street, by=street_staff(street=street),
-                         values={"notice_min_days": 7, "resident_rep_min_share": Decimal("0.40")})
+    street_update_policy(
+        street=street,
+        by=street_staff(street=street),
+        values={"notice_min_days": 7, "resident_rep_min_share": Decimal("0.40")},
+    )
 
     street.refresh_from_db()
     assert (street.notice_min_days, street.resident_rep_min_share) == (7, Decimal("0.40"))
@@ -60,13 +76,28 @@ def test_admin_form_refuses_a_looser_notice_for_street_staff(client):
     street = StreetFactory()
     staff = street_staff(street=street)
     staff.is_staff = True
-    staff.user_permissions.add(*__import__("django.contrib.auth.models", fromlist=["Permission"])
-                               .Permission.objects.filter(codename__in=["view_street", "change_street"]))
+    staff.user_permissions.add(
+        *__import__("django.contrib.auth.models", fromlist=["Permission"]).Permission.objects.filter(
+            codename__in=["view_street", "change_street"]
+        )
+    )
     client.force_login(staff)
-    data = {f: getattr(street, f) for f in ["name", "programme_name", "social_work_station", "address",
-                                            "contact_phone", "trial_min_months", "trial_max_months",
-                                            "renewal_max_months", "renewal_special_max_months",
-                                            "resident_rep_min_share", "renewal_notice_months"]}
+    data = {
+        f: getattr(street, f)
+        for f in [
+            "name",
+            "programme_name",
+            "social_work_station",
+            "address",
+            "contact_phone",
+            "trial_min_months",
+            "trial_max_months",
+            "renewal_max_months",
+            "renewal_special_max_months",
+            "resident_rep_min_share",
+            "renewal_notice_months",
+        ]
+    }
     data["notice_min_days"] = 3
 
     response = client.post(f"/admin/portal/street/{street.pk}/change/", data)
@@ -86,7 +117,10 @@ def test_assigning_a_role_sets_group_scope_and_admin_access():
     user.refresh_from_db()
 
     assert (user.profile.role, user.profile.community, user.profile.street) == (
-        Role.COMMUNITY_STAFF, community, community.street)
+        Role.COMMUNITY_STAFF,
+        community,
+        community.street,
+    )
     assert list(user.groups.values_list("name", flat=True)) == [Role.COMMUNITY_STAFF]
     assert user.is_staff
 
@@ -152,7 +186,11 @@ def test_openapi_schema_generates_without_warnings():
     import subprocess
     import sys
 
-    result = subprocess.run([sys.executable, "manage.py", "spectacular", "--validate", "--fail-on-warn",
-                             "--file", "/dev/null"], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
     assert result.returncode == 0, result.stderr[-2000:]

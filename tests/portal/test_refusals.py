@@ -46,25 +46,35 @@ def vetting_by_community_staff():
 
 def transition_out_of_order():
     partner = PartnerFactory()
-    return (street_staff(street=partner.community.street), "post", f"/api/partners/{partner.pk}/transition/",
-            {"transition": "shortlist"})
+    return (
+        street_staff(street=partner.community.street),
+        "post",
+        f"/api/partners/{partner.pk}/transition/",
+        {"transition": "shortlist"},
+    )
 
 
 def forward_twice():
     partner = partner_in_state("vetting")
-    return (community_staff(community=partner.community), "post",
-            f"/api/applications/{partner.application.pk}/forward/", None)
+    return (
+        community_staff(community=partner.community),
+        "post",
+        f"/api/applications/{partner.application.pk}/forward/",
+        None,
+    )
 
 
 def missing(url):
     def setup():
         return street_staff(), url[0], url[1], None
+
     return setup
 
 
 def non_numeric(method, url):
     def setup():
         return street_staff(), method, url, None
+
     return setup
 
 
@@ -76,30 +86,68 @@ def referenced_space():
 
 def negative_area():
     community = CommunityFactory()
-    return community_staff(community=community), "post", "/api/spaces/", {
-        "community": community.pk, "name": "x", "area_m2": "-1"}
+    return (
+        community_staff(community=community),
+        "post",
+        "/api/spaces/",
+        {"community": community.pk, "name": "x", "area_m2": "-1"},
+    )
 
 
 NOT_FOUND = "未找到。"
 
 # (case, setup → (user, method, url, payload), status, expected JSON body)
 TABLE = [
-    ("validation-error-by-field", vetting_fail_without_note, 400,
-     {"detail": ["结论为不通过时,请写明理由。"], "errors": {"note": ["结论为不通过时,请写明理由。"]}}),
-    ("drf-validation-error-keeps-fields", negative_area, 400,
-     {"area_m2": ["请确保该值大于或者等于 0。"], "detail": ["请确保该值大于或者等于 0。"]}),
-    ("transition-refused", transition_out_of_order, 409,
-     {"detail": ["当前状态“已提交”下不能执行“列入入围名单”。"]}),
-    ("transition-refused-via-calls", forward_twice, 409,
-     {"detail": ["当前状态“联审联查中”下不能执行“报送街道”。"]}),
-    ("permission-denied-by-domain", vetting_by_community_staff, 403, {"detail": "您没有权限录入联审联查结论。"}),
+    (
+        "validation-error-by-field",
+        vetting_fail_without_note,
+        400,
+        {"detail": ["结论为不通过时,请写明理由。"], "errors": {"note": ["结论为不通过时,请写明理由。"]}},
+    ),
+    (
+        "drf-validation-error-keeps-fields",
+        negative_area,
+        400,
+        {"area_m2": ["请确保该值大于或者等于 0。"], "detail": ["请确保该值大于或者等于 0。"]},
+    ),
+    (
+        "transition-refused",
+        transition_out_of_order,
+        409,
+        {"detail": ["当前状态“已提交”下不能执行“列入入围名单”。"]},
+    ),
+    (
+        "transition-refused-via-calls",
+        forward_twice,
+        409,
+        {"detail": ["当前状态“联审联查中”下不能执行“报送街道”。"]},
+    ),
+    (
+        "permission-denied-by-domain",
+        vetting_by_community_staff,
+        403,
+        {"detail": "您没有权限录入联审联查结论。"},
+    ),
     ("missing-partner", missing(("get", "/api/partners/999999/")), 404, {"detail": NOT_FOUND}),
-    ("missing-partner-transition", missing(("post", "/api/partners/999999/transition/")), 404,
-     {"detail": NOT_FOUND}),
-    ("missing-partner-history", missing(("get", "/api/partners/999999/history/")), 404, {"detail": NOT_FOUND}),
+    (
+        "missing-partner-transition",
+        missing(("post", "/api/partners/999999/transition/")),
+        404,
+        {"detail": NOT_FOUND},
+    ),
+    (
+        "missing-partner-history",
+        missing(("get", "/api/partners/999999/history/")),
+        404,
+        {"detail": NOT_FOUND},
+    ),
     ("non-numeric-history", non_numeric("get", "/api/partners/abc/history/"), 404, {"detail": NOT_FOUND}),
-    ("non-numeric-transition", non_numeric("post", "/api/partners/abc/transition/"), 404,
-     {"detail": NOT_FOUND}),
+    (
+        "non-numeric-transition",
+        non_numeric("post", "/api/partners/abc/transition/"),
+        404,
+        {"detail": NOT_FOUND},
+    ),
     ("non-numeric-space", non_numeric("get", "/api/spaces/abc/"), 404, {"detail": NOT_FOUND}),
     ("non-numeric-delete", non_numeric("delete", "/api/spaces/1x/"), 404, {"detail": NOT_FOUND}),
     ("unknown-api-path", non_numeric("get", "/api/no-such-thing/"), 404, {"detail": NOT_FOUND}),
@@ -107,7 +155,9 @@ TABLE = [
 ]
 
 
-@pytest.mark.parametrize(("setup", "status", "body"), [row[1:] for row in TABLE], ids=[row[0] for row in TABLE])
+@pytest.mark.parametrize(
+    ("setup", "status", "body"), [row[1:] for row in TABLE], ids=[row[0] for row in TABLE]
+)
 def test_refusal_table(setup, status, body):
     user, method, url, payload = setup()
     api = APIClient()
@@ -165,15 +215,21 @@ def test_pages_outside_the_api_keep_their_html_404(client):
     assert "页面不存在" in response.content.decode()
 
 
-@pytest.mark.parametrize(("error", "status", "body"), [
-    (ValidationError("不行。"), 400, {"detail": ["不行。"]}),
-    (ValidationError({"name": "必填。", "__all__": ["整体不行。"]}), 400,
-     {"detail": ["必填。", "整体不行。"], "errors": {"name": ["必填。"], "__all__": ["整体不行。"]}}),
-    (ActionRefused(["甲。", "乙。"]), 409, {"detail": ["甲。", "乙。"]}),
-    (PermissionDenied("不许。"), 403, {"detail": "不许。"}),
-    (PermissionDenied(), 403, {"detail": "您没有执行该操作的权限。"}),
-    (ObjectDoesNotExist(), 404, {"detail": NOT_FOUND}),
-])
+@pytest.mark.parametrize(
+    ("error", "status", "body"),
+    [
+        (ValidationError("不行。"), 400, {"detail": ["不行。"]}),
+        (
+            ValidationError({"name": "必填。", "__all__": ["整体不行。"]}),
+            400,
+            {"detail": ["必填。", "整体不行。"], "errors": {"name": ["必填。"], "__all__": ["整体不行。"]}},
+        ),
+        (ActionRefused(["甲。", "乙。"]), 409, {"detail": ["甲。", "乙。"]}),
+        (PermissionDenied("不许。"), 403, {"detail": "不许。"}),
+        (PermissionDenied(), 403, {"detail": "您没有执行该操作的权限。"}),
+        (ObjectDoesNotExist(), 404, {"detail": NOT_FOUND}),
+    ],
+)
 def test_the_one_mapping(error, status, body):
     response = exception_handler(error, {})
 
@@ -186,6 +242,7 @@ def test_unknown_errors_are_left_to_the_500_handler():
 
 # --- The same refusals shown to staff as messages (portal.refusals) ----------------------------
 
+
 def _request_with_messages(rf):
     from django.contrib.messages.storage.fallback import FallbackStorage
 
@@ -195,12 +252,15 @@ def _request_with_messages(rf):
     return request
 
 
-@pytest.mark.parametrize(("error", "kwargs", "shown"), [
-    (ValidationError(["甲。", "乙。"]), {}, ["甲。", "乙。"]),
-    (ValidationError({"note": "请写明理由。"}), {"prefix": "某机构:"}, ["某机构:请写明理由。"]),
-    (ActionRefused(["甲。", "乙。"]), {"prefix": "某机构:", "join": "; "}, ["某机构:甲。; 乙。"]),
-    (PermissionDenied("不许。"), {}, ["不许。"]),
-])
+@pytest.mark.parametrize(
+    ("error", "kwargs", "shown"),
+    [
+        (ValidationError(["甲。", "乙。"]), {}, ["甲。", "乙。"]),
+        (ValidationError({"note": "请写明理由。"}), {"prefix": "某机构:"}, ["某机构:请写明理由。"]),
+        (ActionRefused(["甲。", "乙。"]), {"prefix": "某机构:", "join": "; "}, ["某机构:甲。; 乙。"]),
+        (PermissionDenied("不许。"), {}, ["不许。"]),
+    ],
+)
 def test_refusals_as_messages(rf, error, kwargs, shown):
     from django.contrib.messages import ERROR, get_messages
 

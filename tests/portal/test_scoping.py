@@ -47,8 +47,7 @@ MATRIX = [
 
 
 @pytest.mark.parametrize(("who", "which", "admin_status", "api_status"), MATRIX)
-def test_partner_records_are_reachable_only_in_scope(client, world, who, which, admin_status,
-                                                     api_status):
+def test_partner_records_are_reachable_only_in_scope(client, world, who, which, admin_status, api_status):
     client.force_login(world[who])
     partner = world[which]
 
@@ -59,12 +58,15 @@ def test_partner_records_are_reachable_only_in_scope(client, world, who, which, 
     assert api.status_code == api_status
 
 
-@pytest.mark.parametrize(("who", "visible"), [
-    ("staff_a", ["华阳甲机构"]),
-    ("street", ["华阳甲机构", "宝华乙机构"]),
-    ("other_street", ["外街道丙机构"]),
-    ("reviewer", []),
-])
+@pytest.mark.parametrize(
+    ("who", "visible"),
+    [
+        ("staff_a", ["华阳甲机构"]),
+        ("street", ["华阳甲机构", "宝华乙机构"]),
+        ("other_street", ["外街道丙机构"]),
+        ("reviewer", []),
+    ],
+)
 def test_partner_lists_show_only_the_scope(client, world, who, visible):
     client.force_login(world[who])
 
@@ -90,11 +92,36 @@ def test_partner_api_list_query_count_does_not_grow(client, world, django_assert
         client.get("/api/partners/")
 
 
-@pytest.mark.parametrize(("who", "sections"), [
-    ("street", ["组织与账号", "睦邻合伙人", "空间与三张清单", "招募与申请", "公示与异议", "评审与决定", "三方协议",
-                "服务与监管"]),
-    ("staff_a", ["睦邻合伙人", "空间与三张清单", "招募与申请", "公示与异议", "评审与决定", "三方协议", "服务与监管"]),
-])
+@pytest.mark.parametrize(
+    ("who", "sections"),
+    [
+        (
+            "street",
+            [
+                "组织与账号",
+                "睦邻合伙人",
+                "空间与三张清单",
+                "招募与申请",
+                "公示与异议",
+                "评审与决定",
+                "三方协议",
+                "服务与监管",
+            ],
+        ),
+        (
+            "staff_a",
+            [
+                "睦邻合伙人",
+                "空间与三张清单",
+                "招募与申请",
+                "公示与异议",
+                "评审与决定",
+                "三方协议",
+                "服务与监管",
+            ],
+        ),
+    ],
+)
 def test_staff_see_every_programme_app_in_the_admin(client, world, who, sections):
     client.force_login(world[who])
 

@@ -15,8 +15,11 @@ ROOT = Path(__file__).resolve().parents[2]
 def run_production_check(env):
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
-        cwd=ROOT, env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.production", **env},
-        capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.production", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -69,10 +72,18 @@ def test_dockerfile_installs_pango_and_a_cjk_font():
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "fonts-noto-cjk" in dockerfile
     assert "libpango" in dockerfile
-@pytest.mark.parametrize("task", ["portal.tasks.heartbeat", "calls.tasks.close_due_calls",
-                                  "notices.tasks.end_due_notices",
-                                  "agreements.tasks.send_renewal_reminders",
-                                  "services.tasks.send_pace_warnings"])
+
+
+@pytest.mark.parametrize(
+    "task",
+    [
+        "portal.tasks.heartbeat",
+        "calls.tasks.close_due_calls",
+        "notices.tasks.end_due_notices",
+        "agreements.tasks.send_renewal_reminders",
+        "services.tasks.send_pace_warnings",
+    ],
+)
 def test_every_beat_task_is_registered(task):
     from config.celery import app
 

@@ -16,8 +16,14 @@ def give_score(member, partner, total, *, submit=True, comment=""):
     roadshow = member.panel.roadshow
     if not member.declarations.filter(partner=partner).exists():
         conflict_declare(member=member, partner=partner, has_conflict=False, by=member.user)
-    return score_sheet_save(member=member, partner=partner, values=criteria_values(roadshow, total),
-                            comment=comment, submit=submit, by=member.user)
+    return score_sheet_save(
+        member=member,
+        partner=partner,
+        values=criteria_values(roadshow, total),
+        comment=comment,
+        submit=submit,
+        by=member.user,
+    )
 
 
 @pytest.fixture

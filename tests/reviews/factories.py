@@ -24,9 +24,13 @@ def rubric_with_criteria(street, maxima=(40, 30, 30), weights=None):
     rubric = RubricFactory(street=street)
     titles = ["需求契合度", "公益承诺", "能力与团队", "计划可行性", "可持续性", "过往案例"]
     for i, max_score in enumerate(maxima):
-        Criterion.objects.create(rubric=rubric, position=i, title=titles[i],
-                                 max_score=Decimal(max_score),
-                                 weight=Decimal(weights[i]) if weights else Decimal("1"))
+        Criterion.objects.create(
+            rubric=rubric,
+            position=i,
+            title=titles[i],
+            max_score=Decimal(max_score),
+            weight=Decimal(weights[i]) if weights else Decimal("1"),
+        )
     return rubric
 
 
@@ -48,8 +52,9 @@ def reviewer(**kwargs):
 EXPERT_SEATS = [Seat.CITY_ORGANISATION, Seat.DISCIPLINE, Seat.SOCIAL_WORK, Seat.MEDIA, Seat.DOMAIN_EXPERT]
 
 
-def setup_roadshow(*, street=None, partners=1, experts=3, social=(1, 1, 1), open_scoring=True,
-                   rubric=None, staff=None):
+def setup_roadshow(
+    *, street=None, partners=1, experts=3, social=(1, 1, 1), open_scoring=True, rubric=None, staff=None
+):
     """A roadshow with `partners` shortlisted applicants and both panels.
 
     `social` is (community party reps, residents' committee reps, resident reps).
@@ -66,14 +71,21 @@ def setup_roadshow(*, street=None, partners=1, experts=3, social=(1, 1, 1), open
         shortlisted.append(partner_in_state("shortlisted", community=community, by=staff))
     roadshow_set_entries(roadshow=roadshow, partners=shortlisted, by=staff)
     expert = Panel(roadshow=roadshow, kind=PanelKind.EXPERT)
-    panel_set_members(panel=expert, by=staff, members=[
-        (reviewer(), EXPERT_SEATS[i % len(EXPERT_SEATS)]) for i in range(experts)])
+    panel_set_members(
+        panel=expert,
+        by=staff,
+        members=[(reviewer(), EXPERT_SEATS[i % len(EXPERT_SEATS)]) for i in range(experts)],
+    )
     party, committee, residents = social
-    seats = [Seat.COMMUNITY_PARTY] * party + [Seat.RESIDENTS_COMMITTEE] * committee + [Seat.RESIDENT] * residents
+    seats = (
+        [Seat.COMMUNITY_PARTY] * party + [Seat.RESIDENTS_COMMITTEE] * committee + [Seat.RESIDENT] * residents
+    )
     social_panel = Panel(roadshow=roadshow, kind=PanelKind.SOCIAL)
     panel_set_members(panel=social_panel, by=staff, members=[(reviewer(), s) for s in seats])
     if open_scoring:
         roadshow = roadshow_open_scoring(roadshow=roadshow, by=staff)
-    members = {"expert": list(expert.members.select_related("user")),
-               "social": list(social_panel.members.select_related("user"))}
+    members = {
+        "expert": list(expert.members.select_related("user")),
+        "social": list(social_panel.members.select_related("user")),
+    }
     return roadshow, staff, shortlisted, members

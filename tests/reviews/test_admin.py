@@ -16,8 +16,19 @@ from .factories import RoadshowFactory, reviewer, setup_roadshow
 
 pytestmark = pytest.mark.django_db
 
-CHANGELISTS = ["reviewpolicy", "vettingdepartment", "vettingcheck", "rubric", "roadshow", "panel",
-               "scoresheet", "conflictdeclaration", "sitevisit", "committeemeeting", "decision"]
+CHANGELISTS = [
+    "reviewpolicy",
+    "vettingdepartment",
+    "vettingcheck",
+    "rubric",
+    "roadshow",
+    "panel",
+    "scoresheet",
+    "conflictdeclaration",
+    "sitevisit",
+    "committeemeeting",
+    "decision",
+]
 
 
 @pytest.mark.parametrize("model", CHANGELISTS)
@@ -42,8 +53,15 @@ def test_community_staff_can_read_vetting_of_their_community_only(client):
     check_url = reverse("admin:reviews_vettingcheck_changelist")
     from reviews.domain import vetting_check_record
 
-    vetting_check_record(partner=partner, department=vetting_departments(partner.community.street)[0], by=staff,
-                         result="pass", materials_complete=True, plan_compliant=True, violation_found=False)
+    vetting_check_record(
+        partner=partner,
+        department=vetting_departments(partner.community.street)[0],
+        by=staff,
+        result="pass",
+        materials_complete=True,
+        plan_compliant=True,
+        violation_found=False,
+    )
     client.force_login(community_staff(community=partner.community))
     assert partner.name in client.get(check_url).content.decode()
     assert client.get(reverse("admin:reviews_vettingcheck_add")).status_code == 403
@@ -53,9 +71,14 @@ def test_community_staff_can_read_vetting_of_their_community_only(client):
 
 
 def _panel_post(roadshow, members):
-    data = {"roadshow": roadshow.pk, "kind": PanelKind.SOCIAL,
-            "members-TOTAL_FORMS": len(members), "members-INITIAL_FORMS": 0,
-            "members-MIN_NUM_FORMS": 0, "members-MAX_NUM_FORMS": 1000}
+    data = {
+        "roadshow": roadshow.pk,
+        "kind": PanelKind.SOCIAL,
+        "members-TOTAL_FORMS": len(members),
+        "members-INITIAL_FORMS": 0,
+        "members-MIN_NUM_FORMS": 0,
+        "members-MAX_NUM_FORMS": 1000,
+    }
     for i, (user, seat) in enumerate(members):
         data[f"members-{i}-user"] = user.pk
         data[f"members-{i}-seat"] = seat
@@ -68,7 +91,8 @@ def test_panel_admin_refuses_too_few_resident_reps_and_accepts_thirty_percent(cl
     client.force_login(staff)
     url = reverse("admin:reviews_panel_add")
     two_of_ten = [(reviewer(), "resident") for _ in range(2)] + [
-        (reviewer(), "residents_committee") for _ in range(8)]
+        (reviewer(), "residents_committee") for _ in range(8)
+    ]
 
     response = client.post(url, _panel_post(roadshow, two_of_ten))
     assert response.status_code == 200
@@ -76,7 +100,8 @@ def test_panel_admin_refuses_too_few_resident_reps_and_accepts_thirty_percent(cl
     assert not Panel.objects.exists()
 
     three_of_ten = [(reviewer(), "resident") for _ in range(3)] + [
-        (reviewer(), "community_party") for _ in range(7)]
+        (reviewer(), "community_party") for _ in range(7)
+    ]
     response = client.post(url, _panel_post(roadshow, three_of_ten))
     assert response.status_code == 302
     assert Panel.objects.get().members.count() == 10
@@ -106,12 +131,30 @@ def test_vetting_actions_shortlist_and_reject(client, mailoutbox, django_capture
     client.force_login(staff)
     add_url = reverse("admin:reviews_vettingcheck_add")
     for department in vetting_departments(street):
-        client.post(add_url, {"partner": good.pk, "department": department.pk, "result": "pass",
-                              "materials_complete": "on", "plan_compliant": "on", "source_consulted": "信用中国"})
+        client.post(
+            add_url,
+            {
+                "partner": good.pk,
+                "department": department.pk,
+                "result": "pass",
+                "materials_complete": "on",
+                "plan_compliant": "on",
+                "source_consulted": "信用中国",
+            },
+        )
     discipline = [d for d in vetting_departments(street) if d.name == "纪检室"][0]
-    client.post(add_url, {"partner": bad.pk, "department": discipline.pk, "result": "fail",
-                          "materials_complete": "on", "violation_found": "on", "source_consulted": "信用中国",
-                          "note": "存在失信记录"})
+    client.post(
+        add_url,
+        {
+            "partner": bad.pk,
+            "department": discipline.pk,
+            "result": "fail",
+            "materials_complete": "on",
+            "violation_found": "on",
+            "source_consulted": "信用中国",
+            "note": "存在失信记录",
+        },
+    )
     assert VettingCheck.objects.filter(partner=good).count() == 5
 
     changelist = reverse("admin:reviews_vettingcheck_changelist")
@@ -132,9 +175,16 @@ def test_vetting_admin_shows_refusal_as_message(client):
     client.force_login(staff)
     department = vetting_departments(partner.community.street)[0]
 
-    response = client.post(reverse("admin:reviews_vettingcheck_add"), {
-        "partner": partner.pk, "department": department.pk, "result": "fail", "note": "",
-        "source_consulted": "信用中国"})
+    response = client.post(
+        reverse("admin:reviews_vettingcheck_add"),
+        {
+            "partner": partner.pk,
+            "department": department.pk,
+            "result": "fail",
+            "note": "",
+            "source_consulted": "信用中国",
+        },
+    )
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -150,9 +200,17 @@ def test_vetting_admin_shows_domain_refusal_as_message(client):
     from partners.domain import partner_transition
 
     partner_transition(partner=partner, transition="withdraw", by=staff)
-    response = client.post(reverse("admin:reviews_vettingcheck_add"), {
-        "partner": partner.pk, "department": department.pk, "result": "pass", "materials_complete": "on",
-        "plan_compliant": "on"}, follow=True)
+    response = client.post(
+        reverse("admin:reviews_vettingcheck_add"),
+        {
+            "partner": partner.pk,
+            "department": department.pk,
+            "result": "pass",
+            "materials_complete": "on",
+            "plan_compliant": "on",
+        },
+        follow=True,
+    )
 
     assert response.status_code == 200
     assert not VettingCheck.objects.exists()
@@ -176,8 +234,15 @@ def test_vetting_board_shows_progress_and_shortlists(client):
     from reviews.domain import vetting_check_record
 
     for department in vetting_departments(street):
-        vetting_check_record(partner=partner, department=department, by=staff, result="pass",
-                             materials_complete=True, plan_compliant=True, violation_found=False)
+        vetting_check_record(
+            partner=partner,
+            department=department,
+            by=staff,
+            result="pass",
+            materials_complete=True,
+            plan_compliant=True,
+            violation_found=False,
+        )
     other_street_partner = partner_in_state("vetting")
     client.force_login(staff)
     url = reverse("admin:reviews_vetting_board")
@@ -198,12 +263,23 @@ def test_committee_meeting_admin_records_decisions_through_the_domain(client):
     refused = partner_in_state("scored", community=approved.community)
     staff = street_staff(street=street)
     client.force_login(staff)
-    data = {"street": street.pk, "date": "2026-04-02", "title": "街道党工委会议", "attendees": "周敏、孙磊",
-            "minutes": "研究确定名单。", "decisions-TOTAL_FORMS": 2, "decisions-INITIAL_FORMS": 0,
-            "decisions-MIN_NUM_FORMS": 0, "decisions-MAX_NUM_FORMS": 1000,
-            "decisions-0-partner": approved.pk, "decisions-0-outcome": "approve",
-            "decisions-0-community": approved.community.pk,
-            "decisions-1-partner": refused.pk, "decisions-1-outcome": "not_select", "decisions-1-note": ""}
+    data = {
+        "street": street.pk,
+        "date": "2026-04-02",
+        "title": "街道党工委会议",
+        "attendees": "周敏、孙磊",
+        "minutes": "研究确定名单。",
+        "decisions-TOTAL_FORMS": 2,
+        "decisions-INITIAL_FORMS": 0,
+        "decisions-MIN_NUM_FORMS": 0,
+        "decisions-MAX_NUM_FORMS": 1000,
+        "decisions-0-partner": approved.pk,
+        "decisions-0-outcome": "approve",
+        "decisions-0-community": approved.community.pk,
+        "decisions-1-partner": refused.pk,
+        "decisions-1-outcome": "not_select",
+        "decisions-1-note": "",
+    }
 
     response = client.post(reverse("admin:reviews_committeemeeting_add"), data)
     assert response.status_code == 200
@@ -224,19 +300,30 @@ def test_committee_meeting_correction_is_audited(client):
     from reviews.models import CommitteeMeeting
 
     staff = street_staff()
-    meeting = committee_meeting_record(street=staff.profile.street, date=dt.date(2026, 4, 2),
-                                       attendees="周敏", by=staff)
+    meeting = committee_meeting_record(
+        street=staff.profile.street, date=dt.date(2026, 4, 2), attendees="周敏", by=staff
+    )
     client.force_login(staff)
-    data = {"date": "2026-04-03", "title": "街道党工委会议", "attendees": " 周敏、孙磊 ", "minutes": "更正日期。",
-            "decisions-TOTAL_FORMS": 0, "decisions-INITIAL_FORMS": 0, "decisions-MIN_NUM_FORMS": 0,
-            "decisions-MAX_NUM_FORMS": 1000}
+    data = {
+        "date": "2026-04-03",
+        "title": "街道党工委会议",
+        "attendees": " 周敏、孙磊 ",
+        "minutes": "更正日期。",
+        "decisions-TOTAL_FORMS": 0,
+        "decisions-INITIAL_FORMS": 0,
+        "decisions-MIN_NUM_FORMS": 0,
+        "decisions-MAX_NUM_FORMS": 1000,
+    }
 
     response = client.post(reverse("admin:reviews_committeemeeting_change", args=[meeting.pk]), data)
 
     assert response.status_code == 302
     meeting = CommitteeMeeting.objects.get(pk=meeting.pk)
     assert (meeting.date, meeting.attendees) == (dt.date(2026, 4, 3), "周敏、孙磊")
-    assert [e.action for e in audit_events_for(meeting)] == ["reviews.meeting.recorded", "reviews.meeting.changed"]
+    assert [e.action for e in audit_events_for(meeting)] == [
+        "reviews.meeting.recorded",
+        "reviews.meeting.changed",
+    ]
 
 
 def test_roadshow_admin_opens_scoring_and_reports_refusals(client):
@@ -247,7 +334,9 @@ def test_roadshow_admin_opens_scoring_and_reports_refusals(client):
     street.resident_rep_min_share = "0.50"
     street.save()
 
-    response = client.post(changelist, {"action": "open_scoring", "_selected_action": [roadshow.pk]}, follow=True)
+    response = client.post(
+        changelist, {"action": "open_scoring", "_selected_action": [roadshow.pk]}, follow=True
+    )
     assert "群众代表不少于50%" in response.content.decode()
 
     street.resident_rep_min_share = "0.30"

@@ -42,15 +42,24 @@ def test_reviewer_submits_a_sheet_through_the_api(api):
     api.force_authenticate(me.user)
     values = {str(k): str(v) for k, v in criteria_values(roadshow, 88).items()}
 
-    response = api.post("/api/score-sheets/", {"roadshow": roadshow.pk, "partner": partner.pk,
-                                               "values": values, "submit": True}, format="json")
+    response = api.post(
+        "/api/score-sheets/",
+        {"roadshow": roadshow.pk, "partner": partner.pk, "values": values, "submit": True},
+        format="json",
+    )
 
     assert response.status_code == 201
     assert response.json()["status"] == "submitted"
     too_high = dict(values, **{next(iter(values)): "99"})
-    response = api.post("/api/score-sheets/", {"roadshow": roadshow.pk, "partner": partner.pk,
-                                               "values": too_high}, format="json")
-    assert (response.status_code, response.json()) == (400, {"detail": ["评分表已提交并锁定;如需修改,请联系工作人员解锁。"]})
+    response = api.post(
+        "/api/score-sheets/",
+        {"roadshow": roadshow.pk, "partner": partner.pk, "values": too_high},
+        format="json",
+    )
+    assert (response.status_code, response.json()) == (
+        400,
+        {"detail": ["评分表已提交并锁定;如需修改,请联系工作人员解锁。"]},
+    )
 
 
 def test_vetting_check_created_through_the_api_and_refusals_are_400(api):
@@ -58,12 +67,21 @@ def test_vetting_check_created_through_the_api_and_refusals_are_400(api):
     staff = street_staff(street=partner.community.street)
     department = vetting_departments(partner.community.street)[0]
     api.force_authenticate(staff)
-    payload = {"partner": partner.pk, "department": department.pk, "result": "fail",
-               "materials_complete": True, "plan_compliant": False, "violation_found": False, "note": ""}
+    payload = {
+        "partner": partner.pk,
+        "department": department.pk,
+        "result": "fail",
+        "materials_complete": True,
+        "plan_compliant": False,
+        "violation_found": False,
+        "note": "",
+    }
 
     response = api.post("/api/vetting-checks/", payload, format="json")
     assert (response.status_code, response.json()) == (
-        400, {"detail": ["结论为不通过时,请写明理由。"], "errors": {"note": ["结论为不通过时,请写明理由。"]}})
+        400,
+        {"detail": ["结论为不通过时,请写明理由。"], "errors": {"note": ["结论为不通过时,请写明理由。"]}},
+    )
 
     response = api.post("/api/vetting-checks/", dict(payload, note="计划书与招募要求不符"), format="json")
     assert response.status_code == 201
@@ -73,12 +91,14 @@ def test_vetting_check_created_through_the_api_and_refusals_are_400(api):
 def test_decision_through_the_api_moves_the_partner(api):
     partner = partner_in_state("scored")
     staff = street_staff(street=partner.community.street)
-    meeting = committee_meeting_record(street=partner.community.street, date=dt.date(2026, 4, 2),
-                                       attendees="周敏", by=staff)
+    meeting = committee_meeting_record(
+        street=partner.community.street, date=dt.date(2026, 4, 2), attendees="周敏", by=staff
+    )
     api.force_authenticate(staff)
 
-    response = api.post("/api/decisions/", {"meeting": meeting.pk, "partner": partner.pk, "outcome": "approve"},
-                        format="json")
+    response = api.post(
+        "/api/decisions/", {"meeting": meeting.pk, "partner": partner.pk, "outcome": "approve"}, format="json"
+    )
 
     assert response.status_code == 201
     partner.refresh_from_db()
@@ -88,12 +108,14 @@ def test_decision_through_the_api_moves_the_partner(api):
 def test_community_staff_cannot_record_a_decision(api):
     partner = partner_in_state("scored")
     staff = street_staff(street=partner.community.street)
-    meeting = committee_meeting_record(street=partner.community.street, date=dt.date(2026, 4, 2),
-                                       attendees="周敏", by=staff)
+    meeting = committee_meeting_record(
+        street=partner.community.street, date=dt.date(2026, 4, 2), attendees="周敏", by=staff
+    )
     api.force_authenticate(community_staff(community=partner.community))
 
-    response = api.post("/api/decisions/", {"meeting": meeting.pk, "partner": partner.pk, "outcome": "approve"},
-                        format="json")
+    response = api.post(
+        "/api/decisions/", {"meeting": meeting.pk, "partner": partner.pk, "outcome": "approve"}, format="json"
+    )
 
     assert response.status_code == 403
 
@@ -104,21 +126,32 @@ def _world():
         give_score(member, partner, total)
     other_roadshow, other_staff, (other_partner,), other_members = setup_roadshow()
     give_score(other_members["expert"][0], other_partner, 70)
-    return {"staff": staff, "other_staff": other_staff, "member": members["expert"][0].user,
-            "other_member": other_members["expert"][1].user, "reviewer": reviewer(),
-            "community_staff": community_staff(community=partner.community),
-            "observer": role_user(Role.OBSERVER)}
+    return {
+        "staff": staff,
+        "other_staff": other_staff,
+        "member": members["expert"][0].user,
+        "other_member": other_members["expert"][1].user,
+        "reviewer": reviewer(),
+        "community_staff": community_staff(community=partner.community),
+        "observer": role_user(Role.OBSERVER),
+    }
 
 
 # (who, url, expected status, expected count)
 API_PERMISSIONS = [
-    ("staff", "/api/roadshows/", 200, 1), ("staff", "/api/score-sheets/", 200, 6),
-    ("other_staff", "/api/roadshows/", 200, 1), ("other_staff", "/api/score-sheets/", 200, 1),
-    ("member", "/api/roadshows/", 200, 1), ("member", "/api/score-sheets/", 200, 1),
+    ("staff", "/api/roadshows/", 200, 1),
+    ("staff", "/api/score-sheets/", 200, 6),
+    ("other_staff", "/api/roadshows/", 200, 1),
+    ("other_staff", "/api/score-sheets/", 200, 1),
+    ("member", "/api/roadshows/", 200, 1),
+    ("member", "/api/score-sheets/", 200, 1),
     ("other_member", "/api/score-sheets/", 200, 0),
-    ("reviewer", "/api/roadshows/", 200, 0), ("reviewer", "/api/score-sheets/", 200, 0),
-    ("community_staff", "/api/roadshows/", 200, 0), ("community_staff", "/api/score-sheets/", 200, 0),
-    ("observer", "/api/decisions/", 200, 0), ("observer", "/api/vetting-checks/", 200, 0),
+    ("reviewer", "/api/roadshows/", 200, 0),
+    ("reviewer", "/api/score-sheets/", 200, 0),
+    ("community_staff", "/api/roadshows/", 200, 0),
+    ("community_staff", "/api/score-sheets/", 200, 0),
+    ("observer", "/api/decisions/", 200, 0),
+    ("observer", "/api/vetting-checks/", 200, 0),
     (None, "/api/roadshows/", 403, None),
 ]
 
@@ -175,8 +208,15 @@ def test_vetting_and_decision_list_query_count(api, django_assert_num_queries, c
 
     for _ in range(count):
         partner = partner_in_state("vetting", community=community, by=staff)
-        vetting_check_record(partner=partner, department=vetting_departments(street)[0], by=staff,
-                             result="pass", materials_complete=True, plan_compliant=True, violation_found=False)
+        vetting_check_record(
+            partner=partner,
+            department=vetting_departments(street)[0],
+            by=staff,
+            result="pass",
+            materials_complete=True,
+            plan_compliant=True,
+            violation_found=False,
+        )
         scored = partner_in_state("scored", community=community, by=staff)
         decision_record(meeting=meeting, partner=scored, outcome="approve", by=staff)
     api.force_authenticate(staff)

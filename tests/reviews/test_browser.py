@@ -60,8 +60,9 @@ def test_scoring_works_without_javascript(live_server, browser):
     member = members["expert"][0]
     member.user.set_password("pw")
     member.user.save()
-    context = browser.new_context(viewport={"width": 375, "height": 740}, locale="zh-CN",
-                                  java_script_enabled=False)
+    context = browser.new_context(
+        viewport={"width": 375, "height": 740}, locale="zh-CN", java_script_enabled=False
+    )
     page = context.new_page()
     try:
         page.goto(f"{live_server.url}/review/{roadshow.pk}/applicants/{partner.pk}/")

@@ -13,15 +13,22 @@ LATER = ("approved", "in_notice", "signing", "trial", "active", "renewal_due", "
 
 def test_demo_moves_partners_through_review_and_is_idempotent(demo_database, mailoutbox):
     # demo_database: what a first `load_demo` made of an empty database (tests/conftest.py).
-    counts = (VettingCheck.objects.count(), ScoreSheet.objects.count(), Decision.objects.count(),
-              PanelMember.objects.count())
+    counts = (
+        VettingCheck.objects.count(),
+        ScoreSheet.objects.count(),
+        Decision.objects.count(),
+        PanelMember.objects.count(),
+    )
 
     status = {p.application.applicant_name: p.status for p in demo_partners()}
     assert status["句容市某某商贸有限公司"] == "rejected"
     assert status["刘梅"] == "vetting"
     assert status["句容市阳光法律服务所"] == "shortlisted"
     assert status["句容市乐活康养服务有限公司"] == "scored"
-    assert status["刘梅"] == "vetting" and VettingCheck.objects.filter(partner__application__applicant_name="刘梅").count() == 2
+    assert (
+        status["刘梅"] == "vetting"
+        and VettingCheck.objects.filter(partner__application__applicant_name="刘梅").count() == 2
+    )
     assert status["句容市舞韵文化艺术团"] == "not_selected"
     for partner in demo_partners():
         if demo_target(partner) in LATER:
@@ -34,5 +41,9 @@ def test_demo_moves_partners_through_review_and_is_idempotent(demo_database, mai
     assert sum(1 for m in social if m.seat == "resident") / len(social) >= 0.3
 
     call_command("load_demo", verbosity=0)
-    assert (VettingCheck.objects.count(), ScoreSheet.objects.count(), Decision.objects.count(),
-            PanelMember.objects.count()) == counts
+    assert (
+        VettingCheck.objects.count(),
+        ScoreSheet.objects.count(),
+        Decision.objects.count(),
+        PanelMember.objects.count(),
+    ) == counts

@@ -30,13 +30,28 @@ def test_vetting_facts():
     assert (fact("vetting_passed", partner), fact("vetting_failed", partner)) == (False, False)
 
     for department in departments:
-        vetting_check_record(partner=partner, department=department, by=staff, result=VettingResult.PASS,
-                             materials_complete=True, plan_compliant=True, violation_found=False)
+        vetting_check_record(
+            partner=partner,
+            department=department,
+            by=staff,
+            result=VettingResult.PASS,
+            materials_complete=True,
+            plan_compliant=True,
+            violation_found=False,
+        )
     assert (fact("vetting_passed", partner), fact("vetting_failed", partner)) == (True, False)
 
-    vetting_check_record(partner=partner, department=departments[3], by=staff, result=VettingResult.FAIL,
-                         materials_complete=True, plan_compliant=True, violation_found=True,
-                         source_consulted="信用中国", note="失信")
+    vetting_check_record(
+        partner=partner,
+        department=departments[3],
+        by=staff,
+        result=VettingResult.FAIL,
+        materials_complete=True,
+        plan_compliant=True,
+        violation_found=True,
+        source_consulted="信用中国",
+        note="失信",
+    )
     assert (fact("vetting_passed", partner), fact("vetting_failed", partner)) == (False, True)
 
 
@@ -51,7 +66,9 @@ def test_scoring_complete_fact_and_sections():
 
     roadshow_close_scoring(roadshow=roadshow, by=staff)
     partner.refresh_from_db()
-    meeting = committee_meeting_record(street=roadshow.street, date=dt.date(2026, 4, 2), attendees="周敏", by=staff)
+    meeting = committee_meeting_record(
+        street=roadshow.street, date=dt.date(2026, 4, 2), attendees="周敏", by=staff
+    )
     assert (fact("decision_approved", partner), fact("decision_not_selected", partner)) == (False, False)
     decision_record(meeting=meeting, partner=partner, outcome="approve", by=staff)
     assert (fact("decision_approved", partner), fact("decision_not_selected", partner)) == (True, False)
@@ -67,8 +84,16 @@ def test_vetting_section_lists_each_department():
     partner = partner_in_state("vetting")
     staff = street_staff(street=partner.community.street)
     department = vetting_departments(partner.community.street)[4]
-    vetting_check_record(partner=partner, department=department, by=staff, result=VettingResult.NEEDS_DOCUMENTS,
-                         materials_complete=False, plan_compliant=True, violation_found=False, note="补交团队简介")
+    vetting_check_record(
+        partner=partner,
+        department=department,
+        by=staff,
+        result=VettingResult.NEEDS_DOCUMENTS,
+        materials_complete=False,
+        plan_compliant=True,
+        violation_found=False,
+        note="补交团队简介",
+    )
 
     (section,) = [s for s in dossier_sections(partner) if s.key == "vetting"]
 

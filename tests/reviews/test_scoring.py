@@ -37,14 +37,17 @@ def social_seats(residents, total):
     return [Seat.RESIDENT] * residents + [Seat.RESIDENTS_COMMITTEE] * (total - residents)
 
 
-@pytest.mark.parametrize(("residents", "total", "ok"), [
-    (3, 10, True),   # exactly 30%
-    (2, 10, False),  # 20%
-    (2, 7, False),   # 28.6%: not rounded up to 30%
-    (3, 7, True),    # ceil(2.1) = 3
-    (1, 3, True),    # 33.3%
-    (0, 1, False),
-])
+@pytest.mark.parametrize(
+    ("residents", "total", "ok"),
+    [
+        (3, 10, True),  # exactly 30%
+        (2, 10, False),  # 20%
+        (2, 7, False),  # 28.6%: not rounded up to 30%
+        (3, 7, True),  # ceil(2.1) = 3
+        (1, 3, True),  # 33.3%
+        (0, 1, False),
+    ],
+)
 def test_social_panel_resident_share_boundary(residents, total, ok):
     roadshow = RoadshowFactory()
     panel = Panel(roadshow=roadshow, kind=PanelKind.SOCIAL)
@@ -54,9 +57,11 @@ def test_social_panel_resident_share_boundary(residents, total, ok):
 
     assert (problems == []) is ok
     if not ok:
-        assert problems == [f"群众代表不少于30%:{total} 人的社会评审组至少需要 "
-                            f"{resident_reps_needed(total, Decimal('0.30'))} 名群众代表,"
-                            f"目前只有 {residents} 名。"]
+        assert problems == [
+            f"群众代表不少于30%:{total} 人的社会评审组至少需要 "
+            f"{resident_reps_needed(total, Decimal('0.30'))} 名群众代表,"
+            f"目前只有 {residents} 名。"
+        ]
 
 
 def test_resident_share_follows_a_stricter_street():
@@ -104,11 +109,14 @@ def test_panel_refuses_a_user_who_is_not_a_reviewer():
     assert panel_composition_problems(panel, [(outsider, Seat.MEDIA)]) == ["someone 不是评审专家账号。"]
 
 
-@pytest.mark.parametrize(("value", "message"), [
-    ("40.01", "得分不能超过满分 40 分。"),
-    ("-1", "得分不能为负数。"),
-    ("abc", "请输入数字。"),
-])
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("40.01", "得分不能超过满分 40 分。"),
+        ("-1", "得分不能为负数。"),
+        ("abc", "请输入数字。"),
+    ],
+)
 def test_score_outside_the_maximum_is_refused_with_a_message(value, message):
     roadshow, _staff, (partner,), members = setup_roadshow()
     member = members["expert"][0]
@@ -128,10 +136,19 @@ def test_score_at_the_maximum_and_zero_are_accepted():
     conflict_declare(member=member, partner=partner, has_conflict=False, by=member.user)
     first, second, third = roadshow.rubric.criteria.all()
 
-    sheet = score_sheet_save(member=member, partner=partner, submit=True, by=member.user,
-                             values={first.pk: "40", second.pk: "0", third.pk: "29.5"})
+    sheet = score_sheet_save(
+        member=member,
+        partner=partner,
+        submit=True,
+        by=member.user,
+        values={first.pk: "40", second.pk: "0", third.pk: "29.5"},
+    )
 
-    assert sorted(sheet.scores.values_list("value", flat=True)) == [Decimal("0"), Decimal("29.5"), Decimal("40")]
+    assert sorted(sheet.scores.values_list("value", flat=True)) == [
+        Decimal("0"),
+        Decimal("29.5"),
+        Decimal("40"),
+    ]
 
 
 def test_scoring_needs_a_declaration_first():
@@ -139,8 +156,7 @@ def test_scoring_needs_a_declaration_first():
     member = members["expert"][0]
 
     with pytest.raises(ValidationError) as refused:
-        score_sheet_save(member=member, partner=partner, values=criteria_values(roadshow, 80),
-                         by=member.user)
+        score_sheet_save(member=member, partner=partner, values=criteria_values(roadshow, 80), by=member.user)
 
     assert refused.value.messages == ["请先声明是否存在利益冲突。"]
 
@@ -148,12 +164,14 @@ def test_scoring_needs_a_declaration_first():
 def test_conflicted_member_cannot_score_and_is_not_awaited():
     roadshow, staff, (partner,), members = setup_roadshow(experts=3)
     conflicted = members["expert"][0]
-    conflict_declare(member=conflicted, partner=partner, has_conflict=True, note="曾在该机构兼职",
-                     by=conflicted.user)
+    conflict_declare(
+        member=conflicted, partner=partner, has_conflict=True, note="曾在该机构兼职", by=conflicted.user
+    )
 
     with pytest.raises(ValidationError) as refused:
-        score_sheet_save(member=conflicted, partner=partner, values=criteria_values(roadshow, 90),
-                         by=conflicted.user)
+        score_sheet_save(
+            member=conflicted, partner=partner, values=criteria_values(roadshow, 90), by=conflicted.user
+        )
     assert refused.value.messages == ["您已声明与该申请人存在利益冲突,不能评分。"]
 
     for member, total in zip(members["expert"][1:], [80, 70], strict=True):
@@ -181,8 +199,9 @@ def test_a_reviewer_cannot_score_for_someone_else():
     roadshow, _staff, (partner,), members = setup_roadshow()
 
     with pytest.raises(PermissionDenied):
-        conflict_declare(member=members["expert"][0], partner=partner, has_conflict=False,
-                         by=members["expert"][1].user)
+        conflict_declare(
+            member=members["expert"][0], partner=partner, has_conflict=False, by=members["expert"][1].user
+        )
 
 
 def test_submitted_sheet_is_locked_until_an_admin_unlocks_with_a_reason():
@@ -204,7 +223,11 @@ def test_submitted_sheet_is_locked_until_an_admin_unlocks_with_a_reason():
     assert sheet.status == SheetStatus.DRAFT
     event = AuditEvent.objects.get(action="reviews.sheet.unlocked")
     assert (event.actor, event.note, event.from_state, event.to_state) == (
-        staff, "评审人误填第二项", "submitted", "draft")
+        staff,
+        "评审人误填第二项",
+        "submitted",
+        "draft",
+    )
 
     give_score(member, partner, 90)
     assert roadshow_results(roadshow)[0].totals[member.pk] == Decimal("90.00")
@@ -216,20 +239,31 @@ def test_draft_keeps_partial_scores_and_submit_needs_all():
     conflict_declare(member=member, partner=partner, has_conflict=False, by=member.user)
     first, second, third = roadshow.rubric.criteria.all()
 
-    sheet = score_sheet_save(member=member, partner=partner, values={first.pk: "30", second.pk: ""},
-                             comment="陈述清楚", by=member.user)
+    sheet = score_sheet_save(
+        member=member,
+        partner=partner,
+        values={first.pk: "30", second.pk: ""},
+        comment="陈述清楚",
+        by=member.user,
+    )
     assert (sheet.status, sheet.comment, list(sheet.scores.values_list("value", flat=True))) == (
-        SheetStatus.DRAFT, "陈述清楚", [Decimal("30")])
+        SheetStatus.DRAFT,
+        "陈述清楚",
+        [Decimal("30")],
+    )
 
     with pytest.raises(ValidationError) as refused:
-        score_sheet_save(member=member, partner=partner, values={first.pk: "30"}, submit=True,
-                         by=member.user)
-    assert refused.value.message_dict == {f"criterion_{second.pk}": ["提交前请为每一项打分。"],
-                                          f"criterion_{third.pk}": ["提交前请为每一项打分。"]}
+        score_sheet_save(member=member, partner=partner, values={first.pk: "30"}, submit=True, by=member.user)
+    assert refused.value.message_dict == {
+        f"criterion_{second.pk}": ["提交前请为每一项打分。"],
+        f"criterion_{third.pk}": ["提交前请为每一项打分。"],
+    }
 
 
 def test_panel_score_without_dropping_extremes():
-    assert panel_score([Decimal(80), Decimal(90), Decimal(70)], drop_extremes=True, min_members=5) == Decimal(80)
+    assert panel_score([Decimal(80), Decimal(90), Decimal(70)], drop_extremes=True, min_members=5) == Decimal(
+        80
+    )
 
 
 def test_panel_score_drops_highest_and_lowest_from_five():
@@ -241,8 +275,9 @@ def test_panel_score_drops_highest_and_lowest_from_five():
 
 def test_composite_rounds_half_up():
     # 70.125 would be 70.12 under banker's rounding.
-    assert composite_score(Decimal("70.125"), Decimal("70.125"), expert_weight=Decimal("0.6"),
-                           social_weight=Decimal("0.4")) == Decimal("70.13")
+    assert composite_score(
+        Decimal("70.125"), Decimal("70.125"), expert_weight=Decimal("0.6"), social_weight=Decimal("0.4")
+    ) == Decimal("70.13")
 
 
 def test_aggregation_hand_computed_without_dropping():
@@ -256,7 +291,11 @@ def test_aggregation_hand_computed_without_dropping():
 
     # expert (80+90+70)/3 = 80; social (60+70+65)/3 = 65; 0.6×80 + 0.4×65 = 74.00
     assert (row.expert, row.social, row.composite, row.rank) == (
-        Decimal(80), Decimal(65), Decimal("74.00"), 1)
+        Decimal(80),
+        Decimal(65),
+        Decimal("74.00"),
+        1,
+    )
 
 
 def test_aggregation_hand_computed_dropping_extremes():
@@ -284,8 +323,9 @@ def test_weighted_criteria_total_is_computed_in_sql():
     member = members["expert"][0]
     conflict_declare(member=member, partner=partner, has_conflict=False, by=member.user)
     first, second = rubric.criteria.all()
-    score_sheet_save(member=member, partner=partner, values={first.pk: "8", second.pk: "6"}, submit=True,
-                     by=member.user)
+    score_sheet_save(
+        member=member, partner=partner, values={first.pk: "8", second.pk: "6"}, submit=True, by=member.user
+    )
 
     assert roadshow_results(roadshow)[0].totals[member.pk] == Decimal("19.0000")  # 8×2 + 6×0.5
 
@@ -306,7 +346,10 @@ def test_tie_on_composite_goes_to_higher_expert_score_then_earlier_application()
     rows = roadshow_results(roadshow)
 
     assert [(r.partner, r.composite, r.rank) for r in rows] == [
-        (first, Decimal("74.00"), 1), (third, Decimal("74.00"), 2), (second, Decimal("74.00"), 3)]
+        (first, Decimal("74.00"), 1),
+        (third, Decimal("74.00"), 2),
+        (second, Decimal("74.00"), 3),
+    ]
 
 
 def test_closing_scoring_moves_everyone_to_scored_with_the_composite():
@@ -326,7 +369,10 @@ def test_closing_scoring_moves_everyone_to_scored_with_the_composite():
     partner.refresh_from_db()
     roadshow.refresh_from_db()
     assert (partner.status, partner.composite_score, roadshow.status) == (
-        PartnerStatus.SCORED, Decimal("74.00"), RoadshowStatus.CLOSED)
+        PartnerStatus.SCORED,
+        Decimal("74.00"),
+        RoadshowStatus.CLOSED,
+    )
     assert partner.transitions.last().actor == staff
 
 
@@ -342,7 +388,8 @@ def test_rubric_in_use_is_frozen_and_can_be_copied():
 
     assert (copy.version, rubric_change_problems(copy)) == (rubric.version + 1, [])
     assert list(copy.criteria.values_list("title", "max_score")) == list(
-        rubric.criteria.values_list("title", "max_score"))
+        rubric.criteria.values_list("title", "max_score")
+    )
 
 
 def test_policy_is_frozen_when_scoring_opens():

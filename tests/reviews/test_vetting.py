@@ -19,8 +19,13 @@ from tests.factories import community_staff, partner_in_state, street_staff
 
 pytestmark = pytest.mark.django_db
 
-PASS = {"result": VettingResult.PASS, "materials_complete": True, "plan_compliant": True,
-        "violation_found": False, "source_consulted": "信用中国"}
+PASS = {
+    "result": VettingResult.PASS,
+    "materials_complete": True,
+    "plan_compliant": True,
+    "violation_found": False,
+    "source_consulted": "信用中国",
+}
 
 
 def pass_all(partner, by, departments=None):
@@ -71,9 +76,16 @@ def test_needs_documents_is_neither_pass_nor_fail():
     staff = street_staff(street=partner.community.street)
     departments = vetting_departments(partner.community.street)
     pass_all(partner, staff, departments[1:])
-    vetting_check_record(partner=partner, department=departments[0], by=staff,
-                         result=VettingResult.NEEDS_DOCUMENTS, materials_complete=False,
-                         plan_compliant=True, violation_found=False, note="缺少营业执照复印件")
+    vetting_check_record(
+        partner=partner,
+        department=departments[0],
+        by=staff,
+        result=VettingResult.NEEDS_DOCUMENTS,
+        materials_complete=False,
+        plan_compliant=True,
+        violation_found=False,
+        note="缺少营业执照复印件",
+    )
 
     state = vetting_state(partner)
     assert (state.passed, state.failed) == (False, False)
@@ -83,9 +95,17 @@ def test_failure_rejects_with_reasons_and_a_polite_email(mailoutbox, django_capt
     partner = partner_in_state("vetting")
     staff = street_staff(street=partner.community.street)
     discipline = [d for d in vetting_departments(partner.community.street) if d.name == "纪检室"][0]
-    vetting_check_record(partner=partner, department=discipline, by=staff, result=VettingResult.FAIL,
-                         materials_complete=True, plan_compliant=True, violation_found=True,
-                         source_consulted="信用中国", note="存在失信被执行记录")
+    vetting_check_record(
+        partner=partner,
+        department=discipline,
+        by=staff,
+        result=VettingResult.FAIL,
+        materials_complete=True,
+        plan_compliant=True,
+        violation_found=True,
+        source_consulted="信用中国",
+        note="存在失信被执行记录",
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         partner_reject_after_vetting(partner=partner, by=staff)
@@ -98,13 +118,18 @@ def test_failure_rejects_with_reasons_and_a_polite_email(mailoutbox, django_capt
     assert "很遗憾" in mail.body and "纪检室:存在失信被执行记录" in mail.body
 
 
-@pytest.mark.parametrize(("fields", "errors"), [
-    ({"result": VettingResult.FAIL, "note": ""}, {"note": ["结论为不通过时,请写明理由。"]}),
-    ({"materials_complete": False}, {"result": ["材料不完整或计划不合规时,结论不能为通过。"]}),
-    ({"violation_found": True}, {"result": ["发现违规违纪违法或失信行为时,结论不能为通过。"]}),
-    ({"violation_found": True, "result": VettingResult.FAIL, "note": "失信", "source_consulted": ""},
-     {"source_consulted": ["请注明查询渠道。"]}),
-])
+@pytest.mark.parametrize(
+    ("fields", "errors"),
+    [
+        ({"result": VettingResult.FAIL, "note": ""}, {"note": ["结论为不通过时,请写明理由。"]}),
+        ({"materials_complete": False}, {"result": ["材料不完整或计划不合规时,结论不能为通过。"]}),
+        ({"violation_found": True}, {"result": ["发现违规违纪违法或失信行为时,结论不能为通过。"]}),
+        (
+            {"violation_found": True, "result": VettingResult.FAIL, "note": "失信", "source_consulted": ""},
+            {"source_consulted": ["请注明查询渠道。"]},
+        ),
+    ],
+)
 def test_inconsistent_check_is_refused_with_a_message(fields, errors):
     partner = partner_in_state("vetting")
     staff = street_staff(street=partner.community.street)
@@ -121,8 +146,9 @@ def test_community_staff_cannot_record_vetting():
     clerk = community_staff(community=partner.community)
 
     with pytest.raises(PermissionDenied):
-        vetting_check_record(partner=partner, department=vetting_departments(partner.community.street)[0],
-                             by=clerk, **PASS)
+        vetting_check_record(
+            partner=partner, department=vetting_departments(partner.community.street)[0], by=clerk, **PASS
+        )
 
 
 def test_vetting_only_while_in_vetting():
@@ -130,8 +156,9 @@ def test_vetting_only_while_in_vetting():
     staff = street_staff(street=partner.community.street)
 
     with pytest.raises(ValidationError) as refused:
-        vetting_check_record(partner=partner, department=vetting_departments(partner.community.street)[0],
-                             by=staff, **PASS)
+        vetting_check_record(
+            partner=partner, department=vetting_departments(partner.community.street)[0], by=staff, **PASS
+        )
 
     assert refused.value.messages == ["只有“联审联查中”的申请可以录入审核结论,当前状态为“已提交”。"]
 
@@ -140,13 +167,24 @@ def test_revising_a_check_keeps_one_record_and_logs_both():
     partner = partner_in_state("vetting")
     staff = street_staff(street=partner.community.street)
     department = vetting_departments(partner.community.street)[0]
-    vetting_check_record(partner=partner, department=department, by=staff, result=VettingResult.NEEDS_DOCUMENTS,
-                         materials_complete=False, plan_compliant=True, violation_found=False, note="补交计划书")
+    vetting_check_record(
+        partner=partner,
+        department=department,
+        by=staff,
+        result=VettingResult.NEEDS_DOCUMENTS,
+        materials_complete=False,
+        plan_compliant=True,
+        violation_found=False,
+        note="补交计划书",
+    )
     vetting_check_record(partner=partner, department=department, by=staff, **PASS)
 
     assert partner.vetting_checks.get().result == VettingResult.PASS
-    assert list(AuditEvent.objects.filter(action="reviews.vetting.recorded").order_by("id")
-                .values_list("from_state", "to_state")) == [("", "needs_documents"), ("needs_documents", "pass")]
+    assert list(
+        AuditEvent.objects.filter(action="reviews.vetting.recorded")
+        .order_by("id")
+        .values_list("from_state", "to_state")
+    ) == [("", "needs_documents"), ("needs_documents", "pass")]
 
 
 def test_reject_transition_without_a_failed_check_is_refused():
@@ -163,9 +201,16 @@ def test_rejection_mail_is_sent_by_the_real_worker(celery_worker_thread, mailout
     partner = partner_in_state("vetting")
     staff = street_staff(street=partner.community.street)
     department = vetting_departments(partner.community.street)[0]
-    vetting_check_record(partner=partner, department=department, by=staff, result=VettingResult.FAIL,
-                         materials_complete=False, plan_compliant=True, violation_found=False,
-                         note="缺少项目计划书")
+    vetting_check_record(
+        partner=partner,
+        department=department,
+        by=staff,
+        result=VettingResult.FAIL,
+        materials_complete=False,
+        plan_compliant=True,
+        violation_found=False,
+        note="缺少项目计划书",
+    )
 
     partner_reject_after_vetting(partner=partner, by=staff)
 
@@ -177,12 +222,21 @@ def test_rejection_mail_is_sent_by_the_real_worker(celery_worker_thread, mailout
     assert "党建工作办公室:缺少项目计划书" in mailoutbox[0].body
 
 
-def test_rejection_from_the_partner_page_also_tells_the_applicant(mailoutbox, django_capture_on_commit_callbacks):
+def test_rejection_from_the_partner_page_also_tells_the_applicant(
+    mailoutbox, django_capture_on_commit_callbacks
+):
     partner = partner_in_state("vetting")
     staff = street_staff(street=partner.community.street)
-    vetting_check_record(partner=partner, department=vetting_departments(partner.community.street)[0], by=staff,
-                         result=VettingResult.FAIL, materials_complete=False, plan_compliant=True,
-                         violation_found=False, note="缺少项目计划书")
+    vetting_check_record(
+        partner=partner,
+        department=vetting_departments(partner.community.street)[0],
+        by=staff,
+        result=VettingResult.FAIL,
+        materials_complete=False,
+        plan_compliant=True,
+        violation_found=False,
+        note="缺少项目计划书",
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         partner_transition(partner=partner, transition="reject", by=staff, note="材料不全")

@@ -55,8 +55,15 @@ def test_declare_then_save_draft_then_submit(client):
     page = client.get(url).content.decode()
     assert 'value="35.00"' in page and "思路清晰" in page
 
-    response = client.post(url, {"action": "submit", f"criterion_{first.pk}": "35",
-                                 f"criterion_{second.pk}": "25", f"criterion_{third.pk}": "20.5"})
+    response = client.post(
+        url,
+        {
+            "action": "submit",
+            f"criterion_{first.pk}": "35",
+            f"criterion_{second.pk}": "25",
+            f"criterion_{third.pk}": "20.5",
+        },
+    )
     assert response.status_code == 302
     sheet = ScoreSheet.objects.get(member=member, partner=partner)
     assert sheet.status == SheetStatus.SUBMITTED
@@ -72,8 +79,15 @@ def test_score_above_maximum_shows_the_message_next_to_the_field_and_keeps_input
     first, second, _third = roadshow.rubric.criteria.all()
     client.post(url, {"action": "declare", "d-has_conflict": "no"})
 
-    response = client.post(url, {"action": "save", f"criterion_{first.pk}": "41",
-                                 f"criterion_{second.pk}": "-2", "comment": "草稿意见"})
+    response = client.post(
+        url,
+        {
+            "action": "save",
+            f"criterion_{first.pk}": "41",
+            f"criterion_{second.pk}": "-2",
+            "comment": "草稿意见",
+        },
+    )
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -117,8 +131,9 @@ def test_reviewer_never_sees_other_scores_until_closed(client):
 
 def test_documents_are_served_only_to_the_panel(client, settings):
     roadshow, _staff, (partner,), members = setup_roadshow()
-    document = ApplicationDocument(application=partner.application, kind="project_plan",
-                                   original_name="计划书.pdf", size=20)
+    document = ApplicationDocument(
+        application=partner.application, kind="project_plan", original_name="计划书.pdf", size=20
+    )
     document.file.save("plan.pdf", ContentFile(b"%PDF-1.4\n%test\n"), save=True)
     url = reverse("reviews:document", args=[roadshow.pk, partner.pk, document.pk])
 
@@ -196,24 +211,40 @@ def _world():
     roadshow, staff, (partner,), members = setup_roadshow()
     other, other_staff, (other_partner,), other_members = setup_roadshow()
     return {
-        "roadshow": roadshow, "partner": partner, "member": members["expert"][0].user,
-        "staff": staff, "other_staff": other_staff,
+        "roadshow": roadshow,
+        "partner": partner,
+        "member": members["expert"][0].user,
+        "staff": staff,
+        "other_staff": other_staff,
         "community_staff": community_staff(community=partner.community),
-        "reviewer": reviewer(), "observer": role_user(Role.OBSERVER),
+        "reviewer": reviewer(),
+        "observer": role_user(Role.OBSERVER),
         "other_member": other_members["social"][0].user,
     }
 
 
 PERMISSIONS = [
     # (who, url name, expected)
-    ("member", "home", 200), ("member", "roadshow", 200), ("member", "score", 200), ("member", "results", 403),
-    ("other_member", "roadshow", 403), ("other_member", "score", 403),
-    ("reviewer", "home", 200), ("reviewer", "roadshow", 403), ("reviewer", "score", 403),
-    ("observer", "home", 403), ("observer", "roadshow", 403),
-    ("community_staff", "home", 302), ("community_staff", "score", 403), ("community_staff", "results", 403),
+    ("member", "home", 200),
+    ("member", "roadshow", 200),
+    ("member", "score", 200),
+    ("member", "results", 403),
+    ("other_member", "roadshow", 403),
+    ("other_member", "score", 403),
+    ("reviewer", "home", 200),
+    ("reviewer", "roadshow", 403),
+    ("reviewer", "score", 403),
+    ("observer", "home", 403),
+    ("observer", "roadshow", 403),
+    ("community_staff", "home", 302),
+    ("community_staff", "score", 403),
+    ("community_staff", "results", 403),
     ("community_staff", "shortlist_pdf", 403),
-    ("staff", "results", 200), ("staff", "score", 403), ("staff", "shortlist_xlsx", 200),
-    ("other_staff", "results", 403), ("other_staff", "roadshow", 403),
+    ("staff", "results", 200),
+    ("staff", "score", 403),
+    ("staff", "shortlist_xlsx", 200),
+    ("other_staff", "results", 403),
+    ("other_staff", "roadshow", 403),
 ]
 
 
@@ -221,9 +252,14 @@ PERMISSIONS = [
 def test_permission_table(client, who, name, expected):
     world = _world()
     client.force_login(world[who])
-    args = {"home": [], "shortlist_pdf": [], "shortlist_xlsx": [],
-            "roadshow": [world["roadshow"].pk], "results": [world["roadshow"].pk],
-            "score": [world["roadshow"].pk, world["partner"].pk]}[name]
+    args = {
+        "home": [],
+        "shortlist_pdf": [],
+        "shortlist_xlsx": [],
+        "roadshow": [world["roadshow"].pk],
+        "results": [world["roadshow"].pk],
+        "score": [world["roadshow"].pk, world["partner"].pk],
+    }[name]
 
     assert client.get(reverse(f"reviews:{name}", args=args)).status_code == expected
 
@@ -240,7 +276,9 @@ def test_street_staff_of_one_street_cannot_close_another(client):
 def test_results_page_query_count(client, django_assert_num_queries, count):
     roadshow, staff, partners, members = setup_roadshow(partners=count)
     for partner in partners:
-        for member, total in zip(members["expert"] + members["social"], [80, 90, 70, 60, 70, 65], strict=True):
+        for member, total in zip(
+            members["expert"] + members["social"], [80, 90, 70, 60, 70, 65], strict=True
+        ):
             give_score(member, partner, total)
     roadshow_close_scoring(roadshow=roadshow, by=staff)
     client.force_login(staff)

@@ -30,8 +30,9 @@ class AgreementFactory(factory.django.DjangoModelFactory):
 
 
 def target(agreement, metric, value, period="month", group=""):
-    return ServiceTarget.objects.create(agreement=agreement, metric=metric, value=Decimal(str(value)),
-                                        period=period, target_group=group)
+    return ServiceTarget.objects.create(
+        agreement=agreement, metric=metric, value=Decimal(str(value)), period=period, target_group=group
+    )
 
 
 def serving_partner(state="trial", *, start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30), **kwargs):
@@ -59,27 +60,65 @@ def observer_user(community):
 
 
 def weekly_slot(partner, space, weekday, start="09:00", end="11:00"):
-    return timeslot_create(space=space, partner=partner, weekday=weekday,
-                           start_time=dt.time.fromisoformat(start), end_time=dt.time.fromisoformat(end))
+    return timeslot_create(
+        space=space,
+        partner=partner,
+        weekday=weekday,
+        start_time=dt.time.fromisoformat(start),
+        end_time=dt.time.fromisoformat(end),
+    )
 
 
-def make_log(partner, agreement, space, *, date, start="09:00", end="11:00", residents=10, special=0,
-             groups=None, status=LogStatus.VERIFIED, title="智能手机课"):
+def make_log(
+    partner,
+    agreement,
+    space,
+    *,
+    date,
+    start="09:00",
+    end="11:00",
+    residents=10,
+    special=0,
+    groups=None,
+    status=LogStatus.VERIFIED,
+    title="智能手机课",
+):
     """A log row written directly (the domain's checks are tested separately)."""
     start_t, end_t = dt.time.fromisoformat(start), dt.time.fromisoformat(end)
     minutes = (dt.datetime.combine(date, end_t) - dt.datetime.combine(date, start_t)).seconds // 60
     return ServiceLog.objects.create(
-        partner=partner, agreement=agreement, space=space, date=date, start_time=start_t, end_time=end_t,
-        hours=Decimal(minutes) / 60, category=ServiceCategory.ELDERLY, title=title, description="课程",
-        residents_served=residents, special_group_residents=special, special_groups=groups or [],
-        status=status)
+        partner=partner,
+        agreement=agreement,
+        space=space,
+        date=date,
+        start_time=start_t,
+        end_time=end_t,
+        hours=Decimal(minutes) / 60,
+        category=ServiceCategory.ELDERLY,
+        title=title,
+        description="课程",
+        residents_served=residents,
+        special_group_residents=special,
+        special_groups=groups or [],
+        status=status,
+    )
 
 
 def log_data(space, **overrides):
-    data = {"space": space, "date": dt.date(2026, 3, 10), "start_time": dt.time(9), "end_time": dt.time(11),
-            "category": ServiceCategory.ELDERLY, "title": "智能手机课", "description": "教老人用手机挂号",
-            "residents_served": 20, "special_group_residents": 15, "special_groups": ["elderly"],
-            "cost_basis": "free", "volunteers": 2}
+    data = {
+        "space": space,
+        "date": dt.date(2026, 3, 10),
+        "start_time": dt.time(9),
+        "end_time": dt.time(11),
+        "category": ServiceCategory.ELDERLY,
+        "title": "智能手机课",
+        "description": "教老人用手机挂号",
+        "residents_served": 20,
+        "special_group_residents": 15,
+        "special_groups": ["elderly"],
+        "cost_basis": "free",
+        "volunteers": 2,
+    }
     data.update(overrides)
     return data
 
@@ -96,8 +135,6 @@ def mp4_upload(name="clip.mp4", extra=0):
     # An ISO-BMFF 'ftyp' box: enough for content sniffing to say MP4.
     head = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
     return SimpleUploadedFile(name, head + b"\x00" * (1024 + extra), content_type="video/mp4")
-
-
 
 
 def sign_partner(partner, by=None):

@@ -45,11 +45,19 @@ def test_admin_changelist_hides_other_community_logs(client, setup):
 
 def test_admin_evaluation_form_scores_and_moves_partner(client, setup):
     partner, _agreement, _space, staff = setup
-    criterion = ScoringCriterion.objects.create(street=partner.community.street, name="服务成效", max_score=60)
+    criterion = ScoringCriterion.objects.create(
+        street=partner.community.street, name="服务成效", max_score=60
+    )
     client.force_login(staff)
     url = reverse("admin:services_evaluation_add")
-    form = {"partner": partner.pk, "kind": "trial", "evaluated_on": "2026-03-31", "conclusion": "pass",
-            "remarks": "良好", "incidents": ""}
+    form = {
+        "partner": partner.pk,
+        "kind": "trial",
+        "evaluated_on": "2026-03-31",
+        "conclusion": "pass",
+        "remarks": "良好",
+        "incidents": "",
+    }
     page = client.get(url).content.decode()
     assert "服务成效(满分 60)" in page and "评分表" in page
     response = client.post(url, {**form, f"score_{criterion.pk}": "61"})
@@ -65,8 +73,13 @@ def test_admin_exit_form_shows_refusal_then_exits(client, setup):
     partner, _agreement, _space, staff = setup
     client.force_login(staff)
     url = reverse("admin:services_partnerexit_add")
-    form = {"partner": partner.pk, "reason": ExitReason.FORCED_VIOLATION, "exit_date": "2026-03-01",
-            "note": "违规", "handover_note": "钥匙已收回"}
+    form = {
+        "partner": partner.pk,
+        "reason": ExitReason.FORCED_VIOLATION,
+        "exit_date": "2026-03-01",
+        "note": "违规",
+        "handover_note": "钥匙已收回",
+    }
     response = client.post(url, form)
     assert "“违规违纪违法强制退出”需要纪检室签字确认。" in response.content.decode()
     response = client.post(url, {**form, "reason": ExitReason.FORCE_MAJEURE, "note": "房屋征收"})
@@ -85,15 +98,32 @@ def test_admin_staff_enter_log_on_behalf_with_photo(client, setup):
     client.force_login(staff)
     url = reverse("admin:services_servicelog_add")
     assert "签到表扫描件" in client.get(url).content.decode()
-    form = {"partner": partner.pk, "space": space.pk, "date": "2026-02-03", "start_time": "09:00",
-            "end_time": "10:30", "category": "elderly", "title": "代填:健康讲座", "description": "讲座",
-            "residents_served": "30", "special_group_residents": "20", "special_groups": ["elderly", "disabled"],
-            "cost_basis": "free", "volunteers": "1", "photos": png_upload()}
+    form = {
+        "partner": partner.pk,
+        "space": space.pk,
+        "date": "2026-02-03",
+        "start_time": "09:00",
+        "end_time": "10:30",
+        "category": "elderly",
+        "title": "代填:健康讲座",
+        "description": "讲座",
+        "residents_served": "30",
+        "special_group_residents": "20",
+        "special_groups": ["elderly", "disabled"],
+        "cost_basis": "free",
+        "volunteers": "1",
+        "photos": png_upload(),
+    }
     response = client.post(url, form)
     assert response.status_code == 302, response.content.decode()[:3000]
     log = ServiceLog.objects.get()
     assert (log.recorded_by, str(log.hours), log.files.count(), log.status, log.special_groups) == (
-        staff, "1.50", 1, LogStatus.SUBMITTED, ["elderly", "disabled"])
+        staff,
+        "1.50",
+        1,
+        LogStatus.SUBMITTED,
+        ["elderly", "disabled"],
+    )
 
 
 def test_admin_appoints_observer_with_role(client, setup):
@@ -105,17 +135,37 @@ def test_admin_appoints_observer_with_role(client, setup):
     staff = community_staff(community=partner.community)
     resident = UserFactory(username="jumin9")
     client.force_login(staff)
-    response = client.post(reverse("admin:services_observer_add"), {
-        "user": resident.pk, "community": partner.community.pk, "kind": "party_member",
-        "appointed_on": "2026-01-05", "active": "on"})
+    response = client.post(
+        reverse("admin:services_observer_add"),
+        {
+            "user": resident.pk,
+            "community": partner.community.pk,
+            "kind": "party_member",
+            "appointed_on": "2026-01-05",
+            "active": "on",
+        },
+    )
     assert response.status_code == 302
     resident.refresh_from_db()
     assert (Observer.objects.get().kind, resident.profile.role) == ("party_member", Role.OBSERVER)
 
 
-@pytest.mark.parametrize("model", ["servicelog", "feedback", "evaluation", "recognition", "observer", "observation",
-                                   "scoringcriterion", "disciplinesignoff", "partnerexit", "partneraccount",
-                                   "logolicence"])
+@pytest.mark.parametrize(
+    "model",
+    [
+        "servicelog",
+        "feedback",
+        "evaluation",
+        "recognition",
+        "observer",
+        "observation",
+        "scoringcriterion",
+        "disciplinesignoff",
+        "partnerexit",
+        "partneraccount",
+        "logolicence",
+    ],
+)
 def test_admin_pages_render_for_street_staff(client, setup, model):
     from django.contrib.admin import site
 

@@ -40,8 +40,11 @@ def test_demo_step_moves_only_partners_at_its_start_and_is_idempotent():
 
     services_demo.load(ctx)
     status = {p.name: p.status for p in partners_demo.demo_partners(target=None)}
-    assert (status["句容市银龄互助服务中心"], status["句容市童心托育有限公司"], status["句容市快修便民服务部"]) == (
-        PartnerStatus.ACTIVE, PartnerStatus.TRIAL, PartnerStatus.EXITED)
+    assert (
+        status["句容市银龄互助服务中心"],
+        status["句容市童心托育有限公司"],
+        status["句容市快修便民服务部"],
+    ) == (PartnerStatus.ACTIVE, PartnerStatus.TRIAL, PartnerStatus.EXITED)
     assert PartnerExit.objects.get().reason == "requested"
     counts = [m.objects.count() for m in (ServiceLog, Feedback, Evaluation, PartnerAccount)]
     assert counts == [18, 9, 2, 3]

@@ -18,8 +18,10 @@ def world(db):
 
 
 def _serving(community, count, **kwargs):
-    return [partner_in_state("active", community=community, application__project_title=f"公益项目{i}",
-                             **kwargs) for i in range(count)]
+    return [
+        partner_in_state("active", community=community, application__project_title=f"公益项目{i}", **kwargs)
+        for i in range(count)
+    ]
 
 
 def test_directory_groups_serving_partners_by_community(client, world):
@@ -31,7 +33,7 @@ def test_directory_groups_serving_partners_by_community(client, world):
 
     html = client.get(reverse("services:directory")).content.decode()
 
-    assert f"<h2 id=\"c-1\">{community.name}</h2>" in html or f">{community.name}</h2>" in html
+    assert f'<h2 id="c-1">{community.name}</h2>' in html or f">{community.name}</h2>" in html
     assert ">宝华社区</h2>" in html
     assert active.name in html and trial.name in html
     assert in_notice.name not in html
@@ -79,8 +81,9 @@ def test_directory_updates_when_partner_exits(client, world, django_capture_on_c
     assert partner.name in client.get(url).content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
-        partner_transition(partner=partner, transition="exit", by=staff, note="书面申请退出",
-                           reason=ExitReason.REQUESTED)
+        partner_transition(
+            partner=partner, transition="exit", by=staff, note="书面申请退出", reason=ExitReason.REQUESTED
+        )
 
     assert partner.name not in client.get(url).content.decode()
 
@@ -95,15 +98,26 @@ def test_partner_page_shows_schedule_satisfaction_and_commendations_after_modera
 
     partner = partner_in_state("active", application__applicant_name="句容市银龄互助服务中心")
     space = SpaceFactory(community=partner.community, name="二楼多功能厅")
-    timeslot_create(space=space, weekday=dt.date.today().weekday(), start_time=dt.time(9),
-                    end_time=dt.time(11), partner=partner)
+    timeslot_create(
+        space=space,
+        weekday=dt.date.today().weekday(),
+        start_time=dt.time(9),
+        end_time=dt.time(11),
+        partner=partner,
+    )
     url = f"/partners/{partner.pk}/"
     before = client.get(url).content.decode()
 
     with __import__("django.test", fromlist=["TestCase"]).TestCase.captureOnCommitCallbacks(execute=True):
-        Feedback.objects.create(partner=partner, rating=5, comment="老师很耐心", status=FeedbackStatus.APPROVED)
-        Recognition.objects.create(partner=partner, kind=RecognitionKind.COMMENDATION,
-                                   date=dt.date(2026, 10, 1), title="优秀睦邻合伙人")
+        Feedback.objects.create(
+            partner=partner, rating=5, comment="老师很耐心", status=FeedbackStatus.APPROVED
+        )
+        Recognition.objects.create(
+            partner=partner,
+            kind=RecognitionKind.COMMENDATION,
+            date=dt.date(2026, 10, 1),
+            title="优秀睦邻合伙人",
+        )
     after = client.get(url).content.decode()
 
     assert "二楼多功能厅" in before and "09:00" in before

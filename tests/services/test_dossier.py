@@ -22,24 +22,59 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def lived_partner():
     """A partner walked to trial, serving, evaluated, commended, then exited."""
-    partner, _agreement, space, = serving_partner("trial")
+    (
+        partner,
+        _agreement,
+        space,
+    ) = serving_partner("trial")
     staff = street_staff(street=partner.community.street)
     user = partner_user(partner)
     LogoLicence.objects.create(partner=partner, granted_on=dt.date(2026, 1, 1))
-    log = domain.servicelog_create(partner=partner, data=log_data(space), by=user, today=dt.date(2026, 3, 20),
-                                   files={LogFileKind.PHOTO: [png_upload("活动.png")]})
+    log = domain.servicelog_create(
+        partner=partner,
+        data=log_data(space),
+        by=user,
+        today=dt.date(2026, 3, 20),
+        files={LogFileKind.PHOTO: [png_upload("活动.png")]},
+    )
     domain.servicelog_review(log=log, decision=LogStatus.VERIFIED, by=staff)
-    domain.observation_record(partner=partner, date=dt.date(2026, 3, 10), seen="秩序良好", punctuality=5,
-                              quality=5, safety=4, attitude=5, photos=[png_upload("现场.png")],
-                              by=observer_user(partner.community))
+    domain.observation_record(
+        partner=partner,
+        date=dt.date(2026, 3, 10),
+        seen="秩序良好",
+        punctuality=5,
+        quality=5,
+        safety=4,
+        attitude=5,
+        photos=[png_upload("现场.png")],
+        by=observer_user(partner.community),
+    )
     feedback = domain.feedback_submit(partner=partner, rating=5, comment="老师耐心", contact="13900001111")
     domain.feedback_moderate(feedback=feedback, approve=True, by=staff)
-    evaluation = domain.evaluation_record(partner=partner, kind="trial", evaluated_on=dt.date(2026, 3, 31),
-                                          conclusion=Conclusion.PASS, remarks="表现良好", by=staff)
-    domain.recognition_record(partner=partner, kind="commendation", date=dt.date(2026, 4, 1),
-                              title="优秀睦邻合伙人", evaluation=evaluation, by=staff)
-    domain.partner_exit(partner=partner, reason=ExitReason.REQUESTED, note="搬迁", handover_note="钥匙已交还",
-                        exit_date=dt.date(2026, 5, 1), by=staff)
+    evaluation = domain.evaluation_record(
+        partner=partner,
+        kind="trial",
+        evaluated_on=dt.date(2026, 3, 31),
+        conclusion=Conclusion.PASS,
+        remarks="表现良好",
+        by=staff,
+    )
+    domain.recognition_record(
+        partner=partner,
+        kind="commendation",
+        date=dt.date(2026, 4, 1),
+        title="优秀睦邻合伙人",
+        evaluation=evaluation,
+        by=staff,
+    )
+    domain.partner_exit(
+        partner=partner,
+        reason=ExitReason.REQUESTED,
+        note="搬迁",
+        handover_note="钥匙已交还",
+        exit_date=dt.date(2026, 5, 1),
+        by=staff,
+    )
     return partner, staff
 
 
@@ -53,8 +88,18 @@ def test_dossier_page_lists_every_registered_section_and_history(client, lived_p
     assert {"service_logs", "observations_feedback", "evaluations", "exit"} <= {s.key for s in sections}
     for section in sections:  # every app's registered section that has something to say
         assert f'id="dossier-{section.key}"' in html and section.title in html
-    for text in ["智能手机课(已核实)", "观察员", "居民意见箱汇总", "试用期满评估:合格", "表扬宣传:优秀睦邻合伙人",
-                 "退出:主动申请退出", "钥匙已交还", "状态记录", "试用期 → 正式运行", "正式运行 → 已退出"]:
+    for text in [
+        "智能手机课(已核实)",
+        "观察员",
+        "居民意见箱汇总",
+        "试用期满评估:合格",
+        "表扬宣传:优秀睦邻合伙人",
+        "退出:主动申请退出",
+        "钥匙已交还",
+        "状态记录",
+        "试用期 → 正式运行",
+        "正式运行 → 已退出",
+    ]:
         assert text in html
     assert "13900001111" not in html
 

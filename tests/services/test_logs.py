@@ -45,7 +45,11 @@ def test_log_create_derives_hours_and_agreement(setup):
     partner, agreement, space, user = setup
     log = create(partner, user, space, start_time=dt.time(9, 15), end_time=dt.time(11, 45))
     assert (log.status, str(log.hours), log.agreement, log.recorded_by) == (
-        LogStatus.SUBMITTED, "2.50", agreement, user)
+        LogStatus.SUBMITTED,
+        "2.50",
+        agreement,
+        user,
+    )
 
 
 def test_log_refused_in_the_future(setup):
@@ -59,8 +63,9 @@ def test_log_refused_in_the_future(setup):
 def test_log_refused_outside_the_agreement_term(setup):
     partner, _a, space, user = setup
     with pytest.raises(ValidationError) as exc:
-        domain.servicelog_create(partner=partner, data=log_data(space, date=dt.date(2025, 12, 31)), by=user,
-                                 today=TODAY)
+        domain.servicelog_create(
+            partner=partner, data=log_data(space, date=dt.date(2025, 12, 31)), by=user, today=TODAY
+        )
     assert errors_of(exc) == {"date": ["服务日期 2025-12-31 不在协议期内(协议期:2026-01-01–2026-06-30)。"]}
 
 
@@ -69,8 +74,9 @@ def test_log_refused_when_overlapping_own_log_in_same_space(setup):
     create(partner, user, space, title="上午场")
     with pytest.raises(ValidationError) as exc:
         create(partner, user, space, start_time=dt.time(10), end_time=dt.time(12))
-    assert errors_of(exc) == {"start_time": [
-        "与本合伙人在同一空间的另一条记录时间重叠:2026-03-10 09:00–11:00“上午场”。"]}
+    assert errors_of(exc) == {
+        "start_time": ["与本合伙人在同一空间的另一条记录时间重叠:2026-03-10 09:00–11:00“上午场”。"]
+    }
     # Touching is fine.
     assert create(partner, user, space, start_time=dt.time(11), end_time=dt.time(12)).pk
 
@@ -79,8 +85,10 @@ def test_log_refuses_end_before_start_and_too_many_special(setup):
     partner, _a, space, user = setup
     with pytest.raises(ValidationError) as exc:
         create(partner, user, space, start_time=dt.time(11), end_time=dt.time(9), special_group_residents=30)
-    assert errors_of(exc) == {"end_time": ["结束时间必须晚于开始时间。"],
-                              "special_group_residents": ["特定群体人次不能多于服务居民总人次。"]}
+    assert errors_of(exc) == {
+        "end_time": ["结束时间必须晚于开始时间。"],
+        "special_group_residents": ["特定群体人次不能多于服务居民总人次。"],
+    }
 
 
 def test_log_outside_held_slot_is_only_a_warning(setup):
@@ -96,11 +104,21 @@ def test_log_outside_held_slot_is_only_a_warning(setup):
 def test_log_files_get_thumbnails_and_sniffed_types(setup):
     partner, _a, space, user = setup
     log = domain.servicelog_create(
-        partner=partner, data=log_data(space), by=user, today=TODAY,
-        files={LogFileKind.PHOTO: [png_upload("a.png"), png_upload("b.png")], LogFileKind.VIDEO: [mp4_upload()]})
+        partner=partner,
+        data=log_data(space),
+        by=user,
+        today=TODAY,
+        files={
+            LogFileKind.PHOTO: [png_upload("a.png"), png_upload("b.png")],
+            LogFileKind.VIDEO: [mp4_upload()],
+        },
+    )
     files = list(log.files.order_by("kind", "id"))
     assert [(f.kind, f.original_name, bool(f.thumbnail)) for f in files] == [
-        ("photo", "a.png", True), ("photo", "b.png", True), ("video", "clip.mp4", False)]
+        ("photo", "a.png", True),
+        ("photo", "b.png", True),
+        ("video", "clip.mp4", False),
+    ]
     from PIL import Image
 
     with files[0].thumbnail.open("rb") as fh, Image.open(fh) as thumb:
@@ -113,16 +131,26 @@ def test_log_files_refuse_fake_photo_and_oversized_video(setup, settings):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     with pytest.raises(ValidationError) as exc:
-        domain.servicelog_create(partner=partner, data=log_data(space), by=user, today=TODAY, files={
-            LogFileKind.PHOTO: [SimpleUploadedFile("x.png", b"%PDF-1.4 not a picture")],
-            LogFileKind.VIDEO: [mp4_upload(extra=4096)]})
+        domain.servicelog_create(
+            partner=partner,
+            data=log_data(space),
+            by=user,
+            today=TODAY,
+            files={
+                LogFileKind.PHOTO: [SimpleUploadedFile("x.png", b"%PDF-1.4 not a picture")],
+                LogFileKind.VIDEO: [mp4_upload(extra=4096)],
+            },
+        )
     assert errors_of(exc) == {
         "photo": ["文件“x.png”的实际内容不是允许的类型(仅限 JPEG、PNG)。"],
-        "video": ["文件“clip.mp4”大小为 5 KB,超过单个文件上限 2 KB。"]}
+        "video": ["文件“clip.mp4”大小为 5 KB,超过单个文件上限 2 KB。"],
+    }
     assert ServiceLog.objects.count() == 0
 
 
-def test_log_review_only_verified_counts_and_query_needs_note(setup, mailoutbox, django_capture_on_commit_callbacks):
+def test_log_review_only_verified_counts_and_query_needs_note(
+    setup, mailoutbox, django_capture_on_commit_callbacks
+):
     partner, _a, space, user = setup
     staff = community_staff(community=partner.community)
     log = create(partner, user, space)
@@ -170,7 +198,10 @@ def test_signing_creates_account_licence_and_invitation(mailoutbox, django_captu
 
     account = PartnerAccount.objects.get(partner=partner)
     assert (account.user.email, account.user.profile.role, account.user.has_usable_password()) == (
-        "org@example.cn", Role.PARTNER, False)
+        "org@example.cn",
+        Role.PARTNER,
+        False,
+    )
     assert LogoLicence.objects.filter(partner=partner, revoked_on__isnull=True).count() == 1
     assert len(mailoutbox) == 1
     body = mailoutbox[0].body
@@ -189,4 +220,3 @@ def test_partner_account_cannot_log_for_exited_or_read_only(setup):
     user.refresh_from_db()
     with pytest.raises(PermissionDenied):
         create(partner, user, space)
-

@@ -22,12 +22,17 @@ def world():
     b, b_agreement, b_space = serving_partner("active", community__street=a.community.street)
     target(a_agreement, "hours", 10)
     return {
-        "a": a, "b": b, "a_user": partner_user(a), "b_user": partner_user(b),
+        "a": a,
+        "b": b,
+        "a_user": partner_user(a),
+        "b_user": partner_user(b),
         "a_log": make_log(a, a_agreement, a_space, date=dt.date(2026, 3, 3), status=LogStatus.SUBMITTED),
         "b_log": make_log(b, b_agreement, b_space, date=dt.date(2026, 3, 4), title="B的活动"),
-        "a_agreement": a_agreement, "a_space": a_space,
-        "b_feedback": Feedback.objects.create(partner=b, rating=4, comment="B不错", contact="13911112222",
-                                              status=FeedbackStatus.APPROVED),
+        "a_agreement": a_agreement,
+        "a_space": a_space,
+        "b_feedback": Feedback.objects.create(
+            partner=b, rating=4, comment="B不错", contact="13911112222", status=FeedbackStatus.APPROVED
+        ),
         "street": street_staff(street=a.community.street),
         "a_staff": community_staff(community=a.community),
     }
@@ -40,7 +45,9 @@ def test_partner_a_cannot_see_or_edit_b_logs(client, world):
     b_log = world["b_log"]
     assert client.get(reverse("services:log_detail", args=[b_log.pk])).status_code == 404
     assert client.post(reverse("services:log_edit", args=[b_log.pk]), {"title": "x"}).status_code == 404
-    assert client.get(reverse("services:log_export", args=[world["b"].pk, 2026, 3, "xlsx"])).status_code == 404
+    assert (
+        client.get(reverse("services:log_export", args=[world["b"].pk, 2026, 3, "xlsx"])).status_code == 404
+    )
 
     api = client.get("/api/service-logs/").json()
     assert [row["id"] for row in api["results"]] == [world["a_log"].pk]
@@ -51,9 +58,19 @@ def test_partner_a_cannot_see_or_edit_b_logs(client, world):
 
 def test_partner_enters_log_through_page_with_errors_kept(client, world):
     client.force_login(world["a_user"])
-    data = {"date": "2099-01-01", "start_time": "09:00", "end_time": "11:00", "space": world["a_space"].pk,
-            "category": "elderly", "title": "健康讲座", "description": "讲血压", "residents_served": 12,
-            "special_group_residents": 0, "cost_basis": "free", "volunteers": 1}
+    data = {
+        "date": "2099-01-01",
+        "start_time": "09:00",
+        "end_time": "11:00",
+        "space": world["a_space"].pk,
+        "category": "elderly",
+        "title": "健康讲座",
+        "description": "讲血压",
+        "residents_served": 12,
+        "special_group_residents": 0,
+        "cost_basis": "free",
+        "volunteers": 1,
+    }
     response = client.post(reverse("services:log_create"), data)
     html = response.content.decode()
     assert response.status_code == 200
@@ -76,7 +93,9 @@ def test_read_only_account_cannot_enter_logs(client, world):
 
 def test_monthly_export_xlsx_and_pdf(client, world):
     client.force_login(world["a_staff"])
-    rows = xlsx_rows(client.get(reverse("services:log_export", args=[world["a"].pk, 2026, 3, "xlsx"])).content)
+    rows = xlsx_rows(
+        client.get(reverse("services:log_export", args=[world["a"].pk, 2026, 3, "xlsx"])).content
+    )
     assert rows[0][:3] == ["日期", "开始", "结束"]
     assert [r[0] for r in rows[1:]] == ["2026-03-03"]
     assert rows[1][6] == "智能手机课" and rows[1][13] == "待核实"
@@ -92,7 +111,9 @@ def test_progress_pages_table_without_js_and_ranking_scope(client, world):
     assert "2026年1月" in html and "<table>" in html and "chart.umd.js" in html
     export = reverse("services:log_export", args=[world["a"].pk, 2026, 1, "xlsx"])
     assert f'href="{export}"' in html
-    assert client.get(reverse("services:progress_detail", args=[world["b_log"].agreement_id])).status_code == 404
+    assert (
+        client.get(reverse("services:progress_detail", args=[world["b_log"].agreement_id])).status_code == 404
+    )
 
 
 def test_suggestion_box_is_moderated_and_contact_never_shown(client, world):
@@ -135,8 +156,14 @@ def test_suggestion_box_closed_for_partners_not_serving(client):
 def test_observer_records_observation_for_own_community_only(client, world):
     observer = observer_user(world["a"].community)
     client.force_login(observer)
-    form = {"date": "2026-03-05", "seen": "准时,秩序好", "punctuality": 5, "quality": 4, "safety": 5,
-            "attitude": 5}
+    form = {
+        "date": "2026-03-05",
+        "seen": "准时,秩序好",
+        "punctuality": 5,
+        "quality": 4,
+        "safety": 5,
+        "attitude": 5,
+    }
     response = client.post(reverse("services:observation_create"), {**form, "partner": world["b"].pk})
     assert "选择一个有效的选项" in response.content.decode()
     response = client.post(reverse("services:observation_create"), {**form, "partner": world["a"].pk})
@@ -170,9 +197,13 @@ def test_dashboard_counts_needs_covered_and_open(client, world):
 
     partner = world["a"]
     category = partner.application.service_categories[0]
-    for title, cat in [("老人想学用手机", category), ("需要法律咨询", "legal_aid" if category != "legal_aid" else "charity")]:
-        ResidentNeed.objects.create(community=partner.community, title=title, category=cat,
-                                    collection_method="door_to_door")
+    for title, cat in [
+        ("老人想学用手机", category),
+        ("需要法律咨询", "legal_aid" if category != "legal_aid" else "charity"),
+    ]:
+        ResidentNeed.objects.create(
+            community=partner.community, title=title, category=cat, collection_method="door_to_door"
+        )
     client.force_login(world["street"])
 
     needs = client.get(reverse("services:dashboard")).context["figures"]["needs"]
@@ -188,39 +219,47 @@ def test_dashboard_figures_filter_and_csv(client, world):
     assert figures["monthly"] == [{"month": "2026-03", "hours": 2, "residents": 10, "events": 1}]
     assert figures["satisfaction"] == {"avg": 4, "n": 1}
     assert figures["stage_rows"] == [(world["b"].community.name, [1])]
-    csv_text = client.get(reverse("services:dashboard_csv"), {"community": world["b"].community.pk}).content.decode()
+    csv_text = client.get(
+        reverse("services:dashboard_csv"), {"community": world["b"].community.pk}
+    ).content.decode()
     assert "2026-03,2.00,10,1" in csv_text
 
 
-@pytest.mark.parametrize(("who", "method", "name", "expected"), [
-    ("anonymous", "get", "dashboard", 302),
-    ("partner_a", "get", "dashboard", 403),
-    ("observer", "get", "dashboard", 403),
-    ("reviewer", "get", "dashboard", 403),
-    ("a_staff", "get", "dashboard", 200),
-    ("street", "get", "dashboard", 200),
-    ("anonymous", "get", "dossier_b", 302),
-    ("partner_a", "get", "dossier_b", 404),
-    ("a_staff", "get", "dossier_b", 404),
-    ("street", "get", "dossier_b", 200),
-    ("partner_a", "get", "b_log", 404),
-    ("a_staff", "get", "b_log", 404),
-    ("partner_b", "get", "b_log", 200),
-    ("street", "get", "b_log", 200),
-    ("anonymous", "get", "feedback_b", 200),
-    ("partner_a", "get", "api_feedback", 200),
-    ("anonymous", "get", "api_logs", 403),
-    ("reviewer", "get", "progress", 403),
-    ("street", "get", "progress", 200),
-    ("observer", "get", "observation_new", 200),
-    ("partner_a", "get", "observation_new", 403),
-    ("a_staff", "get", "admin_logs", 200),
-    ("partner_a", "get", "admin_logs", 302),
-])
+@pytest.mark.parametrize(
+    ("who", "method", "name", "expected"),
+    [
+        ("anonymous", "get", "dashboard", 302),
+        ("partner_a", "get", "dashboard", 403),
+        ("observer", "get", "dashboard", 403),
+        ("reviewer", "get", "dashboard", 403),
+        ("a_staff", "get", "dashboard", 200),
+        ("street", "get", "dashboard", 200),
+        ("anonymous", "get", "dossier_b", 302),
+        ("partner_a", "get", "dossier_b", 404),
+        ("a_staff", "get", "dossier_b", 404),
+        ("street", "get", "dossier_b", 200),
+        ("partner_a", "get", "b_log", 404),
+        ("a_staff", "get", "b_log", 404),
+        ("partner_b", "get", "b_log", 200),
+        ("street", "get", "b_log", 200),
+        ("anonymous", "get", "feedback_b", 200),
+        ("partner_a", "get", "api_feedback", 200),
+        ("anonymous", "get", "api_logs", 403),
+        ("reviewer", "get", "progress", 403),
+        ("street", "get", "progress", 200),
+        ("observer", "get", "observation_new", 200),
+        ("partner_a", "get", "observation_new", 403),
+        ("a_staff", "get", "admin_logs", 200),
+        ("partner_a", "get", "admin_logs", 302),
+    ],
+)
 def test_permission_table(client, world, who, method, name, expected):
     users = {
-        "anonymous": None, "partner_a": world["a_user"], "partner_b": world["b_user"],
-        "a_staff": world["a_staff"], "street": world["street"],
+        "anonymous": None,
+        "partner_a": world["a_user"],
+        "partner_b": world["b_user"],
+        "a_staff": world["a_staff"],
+        "street": world["street"],
         "observer": observer_user(world["a"].community),
         "reviewer": role_user(Role.REVIEWER, street=world["a"].community.street),
     }
@@ -266,9 +305,13 @@ def test_private_files_served_only_to_owner_and_staff_in_scope(client, world):
 
     from .factories import log_data, png_upload
 
-    log = domain.servicelog_create(partner=world["a"], data=log_data(world["a_space"], date=dt.date(2026, 3, 12)),
-                                   by=world["a_user"], today=dt.date(2026, 3, 20),
-                                   files={LogFileKind.PHOTO: [png_upload()]})
+    log = domain.servicelog_create(
+        partner=world["a"],
+        data=log_data(world["a_space"], date=dt.date(2026, 3, 12)),
+        by=world["a_user"],
+        today=dt.date(2026, 3, 20),
+        files={LogFileKind.PHOTO: [png_upload()]},
+    )
     photo = log.files.get()
     url = reverse("services:log_file", args=[photo.pk])
     client.force_login(world["b_user"])
@@ -278,7 +321,10 @@ def test_private_files_served_only_to_owner_and_staff_in_scope(client, world):
     client.force_login(world["a_user"])
     response = client.get(url + "?thumb=1")
     assert (response.status_code, response["Content-Type"], response["Cache-Control"]) == (
-        200, "image/jpeg", "private, no-store")
+        200,
+        "image/jpeg",
+        "private, no-store",
+    )
     client.force_login(world["a_staff"])
     assert client.get(url)["Content-Type"] == "image/png"
 
@@ -290,8 +336,12 @@ def test_progress_ranking_page_query_count(client, world, count, django_assert_n
 
     Agreement.objects.update(start_date=add_months(local_today(), -1), end_date=add_months(local_today(), 5))
     for _ in range(count - 1):
-        serving_partner("active", community=world["a"].community, start=add_months(local_today(), -1),
-                        end=add_months(local_today(), 5))
+        serving_partner(
+            "active",
+            community=world["a"].community,
+            start=add_months(local_today(), -1),
+            end=add_months(local_today(), 5),
+        )
     client.force_login(world["street"])
     with django_assert_num_queries(7):
         response = client.get(reverse("services:progress_index"))
@@ -302,8 +352,16 @@ def test_progress_ranking_page_query_count(client, world, count, django_assert_n
 def test_observation_list_query_count(client, world, count, django_assert_num_queries):
     observer = observer_user(world["a"].community)
     for i in range(count):
-        Observation.objects.create(observer=observer.observer, partner=world["a"], date=dt.date(2026, 3, 1 + i),
-                                   seen="好", punctuality=5, quality=5, safety=5, attitude=5)
+        Observation.objects.create(
+            observer=observer.observer,
+            partner=world["a"],
+            date=dt.date(2026, 3, 1 + i),
+            seen="好",
+            punctuality=5,
+            quality=5,
+            safety=5,
+            attitude=5,
+        )
     client.force_login(observer)
     with django_assert_num_queries(5):
         response = client.get(reverse("services:observation_list"))
@@ -316,8 +374,9 @@ def test_api_feedback_and_evaluation_lists_query_count(client, world, count, dja
 
     for i in range(count):
         Feedback.objects.create(partner=world["a"], rating=5, comment=f"好{i}")
-        Evaluation.objects.create(partner=world["a"], kind="ad_hoc", evaluated_on=dt.date(2026, 3, 1 + i),
-                                  conclusion="pass")
+        Evaluation.objects.create(
+            partner=world["a"], kind="ad_hoc", evaluated_on=dt.date(2026, 3, 1 + i), conclusion="pass"
+        )
     client.force_login(world["a_staff"])
     with django_assert_num_queries(5):
         assert client.get("/api/feedback/").json()["count"] == count
@@ -327,16 +386,36 @@ def test_api_feedback_and_evaluation_lists_query_count(client, world, count, dja
 
 def test_api_partner_creates_own_log_and_gets_chinese_errors(client, world):
     client.force_login(world["a_user"])
-    payload = {"space": world["a_space"].pk, "date": "2026-03-11", "start_time": "14:00", "end_time": "16:00",
-               "category": "elderly", "title": "接口填报", "description": "测试", "residents_served": 8,
-               "special_group_residents": 0, "special_groups": [], "cost_basis": "free", "volunteers": 0}
+    payload = {
+        "space": world["a_space"].pk,
+        "date": "2026-03-11",
+        "start_time": "14:00",
+        "end_time": "16:00",
+        "category": "elderly",
+        "title": "接口填报",
+        "description": "测试",
+        "residents_served": 8,
+        "special_group_residents": 0,
+        "special_groups": [],
+        "cost_basis": "free",
+        "volunteers": 0,
+    }
     response = client.post("/api/service-logs/", payload, content_type="application/json")
     assert (response.status_code, response.json()["partner"], response.json()["status"]) == (
-        201, world["a"].pk, "submitted")
-    response = client.post("/api/service-logs/", {**payload, "date": "2025-06-01"}, content_type="application/json")
+        201,
+        world["a"].pk,
+        "submitted",
+    )
+    response = client.post(
+        "/api/service-logs/", {**payload, "date": "2025-06-01"}, content_type="application/json"
+    )
     assert (response.status_code, response.json()) == (
-        400, {"detail": ["服务日期 2025-06-01 不在协议期内(协议期:2026-01-01–2026-06-30)。"],
-              "errors": {"date": ["服务日期 2025-06-01 不在协议期内(协议期:2026-01-01–2026-06-30)。"]}})
+        400,
+        {
+            "detail": ["服务日期 2025-06-01 不在协议期内(协议期:2026-01-01–2026-06-30)。"],
+            "errors": {"date": ["服务日期 2025-06-01 不在协议期内(协议期:2026-01-01–2026-06-30)。"]},
+        },
+    )
     client.force_login(world["a_staff"])
     assert client.post("/api/service-logs/", payload, content_type="application/json").status_code == 403
 
@@ -362,9 +441,19 @@ def test_partner_corrects_queried_log_on_its_page(client, world):
     client.force_login(world["a_user"])
     page = client.get(reverse("services:log_edit", args=[log.pk])).content.decode()
     assert "人次与签到表不符" in page and 'value="智能手机课"' in page
-    data = {"date": "2026-03-03", "start_time": "09:00", "end_time": "11:00", "space": world["a_space"].pk,
-            "category": "elderly", "title": "智能手机课", "description": "课程", "residents_served": 8,
-            "special_group_residents": 0, "cost_basis": "free", "volunteers": 0}
+    data = {
+        "date": "2026-03-03",
+        "start_time": "09:00",
+        "end_time": "11:00",
+        "space": world["a_space"].pk,
+        "category": "elderly",
+        "title": "智能手机课",
+        "description": "课程",
+        "residents_served": 8,
+        "special_group_residents": 0,
+        "cost_basis": "free",
+        "volunteers": 0,
+    }
     response = client.post(reverse("services:log_edit", args=[log.pk]), data)
     assert response.status_code == 302
     log.refresh_from_db()
@@ -375,8 +464,9 @@ def test_partner_corrects_queried_log_on_its_page(client, world):
 
 def test_partner_sees_own_approved_feedback_without_contact(client, world):
     Feedback.objects.create(partner=world["a"], rating=3, comment="待审核的", status=FeedbackStatus.PENDING)
-    Feedback.objects.create(partner=world["a"], rating=5, comment="很好", contact="13700001111",
-                            status=FeedbackStatus.APPROVED)
+    Feedback.objects.create(
+        partner=world["a"], rating=5, comment="很好", contact="13700001111", status=FeedbackStatus.APPROVED
+    )
     client.force_login(world["a_user"])
     html = client.get(reverse("services:partner_feedback")).content.decode()
     assert "很好" in html and "待审核的" not in html and "13700001111" not in html and "B不错" not in html

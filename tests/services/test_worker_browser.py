@@ -25,7 +25,8 @@ def test_invitation_mail_is_sent_by_the_real_worker(celery_worker_thread, mailou
     while not mail.outbox and time.monotonic() < deadline:
         time.sleep(0.1)
     assert [(m.to, m.subject) for m in mail.outbox] == [
-        (["org@example.cn"], f"“睦邻合伙人”账号已开通:{partner.name}")]
+        (["org@example.cn"], f"“睦邻合伙人”账号已开通:{partner.name}")
+    ]
     assert f"用户名:{account.user.username}" in mail.outbox[0].body
 
 
@@ -47,7 +48,9 @@ def test_suggestion_box_on_a_phone(live_server, phone_page, transactional_db):
 
 
 @pytest.mark.django_db
-def test_invitation_link_sets_password_and_partner_logs_in(client, mailoutbox, django_capture_on_commit_callbacks):
+def test_invitation_link_sets_password_and_partner_logs_in(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
     partner = partner_in_state("signing")
     partner.application.email = "org@example.cn"
     partner.application.save()
@@ -58,7 +61,9 @@ def test_invitation_link_sets_password_and_partner_logs_in(client, mailoutbox, d
     response = client.get("/" + path, follow=True)
     assert response.status_code == 200
     set_url = response.redirect_chain[-1][0]
-    response = client.post(set_url, {"new_password1": "Mulin-2026-secret", "new_password2": "Mulin-2026-secret"})
+    response = client.post(
+        set_url, {"new_password1": "Mulin-2026-secret", "new_password2": "Mulin-2026-secret"}
+    )
     assert response.status_code == 302
     username = PartnerAccount.objects.get(partner=partner).user.username
     assert client.login(username=username, password="Mulin-2026-secret")
@@ -74,7 +79,9 @@ def test_progress_chart_draws_from_vendored_chartjs(live_server, phone_page, tra
     from .factories import make_log, partner_user, target
 
     today = local_today()
-    partner, agreement, space = serving_partner("active", start=add_months(today, -2), end=add_months(today, 4))
+    partner, agreement, space = serving_partner(
+        "active", start=add_months(today, -2), end=add_months(today, 4)
+    )
     target(agreement, "hours", 10)
     make_log(partner, agreement, space, date=today - dt.timedelta(days=1))
     user = partner_user(partner)
@@ -84,9 +91,15 @@ def test_progress_chart_draws_from_vendored_chartjs(live_server, phone_page, tra
     client = Client()
     client.force_login(user)  # the login page itself belongs to another app
     page = phone_page
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                               "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                               "url": live_server.url}])
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
     page.goto(f"{live_server.url}/services/progress/")
     page.wait_for_url("**/services/progress/*/")
     assert page.evaluate("typeof Chart") == "function"
@@ -108,15 +121,23 @@ def test_partner_enters_a_log_with_photo_on_a_phone(live_server, phone_page, tra
     from .factories import partner_user
 
     today = local_today()
-    partner, _agreement, space = serving_partner("trial", start=add_months(today, -2), end=add_months(today, 4))
+    partner, _agreement, space = serving_partner(
+        "trial", start=add_months(today, -2), end=add_months(today, 4)
+    )
     client = Client()
     client.force_login(partner_user(partner))
     photo = tmp_path / "活动.jpg"
     Image.new("RGB", (1200, 900), (30, 120, 60)).save(photo, format="JPEG")
     page = phone_page
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                               "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                               "url": live_server.url}])
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
     page.goto(f"{live_server.url}/services/logs/new/")
     day = (today - dt.timedelta(days=1)).isoformat()
     page.get_by_label("服务日期").fill(day)
@@ -136,4 +157,8 @@ def test_partner_enters_a_log_with_photo_on_a_phone(live_server, phone_page, tra
     assert page.locator("h1").inner_text() == "防诈骗讲座"
     assert page.locator("img").count() == 1
     log = ServiceLog.objects.get()
-    assert (str(log.hours), log.special_groups, log.files.get().original_name) == ("1.50", ["elderly"], "活动.jpg")
+    assert (str(log.hours), log.special_groups, log.files.get().original_name) == (
+        "1.50",
+        ["elderly"],
+        "活动.jpg",
+    )

@@ -16,8 +16,9 @@ def test_space_week_calendar_readable_on_phone(live_server, browser):
     staff = community_staff(community=community, username="shequ_phone")
     space = SpaceFactory(community=community, name="二楼活动室")
     timeslot_create(space=space, weekday=1, start_time=dt.time(14), end_time=dt.time(15, 30), title="手工坊")
-    context = browser.new_context(viewport={"width": 375, "height": 740}, locale="zh-CN",
-                                  java_script_enabled=False)
+    context = browser.new_context(
+        viewport={"width": 375, "height": 740}, locale="zh-CN", java_script_enabled=False
+    )
     page = context.new_page()
     try:
         page.goto(f"{live_server.url}{reverse('admin:login')}")
@@ -32,7 +33,10 @@ def test_space_week_calendar_readable_on_phone(live_server, browser):
         assert all(b["width"] > 250 for b in boxes)  # one day per row, full width
         assert boxes[1]["y"] > boxes[0]["y"]
         assert page.locator(".week-calendar__day").nth(1).inner_text().split("\n")[-3:] == [
-            "14:00–15:30", "手工坊", "每周"]
+            "14:00–15:30",
+            "手工坊",
+            "每周",
+        ]
         assert page.locator(".week-calendar").bounding_box()["width"] <= 375
         page.click("a[rel=next]")
         assert "week=2026-12-14" in page.url

@@ -19,8 +19,10 @@ def serving(state, community, categories):
 
 
 def coverage(community):
-    return {row.need.title: [p.pk for p in row.partners]
-            for row in needs_coverage(ResidentNeed.objects.filter(community=community))}
+    return {
+        row.need.title: [p.pk for p in row.partners]
+        for row in needs_coverage(ResidentNeed.objects.filter(community=community))
+    }
 
 
 def test_need_covered_by_serving_partner_of_same_category(community_a):
@@ -43,7 +45,9 @@ def test_need_covered_by_named_serving_partner_of_other_category(community_a, st
     partner = serving("active", community_a, ["convenience"])
     ResidentNeedFactory(community=community_a, title="心理陪伴", category="counselling", covered_by=partner)
     exited = serving("active", community_a, ["legal_aid"])
-    partner_transition(partner=exited, transition="exit", by=street_user, reason="requested", note="主动申请退出")
+    partner_transition(
+        partner=exited, transition="exit", by=street_user, reason="requested", note="主动申请退出"
+    )
     ResidentNeedFactory(community=community_a, title="法律咨询", category="legal_aid", covered_by=exited)
 
     assert coverage(community_a) == {"心理陪伴": [partner.pk], "法律咨询": []}

@@ -8,7 +8,12 @@ pytestmark = pytest.mark.django_db
 
 
 def counts():
-    return (Space.objects.count(), ResidentNeed.objects.count(), Prospect.objects.count(), TimeSlot.objects.count())
+    return (
+        Space.objects.count(),
+        ResidentNeed.objects.count(),
+        Prospect.objects.count(),
+        TimeSlot.objects.count(),
+    )
 
 
 def test_demo_load_is_idempotent_and_realistic():

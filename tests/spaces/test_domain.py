@@ -141,8 +141,9 @@ def test_timeslot_create_weekly_slots_sharing_one_day_refused(room):
 def test_timeslot_create_open_ended_weekly_overlaps_later_one(room):
     weekly(room, T(9), T(11), title="长期班")
 
-    assert "长期班" in refused(weekly, room, T(10), T(11), valid_from=dt.date(2030, 1, 1),
-                               valid_to=dt.date(2030, 2, 1))
+    assert "长期班" in refused(
+        weekly, room, T(10), T(11), valid_from=dt.date(2030, 1, 1), valid_to=dt.date(2030, 2, 1)
+    )
 
 
 def test_timeslot_create_two_one_offs_same_date_overlapping_refused_other_date_allowed(room):
@@ -168,7 +169,10 @@ def test_timeslot_create_end_before_start_refused(room):
 def test_timeslot_create_needs_weekday_or_date_not_both(room):
     message = "每周固定时段填写星期,单次预约填写日期,二者只填其一。"
 
-    assert refused(timeslot_create, space=room, weekday=0, date=MONDAY, start_time=T(9), end_time=T(10)) == message
+    assert (
+        refused(timeslot_create, space=room, weekday=0, date=MONDAY, start_time=T(9), end_time=T(10))
+        == message
+    )
     assert refused(timeslot_create, space=room, start_time=T(9), end_time=T(10)) == message
 
 
@@ -176,8 +180,11 @@ def test_timeslot_create_audited(room):
     slot = weekly(room, T(9), T(11), title="书法班")
 
     event = AuditEvent.objects.get(action="spaces.timeslot.created")
-    assert (event.object_id, event.note, event.community) == (str(slot.pk), "书法班 周一 09:00–11:00",
-                                                              room.community)
+    assert (event.object_id, event.note, event.community) == (
+        str(slot.pk),
+        "书法班 周一 09:00–11:00",
+        room.community,
+    )
 
 
 def test_timeslot_update_into_conflict_refused_and_unchanged(room):
@@ -221,7 +228,11 @@ def test_slots_conflict_is_symmetric(room):
     c = TimeSlot(space=room, date=MONDAY, start_time=T(11), end_time=T(12))
 
     assert (slots_conflict(a, b), slots_conflict(b, a), slots_conflict(a, c), slots_conflict(c, a)) == (
-        True, True, False, False)
+        True,
+        True,
+        False,
+        False,
+    )
 
 
 def test_timeslots_release_ends_weekly_and_removes_future_one_offs(room):

@@ -18,17 +18,49 @@ XLSX, CSV = "0", "1"
 
 
 def test_space_export_xlsx_has_chinese_headers_and_labels(client, community_a, staff_a):
-    SpaceFactory(community=community_a, name="二楼活动室", address="华阳北路18号", area_m2="86.50",
-                 nature="public_space", occupancy="semi_idle", has_water=True, capacity=40,
-                 opening_hours="周一至周五")
+    SpaceFactory(
+        community=community_a,
+        name="二楼活动室",
+        address="华阳北路18号",
+        area_m2="86.50",
+        nature="public_space",
+        occupancy="semi_idle",
+        has_water=True,
+        capacity=40,
+        opening_hours="周一至周五",
+    )
     client.force_login(staff_a)
 
     response = client.post(reverse("admin:spaces_space_export"), {"format": XLSX, "resource": "0"})
 
     rows = xlsx_rows(response.content)
-    assert rows[0] == ["社区", "名称", "楼栋/房间及地址", "面积(㎡)", "性质", "使用状态", "通水", "通电", "网络", "桌椅家具",
-                       "无障碍通行", "可容纳人数", "开放时间", "备注"]
-    assert rows[1][:9] == ["华阳社区", "二楼活动室", "华阳北路18号", 86.5, "辖区公共空间", "半闲置", "是", "是", "否"]
+    assert rows[0] == [
+        "社区",
+        "名称",
+        "楼栋/房间及地址",
+        "面积(㎡)",
+        "性质",
+        "使用状态",
+        "通水",
+        "通电",
+        "网络",
+        "桌椅家具",
+        "无障碍通行",
+        "可容纳人数",
+        "开放时间",
+        "备注",
+    ]
+    assert rows[1][:9] == [
+        "华阳社区",
+        "二楼活动室",
+        "华阳北路18号",
+        86.5,
+        "辖区公共空间",
+        "半闲置",
+        "是",
+        "是",
+        "否",
+    ]
     assert rows[1][11:13] == [40, "周一至周五"]
 
 
@@ -45,22 +77,41 @@ def test_space_export_csv_imports_back_unchanged(client, community_a, staff_a):
 
 
 def test_need_and_prospect_exports_render_lists_as_labels(client, community_a, staff_a):
-    ResidentNeedFactory(community=community_a, title="老人助餐", target_groups=["elderly", "disabled"],
-                        category="elderly", collection_method="meeting")
-    ProspectFactory(community=community_a, name="银发课堂", categories=["elderly", "skills_training"],
-                    kind="social_organization")
+    ResidentNeedFactory(
+        community=community_a,
+        title="老人助餐",
+        target_groups=["elderly", "disabled"],
+        category="elderly",
+        collection_method="meeting",
+    )
+    ProspectFactory(
+        community=community_a,
+        name="银发课堂",
+        categories=["elderly", "skills_training"],
+        kind="social_organization",
+    )
     client.force_login(staff_a)
 
-    needs = xlsx_rows(client.post(reverse("admin:spaces_residentneed_export"),
-                                  {"format": XLSX, "resource": "0"}).content)
-    prospects = xlsx_rows(client.post(reverse("admin:spaces_prospect_export"),
-                                      {"format": XLSX, "resource": "0"}).content)
+    needs = xlsx_rows(
+        client.post(reverse("admin:spaces_residentneed_export"), {"format": XLSX, "resource": "0"}).content
+    )
+    prospects = xlsx_rows(
+        client.post(reverse("admin:spaces_prospect_export"), {"format": XLSX, "resource": "0"}).content
+    )
 
     need = dict(zip(needs[0], needs[1], strict=True))
     prospect = dict(zip(prospects[0], prospects[1], strict=True))
     assert (need["需求"], need["服务类别"], need["收集方式"], need["服务对象"]) == (
-        "老人助餐", "为老服务", "议事协商会", "老年人、残疾人")
-    assert (prospect["名称/姓名"], prospect["主体类型"], prospect["服务类别"]) == ("银发课堂", "社会组织", "为老服务、技能培训")
+        "老人助餐",
+        "为老服务",
+        "议事协商会",
+        "老年人、残疾人",
+    )
+    assert (prospect["名称/姓名"], prospect["主体类型"], prospect["服务类别"]) == (
+        "银发课堂",
+        "社会组织",
+        "为老服务、技能培训",
+    )
 
 
 def test_timeslot_resource_exports_space_and_partner_names(community_a, staff_a):
@@ -82,7 +133,9 @@ def test_timeslot_admin_exports_the_schedule(client, community_a, staff_a):
     timeslot_create(space=space, weekday=2, start_time=dt.time(9), end_time=dt.time(10), partner=partner)
     client.force_login(staff_a)
 
-    rows = xlsx_rows(client.post(reverse("admin:spaces_timeslot_export"), {"format": XLSX, "resource": "0"}).content)
+    rows = xlsx_rows(
+        client.post(reverse("admin:spaces_timeslot_export"), {"format": XLSX, "resource": "0"}).content
+    )
 
     assert rows[0][:5] == ["社区", "空间", "睦邻合伙人", "用途", "星期"]
     assert rows[1][:5] == ["华阳社区", "活动室", partner.name, None, "周三"]

@@ -39,8 +39,13 @@ def world():
             "space": space,
             "residentneed": ResidentNeedFactory(community=community, title=f"{community.name}需求"),
             "prospect": ProspectFactory(community=community, name=f"{community.name}意向"),
-            "timeslot": timeslot_create(space=space, weekday=0, start_time=dt.time(9), end_time=dt.time(10),
-                                        title=f"{community.name}议事会"),
+            "timeslot": timeslot_create(
+                space=space,
+                weekday=0,
+                start_time=dt.time(9),
+                end_time=dt.time(10),
+                title=f"{community.name}议事会",
+            ),
         }
     users = {
         "staff_a": community_staff(community=a, username="staff_a"),
@@ -53,7 +58,12 @@ def world():
 
 
 ADMIN_MODELS = ["space", "residentneed", "prospect", "timeslot"]
-API_PATHS = {"space": "spaces", "residentneed": "resident-needs", "prospect": "prospects", "timeslot": "timeslots"}
+API_PATHS = {
+    "space": "spaces",
+    "residentneed": "resident-needs",
+    "prospect": "prospects",
+    "timeslot": "timeslots",
+}
 
 # (role, method, target, community of the record, expected status)
 TABLE = []
@@ -102,8 +112,11 @@ def target_url(target, record):
     return base if view == "list" else f"{base}{record.pk}/"
 
 
-@pytest.mark.parametrize(("role", "method", "target", "community", "expected"), TABLE,
-                         ids=[f"{r}-{m}-{t}-{c}" for r, m, t, c, _ in TABLE])
+@pytest.mark.parametrize(
+    ("role", "method", "target", "community", "expected"),
+    TABLE,
+    ids=[f"{r}-{m}-{t}-{c}" for r, m, t, c, _ in TABLE],
+)
 def test_permission_table(client, world, role, method, target, community, expected):
     user = world["users"][role]
     if user is not None:
@@ -157,8 +170,11 @@ def test_api_create_in_other_community_refused(client, world):
     client.force_login(world["users"]["staff_a"])
     other = world["records"]["B"]["space"].community
 
-    response = client.post("/api/spaces/", {"community": other.pk, "name": "偷建", "area_m2": "10"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/spaces/",
+        {"community": other.pk, "name": "偷建", "area_m2": "10"},
+        content_type="application/json",
+    )
 
     assert response.status_code == 400
     assert "community" in response.json()
@@ -169,8 +185,11 @@ def test_api_timeslot_in_other_communitys_space_refused(client, world):
     client.force_login(world["users"]["staff_a"])
     space_b = world["records"]["B"]["space"]
 
-    response = client.post("/api/timeslots/", {"space": space_b.pk, "weekday": 3, "start_time": "09:00",
-                                               "end_time": "10:00"}, content_type="application/json")
+    response = client.post(
+        "/api/timeslots/",
+        {"space": space_b.pk, "weekday": 3, "start_time": "09:00", "end_time": "10:00"},
+        content_type="application/json",
+    )
 
     assert response.status_code == 400
     assert "space" in response.json()

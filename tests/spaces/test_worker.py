@@ -28,8 +28,11 @@ def test_import_job_runs_in_real_worker(celery_worker_thread):
     staff = community_staff(community=community)
     rows = [["华阳社区", f"活动室{i}", "20"] for i in range(300)]
     with transaction.atomic():
-        job = import_job_create(kind="spaces", uploaded=SimpleUploadedFile(
-            "空间.xlsx", rows_to_xlsx(["社区", "名称", "面积(㎡)"], rows)), by=staff)
+        job = import_job_create(
+            kind="spaces",
+            uploaded=SimpleUploadedFile("空间.xlsx", rows_to_xlsx(["社区", "名称", "面积(㎡)"], rows)),
+            by=staff,
+        )
         import_job_queue(job=job)
 
     job = wait_for(job, ImportStatus.CHECKED)
