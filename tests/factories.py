@@ -116,6 +116,7 @@ class BarePartnerFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Partner
+        skip_postgeneration_save = True  # the application is attached to the saved partner
 
     community = factory.SubFactory(CommunityFactory)
 
