@@ -280,3 +280,25 @@ def test_refusals_as_messages_lets_other_errors_through(rf):
     request = _request_with_messages(rf)
     with pytest.raises(RuntimeError), refusals_as_messages(request):
         raise RuntimeError("boom")
+
+
+@pytest.mark.parametrize("path", ["/api/partners/abc/history/", "/api/no-such-thing/"])
+def test_api_errors_are_json_even_with_debug_on(client, settings, path):
+    # With DEBUG on Django renders its technical 404 page instead of handler404.
+    settings.DEBUG = True
+
+    response = client.get(path)
+
+    assert (response.status_code, response["Content-Type"], response.json()) == (
+        404,
+        "application/json",
+        {"detail": "未找到。"},
+    )
+
+
+def test_pages_outside_the_api_keep_their_html_404_with_debug_on(client, settings):
+    settings.DEBUG = True
+
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404 and response["Content-Type"].startswith("text/html")
