@@ -12,7 +12,7 @@ class CallsConfig(AppConfig):
 
     def ready(self):
         # deferred: ready() runs once the app registry is populated; models/receivers load here
-        from . import dossier, events, rules  # noqa: F401  (dossier section 10, audit actions, perms)
+        from . import dossier, events, handlers, rules  # noqa: F401  (dossier section 10, audit actions, receivers, perms)
         from .models import RecruitmentCall
 
         public_pages_show(RecruitmentCall)

@@ -553,21 +553,17 @@ def application_can_withdraw(application: Application) -> bool:
 
 
 def application_withdraw(*, application: Application, note: str = "") -> Partner:
-    """The applicant withdraws before signing (rulebook 六(二)3 主动申请退出 applies after)."""
-    partner = partner_transition(
+    """The applicant withdraws before signing (rulebook 六(二)3 主动申请退出 applies after).
+
+    The application's audit event is written by `calls.handlers` for every
+    door that withdraws (this link, the admin, the API), once it commits.
+    """
+    return partner_transition(
         partner=application.partner,
         transition="withdraw",
         as_applicant=True,
         note=note or _("申请人通过进度查询页面撤回。"),
     )
-    audit_log(
-        subject=application,
-        action="calls.application.withdrawn",
-        from_state="",
-        to_state=PartnerStatus.WITHDRAWN,
-        note=note,
-    )
-    return partner
 
 
 def application_forward(*, application: Application, by: User) -> Partner:

@@ -196,6 +196,7 @@ def notice_publish(*, notice: PublicNotice, by: User) -> PublicNotice:
                     by=by,
                     note=_("公示:%(title)s") % {"title": notice.title},
                     data={"notice": notice.pk},
+                    procedure="notices.notice_publish",
                 )
             except TransitionRefused as refused:
                 problems += [f"{entry.applicant_name}:{m}" for m in refused.messages]
@@ -237,6 +238,7 @@ def notice_end_entries(*, notice: PublicNotice, now: dt.datetime | None = None) 
                     system=True,
                     note=_("公示期满无异议:%(title)s") % {"title": locked.title},
                     data={"notice": locked.pk},
+                    procedure="notices.notice_end_entries",
                 )
             except TransitionRefused:
                 continue  # an open objection: its conclusion ends (or rejects) this one
@@ -482,6 +484,7 @@ def objection_conclude(*, objection: Objection, upheld: bool, conclusion: str, b
                 by=by,
                 note=_("异议成立(%(ref)s):%(text)s") % {"ref": objection.reference, "text": conclusion},
                 data={"objection": objection.pk},
+                procedure="notices.objection_conclude",
             )
         elif not upheld and objection.notice.period_over():
             notice_end_entries(notice=objection.notice)

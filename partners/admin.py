@@ -109,14 +109,31 @@ class PartnerAdmin(ScopedAdminMixin, admin.ModelAdmin):
         extra_context = extra_context or {}
         obj = self.get_object(request, object_id)
         if obj is not None:
-            extra_context["available_transitions"] = available_transitions(obj, request.user)
+            extra_context["available_transitions"] = [
+                (t, self._procedure_url(t.procedure_admin_url, obj))
+                for t in available_transitions(obj, request.user)
+            ]
             extra_context["blocked_transitions"] = blocked_transitions(obj, request.user)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    @staticmethod
+    def _procedure_url(url_name, partner):
+        """The admin page of the procedure that performs a transition (add forms get the partner)."""
+        if not url_name:
+            return ""
+        url = reverse(url_name)
+        return f"{url}?partner={partner.pk}" if url_name.endswith("_add") else url
 
     def transition_view(self, request, pk, name):
         partner = get_object_or_404(self.get_queryset(request), pk=pk)
         spec = workflow.get(name)
         change_url = reverse("admin:partners_partner_change", args=[partner.pk])
+        # A transition with effects beyond the status is done on its procedure's page;
+        # a POST here is refused by partner_transition with the declaration's message.
+        procedure_url = self._procedure_url(spec.procedure_admin_url, partner) if spec else ""
+        if procedure_url and request.method != "POST":
+            messages.info(request, spec.procedure_message)
+            return redirect(procedure_url)
         options = {t.name: t for t in available_transitions(partner, request.user)}
         option = options.get(name)
         if request.method == "POST":
@@ -134,7 +151,7 @@ class PartnerAdmin(ScopedAdminMixin, admin.ModelAdmin):
                         **kwargs,
                     )
                 if outcome.refused:
-                    if option is None:
+                    if option is None or procedure_url:
                         return redirect(change_url)
                 else:
                     messages.success(

@@ -41,7 +41,9 @@ def _lifecycle_mermaid() -> str:
         "one way — `portal → partners → spaces → calls → notices / reviews / agreements →",
         "services` — so the machine imports no stage app: every stage app points at `Partner`",
         "and provides the *facts* its guards ask for (`partners/guards.py`; table below).",
-        "Every status change goes through `partners.domain.partner_transition`.",
+        "Every status change goes through `partners.domain.partner_transition`; a transition",
+        "marked *via* a procedure has effects beyond the status and is refused unless that",
+        "procedure takes it (the admin links to the procedure's page, the API to its action).",
         "",
         "```mermaid",
         "stateDiagram-v2",
@@ -75,7 +77,7 @@ def _lifecycle_mermaid() -> str:
                     t.target,
                     ", ".join(guards) or "—",
                     f"`{_permission_name(t.permission)}`",
-                    ", ".join(t.flags) or "—",
+                    ", ".join(f"via `{t.procedure}`" if f == "via_procedure" else f for f in t.flags) or "—",
                     f"{t.rulebook} |",
                 ]
             )

@@ -39,6 +39,8 @@ class AvailableTransition:
     target: str
     note_required: bool
     needs_reason: bool
+    procedure: str = ""  # taken only through this procedure (see workflow.Transition)
+    procedure_admin_url: str = ""
 
 
 # Derived from the declaration (partners/workflow.py); kept for callers that want a dict.
@@ -87,6 +89,8 @@ def available_transitions(partner: Partner, user: User | AnonymousUser | None) -
                 target=t.target,
                 note_required=spec.note_required,
                 needs_reason=spec.needs_reason,
+                procedure=spec.procedure,
+                procedure_admin_url=spec.procedure_admin_url,
             )
         )
     return result
@@ -132,6 +136,7 @@ def partner_transition(
     system: bool = False,
     as_applicant: bool = False,
     expected_status: str | None = None,
+    procedure: str = "",
     **kwargs: Any,
 ) -> Partner:
     """Move `partner` along `transition`, or raise TransitionRefused saying why.
@@ -141,6 +146,11 @@ def partner_transition(
     `as_applicant=True` for the applicant's own withdrawal through the
     private status link. `expected_status` is the status the user saw: if
     someone else moved the partner meanwhile, the second click is refused.
+    `procedure` is passed only by the procedure the workflow names for a
+    transition with effects beyond the status (`Transition.procedure`, e.g.
+    "services.partner_exit" for exit, rulebook 六(二)3): any other caller is
+    refused with the declaration's message saying where to do it, so every
+    door (admin, API, task) has the same effects.
     Extra keyword arguments go to the transition method (e.g. reason=…).
     """
     note = (note or "").strip()
@@ -164,6 +174,8 @@ def partner_transition(
             raise TransitionRefused(transition_blockers(locked, transition))
 
         spec = workflow.TRANSITIONS[transition]
+        if spec.via_procedure and procedure != spec.procedure:
+            raise TransitionRefused(str(spec.procedure_message))
         if system:
             if not spec.automatic:
                 raise TransitionRefused(_("该操作必须由工作人员执行。"))

@@ -155,6 +155,14 @@ class Transition:
     `writes` maps each model field the transition sets to the keyword argument
     it takes the value from; `partner_transition` saves exactly those fields.
     `reason_guards` are extra guards per exit reason (`needs_reason` only).
+
+    `procedure` names the domain function ("app.function") that must perform
+    the transition because it has effects beyond the status (records, slots,
+    accounts, …): `partner_transition` refuses it unless that procedure calls
+    it (passing `procedure=` with this label), with `procedure_message`
+    telling staff where to do it instead; `procedure_admin_url` is the admin
+    URL name of the procedure's page (the partner page links to it, adding
+    `?partner=<id>` to add forms).
     """
 
     name: str
@@ -171,6 +179,14 @@ class Transition:
     needs_reason: bool = False  # takes reason=ExitReason
     writes: Mapping[str, str] = field(default_factory=dict)
     reason_guards: Mapping[str, Guard] = field(default_factory=dict)
+    procedure: str = ""
+    procedure_message: object = ""  # gettext_lazy: where staff do it instead
+    procedure_admin_url: str = ""
+
+    @property
+    def via_procedure(self) -> bool:
+        """Only its procedure may take it: a bare status change would skip effects."""
+        return bool(self.procedure)
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -185,7 +201,7 @@ class Transition:
     def flags(self) -> list[str]:
         return [
             flag
-            for flag in ("automatic", "applicant", "note_required", "needs_reason")
+            for flag in ("automatic", "applicant", "note_required", "needs_reason", "via_procedure")
             if getattr(self, flag)
         ]
 
@@ -234,6 +250,9 @@ _TRANSITIONS = [
         guards=(SCORING_COMPLETE.required(_("路演评分尚未全部提交。")),),
         automatic=True,
         writes={"composite_score": "composite_score"},
+        procedure="reviews.roadshow_close_scoring",
+        procedure_message=_("路演评分须在路演中“结束评分并确认综合评分”，由系统冻结综合评分。"),
+        procedure_admin_url="admin:reviews_roadshow_changelist",
         doc="All score sheets are in; the composite score is frozen on the record.",
     ),
     Transition(
@@ -244,6 +263,9 @@ _TRANSITIONS = [
         can_decide_for_street,
         rulebook="五(二)1–2",
         guards=(has_composite_score, DECISION_APPROVED.required(_("尚无党工委会议通过该申请的决定记录。"))),
+        procedure="reviews.decision_record",
+        procedure_message=_("党工委通过须在党工委会议中录入决定。"),
+        procedure_admin_url="admin:reviews_committeemeeting_changelist",
         doc="The street committee (党工委会议) admitted the applicant.",
     ),
     Transition(
@@ -255,6 +277,9 @@ _TRANSITIONS = [
         rulebook="五(二)1–2",
         guards=(DECISION_NOT_SELECTED.required(_("尚无党工委会议不予入选的决定记录。")),),
         note_required=True,
+        procedure="reviews.decision_record",
+        procedure_message=_("不予入选须在党工委会议中录入决定。"),
+        procedure_admin_url="admin:reviews_committeemeeting_changelist",
         doc="The street committee did not select the applicant.",
     ),
     # Public notice (五(二)3).
@@ -267,6 +292,9 @@ _TRANSITIONS = [
         rulebook="五(二)3",
         guards=(NOTICE_PUBLISHED.required(_("尚未发布包含该申请人的公示。")),),
         automatic=True,
+        procedure="notices.notice_publish",
+        procedure_message=_("进入公示须通过发布公示办理。"),
+        procedure_admin_url="admin:notices_publicnotice_changelist",
         doc="The approved list is published for at least the street's minimum days.",
     ),
     Transition(
@@ -278,6 +306,9 @@ _TRANSITIONS = [
         rulebook="五(二)3",
         guards=(notice_period_over, OBJECTION_OPEN.absent(_("尚有未办结的异议。")), no_upheld_objection),
         automatic=True,
+        procedure="notices.notice_end_entries",
+        procedure_message=_("公示期满由公示办理（期满后系统自动结束公示，或异议办结后结束）。"),
+        procedure_admin_url="admin:notices_publicnotice_changelist",
         doc="The notice ran its full period with no open or upheld objection.",
     ),
     Transition(
@@ -289,6 +320,9 @@ _TRANSITIONS = [
         rulebook="五(二)3",
         guards=(OBJECTION_UPHELD.required(_("没有成立的异议。")),),
         note_required=True,
+        procedure="notices.objection_conclude",
+        procedure_message=_("异议成立须通过异议办结程序办理。"),
+        procedure_admin_url="admin:notices_objection_changelist",
         doc="An objection raised during the notice was investigated and upheld.",
     ),
     # Agreement, trial, renewal (四(二)2, 五(三)).
@@ -359,6 +393,9 @@ _TRANSITIONS = [
                 _("“违规违纪违法强制退出”需要纪检室签字确认。")
             ),
         },
+        procedure="services.partner_exit",
+        procedure_message=_("退出须通过退出程序办理（填写退出情形、交接情况）。"),
+        procedure_admin_url="admin:services_partnerexit_add",
         doc="The partner leaves for one of the five reasons; checked by the domain function.",
     ),
     Transition(

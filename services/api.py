@@ -1,18 +1,21 @@
 """REST endpoints: service logs (partners see their own), feedback (staff), evaluations — scoped."""
 
 from django.db.models import Q
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.response import Response
 
+from partners.models import Partner
 from portal.api import refused_responses
-from portal.rules import is_staff_member, scope_q
+from portal.choices import ExitReason
+from portal.rules import is_staff_member, scope_q, scope_queryset
 
 from . import domain
 from . import rules as perms
-from .models import Evaluation, Feedback, ServiceLog
+from .models import DisciplineSignoff, Evaluation, Feedback, PartnerExit, ServiceLog
 
 
 def _scoped(user, qs, community_path):
@@ -165,7 +168,57 @@ class EvaluationViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
+class PartnerExitInput(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=ExitReason.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    handover_note = serializers.CharField(required=False, allow_blank=True, default="")
+    exit_date = serializers.DateField()
+    discipline_signoff = serializers.PrimaryKeyRelatedField(
+        queryset=DisciplineSignoff.objects.all(), required=False, allow_null=True, default=None
+    )
+
+
+class PartnerExitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PartnerExit
+        fields = [
+            "id",
+            "partner",
+            "reason",
+            "exit_date",
+            "note",
+            "handover_note",
+            "discipline_signoff",
+            "slots_released",
+            "logs_closed",
+        ]
+        read_only_fields = fields
+
+
+class PartnerExitViewSet(viewsets.GenericViewSet):
+    """POST /api/partners/<id>/exit/: the exit procedure (六(二)3), the API's only door to `exit`.
+
+    The plain transition endpoint refuses `exit` (it would skip the handover,
+    the slots, the licence and the account); this one runs
+    `services.domain.partner_exit`, exactly as the admin's exit form does.
+    """
+
+    def get_queryset(self):
+        qs = Partner.objects.select_related("application", "community__street")
+        return scope_queryset(self.request.user, qs, "community")
+
+    @extend_schema(request=PartnerExitInput, responses=refused_responses(PartnerExitSerializer))
+    @action(detail=True, methods=["post"])
+    def exit(self, request, pk=None):
+        partner = get_object_or_404(self.get_queryset(), pk=pk)
+        data = PartnerExitInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        record = domain.partner_exit(partner=partner, by=request.user, **data.validated_data)
+        return Response(PartnerExitSerializer(record).data, status=status.HTTP_201_CREATED)
+
+
 def register(router):
+    router.register("partners", PartnerExitViewSet, basename="partner-exit")
     router.register("service-logs", ServiceLogViewSet, basename="service-log")
     router.register("feedback", FeedbackViewSet, basename="feedback")
     router.register("evaluations", EvaluationViewSet, basename="evaluation")

@@ -911,7 +911,14 @@ def partner_exit(
         raise ValidationError(problems)
     with transaction.atomic():
         try:
-            partner_transition(partner=partner, transition="exit", by=by, note=note, reason=reason)
+            partner_transition(
+                partner=partner,
+                transition="exit",
+                by=by,
+                note=note,
+                reason=reason,
+                procedure="services.partner_exit",
+            )
         except TransitionRefused as exc:
             raise ValidationError(exc.messages) from None
         released = timeslots_release(partner=partner, from_date=exit_date, by=by, note=note)

@@ -154,8 +154,14 @@ def walk_partner(partner, state, *, by=None, assume=None):
     with guards.facts_forced(happy_path_facts() | (assume or {})):
         for name in PATH_TO[state]:
             note = "测试" if TRANSITIONS[name].note_required else ""
+            # Stands in for the stage's procedure (decision, notice, …), as the facts do.
             partner_transition(
-                partner=partner, transition=name, by=by, note=note, **WALK_ARGUMENTS.get(name, {})
+                partner=partner,
+                transition=name,
+                by=by,
+                note=note,
+                procedure=TRANSITIONS[name].procedure,
+                **WALK_ARGUMENTS.get(name, {}),
             )
     partner.refresh_from_db()
     return partner

@@ -170,5 +170,6 @@ def decision_record(
             by=by,
             note=note or _("%(date)s 党工委会议研究通过。") % {"date": meeting.date},
             data={"meeting": meeting.pk, "decision": decision.pk},
+            procedure="reviews.decision_record",
         )
     return decision

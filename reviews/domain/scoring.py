@@ -642,6 +642,7 @@ def roadshow_close_scoring(*, roadshow: Roadshow, by: User) -> list[ResultRow]:
                     transition="score",
                     by=by,
                     system=True,
+                    procedure="reviews.roadshow_close_scoring",
                     composite_score=row.composite,
                     data={"roadshow": roadshow.pk, "rank": row.rank},
                 )

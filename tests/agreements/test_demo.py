@@ -9,8 +9,11 @@ from calls import demo as partners_demo
 from partners import guards
 from partners.domain import partner_transition
 from partners.models import PartnerStatus
-from partners.workflow import happy_path_facts
+from partners.workflow import TRANSITIONS, happy_path_facts
 from portal import demo as config_demo
+
+# A stage set up without the earlier stages' records: stand in for the procedures owning these transitions.
+PROCEDURE = {name: t.procedure for name, t in TRANSITIONS.items()}
 
 pytestmark = pytest.mark.django_db
 TO_SIGNING = ["shortlist", "score", "approve", "open_notice", "end_notice"]
@@ -27,7 +30,13 @@ def ctx():
             if partners_demo.demo_target(partner) in {"signing", *agreements_demo.BEYOND_SIGNING}:
                 for name in TO_SIGNING:
                     kwargs = {"composite_score": 85} if name == "score" else {}
-                    partner_transition(partner=partner, transition=name, by=ctx["users"]["jiedao"], **kwargs)
+                    partner_transition(
+                        partner=partner,
+                        transition=name,
+                        procedure=PROCEDURE[name],
+                        by=ctx["users"]["jiedao"],
+                        **kwargs,
+                    )
     return ctx
 
 

@@ -8,9 +8,13 @@ from django.db import connection
 
 from partners.domain import TransitionRefused, available_transitions, partner_transition
 from partners.models import Partner, PartnerStatus, PartnerTransition
+from partners.workflow import TRANSITIONS
 from portal.choices import ExitReason
 from portal.models import Role
 from tests.factories import PartnerFactory, community_staff, role_user, street_staff
+
+# Tests of the machine itself stand in for the procedures that own these transitions.
+PROCEDURE = {name: t.procedure for name, t in TRANSITIONS.items()}
 
 S = PartnerStatus
 
@@ -73,7 +77,7 @@ def walk_to(partner, state, facts, actor):
     facts |= ALL_FACTS_FOR_PATH
     for name in PATH[state]:
         kwargs = {"composite_score": Decimal("80")} if name == "score" else {}
-        partner_transition(partner=partner, transition=name, by=actor, **kwargs)
+        partner_transition(partner=partner, transition=name, procedure=PROCEDURE[name], by=actor, **kwargs)
     facts.clear()
     facts |= before
     partner.refresh_from_db()
@@ -102,7 +106,9 @@ def test_transition_succeeds_when_guard_met(
     facts |= needed
     history_before = partner.transitions.count()
 
-    partner_transition(partner=partner, transition=name, by=staff, note=note, **kwargs)
+    partner_transition(
+        partner=partner, transition=name, procedure=PROCEDURE[name], by=staff, note=note, **kwargs
+    )
 
     partner.refresh_from_db()
     assert partner.status == target
@@ -130,7 +136,9 @@ def test_transition_refused_when_guard_unmet(
     history_before = list(partner.transitions.values_list("pk", flat=True))
 
     with pytest.raises(TransitionRefused) as refused:
-        partner_transition(partner=partner, transition=name, by=staff, note=note, **kwargs)
+        partner_transition(
+            partner=partner, transition=name, procedure=PROCEDURE[name], by=staff, note=note, **kwargs
+        )
 
     partner.refresh_from_db()
     assert partner.status == source
@@ -144,7 +152,9 @@ def test_refusal_names_the_failed_condition(facts, staff, partner):
     facts |= {"notice_period_over", "objection_open"}
 
     with pytest.raises(TransitionRefused) as refused:
-        partner_transition(partner=partner, transition="end_notice", by=staff)
+        partner_transition(
+            partner=partner, transition="end_notice", procedure=PROCEDURE["end_notice"], by=staff
+        )
 
     assert refused.value.messages == ["尚有未办结的异议。"]
 
@@ -172,8 +182,15 @@ def test_illegal_transitions_are_refused_and_change_nothing(facts, staff, partne
     for name in {row[0] for row in LEGAL} - legal_here:
         with pytest.raises(TransitionRefused):
             partner_transition(
-                partner=partner, transition=name, by=staff, note="x", reason=ExitReason.REQUESTED
-            ) if name == "exit" else partner_transition(partner=partner, transition=name, by=staff, note="x")
+                partner=partner,
+                transition=name,
+                procedure=PROCEDURE[name],
+                by=staff,
+                note="x",
+                reason=ExitReason.REQUESTED,
+            ) if name == "exit" else partner_transition(
+                partner=partner, transition=name, procedure=PROCEDURE[name], by=staff, note="x"
+            )
         partner.refresh_from_db()
         assert partner.status == state
     assert list(partner.transitions.values_list("pk", flat=True)) == history
@@ -228,12 +245,26 @@ def test_exit_needs_a_valid_reason_and_its_evidence(facts, staff, partner, reaso
     facts |= needed
 
     if ok:
-        partner_transition(partner=partner, transition="exit", by=staff, note="退出", reason=reason)
+        partner_transition(
+            partner=partner,
+            transition="exit",
+            procedure=PROCEDURE["exit"],
+            by=staff,
+            note="退出",
+            reason=reason,
+        )
         partner.refresh_from_db()
         assert (partner.status, partner.exit_reason) == (S.EXITED, reason)
     else:
         with pytest.raises(TransitionRefused):
-            partner_transition(partner=partner, transition="exit", by=staff, note="退出", reason=reason)
+            partner_transition(
+                partner=partner,
+                transition="exit",
+                procedure=PROCEDURE["exit"],
+                by=staff,
+                note="退出",
+                reason=reason,
+            )
         partner.refresh_from_db()
         assert partner.status == S.TRIAL
 
@@ -244,7 +275,12 @@ def test_score_freezes_the_composite(facts, staff, partner):
     facts.add("scoring_complete")
 
     partner_transition(
-        partner=partner, transition="score", by=None, system=True, composite_score=Decimal("88.40")
+        partner=partner,
+        transition="score",
+        procedure=PROCEDURE["score"],
+        by=None,
+        system=True,
+        composite_score=Decimal("88.40"),
     )
 
     partner.refresh_from_db()
@@ -355,7 +391,14 @@ def test_two_concurrent_transitions_only_one_wins(facts):
         try:
             stale = Partner.objects.get(pk=partner.pk)  # both loaded the same state
             barrier.wait()
-            partner_transition(partner=stale, transition=name, by=staff, note=note, expected_status=S.VETTING)
+            partner_transition(
+                partner=stale,
+                transition=name,
+                procedure=PROCEDURE[name],
+                by=staff,
+                note=note,
+                expected_status=S.VETTING,
+            )
             outcomes[name] = "ok"
         except TransitionRefused as refused:
             outcomes[name] = refused.messages

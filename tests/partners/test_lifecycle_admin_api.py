@@ -3,7 +3,11 @@
 import pytest
 
 from partners.models import PartnerStatus
+from partners.workflow import TRANSITIONS
 from tests.factories import PartnerFactory, community_staff, street_staff
+
+# Tests of the machine itself stand in for the procedures that own these transitions.
+PROCEDURE = {name: t.procedure for name, t in TRANSITIONS.items()}
 
 S = PartnerStatus
 
@@ -96,13 +100,15 @@ def test_api_walks_the_whole_machine(client, facts, partner, staff):
         "renewal_window_open",
         "renewal_agreement_signed",
     }
+    # score, approve, open_notice and end_notice belong to their stages' procedures
+    # (roadshow, committee decision, notice): the API's transition action refuses them.
     steps = [
         "forward",
         "shortlist",
         None,
-        "approve",
         None,
-        "end_notice",
+        None,
+        None,
         "sign",
         "pass_trial",
         "mark_renewal_due",
@@ -113,23 +119,40 @@ def test_api_walks_the_whole_machine(client, facts, partner, staff):
     from partners.domain import partner_transition
 
     for step in steps:
-        if step is None:  # score and open_notice are taken by the system
-            name = "score" if partner.status == S.SHORTLISTED else "open_notice"
+        if step is None:
+            name = {S.SHORTLISTED: "score", S.SCORED: "approve", S.APPROVED: "open_notice"}.get(
+                partner.status, "end_notice"
+            )
             kwargs = {"composite_score": Decimal("90")} if name == "score" else {}
-            partner_transition(partner=partner, transition=name, system=True, **kwargs)
+            partner_transition(
+                partner=partner, transition=name, procedure=PROCEDURE[name], by=staff, **kwargs
+            )
             continue
         response = client.post(
             f"/api/partners/{partner.pk}/transition/", {"transition": step}, content_type="application/json"
         )
         assert response.status_code == 200, response.json()
         partner.refresh_from_db()
-    response = client.post(
+    refused = client.post(
         f"/api/partners/{partner.pk}/transition/",
         {"transition": "exit", "reason": "expired_voluntary", "note": "期满不再续签"},
         content_type="application/json",
     )
+    response = client.post(
+        f"/api/partners/{partner.pk}/exit/",
+        {
+            "reason": "expired_voluntary",
+            "note": "期满不再续签",
+            "handover_note": "空间完好归还,钥匙已交回",
+            "exit_date": "2026-06-30",
+        },
+        content_type="application/json",
+    )
 
-    assert response.json()["status"] == "exited"
+    assert refused.status_code == 409
+    assert refused.json()["detail"] == ["退出须通过退出程序办理（填写退出情形、交接情况）。"]
+    assert response.status_code == 201, response.json()
+    assert client.get(f"/api/partners/{partner.pk}/").json()["status"] == "exited"
     history = client.get(f"/api/partners/{partner.pk}/history/").json()
     assert [row["to_state"] for row in history] == [
         "vetting",

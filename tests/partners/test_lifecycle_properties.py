@@ -52,8 +52,9 @@ def test_random_walks_keep_the_invariants():
             actor=st.sampled_from(["street", "community", "system", "applicant"]),
             note=st.sampled_from(["", "说明"]),
             reason=st.sampled_from([None, *ExitReason.values]),
+            by_procedure=st.booleans(),
         )
-        def attempt(self, name, actor, note, reason):
+        def attempt(self, name, actor, note, reason, by_procedure):
             kwargs = {"reason": reason} if name == "exit" else {}
             if name == "score":
                 kwargs["composite_score"] = 80
@@ -66,11 +67,19 @@ def test_random_walks_keep_the_invariants():
             before = self.partner.status
             seen = set(self.true_facts)
             try:
-                partner_transition(partner=self.partner, transition=name, note=note, **who, **kwargs)
+                partner_transition(
+                    partner=self.partner,
+                    transition=name,
+                    note=note,
+                    procedure=workflow.TRANSITIONS[name].procedure if by_procedure else "",
+                    **who,
+                    **kwargs,
+                )
             except TransitionRefused:
                 self.partner.refresh_from_db()
                 assert self.partner.status == before
                 return
+            assert by_procedure or not workflow.TRANSITIONS[name].via_procedure
             assert REQUIRED.get(name, set()) <= seen
             assert not (FORBIDDEN.get(name, set()) & seen)
             if self.partner.status == PartnerStatus.TRIAL:

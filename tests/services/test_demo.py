@@ -8,7 +8,7 @@ from calls import demo as partners_demo
 from partners import guards
 from partners.domain import partner_transition
 from partners.models import PartnerStatus
-from partners.workflow import happy_path_facts
+from partners.workflow import TRANSITIONS, happy_path_facts
 from portal import demo as config_demo
 from portal.dates import add_months, local_today
 from services import demo as services_demo
@@ -17,6 +17,9 @@ from tests.factories import PATH_TO, SpaceFactory
 
 from .factories import AgreementFactory
 
+# A stage set up without the earlier stages' records: stand in for the procedures owning these transitions.
+PROCEDURE = {name: t.procedure for name, t in TRANSITIONS.items()}
+
 pytestmark = pytest.mark.django_db
 
 
@@ -24,7 +27,7 @@ def to_trial(partner, by):
     with guards.facts_forced(happy_path_facts()):
         for name in PATH_TO["trial"][1:]:  # calls.demo already forwarded it
             kwargs = {"composite_score": Decimal("85")} if name == "score" else {}
-            partner_transition(partner=partner, transition=name, by=by, **kwargs)
+            partner_transition(partner=partner, transition=name, procedure=PROCEDURE[name], by=by, **kwargs)
 
 
 def test_demo_step_moves_only_partners_at_its_start_and_is_idempotent():

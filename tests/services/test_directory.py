@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from partners.domain import partner_transition
 from portal.choices import ExitReason
+from services.domain import partner_exit
 from spaces.domain import timeslot_create
 from tests.factories import CommunityFactory, SpaceFactory, partner_in_state
 from tests.notices.factories import setting
@@ -81,8 +81,13 @@ def test_directory_updates_when_partner_exits(client, world, django_capture_on_c
     assert partner.name in client.get(url).content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
-        partner_transition(
-            partner=partner, transition="exit", by=staff, note="书面申请退出", reason=ExitReason.REQUESTED
+        partner_exit(
+            partner=partner,
+            reason=ExitReason.REQUESTED,
+            note="书面申请退出",
+            handover_note="空间完好归还",
+            exit_date=dt.date.today(),
+            by=staff,
         )
 
     assert partner.name not in client.get(url).content.decode()

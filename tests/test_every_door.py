@@ -1,0 +1,290 @@
+"""Every door to a partner transition has the same effects (issue 13).
+
+The doors that offer a transition are derived from its declaration in
+partners/workflow.py: the admin button and the API's transition action offer
+every transition not reserved to a procedure; the applicant's status link
+offers `applicant` transitions; a transition taken `via` a procedure is offered
+by that procedure's own doors (listed in PROCEDURE_DOORS, which must cover every
+declared procedure) and refused by the plain ones. For each transition, the
+same partner is set up once per door, sent through it, and a normalised
+snapshot (status, history rows, audit action codes, and for exit the exit
+record, slots, logs, licence and account) must be identical across doors.
+"""
+
+import datetime as dt
+import importlib
+import inspect
+
+import pytest
+
+from calls.domain import application_status_token
+from partners import guards, workflow
+from partners.models import Partner
+from portal.choices import ExitReason
+from portal.dates import local_today
+from portal.models import AuditEvent
+from services.models import LogoLicence, LogStatus, PartnerAccount, PartnerExit, ServiceLog
+from spaces.models import TimeSlot
+from tests.factories import partner_in_state, street_staff
+from tests.services.factories import make_log, partner_user, serving_partner, weekly_slot
+
+pytestmark = pytest.mark.django_db
+
+NOTE = "经核实办理"
+EXIT_INPUT = {
+    "reason": ExitReason.REQUESTED,
+    "note": "合伙人书面申请退出",
+    "handover_note": "空间完好归还，钥匙2把已交回",
+}
+
+# The doors of each procedure that takes a transition with effects beyond the
+# status. A procedure without doors here fails `test_every_procedure_has_its_doors_covered`.
+PROCEDURE_DOORS = {
+    "services.partner_exit": ["admin_exit_form", "api_exit"],
+    # Driven with their stages' real records in their own apps' tests; here the
+    # plain doors' refusal is what is checked for them.
+    "reviews.roadshow_close_scoring": [],
+    "reviews.decision_record": [],
+    "notices.notice_publish": [],
+    "notices.notice_end_entries": [],
+    "notices.objection_conclude": [],
+}
+PLAIN_DOORS = ["admin_button", "api_transition"]
+
+
+def doors_offering(spec):
+    """The doors through which `spec` may be taken, from its declaration."""
+    if spec.via_procedure:
+        return list(PROCEDURE_DOORS[spec.procedure])
+    return [*PLAIN_DOORS, *(["applicant_link"] if spec.applicant else [])]
+
+
+CASES = [(name, door) for name, spec in workflow.TRANSITIONS.items() for door in doors_offering(spec)]
+REFUSED = [
+    (name, door) for name, spec in workflow.TRANSITIONS.items() if spec.via_procedure for door in PLAIN_DOORS
+]
+
+
+def _facts_for(spec):
+    facts = workflow.happy_path_facts()
+    for guard in spec.guards:
+        if guard.fact is not None:
+            facts[guard.fact.name] = not guard.negated
+    return facts
+
+
+def _source(spec):
+    return workflow.S.ACTIVE if workflow.S.ACTIVE in spec.sources else spec.sources[0]
+
+
+def _setup(name):
+    """The same partner for every door: in the transition's source state, with,
+    for exit, a weekly slot, an open and a verified log, a licence and an account."""
+    spec = workflow.TRANSITIONS[name]
+    if name == "exit":
+        today = local_today()
+        partner, agreement, space = serving_partner(
+            "active", start=today - dt.timedelta(days=90), end=today + dt.timedelta(days=180)
+        )
+        slot = weekly_slot(partner, space, weekday=2)
+        TimeSlot.objects.filter(pk=slot.pk).update(valid_from=today - dt.timedelta(days=90))
+        LogoLicence.objects.create(partner=partner, granted_on=today - dt.timedelta(days=90))
+        partner_user(partner)
+        make_log(partner, agreement, space, date=today - dt.timedelta(days=14))
+        make_log(partner, agreement, space, date=today - dt.timedelta(days=7), status=LogStatus.SUBMITTED)
+    else:
+        partner = partner_in_state(_source(spec))
+    return partner, street_staff(street=partner.community.street)
+
+
+def _go_through(door, name, partner, staff, client):
+    spec = workflow.TRANSITIONS[name]
+    reason = {"reason": ExitReason.REQUESTED} if spec.needs_reason else {}
+    if door == "admin_button":
+        client.force_login(staff)
+        return client.post(
+            f"/admin/partners/partner/{partner.pk}/transition/{name}/",
+            {"note": NOTE, "expected_status": partner.status, **reason},
+        )
+    if door == "api_transition":
+        client.force_login(staff)
+        return client.post(
+            f"/api/partners/{partner.pk}/transition/",
+            {"transition": name, "note": NOTE, **reason},
+            content_type="application/json",
+        )
+    if door == "applicant_link":
+        token = application_status_token(partner.application)
+        return client.post(f"/applications/status/{token}/withdraw/", {"confirm": "on", "note": NOTE})
+    if door == "admin_exit_form":
+        client.force_login(staff)
+        return client.post(
+            "/admin/services/partnerexit/add/",
+            {"partner": partner.pk, "exit_date": local_today().isoformat(), **EXIT_INPUT},
+        )
+    if door == "api_exit":
+        client.force_login(staff)
+        return client.post(
+            f"/api/partners/{partner.pk}/exit/",
+            {"exit_date": local_today().isoformat(), **EXIT_INPUT},
+            content_type="application/json",
+        )
+    raise AssertionError(f"door {door!r} is not covered")
+
+
+def _snapshot(partner, audit_before):
+    partner = Partner.objects.get(pk=partner.pk)
+
+    snapshot = {
+        "status": partner.status,
+        "exit_reason": partner.exit_reason,
+        "composite_score": partner.composite_score,
+        "history": [
+            (r.transition, r.from_state, r.to_state, r.note, {k: v for k, v in r.data.items()})
+            for r in partner.transitions.order_by("created_at", "id")
+        ],
+        "audit": sorted(AuditEvent.objects.filter(pk__gt=audit_before).values_list("action", flat=True)),
+        "accounts": list(PartnerAccount.objects.filter(partner=partner).values_list("read_only", flat=True)),
+        "licences_revoked": [
+            d is not None
+            for d in LogoLicence.objects.filter(partner=partner).values_list("revoked_on", flat=True)
+        ],
+        "slots_until": sorted(
+            str(d) for d in TimeSlot.objects.filter(partner=partner).values_list("valid_to", flat=True)
+        ),
+        "logs": sorted(ServiceLog.objects.filter(partner=partner).values_list("status", flat=True)),
+        "exit": list(
+            PartnerExit.objects.filter(partner=partner).values_list(
+                "reason", "exit_date", "note", "handover_note", "slots_released", "logs_closed"
+            )
+        ),
+    }
+    return snapshot
+
+
+def _through(door, name, client, django_capture_on_commit_callbacks):
+    spec = workflow.TRANSITIONS[name]
+    partner, staff = _setup(name)
+    audit_before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    with guards.facts_forced(_facts_for(spec)), django_capture_on_commit_callbacks(execute=True):
+        response = _go_through(door, name, partner, staff, client)
+    client.logout()
+    last = partner.transitions.order_by("created_at", "id").last()
+    actor = "staff" if last and last.actor_id == staff.pk else getattr(last, "actor_label", None)
+    return response, {**_snapshot(partner, audit_before), "actor": actor}
+
+
+@pytest.mark.parametrize("name", sorted({name for name, _ in CASES}))
+def test_every_door_has_the_same_effects(name, client, django_capture_on_commit_callbacks):
+    spec = workflow.TRANSITIONS[name]
+    results = {
+        door: _through(door, name, client, django_capture_on_commit_callbacks)
+        for door in doors_offering(spec)
+    }
+
+    # Who acted is the one thing a door changes: staff, or the applicant through the link.
+    actors = {door: snapshot.pop("actor") for door, (_, snapshot) in results.items()}
+    snapshots = {door: snapshot for door, (_, snapshot) in results.items()}
+    first_door, first = next(iter(snapshots.items()))
+    assert first["status"] == spec.target, (first_door, results[first_door][0].content.decode()[:500])
+    for door, snapshot in snapshots.items():
+        assert snapshot == first, (door, first_door)
+    assert actors == {door: "申请人" if door == "applicant_link" else "staff" for door in results}
+
+
+def test_sign_opens_the_account_and_licence_through_every_door(client, django_capture_on_commit_callbacks):
+    for door in doors_offering(workflow.TRANSITIONS["sign"]):
+        _, snapshot = _through(door, "sign", client, django_capture_on_commit_callbacks)
+        assert (snapshot["accounts"], snapshot["licences_revoked"]) == ([False], [False]), door
+
+
+def test_exit_through_its_doors_runs_the_whole_procedure(client, django_capture_on_commit_callbacks):
+    for door in doors_offering(workflow.TRANSITIONS["exit"]):
+        _, snapshot = _through(door, "exit", client, django_capture_on_commit_callbacks)
+        assert snapshot["status"] == "exited"
+        assert snapshot["exit"] == [
+            (ExitReason.REQUESTED, local_today(), EXIT_INPUT["note"], EXIT_INPUT["handover_note"], 1, 1)
+        ]
+        assert snapshot["slots_until"] == [str(local_today() - dt.timedelta(days=1))]
+        assert snapshot["logs"] == [LogStatus.CLOSED, LogStatus.VERIFIED]
+        assert (snapshot["accounts"], snapshot["licences_revoked"]) == ([True], [True])
+        assert "services.partner.exited" in snapshot["audit"]
+
+
+@pytest.mark.parametrize(("name", "door"), REFUSED, ids=[f"{n}-{d}" for n, d in REFUSED])
+def test_plain_doors_refuse_a_transition_reserved_to_its_procedure(
+    name, door, client, django_capture_on_commit_callbacks
+):
+    spec = workflow.TRANSITIONS[name]
+    response, snapshot = _through(door, name, client, django_capture_on_commit_callbacks)
+
+    assert snapshot["status"] == _source(spec)
+    assert snapshot["exit"] == [] and snapshot["audit"] == []
+    if door == "api_transition":
+        assert response.status_code == 409
+        assert response.json()["detail"] == [str(spec.procedure_message)]
+    else:
+        assert response.status_code == 302
+
+
+def test_admin_partner_page_links_exit_to_the_exit_form(client):
+    partner, staff = _setup("exit")
+    client.force_login(staff)
+
+    page = client.get(f"/admin/partners/partner/{partner.pk}/change/").content.decode()
+    button = client.get(f"/admin/partners/partner/{partner.pk}/transition/exit/", follow=True)
+
+    assert f'href="/admin/services/partnerexit/add/?partner={partner.pk}"' in page
+    assert f"/admin/partners/partner/{partner.pk}/transition/exit/" not in page
+    assert button.redirect_chain[0][0] == f"/admin/services/partnerexit/add/?partner={partner.pk}"
+    assert "退出须通过退出程序办理（填写退出情形、交接情况）。" in button.content.decode()
+    assert f'<option value="{partner.pk}" selected>' in button.content.decode()
+
+
+def test_every_procedure_has_its_doors_covered():
+    declared = {spec.procedure for spec in workflow.TRANSITIONS.values() if spec.via_procedure}
+
+    assert declared == set(PROCEDURE_DOORS)
+
+
+@pytest.mark.parametrize("procedure", sorted(PROCEDURE_DOORS))
+def test_each_procedure_exists_and_names_itself_when_it_transitions(procedure):
+    app, function = procedure.split(".")
+    func = getattr(importlib.import_module(f"{app}.domain"), function)
+
+    assert f'procedure="{procedure}"' in inspect.getsource(inspect.getmodule(func))
+
+
+def test_api_exit_refuses_bad_input_and_changes_nothing(client):
+    partner, staff = _setup("exit")
+    client.force_login(staff)
+
+    response = client.post(
+        f"/api/partners/{partner.pk}/exit/",
+        {
+            "reason": ExitReason.REQUESTED,
+            "note": "退出",
+            "handover_note": "",
+            "exit_date": str(local_today()),
+        },
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    assert "请填写交接情况(空间是否完好归还、钥匙、设备)。" in str(response.json())
+    partner.refresh_from_db()
+    assert (partner.status, PartnerExit.objects.count()) == ("active", 0)
+
+
+def test_api_exit_is_not_offered_outside_the_staff_members_street(client):
+    partner, _ = _setup("exit")
+    client.force_login(street_staff())
+
+    response = client.post(
+        f"/api/partners/{partner.pk}/exit/",
+        {**EXIT_INPUT, "exit_date": str(local_today())},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 404
+    assert PartnerExit.objects.count() == 0
