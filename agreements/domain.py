@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from partners.domain import TransitionRefused, partner_transition
 from partners.models import SERVING, PartnerStatus
-from portal.dates import add_months, local_today, term_end
+from portal.dates import latest_months_after, local_today, months_before, term_end
 from portal.domain import audit_log, require
 from portal.mail import queue_mail
 from portal.models import Role, Street
@@ -127,10 +127,20 @@ def signed_successor(term: Agreement) -> Agreement | None:
     return term.successors.filter(kind=AgreementKind.RENEWAL, status=AgreementStatus.SIGNED).first()
 
 
+def renewal_reminder_date(term: Agreement) -> dt.date:
+    """The day the renewal window opens — 五(三)2 协议期满前2个月.
+
+    The calendar date the street's `renewal_notice_months` (2 by default)
+    before the term's end, clamped to the month's last day: a term ending
+    31 Aug is reminded on 30 Jun, one ending 30 Apr on 28 (or 29) Feb.
+    """
+    return months_before(term.end_date, term.community.street.renewal_notice_months)
+
+
 def term_in_renewal_window(term: Agreement, *, today: dt.date | None = None) -> bool:
-    """The term ends within the street's reminder window (2 months by default) — 五(三)2."""
+    """The term's renewal window has opened (`renewal_reminder_date`, Asia/Shanghai) — 五(三)2."""
     today = today or local_today()
-    return term.end_date <= add_months(today, term.community.street.renewal_notice_months)
+    return today >= renewal_reminder_date(term)
 
 
 def agreement_is_complete(agreement: Agreement) -> bool:
@@ -715,11 +725,15 @@ def agreement_draft_next_term(*, term: Agreement, months: int | None = None, by:
 
 
 def terms_awaiting_decision(*, today: dt.date | None = None) -> list[Agreement]:
-    """Signed current terms ending within their street's window with no decision and no signed next term."""
+    """Signed current terms whose window has opened, with no decision and no signed next term.
+
+    Rulebook 五(三)2: the same window as `term_in_renewal_window`, as an end-date
+    bound for SQL (`latest_months_after` inverts `months_before`).
+    """
     today = today or local_today()
     result = []
     for street in Street.objects.all():
-        horizon = add_months(today, street.renewal_notice_months)
+        horizon = latest_months_after(today, street.renewal_notice_months)
         result.extend(
             Agreement.objects.filter(
                 community__street=street,

@@ -50,7 +50,6 @@ class PublicNoticeForm(forms.ModelForm):
             "title",
             "body",
             "decision_reference",
-            "starts_at",
             "ends_at",
             "objection_contact",
         ]
@@ -127,6 +126,7 @@ class PublicNoticeAdmin(admin.ModelAdmin):
     search_fields = ["title", "decision_reference", "entries__applicant_name"]
     readonly_fields = [
         "status",
+        "starts_at",
         "published_at",
         "ended_at",
         "filed_at",
@@ -167,7 +167,6 @@ class PublicNoticeAdmin(admin.ModelAdmin):
             "title",
             "body",
             "decision_reference",
-            "starts_at",
             "ends_at",
             "objection_contact",
         ]
@@ -183,7 +182,6 @@ class PublicNoticeAdmin(admin.ModelAdmin):
                 "title",
                 "body",
                 "decision_reference",
-                "starts_at",
                 "ends_at",
                 "objection_contact",
                 *self.readonly_fields,
@@ -210,7 +208,6 @@ class PublicNoticeAdmin(admin.ModelAdmin):
             title=obj.title,
             body=obj.body,
             decision_reference=obj.decision_reference,
-            starts_at=obj.starts_at,
             ends_at=obj.ends_at,
             objection_contact=obj.objection_contact,
             partners=form.cleaned_data.get("partners") or [],

@@ -7,7 +7,9 @@ Idempotent: notices are found by title, and only partners still exactly in
 `approved` are listed.
 """
 
+import contextlib
 import datetime as dt
+from unittest import mock
 
 from django.utils import timezone
 
@@ -50,22 +52,34 @@ def _beyond(target: str, state: str) -> bool:
     return target in MAIN_PATH and MAIN_PATH.index(target) > MAIN_PATH.index(state)
 
 
-def _notice(*, street, title, decision, starts_at, partners, staff):
+@contextlib.contextmanager
+def _as_of(moment):
+    """Replay a step of the demo story at the time it happened.
+
+    The domain records the publication time itself (a notice cannot be
+    backdated), so the demo's history is written by running the step with
+    the clock set to that time — the same records a real street would have.
+    """
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield
+
+
+def _notice(*, street, title, decision, published_at, partners, staff):
     notice = PublicNotice.objects.filter(street=street, title=title).first()
     if notice is not None or not partners:
         return notice
-    notice = notice_save_draft(
-        street=street,
-        title=title,
-        body=BODY,
-        decision_reference=decision,
-        starts_at=starts_at,
-        ends_at=starts_at + dt.timedelta(days=street.notice_min_days),
-        objection_contact=CONTACT,
-        partners=partners,
-        by=staff,
-    )
-    return notice_publish(notice=notice, by=staff)
+    with _as_of(published_at):
+        notice = notice_save_draft(
+            street=street,
+            title=title,
+            body=BODY,
+            decision_reference=decision,
+            ends_at=None,  # exactly the street's minimum from publication
+            objection_contact=CONTACT,
+            partners=partners,
+            by=staff,
+        )
+        return notice_publish(notice=notice, by=staff)
 
 
 def load(ctx):
@@ -84,7 +98,7 @@ def load(ctx):
         street=street,
         title=PAST_TITLE,
         decision="崇明街道党工委2026年第2次会议",
-        starts_at=past_start,
+        published_at=past_start,
         partners=[p for p in approved if _beyond(demo_target(p), "in_notice")],
         staff=staff,
     )
@@ -113,7 +127,9 @@ def load(ctx):
         street=street,
         title=CURRENT_TITLE,
         decision="崇明街道党工委2026年第3次会议",
-        starts_at=timezone.localtime(now - dt.timedelta(days=1)).replace(minute=0, second=0, microsecond=0),
+        published_at=timezone.localtime(now - dt.timedelta(days=1)).replace(
+            minute=0, second=0, microsecond=0
+        ),
         partners=[p for p in approved if demo_target(p) == "in_notice"],
         staff=staff,
     )

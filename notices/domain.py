@@ -108,16 +108,18 @@ def notice_save_draft(
     title: str,
     body: str,
     decision_reference: str,
-    starts_at: dt.datetime,
-    ends_at: dt.datetime,
+    ends_at: dt.datetime | None,
     objection_contact: str,
     partners: Iterable[Partner],
     by: User,
 ) -> PublicNotice:
     """Create or change a draft notice and its list (rulebook 五(二)3).
 
-    The period must be at least the street's minimum (5 days by default);
-    the list may hold only partners the committee approved in this street.
+    The period starts when the notice is published (`notice_publish` records
+    the time; nobody types a start), and must last at least the street's
+    minimum (公示时间不少于5天). A chosen end must therefore be at least the
+    minimum after now; no end means exactly the minimum after publication.
+    The list may hold only partners the committee approved in this street.
     """
     notice = notice or PublicNotice(street=street)
     if notice.pk is None:
@@ -146,7 +148,7 @@ def notice_save_draft(
         notice.street = street
         notice.title, notice.body = title, body
         notice.decision_reference = decision_reference
-        notice.starts_at, notice.ends_at = starts_at, ends_at
+        notice.ends_at = ends_at
         notice.objection_contact = objection_contact
         notice.full_clean(exclude=["created_by", "filed_by"])
         created = notice.pk is None
@@ -174,19 +176,29 @@ def notice_save_draft(
 
 
 def notice_publish(*, notice: PublicNotice, by: User) -> PublicNotice:
-    """Publish the notice: each listed partner moves approved → in_notice (rulebook 五(二)3)."""
+    """Publish the notice: each listed partner moves approved → in_notice (rulebook 五(二)3).
+
+    The period starts now, the publication time the system records
+    (`published_at` = `starts_at`), and must last at least the street's
+    minimum (公示时间不少于5天) from that moment: a draft whose end is now
+    too close is refused with the earliest allowed end; a draft with no end
+    runs exactly the minimum.
+    """
     _require(can_manage_notice.test(by, notice), _("只有本街道工作人员可以发布公示。"))
     with transaction.atomic():
         notice = PublicNotice.objects.select_for_update().select_related("street").get(pk=notice.pk)
         if notice.status != NoticeStatus.DRAFT:
             raise ValidationError(_("该公示已经发布。"))
-        notice.full_clean(exclude=["created_by", "filed_by"])
         entries = list(notice.entries.select_related("partner__application", "partner__community"))
         if not entries:
             raise ValidationError(_("公示名单为空,请先选择拟入驻的申请人。"))
+        now = timezone.now()
+        notice.starts_at = notice.published_at = now
+        if notice.ends_at is None:
+            notice.ends_at = notice.earliest_end(now)
+        notice.full_clean(exclude=["created_by", "filed_by"])
         notice.status = NoticeStatus.PUBLISHED
-        notice.published_at = timezone.now()
-        notice.save(update_fields=["status", "published_at", "updated_at"])
+        notice.save(update_fields=["status", "published_at", "starts_at", "ends_at", "updated_at"])
         problems = []
         for entry in entries:
             try:

@@ -22,6 +22,13 @@ from portal.masking import mask_person_name
 from portal.uploads import private_storage, private_upload_to
 
 
+def _minute_at_or_after(moment: dt.datetime) -> dt.datetime:
+    """`moment` in local time, rounded up to a whole minute (so the end shown is one that is accepted)."""
+    local = timezone.localtime(moment)
+    whole = local.replace(second=0, microsecond=0)
+    return whole if whole == local else whole + dt.timedelta(minutes=1)
+
+
 class NoticeStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
     PUBLISHED = "published", _("公示中")
@@ -39,8 +46,18 @@ class PublicNotice(models.Model):
     decision_reference = models.CharField(
         _("党工委会议决定"), max_length=200, help_text=_("例如“崇明街道党工委2026年第3次会议”。")
     )
-    starts_at = models.DateTimeField(_("公示开始时间"))
-    ends_at = models.DateTimeField(_("公示结束时间"))
+    # The period starts when the notice is published, at the time the system records
+    # (rulebook 五(二)3): nobody types a start, so no notice can be backdated.
+    starts_at = models.DateTimeField(_("公示开始时间"), null=True, blank=True, editable=False)
+    ends_at = models.DateTimeField(
+        _("公示结束时间"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "公示期自发布时起算,发布时间由系统记录。留空则自发布时起满街道规定的最少天数(默认 5 天)结束;"
+            "如填写,须不早于发布时间加上最少天数。"
+        ),
+    )
     objection_contact = models.CharField(
         _("异议受理联系方式"),
         max_length=200,
@@ -89,24 +106,42 @@ class PublicNotice(models.Model):
             models.CheckConstraint(
                 condition=models.Q(ends_at__gt=models.F("starts_at")), name="notice_ends_after_start"
             ),
+            # Once published, the period is fixed and starts at the recorded publication.
+            models.CheckConstraint(
+                condition=models.Q(status=NoticeStatus.DRAFT)
+                | models.Q(
+                    published_at__isnull=False,
+                    starts_at=models.F("published_at"),
+                    ends_at__isnull=False,
+                ),
+                name="notice_period_starts_at_publication",
+            ),
         ]
 
     def __str__(self):
         return self.title
 
+    def earliest_end(self, start: dt.datetime) -> dt.datetime:
+        """The earliest end of a period starting at `start` (rulebook 五(二)3)."""
+        return start + dt.timedelta(days=self.street.notice_min_days)
+
     def clean(self):
-        """Rulebook 五(二)3: 公示时间不少于5天 (or the street's stricter minimum)."""
-        if self.starts_at and self.ends_at and self.street_id:
-            minimum = dt.timedelta(days=self.street.notice_min_days)
-            if self.ends_at - self.starts_at < minimum:
+        """Rulebook 五(二)3: 公示时间不少于5天 (or the street's stricter minimum).
+
+        The period runs from the publication: a published notice is checked
+        against its recorded start, a draft against now (the earliest it
+        could be published).
+        """
+        if self.ends_at and self.street_id:
+            start = self.starts_at or timezone.now()
+            earliest = self.earliest_end(start)
+            if self.ends_at < earliest:
                 raise ValidationError(
                     {
                         "ends_at": _("公示期不得少于 %(days)s 天:结束时间最早为 %(earliest)s。")
                         % {
                             "days": self.street.notice_min_days,
-                            "earliest": timezone.localtime(self.starts_at + minimum).strftime(
-                                "%Y-%m-%d %H:%M"
-                            ),
+                            "earliest": _minute_at_or_after(earliest).strftime("%Y-%m-%d %H:%M"),
                         }
                     }
                 )

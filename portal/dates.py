@@ -17,6 +17,32 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, last))
 
 
+def month_end(day: dt.date) -> dt.date:
+    """The last day of `day`'s month."""
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The calendar date `months` before `day`, clamped to the month's last day.
+
+    So 31 Aug − 2 → 30 Jun, 30 Apr − 2 → 28 Feb (29 in a leap year), 31 Mar − 2 → 31 Jan.
+    """
+    return add_months(day, -months)
+
+
+def latest_months_after(day: dt.date, months: int) -> dt.date:
+    """The latest date whose `months_before(·, months)` is on or before `day`.
+
+    The inverse of `months_before`, for filtering in SQL: `months_before(end, m) <= day`
+    exactly when `end <= latest_months_after(day, m)`. From a month's last day
+    it reaches the last day of the target month (30 Jun + 2 → 31 Aug, since
+    31 Aug − 2 is 30 Jun); from any other day it is `add_months(day, months)`.
+    """
+    if day == month_end(day):
+        return month_end(add_months(day, months))
+    return add_months(day, months)
+
+
 def term_end(start: dt.date, months: int) -> dt.date:
     """The last day (inclusive) of a term of `months` that starts on `start`.
 

@@ -8,12 +8,17 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from agreements.domain import renewal_reminders_send, term_in_renewal_window
+from agreements.domain import (
+    renewal_reminder_date,
+    renewal_reminders_send,
+    term_in_renewal_window,
+    terms_awaiting_decision,
+)
 from agreements.models import Agreement, ReminderKind, RenewalReminder
 from agreements.tasks import send_renewal_reminders
 from partners.guards import fact
 from partners.models import PartnerStatus
-from portal.dates import add_months, local_today
+from portal.dates import add_months, latest_months_after, local_midnight, local_today
 from portal.models import Role
 from services.domain import renewal_decision_record
 from services.models import Evaluation
@@ -48,6 +53,87 @@ def test_renewal_window_uses_street_setting():
     assert term_in_renewal_window(term, today=dt.date(2026, 5, 15)) is True
 
 
+MONTH_END_REMINDERS = [
+    # (term ends on a month's last day, first reminder day): two calendar months earlier, clamped.
+    *[
+        (dt.date(2027, m, e), r)
+        for m, e, r in [
+            (1, 31, dt.date(2026, 11, 30)),
+            (2, 28, dt.date(2026, 12, 28)),
+            (3, 31, dt.date(2027, 1, 31)),
+            (4, 30, dt.date(2027, 2, 28)),
+            (5, 31, dt.date(2027, 3, 31)),
+            (6, 30, dt.date(2027, 4, 30)),
+            (7, 31, dt.date(2027, 5, 31)),
+            (8, 31, dt.date(2027, 6, 30)),
+            (9, 30, dt.date(2027, 7, 30)),
+            (10, 31, dt.date(2027, 8, 31)),
+            (11, 30, dt.date(2027, 9, 30)),
+            (12, 31, dt.date(2027, 10, 31)),
+        ]
+    ],
+    *[
+        (dt.date(2028, m, e), r)
+        for m, e, r in [
+            (1, 31, dt.date(2027, 11, 30)),
+            (2, 29, dt.date(2027, 12, 29)),
+            (3, 31, dt.date(2028, 1, 31)),
+            (4, 30, dt.date(2028, 2, 29)),
+            (5, 31, dt.date(2028, 3, 31)),
+            (6, 30, dt.date(2028, 4, 30)),
+            (7, 31, dt.date(2028, 5, 31)),
+            (8, 31, dt.date(2028, 6, 30)),
+            (9, 30, dt.date(2028, 7, 30)),
+            (10, 31, dt.date(2028, 8, 31)),
+            (11, 30, dt.date(2028, 9, 30)),
+            (12, 31, dt.date(2028, 10, 31)),
+        ]
+    ],
+]
+
+
+@pytest.mark.parametrize(("end", "reminder"), MONTH_END_REMINDERS)
+def test_renewal_window_opens_two_calendar_months_before_month_end(end, reminder):
+    term = Agreement(community=CommunityFactory(), start_date=dt.date(2026, 1, 1), end_date=end)
+
+    assert renewal_reminder_date(term) == reminder
+    assert term_in_renewal_window(term, today=reminder) is True
+    assert term_in_renewal_window(term, today=reminder - dt.timedelta(days=1)) is False
+
+
+def test_reminder_task_selects_month_end_terms_on_their_reminder_day(people):
+    """The SQL bound of the task agrees with the window, for every month end of 2027 and 2028."""
+    partner, term = active_partner(end=dt.date(2026, 12, 31), months=12, community=people["community"])
+    found = {}
+    for end, reminder in MONTH_END_REMINDERS:
+        Agreement.objects.filter(pk=term.pk).update(end_date=end)
+        found[end] = [
+            term in terms_awaiting_decision(today=reminder - dt.timedelta(days=1)),
+            term in terms_awaiting_decision(today=reminder),
+        ]
+
+    assert found == {end: [False, True] for end, _reminder in MONTH_END_REMINDERS}
+
+
+@pytest.mark.parametrize(
+    ("end", "reminder"),
+    [(dt.date(2027, 8, 31), dt.date(2027, 6, 30)), (dt.date(2028, 4, 30), dt.date(2028, 2, 29))],
+)
+def test_reminder_sent_on_month_end_reminder_day_not_the_day_before(monkeypatch, people, end, reminder):
+    partner, term = active_partner(end=end, months=12, community=people["community"], by=people["street"])
+
+    # The clock, not a `today` argument: the partner's renewal_window_open fact reads it too.
+    _freeze(monkeypatch, local_midnight(reminder) - dt.timedelta(seconds=1))
+    before = renewal_reminders_send()
+    _freeze(monkeypatch, local_midnight(reminder))
+    sent = renewal_reminders_send()
+
+    partner.refresh_from_db()
+    assert before == []
+    assert [(r.agreement, r.kind) for r in sent] == [(term, ReminderKind.WINDOW)]
+    assert partner.status == PartnerStatus.RENEWAL_DUE
+
+
 def _freeze(monkeypatch, instant):
     monkeypatch.setattr(timezone, "now", lambda: instant)
 
@@ -61,6 +147,18 @@ def test_renewal_window_fact_counts_days_in_asia_shanghai(monkeypatch):
     assert fact("renewal_window_open", partner) is True
     _freeze(monkeypatch, dt.datetime(2026, 5, 14, 15, 59, tzinfo=dt.UTC))  # 14 May 23:59 in Shanghai
     assert fact("renewal_window_open", partner) is False
+
+
+def test_renewal_window_fact_opens_on_the_clamped_reminder_day(monkeypatch):
+    """31 Aug → 30 Jun (Asia/Shanghai), the same day as the reminders."""
+    partner, term = active_partner(end=dt.date(2027, 8, 31), months=12)
+
+    _freeze(monkeypatch, local_midnight(dt.date(2027, 6, 30)) - dt.timedelta(seconds=1))
+    before = fact("renewal_window_open", partner)
+    _freeze(monkeypatch, local_midnight(dt.date(2027, 6, 30)))
+    on_the_day = fact("renewal_window_open", partner)
+
+    assert (before, on_the_day) == (False, True)
 
 
 @pytest.fixture
@@ -151,7 +249,9 @@ def test_reminder_for_trial_is_recorded_without_status_change(
 
 @pytest.mark.parametrize(("extra_days", "reminded"), [(0, True), (1, False), (-1, True)])
 def test_reminder_window_boundary_in_task(people, extra_days, reminded):
-    end = add_months(local_today(), 2) + dt.timedelta(days=extra_days)
+    # The latest end whose window opens today (on a month's last day that is the last day
+    # two months on: 30 Jun reminds the term ending 31 Aug).
+    end = latest_months_after(local_today(), 2) + dt.timedelta(days=extra_days)
     partner, term = active_partner(end=end, months=12, community=people["community"], by=people["street"])
 
     renewal_reminders_send()

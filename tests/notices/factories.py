@@ -1,6 +1,8 @@
 """Builders for notice tests: approved partners, published notices, objections."""
 
+import contextlib
 import datetime as dt
+from unittest import mock
 
 from django.utils import timezone
 
@@ -35,16 +37,25 @@ def individual_partner(community, state="approved"):
     )
 
 
-def draft_notice(*, staff, partners, starts_at=None, days=5, **kwargs):
-    starts_at = starts_at or timezone.now() - dt.timedelta(hours=1)
+@contextlib.contextmanager
+def clock_at(moment):
+    """Run the block as if it were `moment`: how a test publishes a notice in the past.
+
+    The domain records the publication time itself; nobody can type it.
+    """
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield
+
+
+def draft_notice(*, staff, partners, ends_at=None, **kwargs):
+    """A draft; no end means the notice runs exactly the street's minimum from publication."""
     street = staff.profile.street
     return notice_save_draft(
         street=street,
         title=kwargs.pop("title", "2026年第一批“睦邻合伙人”拟入驻名单公示"),
         body=kwargs.pop("body", "经街道党工委会议研究,现将拟入驻名单予以公示。"),
         decision_reference=kwargs.pop("decision_reference", "崇明街道党工委2026年第3次会议"),
-        starts_at=starts_at,
-        ends_at=kwargs.pop("ends_at", starts_at + dt.timedelta(days=days)),
+        ends_at=ends_at,
         objection_contact=kwargs.pop("objection_contact", "崇明街道纪检室 0511-87260000"),
         partners=partners,
         by=staff,
@@ -52,15 +63,17 @@ def draft_notice(*, staff, partners, starts_at=None, days=5, **kwargs):
     )
 
 
-def published_notice(*, staff, partners, **kwargs):
-    notice = draft_notice(staff=staff, partners=partners, **kwargs)
-    return notice_publish(notice=notice, by=staff)
+def published_notice(*, staff, partners, at=None, **kwargs):
+    """A notice drafted and published at `at` (now if not given)."""
+    with clock_at(at) if at else contextlib.nullcontext():
+        notice = draft_notice(staff=staff, partners=partners, **kwargs)
+        return notice_publish(notice=notice, by=staff)
 
 
-def past_notice(*, staff, partners):
-    """A notice whose full period ended an hour ago."""
+def past_notice(*, staff, partners, **kwargs):
+    """A notice published 5 days 1 hour ago for exactly the minimum: it ended an hour ago."""
     return published_notice(
-        staff=staff, partners=partners, starts_at=timezone.now() - dt.timedelta(days=5, hours=1)
+        staff=staff, partners=partners, at=timezone.now() - dt.timedelta(days=5, hours=1), **kwargs
     )
 
 

@@ -55,8 +55,7 @@ def test_end_task_leaves_notice_before_its_end(staff, community):
     published_notice(
         staff=staff,
         partners=[partner],
-        starts_at=timezone.now() - dt.timedelta(days=4, hours=23, minutes=59),
-        days=5,
+        at=timezone.now() - dt.timedelta(days=4, hours=23, minutes=59),
     )
 
     assert end_due_notices() == 0

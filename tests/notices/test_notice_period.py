@@ -7,10 +7,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from notices.domain import notice_publish
 from notices.models import NoticeStatus, PublicNotice
 from partners.models import PartnerStatus
 from portal.dates import local_midnight
-from tests.notices.factories import approved_partner, draft_notice, published_notice, setting
+from tests.notices.factories import approved_partner, clock_at, draft_notice, published_notice, setting
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 START = dt.datetime(2026, 3, 1, 9, 0, tzinfo=SHANGHAI)
@@ -27,22 +28,26 @@ def partner(staff):
 
 
 def test_notice_period_four_days_23_hours_refused(staff, partner):
-    with pytest.raises(ValidationError) as error:
-        draft_notice(
-            staff=staff, partners=[partner], starts_at=START, ends_at=START + dt.timedelta(days=4, hours=23)
-        )
+    with clock_at(START), pytest.raises(ValidationError) as error:
+        draft_notice(staff=staff, partners=[partner], ends_at=START + dt.timedelta(days=4, hours=23))
 
     assert error.value.message_dict["ends_at"] == ["公示期不得少于 5 天:结束时间最早为 2026-03-06 09:00。"]
     assert PublicNotice.objects.count() == 0
 
 
 def test_notice_period_exact_minimum_accepted(staff, partner):
-    notice = draft_notice(
-        staff=staff, partners=[partner], starts_at=START, ends_at=START + dt.timedelta(days=5)
-    )
+    with clock_at(START):
+        notice = draft_notice(staff=staff, partners=[partner], ends_at=START + dt.timedelta(days=5))
 
     assert notice.status == NoticeStatus.DRAFT
     assert [e.partner_id for e in notice.entries.all()] == [partner.pk]
+    with clock_at(START):
+        notice = notice_publish(notice=notice, by=staff)
+    assert (notice.starts_at, notice.published_at, notice.ends_at) == (
+        START,
+        START,
+        START + dt.timedelta(days=5),
+    )
 
 
 def test_notice_period_street_stricter_minimum_applies(staff, partner):
@@ -50,8 +55,8 @@ def test_notice_period_street_stricter_minimum_applies(staff, partner):
     street.notice_min_days = 7
     street.save()
 
-    with pytest.raises(ValidationError):
-        draft_notice(staff=staff, partners=[partner], starts_at=START, ends_at=START + dt.timedelta(days=6))
+    with clock_at(START), pytest.raises(ValidationError):
+        draft_notice(staff=staff, partners=[partner], ends_at=START + dt.timedelta(days=6))
 
 
 def test_notice_admin_form_refuses_short_period(client, staff, partner):
@@ -62,8 +67,6 @@ def test_notice_admin_form_refuses_short_period(client, staff, partner):
         "body": "",
         "decision_reference": "党工委会议",
         "objection_contact": "纪检室 0511-87260000",
-        "starts_at_0": "2026-03-01",
-        "starts_at_1": "09:00",
         "ends_at_0": "2026-03-06",
         "ends_at_1": "08:00",
         "partners": [partner.pk],
@@ -73,9 +76,12 @@ def test_notice_admin_form_refuses_short_period(client, staff, partner):
         "objections-INITIAL_FORMS": 0,
     }
 
-    refused = client.post(reverse("admin:notices_publicnotice_add"), data)
-    data["ends_at_1"] = "09:00"
-    accepted = client.post(reverse("admin:notices_publicnotice_add"), data)
+    with clock_at(START):
+        refused = client.post(reverse("admin:notices_publicnotice_add"), data)
+        data["ends_at_1"] = "09:00"
+        accepted = client.post(reverse("admin:notices_publicnotice_add"), data)
+        notice = PublicNotice.objects.get()
+        client.post(reverse("admin:notices_publicnotice_publish", args=[notice.pk]))
 
     assert refused.status_code == 200
     assert "公示期不得少于 5 天" in refused.content.decode()
@@ -86,11 +92,12 @@ def test_notice_admin_form_refuses_short_period(client, staff, partner):
 
 
 def test_notice_end_at_midnight_shanghai_is_the_boundary(staff, partner):
-    starts = local_midnight(dt.date(2026, 3, 1))
-    notice = draft_notice(
-        staff=staff, partners=[partner], starts_at=starts, ends_at=local_midnight(dt.date(2026, 3, 6))
+    notice = published_notice(
+        staff=staff,
+        partners=[partner],
+        at=local_midnight(dt.date(2026, 3, 1)),
+        ends_at=local_midnight(dt.date(2026, 3, 6)),
     )
-    notice.status = NoticeStatus.PUBLISHED  # the clock is what is under test here
 
     # 2026-03-06 00:00 in Shanghai is 2026-03-05 16:00 UTC.
     just_before = dt.datetime(2026, 3, 5, 15, 59, 59, tzinfo=dt.UTC)
