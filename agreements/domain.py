@@ -123,6 +123,31 @@ def latest_signed_term(partner: Partner) -> Agreement | None:
     )
 
 
+def trial_term(partner: Partner) -> Agreement | None:
+    """The partner's signed first agreement: its term is the trial (试用期, 四(二)2)."""
+    return (
+        Agreement.objects.filter(partner=partner, kind=AgreementKind.FIRST, status=AgreementStatus.SIGNED)
+        .select_related("community__street")
+        .order_by("id")
+        .first()
+    )
+
+
+def trial_evaluation_window(partner: Partner) -> tuple[dt.date, dt.date] | None:
+    """The days on which an evaluation may conclude the partner's trial, or None without a trial term.
+
+    试用期满经评估合格 (四(二)2, 五(三)): the evaluation is made at the trial's end,
+    so the window is [trial end − N months, trial end], N being the street's
+    `trial_evaluation_window_months` (1 by default), counted in calendar months
+    and clamped to the month's last day like `portal.dates.add_months`.
+    """
+    term = trial_term(partner)
+    if term is None:
+        return None
+    months = term.community.street.trial_evaluation_window_months
+    return add_months(term.end_date, -months), term.end_date
+
+
 def signed_successor(term: Agreement) -> Agreement | None:
     return term.successors.filter(kind=AgreementKind.RENEWAL, status=AgreementStatus.SIGNED).first()
 
@@ -170,6 +195,7 @@ def term_problems(
     months: int,
     special_approval: SpecialApproval | None = None,
     exclude: Agreement | None = None,
+    today: dt.date | None = None,
 ) -> dict[str, list[str]]:
     """Every term rule the proposed term breaks, by form field, each message naming its rule.
 
@@ -177,8 +203,17 @@ def term_problems(
     2 years, at most 3 years for a special project with the community
     committees' request and the street committee's review; terms follow each
     other without gap or overlap.
+
+    五(三)1: the agreement is signed after the notice, so a first term may not
+    be backdated: it starts at most the street's `agreement_start_grace_days`
+    (30 by default; the rulebook sets no number) before `today`, the day it is
+    drafted. The grace limits only a start someone chooses. A renewal's start
+    is fixed by the previous term (its end + 1 day, no gap — 四(二)2), so a
+    renewal decided or drafted late (agreement_draft_next_term) still starts
+    there and is not refused for lying in the past.
     """
     street = partner.community.street
+    today = today or local_today()
     problems: dict[str, list[str]] = {}
 
     def add(field: str, message: str) -> None:
@@ -208,6 +243,16 @@ def term_problems(
             )
         if special_approval is not None:
             add("special_approval", _("特殊续签审批只适用于续签协议。"))
+        earliest = today - dt.timedelta(days=street.agreement_start_grace_days)
+        if start_date and start_date < earliest:
+            add(
+                "start_date",
+                _(
+                    "协议起始日不能早于 %(earliest)s(起草当天前%(days)s天);"
+                    "协议在公示无异议后签订(办法五(三)1),不得倒签。"
+                )
+                % {"earliest": earliest.isoformat(), "days": street.agreement_start_grace_days},
+            )
     elif kind == AgreementKind.RENEWAL:
         previous = latest_signed_term(partner)
         if previous is None:
@@ -295,11 +340,15 @@ def agreement_create(
     clauses: dict | None = None,
     by: User,
     instance: Agreement | None = None,
+    today: dt.date | None = None,
 ) -> Agreement:
-    """Draft one term of a partner's agreement, checked against the term rules (四(二)2).
+    """Draft one term of a partner's agreement, checked against the term rules (四(二)2, 五(三)1).
 
     `targets` are dicts of ServiceTarget fields (metric, period, value,
     target_group). `instance` lets the admin save the form's own object.
+    `today` is the day of drafting (doors leave it to the real today; the demo
+    replays history with it); a first term may start at most the street's
+    grace before it (see term_problems).
     """
     require(can_draft_agreement.test(by, partner), _("您没有权限为该合伙人起草协议。"))
     with transaction.atomic():
@@ -312,6 +361,7 @@ def agreement_create(
                 start_date=start_date,
                 months=months,
                 special_approval=special_approval,
+                today=today,
             )
         )
         defaults = default_clauses(partner.community.street)

@@ -26,6 +26,8 @@ class StreetForm(forms.ModelForm):
             "notice_min_days",
             "resident_rep_min_share",
             "renewal_notice_months",
+            "trial_evaluation_window_months",
+            "agreement_start_grace_days",
         ]
 
     def __init__(self, *args, user=None, **kwargs):
@@ -72,6 +74,8 @@ class StreetAdmin(admin.ModelAdmin):
                     "notice_min_days",
                     "resident_rep_min_share",
                     "renewal_notice_months",
+                    "trial_evaluation_window_months",
+                    "agreement_start_grace_days",
                 ]
             },
         ),

@@ -22,6 +22,12 @@ RULEBOOK = {
     "notice_min_days": 5,  # 五(二)3 公示时间不少于5天
     "resident_rep_min_share": Decimal("0.30"),  # 五(二)1 群众代表(不少于30%)
     "renewal_notice_months": 2,  # 五(三)2 协议期满前2个月
+    # 四(二)2 / 五(三) 试用期满经评估合格: the evaluation that concludes the trial is
+    # made at its end, so it may be dated at most this long before the trial ends.
+    "trial_evaluation_window_months": 1,
+    # 五(三)1 协议 is signed after the notice: the rulebook sets no number; this
+    # is the programme's default for how far in the past a first term may start.
+    "agreement_start_grace_days": 30,
 }
 
 
@@ -82,6 +88,18 @@ class Street(models.Model):
         default=RULEBOOK["renewal_notice_months"],
         validators=[MinValueValidator(1), MaxValueValidator(12)],
     )
+    trial_evaluation_window_months = models.PositiveSmallIntegerField(
+        _("试用期满评估提前(月)"),
+        default=RULEBOOK["trial_evaluation_window_months"],
+        validators=[MinValueValidator(1), MaxValueValidator(6)],
+        help_text=_("试用期满评估最早可在试用期截止前多少个月进行。"),
+    )
+    agreement_start_grace_days = models.PositiveSmallIntegerField(
+        _("协议起始日最多追溯(天)"),
+        default=RULEBOOK["agreement_start_grace_days"],
+        validators=[MinValueValidator(0), MaxValueValidator(180)],
+        help_text=_("首次签约协议的起始日最早可早于起草当天多少天。"),
+    )
 
     class Meta:
         verbose_name = _("街道")
@@ -118,6 +136,14 @@ class Street(models.Model):
             looser["resident_rep_min_share"] = _("办法规定群众代表不少于30%。")
         if self.renewal_notice_months < r["renewal_notice_months"]:
             looser["renewal_notice_months"] = _("办法规定协议期满前2个月决定续签。")
+        if self.trial_evaluation_window_months > r["trial_evaluation_window_months"]:
+            looser["trial_evaluation_window_months"] = _(
+                "办法规定试用期满经评估合格(四(二)2),评估最早在试用期截止前1个月进行。"
+            )
+        if self.agreement_start_grace_days > r["agreement_start_grace_days"]:
+            looser["agreement_start_grace_days"] = _(
+                "办法未规定追溯天数,项目默认协议起始日最多早于起草当天30天。"
+            )
         return looser
 
 

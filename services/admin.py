@@ -424,6 +424,13 @@ class EvaluationAdminForm(forms.ModelForm):
             scores=self.scores(),
             by=self.user,
         )
+        for message in domain.evaluation_date_problems(
+            partner=cleaned["partner"],
+            kind=cleaned["kind"],
+            conclusion=cleaned["conclusion"],
+            evaluated_on=cleaned.get("evaluated_on"),
+        ):
+            self.add_error("evaluated_on", message)
         if problems:
             raise ValidationError(problems)
         return cleaned

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from agreements.domain import trial_term
 from calls.demo import demo_partners, demo_target
 from partners.models import PartnerStatus
 from portal.choices import ExitReason, ServiceCategory
@@ -178,15 +179,18 @@ def load(ctx):
 
         partner.refresh_from_db()
         if partner.status == PartnerStatus.TRIAL and target in BEYOND_TRIAL:
+            # Evaluated within the window before the trial ends (四(二)2), on its last day at the latest.
+            trial = trial_term(partner)
+            evaluated_on = min(today, trial.end_date) if trial else today
             evaluation = domain.evaluation_record(
                 partner=partner,
                 kind=EvaluationKind.TRIAL,
-                evaluated_on=today,
+                evaluated_on=evaluated_on,
                 conclusion=Conclusion.PASS,
                 remarks="试用期内按协议开展公益服务,居民评价良好,同意转为正式运行。",
                 scores={c.pk: c.max_score * 85 // 100 for c in sheet},
                 by=staff,
-                today=today,
+                today=evaluated_on,
             )
             if target == "active":
                 domain.recognition_record(

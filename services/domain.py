@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Avg, Count
@@ -27,7 +27,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
-from agreements.domain import agreement_draft_next_term
+from agreements.domain import agreement_draft_next_term, trial_evaluation_window
 from agreements.models import Agreement, AgreementStatus
 from partners.domain import TransitionRefused, partner_transition, transition_blockers
 from partners.models import SERVING, PartnerStatus
@@ -653,6 +653,51 @@ def evaluation_blockers(*, partner: Partner, kind: str, conclusion: str, scores:
     return problems
 
 
+def evaluation_date_problems(
+    *,
+    partner: Partner,
+    kind: str,
+    conclusion: str,
+    evaluated_on: dt.date | None,
+    today: dt.date | None = None,
+) -> list[str]:
+    """Why an evaluation cannot carry this date (empty when it can).
+
+    No evaluation is dated in the future. 试用期满经评估合格 (四(二)2, 五(三)):
+    a passing trial evaluation concludes the trial, so it is dated within the
+    window before the trial ends ([first term's end − the street's
+    `trial_evaluation_window_months`, end], agreements.domain.
+    trial_evaluation_window); one dated after the end is late but still
+    concludes the trial. Ad-hoc and failing evaluations may be made at any
+    time (a failed one opens the failed_evaluation exit, 六(二)3).
+    """
+    if evaluated_on is None:
+        return [_("请填写评估日期。")]
+    today = today or local_today()
+    if evaluated_on > today:
+        return [_("评估日期不能晚于今天(%(today)s)。") % {"today": today.isoformat()}]
+    if kind != EvaluationKind.TRIAL or conclusion != Conclusion.PASS:
+        return []
+    window = trial_evaluation_window(partner)
+    if window is None:
+        return [_("该合伙人尚无已签署的首次签约协议(试用期),不能作出试用期满评估合格的结论。")]
+    earliest, end = window
+    if evaluated_on < earliest:
+        return [
+            _(
+                "试用期至 %(end)s 届满,试用期满评估最早于 %(earliest)s 进行"
+                "(期满前%(months)s个月内,办法四(二)2);评估日期 %(date)s 过早。"
+            )
+            % {
+                "end": end.isoformat(),
+                "earliest": earliest.isoformat(),
+                "months": partner.community.street.trial_evaluation_window_months,
+                "date": evaluated_on.isoformat(),
+            }
+        ]
+    return []
+
+
 def evaluation_record(
     *,
     partner: Partner,
@@ -669,11 +714,20 @@ def evaluation_record(
 
     Fulfilment comes from verified logs against the agreement's targets,
     satisfaction from approved suggestion-box notes, observer ratings from
-    observations. A passed trial evaluation moves the partner trial → active;
+    observations. A passed trial evaluation moves the partner trial → active,
+    and only from the window before the trial's end (evaluation_date_problems);
     a failed one opens the way to exit with reason failed_evaluation.
+    `today` is the day of recording (doors leave it to the real today).
     """
     scores = {str(k): v for k, v in (scores or {}).items()}
     problems = evaluation_blockers(partner=partner, kind=kind, conclusion=conclusion, scores=scores, by=by)
+    date_problems = evaluation_date_problems(
+        partner=partner, kind=kind, conclusion=conclusion, evaluated_on=evaluated_on, today=today
+    )
+    if date_problems:
+        raise ValidationError(
+            {"evaluated_on": date_problems, **({NON_FIELD_ERRORS: problems} if problems else {})}
+        )
     if problems:
         raise ValidationError(problems)
     agreement = current_agreement(partner, today=today or evaluated_on)

@@ -59,6 +59,8 @@ class Migration(migrations.Migration):
                 ('notice_min_days', models.PositiveSmallIntegerField(default=5, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(60)], verbose_name='公示最少天数')),
                 ('resident_rep_min_share', models.DecimalField(decimal_places=2, default=Decimal('0.30'), max_digits=3, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('1'))], verbose_name='社会评审组群众代表最低比例')),
                 ('renewal_notice_months', models.PositiveSmallIntegerField(default=2, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(12)], verbose_name='期满前提醒(月)')),
+                ('trial_evaluation_window_months', models.PositiveSmallIntegerField(default=1, help_text='试用期满评估最早可在试用期截止前多少个月进行。', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(6)], verbose_name='试用期满评估提前(月)')),
+                ('agreement_start_grace_days', models.PositiveSmallIntegerField(default=30, help_text='首次签约协议的起始日最早可早于起草当天多少天。', validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(180)], verbose_name='协议起始日最多追溯(天)')),
             ],
             options={
                 'verbose_name': '街道',

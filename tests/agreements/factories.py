@@ -51,6 +51,9 @@ def draft_agreement(
         targets=targets,
         special_approval=special_approval,
         by=by,
+        # Drafted on its start day (or today for a future start): a past term is
+        # history being replayed, not a backdated draft (rulebook 五(三)1).
+        today=min(start, local_today()),
     )
     if not with_slot:
         return agreement

@@ -60,7 +60,7 @@ def test_admin_add_agreement_then_slot_and_signatures(client, staff, community):
         {
             "partner": partner.pk,
             "kind": "first",
-            "start_date": "2026-08-31",
+            "start_date": "2028-08-31",  # a future start (a past one beyond the grace is refused)
             "months": "6",
             "services_description": "每周二下午智能手机课程",
             "logo_licence": "on",
@@ -86,7 +86,7 @@ def test_admin_add_agreement_then_slot_and_signatures(client, staff, community):
 
     assert response.status_code == 302
     assert (agreement.end_date, agreement.status, partner.status) == (
-        dt.date(2027, 2, 28),
+        dt.date(2029, 2, 28),
         AgreementStatus.SIGNED,
         PartnerStatus.TRIAL,
     )

@@ -4,7 +4,7 @@ import pytest
 
 from agreements import demo as agreements_demo
 from agreements.domain import current_term, term_in_renewal_window
-from agreements.models import Agreement, AgreementStatus
+from agreements.models import Agreement, AgreementKind, AgreementStatus
 from calls import demo as partners_demo
 from partners import guards
 from partners.domain import partner_transition
@@ -47,7 +47,8 @@ def test_demo_signs_first_agreements_and_is_idempotent(ctx):
         agreements_demo.load(ctx)
 
     statuses = {p.name: p.status for p in partners_demo.demo_partners()}
-    assert Agreement.objects.count() == count == 4
+    # five: the `active` partner's trial ended, so its renewal is signed too (issue 13)
+    assert Agreement.objects.count() == count == 5
     assert set(Agreement.objects.values_list("status", flat=True)) == {AgreementStatus.SIGNED}
     assert statuses["句容市银龄互助服务中心"] == PartnerStatus.TRIAL  # target active
     assert statuses["崇明社区便民理发店"] == PartnerStatus.TRIAL  # target renewal_due
@@ -56,3 +57,5 @@ def test_demo_signs_first_agreements_and_is_idempotent(ctx):
     active = partners_demo.demo_partners().get(application__applicant_name="句容市银龄互助服务中心")
     assert term_in_renewal_window(current_term(due)) is True
     assert term_in_renewal_window(current_term(active)) is False
+    assert current_term(active).kind == AgreementKind.RENEWAL
+    assert current_term(active).previous.kind == AgreementKind.FIRST

@@ -20,7 +20,9 @@ FIRST, RENEWAL = AgreementKind.FIRST, AgreementKind.RENEWAL
 def test_trial_term_length_boundaries(months, allowed):
     partner = partner_in_state("signing")
 
-    problems = term_problems(partner=partner, kind=FIRST, start_date=dt.date(2026, 3, 1), months=months)
+    problems = term_problems(
+        partner=partner, kind=FIRST, start_date=dt.date(2026, 3, 1), months=months, today=dt.date(2026, 3, 1)
+    )
 
     if allowed:
         assert problems == {}
@@ -40,6 +42,7 @@ def test_trial_term_refused_by_create_names_rule_and_saves_nothing():
             start_date=dt.date(2026, 3, 1),
             months=13,
             by=street_staff(street=partner.community.street),
+            today=dt.date(2026, 3, 1),
         )
 
     assert refused.value.message_dict["months"] == [
@@ -57,6 +60,7 @@ def test_first_agreement_end_date_month_end_arithmetic():
         start_date=dt.date(2026, 8, 31),
         months=6,
         by=community_staff(community=partner.community),
+        today=dt.date(2026, 8, 28),
     )
 
     assert (agreement.end_date, agreement.months) == (dt.date(2027, 2, 28), 6)
@@ -66,7 +70,9 @@ def test_second_first_agreement_refused():
     partner = partner_in_state("signing")
     draft_agreement(partner, start=dt.date(2026, 3, 1), months=6)
 
-    problems = term_problems(partner=partner, kind=FIRST, start_date=dt.date(2026, 9, 1), months=6)
+    problems = term_problems(
+        partner=partner, kind=FIRST, start_date=dt.date(2026, 9, 1), months=6, today=dt.date(2026, 3, 1)
+    )
 
     assert problems["kind"] == ["该合伙人已有首次签约协议;之后的协议应为续签或补充协议。"]
 

@@ -23,7 +23,9 @@ def test_street_defaults_are_the_rulebooks_numbers():
         street.notice_min_days,
         street.resident_rep_min_share,
         street.renewal_notice_months,
-    ) == (6, 12, 24, 36, 5, Decimal("0.30"), 2)
+        street.trial_evaluation_window_months,
+        street.agreement_start_grace_days,
+    ) == (6, 12, 24, 36, 5, Decimal("0.30"), 2, 1, 30)
     assert street.policy_deviations() == {}
 
 
@@ -38,6 +40,8 @@ def test_street_defaults_are_the_rulebooks_numbers():
         ("renewal_max_months", 25),
         ("renewal_special_max_months", 37),
         ("renewal_notice_months", 1),
+        ("trial_evaluation_window_months", 2),
+        ("agreement_start_grace_days", 31),
     ],
 )
 def test_only_a_superuser_may_configure_looser_than_the_rulebook(field, value):
@@ -52,6 +56,19 @@ def test_only_a_superuser_may_configure_looser_than_the_rulebook(field, value):
     assert getattr(street, field) != value
 
     street_update_policy(street=street, by=root, values={field: value})
+    street.refresh_from_db()
+    assert getattr(street, field) == value
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("field", "value"), [("trial_evaluation_window_months", 1), ("agreement_start_grace_days", 30)]
+)
+def test_new_numbers_at_the_rulebook_value_are_anyones_to_set(field, value):
+    street = StreetFactory(**{field: value + 1})
+
+    street_update_policy(street=street, by=street_staff(street=street), values={field: value})
+
     street.refresh_from_db()
     assert getattr(street, field) == value
 
@@ -96,6 +113,8 @@ def test_admin_form_refuses_a_looser_notice_for_street_staff(client):
             "renewal_special_max_months",
             "resident_rep_min_share",
             "renewal_notice_months",
+            "trial_evaluation_window_months",
+            "agreement_start_grace_days",
         ]
     }
     data["notice_min_days"] = 3

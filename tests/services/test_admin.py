@@ -53,7 +53,7 @@ def test_admin_evaluation_form_scores_and_moves_partner(client, setup):
     form = {
         "partner": partner.pk,
         "kind": "trial",
-        "evaluated_on": "2026-03-31",
+        "evaluated_on": "2026-06-15",  # within the last month of the 1 Jan – 30 Jun trial
         "conclusion": "pass",
         "remarks": "良好",
         "incidents": "",

@@ -1,5 +1,6 @@
 """The services demo step: records behind every state it produces, and idempotent."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -10,7 +11,7 @@ from partners.domain import partner_transition
 from partners.models import PartnerStatus
 from partners.workflow import TRANSITIONS, happy_path_facts
 from portal import demo as config_demo
-from portal.dates import add_months, local_today
+from portal.dates import add_months, local_today, term_end
 from services import demo as services_demo
 from services.models import Evaluation, Feedback, PartnerAccount, PartnerExit, ServiceLog
 from tests.factories import PATH_TO, SpaceFactory
@@ -38,7 +39,9 @@ def test_demo_step_moves_only_partners_at_its_start_and_is_idempotent():
     for name in ["句容市银龄互助服务中心", "句容市童心托育有限公司", "句容市快修便民服务部"]:
         partner = partners_demo.demo_partners().get(application__applicant_name=name)
         to_trial(partner, ctx["users"]["jiedao"])
-        AgreementFactory(partner=partner, start_date=add_months(today, -3), end_date=add_months(today, 6))
+        # a 6-month trial ending in ten days: the trial evaluation falls in its last month
+        start = add_months(today, -6) + dt.timedelta(days=11)
+        AgreementFactory(partner=partner, start_date=start, end_date=term_end(start, 6))
         SpaceFactory(community=partner.community)
 
     services_demo.load(ctx)

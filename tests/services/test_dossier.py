@@ -26,7 +26,8 @@ def lived_partner():
         partner,
         _agreement,
         space,
-    ) = serving_partner("trial")
+    ) = serving_partner("trial", start=dt.date(2025, 10, 16), end=dt.date(2026, 4, 15))
+    # the trial ends 15 Apr, so the evaluation of 31 Mar falls in its last month
     staff = street_staff(street=partner.community.street)
     user = partner_user(partner)
     LogoLicence.objects.create(partner=partner, granted_on=dt.date(2026, 1, 1))

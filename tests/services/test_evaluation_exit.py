@@ -37,6 +37,11 @@ def trial():
 
 def test_passed_trial_evaluation_moves_partner_to_active_with_computed_figures(trial):
     partner, agreement, space, staff = trial
+    # A street (configured by a superuser) that evaluates up to 6 months before the trial
+    # ends, so the figures as of 31 Jan can conclude the 1 Jan – 30 Jun trial.
+    street = partner.community.street
+    street.trial_evaluation_window_months = 6
+    street.save(update_fields=["trial_evaluation_window_months"])
     target(agreement, "hours", 10)
     make_log(partner, agreement, space, date=dt.date(2026, 1, 10), start="09:00", end="17:00")
     make_log(
@@ -101,7 +106,7 @@ def test_evaluation_refused_without_full_scoring_sheet(trial):
         domain.evaluation_record(
             partner=partner,
             kind="trial",
-            evaluated_on=dt.date(2026, 1, 31),
+            evaluated_on=dt.date(2026, 6, 15),  # within the trial's last month
             conclusion=Conclusion.PASS,
             by=staff,
         )
@@ -146,7 +151,7 @@ def test_trial_evaluation_refused_for_active_partner():
         domain.evaluation_record(
             partner=partner,
             kind="trial",
-            evaluated_on=dt.date(2026, 1, 31),
+            evaluated_on=dt.date(2026, 6, 15),  # within the trial's last month
             conclusion=Conclusion.PASS,
             by=staff,
         )
