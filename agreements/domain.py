@@ -139,13 +139,13 @@ def trial_evaluation_window(partner: Partner) -> tuple[dt.date, dt.date] | None:
     试用期满经评估合格 (四(二)2, 五(三)): the evaluation is made at the trial's end,
     so the window is [trial end − N months, trial end], N being the street's
     `trial_evaluation_window_months` (1 by default), counted in calendar months
-    and clamped to the month's last day like `portal.dates.add_months`.
+    and clamped to the month's last day (`portal.dates.months_before`).
     """
     term = trial_term(partner)
     if term is None:
         return None
     months = term.community.street.trial_evaluation_window_months
-    return add_months(term.end_date, -months), term.end_date
+    return months_before(term.end_date, months), term.end_date
 
 
 def signed_successor(term: Agreement) -> Agreement | None:
