@@ -17,8 +17,15 @@ def _approve_as_reviews_demo_would(partner, by):
     """The reviews step's work: vetting passed, scored, approved by the committee."""
     with guards.facts_forced({"vetting_passed": True, "scoring_complete": True, "decision_approved": True}):
         partner_transition(partner=partner, transition="shortlist", by=by)
-        partner_transition(partner=partner, transition="score", by=by, composite_score=Decimal("88.50"))
-        partner_transition(partner=partner, transition="approve", by=by)
+        # Standing in for the procedures that own these transitions (reviews' scoring and decision).
+        partner_transition(
+            partner=partner,
+            transition="score",
+            by=by,
+            composite_score=Decimal("88.50"),
+            procedure="reviews.roadshow_close_scoring",
+        )
+        partner_transition(partner=partner, transition="approve", by=by, procedure="reviews.decision_record")
 
 
 @pytest.mark.django_db
