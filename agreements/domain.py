@@ -732,6 +732,7 @@ def terms_awaiting_decision(*, today: dt.date | None = None) -> list[Agreement]:
             .exclude(_signed_successor_q())
             .filter(renewal_decision__isnull=True)  # services.RenewalDecision
             .select_related("partner__application", "community__street")
+            .prefetch_related("reminders")
             .order_by("end_date", "id")
         )
     return result
