@@ -1,7 +1,7 @@
 """Agreements in the admin: scoped, read-only once signed; buttons call the domain functions."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from partners.models import PartnerStatus
 from portal.admin_scoping import (
     AppendOnlyAdminMixin,
     AppendOnlyInline,
@@ -17,16 +18,20 @@ from portal.admin_scoping import (
     person_column,
 )
 from portal.forms import attach_domain_error
+from portal.refusals import refusals_as_messages
 from spaces.domain import describe_slot
 
 from .domain import (
     agreement_clauses_update,
     agreement_document_current,
+    agreement_document_render,
     agreement_is_editable,
     agreement_sign,
     agreement_supplement_create,
     agreement_timeslot_add,
     agreement_void,
+    renewal_reminders_due,
+    renewal_reminders_send,
 )
 from .forms import (
     AgreementCreateForm,
@@ -43,7 +48,7 @@ from .models import (
     ServiceTarget,
     SpecialApproval,
 )
-from .rules import can_draft_agreement, can_record_signature
+from .rules import can_decide_renewal, can_draft_agreement, can_record_signature, can_view_agreement
 
 
 def _editable(agreement) -> bool:
@@ -198,6 +203,11 @@ class AgreementAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 "<int:pk>/void/", self.admin_site.admin_view(self.void_view), name="agreements_agreement_void"
             ),
             path(
+                "<int:pk>/render-pdf/",
+                self.admin_site.admin_view(self.render_pdf_view),
+                name="agreements_agreement_render_pdf",
+            ),
+            path(
                 "<int:pk>/supplement/",
                 self.admin_site.admin_view(self.supplement_view),
                 name="agreements_agreement_supplement",
@@ -215,6 +225,10 @@ class AgreementAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 can_supplement=obj.is_term and obj.is_signed and can_draft_agreement.test(request.user, obj),
                 pdf_url=reverse("agreements:agreement_pdf", args=[obj.pk]),
                 pdf_ready=agreement_document_current(obj) is not None,
+            )
+            # The worker renders the PDF; when it is down, staff may render it here.
+            extra_context["can_render_pdf"] = not extra_context["pdf_ready"] and can_view_agreement.test(
+                request.user, obj
             )
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -281,6 +295,24 @@ class AgreementAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 messages.success(request, _("已起草补充协议,请登记三方签署。"))
                 return redirect("admin:agreements_agreement_change", supplement.pk)
         return self._action_page(request, agreement, _("起草补充协议"), form)
+
+    def render_pdf_view(self, request, pk):
+        """立即生成 PDF: what the worker would do for this agreement, now, in this request."""
+        agreement = get_object_or_404(
+            Agreement.objects.select_related("partner__application", "community__street"), pk=pk
+        )
+        if not can_view_agreement.test(request.user, agreement):
+            raise PermissionDenied
+        if request.method != "POST":
+            return redirect("admin:agreements_agreement_change", agreement.pk)
+        if agreement_document_current(agreement) is not None:
+            messages.info(request, _("协议文本(PDF)已是最新版本,无需重新生成。"))
+        else:
+            with refusals_as_messages(request) as outcome:
+                agreement_document_render(agreement=agreement)
+            if not outcome.refused:
+                messages.success(request, _("已生成协议文本(PDF)。"))
+        return redirect("admin:agreements_agreement_change", agreement.pk)
 
     def void_view(self, request, pk):
         agreement = get_object_or_404(self.get_queryset(request), pk=pk)
@@ -358,6 +390,50 @@ class RenewalReminderAdmin(AppendOnlyAdminMixin, ScopedAdminMixin, admin.ModelAd
     list_select_related = ["agreement__partner__application", "agreement__community"]
     search_fields = ["agreement__number", "agreement__partner__application__applicant_name"]
     readonly_fields = ["agreement", "kind", "partner_status", "recipients", "created_at"]
+    change_list_template = "admin/agreements/renewalreminder/change_list.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "run-now/",
+                self.admin_site.admin_view(self.run_now_view),
+                name="agreements_renewalreminder_run_now",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = extra_context or {}
+        if can_decide_renewal.test(request.user, None):
+            extra_context["terms_due"] = renewal_reminders_due(by=request.user)
+        return super().changelist_view(request, extra_context)
+
+    def run_now_view(self, request):
+        """立即检查到期: what the hourly task does, now, for the terms of this staff member's street."""
+        if not can_decide_renewal.test(request.user, None):
+            raise PermissionDenied
+        changelist = reverse("admin:agreements_renewalreminder_changelist")
+        if request.method != "POST":
+            return redirect(changelist)
+        with refusals_as_messages(request) as outcome:
+            sent = renewal_reminders_send(by=request.user)
+        if not outcome.refused:
+            # Each reminder keeps the status the partner had when it was sent.
+            marked = {
+                r.agreement.partner_id
+                for r in sent
+                if r.partner_status == PartnerStatus.ACTIVE
+                and r.agreement.partner.status == PartnerStatus.RENEWAL_DUE
+            }
+            if sent:
+                messages.success(
+                    request,
+                    _("已发送 %(sent)s 条续签提醒,%(marked)s 名合伙人进入续签期。")
+                    % {"sent": len(sent), "marked": len(marked)},
+                )
+            else:
+                messages.info(request, _("没有到期需要提醒的协议。"))
+        return redirect(changelist)
 
     def get_queryset(self, request):
         return (

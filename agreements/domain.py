@@ -45,6 +45,7 @@ from .models import (
     SpecialApproval,
 )
 from .rules import (
+    can_decide_renewal,
     can_draft_agreement,
     can_record_signature,
     can_record_special_approval,
@@ -795,6 +796,7 @@ def terms_awaiting_decision(*, today: dt.date | None = None) -> list[Agreement]:
             .exclude(_signed_successor_q())
             .filter(renewal_decision__isnull=True)  # services.RenewalDecision
             .select_related("partner__application", "community__street")
+            .prefetch_related("reminders")
             .order_by("end_date", "id")
         )
     return result
@@ -823,7 +825,27 @@ def staff_emails(community: Community) -> list[str]:
     return sorted(set(users.values_list("email", flat=True)))
 
 
-def renewal_reminders_send(*, today: dt.date | None = None) -> list[RenewalReminder]:
+def _reminder_work(term: Agreement, today: dt.date) -> tuple[bool, list[str]]:
+    """What a run would do for this term: mark it renewal_due, and which reminder kinds to send."""
+    existing = {r.kind for r in term.reminders.all()}
+    mark = ReminderKind.WINDOW in existing and term.partner.status == PartnerStatus.ACTIVE
+    return mark, [k for k in reminder_kinds_due(term, today) if k not in existing]
+
+
+def _terms_for(by: User | None, today: dt.date) -> list[Agreement]:
+    terms = terms_awaiting_decision(today=today)
+    if by is None:
+        return terms
+    return [t for t in terms if can_decide_renewal.test(by, t)]
+
+
+def renewal_reminders_due(*, today: dt.date | None = None, by: User | None = None) -> list[Agreement]:
+    """Terms a run of renewal_reminders_send would act on now (those `by` may act on) — 五(三)2."""
+    today = today or local_today()
+    return [t for t in _terms_for(by, today) if any(_reminder_work(t, today))]
+
+
+def renewal_reminders_send(*, today: dt.date | None = None, by: User | None = None) -> list[RenewalReminder]:
     """Send the renewal reminders now due, each once per term and kind — 五(三)2.
 
     Window (2 months before the end): the partner moves active → renewal_due
@@ -831,24 +853,28 @@ def renewal_reminders_send(*, today: dt.date | None = None) -> list[RenewalRemin
     street office and the partner are told what to prepare. Two weeks before
     the end without a decision: a second notice. On the end date without a
     decision: staff are alerted; the partner is never exited silently.
+
+    The beat task runs it for every street (`by` None, recorded as 系统); a
+    street staff member's 立即检查到期 runs it for the terms of their street,
+    recorded as theirs.
     """
     today = today or local_today()
     sent = []
-    for term in terms_awaiting_decision(today=today):
-        existing = set(term.reminders.values_list("kind", flat=True))
-        if ReminderKind.WINDOW in existing and term.partner.status == PartnerStatus.ACTIVE:
+    for term in _terms_for(by, today):
+        mark, kinds = _reminder_work(term, today)
+        if mark:
             # Reminded during the trial, evaluated and made active since: now it is due.
-            _mark_renewal_due(term)
-        for kind in reminder_kinds_due(term, today):
-            if kind in existing:
-                continue
-            reminder = _reminder_send(term=term, kind=kind, today=today)
+            _mark_renewal_due(term, by=by)
+        for kind in kinds:
+            reminder = _reminder_send(term=term, kind=kind, today=today, by=by)
             if reminder is not None:
                 sent.append(reminder)
     return sent
 
 
-def _reminder_send(*, term: Agreement, kind: str, today: dt.date) -> RenewalReminder | None:
+def _reminder_send(
+    *, term: Agreement, kind: str, today: dt.date, by: User | None = None
+) -> RenewalReminder | None:
     partner = term.partner
     staff = staff_emails(term.community)
     partner_email = partner.application.email
@@ -867,33 +893,43 @@ def _reminder_send(*, term: Agreement, kind: str, today: dt.date) -> RenewalRemi
         except IntegrityError:
             return None
         return _reminder_effects(
-            reminder=reminder, term=term, staff=staff, to_partner=to_partner, today=today
+            reminder=reminder, term=term, staff=staff, to_partner=to_partner, today=today, by=by
         )
 
 
-def _mark_renewal_due(term: Agreement) -> None:
+def _mark_renewal_due(term: Agreement, *, by: User | None = None) -> None:
     partner = term.partner
     try:
         partner_transition(
             partner=partner,
             transition="mark_renewal_due",
-            system=True,
+            by=by,
+            system=by is None,
             note=_("协议 %(number)s 将于 %(end)s 期满。")
             % {"number": term.number, "end": term.end_date.isoformat()},
         )
     except TransitionRefused as refused:
         audit_log(
-            subject=partner, action="agreements.reminder.transition_refused", note="; ".join(refused.messages)
+            subject=partner,
+            action="agreements.reminder.transition_refused",
+            actor=by,
+            note="; ".join(refused.messages),
         )
 
 
 def _reminder_effects(
-    *, reminder: RenewalReminder, term: Agreement, staff: list[str], to_partner: bool, today: dt.date
+    *,
+    reminder: RenewalReminder,
+    term: Agreement,
+    staff: list[str],
+    to_partner: bool,
+    today: dt.date,
+    by: User | None = None,
 ) -> RenewalReminder:
     partner = term.partner
     kind = reminder.kind
     if kind == ReminderKind.WINDOW and partner.status == PartnerStatus.ACTIVE:
-        _mark_renewal_due(term)
+        _mark_renewal_due(term, by=by)
     context = {
         "term": term,
         "partner": partner,
@@ -921,6 +957,7 @@ def _reminder_effects(
     audit_log(
         subject=term,
         action=f"agreements.reminder.{kind}",
+        actor=by,
         to_state=partner.status,
         data={"recipients": reminder.recipients},
     )

@@ -15,7 +15,7 @@ import markdown
 import nh3
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q
 from django.urls import NoReverseMatch, reverse
@@ -46,7 +46,7 @@ from .models import (
     ProspectInvitation,
     RecruitmentCall,
 )
-from .rules import can_handle_application
+from .rules import can_handle_application, can_manage_calls
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -113,6 +113,12 @@ def calls_public() -> QuerySet[RecruitmentCall]:
     )
 
 
+def _system_note(system: bool, by: User | None) -> str:
+    if not system:
+        return ""
+    return _("到截止时间,工作人员立即截止") if by is not None else _("到截止时间自动截止")
+
+
 def _call_change(
     call: RecruitmentCall, *, source: str, target: str, by: User | None, action: str, system: bool = False
 ) -> RecruitmentCall:
@@ -136,7 +142,7 @@ def _call_change(
             actor=by,
             from_state=source,
             to_state=target,
-            note=_("到截止时间自动截止") if system else "",
+            note=_system_note(system, by),
         )
     call.refresh_from_db()
     return locked
@@ -180,12 +186,26 @@ def calls_due_to_close(now: dt.datetime | None = None) -> QuerySet[RecruitmentCa
     return RecruitmentCall.objects.filter(status=CallStatus.PUBLISHED, closes_at__lte=now or timezone.now())
 
 
-def calls_close_due(*, now: dt.datetime | None = None) -> int:
-    """Close every published call whose closing time has passed. Safe to run twice."""
+def calls_close_due(
+    *,
+    now: dt.datetime | None = None,
+    by: User | None = None,
+    calls: QuerySet[RecruitmentCall] | None = None,
+) -> int:
+    """Close every published call whose closing time has passed (rulebook 五(一)1). Safe to run twice.
+
+    The beat task runs it for all calls; a street staff member's 立即截止 runs it
+    for `calls` as `by`, and only for calls that are theirs to manage.
+    """
     closed = 0
-    for call in calls_due_to_close(now):
+    due = calls_due_to_close(now)
+    if calls is not None:
+        due = due.filter(pk__in=calls.values("pk"))
+    for call in due:
+        if by is not None and not can_manage_calls.test(by, call):
+            raise PermissionDenied(_("只有本街道工作人员可以截止招募公告。"))
         try:
-            call_close(call=call, system=True)
+            call_close(call=call, by=by, system=True)
         except ValidationError:
             continue  # someone else closed it meanwhile
         closed += 1

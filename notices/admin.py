@@ -27,6 +27,8 @@ from .domain import (
     notice_file,
     notice_publish,
     notice_save_draft,
+    notices_due_to_end,
+    notices_end_due,
     objection_conclude,
     objection_investigate,
 )
@@ -225,6 +227,11 @@ class PublicNoticeAdmin(admin.ModelAdmin):
                 "<int:pk>/file/", self.admin_site.admin_view(self.file_view), name="notices_publicnotice_file"
             ),
             path(
+                "<int:pk>/end-now/",
+                self.admin_site.admin_view(self.end_now_view),
+                name="notices_publicnotice_end_now",
+            ),
+            path(
                 "<int:pk>/filing-report/",
                 self.admin_site.admin_view(self.filing_report_view),
                 name="notices_publicnotice_filing_report",
@@ -259,6 +266,29 @@ class PublicNoticeAdmin(admin.ModelAdmin):
             return pdf_response(data, f"公示结果备案报告-{notice.pk}.pdf", inline=False)
         return redirect(self._change_url(notice))
 
+    def end_now_view(self, request, pk):
+        """立即结束公示: what the beat task would do for this notice, now, as this staff member."""
+        notice = get_object_or_404(PublicNotice, pk=pk)
+        if not can_manage_notice.test(request.user, notice):
+            raise PermissionDenied
+        if request.method != "POST":
+            return redirect(self._change_url(notice))
+        due = notices_due_to_end().filter(pk=notice.pk).exists()
+        with refusals_as_messages(request) as outcome:
+            moved = notices_end_due(by=request.user, notices=PublicNotice.objects.filter(pk=notice.pk))
+        if not outcome.refused:
+            notice.refresh_from_db()
+            ended = int(due and notice.status == NoticeStatus.ENDED)
+            if ended or moved:
+                messages.success(
+                    request,
+                    _("已结束 %(ended)s 个公示,%(moved)s 名申请人进入待签约。")
+                    % {"ended": ended, "moved": moved},
+                )
+            else:
+                messages.info(request, _("没有需要结束的公示:该公示未到期或已经结束。"))
+        return redirect(self._change_url(notice))
+
     def filing_report_view(self, request, pk):
         notice = self._notice_or_404(request, pk)
         if not notice.filing_report:
@@ -274,6 +304,9 @@ class PublicNoticeAdmin(admin.ModelAdmin):
                     "can_publish": obj.status == NoticeStatus.DRAFT
                     and can_manage_notice.test(request.user, obj),
                     "can_file": obj.period_over() and can_manage_notice.test(request.user, obj),
+                    "can_end_now": obj.status == NoticeStatus.PUBLISHED
+                    and obj.period_over()
+                    and can_manage_notice.test(request.user, obj),
                 }
             )
         return super().change_view(request, object_id, form_url, extra_context)

@@ -229,15 +229,20 @@ def notice_publish(*, notice: PublicNotice, by: User) -> PublicNotice:
     return notice
 
 
-def notice_end_entries(*, notice: PublicNotice, now: dt.datetime | None = None) -> list[Partner]:
+def notice_end_entries(
+    *, notice: PublicNotice, now: dt.datetime | None = None, by: User | None = None
+) -> list[Partner]:
     """Move every listed partner with no open or upheld objection to signing.
 
     Rulebook 五(三)1: 公示无异议后 … 签订三方协议. Safe to run repeatedly:
     partners already moved are skipped, a still-open objection keeps its
-    partner in notice until it is concluded.
+    partner in notice until it is concluded. `by` is the staff member who
+    pressed 立即结束公示 (the record names them); None is the beat task.
     """
     now = now or timezone.now()
     moved = []
+    if by is not None:
+        _require(can_manage_notice.test(by, notice), _("只有本街道工作人员可以结束公示。"))
     if not notice.period_over(now):
         return moved
     with transaction.atomic():
@@ -247,7 +252,8 @@ def notice_end_entries(*, notice: PublicNotice, now: dt.datetime | None = None) 
                 partner_transition(
                     partner=entry.partner,
                     transition="end_notice",
-                    system=True,
+                    by=by,
+                    system=by is None,
                     note=_("公示期满无异议:%(title)s") % {"title": locked.title},
                     data={"notice": locked.pk},
                     procedure="notices.notice_end_entries",
@@ -262,6 +268,7 @@ def notice_end_entries(*, notice: PublicNotice, now: dt.datetime | None = None) 
             audit_log(
                 subject=locked,
                 action="notices.notice.ended",
+                actor=by,
                 from_state=NoticeStatus.PUBLISHED,
                 to_state=NoticeStatus.ENDED,
                 community=None,
@@ -270,8 +277,14 @@ def notice_end_entries(*, notice: PublicNotice, now: dt.datetime | None = None) 
     return moved
 
 
-def notices_end_due(*, now: dt.datetime | None = None) -> int:
-    """End every notice whose period is over; returns how many partners moved to signing."""
+def notices_end_due(
+    *, now: dt.datetime | None = None, by: User | None = None, notices: QuerySet[PublicNotice] | None = None
+) -> int:
+    """End every notice whose period is over; returns how many partners moved to signing.
+
+    Rulebook 五(二)3 (公示时间不少于5天) then 五(三)1. The beat task runs it for
+    all notices; a staff member's 立即结束公示 runs it for `notices` as `by`.
+    """
     now = now or timezone.now()
     moved = 0
     due = (
@@ -286,8 +299,10 @@ def notices_end_due(*, now: dt.datetime | None = None) -> int:
         .select_related("street")
         .distinct()
     )
+    if notices is not None:
+        due = due.filter(pk__in=notices.values("pk"))
     for notice in due:
-        moved += len(notice_end_entries(notice=notice, now=now))
+        moved += len(notice_end_entries(notice=notice, now=now, by=by))
     return moved
 
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from .events import is_registered
-from .models import AuditEvent, Profile, Role, Street
+from .models import AuditEvent, Heartbeat, Profile, Role, Street
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -51,6 +55,28 @@ def audit_log(
         data=data or {},
         community=community,
     )
+
+
+@dataclass(frozen=True)
+class WorkerStatus:
+    """Whether the Celery worker has been seen recently (its beat-scheduled heartbeat)."""
+
+    seen_at: dt.datetime | None
+    stale: bool
+
+
+def worker_status(*, now: dt.datetime | None = None) -> WorkerStatus:
+    """The worker is stale when its heartbeat is older than PORTAL_WORKER_STALE_SECONDS, or never came.
+
+    While it is stale nothing scheduled moves on its own (notices ending, renewal
+    reminders, calls closing, agreement PDFs); staff have run-now buttons for each.
+    """
+    now = now or timezone.now()
+    beat = Heartbeat.objects.filter(name="worker").first()
+    if beat is None:
+        return WorkerStatus(seen_at=None, stale=True)
+    limit = dt.timedelta(seconds=settings.PORTAL_WORKER_STALE_SECONDS)
+    return WorkerStatus(seen_at=beat.seen_at, stale=now - beat.seen_at > limit)
 
 
 def audit_events_for(subject: models.Model) -> QuerySet[AuditEvent]:

@@ -142,6 +142,8 @@ else:
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="睦邻合伙人 <noreply@mulin.example.cn>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# The admin home warns when the worker's heartbeat (portal.tasks.heartbeat, every minute) is older.
+PORTAL_WORKER_STALE_SECONDS = env.int("PORTAL_WORKER_STALE_SECONDS", default=300)
 # `manage.py load_demo`: each module has load(ctx); they run in the order of the lifecycle.
 # Listed here, not in portal, because only config may name every app (imports flow one way).
 PORTAL_DEMO_STEPS = [

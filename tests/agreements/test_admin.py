@@ -205,7 +205,8 @@ def _agreements(community, n, by):
         ("/api/agreements/", 8),
         ("/api/agreement-signatures/", 5),
         ("/admin/agreements/agreement/", 11),
-        ("/admin/agreements/renewalreminder/", 8),
+        # +2 since issue 13: the terms due for a reminder (streets, then their terms), for 立即检查到期.
+        ("/admin/agreements/renewalreminder/", 10),
         ("/admin/services/renewaldecision/", 8),
         ("/admin/agreements/specialapproval/", 8),
     ],
