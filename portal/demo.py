@@ -18,6 +18,8 @@ COMMUNITIES = [
 # username, role, community index (None: street-wide), display name, department
 ACCOUNTS = [
     ("jiedao", Role.STREET_STAFF, None, "周敏", "党建工作办公室"),
+    ("dangzheng", Role.STREET_STAFF, None, "徐立新", "党政和人大办公室"),
+    ("zhengfa", Role.STREET_STAFF, None, "蒋文华", "政法和社会事业办公室"),
     ("jijian", Role.STREET_STAFF, None, "孙磊", "纪检室"),
     ("shegongzhan", Role.STREET_STAFF, None, "吴静", "街道社工站"),
     ("shequ1", Role.COMMUNITY_STAFF, 0, "李秀英", "华阳社区居委会"),

@@ -42,6 +42,7 @@ from .models import (
     VettingCheck,
     VettingDepartment,
 )
+from .rules import can_record_vetting_for
 
 
 class StreetScopedAdminMixin:
@@ -71,11 +72,54 @@ class ReviewPolicyAdmin(StreetScopedAdminMixin, admin.ModelAdmin):
     list_display = ["street", "expert_weight", "social_weight", "drop_extremes", "drop_extremes_min_members"]
 
 
+class VettingDepartmentForm(forms.ModelForm):
+    class Meta:
+        model = VettingDepartment
+        fields = ["street", "name", "position", "active", "members"]
+
+    def clean(self):
+        """A department's accounts are street staff of its own street (rulebook 五(一)3)."""
+        data = super().clean()
+        street = data.get("street")
+        strangers = [
+            user
+            for user in data.get("members") or []
+            if getattr(user_profile(user), "role", None) != Role.STREET_STAFF
+            or user_profile(user).street_id != getattr(street, "pk", None)
+        ]
+        if street is not None and strangers:
+            self.add_error(
+                "members",
+                _("部门账号必须是%(street)s的街道工作人员:%(names)s。")
+                % {"street": street, "names": "、".join(person_name(u) for u in strangers)},
+            )
+        return data
+
+
 @admin.register(VettingDepartment)
 class VettingDepartmentAdmin(StreetScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "street", "position", "active"]
+    form = VettingDepartmentForm
+    list_display = ["name", "street", "position", "active", "member_names"]
     list_editable = ["position", "active"]
     list_filter = ["street", "active"]
+    filter_horizontal = ["members"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("members")
+
+    @admin.display(description=_("部门账号"))
+    def member_names(self, obj):
+        return "、".join(person_name(u) for u in obj.members.all()) or "—"
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "members":
+            users = get_user_model().objects.filter(profile__role=Role.STREET_STAFF)
+            if not request.user.is_superuser:
+                users = users.filter(
+                    profile__street_id=getattr(user_profile(request.user), "street_id", None)
+                )
+            kwargs["queryset"] = users.order_by("username")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 # --- Vetting -----------------------------------------------------------------------
@@ -129,6 +173,7 @@ class VettingCheckAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "plan_compliant",
         "violation_found",
         "checked_by_name",
+        "recorded_on_behalf",
         "checked_at",
     ]
     list_filter = ["result", "department", "partner__status", "partner__community"]
@@ -144,7 +189,14 @@ class VettingCheckAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return obj.partner.get_status_display()
 
     def get_readonly_fields(self, request, obj=None):
-        return ["partner", "department"] if obj else []
+        return ["partner", "department", "checked_by_name", "recorded_on_behalf"] if obj else []
+
+    def has_change_permission(self, request, obj=None):
+        """Only the department's own accounts (or a superuser, on its behalf) revise its conclusion."""
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return can_record_vetting_for.test(request.user, obj.department)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "partner":
@@ -157,7 +209,8 @@ class VettingCheckAdmin(ScopedAdminMixin, admin.ModelAdmin):
             profile = user_profile(request.user)
             qs = VettingDepartment.objects.filter(active=True)
             if not request.user.is_superuser:
-                qs = qs.filter(street_id=getattr(profile, "street_id", None))
+                # Only the departments the account belongs to: a conclusion is its department's.
+                qs = qs.filter(street_id=getattr(profile, "street_id", None), members=request.user)
             kwargs["queryset"] = qs
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -241,17 +294,20 @@ class VettingCheckAdmin(ScopedAdminMixin, admin.ModelAdmin):
             for c in VettingCheck.objects.filter(partner__in=partners, department__in=departments)
         }
         add_url = reverse("admin:reviews_vettingcheck_add")
+        # The record button of a department only for its own accounts (superusers act on its behalf).
+        mine = {d.pk for d in departments if can_record_vetting_for.test(request.user, d)}
         rows = []
         for partner in partners:
             cells = []
             for department in departments:
                 check = checks.get((partner.pk, department.pk))
-                url = (
-                    reverse("admin:reviews_vettingcheck_change", args=[check.pk])
-                    if check
-                    else f"{add_url}?partner={partner.pk}&department={department.pk}"
-                )
-                cells.append({"check": check, "url": url})
+                if check:
+                    url = reverse("admin:reviews_vettingcheck_change", args=[check.pk])
+                elif department.pk in mine:
+                    url = f"{add_url}?partner={partner.pk}&department={department.pk}"
+                else:
+                    url = ""
+                cells.append({"check": check, "url": url, "mine": department.pk in mine})
             state = domain.VettingState(
                 departments=departments,
                 checks={
@@ -266,6 +322,8 @@ class VettingCheckAdmin(ScopedAdminMixin, admin.ModelAdmin):
             "departments": departments,
             "rows": rows,
             "can_vet": request.user.has_perm("reviews.add_vettingcheck"),
+            "my_departments": [d for d in departments if d.pk in mine and not request.user.is_superuser],
+            "calls": domain.shortlist_calls(street) if street else [],
         }
         return TemplateResponse(request, "admin/reviews/vettingcheck/board.html", context)
 

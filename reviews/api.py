@@ -129,8 +129,9 @@ class VettingCheckSerializer(serializers.ModelSerializer):
             "result",
             "checked_by",
             "checked_at",
+            "recorded_on_behalf",
         ]
-        read_only_fields = ["checked_by", "checked_at"]
+        read_only_fields = ["checked_by", "checked_at", "recorded_on_behalf"]
         validators = []  # one per department: the domain function revises an existing check
 
 

@@ -77,8 +77,25 @@ def _reviewer(username, display, street):
     return user
 
 
+# Vetting department → the demo account that answers for it (rulebook 五(一)3).
+VETTING_CLERKS = {
+    "党建工作办公室": "jiedao",
+    "党政和人大办公室": "dangzheng",
+    "政法和社会事业办公室": "zhengfa",
+    "纪检室": "jijian",
+    "社工站": "shegongzhan",
+}
+
+
+def _link_vetting_departments(ctx, departments):
+    for department in departments:
+        department.members.add(ctx["users"][VETTING_CLERKS[department.name]])
+
+
 def _vet(ctx, clerk):
     departments = domain.vetting_departments(ctx["street"])
+    _link_vetting_departments(ctx, departments)
+    users = ctx["users"]
     for partner in demo_partners().filter(status=S.VETTING):
         target = demo_target(partner)
         if VettingCheck.objects.filter(partner=partner).exists():
@@ -89,7 +106,7 @@ def _vet(ctx, clerk):
                 domain.vetting_check_record(
                     partner=partner,
                     department=department,
-                    by=clerk,
+                    by=users[VETTING_CLERKS[department.name]],
                     result=VettingResult.PASS,
                     materials_complete=True,
                     plan_compliant=True,
@@ -103,7 +120,7 @@ def _vet(ctx, clerk):
                 domain.vetting_check_record(
                     partner=partner,
                     department=department,
-                    by=clerk,
+                    by=users[VETTING_CLERKS[department.name]],
                     result=VettingResult.FAIL if failed else VettingResult.PASS,
                     materials_complete=True,
                     plan_compliant=True,
@@ -118,7 +135,7 @@ def _vet(ctx, clerk):
                 domain.vetting_check_record(
                     partner=partner,
                     department=department,
-                    by=clerk,
+                    by=users[VETTING_CLERKS[department.name]],
                     result=VettingResult.PASS,
                     materials_complete=True,
                     plan_compliant=True,

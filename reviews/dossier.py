@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portal.dossier import DossierEntry, DossierSection, dossier_section
+from portal.models import person_name
 
 from .models import ConflictDeclaration, Decision, ScoreSheet, SheetStatus, SiteVisit, VettingCheck
 
@@ -24,6 +25,10 @@ def vetting_section(partner):
                         _("违规违纪违法或失信:%s") % (_("发现") if c.violation_found else _("未发现")),
                         _("查询渠道:%s") % c.source_consulted if c.source_consulted else "",
                         c.note,
+                        _("审核人:%(name)s(代为登记,代表%(department)s)")
+                        % {"name": person_name(c.checked_by), "department": c.department.name}
+                        if c.recorded_on_behalf
+                        else _("审核人:%s") % person_name(c.checked_by),
                     ],
                 )
             ),

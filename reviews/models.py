@@ -79,6 +79,16 @@ class VettingDepartment(models.Model):
     name = models.CharField(_("部门"), max_length=100)
     position = models.PositiveSmallIntegerField(_("顺序"), default=0)
     active = models.BooleanField(_("参与联审"), default=True)
+    # A real link, not the free-text Profile.department: the name there is a
+    # description ("街道社工站" vs "社工站"), and a conclusion must be traceable
+    # to an account the department itself answers for (rulebook 五(一)3).
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="vetting_departments",
+        verbose_name=_("部门账号"),
+        help_text=_("只有这些街道工作人员账号可以录入本部门的联审联查结论。"),
+    )
 
     class Meta:
         verbose_name = _("联审部门")
@@ -122,6 +132,11 @@ class VettingCheck(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("审核人")
     )
     checked_at = models.DateTimeField(_("审核时间"), auto_now=True)
+    recorded_on_behalf = models.BooleanField(
+        _("代为登记"),
+        default=False,
+        help_text=_("审核人不是该部门账号,由超级管理员代该部门登记。"),
+    )
 
     class Meta:
         verbose_name = _("联审联查记录")

@@ -44,6 +44,14 @@ def is_on_roadshow_panel(user, roadshow):
 
 
 @rules.predicate
+def is_vetting_department_member(user, department):
+    """One of the accounts linked to this vetting department (VettingDepartment.members)."""
+    if department is None or not getattr(user, "is_authenticated", False):
+        return False
+    return department.members.filter(pk=user.pk).exists()
+
+
+@rules.predicate
 def roadshow_is_closed(user, roadshow):
     return roadshow is not None and roadshow.is_closed
 
@@ -51,6 +59,9 @@ def roadshow_is_closed(user, roadshow):
 # Vetting and committee decisions are the street's (五(一)3, 五(二)2).
 can_vet = can_manage_street_wide
 can_view_vetting = can_manage_in_scope
+# A department's conclusion is recorded by that department's own accounts; a
+# superuser may record it on the department's behalf (五(一)3, 七2).
+can_record_vetting_for = is_superuser | (is_street_staff_of & is_vetting_department_member)
 can_manage_street_record = is_superuser | is_street_staff_of
 # The scoring page: panel members only; results after scoring is closed.
 can_score_roadshow = is_on_roadshow_panel
@@ -58,6 +69,7 @@ can_view_results = can_manage_street_record | (is_on_roadshow_panel & roadshow_i
 
 rules.add_perm("reviews.vet", can_vet)
 rules.add_perm("reviews.view_vetting", can_view_vetting)
+rules.add_perm("reviews.record_vetting_for", can_record_vetting_for)
 rules.add_perm("reviews.manage_roadshow", can_manage_street_record)
 rules.add_perm("reviews.score", can_score_roadshow)
 rules.add_perm("reviews.view_results", can_view_results)

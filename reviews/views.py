@@ -15,9 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from calls.models import ApplicationDocument
+from calls.models import ApplicationDocument, RecruitmentCall
 from portal.masking import mask_mobile
-from portal.models import Street
 from portal.pdf import pdf_response, render_pdf
 from portal.rules import is_reviewer, user_profile
 from portal.uploads import serve_private_file
@@ -278,25 +277,36 @@ def results_xlsx(request, roadshow_id):
 # --- Shortlist (入围名单) ------------------------------------------------------------
 
 
-def _shortlist_street(request) -> Street:
+def _shortlist_call(request) -> RecruitmentCall | None:
+    """The recruitment call whose shortlist is asked for (`?call=`), or None when none was chosen.
+
+    Street staff get their own street's calls only; superusers any street's.
+    """
     user = request.user
-    if user.is_superuser:
-        street_id = request.GET.get("street")
-        street = Street.objects.filter(pk=street_id).first() if street_id else Street.objects.first()
-        if street is None:
-            raise Http404
-        return street
     profile = user_profile(user)
-    if (
+    if not user.is_superuser and (
         profile is None
         or profile.street_id is None
         or not can_manage_street_record.test(user, profile.street)
     ):
         raise PermissionDenied(_("只有街道工作人员可以导出入围名单。"))
-    return profile.street
+    call_id = request.GET.get("call", "")
+    if not call_id:
+        return None
+    calls = RecruitmentCall.objects.select_related("street")
+    if not user.is_superuser:
+        calls = calls.filter(street_id=profile.street_id)
+    if not call_id.isdigit():
+        raise Http404
+    return get_object_or_404(calls, pk=call_id)
 
 
-def _shortlist_rows(street):
+def _choose_call_first(request):
+    messages.error(request, _("请先选择招募公告(批次),再导出该批次的入围名单。"))
+    return redirect("admin:reviews_vetting_board")
+
+
+def _shortlist_rows(call):
     return [
         [
             i,
@@ -307,7 +317,7 @@ def _shortlist_rows(street):
             p.community.name,
             p.get_status_display(),
         ]
-        for i, p in enumerate(domain.shortlist_rows(street), start=1)
+        for i, p in enumerate(domain.shortlist_rows(call), start=1)
     ]
 
 
@@ -316,18 +326,29 @@ SHORTLIST_HEADERS = ["序号", "申请编号", "申请主体", "类型", "项目
 
 @login_required
 def shortlist_pdf(request):
-    street = _shortlist_street(request)
+    """One call's 入围名单 as decided at vetting (rulebook 五(一)3)."""
+    call = _shortlist_call(request)
+    if call is None:
+        return _choose_call_first(request)
     data = render_pdf(
         "reviews/pdf/shortlist.html",
-        {"street": street, "rows": _shortlist_rows(street), "headers": SHORTLIST_HEADERS},
+        {
+            "street": call.street,
+            "call": call,
+            "decided_on": domain.shortlist_decided_on(call),
+            "rows": _shortlist_rows(call),
+            "headers": SHORTLIST_HEADERS,
+        },
     )
-    return pdf_response(data, f"{street.name}入围名单.pdf")
+    return pdf_response(data, f"{call.street.name}入围名单-{call.title}.pdf")
 
 
 @login_required
 def shortlist_xlsx(request):
-    street = _shortlist_street(request)
+    call = _shortlist_call(request)
+    if call is None:
+        return _choose_call_first(request)
     return xlsx_response(
-        rows_to_xlsx(SHORTLIST_HEADERS, _shortlist_rows(street), title="入围名单"),
-        f"{street.name}入围名单.xlsx",
+        rows_to_xlsx(SHORTLIST_HEADERS, _shortlist_rows(call), title="入围名单"),
+        f"{call.street.name}入围名单-{call.title}.xlsx",
     )

@@ -40,6 +40,10 @@ cat <<MSG
   Demo log-ins (password for all: mulin-demo-2026)
     admin        superuser
     jiedao       street staff (崇明街道 党建工作办公室)
+    dangzheng    street staff (党政和人大办公室)
+    zhengfa      street staff (政法和社会事业办公室)
+    jijian       street staff (纪检室)
+    shegongzhan  street staff (街道社工站)
     shequ1       community staff (华阳社区)
     pingshen1    reviewer (expert panel)
     guanchayuan  community observer

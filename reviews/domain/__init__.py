@@ -31,6 +31,8 @@ from .vetting import (  # noqa: F401
     partner_reject_after_vetting,
     partner_shortlist,
     review_policy_for,
+    shortlist_calls,
+    shortlist_decided_on,
     shortlist_rows,
     vetting_check_record,
     vetting_departments,

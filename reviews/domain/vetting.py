@@ -9,12 +9,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from calls.models import RecruitmentCall
 from partners.domain import partner_transition
 from partners.models import Partner, PartnerStatus, PartnerTransition
 from portal.domain import audit_log
 
 from ..models import DEFAULT_VETTING_DEPARTMENTS, ReviewPolicy, VettingCheck, VettingDepartment, VettingResult
-from ..rules import can_vet
+from ..rules import can_record_vetting_for, can_vet, is_vetting_department_member
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -118,11 +119,21 @@ def vetting_check_record(
     Rulebook 五(一)3: completeness and compliance of the materials, and a check
     for 违规违纪违法和失信行为. A "fail" needs its reasons written down, because
     they are what the applicant is told.
+
+    Each conclusion belongs to its department (党建工作办公室会同党政和人大办公室、
+    政法和社会事业办公室、纪检室、社工站): only an account linked to that department
+    (`VettingDepartment.members`) may record it, so the record says which office
+    answers for it (七2, overseen by the 纪检室). A superuser may record it on the
+    department's behalf; the check then says so (`recorded_on_behalf`, 代为登记).
     """
-    if not can_vet.test(by, partner):
-        raise PermissionDenied(_("您没有权限录入联审联查结论。"))
     if department.street_id != partner.community.street_id:
         raise ValidationError({"department": _("该部门不属于申请人所在街道。")})
+    if not (can_vet.test(by, partner) and can_record_vetting_for.test(by, department)):
+        raise PermissionDenied(
+            _("只有“%(department)s”的工作人员可以录入该部门的联审联查结论。")
+            % {"department": department.name}
+        )
+    on_behalf = not is_vetting_department_member.test(by, department)
     if partner.status != PartnerStatus.VETTING:
         raise ValidationError(
             _("只有“联审联查中”的申请可以录入审核结论,当前状态为“%(status)s”。")
@@ -154,6 +165,7 @@ def vetting_check_record(
         check.source_consulted = source_consulted.strip()
         check.note = note
         check.checked_by = by
+        check.recorded_on_behalf = on_behalf
         check.full_clean()
         check.save()
         audit_log(
@@ -171,6 +183,7 @@ def vetting_check_record(
                 "plan_compliant": plan_compliant,
                 "violation_found": violation_found,
                 "source": check.source_consulted,
+                "on_behalf": on_behalf,
             },
         )
     return check
@@ -197,14 +210,38 @@ def partner_reject_after_vetting(*, partner: Partner, by: User) -> Partner:
     )
 
 
-def shortlist_rows(street: Street) -> list[Partner]:
-    """The shortlist: applicants of `street` that passed vetting, oldest application first.
+def shortlist_rows(call: RecruitmentCall) -> list[Partner]:
+    """The shortlist (入围名单) of one recruitment call, oldest application first.
 
-    Applicants stay on it after they move on (scored, approved, …).
+    Rulebook 五(一)3: the joint vetting of a batch of applications "形成入围名单".
+    The list is what was decided at vetting: every applicant of `call` that was
+    shortlisted, whatever happened later (scored, approved, not selected,
+    exited); applicants rejected or withdrawn at vetting never were on it, and
+    applicants of other calls never appear.
     """
     shortlisted = PartnerTransition.objects.filter(transition="shortlist").values("partner_id")
     return list(
-        Partner.objects.filter(community__street=street, pk__in=shortlisted)
+        Partner.objects.filter(application__call=call, pk__in=shortlisted)
         .select_related("application", "community")
         .order_by("application__submitted_at", "pk")
+    )
+
+
+def shortlist_decided_on(call: RecruitmentCall):
+    """When the call's shortlist was last added to (the date the list stands at), or None."""
+    return (
+        PartnerTransition.objects.filter(transition="shortlist", partner__application__call=call)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+
+
+def shortlist_calls(street: Street) -> list[RecruitmentCall]:
+    """The street's recruitment calls that have a shortlist, newest first (the staff choose one)."""
+    shortlisted = PartnerTransition.objects.filter(transition="shortlist").values("partner_id")
+    return list(
+        RecruitmentCall.objects.filter(street=street, applications__partner__in=shortlisted)
+        .distinct()
+        .order_by("-opens_at", "-pk")
     )

@@ -34,7 +34,9 @@ def vetting_fail_without_note():
     partner = partner_in_state("vetting")
     department = vetting_departments(partner.community.street)[0]
     payload = {"partner": partner.pk, "department": department.pk, "result": "fail", "note": ""}
-    return street_staff(street=partner.community.street), "post", "/api/vetting-checks/", payload
+    clerk = street_staff(street=partner.community.street)
+    department.members.add(clerk)  # the department's own account (only it may record its conclusion)
+    return clerk, "post", "/api/vetting-checks/", payload
 
 
 def vetting_by_community_staff():
@@ -126,7 +128,7 @@ TABLE = [
         "permission-denied-by-domain",
         vetting_by_community_staff,
         403,
-        {"detail": "您没有权限录入联审联查结论。"},
+        {"detail": "只有“党建工作办公室”的工作人员可以录入该部门的联审联查结论。"},
     ),
     ("missing-partner", missing(("get", "/api/partners/999999/")), 404, {"detail": NOT_FOUND}),
     (

@@ -89,3 +89,10 @@ def setup_roadshow(
         "social": list(social_panel.members.select_related("user")),
     }
     return roadshow, staff, shortlisted, members
+
+
+def vetting_clerk(department, **kwargs):
+    """A street-staff account of one vetting department (VettingDepartment.members)."""
+    user = street_staff(street=department.street, **kwargs)
+    department.members.add(user)
+    return user

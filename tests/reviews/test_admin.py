@@ -10,6 +10,7 @@ from portal.models import AuditEvent
 from reviews.domain import vetting_departments
 from reviews.models import Panel, PanelKind, ScoreSheet, SheetStatus, VettingCheck
 from tests.factories import community_staff, partner_in_state, street_staff
+from tests.reviews.factories import vetting_clerk
 
 from .conftest import give_score
 from .factories import RoadshowFactory, reviewer, setup_roadshow
@@ -49,14 +50,14 @@ def test_other_streets_roadshow_is_not_found(client):
 
 def test_community_staff_can_read_vetting_of_their_community_only(client):
     partner = partner_in_state("vetting")
-    staff = street_staff(street=partner.community.street)
+    department = vetting_departments(partner.community.street)[0]
     check_url = reverse("admin:reviews_vettingcheck_changelist")
     from reviews.domain import vetting_check_record
 
     vetting_check_record(
         partner=partner,
-        department=vetting_departments(partner.community.street)[0],
-        by=staff,
+        department=department,
+        by=vetting_clerk(department),
         result="pass",
         materials_complete=True,
         plan_compliant=True,
@@ -131,6 +132,7 @@ def test_vetting_actions_shortlist_and_reject(client, mailoutbox, django_capture
     client.force_login(staff)
     add_url = reverse("admin:reviews_vettingcheck_add")
     for department in vetting_departments(street):
+        client.force_login(vetting_clerk(department))  # each department records its own conclusion
         client.post(
             add_url,
             {
@@ -143,6 +145,7 @@ def test_vetting_actions_shortlist_and_reject(client, mailoutbox, django_capture
             },
         )
     discipline = [d for d in vetting_departments(street) if d.name == "纪检室"][0]
+    client.force_login(vetting_clerk(discipline))
     client.post(
         add_url,
         {
@@ -157,6 +160,7 @@ def test_vetting_actions_shortlist_and_reject(client, mailoutbox, django_capture
     )
     assert VettingCheck.objects.filter(partner=good).count() == 5
 
+    client.force_login(staff)
     changelist = reverse("admin:reviews_vettingcheck_changelist")
     ids = list(VettingCheck.objects.values_list("pk", flat=True))
     client.post(changelist, {"action": "shortlist_partners", "_selected_action": ids})
@@ -171,9 +175,8 @@ def test_vetting_actions_shortlist_and_reject(client, mailoutbox, django_capture
 
 def test_vetting_admin_shows_refusal_as_message(client):
     partner = partner_in_state("vetting")
-    staff = street_staff(street=partner.community.street)
-    client.force_login(staff)
     department = vetting_departments(partner.community.street)[0]
+    client.force_login(vetting_clerk(department))
 
     response = client.post(
         reverse("admin:reviews_vettingcheck_add"),
@@ -196,7 +199,7 @@ def test_vetting_admin_shows_domain_refusal_as_message(client):
     partner = partner_in_state("vetting")
     staff = street_staff(street=partner.community.street)
     department = vetting_departments(partner.community.street)[0]
-    client.force_login(staff)
+    client.force_login(vetting_clerk(department))
     from partners.domain import partner_transition
 
     partner_transition(partner=partner, transition="withdraw", by=staff)
@@ -237,7 +240,7 @@ def test_vetting_board_shows_progress_and_shortlists(client):
         vetting_check_record(
             partner=partner,
             department=department,
-            by=staff,
+            by=vetting_clerk(department),
             result="pass",
             materials_complete=True,
             plan_compliant=True,
@@ -344,3 +347,54 @@ def test_roadshow_admin_opens_scoring_and_reports_refusals(client):
     client.post(changelist, {"action": "open_scoring", "_selected_action": [roadshow.pk]})
     roadshow.refresh_from_db()
     assert roadshow.status == "open"
+
+
+def test_vetting_board_offers_the_record_button_only_for_the_users_department(client):
+    partner = partner_in_state("vetting")
+    departments = vetting_departments(partner.community.street)
+    discipline = [d for d in departments if d.name == "纪检室"][0]
+    client.force_login(vetting_clerk(discipline))
+    add_url = reverse("admin:reviews_vettingcheck_add")
+
+    page = client.get(reverse("admin:reviews_vetting_board")).content.decode()
+
+    assert f"department={discipline.pk}" in page
+    assert [d.pk for d in departments if f"department={d.pk}" in page] == [discipline.pk]
+    assert page.count(">待审核<") == 4
+
+    # Another department's conclusion posted by hand: refused, nothing saved.
+    response = client.post(
+        add_url,
+        {
+            "partner": partner.pk,
+            "department": departments[0].pk,
+            "result": "pass",
+            "materials_complete": "on",
+            "plan_compliant": "on",
+            "source_consulted": "信用中国",
+        },
+    )
+    assert response.status_code == 200 and 'value="信用中国"' in response.content.decode()
+    assert not VettingCheck.objects.exists()
+
+
+def test_superuser_records_on_behalf_and_the_admin_says_so(client, admin_user):
+    partner = partner_in_state("vetting")
+    discipline = [d for d in vetting_departments(partner.community.street) if d.name == "纪检室"][0]
+    client.force_login(admin_user)
+
+    client.post(
+        reverse("admin:reviews_vettingcheck_add"),
+        {
+            "partner": partner.pk,
+            "department": discipline.pk,
+            "result": "pass",
+            "materials_complete": "on",
+            "plan_compliant": "on",
+        },
+    )
+
+    check = VettingCheck.objects.get()
+    assert (check.checked_by, check.recorded_on_behalf) == (admin_user, True)
+    page = client.get(reverse("admin:reviews_vetting_board")).content.decode()
+    assert "通过</a>(代为登记)" in page

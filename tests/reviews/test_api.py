@@ -66,6 +66,7 @@ def test_vetting_check_created_through_the_api_and_refusals_are_400(api):
     partner = partner_in_state("vetting")
     staff = street_staff(street=partner.community.street)
     department = vetting_departments(partner.community.street)[0]
+    department.members.add(staff)  # the party-building office's own account
     api.force_authenticate(staff)
     payload = {
         "partner": partner.pk,
@@ -86,6 +87,14 @@ def test_vetting_check_created_through_the_api_and_refusals_are_400(api):
     response = api.post("/api/vetting-checks/", dict(payload, note="计划书与招募要求不符"), format="json")
     assert response.status_code == 201
     assert response.json()["department_name"] == "党建工作办公室"
+    assert response.json()["recorded_on_behalf"] is False
+
+    other = vetting_departments(partner.community.street)[3]
+    response = api.post("/api/vetting-checks/", dict(payload, department=other.pk, note="x"), format="json")
+    assert (response.status_code, response.json()) == (
+        403,
+        {"detail": "只有“纪检室”的工作人员可以录入该部门的联审联查结论。"},
+    )
 
 
 def test_decision_through_the_api_moves_the_partner(api):
@@ -205,6 +214,8 @@ def test_vetting_and_decision_list_query_count(api, django_assert_num_queries, c
     community = CommunityFactory(street=street)
     meeting = committee_meeting_record(street=street, date=dt.date(2026, 4, 2), attendees="周敏", by=staff)
     from reviews.domain import decision_record, vetting_check_record
+
+    vetting_departments(street)[0].members.add(staff)
 
     for _ in range(count):
         partner = partner_in_state("vetting", community=community, by=staff)

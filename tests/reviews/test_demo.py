@@ -47,3 +47,18 @@ def test_demo_moves_partners_through_review_and_is_idempotent(demo_database, mai
         Decision.objects.count(),
         PanelMember.objects.count(),
     ) == counts
+
+
+def test_demo_vetting_is_recorded_by_each_departments_own_account(demo_database):
+    # Rulebook 五(一)3: each of the five offices records its own conclusion.
+    by_department = set(
+        VettingCheck.objects.values_list("department__name", "checked_by__username", "recorded_on_behalf")
+    )
+
+    assert by_department == {
+        ("党建工作办公室", "jiedao", False),
+        ("党政和人大办公室", "dangzheng", False),
+        ("政法和社会事业办公室", "zhengfa", False),
+        ("纪检室", "jijian", False),
+        ("社工站", "shegongzhan", False),
+    }

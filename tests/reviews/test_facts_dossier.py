@@ -15,17 +15,16 @@ from reviews.domain import (
     vetting_departments,
 )
 from reviews.models import VettingResult
-from tests.factories import partner_in_state, street_staff
+from tests.factories import partner_in_state
 
 from .conftest import give_score
-from .factories import setup_roadshow
+from .factories import setup_roadshow, vetting_clerk
 
 pytestmark = pytest.mark.django_db
 
 
 def test_vetting_facts():
     partner = partner_in_state("vetting")
-    staff = street_staff(street=partner.community.street)
     departments = vetting_departments(partner.community.street)
     assert (fact("vetting_passed", partner), fact("vetting_failed", partner)) == (False, False)
 
@@ -33,7 +32,7 @@ def test_vetting_facts():
         vetting_check_record(
             partner=partner,
             department=department,
-            by=staff,
+            by=vetting_clerk(department),
             result=VettingResult.PASS,
             materials_complete=True,
             plan_compliant=True,
@@ -44,7 +43,7 @@ def test_vetting_facts():
     vetting_check_record(
         partner=partner,
         department=departments[3],
-        by=staff,
+        by=vetting_clerk(departments[3]),
         result=VettingResult.FAIL,
         materials_complete=True,
         plan_compliant=True,
@@ -82,8 +81,8 @@ def test_scoring_complete_fact_and_sections():
 
 def test_vetting_section_lists_each_department():
     partner = partner_in_state("vetting")
-    staff = street_staff(street=partner.community.street)
     department = vetting_departments(partner.community.street)[4]
+    staff = vetting_clerk(department, first_name="吴静")
     vetting_check_record(
         partner=partner,
         department=department,
@@ -99,3 +98,4 @@ def test_vetting_section_lists_each_department():
 
     assert [e.title for e in section.entries] == ["社工站:需补充材料"]
     assert "补交团队简介" in section.entries[0].detail
+    assert "审核人:吴静" in section.entries[0].detail and "代为登记" not in section.entries[0].detail

@@ -169,10 +169,66 @@ def test_shortlist_pdf_and_xlsx(client):
     roadshow, staff, (partner,), _members = setup_roadshow(open_scoring=False)
     client.force_login(staff)
 
-    text = pdf_text(client.get(reverse("reviews:shortlist_pdf")).content)
+    query = {"call": partner.application.call.pk}
+    text = pdf_text(client.get(reverse("reviews:shortlist_pdf"), query).content)
     assert "入围名单" in text and partner.name in "".join(text.split())
-    rows = xlsx_rows(client.get(reverse("reviews:shortlist_xlsx")).content)
+    rows = xlsx_rows(client.get(reverse("reviews:shortlist_xlsx"), query).content)
     assert rows[1][1:3] == [partner.reference, partner.name]
+
+
+def test_shortlist_pdf_lists_only_the_chosen_calls_applicants(client):
+    from partners import guards
+    from partners.domain import partner_transition
+    from portal.choices import ExitReason
+    from tests.factories import CommunityFactory, RecruitmentCallFactory, partner_in_state
+
+    community = CommunityFactory()
+    staff = street_staff(street=community.street)
+    spring = RecruitmentCallFactory(street=community.street, title="2026年春季招募")
+    autumn = RecruitmentCallFactory(street=community.street, title="2026年秋季招募")
+    left = partner_in_state("active", community=community, application__call=spring, by=staff)
+    with guards.facts_forced({"violation_signed_off": True}):
+        partner_transition(
+            partner=left, transition="exit", by=staff, note="书面申请", reason=ExitReason.REQUESTED
+        )
+    stays = partner_in_state("shortlisted", community=community, application__call=spring, by=staff)
+    refused = partner_in_state("rejected", community=community, application__call=spring, by=staff)
+    other = partner_in_state("shortlisted", community=community, application__call=autumn, by=staff)
+    client.force_login(staff)
+
+    spring_text = "".join(
+        pdf_text(client.get(reverse("reviews:shortlist_pdf"), {"call": spring.pk}).content).split()
+    )
+    autumn_text = "".join(
+        pdf_text(client.get(reverse("reviews:shortlist_pdf"), {"call": autumn.pk}).content).split()
+    )
+
+    assert "招募公告:2026年春季招募" in spring_text and "入围确定日期" in spring_text
+    assert left.name in spring_text and stays.name in spring_text and "已退出" in spring_text
+    assert refused.name not in spring_text and other.name not in spring_text
+    assert "招募公告:2026年秋季招募" in autumn_text
+    assert other.name in autumn_text and left.name not in autumn_text and stays.name not in autumn_text
+
+
+def test_shortlist_without_a_call_asks_to_choose_one(client):
+    staff = street_staff()
+    client.force_login(staff)
+
+    response = client.get(reverse("reviews:shortlist_pdf"), follow=True)
+
+    assert response.redirect_chain[0][0] == reverse("admin:reviews_vetting_board")
+    assert "请先选择招募公告(批次),再导出该批次的入围名单。" in response.content.decode()
+
+
+def test_shortlist_of_another_streets_call_is_not_found(client):
+    from tests.factories import partner_in_state
+
+    partner = partner_in_state("shortlisted")
+    client.force_login(street_staff())
+
+    response = client.get(reverse("reviews:shortlist_pdf"), {"call": partner.application.call.pk})
+
+    assert response.status_code == 404
 
 
 @pytest.mark.parametrize("count", [1, 3])
@@ -243,6 +299,8 @@ PERMISSIONS = [
     ("staff", "results", 200),
     ("staff", "score", 403),
     ("staff", "shortlist_xlsx", 200),
+    ("staff", "shortlist_pdf", 200),
+    ("other_staff", "shortlist_pdf", 404),
     ("other_staff", "results", 403),
     ("other_staff", "roadshow", 403),
 ]
@@ -261,7 +319,8 @@ def test_permission_table(client, who, name, expected):
         "score": [world["roadshow"].pk, world["partner"].pk],
     }[name]
 
-    assert client.get(reverse(f"reviews:{name}", args=args)).status_code == expected
+    query = {"call": world["partner"].application.call.pk} if name.startswith("shortlist") else {}
+    assert client.get(reverse(f"reviews:{name}", args=args), query).status_code == expected
 
 
 def test_street_staff_of_one_street_cannot_close_another(client):
