@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from partners.models import Partner, PartnerStatus
 from portal.dates import local_today
 from portal.rules import scope_queryset
-from spaces.coverage import needs_coverage
 from spaces.domain import timeslots_active_on
 from spaces.models import ResidentNeed, Space
 
+from .coverage import needs_coverage
 from .models import Feedback, FeedbackStatus, LogStatus, ServiceLog
 
 
@@ -100,7 +100,7 @@ def dashboard_figures(
 
 
 def needs_figures(*, user, community=None) -> dict:
-    """Resident needs covered vs open (spaces.coverage decides what 'covered' means)."""
+    """Resident needs covered vs open (services.coverage decides what 'covered' means)."""
     qs = _in_community(scope_queryset(user, ResidentNeed.objects.all(), "community"), community, "community")
     rows = needs_coverage(qs)
     covered = sum(1 for row in rows if row.is_covered)
