@@ -3,9 +3,16 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from portal.dossier import DossierEntry, DossierSection, dossier_section
+from portal.dossier import DossierDocument, DossierEntry, DossierSection, dossier_section
 
+from .domain import agreement_document_render
 from .models import Agreement
+
+
+def _agreement_text(agreement):
+    """The agreement's text as it reads now: the stored PDF of this version, rendered if missing."""
+    with agreement_document_render(agreement=agreement).file.open("rb") as handle:
+        return handle.read()
 
 
 @dossier_section(order=60)
@@ -33,7 +40,22 @@ def agreements_section(partner):
                 title=_("三方协议 %(number)s") % {"number": agreement.number},
                 detail=detail,
                 url=reverse("admin:agreements_agreement_change", args=[agreement.pk]),
-                files=[s.scan for s in agreement.signatures.all() if s.scan],
+                source=_("协议 %(number)s") % {"number": agreement.number},
+                documents=[
+                    DossierDocument(
+                        label=_("三方协议-%(number)s") % {"number": agreement.number},
+                        render=lambda agreement=agreement: _agreement_text(agreement),
+                    ),
+                    *(
+                        DossierDocument(
+                            label=_("签字页扫描件-%(number)s-%(party)s")
+                            % {"number": agreement.number, "party": s.get_party_display()},
+                            file=s.scan,
+                        )
+                        for s in agreement.signatures.all()
+                        if s.scan
+                    ),
+                ],
             )
         )
         for signature in agreement.signatures.all():

@@ -26,6 +26,7 @@ from portal.refusals import refusals_as_messages
 from portal.rules import user_role
 from portal.xlsx import xlsx_response
 from spaces.admin import ProspectAdmin
+from spaces.models import ResidentNeed
 
 from .domain import (
     application_pdf,
@@ -39,7 +40,7 @@ from .domain import (
     calls_due_to_close,
     prospects_invite,
 )
-from .forms import DocumentRequestForm, RecruitmentCallAdminForm
+from .forms import DocumentRequestForm, RecruitmentCallAdminForm, ResidentNeedChoiceField
 from .models import (
     Application,
     ApplicationDocument,
@@ -57,7 +58,7 @@ class RecruitmentCallAdmin(admin.ModelAdmin):
     list_display = ["title", "status", "opens_at", "closes_at", "application_count"]
     list_filter = ["status", "street"]
     search_fields = ["title", "body"]
-    filter_horizontal = ["spaces"]
+    filter_horizontal = ["spaces", "needs"]
     readonly_fields = ["status", "published_at", "closed_at", "created_at"]
     actions = ["publish", "close", "archive"]
     fieldsets = [
@@ -78,6 +79,18 @@ class RecruitmentCallAdmin(admin.ModelAdmin):
             profile = getattr(request.user, "profile", None)
             kwargs["queryset"] = Street.objects.filter(pk=getattr(profile, "street_id", None))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "needs":
+            # The needs of the staff member's street only; the form narrows further to the
+            # call's own street once it has one, and refuses needs of another street.
+            needs = ResidentNeed.objects.select_related("community")
+            if not request.user.is_superuser:
+                profile = getattr(request.user, "profile", None)
+                needs = needs.filter(community__street_id=getattr(profile, "street_id", None))
+            kwargs["queryset"] = needs
+            kwargs["form_class"] = ResidentNeedChoiceField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def has_change_permission(self, request, obj=None):
         return can_manage_calls.test(request.user, obj)

@@ -41,6 +41,7 @@ class DocumentKindField(serializers.ChoiceField):
 
 class RecruitmentCallSerializer(serializers.ModelSerializer):
     spaces = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    needs = serializers.SlugRelatedField(many=True, read_only=True, slug_field="title")
     application_count = serializers.IntegerField(source="n_applications", read_only=True)
 
     class Meta:
@@ -76,7 +77,7 @@ class RecruitmentCallViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         qs = (
             RecruitmentCall.objects.annotate(n_applications=Count("applications"))
-            .prefetch_related("spaces")
+            .prefetch_related("spaces", "needs")
             .order_by("-opens_at", "-id")
         )
         user = self.request.user

@@ -15,7 +15,7 @@ from PIL import Image
 from partners.domain import partner_transition
 from partners.models import Partner
 from portal.choices import INDIVIDUAL_KINDS, PartnerKind
-from spaces.models import Space
+from spaces.models import ResidentNeed, Space
 
 from .domain import application_submit, call_publish
 from .models import Application, BasicCondition, CallStatus, DocumentKind, RecruitmentCall
@@ -137,6 +137,18 @@ def demo_png(color=(179, 38, 30)) -> bytes:
     return buffer.getvalue()
 
 
+# Entries of the needs list (spaces/demo.py) this call sets out to meet.
+DEMO_CALL_NEEDS = [
+    "老人不会用智能手机挂号、缴费,希望有人手把手教",
+    "双职工家庭放学后孩子无人看管",
+    "小区家电坏了找不到靠谱的维修",
+    "希望每月有义剪,方便行动不便的老人",
+    "独居老人心理疏导与陪伴",
+    "垃圾分类不会分,希望有人定期指导",
+    "青少年周末缺少创客、科普活动",
+]
+
+
 def load(ctx):
     street, communities = ctx["street"], ctx["communities"]
     closes = max(
@@ -148,7 +160,6 @@ def load(ctx):
         title="崇明街道2026年第一批“睦邻合伙人”招募公告",
         defaults={
             "body": DEMO_CALL_BODY,
-            "needs": "老年人智能手机使用辅导\n放学后看护与作业辅导\n家门口的便民维修\n心理疏导与邻里调解",
             "opens_at": dt.datetime(2026, 1, 5, 9, tzinfo=dt.timezone(dt.timedelta(hours=8))),
             "closes_at": closes,
             "contact": "崇明街道党建工作办公室 0511-87260000",
@@ -156,6 +167,7 @@ def load(ctx):
     )
     if created:
         call.spaces.set(Space.objects.filter(community__street=street))
+        call.needs.set(ResidentNeed.objects.filter(community__street=street, title__in=DEMO_CALL_NEEDS))
     if call.status == CallStatus.DRAFT:
         call_publish(call=call, by=ctx["users"]["admin"])
     ctx["call"] = call

@@ -3,12 +3,15 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from portal.dossier import DossierEntry, DossierSection, dossier_section
+from portal.dossier import DossierDocument, DossierEntry, DossierSection, dossier_section
+
+from .domain import application_pdf
 
 
 @dossier_section(order=10)
 def application_section(partner):
     application = partner.application
+    source = _("申请 %(reference)s") % {"reference": application.reference}
     entries = [
         DossierEntry(
             when=application.submitted_at,
@@ -25,6 +28,13 @@ def application_section(partner):
                 "events": application.events_per_month,
             },
             url=reverse("admin:calls_application_change", args=[application.pk]),
+            source=source,
+            documents=[
+                DossierDocument(
+                    label=_("项目申请表-%(reference)s") % {"reference": application.reference},
+                    render=lambda: application_pdf(application),
+                )
+            ],
         )
     ]
     for document in application.documents.all():
@@ -34,7 +44,14 @@ def application_section(partner):
                 title=_("证明材料:%(kind)s") % {"kind": document.get_kind_display()},
                 detail=document.original_name,
                 url=reverse("calls:application_document_download", args=[document.pk]),
-                files=[document.file],
+                source=source,
+                documents=[
+                    DossierDocument(
+                        label=document.get_kind_display(),
+                        file=document.file,
+                        original_name=document.original_name,
+                    )
+                ],
             )
         )
     for request in application.document_requests.all():
@@ -43,6 +60,7 @@ def application_section(partner):
                 when=request.requested_at,
                 title=_("补充材料通知:%(kind)s") % {"kind": request.get_kind_display()},
                 detail=request.message + ("" if request.is_open else _("(已补交)")),
+                source=source,
             )
         )
     return DossierSection(key="application", title=_("申请与证明材料"), entries=entries)

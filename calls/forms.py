@@ -310,6 +310,13 @@ class DocumentRequestForm(forms.ModelForm):
         widgets = {"message": forms.Textarea(attrs={"rows": 4})}
 
 
+class ResidentNeedChoiceField(forms.ModelMultipleChoiceField):
+    """Needs labelled with their community: two communities may list the same need."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.community.name} · {obj.title}"
+
+
 class RecruitmentCallAdminForm(forms.ModelForm):
     eligible_kinds = forms.MultipleChoiceField(
         label=_("适用对象"), choices=PartnerKind.choices, widget=forms.CheckboxSelectMultiple
@@ -335,6 +342,27 @@ class RecruitmentCallAdminForm(forms.ModelForm):
             "closes_at",
             "contact",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.street_id and "needs" in self.fields:
+            self.fields["needs"].queryset = self.fields["needs"].queryset.filter(
+                community__street_id=self.instance.street_id
+            )
+
+    def clean(self):
+        """A call answers needs of its own street's communities (rulebook 四(一)2, 五(一)1)."""
+        cleaned = super().clean()
+        street, needs = cleaned.get("street"), cleaned.get("needs")
+        if street is not None and needs:
+            foreign = [need.title for need in needs if need.community.street_id != street.pk]
+            if foreign:
+                self.add_error(
+                    "needs",
+                    _("以下需求不属于%(street)s的居民需求清单:%(titles)s。")
+                    % {"street": street.name, "titles": "、".join(foreign)},
+                )
+        return cleaned
 
 
 ALLOWED_TYPES_LABEL = "、".join(DOCUMENT_KINDS.values())

@@ -68,7 +68,13 @@ class RecruitmentCall(models.Model):
     spaces = models.ManyToManyField(
         "spaces.Space", blank=True, related_name="recruitment_calls", verbose_name=_("提供的空间")
     )
-    needs = models.TextField(_("拟满足的居民需求"), blank=True, help_text=_("来自居民需求清单,每行一条。"))
+    needs = models.ManyToManyField(
+        "spaces.ResidentNeed",
+        blank=True,
+        related_name="recruitment_calls",
+        verbose_name=_("拟满足的居民需求"),
+        help_text=_("从本街道各社区的居民需求清单中选择(办法四(一)2、五(一)1)。"),
+    )
     eligible_kinds = models.JSONField(
         _("适用对象"), default=_all_kinds, blank=True, help_text=_("可申请的主体类型(办法三(一)五类)。")
     )
@@ -127,8 +133,9 @@ class RecruitmentCall(models.Model):
         labels = dict(DocumentKind.choices)
         return [str(labels[k]) for k in self.documents_required or [] if k in labels]
 
-    def needs_list(self) -> list[str]:
-        return [line.strip(" -·\t") for line in (self.needs or "").splitlines() if line.strip(" -·\t")]
+    def needs_titles(self) -> list[str]:
+        """The listed needs' titles, in the needs list's order (public page, API)."""
+        return [need.title for need in self.needs.all()]
 
 
 class ApplicationSequence(models.Model):

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.dossier import DossierEntry, DossierSection, dossier_section
+from portal.dossier import DossierDocument, DossierEntry, DossierSection, dossier_section
 
 from .domain import FILING_BODIES, notice_entries_for
 from .models import Objection
@@ -28,6 +28,7 @@ def notice_section(partner):
                     "decision": notice.decision_reference,
                 },
                 url=url,
+                source=_("公示 %(title)s") % {"title": notice.title},
             )
         )
         if notice.filed_at:
@@ -37,7 +38,10 @@ def notice_section(partner):
                     title=_("公示结果备案"),
                     detail="、".join(FILING_BODIES),
                     url=url,
-                    files=[notice.filing_report] if notice.filing_report else [],
+                    source=_("公示 %(title)s") % {"title": notice.title},
+                    documents=[DossierDocument(label=_("公示结果备案报告"), file=notice.filing_report)]
+                    if notice.filing_report
+                    else [],
                 )
             )
     for objection in Objection.objects.filter(entry__partner=partner).order_by("created_at", "id"):
@@ -48,7 +52,16 @@ def notice_section(partner):
                 % {"ref": objection.reference, "status": objection.get_status_display()},
                 detail=objection.conclusion or objection.grounds,
                 url=reverse("admin:notices_objection_change", args=[objection.pk]),
-                files=[objection.evidence] if objection.evidence else [],
+                source=_("异议 %(ref)s") % {"ref": objection.reference},
+                documents=[
+                    DossierDocument(
+                        label=_("异议证据-%(ref)s") % {"ref": objection.reference},
+                        file=objection.evidence,
+                        original_name=objection.evidence_name,
+                    )
+                ]
+                if objection.evidence
+                else [],
             )
         )
     if not entries:

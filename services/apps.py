@@ -10,7 +10,7 @@ class ServicesConfig(AppConfig):
 
     def ready(self):
         # deferred: ready() runs once the app registry is populated; models/receivers load here
-        from . import dossier, events, facts, handlers, rules  # noqa: F401  (registries, receivers)
+        from . import coverage, dossier, events, facts, handlers, rules  # noqa: F401  (registries, receivers)
         from .models import Feedback, Recognition
 
         # Approved feedback and commendations show on the public partner page.

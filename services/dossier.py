@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from portal.dossier import DossierEntry, DossierSection, dossier_section
+from portal.dossier import DossierDocument, DossierEntry, DossierSection, dossier_section
 
 from .domain import satisfaction
 from .models import (
@@ -21,6 +23,10 @@ from .models import (
     Recognition,
     ServiceLog,
 )
+from .stats import month_sheet_pdf
+
+# Rejected and closed logs are left off the monthly sheet (stats.month_logs).
+_OFF_SHEET = (LogStatus.REJECTED, LogStatus.CLOSED)
 
 
 def _admin_url(obj) -> str:
@@ -67,7 +73,30 @@ def service_logs_section(partner):
                     "residents": log.residents_served,
                 },
                 url=_admin_url(log),
-                files=[f.file for f in log.files.all()],
+                documents=[
+                    DossierDocument(
+                        label=f"{log.date:%Y-%m-%d}-{f.get_kind_display()}",
+                        file=f.file,
+                        original_name=f.original_name,
+                    )
+                    for f in log.files.all()
+                ],
+            )
+        )
+    # The monthly sheets (公益服务记录表) as the partner hands them in, one per month with logs.
+    months = sorted({(log.date.year, log.date.month) for log in logs if log.status not in _OFF_SHEET})
+    for year, month in months:
+        entries.append(
+            DossierEntry(
+                when=dt.date(year, month, 1),
+                title=_("公益服务记录表 %(year)s年%(month)02d月") % {"year": year, "month": month},
+                url=reverse("services:log_export", args=[partner.pk, year, month, "pdf"]),
+                documents=[
+                    DossierDocument(
+                        label=_("公益服务记录表-%(year)s%(month)02d") % {"year": year, "month": month},
+                        render=lambda year=year, month=month: month_sheet_pdf(partner, year, month),
+                    )
+                ],
             )
         )
     return DossierSection(key="service_logs", title=_("公益服务记录"), entries=entries)
@@ -95,7 +124,14 @@ def observations_feedback_section(partner):
                     "seen": obs.seen,
                 },
                 url=_admin_url(obs),
-                files=[p.file for p in obs.photos.all()],
+                documents=[
+                    DossierDocument(
+                        label=_("观察照片-%(date)s") % {"date": f"{obs.date:%Y-%m-%d}"},
+                        file=p.file,
+                        original_name=p.original_name,
+                    )
+                    for p in obs.photos.all()
+                ],
             )
         )
     counts = dict(Feedback.objects.filter(partner=partner).values_list("status").annotate(n=Count("id")))

@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 
 from partners.models import Partner, PartnerStatus
 from portal.dates import local_today
+from portal.pdf import render_pdf
 from portal.rules import scope_queryset
-from spaces.coverage import needs_coverage
 from spaces.domain import timeslots_active_on
 from spaces.models import ResidentNeed, Space
 
+from .coverage import needs_coverage
 from .models import Feedback, FeedbackStatus, LogStatus, ServiceLog
 
 
@@ -100,7 +101,7 @@ def dashboard_figures(
 
 
 def needs_figures(*, user, community=None) -> dict:
-    """Resident needs covered vs open (spaces.coverage decides what 'covered' means)."""
+    """Resident needs covered vs open (services.coverage decides what 'covered' means)."""
     qs = _in_community(scope_queryset(user, ResidentNeed.objects.all(), "community"), community, "community")
     rows = needs_coverage(qs)
     covered = sum(1 for row in rows if row.is_covered)
@@ -117,6 +118,21 @@ def month_logs(partner, year: int, month: int):
         .exclude(status__in=[LogStatus.REJECTED, LogStatus.CLOSED])
         .select_related("space")
         .order_by("date", "start_time", "id")
+    )
+
+
+def month_sheet_pdf(partner, year: int, month: int) -> bytes:
+    """The monthly 公益服务记录表 (rulebook 六(二)1) of one partner as a PDF."""
+    logs = list(month_logs(partner, year, month))
+    totals = {
+        "hours": sum(log.hours for log in logs),
+        "residents": sum(log.residents_served for log in logs),
+        "special": sum(log.special_group_residents for log in logs),
+        "events": len(logs),
+    }
+    return render_pdf(
+        "services/pdf/service_log_month.html",
+        {"partner": partner, "year": year, "month": month, "logs": logs, "totals": totals},
     )
 
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import zipfile
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,7 +26,7 @@ from partners.models import SERVING, Partner, PartnerTransition
 from portal.cache import public_cache_context
 from portal.choices import ServiceCategory
 from portal.dates import local_today
-from portal.dossier import dossier_sections
+from portal.dossier import DossierDocument, dossier_archive, dossier_sections
 from portal.models import Community
 from portal.pdf import pdf_response, render_pdf
 from portal.rules import scope_queryset
@@ -56,7 +54,7 @@ from .progress import (
     term_periods,
 )
 from .public import public_commendations, public_feedback, public_summary
-from .stats import LOG_EXPORT_HEADERS, dashboard_figures, log_export_rows, month_logs
+from .stats import LOG_EXPORT_HEADERS, dashboard_figures, log_export_rows, month_logs, month_sheet_pdf
 
 
 def _partner_account(request) -> PartnerAccount | None:
@@ -216,16 +214,7 @@ def log_export(request, partner_pk, year, month, fmt):
             rows_to_xlsx(LOG_EXPORT_HEADERS, log_export_rows(logs), title=f"{year}-{month:02d}"),
             filename + ".xlsx",
         )
-    totals = {
-        "hours": sum(log.hours for log in logs),
-        "residents": sum(log.residents_served for log in logs),
-        "special": sum(log.special_group_residents for log in logs),
-        "events": len(logs),
-    }
-    pdf = render_pdf(
-        "services/pdf/service_log_month.html",
-        {"partner": partner, "year": year, "month": month, "logs": logs, "totals": totals},
-    )
+    pdf = month_sheet_pdf(partner, year, month)
     return pdf_response(pdf, filename + ".pdf")
 
 
@@ -438,23 +427,18 @@ def dossier_pdf(request, pk):
 
 @login_required
 def dossier_zip(request, pk):
-    """The dossier PDF plus every file its entries list, in one ZIP."""
+    """The archival copy of the dossier: its PDF, every document by stage, and an index (目录.xlsx)."""
     partner = _dossier_partner(request, pk)
     context = _dossier_context(partner)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(f"项目档案-{partner.name}.pdf", render_pdf("services/pdf/dossier.html", context))
-        seen = set()
-        for section in context["sections"]:
-            for number, entry in enumerate(section.entries, start=1):
-                for fieldfile in entry.files:
-                    if not fieldfile or fieldfile.name in seen:
-                        continue
-                    seen.add(fieldfile.name)
-                    name = f"{section.key}/{number:03d}-{os.path.basename(fieldfile.name)}"
-                    with fieldfile.open("rb") as handle:
-                        archive.writestr(name, handle.read())
-    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    data = dossier_archive(
+        context["sections"],
+        dossier=DossierDocument(
+            label=_("项目档案-%(name)s") % {"name": partner.name},
+            render=lambda: render_pdf("services/pdf/dossier.html", context),
+        ),
+        absolute_url=request.build_absolute_uri,
+    )
+    response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = (
         f"attachment; filename*=UTF-8''{escape_uri_path(f'项目档案-{partner.name}.zip')}"
     )

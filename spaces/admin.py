@@ -32,7 +32,7 @@ from portal.rules import scope_queryset
 from portal.uploads import IMAGE_KINDS, serve_private_file, validate_upload
 
 from .calendar import space_week
-from .coverage import needs_coverage, serving_partners_services
+from .coverage import provided_needs_coverage, serving_partners_services
 from .domain import (
     describe_slot,
     prospect_save,
@@ -400,7 +400,7 @@ class ResidentNeedAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
         category = request.GET.get("category")
         if category in ServiceCategory.values:
             needs = needs.filter(category=category)
-        rows = needs_coverage(needs)
+        rows = provided_needs_coverage(needs)
         communities = scope_queryset(request.user, Community.objects.all(), "")
         services = serving_partners_services(
             communities.filter(pk=int(community)) if community and community.isdigit() else communities
@@ -409,7 +409,7 @@ class ResidentNeedAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
         if only_gaps:
             rows = [r for r in rows if not r.is_covered]
         summary: dict = {}
-        for row in needs_coverage(needs) if only_gaps else rows:
+        for row in provided_needs_coverage(needs) if only_gaps else rows:
             entry = summary.setdefault(
                 row.need.category,
                 {

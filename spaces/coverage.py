@@ -1,51 +1,34 @@
-"""Which resident needs a serving partner already covers — the gap a call should fill.
+"""The needs coverage page's inputs: serving partners' services, and a slot for coverage.
 
-Rulebook 四(一)2 and 五(一)1: the needs list steers recruitment. A need is
-covered when the partner named on it is serving, or when a serving partner
-of the same community offers the need's service category.
+Whether a need is covered is read from the recruitment record (which call
+listed it, who answered that call), so it is computed in `services.coverage`,
+an app after calls; spaces cannot import it and asks through this slot
+instead (the higher app provides, as with dossier sections and facts).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Callable
+
+from django.core.exceptions import ImproperlyConfigured
 
 from partners.models import SERVING, Partner
 from portal.choices import ServiceCategory
 
-from .models import ResidentNeed
+_provider: list[Callable] = []
 
 
-@dataclass
-class NeedCoverage:
-    need: ResidentNeed
-    partners: list = field(default_factory=list)
-
-    @property
-    def is_covered(self) -> bool:
-        return bool(self.partners)
+def needs_coverage_provider(func: Callable) -> Callable:
+    """Register the function computing `needs_qs -> [row with .need, .partners, .is_covered]`."""
+    _provider[:] = [func]
+    return func
 
 
-def needs_coverage(needs_qs) -> list[NeedCoverage]:
-    """Each need with the serving partners that cover it. Two queries whatever the size."""
-    needs = list(needs_qs.select_related("community", "covered_by__application", "space"))
-    community_ids = {n.community_id for n in needs}
-    serving = (
-        Partner.objects.filter(status__in=SERVING, community_id__in=community_ids)
-        .select_related("application")
-        .order_by("pk")
-    )
-    by_key = defaultdict(list)
-    for partner in serving:
-        for category in partner.application.service_categories or []:
-            by_key[(partner.community_id, category)].append(partner)
-    rows = []
-    for need in needs:
-        partners = list(by_key.get((need.community_id, need.category), []))
-        if need.covered_by_id and need.covered_by.status in SERVING and need.covered_by not in partners:
-            partners.insert(0, need.covered_by)
-        rows.append(NeedCoverage(need=need, partners=partners))
-    return rows
+def provided_needs_coverage(needs_qs) -> list:
+    """Each need with the serving partners that cover it (computed by services.coverage)."""
+    if not _provider:
+        raise ImproperlyConfigured("No app provides needs coverage (services.coverage is not loaded).")
+    return _provider[0](needs_qs)
 
 
 def serving_partners_services(communities_qs) -> list[dict]:

@@ -216,7 +216,7 @@ class ResidentNeed(models.Model):
         blank=True,
         related_name="covered_needs",
         verbose_name=_("承接的合伙人"),
-        help_text=_("留空时按服务类别自动匹配在服务的合伙人。"),
+        help_text=_("仅登记未经招募公告、由合伙人另行承接的需求;应征列有该需求的招募公告的合伙人自动计入。"),
     )
     notes = models.TextField(_("备注"), blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)

@@ -31,6 +31,7 @@ from tests.notices.factories import (
     past_notice,
     published_notice,
 )
+from tests.spaces.factories import ResidentNeedFactory
 from tests.utils import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -169,7 +170,9 @@ def test_lists_never_show_another_scopes_records(api):
 
 def _calls(staff, n):
     for _i in range(n):
-        call_with_space(community=CommunityFactory(street=staff.profile.street))
+        community = CommunityFactory(street=staff.profile.street)
+        call, _space = call_with_space(community=community)
+        call.needs.add(ResidentNeedFactory(community=community))
 
 
 def _applications(staff, n):
@@ -196,7 +199,7 @@ def _objections(staff, n):
 @pytest.mark.parametrize(
     ("url", "build", "queries"),
     [
-        ("/api/recruitment-calls/", _calls, 3),  # count, page, spaces
+        ("/api/recruitment-calls/", _calls, 4),  # count, page, spaces, needs
         ("/api/applications/", _applications, 3),  # count, page (community, partner joined), documents
         ("/api/public-notices/", _notices, 3),  # count, page (filed_by joined), entries
         ("/api/objections/", _objections, 2),  # count, page (entry, partner, community joined)
@@ -612,3 +615,15 @@ def test_schema_generates_with_the_new_endpoints_and_no_warnings_from_them(api, 
         assert "post" in paths[path]
     assert "api_stages.py" not in err.getvalue()
     assert 'fields named "kind"' not in err.getvalue()
+
+
+def test_call_api_lists_needs_by_title(api):
+    staff = street_staff()
+    call, space = call_with_space(community=CommunityFactory(street=staff.profile.street))
+    call.needs.add(
+        ResidentNeedFactory(community=space.community, title="四点半课堂", residents_count=30),
+        ResidentNeedFactory(community=space.community, title="老人智能手机课", residents_count=10),
+    )
+    api.force_authenticate(staff)
+
+    assert api.get(f"/api/recruitment-calls/{call.pk}/").json()["needs"] == ["四点半课堂", "老人智能手机课"]

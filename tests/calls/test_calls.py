@@ -10,7 +10,8 @@ from calls.domain import call_archive, call_close, call_publish
 from calls.models import CallStatus, RecruitmentCall
 from calls.tasks import close_due_calls
 from portal.domain import audit_events_for
-from tests.factories import RecruitmentCallFactory, SpaceFactory, street_staff
+from tests.factories import RecruitmentCallFactory, SpaceFactory, StreetFactory, street_staff
+from tests.spaces.factories import ResidentNeedFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -42,8 +43,11 @@ def test_call_detail_renders_markdown_safely(client):
     call = RecruitmentCallFactory(
         body="## 招募要求\n\n- 有公益情怀\n\n<script>alert(1)</script>\n\n[报名](javascript:alert(2))"
         "\n\n<img src=x onerror=alert(3)>",
-        needs="老年人智能手机辅导\n- 四点半课堂",
         contact="0511-87260000",
+    )
+    call.needs.add(
+        ResidentNeedFactory(community__street=call.street, title="老年人智能手机辅导"),
+        ResidentNeedFactory(community__street=call.street, title="四点半课堂"),
     )
     html = client.get(f"/calls/{call.pk}/").content.decode()
     assert "<h2>招募要求</h2>" in html
@@ -146,6 +150,7 @@ def test_call_admin_publish_action(client):
 def test_call_admin_add_by_street_staff_starts_as_draft(client):
     staff = street_staff()
     space = SpaceFactory(community__street=staff.profile.street)
+    need = ResidentNeedFactory(community=space.community, title="四点半课堂")
     client.force_login(staff)
     response = client.post(
         "/admin/calls/recruitmentcall/add/",
@@ -159,13 +164,14 @@ def test_call_admin_add_by_street_staff_starts_as_draft(client):
             "closes_at_0": "2027-03-31",
             "closes_at_1": "17:00",
             "spaces": [space.pk],
-            "needs": "四点半课堂",
+            "needs": [need.pk],
             "eligible_kinds": ["social_organization", "individual_business"],
             "documents_required": ["registration"],
         },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     call = RecruitmentCall.objects.get(title="2027年第一批招募")
+    assert call.needs_titles() == ["四点半课堂"]
     assert (call.status, call.eligible_kinds, call.documents_required, list(call.spaces.all())) == (
         "draft",
         ["social_organization", "individual_business"],
@@ -178,3 +184,61 @@ def test_call_admin_add_by_street_staff_starts_as_draft(client):
         "social_organization",
         "individual_business",
     ]
+
+
+def _call_post(street, **extra):
+    return {
+        "street": street.pk,
+        "title": "2027年第二批招募",
+        "opens_at_0": "2027-01-05",
+        "opens_at_1": "09:00",
+        "closes_at_0": "2027-03-31",
+        "closes_at_1": "17:00",
+        "eligible_kinds": ["social_organization"],
+        **extra,
+    }
+
+
+def test_call_admin_offers_only_needs_of_own_street(client):
+    staff = street_staff()
+    mine = ResidentNeedFactory(community__street=staff.profile.street, title="四点半课堂")
+    ResidentNeedFactory(community__street=StreetFactory(), title="别的街道的需求")
+    call = RecruitmentCallFactory(street=staff.profile.street, status=CallStatus.DRAFT)
+    client.force_login(staff)
+
+    for url in ("/admin/calls/recruitmentcall/add/", f"/admin/calls/recruitmentcall/{call.pk}/change/"):
+        field = client.get(url).context["adminform"].form.fields["needs"]
+        offered = [(n.pk, field.label_from_instance(n)) for n in field.queryset]
+        assert offered == [(mine.pk, f"{mine.community.name} · 四点半课堂")]
+
+
+def test_call_admin_refuses_need_of_another_street_and_saves_nothing(client, admin_user):
+    street = StreetFactory(name="崇明街道")
+    foreign = ResidentNeedFactory(community__street=StreetFactory(), title="别的街道的需求")
+    client.force_login(admin_user)  # a superuser is offered every street's needs
+
+    response = client.post("/admin/calls/recruitmentcall/add/", _call_post(street, needs=[foreign.pk]))
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["needs"] == [
+        "以下需求不属于崇明街道的居民需求清单:别的街道的需求。"
+    ]
+    assert not RecruitmentCall.objects.filter(title="2027年第二批招募").exists()
+
+
+def test_call_admin_refuses_need_when_street_changes(client, admin_user):
+    need = ResidentNeedFactory(title="四点半课堂")
+    call = RecruitmentCallFactory(street=need.community.street, status=CallStatus.DRAFT)
+    call.needs.add(need)
+    other = StreetFactory(name="下蜀街道")
+    client.force_login(admin_user)
+
+    response = client.post(
+        f"/admin/calls/recruitmentcall/{call.pk}/change/", _call_post(other, needs=[need.pk])
+    )
+
+    assert response.context["adminform"].form.errors["needs"] == [
+        "以下需求不属于下蜀街道的居民需求清单:四点半课堂。"
+    ]
+    call.refresh_from_db()
+    assert (call.street, call.needs_titles()) == (need.community.street, ["四点半课堂"])

@@ -36,7 +36,9 @@ def test_notice_dossier_section_lists_notice_objection_and_filing():
         "公示结果备案",
         f"异议 {objection.reference}:异议不成立",
     ]
-    assert [f.name for f in section.entries[1].files] == [notice.filing_report.name]
+    assert [(d.label, d.file.name) for d in section.entries[1].documents] == [
+        ("公示结果备案报告", notice.filing_report.name)
+    ]
     assert section.entries[2].detail == "异议不成立。"
 
 

@@ -2,15 +2,20 @@
 
 import datetime as dt
 import io
+import re
 import zipfile
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
+from agreements.models import Agreement
+from calls.models import ApplicationDocument
 from portal import dossier as registry
 from portal.choices import ExitReason
 from services import domain
-from services.models import Conclusion, LogFileKind, LogoLicence, LogStatus
+from services.models import Conclusion, LogFileKind, LogoLicence, LogStatus, ServiceLog
+from tests.calls.factories import pdf_file
 from tests.factories import community_staff, street_staff
 from tests.utils import pdf_text
 
@@ -112,12 +117,82 @@ def test_dossier_pdf_and_zip_hold_the_record_and_files(client, lived_partner):
     text = pdf_text(pdf.content)
     assert "项目档案" in text and "退出:主动申请退出" in text and "试用期满评估:合格" in text
 
-    response = client.get(reverse("services:dossier_zip", args=[partner.pk]))
-    archive = zipfile.ZipFile(io.BytesIO(response.content))
-    names = archive.namelist()
+    names = _zip(client, partner).namelist()
     assert names[0] == f"项目档案-{partner.name}.pdf"
-    assert sorted(n.split("/")[0] for n in names[1:]) == ["observations_feedback", "service_logs"]
-    assert all(n.endswith(".png") for n in names[1:])
+    folders = _folders(partner)
+    photos = sorted(n.split("/")[0] for n in names if n.endswith(".png"))
+    assert photos == [folders["service_logs"], folders["observations_feedback"]]
+
+
+def _zip(client, partner):
+    response = client.get(reverse("services:dossier_zip", args=[partner.pk]))
+    assert response.status_code == 200
+    return zipfile.ZipFile(io.BytesIO(response.content))
+
+
+def _folders(partner):
+    return {s.key: f"{n:02d}{s.title}" for n, s in enumerate(registry.dossier_sections(partner), start=1)}
+
+
+def test_dossier_zip_names_files_by_what_they_are_in_stage_folders(client, lived_partner):
+    partner, staff = lived_partner
+    application = partner.application
+    for name in ("营业执照.pdf", "营业执照副本.PDF"):
+        ApplicationDocument.objects.create(
+            application=application, kind="registration", file=pdf_file("x.pdf"), original_name=name
+        )
+    agreement = Agreement.objects.get(partner=partner)
+    log_date = ServiceLog.objects.get(partner=partner).date
+    sheet = f"公益服务记录表-{log_date:%Y%m}.pdf"
+    folders = _folders(partner)
+    client.force_login(staff)
+
+    archive = _zip(client, partner)
+    names = archive.namelist()
+
+    assert names[0] == f"项目档案-{partner.name}.pdf" and names[-1] == "目录.xlsx"
+    assert {
+        f"{folders['application']}/项目申请表-{application.reference}.pdf",
+        f"{folders['application']}/登记证书、营业执照、身份证.pdf",
+        f"{folders['application']}/登记证书、营业执照、身份证(2).pdf",
+        f"{folders['agreements']}/三方协议-{agreement.number}.pdf",
+        f"{folders['service_logs']}/{log_date:%Y-%m-%d}-照片.png",
+        f"{folders['service_logs']}/{sheet}",
+        f"{folders['observations_feedback']}/观察照片-2026-03-10.png",
+    } <= set(names)
+    assert [n for n in names if re.search(r"[0-9a-f]{10}", n)] == []  # no stored hash names
+    assert [n.split("/")[0][:2] for n in names if "/" in n] == sorted(
+        n.split("/")[0][:2] for n in names if "/" in n
+    )  # folders in the dossier's order
+    agreement_text = pdf_text(archive.read(f"{folders['agreements']}/三方协议-{agreement.number}.pdf"))
+    assert agreement.number in agreement_text
+    assert application.reference in pdf_text(
+        archive.read(f"{folders['application']}/项目申请表-{application.reference}.pdf")
+    )
+    assert "公益服务记录表" in pdf_text(archive.read(f"{folders['service_logs']}/{sheet}"))
+
+
+def test_dossier_zip_index_lists_every_file_with_date_and_source(client, lived_partner):
+    partner, staff = lived_partner
+    client.force_login(staff)
+
+    archive = _zip(client, partner)
+    sheet = load_workbook(io.BytesIO(archive.read("目录.xlsx"))).active
+    header, *rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+
+    assert header == ["序号", "文件夹", "文件名", "标题", "日期", "来源记录", "记录链接"]
+    listed = [f"{folder}/{name}" if folder else name for _n, folder, name, *_rest in rows]
+    assert listed == [n for n in archive.namelist() if n != "目录.xlsx"]
+    assert all(row[4] for row in rows)  # every file dated
+    application_row = next(r for r in rows if r[2].startswith("项目申请表-"))
+    assert application_row[5] == f"申请 {partner.application.reference}"
+    assert application_row[6] == "http://testserver" + reverse(
+        "admin:calls_application_change", args=[partner.application.pk]
+    )
+    agreement = Agreement.objects.get(partner=partner)
+    assert (
+        next(r for r in rows if r[2] == f"三方协议-{agreement.number}.pdf")[5] == f"协议 {agreement.number}"
+    )
 
 
 def test_dossier_refused_to_other_community_and_partner(client, lived_partner):

@@ -197,13 +197,16 @@ def test_dashboard_counts_needs_covered_and_open(client, world):
 
     partner = world["a"]
     category = partner.application.service_categories[0]
-    for title, cat in [
-        ("老人想学用手机", category),
-        ("需要法律咨询", "legal_aid" if category != "legal_aid" else "charity"),
-    ]:
+    phones, _legal = (
         ResidentNeed.objects.create(
             community=partner.community, title=title, category=cat, collection_method="door_to_door"
         )
+        for title, cat in [
+            ("老人想学用手机", category),
+            ("需要法律咨询", "legal_aid" if category != "legal_aid" else "charity"),
+        ]
+    )
+    partner.application.call.needs.add(phones)  # the call A answered listed it: covered
     client.force_login(world["street"])
 
     needs = client.get(reverse("services:dashboard")).context["figures"]["needs"]

@@ -136,8 +136,12 @@ def test_coverage_view_shows_uncovered_needs(client, community_a, staff_a):
     partner = partner_in_state("active", community=community_a)
     partner.application.service_categories = ["elderly"]
     partner.application.save()
-    partner_in_state("approved", community=community_a)  # not serving yet: covers nothing
-    ResidentNeedFactory(community=community_a, title="老人智能手机课", category="elderly", residents_count=30)
+    not_yet = partner_in_state("approved", community=community_a)  # not serving yet: covers nothing
+    phones = ResidentNeedFactory(
+        community=community_a, title="老人智能手机课", category="elderly", residents_count=30
+    )
+    partner.application.call.needs.add(phones)  # covered: the partner answered a call listing it
+    not_yet.application.call.needs.add(phones)
     ResidentNeedFactory(
         community=community_a, title="儿童四点半课堂", category="childcare", residents_count=20
     )
