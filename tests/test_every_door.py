@@ -18,6 +18,8 @@ import inspect
 import pytest
 
 from calls.domain import application_status_token
+from notices.models import PublicNotice
+from notices.tasks import end_due_notices
 from partners import guards, workflow
 from partners.models import Partner
 from portal.choices import ExitReason
@@ -26,6 +28,7 @@ from portal.models import AuditEvent
 from services.models import LogoLicence, LogStatus, PartnerAccount, PartnerExit, ServiceLog
 from spaces.models import TimeSlot
 from tests.factories import partner_in_state, street_staff
+from tests.notices.factories import draft_notice, past_notice
 from tests.services.factories import make_log, partner_user, serving_partner, weekly_slot
 
 pytestmark = pytest.mark.django_db
@@ -41,12 +44,12 @@ EXIT_INPUT = {
 # status. A procedure without doors here fails `test_every_procedure_has_its_doors_covered`.
 PROCEDURE_DOORS = {
     "services.partner_exit": ["admin_exit_form", "api_exit"],
-    # Driven with their stages' real records in their own apps' tests; here the
-    # plain doors' refusal is what is checked for them.
+    # Driven with their stages' real records in their own apps' tests (a roadshow,
+    # a committee meeting, an objection); here the plain doors' refusal is checked.
     "reviews.roadshow_close_scoring": [],
     "reviews.decision_record": [],
-    "notices.notice_publish": [],
-    "notices.notice_end_entries": [],
+    "notices.notice_publish": ["admin_publish_button", "api_publish"],
+    "notices.notice_end_entries": ["admin_end_now", "scheduled_task"],
     "notices.objection_conclude": [],
 }
 PLAIN_DOORS = ["admin_button", "api_transition"]
@@ -92,9 +95,20 @@ def _setup(name):
         partner_user(partner)
         make_log(partner, agreement, space, date=today - dt.timedelta(days=14))
         make_log(partner, agreement, space, date=today - dt.timedelta(days=7), status=LogStatus.SUBMITTED)
+    elif name in ("open_notice", "end_notice"):
+        # The notice that lists the partner: a draft to publish, or one whose period is over.
+        partner = partner_in_state(workflow.S.APPROVED)
+        staff = street_staff(street=partner.community.street)
+        make = draft_notice if name == "open_notice" else past_notice
+        make(staff=staff, partners=[partner])
+        return partner, staff
     else:
         partner = partner_in_state(_source(spec))
     return partner, street_staff(street=partner.community.street)
+
+
+def _notice_of(partner):
+    return PublicNotice.objects.filter(entries__partner=partner).latest("pk")
 
 
 def _go_through(door, name, partner, staff, client):
@@ -129,6 +143,17 @@ def _go_through(door, name, partner, staff, client):
             {"exit_date": local_today().isoformat(), **EXIT_INPUT},
             content_type="application/json",
         )
+    if door == "admin_publish_button":
+        client.force_login(staff)
+        return client.post(f"/admin/notices/publicnotice/{_notice_of(partner).pk}/publish/")
+    if door == "api_publish":
+        client.force_login(staff)
+        return client.post(f"/api/public-notices/{_notice_of(partner).pk}/publish/")
+    if door == "admin_end_now":
+        client.force_login(staff)
+        return client.post(f"/admin/notices/publicnotice/{_notice_of(partner).pk}/end-now/")
+    if door == "scheduled_task":
+        return end_due_notices()  # what the worker runs on beat's schedule
     raise AssertionError(f"door {door!r} is not covered")
 
 
@@ -140,7 +165,14 @@ def _snapshot(partner, audit_before):
         "exit_reason": partner.exit_reason,
         "composite_score": partner.composite_score,
         "history": [
-            (r.transition, r.from_state, r.to_state, r.note, {k: v for k, v in r.data.items()})
+            # Ids of records set up per door (the notice) differ by construction; the rest must not.
+            (
+                r.transition,
+                r.from_state,
+                r.to_state,
+                r.note,
+                {k: ("id" if k == "notice" else v) for k, v in r.data.items()},
+            )
             for r in partner.transitions.order_by("created_at", "id")
         ],
         "audit": sorted(AuditEvent.objects.filter(pk__gt=audit_before).values_list("action", flat=True)),
@@ -189,7 +221,8 @@ def test_every_door_has_the_same_effects(name, client, django_capture_on_commit_
     assert first["status"] == spec.target, (first_door, results[first_door][0].content.decode()[:500])
     for door, snapshot in snapshots.items():
         assert snapshot == first, (door, first_door)
-    assert actors == {door: "申请人" if door == "applicant_link" else "staff" for door in results}
+    expected_actor = {"applicant_link": "申请人", "scheduled_task": "系统"}
+    assert actors == {door: expected_actor.get(door, "staff") for door in results}
 
 
 def test_sign_opens_the_account_and_licence_through_every_door(client, django_capture_on_commit_callbacks):
