@@ -156,6 +156,8 @@ PORTAL_DEMO_STEPS = [
     "services.demo",
     "agreements.demo_reminders",
 ]
+# The applications and their vetting happened before the past notice (12 days ago).
+PORTAL_DEMO_DAYS_AGO = {"calls.demo": 30, "reviews.demo": 20}
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://portal")}
 

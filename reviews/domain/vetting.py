@@ -18,6 +18,8 @@ from ..models import DEFAULT_VETTING_DEPARTMENTS, ReviewPolicy, VettingCheck, Ve
 from ..rules import can_record_vetting_for, can_vet, is_vetting_department_member
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from django.contrib.auth.models import User
 
     from portal.models import Street
@@ -227,7 +229,7 @@ def shortlist_rows(call: RecruitmentCall) -> list[Partner]:
     )
 
 
-def shortlist_decided_on(call: RecruitmentCall):
+def shortlist_decided_on(call: RecruitmentCall) -> dt.datetime | None:
     """When the call's shortlist was last added to (the date the list stands at), or None."""
     return (
         PartnerTransition.objects.filter(transition="shortlist", partner__application__call=call)

@@ -335,6 +335,7 @@ def test_shortlist_is_one_calls_and_keeps_those_who_later_left():
             by=street_staff(street=community.street),
             note="合伙人书面申请退出",
             reason=ExitReason.REQUESTED,
+            procedure="services.partner_exit",  # standing in for the exit procedure
         )
     assert exited.status == PartnerStatus.EXITED
     shortlisted = partner_in_state("shortlisted", community=community, application__call=first)

@@ -189,7 +189,12 @@ def test_shortlist_pdf_lists_only_the_chosen_calls_applicants(client):
     left = partner_in_state("active", community=community, application__call=spring, by=staff)
     with guards.facts_forced({"violation_signed_off": True}):
         partner_transition(
-            partner=left, transition="exit", by=staff, note="书面申请", reason=ExitReason.REQUESTED
+            partner=left,
+            transition="exit",
+            by=staff,
+            note="书面申请",
+            reason=ExitReason.REQUESTED,
+            procedure="services.partner_exit",  # standing in for the exit procedure
         )
     stays = partner_in_state("shortlisted", community=community, application__call=spring, by=staff)
     refused = partner_in_state("rejected", community=community, application__call=spring, by=staff)

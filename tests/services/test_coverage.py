@@ -75,6 +75,7 @@ def test_need_covered_by_named_serving_partner_outside_any_call(community_a, str
         by=street_staff(street=street),
         reason="requested",
         note="主动申请退出",
+        procedure="services.partner_exit",  # standing in for the exit procedure
     )
     ResidentNeedFactory(community=community_a, title="法律咨询", category="legal_aid", covered_by=exited)
 
