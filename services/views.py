@@ -25,10 +25,12 @@ from django_ratelimit.decorators import ratelimit
 
 from agreements.models import Agreement, AgreementStatus
 from partners.models import SERVING, Partner, PartnerTransition
+from partners.public import directory_partners, directory_scope, partner_page_scope
 from portal.cache import public_cache_context
 from portal.choices import ServiceCategory
 from portal.dates import local_today
 from portal.dossier import dossier_sections
+from portal.listing import cache_query, lazy_page, raw_scope_ids
 from portal.models import Community
 from portal.pdf import pdf_response, render_pdf
 from portal.rules import scope_queryset
@@ -40,7 +42,7 @@ from spaces.domain import spaces_used_by
 
 from . import domain
 from . import rules as perms
-from .forms import DashboardFilterForm, FeedbackForm, ObservationForm, ServiceLogForm
+from .forms import DashboardFilterForm, DirectoryFilterForm, FeedbackForm, ObservationForm, ServiceLogForm
 from .models import (
     Observation,
     ObservationPhoto,
@@ -535,9 +537,20 @@ def _serving_partners():
 
 
 def directory(request):
-    """Serving partners by community."""
-    partners = _serving_partners().order_by("community__name", "application__applicant_name")
-    return render(request, "services/directory.html", {**public_cache_context(), "partners": partners})
+    """Serving partners by community, 50 a page; search, filter by place, service type and status (cached).
+
+    Cached per community (or street, or city-wide when unfiltered): a change
+    to a partner invalidates the directory pages it is on, not the city's.
+    """
+    form = DirectoryFilterForm(request.GET)
+    street_id, community_id = raw_scope_ids(request.GET)
+    context = {
+        **public_cache_context(directory_scope(street_id=street_id, community_id=community_id)),
+        "form": form,
+        "page": lazy_page(directory_partners, form, request.GET.get("page")),
+        "cache_query": cache_query(request),
+    }
+    return render(request, "services/directory.html", context)
 
 
 def partner_detail(request, pk):
@@ -545,7 +558,7 @@ def partner_detail(request, pk):
     partner = get_object_or_404(_serving_partners().select_related("community__street"), pk=pk)
     categories = dict(ServiceCategory.choices)
     context = {
-        **public_cache_context(),
+        **public_cache_context(partner_page_scope(partner.pk)),
         "partner": partner,
         "categories": [categories.get(c, c) for c in partner.application.service_categories],
         "space_list": list(spaces_used_by(partner)) or list(partner.application.spaces.all()),
