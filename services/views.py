@@ -19,6 +19,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.encoding import escape_uri_path
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
@@ -561,9 +562,12 @@ def partner_detail(request, pk):
         **public_cache_context(partner_page_scope(partner.pk)),
         "partner": partner,
         "categories": [categories.get(c, c) for c in partner.application.service_categories],
-        "space_list": list(spaces_used_by(partner)) or list(partner.application.spaces.all()),
-        "week": partner_week(partner, public=True),
-        "summary": public_summary(partner),
+        # Lazy: computed only when the cached fragment is missing.
+        "space_list": SimpleLazyObject(
+            lambda: list(spaces_used_by(partner)) or list(partner.application.spaces.all())
+        ),
+        "week": SimpleLazyObject(lambda: partner_week(partner, public=True)),
+        "summary": SimpleLazyObject(lambda: public_summary(partner)),
         "licence_mark": partner.community.street.programme_name,
     }
     return render(request, "services/partner_detail.html", context)
