@@ -12,7 +12,14 @@ class CallsConfig(AppConfig):
 
     def ready(self):
         # deferred: ready() runs once the app registry is populated; models/receivers load here
-        from . import dossier, events, handlers, rules  # noqa: F401  (dossier section 10, audit actions, receivers, perms)
-        from .models import RecruitmentCall
+        from partners.public import partner_public_scopes_by_id
 
-        public_pages_show(RecruitmentCall)
+        from . import dossier, events, handlers, rules  # noqa: F401  (dossier 10, audit actions, receivers, perms)
+        from .domain import CALLS_SCOPE, call_page_scope
+        from .models import Application, RecruitmentCall
+
+        public_pages_show(RecruitmentCall, scopes=lambda call: [CALLS_SCOPE, call_page_scope(call.pk)])
+        # The applicant's name and project title show on a serving partner's page and the directory.
+        public_pages_show(
+            Application, scopes=lambda application: partner_public_scopes_by_id(application.partner_id)
+        )

@@ -119,6 +119,47 @@ def _system_note(system: bool, by: User | None) -> str:
     return _("到截止时间,工作人员立即截止") if by is not None else _("到截止时间自动截止")
 
 
+CALLS_SCOPE = "calls"  # the public cache scope of the list of calls (portal.cache)
+
+
+def call_page_scope(call_id: int) -> str:
+    """The public cache scope of one call's page."""
+    return f"call:{call_id}"
+
+
+def calls_public_filtered(
+    *,
+    search: str = "",
+    status: str = "",
+    street_id: int | None = None,
+    community_id: int | None = None,
+    now=None,
+) -> QuerySet[RecruitmentCall]:
+    """Public calls matching the residents' filters (rulebook 五(一)1: calls are published openly).
+
+    `status` is "open" (published and inside its application period) or
+    "closed" (closed, or published with its closing time passed); a
+    community matches the calls offering one of its spaces.
+    """
+    now = now or timezone.now()
+    calls = calls_public()
+    if search:
+        calls = calls.filter(Q(title__icontains=search) | Q(needs__title__icontains=search)).distinct()
+    if status == "open":
+        calls = calls.filter(status=CallStatus.PUBLISHED, opens_at__lte=now, closes_at__gt=now)
+    elif status == "closed":
+        calls = calls.filter(Q(status=CallStatus.CLOSED) | Q(closes_at__lte=now))
+    if community_id:
+        calls = calls.filter(
+            pk__in=RecruitmentCall.spaces.through.objects.filter(space__community_id=community_id).values(
+                "recruitmentcall_id"
+            )
+        )
+    elif street_id:
+        calls = calls.filter(street_id=street_id)
+    return calls
+
+
 def _call_change(
     call: RecruitmentCall, *, source: str, target: str, by: User | None, action: str, system: bool = False
 ) -> RecruitmentCall:

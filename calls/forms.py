@@ -11,6 +11,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from portal.choices import INDIVIDUAL_KINDS, PartnerKind, ServiceCategory, TargetGroup
+from portal.listing import PublicFilterForm
 from portal.models import Community
 from portal.uploads import DOCUMENT_KINDS, validate_upload
 
@@ -366,3 +367,13 @@ class RecruitmentCallAdminForm(forms.ModelForm):
 
 
 ALLOWED_TYPES_LABEL = "、".join(DOCUMENT_KINDS.values())
+
+
+class CallFilterForm(PublicFilterForm):
+    """The residents' filters on the list of calls."""
+
+    status = forms.ChoiceField(
+        label=_("招募状态"),
+        required=False,
+        choices=[("", _("全部")), ("open", _("正在招募")), ("closed", _("已截止"))],
+    )

@@ -14,11 +14,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from portal.cache import PUBLIC_CACHE_SECONDS, public_cache_context
+from portal.listing import cache_query, lazy_page
 from portal.masking import mask_mobile
 from portal.pdf import pdf_response
 from portal.refusals import refusals_as_messages
@@ -26,6 +29,7 @@ from portal.uploads import serve_private_file
 from portal.views import ratelimited
 
 from .domain import (
+    CALLS_SCOPE,
     application_can_withdraw,
     application_from_status_token,
     application_lookup,
@@ -34,12 +38,14 @@ from .domain import (
     application_status_token,
     application_submit,
     application_withdraw,
+    call_page_scope,
     calls_public,
+    calls_public_filtered,
     document_request_from_token,
     document_request_fulfil,
     render_markdown,
 )
-from .forms import ApplicationForm, DocumentUploadForm, StatusLookupForm, WithdrawForm
+from .forms import ApplicationForm, CallFilterForm, DocumentUploadForm, StatusLookupForm, WithdrawForm
 from .models import ApplicationDocument, BasicCondition
 from .rules import can_handle_application
 
@@ -65,7 +71,15 @@ def limited(rate):
 
 
 def call_list(request):
-    return render(request, "calls/call_list.html", {"calls": calls_public()})
+    """Published and closed calls, newest first, 50 a page; search, filter by status and place (cached)."""
+    form = CallFilterForm(request.GET)
+    context = {
+        **public_cache_context(CALLS_SCOPE),
+        "form": form,
+        "page": lazy_page(calls_public_filtered, form, request.GET.get("page")),
+        "cache_query": cache_query(request),
+    }
+    return render(request, "calls/call_list.html", context)
 
 
 def _public_call(pk):
@@ -75,12 +89,21 @@ def _public_call(pk):
     return call
 
 
+def _seconds_to_next_boundary(call) -> int:
+    now = timezone.now()
+    upcoming = [(t - now).total_seconds() for t in (call.opens_at, call.closes_at) if t > now]
+    return int(max(1, min([PUBLIC_CACHE_SECONDS, *upcoming])))
+
+
 def call_detail(request, pk):
     call = _public_call(pk)
     return render(
         request,
         "calls/call_detail.html",
         {
+            **public_cache_context(call_page_scope(call.pk)),
+            # The apply button appears at the opening and goes at the closing: never cache across them.
+            "cache_seconds": _seconds_to_next_boundary(call),
             "call": call,
             "body_html": render_markdown(call.body),
             "is_open": call.is_open(),

@@ -13,6 +13,10 @@ class NoticesConfig(AppConfig):
     def ready(self):
         # deferred: ready() runs once the app registry is populated; models/receivers load here
         from . import dossier, events, facts, rules  # noqa: F401  (dossier 50, audit actions, facts, perms)
+        from .domain import NOTICES_SCOPE, notice_page_scope
         from .models import NoticeEntry, PublicNotice
 
-        public_pages_show(PublicNotice, NoticeEntry)
+        public_pages_show(PublicNotice, scopes=lambda notice: [NOTICES_SCOPE, notice_page_scope(notice.pk)])
+        public_pages_show(
+            NoticeEntry, scopes=lambda entry: [NOTICES_SCOPE, notice_page_scope(entry.notice_id)]
+        )

@@ -68,6 +68,44 @@ def public_notices() -> QuerySet[PublicNotice]:
     return PublicNotice.objects.exclude(status=NoticeStatus.DRAFT).select_related("street")
 
 
+NOTICES_SCOPE = "notices"  # the public cache scope of the notice board and lists (portal.cache)
+
+
+def notice_page_scope(notice_id: int) -> str:
+    """The public cache scope of one notice's page."""
+    return f"notice:{notice_id}"
+
+
+def public_notices_filtered(
+    *,
+    search: str = "",
+    status: str = "",
+    street_id: int | None = None,
+    community_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> QuerySet[PublicNotice]:
+    """Public notices matching the residents' filters (rulebook 五(二)3: the list is published openly).
+
+    `status` is "current" (the notice period has not ended) or "ended"; a
+    community matches the notices listing one of its applicants.
+    """
+    now = now or timezone.now()
+    notices = public_notices()
+    if search:
+        notices = notices.filter(title__icontains=search)
+    if status == "current":
+        notices = notices.filter(status=NoticeStatus.PUBLISHED, ends_at__gt=now)
+    elif status == "ended":
+        notices = notices.filter(Q(ends_at__lte=now) | ~Q(status=NoticeStatus.PUBLISHED))
+    if community_id:
+        notices = notices.filter(
+            Exists(NoticeEntry.objects.filter(notice=OuterRef("pk"), partner__community_id=community_id))
+        )
+    elif street_id:
+        notices = notices.filter(street_id=street_id)
+    return notices
+
+
 def notices_due_to_end(now: dt.datetime | None = None) -> QuerySet[PublicNotice]:
     """Published notices whose end time has passed (compared as instants; shown in Asia/Shanghai)."""
     now = now or timezone.now()

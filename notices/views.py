@@ -25,17 +25,28 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
+from calls.domain import CALLS_SCOPE
 from calls.models import CallStatus, RecruitmentCall
 from portal.cache import PUBLIC_CACHE_SECONDS, public_cache_context, public_cache_version
 from portal.forms import attach_domain_error
+from portal.listing import PublicFilterForm, cache_query, lazy_page
 from portal.uploads import validate_upload
 from portal.views import ratelimited
 
-from .domain import OBJECTION_STATUS_PUBLIC, objection_file, objection_lookup, public_notices
+from .domain import (
+    NOTICES_SCOPE,
+    OBJECTION_STATUS_PUBLIC,
+    notice_page_scope,
+    objection_file,
+    objection_lookup,
+    public_notices,
+    public_notices_filtered,
+)
 from .feeds import NoticeFeed
 from .models import NoticeEntry, NoticeStatus
 
 RECENTLY_ENDED_DAYS = 30
+HOME_LIST_LENGTH = 10  # the home page shows the most urgent few and links to the full lists
 MOBILE_RE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
 
 
@@ -112,26 +123,51 @@ class LookupForm(AccessibleErrorsMixin, forms.Form):
     )
 
 
+class NoticeFilterForm(PublicFilterForm):
+    status = forms.ChoiceField(
+        label=_("公示状态"),
+        required=False,
+        choices=[("", _("全部")), ("current", _("正在公示")), ("ended", _("公示期满"))],
+    )
+
+
 def home(request):
-    """The residents' notice board (mobile first)."""
+    """The residents' notice board (mobile first): the most urgent few of each list, with links to all."""
     now = timezone.now()
     notices = public_notices().annotate(entry_count=Count("entries"))
     context = {
-        **public_cache_context(),
-        "current_notices": notices.filter(status=NoticeStatus.PUBLISHED, ends_at__gt=now).order_by("ends_at"),
+        **public_cache_context(NOTICES_SCOPE, CALLS_SCOPE),
+        "current_notices": notices.filter(status=NoticeStatus.PUBLISHED, ends_at__gt=now).order_by(
+            "ends_at", "id"
+        )[:HOME_LIST_LENGTH],
         "recent_notices": notices.filter(
             ends_at__lte=now, ends_at__gte=now - dt.timedelta(days=RECENTLY_ENDED_DAYS)
         ).order_by("-ends_at")[:5],
         "open_calls": RecruitmentCall.objects.filter(
             status=CallStatus.PUBLISHED, closes_at__gt=now, opens_at__lte=now
-        ).order_by("closes_at"),
+        ).order_by("closes_at", "id")[:HOME_LIST_LENGTH],
     }
     return render(request, "notices/home.html", context)
 
 
 def notice_list(request):
-    notices = public_notices().annotate(entry_count=Count("entries")).order_by("-starts_at", "-id")
-    return render(request, "notices/notice_list.html", {**public_cache_context(), "notices": notices})
+    """All public notices, newest first, 50 a page; search by title, filter by place and status."""
+    form = NoticeFilterForm(request.GET)
+
+    def notices(**filters):
+        return (
+            public_notices_filtered(**filters)
+            .annotate(entry_count=Count("entries"))
+            .order_by("-starts_at", "-id")
+        )
+
+    context = {
+        **public_cache_context(NOTICES_SCOPE),
+        "form": form,
+        "page": lazy_page(notices, form, request.GET.get("page")),
+        "cache_query": cache_query(request),
+    }
+    return render(request, "notices/notice_list.html", context)
 
 
 def _public_notice_or_404(pk):
@@ -145,7 +181,7 @@ def notice_detail(request, pk):
 
 def _render_notice(request, notice, form, status=200):
     context = {
-        **public_cache_context(),
+        **public_cache_context(notice_page_scope(notice.pk)),
         # The period text changes at the start and the end: never cache across them.
         "cache_seconds": _seconds_to_next_boundary(notice),
         "notice": notice,
@@ -231,7 +267,7 @@ def objection_status(request):
 
 def feed(request):
     """Atom feed of notices, cached with the public pages."""
-    key = f"portal:public:{public_cache_version()}:feed:{request.LANGUAGE_CODE}"
+    key = f"portal:public:{public_cache_version(NOTICES_SCOPE)}:feed:{request.LANGUAGE_CODE}"
     cached = cache.get(key)
     if cached is None:
         response = NoticeFeed()(request)

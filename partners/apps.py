@@ -13,12 +13,25 @@ class PartnersConfig(AppConfig):
 
     def ready(self):
         # deferred: ready() runs once the app registry is populated; models/receivers load here
+        from portal.models import Community
+
         from . import events, rules  # noqa: F401  (labels, permissions)
         from .checks import check_facts_provided, check_providers_asked
-        from .models import Partner
+        from .models import SERVING, Partner
+        from .public import community_directory_scopes, partner_public_scopes
         from .signals import partner_transitioned
 
         checks.register(check_facts_provided)
         checks.register(check_providers_asked)
-        public_pages_show(Partner)
-        partner_transitioned.connect(public_cache_bump, dispatch_uid="public-cache-transition")
+        # A partner's page, and the directory lists it is on (never the whole city's pages).
+        public_pages_show(Partner, scopes=partner_public_scopes)
+        # A community's name heads its partners in the directory.
+        public_pages_show(Community, scopes=community_directory_scopes)
+
+        def leaving_or_entering_lists(sender, partner, transition, **kwargs):
+            # Sent after commit. A partner leaving the serving states leaves the lists it was on.
+            public_cache_bump(*partner_public_scopes(partner, was_serving=transition.from_state in SERVING))
+
+        partner_transitioned.connect(
+            leaving_or_entering_lists, weak=False, dispatch_uid="public-cache-transition"
+        )

@@ -10,8 +10,11 @@ class ServicesConfig(AppConfig):
 
     def ready(self):
         # deferred: ready() runs once the app registry is populated; models/receivers load here
+        from partners.public import partner_page_scope
+
         from . import coverage, dossier, events, facts, handlers, rules  # noqa: F401  (registries, receivers)
         from .models import Feedback, Recognition
 
-        # Approved feedback and commendations show on the public partner page.
-        public_pages_show(Feedback, Recognition)
+        # Approved feedback and commendations show on the public partner page only.
+        public_pages_show(Feedback, scopes=lambda feedback: [partner_page_scope(feedback.partner_id)])
+        public_pages_show(Recognition, scopes=lambda item: [partner_page_scope(item.partner_id)])

@@ -4,8 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement
-from portal.choices import TargetGroup
+from partners.models import SERVING, PartnerStatus
+from portal.choices import ServiceCategory, TargetGroup
 from portal.forms import DomainCreateForm
+from portal.listing import PublicFilterForm
 from portal.rules import scope_queryset
 from spaces.models import Space
 
@@ -170,3 +172,16 @@ class RenewalDecisionForm(DomainCreateForm):
             months=data.get("months"),
             by=self.user,
         )
+
+
+class DirectoryFilterForm(PublicFilterForm):
+    """The residents' filters on the directory of serving partners (rulebook 六(一)1: service types)."""
+
+    category = forms.ChoiceField(
+        label=_("服务类型"), required=False, choices=[("", _("全部")), *ServiceCategory.choices]
+    )
+    status = forms.ChoiceField(
+        label=_("服务状态"),
+        required=False,
+        choices=[("", _("全部")), *((s.value, s.label) for s in PartnerStatus if s in SERVING)],
+    )

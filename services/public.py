@@ -9,6 +9,8 @@ from __future__ import annotations
 from .domain import satisfaction
 from .models import Feedback, FeedbackStatus, Recognition, RecognitionKind
 
+PUBLIC_COMMENDATIONS = 10  # the latest few on the partner page: a card never lists without bound
+
 
 def public_feedback(partner, *, limit: int = 20):
     """Approved notes as the public sees them: never the contact details."""
@@ -30,6 +32,6 @@ def public_summary(partner) -> dict:
     return {
         "satisfaction": avg,
         "feedback_count": count,
-        "commendations": list(public_commendations(partner)),
+        "commendations": list(public_commendations(partner)[:PUBLIC_COMMENDATIONS]),
         "feedback": list(public_feedback(partner, limit=5)),
     }

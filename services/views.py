@@ -17,16 +17,19 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.encoding import escape_uri_path
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from agreements.models import Agreement, AgreementStatus
 from partners.models import SERVING, Partner, PartnerTransition
+from partners.public import directory_partners, directory_scope, partner_page_scope
 from portal.cache import public_cache_context
 from portal.choices import ServiceCategory
 from portal.dates import local_today
 from portal.dossier import DossierDocument, dossier_archive, dossier_sections
+from portal.listing import cache_query, lazy_page, raw_scope_ids
 from portal.models import Community
 from portal.pdf import pdf_response, render_pdf
 from portal.rules import scope_queryset
@@ -38,7 +41,7 @@ from spaces.domain import spaces_used_by
 
 from . import domain
 from . import rules as perms
-from .forms import DashboardFilterForm, FeedbackForm, ObservationForm, ServiceLogForm
+from .forms import DashboardFilterForm, DirectoryFilterForm, FeedbackForm, ObservationForm, ServiceLogForm
 from .models import (
     Observation,
     ObservationPhoto,
@@ -519,9 +522,20 @@ def _serving_partners():
 
 
 def directory(request):
-    """Serving partners by community."""
-    partners = _serving_partners().order_by("community__name", "application__applicant_name")
-    return render(request, "services/directory.html", {**public_cache_context(), "partners": partners})
+    """Serving partners by community, 50 a page; search, filter by place, service type and status (cached).
+
+    Cached per community (or street, or city-wide when unfiltered): a change
+    to a partner invalidates the directory pages it is on, not the city's.
+    """
+    form = DirectoryFilterForm(request.GET)
+    street_id, community_id = raw_scope_ids(request.GET)
+    context = {
+        **public_cache_context(directory_scope(street_id=street_id, community_id=community_id)),
+        "form": form,
+        "page": lazy_page(directory_partners, form, request.GET.get("page")),
+        "cache_query": cache_query(request),
+    }
+    return render(request, "services/directory.html", context)
 
 
 def partner_detail(request, pk):
@@ -529,12 +543,15 @@ def partner_detail(request, pk):
     partner = get_object_or_404(_serving_partners().select_related("community__street"), pk=pk)
     categories = dict(ServiceCategory.choices)
     context = {
-        **public_cache_context(),
+        **public_cache_context(partner_page_scope(partner.pk)),
         "partner": partner,
         "categories": [categories.get(c, c) for c in partner.application.service_categories],
-        "space_list": list(spaces_used_by(partner)) or list(partner.application.spaces.all()),
-        "week": partner_week(partner, public=True),
-        "summary": public_summary(partner),
+        # Lazy: computed only when the cached fragment is missing.
+        "space_list": SimpleLazyObject(
+            lambda: list(spaces_used_by(partner)) or list(partner.application.spaces.all())
+        ),
+        "week": SimpleLazyObject(lambda: partner_week(partner, public=True)),
+        "summary": SimpleLazyObject(lambda: public_summary(partner)),
         "licence_mark": partner.community.street.programme_name,
     }
     return render(request, "services/partner_detail.html", context)

@@ -53,6 +53,11 @@ PUBLIC_PAGES = [
     ("application_document_upload", "/applications/upload/{upload_token}/", None),
     ("application_document_upload_errors", "/applications/upload/{upload_token}/", "上传"),
     ("directory", "/partners/", None),
+    # The filter forms: a street chosen (its communities offered) and an invalid value reported.
+    ("directory_filtered", "/partners/?street={street}&category=elderly", None),
+    ("directory_filter_errors", "/partners/?street={street}&category=astrology", None),
+    ("notice_list_filter_errors", "/notices/?status=soon&q=名单", None),
+    ("call_list_filtered", "/calls/?status=open&street={street}", None),
     ("partner_detail", "/partners/{serving}/", None),
     ("feedback_public", "/partners/{serving}/feedback/", None),
     ("feedback_public_errors", "/partners/{serving}/feedback/", "提交评价"),
@@ -116,6 +121,7 @@ def _build_data():
     data = {
         "invitation_path": _invitation_path(PartnerAccount.objects.exclude(pk=account.pk).first().user),
         "call": call.pk,
+        "street": call.street_id,
         "notice": next(n.pk for n in notices if not n.period_over()),
         "past_notice": next(n.pk for n in notices if n.period_over()),
         "observer": "guanchayuan",
