@@ -226,7 +226,7 @@ def wrk(url: str, *, connections: int, duration: float, cookie: str | None) -> d
         cmd += ["-H", f"Cookie: {cookie}"]
     out = subprocess.run(cmd + [url], capture_output=True, text=True, timeout=duration + 60).stdout
     line = next((x for x in out.splitlines() if x.startswith("JSON ")), None)
-    return json.loads(line[5:]) if line else {"rps": 0, "p95_ms": None, "bytes": None, "non2xx": None}
+    return json.loads(line[5:]) if line else {"rps": 0, "p95_ms": None, "bytes": None, "errors": None}
 
 
 def load(*, duration: float, cache_label: str, cache_url: str, which: str, counts: dict):
@@ -252,8 +252,8 @@ def load(*, duration: float, cache_label: str, cache_url: str, which: str, count
                 )
                 p95_target = T_P95_STAFF if (not public and c == 16) else None
                 record(f"{label} p95", page["p95_ms"], "ms", p95_target)
-                if page.get("non2xx"):
-                    record(f"{label} non-2xx responses", page["non2xx"], "", ("max", 0))
+                if page.get("errors"):
+                    record(f"{label} errors (HTTP ≥ 400, timeouts)", page["errors"], "", ("max", 0))
             size = counts.get(f"{name} [{role}]", {}).get("bytes")
             if cache_label == "cached":
                 record(f"{name} [{role}] response size", size, "bytes", T_BYTES)
@@ -365,21 +365,7 @@ def _pdf_jobs(dossier_timeout: float):
         except StopIteration:
             record(f"{label} time", None, "s", ("max", 60), "no result (crashed)")
 
-    code = (
-        "import time,resource,django;django.setup();"
-        "from django.template import engines;from weasyprint import HTML;"
-        "from agreements.domain import agreement_pdf_html;from agreements.models import Agreement;"
-        "from portal.pdf import render_pdf;from agreements.domain import PDF_TEMPLATE;"
-        "one=engines['django'].from_string('{% extends \"pdf/base.html\" %}{% block content %}"
-        "<p>睦邻合伙人一页文档。</p>{% endblock %}').render({});"
-        "HTML(string=one).write_pdf();"  # warm: fonts loaded once, as in a long-lived worker
-        "a=Agreement.objects.order_by('id').first();"
-        "def med(f):\n ts=[]\n for _ in range(5):\n  t=time.perf_counter();f();ts.append(time.perf_counter()-t)\n"
-        " return sorted(ts)[2]\n"
-        "x=med(lambda: HTML(string=one).write_pdf());"
-        "y=med(lambda: render_pdf(PDF_TEMPLATE, agreement_pdf_html(a)[1]));"
-        "print('RESULT',x,y,resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024)"
-    )
+    code = _AGREEMENT_PDF_CHILD
     try:
         out = subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=ROOT
@@ -396,6 +382,41 @@ def _pdf_jobs(dossier_timeout: float):
         record("PDF-rendering process peak RSS", float(rss), "MB", ("max", 500))
     except (subprocess.TimeoutExpired, StopIteration):
         record("agreement PDF ÷ one-page doc (same font)", None, "×", ("max", 2.0), out.stderr[-300:])
+
+
+_AGREEMENT_PDF_CHILD = """
+import resource, time
+
+import django
+
+django.setup()
+from weasyprint import HTML
+from django.template import engines
+
+from agreements.domain import PDF_TEMPLATE, agreement_pdf_html
+from agreements.models import Agreement
+from portal.pdf import render_pdf
+
+one = engines["django"].from_string(
+    '{% extends "pdf/base.html" %}{% block content %}<p>睦邻合伙人一页文档。</p>{% endblock %}'
+).render({})
+HTML(string=one).write_pdf()  # warm: fonts loaded once, as in a long-lived worker
+agreement = Agreement.objects.order_by("id").first()
+
+
+def median(render):
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        render()
+        times.append(time.perf_counter() - started)
+    return sorted(times)[2]
+
+
+plain = median(lambda: HTML(string=one).write_pdf())
+full = median(lambda: render_pdf(PDF_TEMPLATE, agreement_pdf_html(agreement)[1]))
+print("RESULT", plain, full, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
 
 
 def _import_job():

@@ -45,5 +45,7 @@ export CACHE_URL="rediscache://127.0.0.1:$redis_port/2"
 export CELERY_BROKER_URL="redis://127.0.0.1:$redis_port/1"
 export PORTAL_VAR_DIR="$work/var"
 export BENCH_DIR="$bench"
+export DJANGO_STATIC_ROOT="$bench/static"
+DJANGO_SETTINGS_MODULE=config.settings.bench $PY manage.py collectstatic --noinput -v0
 echo "bench services: PostgreSQL 127.0.0.1:$pg_port (data $bench/pg), Redis 127.0.0.1:$redis_port"
 $PY benchmarks/city_run.py "$@"
