@@ -221,11 +221,22 @@ def login(base: str, username: str, password: str) -> str:
 
 
 def wrk(url: str, *, connections: int, duration: float, cookie: str | None) -> dict:
-    cmd = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "30s", "-s", str(WRK_LUA)]
+    cmd = [
+        "wrk",
+        "-t1",
+        f"-c{connections}",
+        f"-d{max(1, round(duration))}s",
+        "--timeout",
+        "30s",
+        "-s",
+        str(WRK_LUA),
+    ]
     if cookie:
         cmd += ["-H", f"Cookie: {cookie}"]
-    out = subprocess.run(cmd + [url], capture_output=True, text=True, timeout=duration + 60).stdout
-    line = next((x for x in out.splitlines() if x.startswith("JSON ")), None)
+    run = subprocess.run(cmd + [url], capture_output=True, text=True, timeout=duration + 60)
+    line = next((x for x in run.stdout.splitlines() if x.startswith("JSON ")), None)
+    if line is None:
+        print(f"    wrk gave no figures for {url}: {(run.stdout + run.stderr)[-300:]}")
     return json.loads(line[5:]) if line else {"rps": 0, "p95_ms": None, "bytes": None, "errors": None}
 
 
@@ -241,6 +252,11 @@ def load(*, duration: float, cache_label: str, cache_url: str, which: str, count
             public = role == "anonymous"
             if which == "public" and not public:
                 continue
+            warm = urllib.request.Request(server.base + path, headers={"Cookie": cookies[role] or ""})
+            try:  # one request first: the measurement starts from a warm cache, as a live site would
+                urllib.request.urlopen(warm, timeout=120).read()
+            except OSError as error:
+                print(f"    warm-up of {path}: {error}")
             for c in CONNECTIONS:
                 base = wrk(server.base + "/__bench__/baseline", connections=c, duration=duration, cookie=None)
                 page = wrk(server.base + path, connections=c, duration=duration, cookie=cookies[role])
@@ -462,14 +478,17 @@ def _import_job():
 # --- main --------------------------------------------------------------------
 
 
+def database_for(scale: float) -> str:
+    """DATABASE_URL of the city at `scale`: one database per scale (mulin_city_1, mulin_city_0_01, …), created if missing."""
+    server = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
+    name = "mulin_city_" + format(scale, "g").replace(".", "_").replace("-", "_")
+    subprocess.run([sys.executable, "-c", _CREATE_DB, server + "/postgres", name], check=True, cwd=ROOT)
+    return f"{server}/{name}"
+
+
 def counts_at_scale(scale: float) -> dict:
-    """Query counts at another size, in a child process on its own database (created if missing)."""
-    url = os.environ["DATABASE_URL"]
-    small_url = url.rsplit("/", 1)[0] + f"/mulin_city_{str(scale).replace('.', '_')}"
-    base = url.rsplit("/", 1)[0] + "/postgres"
-    subprocess.run(
-        [sys.executable, "-c", _CREATE_DB, base, small_url.rsplit("/", 1)[1]], check=True, cwd=ROOT
-    )
+    """Query counts at another size, in a child process on that size's database."""
+    small_url = database_for(scale)
     out = subprocess.run(
         [sys.executable, __file__, "--scale", str(scale), "--counts-only"],
         env=dict(os.environ, DATABASE_URL=small_url),
@@ -501,6 +520,8 @@ def main():
     parser.add_argument("--counts-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
+    if not args.counts_only:
+        os.environ["DATABASE_URL"] = database_for(args.scale)
 
     import django
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `make bench-city`: the city benchmark (benchmarks/README.md).
-# PostgreSQL keeps its data in var/bench/pg (database mulin_city) so the city is
-# generated once; Redis is throw-away. Both listen on free loopback ports.
-# Usage: scripts/bench_city.sh [--scale 0.01] [--duration 10] [--only generate]
+# PostgreSQL keeps its data in var/bench/pg, so each city is generated once
+# (one database per scale, mulin_city_<scale>); Redis is throw-away. Both listen
+# on free loopback ports. Usage: scripts/bench_city.sh [--scale 0.01] [--duration 10]
+# [--skip load,uncached,jobs,counts] (benchmarks/city_run.py --help).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh test
@@ -34,13 +35,12 @@ fi
 (cd /tmp && runuser -u postgres -- "$PGBIN/pg_ctl" -D "$bench/pg" -l "$work/pgsock/pg.log" -w \
   -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $work/pgsock -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=256MB -c maintenance_work_mem=256MB" \
   start >/dev/null)
-runuser -u postgres -- psql -h 127.0.0.1 -p "$pg_port" -tAc "SELECT 1 FROM pg_database WHERE datname='mulin_city'" | grep -q 1 \
-  || runuser -u postgres -- createdb -h 127.0.0.1 -p "$pg_port" mulin_city
 redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
   --dir "$work/redis" --pidfile "$work/redis.pid" >/dev/null
 for _ in $(seq 50); do [ -f "$work/redis.pid" ] && break; sleep 0.1; done
 
-export DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/mulin_city"
+# benchmarks/city_run.py picks the database of the scale (mulin_city_1, mulin_city_0_01, …).
+export DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/postgres"
 export CACHE_URL="rediscache://127.0.0.1:$redis_port/2"
 export CELERY_BROKER_URL="redis://127.0.0.1:$redis_port/1"
 export PORTAL_VAR_DIR="$work/var"
@@ -48,4 +48,4 @@ export BENCH_DIR="$bench"
 export DJANGO_STATIC_ROOT="$bench/static"
 DJANGO_SETTINGS_MODULE=config.settings.bench $PY manage.py collectstatic --noinput -v0
 echo "bench services: PostgreSQL 127.0.0.1:$pg_port (data $bench/pg), Redis 127.0.0.1:$redis_port"
-$PY benchmarks/city_run.py "$@"
+${BENCH_ENTRY:-$PY benchmarks/city_run.py} "$@"
