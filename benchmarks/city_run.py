@@ -97,7 +97,9 @@ def pages(roles: dict) -> list[tuple[str, str, str]]:
     from partners.models import Partner
 
     notice = PublicNotice.objects.filter(status="published").order_by("id").first()
-    partner = Partner.objects.filter(status="active").order_by("id").first()
+    # In street 1 and community 1, where the staff who log in work (benchmarks/city.py LOGIN_USERS).
+    active = Partner.objects.filter(status="active").order_by("id")
+    partner = active.filter(community_id=1).first() or active.filter(community__street_id=1).first()
     call = RecruitmentCall.objects.filter(status="published").order_by("id").first()
     public = [
         ("home", "/", "anonymous"),
@@ -510,6 +512,29 @@ _CREATE_DB = (
 )
 
 
+def results_markdown(report: dict) -> str:
+    """The figures of one run as Markdown, for benchmarks/README.md."""
+    m = report["machine"]
+    lines = [
+        f"Scale {report['scale']} · {m['when']} · nproc {m['nproc']}, {m['memory_gb']} GB, "
+        f"load {m['load_before'][0]:.1f} before / {m.get('load_after', [0])[0]:.1f} after · "
+        + ", ".join(f"{t.split('_', 1)[1]} {c:,}" for t, c in report["rows"].items()),
+        "",
+        "| figure | value | unit | target | | note |",
+        "| --- | ---: | --- | --- | --- | --- |",
+    ]
+    for r in report["results"]:
+        value = (
+            "—"
+            if r["value"] is None
+            else (f"{r['value']:,.2f}" if isinstance(r["value"], float) else r["value"])
+        )
+        lines.append(
+            f"| {r['name']} | {value} | {r['unit']} | {r['target'] or ''} | {r['verdict']} | {r['note']} |"
+        )
+    return "\n".join(lines)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0)
@@ -518,7 +543,11 @@ def main():
     parser.add_argument("--dossier-timeout", type=float, default=150.0)
     parser.add_argument("--skip", default="", help="comma-separated: load,uncached,jobs,counts")
     parser.add_argument("--counts-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--markdown", action="store_true", help="print the last results as a Markdown table")
     args = parser.parse_args()
+    if args.markdown:
+        print(results_markdown(json.loads((BENCH_DIR / "city-results.json").read_text())))
+        return
     skip = set(filter(None, args.skip.split(",")))
     if not args.counts_only:
         os.environ["DATABASE_URL"] = database_for(args.scale)
@@ -539,6 +568,11 @@ def main():
         print(f"  {table:<30} {count:>10,}")
     if timings:
         record("generation time", timings["total"], "s", None, f"scale {args.scale}")
+    else:
+        from benchmarks.city import sql
+
+        seconds = sql("SELECT seconds FROM bench_city_marker")[0][0]
+        record("generation time", seconds, "s", None, f"scale {args.scale}, earlier run (skipped now)")
 
     big = query_counts("city")
     small = {} if "counts" in skip else counts_at_scale(args.small_scale)
@@ -551,6 +585,8 @@ def main():
             f"  {key:<42} {figure['status']:>6} {figure['queries']:>8} {other if other is not None else '—':>9} "
             f"{figure['bytes']:>10,} {figure['cold_ms']:>9.0f}"
         )
+        if figure["status"] != 200:
+            record(f"{key} HTTP status", figure["status"], "", ("max", 200), "the page was not measured")
         if other is not None:
             record(f"{key} queries, city vs small", figure["queries"] - other, "extra", ("max", 0))
 
