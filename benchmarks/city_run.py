@@ -262,6 +262,8 @@ def load(*, duration: float, cache_label: str, cache_url: str, which: str, count
             for c in CONNECTIONS:
                 base = wrk(server.base + "/__bench__/baseline", connections=c, duration=duration, cookie=None)
                 page = wrk(server.base + path, connections=c, duration=duration, cookie=cookies[role])
+                # Let the workers finish the requests wrk left in flight before the next baseline.
+                time.sleep(min(10.0, (page.get("p99_ms") or 0) / 1000 + 0.5))
                 ratio = page["rps"] / base["rps"] if base["rps"] else None
                 label = f"{name} [{role}] {cache_label} c={c}"
                 target = (T_RATIO_CACHED if cache_label == "cached" else T_RATIO_UNCACHED) if public else None
