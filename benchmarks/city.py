@@ -40,6 +40,7 @@ SIZES = {
     "call_per_street": (4, 4),  # not scaled: a street publishes a few calls a year
     "notice_per_street": (9, 9),  # 450 notices city-wide, as measured in the issue
     "service_log": (1_000_000, 100),
+    "heavy_logs": (5_000, 50),  # the busiest partner's logs (its dossier PDF is timed)
     "feedback": (100_000, 20),
 }
 
@@ -431,7 +432,7 @@ def agreements_generate(n: dict[str, int]) -> None:
         },
         "partners_partner p, LATERAL (SELECT (current_date + (CASE p.status "
         "WHEN 'renewal_due' THEN p.id % 55 + 5 WHEN 'exited' THEN -(p.id % 200) - 10 "
-        "ELSE p.id % 300 + 70 END)::int)::date AS end_date) e "
+        "ELSE p.id % 290 + 70 END)::int)::date AS end_date) e "
         f"WHERE p.status IN {SIGNED}",
     )
     insert_select(
@@ -469,13 +470,17 @@ def services_generate(n: dict[str, int]) -> None:
     )
     sql("ALTER TABLE bench_serving ADD PRIMARY KEY (k)")
     serving = sql("SELECT count(*) FROM bench_serving")[0][0]
+    # One partner (the first serving one) carries n["heavy_logs"] logs: the dossier of a busy partner.
+    heavy = min(n["heavy_logs"], n["service_log"] // 2)
+    pick = f"CASE WHEN g <= {heavy} THEN 1 ELSE g % {serving} + 1 END"
     insert_select(
         ServiceLog,
         {
             "partner_id": "b.id",
             "agreement_id": "b.agreement_id",
             "space_id": f"b.community_id + {C} * (g % {per_community})",
-            "date": "LEAST(b.start_date + ((g / " + str(serving) + ") % 300)::int, current_date - 1)",
+            "date": f"LEAST(b.start_date + ((CASE WHEN g <= {heavy} THEN g ELSE g / {serving} END) % 300)::int, "
+            "current_date - 1)",
             "start_time": "make_time(9 + g % 8, 0, 0)",
             "end_time": "make_time(11 + g % 8, 0, 0)",
             "hours": "2",
@@ -486,7 +491,7 @@ def services_generate(n: dict[str, int]) -> None:
             "special_group_residents": "g % 10",
             "status": "(ARRAY['verified','verified','verified','submitted','queried','rejected'])[g % 6 + 1]",
         },
-        f"generate_series(1, {n['service_log']}) AS g JOIN bench_serving b ON b.k = g % {serving} + 1",
+        f"generate_series(1, {n['service_log']}) AS g JOIN bench_serving b ON b.k = {pick}",
     )
     insert_select(
         Feedback,
