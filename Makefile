@@ -1,4 +1,4 @@
-.PHONY: run test lint lock bench diagram
+.PHONY: run test lint lock bench bench-city diagram
 
 # Run the portal with demo data, a Celery worker and beat (SQLite, embedded broker).
 run:
@@ -17,6 +17,11 @@ lint:
 lock:
 	.venv/bin/python -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; print('\n'.join(p['dependencies'] + p['optional-dependencies']['test']))" > var/requirements.in
 	.venv/bin/pip install -q -r var/requirements.in && .venv/bin/pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
+
+# The city benchmark: a city-sized PostgreSQL (kept in var/bench/), gunicorn, wrk; see benchmarks/README.md.
+# Options: make bench-city ARGS="--scale 0.01 --duration 2"
+bench-city:
+	scripts/bench_city.sh $(ARGS)
 
 bench:
 	.venv/bin/python benchmarks/run.py

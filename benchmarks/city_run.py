@@ -1,0 +1,656 @@
+"""The city benchmark: generate (once), load every page under gunicorn, time the jobs, print one table.
+
+Run by `make bench-city` (scripts/bench_city.sh starts PostgreSQL and Redis and
+sets DATABASE_URL, CACHE_URL, BENCH_DIR). Options:
+
+    --scale 0.01      size of the city (1 = 50 streets, 3,000 communities, …)
+    --duration 10     seconds per wrk measurement
+    --skip load,jobs  parts to leave out (generate is always checked)
+
+Every page's throughput is divided by the throughput of a trivial view on the
+same gunicorn measured just before it (config.settings.bench). Figures are
+printed and written to var/bench/city-results.json with their targets; nothing
+is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import json
+import os
+import platform
+import re
+import resource
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.bench"
+BENCH_DIR = Path(os.environ.get("BENCH_DIR", ROOT / "var" / "bench"))
+WRK_LUA = Path(__file__).resolve().parent / "city_wrk.lua"
+CONNECTIONS = (8, 16)
+KB = 1024
+
+# Targets of issue 14: (kind, limit). "min" = at least, "max" = at most.
+T_RATIO_CACHED, T_RATIO_UNCACHED = ("min", 0.7), ("min", 0.3)
+T_P95_STAFF = ("max", 300.0)
+T_BYTES = ("max", 100 * KB)
+
+results: list[dict] = []
+
+
+def record(name: str, value, unit: str = "", target: tuple | None = None, note: str = ""):
+    verdict = ""
+    if target is not None and value is not None:
+        kind, limit = target
+        verdict = "pass" if (value >= limit if kind == "min" else value <= limit) else "FAIL"
+    elif target is not None:
+        verdict = "FAIL"
+    results.append(
+        {
+            "name": name,
+            "value": value,
+            "unit": unit,
+            "target": None if target is None else f"{'≥' if target[0] == 'min' else '≤'} {target[1]}",
+            "verdict": verdict,
+            "note": note,
+        }
+    )
+    shown = "—" if value is None else (f"{value:,.3f}" if isinstance(value, float) else f"{value:,}")
+    print(
+        f"  {name:<58} {shown:>12} {unit:<8} {results[-1]['target'] or '':<10} {verdict} {note}", flush=True
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def machine() -> dict:
+    mem = Path("/proc/meminfo").read_text().split("\n")[0].split()[1]
+    return {
+        "nproc": os.cpu_count(),
+        "memory_gb": round(int(mem) / 1024 / 1024, 1),
+        "load_before": os.getloadavg(),
+        "python": platform.python_version(),
+        "when": time.strftime("%Y-%m-%d %H:%M:%S %z"),
+    }
+
+
+# --- pages -------------------------------------------------------------------
+
+
+def pages(roles: dict) -> list[tuple[str, str, str]]:
+    """(label, path, role) of every page measured; detail pages use real records of the city."""
+    from calls.models import RecruitmentCall
+    from notices.models import PublicNotice
+    from partners.models import Partner
+
+    notice = PublicNotice.objects.filter(status="published").order_by("id").first()
+    # In street 1 and community 1, where the staff who log in work (benchmarks/city.py LOGIN_USERS).
+    active = Partner.objects.filter(status="active").order_by("id")
+    partner = active.filter(community_id=1).first() or active.filter(community__street_id=1).first()
+    call = RecruitmentCall.objects.filter(status="published").order_by("id").first()
+    public = [
+        ("home", "/", "anonymous"),
+        ("notices", "/notices/", "anonymous"),
+        ("a notice", f"/notices/{notice.pk}/", "anonymous"),
+        ("partners", "/partners/", "anonymous"),
+        ("a partner", f"/partners/{partner.pk}/", "anonymous"),
+        ("calls", "/calls/", "anonymous"),
+        ("a call", f"/calls/{call.pk}/", "anonymous"),
+    ]
+    staff = [
+        ("api partners", "/api/partners/", "street"),
+        ("admin service logs", "/admin/services/servicelog/", "street"),
+        ("admin partners", "/admin/partners/partner/", "street"),
+        ("admin spaces", "/admin/spaces/space/", "community"),
+        ("admin service logs", "/admin/services/servicelog/", "community"),
+        ("admin agreements", "/admin/agreements/agreement/", "street"),
+        ("admin index (staff desk)", "/admin/", "street"),
+        ("dashboard", "/services/dashboard/", "street"),
+        ("dashboard", "/services/dashboard/", "admin"),
+        ("dossier page", f"/services/dossier/{partner.pk}/", "street"),
+        ("reviewer start page", "/review/", "reviewer"),
+    ]
+    return public + staff
+
+
+def query_counts(label: str) -> dict:
+    """Queries and bytes of every page in-process (Django test client), for the size at hand."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    from benchmarks.city import LOGIN_USERS
+
+    clients = {"anonymous": Client()}
+    for username in LOGIN_USERS:
+        client = Client()
+        client.force_login(_user(username))
+        clients[username.removeprefix("bench-")] = client
+    out = {}
+    for name, path, role in pages(clients):
+        cache.clear()
+        with counting() as queries:
+            started = time.perf_counter()
+            response = clients[role].get(path)
+            elapsed = time.perf_counter() - started
+        body = b"".join(response) if response.streaming else response.content
+        out[f"{name} [{role}]"] = {
+            "status": response.status_code,
+            "queries": len(queries),
+            "bytes": len(body),
+            "cold_ms": 1000 * elapsed,
+            "path": path,
+        }
+    return out
+
+
+def _user(username):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=username)
+
+
+# --- gunicorn and wrk --------------------------------------------------------
+
+
+class Gunicorn:
+    def __init__(self, *, cache_url: str, workers: int = 2):
+        self.port = free_port()
+        env = dict(os.environ, CACHE_URL=cache_url, DJANGO_SETTINGS_MODULE="config.settings.bench")
+        self.proc = subprocess.Popen(
+            [
+                str(ROOT / ".venv/bin/gunicorn"),
+                "config.wsgi",
+                f"--bind=127.0.0.1:{self.port}",
+                f"--workers={workers}",
+                "--timeout=120",
+                "--log-level=warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+        )
+        self.base = f"http://127.0.0.1:{self.port}"
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(self.base + "/__bench__/baseline", timeout=2)
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("gunicorn did not start")
+
+    def worker_rss_mb(self) -> float:
+        """Peak RSS (VmHWM) of the largest worker."""
+        peak = 0
+        for child in Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split():
+            for line in Path(f"/proc/{child}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak = max(peak, int(line.split()[1]))
+        return peak / 1024
+
+    def stop(self):
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        self.proc.wait(timeout=30)
+
+
+def login(base: str, username: str, password: str) -> str:
+    """Log in once through the real login form; return the Cookie header."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(base + "/accounts/login/").read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode({"username": username, "password": password, "csrfmiddlewaretoken": token})
+    opener.open(
+        urllib.request.Request(base + "/accounts/login/", data=data.encode(), headers={"Referer": base})
+    )
+    cookies = {c.name: c.value for c in jar}
+    assert "sessionid" in cookies, f"login of {username} failed"
+    return "; ".join(f"{k}={v}" for k, v in cookies.items())
+
+
+def wrk(url: str, *, connections: int, duration: float, cookie: str | None) -> dict:
+    cmd = [
+        "wrk",
+        "-t1",
+        f"-c{connections}",
+        f"-d{max(1, round(duration))}s",
+        "--timeout",
+        "30s",
+        "-s",
+        str(WRK_LUA),
+    ]
+    if cookie:
+        cmd += ["-H", f"Cookie: {cookie}"]
+    run = subprocess.run(cmd + [url], capture_output=True, text=True, timeout=duration + 60)
+    line = next((x for x in run.stdout.splitlines() if x.startswith("JSON ")), None)
+    if line is None:
+        print(f"    wrk gave no figures for {url}: {(run.stdout + run.stderr)[-300:]}")
+    return json.loads(line[5:]) if line else {"rps": 0, "p95_ms": None, "bytes": None, "errors": None}
+
+
+def load(*, duration: float, cache_label: str, cache_url: str, which: str, counts: dict):
+    from benchmarks.city import LOGIN_USERS, PASSWORD
+
+    server = Gunicorn(cache_url=cache_url)
+    try:
+        cookies = {"anonymous": None}
+        for username in LOGIN_USERS:
+            cookies[username.removeprefix("bench-")] = login(server.base, username, PASSWORD)
+        for name, path, role in pages(cookies):
+            public = role == "anonymous"
+            if which == "public" and not public:
+                continue
+            warm = urllib.request.Request(server.base + path, headers={"Cookie": cookies[role] or ""})
+            try:  # one request first: the measurement starts from a warm cache, as a live site would
+                urllib.request.urlopen(warm, timeout=120).read()
+            except OSError as error:
+                print(f"    warm-up of {path}: {error}")
+            for c in CONNECTIONS:
+                base = wrk(server.base + "/__bench__/baseline", connections=c, duration=duration, cookie=None)
+                page = wrk(server.base + path, connections=c, duration=duration, cookie=cookies[role])
+                # Let the workers finish the requests wrk left in flight before the next baseline.
+                time.sleep(min(10.0, (page.get("p99_ms") or 0) / 1000 + 0.5))
+                ratio = page["rps"] / base["rps"] if base["rps"] else None
+                label = f"{name} [{role}] {cache_label} c={c}"
+                target = (T_RATIO_CACHED if cache_label == "cached" else T_RATIO_UNCACHED) if public else None
+                record(
+                    f"{label} ratio", ratio, "×base", target, f"{page['rps']:.1f} vs {base['rps']:.1f} req/s"
+                )
+                p95_target = T_P95_STAFF if (not public and c == 16) else None
+                record(f"{label} p95", page["p95_ms"], "ms", p95_target)
+                if page.get("errors"):
+                    record(f"{label} errors (HTTP ≥ 400, timeouts)", page["errors"], "", ("max", 0))
+            size = counts.get(f"{name} [{role}]", {}).get("bytes")
+            if cache_label == "cached":
+                record(f"{name} [{role}] response size", size, "bytes", T_BYTES)
+        if cache_label == "cached":
+            record("web worker peak RSS after load", server.worker_rss_mb(), "MB", ("max", 250))
+    finally:
+        server.stop()
+
+
+# --- jobs --------------------------------------------------------------------
+
+
+class Rollback(Exception):
+    pass
+
+
+class QueryCounter:
+    """Counts the queries run inside it (CaptureQueriesContext keeps only the last 9,000)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+    def __len__(self):
+        return self.count
+
+
+def counting():
+    from contextlib import contextmanager
+
+    from django.db import connection
+
+    @contextmanager
+    def context():
+        counter = QueryCounter()
+        with connection.execute_wrapper(counter):
+            yield counter
+
+    return context()
+
+
+def timed_queries(fn):
+    with counting() as queries:
+        started = time.perf_counter()
+        value = fn()
+        elapsed = time.perf_counter() - started
+    return value, elapsed, len(queries)
+
+
+def jobs(dossier_timeout: float):
+    from django.db import transaction
+
+    from agreements.domain import renewal_reminders_send, terms_awaiting_decision
+    from agreements.models import Agreement
+
+    terms = Agreement.objects.filter(status="signed").count()
+    found, seconds, queries = timed_queries(lambda: terms_awaiting_decision())
+    record(f"renewal: terms_awaiting_decision ({terms:,} terms) queries", queries, "", ("max", 10))
+    record("renewal: terms_awaiting_decision time", seconds, "s", ("max", 2.0), f"{len(found)} found")
+    try:
+        with transaction.atomic():
+            sent, seconds, queries = timed_queries(lambda: renewal_reminders_send())
+            raise Rollback
+    except Rollback:
+        pass
+    record(
+        "renewal: renewal_reminders_send queries (rolled back)", queries, "", ("max", 10), f"{len(sent)} sent"
+    )
+    record("renewal: renewal_reminders_send time", seconds, "s", ("max", 2.0))
+
+    # The scan when nothing is due: the same call a day after every reminder went out.
+    try:
+        with transaction.atomic():
+            renewal_reminders_send()
+            _, seconds, queries = timed_queries(lambda: renewal_reminders_send())
+            raise Rollback
+    except Rollback:
+        pass
+    record("renewal: scan with nothing due, queries", queries, "", ("max", 10))
+
+    # Dashboard: the superuser's city-wide view, in-process (p95 under load is in the load table).
+    from django.core.cache import cache
+    from django.test import Client
+
+    client = Client()
+    client.force_login(_user("bench-admin"))
+    cache.clear()  # a cold render: the load phase left it cached
+    response, seconds, queries = timed_queries(lambda: client.get("/services/dashboard/"))
+    record(
+        "dashboard city-wide (superuser), one render",
+        seconds * 1000,
+        "ms",
+        ("max", 500),
+        f"{queries} queries",
+    )
+
+    _pdf_jobs(dossier_timeout)
+    _import_job()
+
+
+def _pdf_jobs(dossier_timeout: float):
+    """Dossier and agreement PDFs in a child process each: time, peak RSS, a timeout."""
+    from django.db.models import Count
+
+    from partners.models import Partner
+
+    partner = Partner.objects.annotate(n=Count("service_logs")).order_by("-n").first()
+    code = (
+        "import os,sys,time,resource,django;django.setup();"
+        "from django.test import Client;from django.contrib.auth import get_user_model;"
+        "c=Client();c.force_login(get_user_model().objects.get(username='bench-admin'));"
+        "t=time.perf_counter();r=c.get(sys.argv[1]);b=b''.join(r) if r.streaming else r.content;"
+        "print('RESULT',r.status_code,time.perf_counter()-t,len(b),"
+        "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024)"
+    )
+    for label, path in [
+        (f"dossier PDF ({partner.n:,} logs)", f"/services/dossier/{partner.pk}/pdf/"),
+    ]:
+        try:
+            out = subprocess.run(
+                [sys.executable, "-c", code, path],
+                capture_output=True,
+                text=True,
+                timeout=dossier_timeout,
+                cwd=ROOT,
+            ).stdout
+            line = next(x for x in out.splitlines() if x.startswith("RESULT"))
+            _, status, seconds, size, rss = line.split()
+            record(f"{label} time", float(seconds), "s", ("max", 60), f"HTTP {status}, {int(size):,} bytes")
+            record(f"{label} peak RSS", float(rss), "MB", ("max", 400))
+        except subprocess.TimeoutExpired:
+            record(f"{label} time", None, "s", ("max", 60), f"killed after {dossier_timeout:.0f} s")
+        except StopIteration:
+            record(f"{label} time", None, "s", ("max", 60), "no result (crashed)")
+
+    code = _AGREEMENT_PDF_CHILD
+    try:
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=ROOT
+        )
+        _, one, agreement, rss = next(x for x in out.stdout.splitlines() if x.startswith("RESULT")).split()
+        record(
+            "agreement PDF median",
+            float(agreement) * 1000,
+            "ms",
+            None,
+            f"one-page doc {float(one) * 1000:.0f} ms",
+        )
+        record("agreement PDF ÷ one-page doc (same font)", float(agreement) / float(one), "×", ("max", 2.0))
+        record("PDF-rendering process peak RSS", float(rss), "MB", ("max", 500))
+    except (subprocess.TimeoutExpired, StopIteration):
+        record("agreement PDF ÷ one-page doc (same font)", None, "×", ("max", 2.0), out.stderr[-300:])
+
+
+_AGREEMENT_PDF_CHILD = """
+import resource, time
+
+import django
+
+django.setup()
+from weasyprint import HTML
+from django.template import engines
+
+from agreements.domain import PDF_TEMPLATE, agreement_pdf_html
+from agreements.models import Agreement
+from portal.pdf import render_pdf
+
+one = engines["django"].from_string(
+    '{% extends "pdf/base.html" %}{% block content %}<p>睦邻合伙人一页文档。</p>{% endblock %}'
+).render({})
+HTML(string=one).write_pdf()  # warm: fonts loaded once, as in a long-lived worker
+agreement = Agreement.objects.order_by("id").first()
+
+
+def median(render):
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        render()
+        times.append(time.perf_counter() - started)
+    return sorted(times)[2]
+
+
+plain = median(lambda: HTML(string=one).write_pdf())
+full = median(lambda: render_pdf(PDF_TEMPLATE, agreement_pdf_html(agreement)[1]))
+print("RESULT", plain, full, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def _import_job():
+    """XLSX import of 10,000 spaces (benchmarks/spaces_import.py, rolled back) vs a plain bulk_create."""
+    from django.db import transaction
+
+    from portal.models import Community, Street
+    from spaces.models import Space
+
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks/spaces_import.py"), "--rows", "10000"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        cwd=ROOT,
+    ).stdout
+    match = re.search(r"^\s+import\s+([\d.]+) s", out, re.M)
+    imported = float(match.group(1)) if match else None
+    try:
+        with transaction.atomic():
+            street = Street.objects.create(name="基准导入对照街道")
+            community = Community.objects.create(street=street, name="基准导入对照社区")
+            started = time.perf_counter()
+            Space.objects.bulk_create(
+                Space(
+                    community=community,
+                    name=f"基准活动室{i:05d}",
+                    address=f"基准路{i}号",
+                    area_m2=f"{20 + i % 80}.5",
+                    capacity=30,
+                    opening_hours="周一至周五 8:30–17:30",
+                )
+                for i in range(10_000)
+            )
+            bulk = time.perf_counter() - started
+            raise Rollback
+    except Rollback:
+        pass
+    record("XLSX import of 10,000 spaces", imported, "s", None, f"bulk_create {bulk:.2f} s")
+    record("XLSX import ÷ bulk_create", imported / bulk if imported else None, "×", ("max", 3.0))
+
+
+# --- main --------------------------------------------------------------------
+
+
+def database_for(scale: float) -> str:
+    """DATABASE_URL of the city at `scale`: one database per scale (mulin_city_1, mulin_city_0_01, …), created if missing."""
+    server = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
+    name = "mulin_city_" + format(scale, "g").replace(".", "_").replace("-", "_")
+    subprocess.run([sys.executable, "-c", _CREATE_DB, server + "/postgres", name], check=True, cwd=ROOT)
+    return f"{server}/{name}"
+
+
+def counts_at_scale(scale: float) -> dict:
+    """Query counts at another size, in a child process on that size's database."""
+    small_url = database_for(scale)
+    out = subprocess.run(
+        [sys.executable, __file__, "--scale", str(scale), "--counts-only"],
+        env=dict(os.environ, DATABASE_URL=small_url),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    line = next((x for x in out.stdout.splitlines() if x.startswith("COUNTS ")), None)
+    if line is None:
+        print(out.stdout[-2000:], out.stderr[-2000:])
+        return {}
+    return json.loads(line[7:])
+
+
+_CREATE_DB = (
+    "import sys,psycopg2;c=psycopg2.connect(sys.argv[1].replace('postgres://','postgresql://'));"
+    "c.autocommit=True;k=c.cursor();k.execute('SELECT 1 FROM pg_database WHERE datname=%s',[sys.argv[2]]);"
+    "k.fetchone() or k.execute('CREATE DATABASE '+sys.argv[2])"
+)
+
+
+def results_markdown(report: dict) -> str:
+    """The figures of one run as Markdown, for benchmarks/README.md."""
+    m = report["machine"]
+    lines = [
+        f"Scale {report['scale']} · {m['when']} · nproc {m['nproc']}, {m['memory_gb']} GB, "
+        f"load {m['load_before'][0]:.1f} before / {m.get('load_after', [0])[0]:.1f} after · "
+        + ", ".join(f"{t.split('_', 1)[1]} {c:,}" for t, c in report["rows"].items()),
+        "",
+        "| figure | value | unit | target | | note |",
+        "| --- | ---: | --- | --- | --- | --- |",
+    ]
+    for r in report["results"]:
+        value = (
+            "—"
+            if r["value"] is None
+            else (f"{r['value']:,.2f}" if isinstance(r["value"], float) else r["value"])
+        )
+        lines.append(
+            f"| {r['name']} | {value} | {r['unit']} | {r['target'] or ''} | {r['verdict']} | {r['note']} |"
+        )
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--small-scale", type=float, default=0.002, help="second size for query counts")
+    parser.add_argument("--duration", type=float, default=10.0)
+    parser.add_argument("--dossier-timeout", type=float, default=150.0)
+    parser.add_argument("--skip", default="", help="comma-separated: load,uncached,jobs,counts")
+    parser.add_argument("--counts-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--markdown", action="store_true", help="print the last results as a Markdown table")
+    args = parser.parse_args()
+    if args.markdown:
+        print(results_markdown(json.loads((BENCH_DIR / "city-results.json").read_text())))
+        return
+    skip = set(filter(None, args.skip.split(",")))
+    if not args.counts_only:
+        os.environ["DATABASE_URL"] = database_for(args.scale)
+
+    import django
+
+    django.setup()
+    from benchmarks.city import city_counts, city_generate
+
+    timings = city_generate(args.scale, verbose=not args.counts_only)
+    if args.counts_only:
+        print("COUNTS " + json.dumps(query_counts("small")))
+        return
+    info = machine()
+    print(f"\ncity benchmark · scale {args.scale} · {info}")
+    rows = city_counts()
+    for table, count in rows.items():
+        print(f"  {table:<30} {count:>10,}")
+    if timings:
+        record("generation time", timings["total"], "s", None, f"scale {args.scale}")
+    else:
+        from benchmarks.city import sql
+
+        seconds = sql("SELECT seconds FROM bench_city_marker")[0][0]
+        record("generation time", seconds, "s", None, f"scale {args.scale}, earlier run (skipped now)")
+
+    big = query_counts("city")
+    small = {} if "counts" in skip else counts_at_scale(args.small_scale)
+    print(
+        f"\n{'page':<44} {'status':>6} {'queries':>8} {'at ' + str(args.small_scale):>9} {'bytes':>10} {'cold ms':>9}"
+    )
+    for key, figure in big.items():
+        other = small.get(key, {}).get("queries")
+        print(
+            f"  {key:<42} {figure['status']:>6} {figure['queries']:>8} {other if other is not None else '—':>9} "
+            f"{figure['bytes']:>10,} {figure['cold_ms']:>9.0f}"
+        )
+        if figure["status"] != 200:
+            record(f"{key} HTTP status", figure["status"], "", ("max", 200), "the page was not measured")
+        if other is not None:
+            record(f"{key} queries, city vs small", figure["queries"] - other, "extra", ("max", 0))
+
+    if "load" not in skip:
+        print("\nload (wrk, interleaved with the baseline view):")
+        load(
+            duration=args.duration,
+            cache_label="cached",
+            cache_url=os.environ["CACHE_URL"],
+            which="all",
+            counts=big,
+        )
+        if "uncached" not in skip:
+            load(
+                duration=args.duration,
+                cache_label="uncached",
+                cache_url="dummycache://",
+                which="public",
+                counts=big,
+            )
+    if "jobs" not in skip:
+        print("\njobs:")
+        jobs(args.dossier_timeout)
+
+    info["load_after"] = os.getloadavg()
+    info["runner_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    report = {"scale": args.scale, "machine": info, "rows": rows, "query_counts": big, "small_counts": small}
+    report["results"] = results
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    (BENCH_DIR / "city-results.json").write_text(
+        json.dumps(report, ensure_ascii=False, indent=1, default=str)
+    )
+    failed = [r for r in results if r["verdict"] == "FAIL"]
+    print(
+        f"\n{len(results)} figures, {len(failed)} miss their target; written to {BENCH_DIR / 'city-results.json'}"
+    )
+
+
+if __name__ == "__main__":
+    main()
