@@ -234,7 +234,6 @@ def calls_generate(n: dict[str, int]) -> None:
             "street_id": f"(g - 1) % {n['street']} + 1",
             "title": "'基准街道第' || ((g - 1) / " + str(n["street"]) + " + 1) || '批睦邻合伙人招募公告'",
             "body": "'面向辖区招募睦邻合伙人,提供公益服务。'",
-            "needs": "'为老服务、托幼服务'",
             "eligible_kinds": """'["social_organization", "individual_or_team"]'::jsonb""",
             "opens_at": "now() - interval '1 day' * (400 - g % 300)",
             "closes_at": "now() - interval '1 day' * (400 - g % 300) + interval '30 days'",

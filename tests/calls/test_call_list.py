@@ -15,6 +15,7 @@ from tests.factories import (
     StreetFactory,
     street_staff,
 )
+from tests.spaces.factories import ResidentNeedFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +45,8 @@ def test_call_list_filters_by_status_search_and_place(client):
     now = timezone.now()
     street = StreetFactory(name="崇明街道")
     community = CommunityFactory(street=street, name="宝华社区")
-    open_call = RecruitmentCallFactory(street=street, title="第一批招募", needs="四点半课堂")
+    open_call = RecruitmentCallFactory(street=street, title="第一批招募")
+    open_call.needs.add(ResidentNeedFactory(community=community, title="四点半课堂"))
     open_call.spaces.add(SpaceFactory(community=community))
     RecruitmentCallFactory(street=street, title="已截止的招募", status=CallStatus.CLOSED)
     RecruitmentCallFactory(
@@ -129,8 +131,8 @@ def test_call_detail_query_count_constant(client, django_assert_num_queries, cou
     call = RecruitmentCallFactory()
     call.spaces.add(*[SpaceFactory(community__street=call.street) for _ in range(count)])
 
-    # The call with its street, its spaces with their communities.
-    with django_assert_num_queries(2):
+    # The call with its street, its spaces with their communities, the needs it lists.
+    with django_assert_num_queries(3):
         response = client.get(f"/calls/{call.pk}/")
     assert response.content.decode().count("<td>") == 4 * count
     with django_assert_num_queries(2):  # cached fragment: the call is still looked up

@@ -132,6 +132,7 @@ def test_directory_change_of_another_streets_partner_keeps_the_cache(
             by=other_staff,
             note="书面申请",
             reason=ExitReason.REQUESTED,
+            procedure="services.partner_exit",  # standing in for the exit procedure
         )
         applicant_elsewhere.save()
 
