@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Q, QuerySet, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -788,10 +788,13 @@ def terms_awaiting_decision(*, today: dt.date | None = None, by: User | None = N
     and terms. `by` (a street staff member) narrows it to their street in SQL;
     callers still check the rule (`_terms_for`).
     """
-    today = today or local_today()
+    return list(_awaiting_decision(today or local_today(), by))
+
+
+def _awaiting_decision(today: dt.date, by: User | None) -> QuerySet[Agreement]:
     months_values = sorted(set(Street.objects.values_list("renewal_notice_months", flat=True)))
     if not months_values:
-        return []
+        return Agreement.objects.none()
     window = Q()
     for months in months_values:
         window |= Q(
@@ -807,13 +810,28 @@ def terms_awaiting_decision(*, today: dt.date | None = None, by: User | None = N
     profile = user_profile(by) if by is not None and not by.is_superuser else None
     if profile is not None and profile.role == Role.STREET_STAFF:
         terms = terms.filter(community__street_id=profile.street_id)
-    return list(
+    return (
         terms.exclude(_signed_successor_q())
         .filter(renewal_decision__isnull=True)  # services.RenewalDecision
         .select_related("partner__application", "community__street")
         .prefetch_related("reminders")
         # Street by street (streets are listed by name), then by end date.
         .order_by("community__street__name", "community__street_id", "end_date", "id")
+    )
+
+
+def _work_q(today: dt.date) -> Q:
+    """Terms with something left to do (`_reminder_work`, in SQL): an hourly run with nothing
+    due then reads no term at all, however many are waiting for a decision."""
+
+    def reminded(kind: str) -> Exists:
+        return Exists(RenewalReminder.objects.filter(agreement=OuterRef("pk"), kind=kind))
+
+    return (
+        ~reminded(ReminderKind.WINDOW)
+        | Q(partner__status=PartnerStatus.ACTIVE)
+        | (Q(end_date__lte=today + dt.timedelta(days=SECOND_NOTICE_DAYS)) & ~reminded(ReminderKind.TWO_WEEKS))
+        | (Q(end_date__lte=today) & ~reminded(ReminderKind.END_DATE))
     )
 
 
@@ -872,7 +890,7 @@ def _reminder_work(term: Agreement, today: dt.date) -> tuple[bool, list[str]]:
 
 
 def _terms_for(by: User | None, today: dt.date) -> list[Agreement]:
-    terms = terms_awaiting_decision(today=today, by=by)
+    terms = list(_awaiting_decision(today, by).filter(_work_q(today)))
     if by is None:
         return terms
     return [t for t in terms if can_decide_renewal.test(by, t)]
@@ -897,8 +915,9 @@ def renewal_reminders_send(*, today: dt.date | None = None, by: User | None = No
     street staff member's 立即检查到期 runs it for the terms of their street,
     recorded as theirs.
 
-    Queries: a constant few to find the terms (`terms_awaiting_decision`), so a
-    run with nothing due costs the same whatever the number of terms; when some
+    Queries: two to find the terms with something to do (`terms_awaiting_decision`
+    narrowed by `_work_q`), so a run with nothing due costs the same whatever
+    the number of streets and terms; when some
     are due, their staff addresses and spaces are loaded in three more queries,
     then each reminder sent costs a constant handful (its row, the e-mails, the
     audit record and, for a window reminder, the partner's transition).

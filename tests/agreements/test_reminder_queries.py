@@ -22,7 +22,7 @@ from tests.factories import CommunityFactory, PartnerFactory, StreetFactory, com
 pytestmark = pytest.mark.django_db
 
 NUMBERS = count()
-NOTHING_DUE_QUERIES = 3  # street policy values, the terms in their windows, their reminders
+NOTHING_DUE_QUERIES = 2  # street policy values, the terms in their windows with work left
 # Sending (window reminders to active partners): street values, terms, reminders, staff
 # addresses, spaces; then per reminder: its row (4 with savepoints), the partner's
 # transition to renewal_due with its guards (partners app, 13) and the audit record (2).
