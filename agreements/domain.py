@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +29,7 @@ from portal.domain import audit_log, require
 from portal.mail import queue_mail
 from portal.models import Role, Street
 from portal.pdf import render_pdf
+from portal.rules import user_profile
 from portal.uploads import DOCUMENT_KINDS, validate_upload
 from spaces.domain import describe_slot, timeslot_create
 
@@ -775,31 +776,63 @@ def agreement_draft_next_term(*, term: Agreement, months: int | None = None, by:
 # --- Renewal reminders (五(三)2) -------------------------------------------------
 
 
-def terms_awaiting_decision(*, today: dt.date | None = None) -> list[Agreement]:
+def terms_awaiting_decision(*, today: dt.date | None = None, by: User | None = None) -> list[Agreement]:
     """Signed current terms whose window has opened, with no decision and no signed next term.
 
     Rulebook 五(三)2: the same window as `term_in_renewal_window`, as an end-date
-    bound for SQL (`latest_months_after` inverts `months_before`).
+    bound for SQL (`latest_months_after` inverts `months_before`). Each street
+    sets its own `renewal_notice_months`, but they take few distinct values: one
+    query reads them, and one query reads the terms of every street at once,
+    one end-date bound per distinct value (plus one for the prefetched
+    reminders) — a constant number of queries whatever the number of streets
+    and terms. `by` (a street staff member) narrows it to their street in SQL;
+    callers still check the rule (`_terms_for`).
     """
-    today = today or local_today()
-    result = []
-    for street in Street.objects.all():
-        horizon = latest_months_after(today, street.renewal_notice_months)
-        result.extend(
-            Agreement.objects.filter(
-                community__street=street,
-                kind__in=TERM_KINDS,
-                status=AgreementStatus.SIGNED,
-                end_date__lte=horizon,
-                partner__status__in=list(SERVING),
-            )
-            .exclude(_signed_successor_q())
-            .filter(renewal_decision__isnull=True)  # services.RenewalDecision
-            .select_related("partner__application", "community__street")
-            .prefetch_related("reminders")
-            .order_by("end_date", "id")
+    return list(_awaiting_decision(today or local_today(), by))
+
+
+def _awaiting_decision(today: dt.date, by: User | None) -> QuerySet[Agreement]:
+    months_values = sorted(set(Street.objects.values_list("renewal_notice_months", flat=True)))
+    if not months_values:
+        return Agreement.objects.none()
+    window = Q()
+    for months in months_values:
+        window |= Q(
+            community__street__renewal_notice_months=months,
+            end_date__lte=latest_months_after(today, months),
         )
-    return result
+    terms = Agreement.objects.filter(
+        window,
+        kind__in=TERM_KINDS,
+        status=AgreementStatus.SIGNED,
+        partner__status__in=list(SERVING),
+    )
+    profile = user_profile(by) if by is not None and not by.is_superuser else None
+    if profile is not None and profile.role == Role.STREET_STAFF:
+        terms = terms.filter(community__street_id=profile.street_id)
+    return (
+        terms.exclude(_signed_successor_q())
+        .filter(renewal_decision__isnull=True)  # services.RenewalDecision
+        .select_related("partner__application", "community__street")
+        .prefetch_related("reminders")
+        # Street by street (streets are listed by name), then by end date.
+        .order_by("community__street__name", "community__street_id", "end_date", "id")
+    )
+
+
+def _work_q(today: dt.date) -> Q:
+    """Terms with something left to do (`_reminder_work`, in SQL): an hourly run with nothing
+    due then reads no term at all, however many are waiting for a decision."""
+
+    def reminded(kind: str) -> Exists:
+        return Exists(RenewalReminder.objects.filter(agreement=OuterRef("pk"), kind=kind))
+
+    return (
+        ~reminded(ReminderKind.WINDOW)
+        | Q(partner__status=PartnerStatus.ACTIVE)
+        | (Q(end_date__lte=today + dt.timedelta(days=SECOND_NOTICE_DAYS)) & ~reminded(ReminderKind.TWO_WEEKS))
+        | (Q(end_date__lte=today) & ~reminded(ReminderKind.END_DATE))
+    )
 
 
 def reminder_kinds_due(term: Agreement, today: dt.date) -> list[str]:
@@ -825,6 +858,30 @@ def staff_emails(community: Community) -> list[str]:
     return sorted(set(users.values_list("email", flat=True)))
 
 
+def staff_emails_by_community(communities: list[Community]) -> dict[int, list[str]]:
+    """`staff_emails` for many communities in one query: community id → sorted addresses."""
+    community_ids = {c.pk for c in communities}
+    street_ids = {c.street_id for c in communities}
+    rows = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .exclude(email="")
+        .filter(
+            Q(profile__role=Role.COMMUNITY_STAFF, profile__community__in=community_ids)
+            | Q(profile__role=Role.STREET_STAFF, profile__street__in=street_ids)
+        )
+        .values_list("email", "profile__role", "profile__community_id", "profile__street_id")
+    )
+    by_community: dict[int, set[str]] = {pk: set() for pk in community_ids}
+    by_street: dict[int, set[str]] = {pk: set() for pk in street_ids}
+    for email, role, community_id, street_id in rows:
+        if role == Role.COMMUNITY_STAFF and community_id in by_community:
+            by_community[community_id].add(email)
+        if role == Role.STREET_STAFF and street_id in by_street:
+            by_street[street_id].add(email)
+    return {c.pk: sorted(by_community[c.pk] | by_street[c.street_id]) for c in communities}
+
+
 def _reminder_work(term: Agreement, today: dt.date) -> tuple[bool, list[str]]:
     """What a run would do for this term: mark it renewal_due, and which reminder kinds to send."""
     existing = {r.kind for r in term.reminders.all()}
@@ -833,7 +890,7 @@ def _reminder_work(term: Agreement, today: dt.date) -> tuple[bool, list[str]]:
 
 
 def _terms_for(by: User | None, today: dt.date) -> list[Agreement]:
-    terms = terms_awaiting_decision(today=today)
+    terms = list(_awaiting_decision(today, by).filter(_work_q(today)))
     if by is None:
         return terms
     return [t for t in terms if can_decide_renewal.test(by, t)]
@@ -857,26 +914,46 @@ def renewal_reminders_send(*, today: dt.date | None = None, by: User | None = No
     The beat task runs it for every street (`by` None, recorded as 系统); a
     street staff member's 立即检查到期 runs it for the terms of their street,
     recorded as theirs.
+
+    Queries: two to find the terms with something to do (`terms_awaiting_decision`
+    narrowed by `_work_q`), so a run with nothing due costs the same whatever
+    the number of streets and terms; when some
+    are due, their staff addresses and spaces are loaded in three more queries,
+    then each reminder sent costs a constant handful (its row, the e-mails, the
+    audit record and, for a window reminder, the partner's transition).
     """
     today = today or local_today()
-    sent = []
+    work = []
     for term in _terms_for(by, today):
         mark, kinds = _reminder_work(term, today)
+        if mark or kinds:
+            work.append((term, mark, kinds))
+    if not work:
+        return []
+    staff_by_community = staff_emails_by_community(
+        list({t.community_id: t.community for t, _, _ in work}.values())
+    )
+    prefetch_related_objects([t for t, _, kinds in work if kinds], "timeslots__space")
+    sent = []
+    for term, mark, kinds in work:
         if mark:
             # Reminded during the trial, evaluated and made active since: now it is due.
             _mark_renewal_due(term, by=by)
         for kind in kinds:
-            reminder = _reminder_send(term=term, kind=kind, today=today, by=by)
+            reminder = _reminder_send(
+                term=term, kind=kind, today=today, by=by, staff=staff_by_community[term.community_id]
+            )
             if reminder is not None:
                 sent.append(reminder)
     return sent
 
 
 def _reminder_send(
-    *, term: Agreement, kind: str, today: dt.date, by: User | None = None
+    *, term: Agreement, kind: str, today: dt.date, by: User | None = None, staff: list[str] | None = None
 ) -> RenewalReminder | None:
     partner = term.partner
-    staff = staff_emails(term.community)
+    if staff is None:
+        staff = staff_emails(term.community)
     partner_email = partner.application.email
     to_partner = kind != ReminderKind.END_DATE and bool(partner_email)
     with transaction.atomic():

@@ -1,0 +1,121 @@
+"""The hourly renewal scan at scale (issue 14): its query count does not grow with the data.
+
+Rulebook 五(三)2 (协议期满前2个月): the scan runs every hour over every street's
+terms; with nothing due it must cost the same few queries for 3 streets or
+for a whole city.
+"""
+
+import datetime as dt
+from itertools import count
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from agreements.domain import renewal_reminders_send
+from agreements.models import Agreement, AgreementKind, AgreementStatus, ReminderKind, RenewalReminder
+from partners.models import Partner, PartnerStatus
+from portal.dates import local_today
+from tests.factories import CommunityFactory, PartnerFactory, StreetFactory, community_staff, street_staff
+
+pytestmark = pytest.mark.django_db
+
+NUMBERS = count()
+NOTHING_DUE_QUERIES = 2  # street policy values, the terms in their windows with work left
+# Sending (window reminders to active partners): street values, terms, reminders, staff
+# addresses, spaces; then per reminder: its row (4 with savepoints), the partner's
+# transition to renewal_due with its guards (partners app, 13) and the audit record (2).
+SENDING_BASE = 5
+PER_REMINDER = 19
+
+
+def _terms(streets: int, per_street: int, *, due: int = 0) -> list[Agreement]:
+    """`streets` streets (renewal notice 2 or 3 months) with `per_street` terms each.
+
+    Per street: half the terms end in 30 days and were already reminded (their
+    partners renewal_due), half end in 200 days (window not open). `due` more
+    terms, spread over the streets, end in 30 days and have not been reminded.
+    """
+    today = local_today()
+    communities = []
+    for i in range(streets):
+        community = CommunityFactory(street=StreetFactory(renewal_notice_months=2 + i % 2))
+        community_staff(community=community)
+        street_staff(street=community.street)
+        communities.append(community)
+    rows = []  # (community, partner status, days to the end, reminded)
+    for community in communities:
+        for j in range(per_street):
+            in_window = j % 2 == 0
+            rows.append(
+                (
+                    community,
+                    PartnerStatus.RENEWAL_DUE if in_window else PartnerStatus.ACTIVE,
+                    30 if in_window else 200,
+                    in_window,
+                )
+            )
+    for k in range(due):
+        rows.append((communities[k % streets], PartnerStatus.ACTIVE, 30, False))
+    terms = []
+    for community, status, days, _reminded in rows:
+        partner = PartnerFactory(community=community)
+        Partner.objects.filter(pk=partner.pk).update(status=status)  # setup only: the scan reads it
+        terms.append(
+            Agreement(
+                partner=partner,
+                community=community,
+                kind=AgreementKind.FIRST,
+                number=f"BENCH-{next(NUMBERS):06d}",
+                start_date=today - dt.timedelta(days=300),
+                end_date=today + dt.timedelta(days=days),
+                status=AgreementStatus.SIGNED,
+            )
+        )
+    Agreement.objects.bulk_create(terms)
+    RenewalReminder.objects.bulk_create(
+        RenewalReminder(agreement=term, kind=ReminderKind.WINDOW, partner_status=PartnerStatus.ACTIVE)
+        for term, row in zip(terms, rows, strict=True)
+        if row[3]
+    )
+    return terms
+
+
+@pytest.mark.parametrize(("streets", "per_street"), [(3, 2), (6, 10)])
+def test_scan_with_nothing_due_costs_the_same_few_queries(django_assert_num_queries, streets, per_street):
+    _terms(streets, per_street)
+
+    with django_assert_num_queries(NOTHING_DUE_QUERIES):
+        sent = renewal_reminders_send()
+
+    assert sent == []
+
+
+@pytest.mark.parametrize(("streets", "per_street"), [(3, 2), (6, 10)])
+def test_run_now_for_street_staff_costs_the_same_few_queries(django_assert_num_queries, streets, per_street):
+    terms = _terms(streets, per_street)
+    staff = street_staff(street=terms[0].community.street)
+    staff.profile  # noqa: B018 - the logged-in user's profile is loaded with the request
+
+    with django_assert_num_queries(NOTHING_DUE_QUERIES):
+        sent = renewal_reminders_send(by=staff)
+
+    assert sent == []
+
+
+def _scan_queries(streets, per_street, due):
+    _terms(streets, per_street, due=due)
+    ContentType.objects.get_for_model(Agreement)  # the audit log's content type, cached per process
+    with CaptureQueriesContext(connection) as queries:
+        sent = renewal_reminders_send()
+    assert len(sent) == due
+    return len(queries)
+
+
+@pytest.mark.parametrize(("streets", "per_street", "due"), [(3, 2, 1), (6, 10, 1), (3, 2, 3), (6, 10, 3)])
+def test_scan_sending_costs_a_constant_per_reminder(streets, per_street, due):
+    """Sending: SENDING_BASE queries, then PER_REMINDER per reminder sent, whatever the data size."""
+    queries = _scan_queries(streets, per_street, due)
+
+    assert queries == SENDING_BASE + PER_REMINDER * due
