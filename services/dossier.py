@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Count, Max, Sum
+from django.db.models.functions import TruncMonth
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from portal.dossier import DossierDocument, DossierEntry, DossierSection, dossier_section
+from partners.models import PartnerTransition
+from portal.dossier import DossierDocument, DossierEntry, DossierSection, dossier_section, dossier_sections
+from portal.pdf import render_pdf
+from portal.uploads import private_storage
+from portal.xlsx import rows_to_xlsx
 
 from .domain import satisfaction
 from .models import (
@@ -22,8 +33,9 @@ from .models import (
     PartnerExit,
     Recognition,
     ServiceLog,
+    ServiceLogFile,
 )
-from .stats import month_sheet_pdf
+from .stats import LOG_EXPORT_HEADERS, log_export_rows, month_sheet_pdf
 
 # Rejected and closed logs are left off the monthly sheet (stats.month_logs).
 _OFF_SHEET = (LogStatus.REJECTED, LogStatus.CLOSED)
@@ -35,71 +47,120 @@ def _admin_url(obj) -> str:
 
 @dossier_section(order=70)
 def service_logs_section(partner):
-    logs = list(
-        ServiceLog.objects.filter(partner=partner)
-        .select_related("space")
-        .prefetch_related("files")
-        .order_by("date", "start_time", "id")
-    )
-    if not logs:
+    """Service logs summarised by month (verified only), the full list as an XLSX appendix.
+
+    A partner serving for years has thousands of logs (rulebook 六(一)1 asks for one
+    record per service); the dossier (六(二)1) keeps their monthly figures, the
+    monthly sheets, every uploaded file, and the full list as 公益服务记录明细.xlsx,
+    so its size does not grow with the number of logs.
+    """
+    logs = ServiceLog.objects.filter(partner=partner)
+    span = logs.aggregate(total=Count("id"), last=Max("date"))
+    total = span["total"]
+    if not total:
         return DossierSection(key="service_logs", title=_("公益服务记录"), entries=[])
-    totals = ServiceLog.objects.filter(partner=partner, status=LogStatus.VERIFIED).aggregate(
-        n=Count("id"), hours=Sum("hours"), residents=Sum("residents_served")
+    monthly = {
+        row["month"]: row
+        for row in logs.filter(status=LogStatus.VERIFIED)
+        .annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(n=Count("id"), hours=Sum("hours"), residents=Sum("residents_served"))
+        .order_by("month")
+    }
+    sheet_months = set(
+        logs.exclude(status__in=_OFF_SHEET)
+        .annotate(month=TruncMonth("date"))
+        .values_list("month", flat=True)
+        .distinct()
     )
+    verified = {
+        "n": sum(row["n"] for row in monthly.values()),
+        "hours": sum((row["hours"] for row in monthly.values()), Decimal(0)),
+        "residents": sum(row["residents"] or 0 for row in monthly.values()),
+    }
     entries = [
         DossierEntry(
             when=None,
             title=_("汇总"),
             detail=_("共 %(all)s 条记录,其中已核实 %(n)s 条,服务 %(hours)s 小时、%(residents)s 人次。")
-            % {
-                "all": len(logs),
-                "n": totals["n"],
-                "hours": totals["hours"] or 0,
-                "residents": totals["residents"] or 0,
-            },
-        )
+            % {"all": total, **verified},
+        ),
+        DossierEntry(
+            when=span["last"],
+            title=_("公益服务记录明细(全部 %(n)s 条)") % {"n": total},
+            detail=_("每条记录的日期、时间、空间、内容、人次与核实状态见附件 XLSX。"),
+            url=reverse("services:dossier_logs", args=[partner.pk]),
+            documents=[
+                DossierDocument(
+                    label=_("公益服务记录明细"),
+                    render=lambda: dossier_logs_xlsx(partner),
+                    extension=".xlsx",
+                )
+            ],
+        ),
     ]
-    for log in logs:
-        entries.append(
-            DossierEntry(
-                when=log.date,
-                title=f"{log.title}({log.get_status_display()})",
-                detail=_("%(space)s %(start)s–%(end)s,%(hours)s 小时,%(residents)s 人次")
-                % {
-                    "space": log.space.name,
-                    "start": f"{log.start_time:%H:%M}",
-                    "end": f"{log.end_time:%H:%M}",
-                    "hours": log.hours,
-                    "residents": log.residents_served,
-                },
-                url=_admin_url(log),
-                documents=[
-                    DossierDocument(
-                        label=f"{log.date:%Y-%m-%d}-{f.get_kind_display()}",
-                        file=f.file,
-                        original_name=f.original_name,
-                    )
-                    for f in log.files.all()
-                ],
-            )
+    files_by_month: dict[dt.date, list] = {}
+    for f in (
+        ServiceLogFile.objects.filter(log__partner=partner)
+        .select_related("log")
+        .order_by("log__date", "log_id", "id")
+    ):
+        files_by_month.setdefault(f.log.date.replace(day=1), []).append(f)
+    for month in sorted(set(monthly) | sheet_months | set(files_by_month)):
+        row = monthly.get(month)
+        detail = (
+            _("已核实 %(n)s 次活动,服务 %(hours)s 小时、%(residents)s 人次。")
+            % {"n": row["n"], "hours": row["hours"] or 0, "residents": row["residents"] or 0}
+            if row
+            else _("本月无已核实的记录。")
         )
-    # The monthly sheets (公益服务记录表) as the partner hands them in, one per month with logs.
-    months = sorted({(log.date.year, log.date.month) for log in logs if log.status not in _OFF_SHEET})
-    for year, month in months:
+        documents = []
+        if month in sheet_months:
+            documents.append(
+                DossierDocument(
+                    label=_("公益服务记录表-%(year)s%(month)02d")
+                    % {"year": month.year, "month": month.month},
+                    render=lambda year=month.year, m=month.month: month_sheet_pdf(partner, year, m),
+                )
+            )
+        documents += [  # the sign-in sheets and photos uploaded with the month's logs
+            DossierDocument(
+                label=f"{f.log.date:%Y-%m-%d}-{f.get_kind_display()}",
+                file=f.file,
+                original_name=f.original_name,
+            )
+            for f in files_by_month.get(month, [])
+        ]
         entries.append(
             DossierEntry(
-                when=dt.date(year, month, 1),
-                title=_("公益服务记录表 %(year)s年%(month)02d月") % {"year": year, "month": month},
-                url=reverse("services:log_export", args=[partner.pk, year, month, "pdf"]),
-                documents=[
-                    DossierDocument(
-                        label=_("公益服务记录表-%(year)s%(month)02d") % {"year": year, "month": month},
-                        render=lambda year=year, month=month: month_sheet_pdf(partner, year, month),
-                    )
-                ],
+                when=month,
+                title=_("%(year)s年%(month)02d月") % {"year": month.year, "month": month.month},
+                detail=detail,
+                url=reverse("services:log_export", args=[partner.pk, month.year, month.month, "pdf"])
+                if month in sheet_months
+                else "",
+                documents=documents,
             )
         )
     return DossierSection(key="service_logs", title=_("公益服务记录"), entries=entries)
+
+
+def dossier_logs(partner):
+    """Every service log of the partner, oldest first (the dossier's appendix and its paginated list)."""
+    return (
+        ServiceLog.objects.filter(partner=partner)
+        .select_related("space")
+        .order_by("date", "start_time", "id")
+    )
+
+
+def dossier_logs_xlsx(partner) -> bytes:
+    """公益服务记录明细: one row per log, every status, as XLSX."""
+    return rows_to_xlsx(
+        LOG_EXPORT_HEADERS,
+        log_export_rows(dossier_logs(partner).iterator(chunk_size=2000)),
+        title=_("公益服务记录明细"),
+    )
 
 
 @dossier_section(order=80)
@@ -223,3 +284,93 @@ def exit_section(partner):
             )
         )
     return DossierSection(key="exit", title=_("标识使用与退出"), entries=entries)
+
+
+# --- The dossier PDF, rendered by the worker -------------------------------------------
+
+PDF_TEMPLATE = "services/pdf/dossier.html"
+# How long a queued rendering keeps later requests from queueing it again.
+PDF_QUEUE_SECONDS = 15 * 60
+
+
+def dossier_context(partner) -> dict:
+    return {
+        "partner": partner,
+        "sections": dossier_sections(partner),
+        "history": PartnerTransition.objects.filter(partner=partner)
+        .select_related("actor")
+        .order_by("created_at", "id"),
+    }
+
+
+def dossier_pdf_html(partner) -> tuple[str, dict]:
+    context = dossier_context(partner)
+    return render_to_string(PDF_TEMPLATE, context), context
+
+
+def _pdf_name(partner, digest: str) -> str:
+    return f"dossiers/{partner.pk}/{digest}.pdf"
+
+
+def _progress_key(partner, digest: str) -> str:
+    return f"services:dossier-pdf:{partner.pk}:{digest}"
+
+
+def dossier_pdf_stored(partner) -> tuple[str | None, str]:
+    """(the stored PDF's name if this content was rendered already, the content hash).
+
+    The PDF is keyed on the hash of its HTML, so it is reused until a record it shows changes.
+    """
+    html, _context = dossier_pdf_html(partner)
+    digest = hashlib.sha256(html.encode()).hexdigest()
+    name = _pdf_name(partner, digest)
+    return (name if private_storage.exists(name) else None), digest
+
+
+def dossier_pdf_render(partner) -> str:
+    """Render the dossier PDF once per content hash and keep it privately; returns its storage name."""
+    html, context = dossier_pdf_html(partner)
+    digest = hashlib.sha256(html.encode()).hexdigest()
+    name = _pdf_name(partner, digest)
+    if private_storage.exists(name):
+        return name
+    cache.set(_progress_key(partner, digest), "rendering", PDF_QUEUE_SECONDS)
+    data = render_pdf(PDF_TEMPLATE, context)
+    stored = private_storage.save(name, ContentFile(data))
+    if stored != name:  # a concurrent rendering stored the same content first
+        private_storage.delete(stored)
+    cache.delete(_progress_key(partner, digest))
+    return name
+
+
+def dossier_pdf_progress(partner, digest: str) -> str | None:
+    """ "queued" or "rendering" while the worker has it, else None."""
+    return cache.get(_progress_key(partner, digest))
+
+
+def _queue_pdf(partner_pk: int) -> None:
+    from .tasks import render_dossier_pdf  # deferred: the task module imports this one
+
+    render_dossier_pdf.delay(partner_id=partner_pk)
+
+
+def dossier_pdf_request(partner) -> tuple[str | None, str | None]:
+    """(stored PDF name, None) if ready; otherwise queue its rendering after commit: (None, progress)."""
+    name, digest = dossier_pdf_stored(partner)
+    if name is not None:
+        return name, None
+    progress = dossier_pdf_progress(partner, digest)
+    if progress is None:
+        cache.set(_progress_key(partner, digest), "queued", PDF_QUEUE_SECONDS)
+        transaction.on_commit(lambda: _queue_pdf(partner.pk))
+        progress = "queued"
+    return None, progress
+
+
+def dossier_pdf_bytes(partner) -> bytes:
+    """The dossier PDF for the archive: the stored copy, rendered now if missing."""
+    name, _digest = dossier_pdf_stored(partner)
+    if name is None:
+        name = dossier_pdf_render(partner)
+    with private_storage.open(name, "rb") as handle:
+        return handle.read()

@@ -10,3 +10,17 @@ def send_pace_warnings():
     from .domain import pace_warnings_send
 
     return pace_warnings_send()
+
+
+@shared_task(name="services.tasks.render_dossier_pdf")
+def render_dossier_pdf(*, partner_id: int):
+    """Render a partner's dossier PDF (stored by content hash) so no request waits for it."""
+    # deferred: Celery task module imports the dossier, which imports every app's sections
+    from partners.models import Partner
+
+    from .dossier import dossier_pdf_render
+
+    partner = Partner.objects.select_related("application", "community").filter(pk=partner_id).first()
+    if partner is None:
+        return None
+    return dossier_pdf_render(partner)

@@ -31,6 +31,8 @@ urlpatterns = [
     path("services/dossier/<int:pk>/", views.dossier, name="dossier"),
     path("services/dossier/<int:pk>/pdf/", views.dossier_pdf, name="dossier_pdf"),
     path("services/dossier/<int:pk>/zip/", views.dossier_zip, name="dossier_zip"),
+    path("services/dossier/<int:pk>/logs/", views.dossier_logs, name="dossier_logs"),
+    path("services/dossier/<int:pk>/logs.xlsx", views.dossier_logs_xlsx, name="dossier_logs_xlsx"),
     path("services/dashboard/", views.dashboard, name="dashboard"),
     path("services/dashboard/csv/", views.dashboard_csv, name="dashboard_csv"),
 ]

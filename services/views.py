@@ -12,9 +12,11 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.encoding import escape_uri_path
 from django.utils.functional import SimpleLazyObject
@@ -23,17 +25,17 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from agreements.models import Agreement, AgreementStatus
-from partners.models import SERVING, Partner, PartnerTransition
+from partners.models import SERVING, Partner
 from partners.public import directory_partners, directory_scope, partner_page_scope
 from portal.cache import public_cache_context
 from portal.choices import ServiceCategory
 from portal.dates import local_today
-from portal.dossier import DossierDocument, dossier_archive, dossier_sections
+from portal.dossier import DossierDocument, dossier_archive
 from portal.listing import cache_query, lazy_page, raw_scope_ids
 from portal.models import Community
-from portal.pdf import pdf_response, render_pdf
+from portal.pdf import pdf_response
 from portal.rules import scope_queryset
-from portal.uploads import serve_private_file
+from portal.uploads import private_storage, serve_private_file
 from portal.views import ratelimited
 from portal.xlsx import rows_to_xlsx, xlsx_response
 from spaces.calendar import partner_week
@@ -41,6 +43,13 @@ from spaces.domain import spaces_used_by
 
 from . import domain
 from . import rules as perms
+from .dossier import (
+    dossier_context,
+    dossier_pdf_bytes,
+    dossier_pdf_request,
+)
+from .dossier import dossier_logs as dossier_logs_query
+from .dossier import dossier_logs_xlsx as logs_xlsx
 from .forms import DashboardFilterForm, DirectoryFilterForm, FeedbackForm, ObservationForm, ServiceLogForm
 from .models import (
     Observation,
@@ -398,6 +407,9 @@ def observation_list(request):
 # --- Dossier (项目档案) ------------------------------------------------------------
 
 
+DOSSIER_LOGS_PER_PAGE = 50
+
+
 def _dossier_partner(request, pk) -> Partner:
     partner = get_object_or_404(Partner.objects.select_related("application", "community"), pk=pk)
     if not perms.can_view_dossier.test(request.user, partner):
@@ -405,39 +417,62 @@ def _dossier_partner(request, pk) -> Partner:
     return partner
 
 
-def _dossier_context(partner):
-    return {
-        "partner": partner,
-        "sections": dossier_sections(partner),
-        "history": PartnerTransition.objects.filter(partner=partner)
-        .select_related("actor")
-        .order_by("created_at", "id"),
-    }
-
-
 @login_required
 def dossier(request, pk):
     partner = _dossier_partner(request, pk)
-    return render(request, "services/dossier.html", _dossier_context(partner))
+    context = dossier_context(partner)
+    context["logs_page"] = Paginator(dossier_logs_query(partner), DOSSIER_LOGS_PER_PAGE).get_page(
+        request.GET.get("logs_page")
+    )
+    return render(request, "services/dossier.html", context)
+
+
+@login_required
+def dossier_logs(request, pk):
+    """The dossier's full list of service logs, 50 a page, with the XLSX appendix."""
+    partner = _dossier_partner(request, pk)
+    page = Paginator(dossier_logs_query(partner), DOSSIER_LOGS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "services/dossier_logs.html", {"partner": partner, "page": page})
+
+
+@login_required
+def dossier_logs_xlsx(request, pk):
+    partner = _dossier_partner(request, pk)
+    return xlsx_response(logs_xlsx(partner), f"公益服务记录明细-{partner.name}.xlsx")
 
 
 @login_required
 def dossier_pdf(request, pk):
+    """The dossier PDF, rendered by the worker; while it is being rendered, a page that refreshes."""
     partner = _dossier_partner(request, pk)
-    data = render_pdf("services/pdf/dossier.html", _dossier_context(partner))
-    return pdf_response(data, f"项目档案-{partner.name}.pdf")
+    name, progress = dossier_pdf_request(partner)
+    if name is None:
+        return TemplateResponse(
+            request,
+            "services/dossier_pdf_pending.html",
+            {"partner": partner, "progress": progress},
+            status=202,
+        )
+    response = FileResponse(
+        private_storage.open(name, "rb"),
+        filename=f"项目档案-{partner.name}.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
 def dossier_zip(request, pk):
     """The archival copy of the dossier: its PDF, every document by stage, and an index (目录.xlsx)."""
     partner = _dossier_partner(request, pk)
-    context = _dossier_context(partner)
+    context = dossier_context(partner)
     data = dossier_archive(
         context["sections"],
         dossier=DossierDocument(
             label=_("项目档案-%(name)s") % {"name": partner.name},
-            render=lambda: render_pdf("services/pdf/dossier.html", context),
+            render=lambda: dossier_pdf_bytes(partner),
         ),
         absolute_url=request.build_absolute_uri,
     )

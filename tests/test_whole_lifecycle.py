@@ -46,12 +46,16 @@ def test_exited_partner_went_through_every_stage_with_real_records(demo):
     assert all(section.entries for section in dossier_sections(partner))
 
 
-def test_dossier_page_and_pdf_show_every_stage_to_street_staff(demo, client):
+def test_dossier_page_and_pdf_show_every_stage_to_street_staff(
+    demo, client, django_capture_on_commit_callbacks
+):
     partner = Partner.objects.get(application__applicant_name="句容市快修便民服务部")
     client.force_login(street_staff(street=partner.community.street))
 
     page = client.get(f"/services/dossier/{partner.pk}/").content.decode()
-    pdf = pdf_text(client.get(f"/services/dossier/{partner.pk}/pdf/").content)
+    with django_capture_on_commit_callbacks(execute=True):  # the worker renders it (eager in tests)
+        assert client.get(f"/services/dossier/{partner.pk}/pdf/").status_code == 202
+    pdf = pdf_text(b"".join(client.get(f"/services/dossier/{partner.pk}/pdf/").streaming_content))
 
     for title in [
         "申请与证明材料",
