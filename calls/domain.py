@@ -133,7 +133,7 @@ def calls_public_filtered(
     status: str = "",
     street_id: int | None = None,
     community_id: int | None = None,
-    now=None,
+    now: dt.datetime | None = None,
 ) -> QuerySet[RecruitmentCall]:
     """Public calls matching the residents' filters (rulebook 五(一)1: calls are published openly).
 
