@@ -18,7 +18,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import PartnerStatus
-from portal.admin_scoping import AppendOnlyAdminMixin, ScopedAdminMixin, person_column
+from portal.admin_scoping import (
+    AppendOnlyAdminMixin,
+    ScopedAdminMixin,
+    person_column,
+    scoped_community_filters,
+)
 from portal.choices import ServiceCategory
 from portal.models import Role, Street
 from portal.pdf import pdf_response
@@ -237,10 +242,16 @@ class ApplicationAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "document_count",
         "submitted_at",
     ]
-    list_filter = ["call", "community", "kind", ServiceCategoryFilter, StageFilter]
+    list_filter = [
+        "call",
+        *scoped_community_filters("community"),
+        "kind",
+        ServiceCategoryFilter,
+        StageFilter,
+        "submitted_at",
+    ]
     search_fields = ["reference", "applicant_name", "project_title", "contact_name", "credit_code"]
     list_select_related = ["community", "partner", "call"]
-    date_hierarchy = "submitted_at"
     inlines = [ApplicationDocumentInline, DocumentRequestInline]
     actions = ["forward_to_street", "export_summary"]
     change_form_template = "admin/calls/application/change_form.html"

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import Q
 
-from .models import Community, person_name
+from .models import Community, Street, person_name
 from .rules import in_users_scope, scope_queryset
 
 
@@ -63,6 +64,55 @@ class ScopedAdminMixin:
         if db_field.related_model is Community:
             kwargs["queryset"] = scope_queryset(request.user, Community.objects.all(), "")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+# A user whose scope holds more communities than this (a superuser over a city:
+# 3,000) is not offered them all as filter links; they pick a street first.
+COMMUNITY_FILTER_LIMIT = 60
+
+
+class ScopedCommunityFilter(admin.RelatedFieldListFilter):
+    """The community filter offers only communities in the user's scope (no names leak).
+
+    Street staff see their street's communities, community staff nothing to choose
+    (one community: the filter hides itself). A user whose scope is larger than
+    COMMUNITY_FILTER_LIMIT sees only the communities of the street chosen in the
+    street filter (ScopedStreetFilter on the same path) and the one selected, so
+    the page never prints a city's 3,000 names. Use it on any community path:
+
+        list_filter = [("partner__community__street", ScopedStreetFilter),
+                       ("partner__community", ScopedCommunityFilter)]
+    """
+
+    def field_choices(self, field, request, model_admin):
+        communities = scope_queryset(request.user, Community.objects.order_by("name"), "")
+        if communities[: COMMUNITY_FILTER_LIMIT + 1].count() > COMMUNITY_FILTER_LIMIT:
+            street = request.GET.get(f"{self.field_path}__street__id__exact")
+            narrowed = Q(pk__in=[v for v in self.lookup_val or [] if str(v).isdigit()])
+            if street and street.isdigit():
+                narrowed |= Q(street_id=int(street))
+            communities = communities.filter(narrowed)
+        return [(c.pk, c.name) for c in communities]
+
+
+class ScopedStreetFilter(admin.RelatedFieldListFilter):
+    """The street filter offers only streets in the user's scope.
+
+    Street and community staff have one street, so the filter hides itself.
+    """
+
+    def field_choices(self, field, request, model_admin):
+        streets = Street.objects.order_by("name")
+        if not getattr(request.user, "is_superuser", False):
+            streets = streets.filter(
+                pk__in=scope_queryset(request.user, Community.objects.all(), "").values("street_id")
+            )
+        return [(s.pk, s.name) for s in streets]
+
+
+def scoped_community_filters(community_path: str) -> list:
+    """The street and community filters for `community_path`, both scoped to the user."""
+    return [(f"{community_path}__street", ScopedStreetFilter), (community_path, ScopedCommunityFilter)]
 
 
 class AppendOnlyAdminMixin:
