@@ -86,7 +86,8 @@ class ScopedCommunityFilter(admin.RelatedFieldListFilter):
 
     def field_choices(self, field, request, model_admin):
         communities = scope_queryset(request.user, Community.objects.order_by("name"), "")
-        if communities[: COMMUNITY_FILTER_LIMIT + 1].count() > COMMUNITY_FILTER_LIMIT:
+        city_wide = getattr(request.user, "is_superuser", False)  # staff's scope is one street at most
+        if city_wide and communities[: COMMUNITY_FILTER_LIMIT + 1].count() > COMMUNITY_FILTER_LIMIT:
             street = request.GET.get(f"{self.field_path}__street__id__exact")
             narrowed = Q(pk__in=[v for v in self.lookup_val or [] if str(v).isdigit()])
             if street and street.isdigit():
@@ -98,16 +99,14 @@ class ScopedCommunityFilter(admin.RelatedFieldListFilter):
 class ScopedStreetFilter(admin.RelatedFieldListFilter):
     """The street filter offers only streets in the user's scope.
 
-    Street and community staff have one street, so the filter hides itself.
+    Street and community staff have one street, so the filter hides itself;
+    superusers choose among all streets (a city has ~50).
     """
 
     def field_choices(self, field, request, model_admin):
-        streets = Street.objects.order_by("name")
         if not getattr(request.user, "is_superuser", False):
-            streets = streets.filter(
-                pk__in=scope_queryset(request.user, Community.objects.all(), "").values("street_id")
-            )
-        return [(s.pk, s.name) for s in streets]
+            return []  # staff's scope is one street at most: nothing to choose, no query
+        return [(s.pk, s.name) for s in Street.objects.order_by("name")]
 
 
 def scoped_community_filters(community_path: str) -> list:
