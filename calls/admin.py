@@ -21,8 +21,10 @@ from partners.models import PartnerStatus
 from portal.admin_scoping import (
     AppendOnlyAdminMixin,
     ScopedAdminMixin,
+    ScopedStreetFilter,
     person_column,
     scoped_community_filters,
+    street_scoped_filter,
 )
 from portal.choices import ServiceCategory
 from portal.models import Role, Street
@@ -61,7 +63,7 @@ from .rules import can_handle_application, can_manage_calls
 class RecruitmentCallAdmin(admin.ModelAdmin):
     form = RecruitmentCallAdminForm
     list_display = ["title", "status", "opens_at", "closes_at", "application_count"]
-    list_filter = ["status", "street"]
+    list_filter = ["status", ("street", ScopedStreetFilter)]
     search_fields = ["title", "body"]
     filter_horizontal = ["spaces", "needs"]
     readonly_fields = ["status", "published_at", "closed_at", "created_at"]
@@ -243,7 +245,7 @@ class ApplicationAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "submitted_at",
     ]
     list_filter = [
-        "call",
+        ("call", street_scoped_filter()),
         *scoped_community_filters("community"),
         "kind",
         ServiceCategoryFilter,

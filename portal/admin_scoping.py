@@ -109,6 +109,34 @@ class ScopedStreetFilter(admin.RelatedFieldListFilter):
         return [(s.pk, s.name) for s in Street.objects.order_by("name")]
 
 
+def street_scoped_filter(street_path: str = "street"):
+    """A related-record filter (a call, a notice, a department) offering only records of
+    the user's street, so staff never see another street's titles.
+
+    `street_path` is the lookup from the related model to its Street. A superuser is
+    offered the newest COMMUNITY_FILTER_LIMIT records and the one selected, never a
+    city's every record.
+
+        list_filter = [("call", street_scoped_filter())]
+    """
+
+    class StreetScopedFilter(admin.RelatedFieldListFilter):
+        def field_choices(self, field, request, model_admin):
+            records = field.related_model._default_manager.all()
+            if getattr(request.user, "is_superuser", False):
+                selected = [v for v in self.lookup_val or [] if str(v).isdigit()]
+                newest = records.order_by("-pk").values("pk")[:COMMUNITY_FILTER_LIMIT]
+                records = records.filter(
+                    Q(pk__in=list(newest.values_list("pk", flat=True))) | Q(pk__in=selected)
+                )
+            else:
+                streets = scope_queryset(request.user, Community.objects.all(), "").values("street_id")
+                records = records.filter(**{f"{street_path}__in": streets})
+            return [(r.pk, str(r)) for r in records]
+
+    return StreetScopedFilter
+
+
 def scoped_community_filters(community_path: str) -> list:
     """The street and community filters for `community_path`, both scoped to the user."""
     return [(f"{community_path}__street", ScopedStreetFilter), (community_path, ScopedCommunityFilter)]

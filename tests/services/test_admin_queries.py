@@ -9,8 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from portal.admin_scoping import COMMUNITY_FILTER_LIMIT
+from reviews.models import VettingDepartment
 from services.models import Feedback
-from tests.factories import CommunityFactory, StreetFactory, UserFactory, street_staff
+from tests.factories import CommunityFactory, RecruitmentCallFactory, StreetFactory, UserFactory, street_staff
 
 from .factories import make_log, serving_partner
 
@@ -69,6 +70,22 @@ def test_street_staff_filter_shows_only_their_streets_communities(client):
     page = client.get(reverse("admin:services_servicelog_changelist")).content.decode()
     for community in mine.communities.all():
         assert f"partner__community__id__exact={community.pk}" in page
+
+
+def test_call_and_department_filters_offer_only_the_users_street(client):
+    mine, other = city(2), city(1)
+    RecruitmentCallFactory(street=mine, title="本街道的招募")
+    RecruitmentCallFactory(street=other, title="别的街道的招募")
+    VettingDepartment.objects.create(street=mine, name="本街道的部门")
+    VettingDepartment.objects.create(street=mine, name="本街道的另一部门")  # one choice hides a filter
+    VettingDepartment.objects.create(street=other, name="别的街道的部门")
+    client.force_login(street_staff(street=mine))
+    applications = client.get(reverse("admin:calls_application_changelist")).content.decode()
+    assert "本街道的招募" in applications
+    assert "别的街道的招募" not in applications
+    checks = client.get(reverse("admin:reviews_vettingcheck_changelist")).content.decode()
+    assert "本街道的部门" in checks
+    assert "别的街道的部门" not in checks
 
 
 def test_superuser_over_a_city_picks_a_street_before_communities(client):
