@@ -16,6 +16,7 @@ from portal.admin_scoping import (
     ScopedAdminMixin,
     form_for_user,
     person_column,
+    scoped_community_filters,
 )
 from portal.forms import attach_domain_error
 from portal.refusals import refusals_as_messages
@@ -97,7 +98,7 @@ class AgreementAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "status",
         "signature_count",
     ]
-    list_filter = ["status", "kind", "community"]
+    list_filter = ["status", "kind", *scoped_community_filters("community")]
     search_fields = ["number", "partner__application__applicant_name"]
     list_select_related = ["partner__application", "community"]
     date_hierarchy = "end_date"

@@ -18,7 +18,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import PartnerStatus
-from portal.admin_scoping import AppendOnlyAdminMixin, ScopedAdminMixin, person_column
+from portal.admin_scoping import (
+    AppendOnlyAdminMixin,
+    ScopedAdminMixin,
+    ScopedStreetFilter,
+    person_column,
+    scoped_community_filters,
+    street_scoped_filter,
+)
 from portal.choices import ServiceCategory
 from portal.models import Role, Street
 from portal.pdf import pdf_response
@@ -56,7 +63,7 @@ from .rules import can_handle_application, can_manage_calls
 class RecruitmentCallAdmin(admin.ModelAdmin):
     form = RecruitmentCallAdminForm
     list_display = ["title", "status", "opens_at", "closes_at", "application_count"]
-    list_filter = ["status", "street"]
+    list_filter = ["status", ("street", ScopedStreetFilter)]
     search_fields = ["title", "body"]
     filter_horizontal = ["spaces", "needs"]
     readonly_fields = ["status", "published_at", "closed_at", "created_at"]
@@ -237,10 +244,16 @@ class ApplicationAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "document_count",
         "submitted_at",
     ]
-    list_filter = ["call", "community", "kind", ServiceCategoryFilter, StageFilter]
+    list_filter = [
+        ("call", street_scoped_filter()),
+        *scoped_community_filters("community"),
+        "kind",
+        ServiceCategoryFilter,
+        StageFilter,
+        "submitted_at",
+    ]
     search_fields = ["reference", "applicant_name", "project_title", "contact_name", "credit_code"]
     list_select_related = ["community", "partner", "call"]
-    date_hierarchy = "submitted_at"
     inlines = [ApplicationDocumentInline, DocumentRequestInline]
     actions = ["forward_to_street", "export_summary"]
     change_form_template = "admin/calls/application/change_form.html"

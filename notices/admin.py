@@ -16,7 +16,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Partner, PartnerStatus
-from portal.admin_scoping import AppendOnlyInline, ScopedAdminMixin, person_column
+from portal.admin_scoping import (
+    AppendOnlyInline,
+    ScopedAdminMixin,
+    ScopedStreetFilter,
+    person_column,
+    street_scoped_filter,
+)
 from portal.models import Street, person_name
 from portal.pdf import pdf_response
 from portal.refusals import refusals_as_messages
@@ -124,7 +130,7 @@ class ObjectionInline(AppendOnlyInline):
 class PublicNoticeAdmin(admin.ModelAdmin):
     form = PublicNoticeForm
     list_display = ["title", "street", "status", "starts_at", "ends_at", "entry_count", "filed_at"]
-    list_filter = ["status", "street"]
+    list_filter = ["status", ("street", ScopedStreetFilter)]
     search_fields = ["title", "decision_reference", "entries__applicant_name"]
     readonly_fields = [
         "status",
@@ -357,7 +363,7 @@ class ObjectionAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "created_at",
         "concluded_at",
     ]
-    list_filter = ["status", "notice"]
+    list_filter = ["status", ("notice", street_scoped_filter())]
     search_fields = ["reference", "entry__applicant_name", "objector_name"]
     list_select_related = ["entry", "notice", "assigned_to"]
     readonly_fields = [

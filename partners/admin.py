@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin_scoping import AppendOnlyInline, ScopedAdminMixin
+from portal.admin_scoping import AppendOnlyInline, ScopedAdminMixin, scoped_community_filters
 from portal.choices import ExitReason
 from portal.refusals import refusals_as_messages
 
@@ -53,7 +53,7 @@ class PartnerAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "composite_score",
         "status_changed_at",
     ]
-    list_filter = ["status", "community__street", "community", "application__kind"]
+    list_filter = ["status", *scoped_community_filters("community"), "application__kind"]
     search_fields = ["application__applicant_name", "application__reference", "application__project_title"]
     list_select_related = ["application", "community"]
     readonly_fields = [

@@ -60,6 +60,8 @@ class Partner(ConcurrentTransitionMixin, workflow.transition_methods(), models.M
         verbose_name = _("睦邻合伙人")
         verbose_name_plural = _("睦邻合伙人")
         ordering = ["-created_at", "-id"]
+        # The scoped admin and public lists: a community's partners by state.
+        indexes = [models.Index(fields=["community", "status"], name="partner_community_status")]
         permissions = [
             ("forward_application", _("可将申请报送街道")),
             ("decide", _("可作出街道层面的决定")),

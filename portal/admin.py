@@ -3,7 +3,13 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .admin_scoping import AppendOnlyAdminMixin, ScopedAdminMixin, person_column
+from .admin_scoping import (
+    AppendOnlyAdminMixin,
+    ScopedAdminMixin,
+    ScopedCommunityFilter,
+    ScopedStreetFilter,
+    person_column,
+)
 from .domain import street_update_policy
 from .events import SYSTEM_ACTOR, event_choices
 from .models import AuditEvent, Community, Heartbeat, Profile, Street
@@ -113,7 +119,7 @@ class StreetAdmin(admin.ModelAdmin):
 class CommunityAdmin(ScopedAdminMixin, admin.ModelAdmin):
     community_path = ""
     list_display = ["name", "street", "contact_name", "contact_phone"]
-    list_filter = ["street"]
+    list_filter = [("street", ScopedStreetFilter)]
     search_fields = ["name"]
 
     def get_queryset(self, request):
@@ -126,7 +132,7 @@ class CommunityAdmin(ScopedAdminMixin, admin.ModelAdmin):
 @admin.register(Profile)
 class ProfileAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["user", "role", "street", "community", "department"]
-    list_filter = ["role", "street", "community"]
+    list_filter = ["role", ("street", ScopedStreetFilter), ("community", ScopedCommunityFilter)]
     search_fields = ["user__username", "user__first_name", "department"]
     autocomplete_fields = ["user"]
 
@@ -165,10 +171,10 @@ class AuditEventAdmin(AppendOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
         "to_state_display",
         "community",
     ]
-    list_filter = [ActionFilter]
+    # No date_hierarchy: its year/month links scan the whole log; a date filter instead.
+    list_filter = [ActionFilter, "created_at"]
     list_select_related = ["actor", "community"]
     search_fields = ["action", "note"]
-    date_hierarchy = "created_at"
     fields = [
         "created_at",
         "action_display",

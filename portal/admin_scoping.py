@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import Q
 
-from .models import Community, person_name
+from .models import Community, Street, person_name
 from .rules import in_users_scope, scope_queryset
 
 
@@ -63,6 +64,82 @@ class ScopedAdminMixin:
         if db_field.related_model is Community:
             kwargs["queryset"] = scope_queryset(request.user, Community.objects.all(), "")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+# A user whose scope holds more communities than this (a superuser over a city:
+# 3,000) is not offered them all as filter links; they pick a street first.
+COMMUNITY_FILTER_LIMIT = 60
+
+
+class ScopedCommunityFilter(admin.RelatedFieldListFilter):
+    """The community filter offers only communities in the user's scope (no names leak).
+
+    Street staff see their street's communities, community staff nothing to choose
+    (one community: the filter hides itself). A user whose scope is larger than
+    COMMUNITY_FILTER_LIMIT sees only the communities of the street chosen in the
+    street filter (ScopedStreetFilter on the same path) and the one selected, so
+    the page never prints a city's 3,000 names. Use it on any community path:
+
+        list_filter = [("partner__community__street", ScopedStreetFilter),
+                       ("partner__community", ScopedCommunityFilter)]
+    """
+
+    def field_choices(self, field, request, model_admin):
+        communities = scope_queryset(request.user, Community.objects.order_by("name"), "")
+        city_wide = getattr(request.user, "is_superuser", False)  # staff's scope is one street at most
+        if city_wide and communities[: COMMUNITY_FILTER_LIMIT + 1].count() > COMMUNITY_FILTER_LIMIT:
+            street = request.GET.get(f"{self.field_path}__street__id__exact")
+            narrowed = Q(pk__in=[v for v in self.lookup_val or [] if str(v).isdigit()])
+            if street and street.isdigit():
+                narrowed |= Q(street_id=int(street))
+            communities = communities.filter(narrowed)
+        return [(c.pk, c.name) for c in communities]
+
+
+class ScopedStreetFilter(admin.RelatedFieldListFilter):
+    """The street filter offers only streets in the user's scope.
+
+    Street and community staff have one street, so the filter hides itself;
+    superusers choose among all streets (a city has ~50).
+    """
+
+    def field_choices(self, field, request, model_admin):
+        if not getattr(request.user, "is_superuser", False):
+            return []  # staff's scope is one street at most: nothing to choose, no query
+        return [(s.pk, s.name) for s in Street.objects.order_by("name")]
+
+
+def street_scoped_filter(street_path: str = "street"):
+    """A related-record filter (a call, a notice, a department) offering only records of
+    the user's street, so staff never see another street's titles.
+
+    `street_path` is the lookup from the related model to its Street. A superuser is
+    offered the newest COMMUNITY_FILTER_LIMIT records and the one selected, never a
+    city's every record.
+
+        list_filter = [("call", street_scoped_filter())]
+    """
+
+    class StreetScopedFilter(admin.RelatedFieldListFilter):
+        def field_choices(self, field, request, model_admin):
+            records = field.related_model._default_manager.all()
+            if getattr(request.user, "is_superuser", False):
+                selected = [v for v in self.lookup_val or [] if str(v).isdigit()]
+                newest = records.order_by("-pk").values("pk")[:COMMUNITY_FILTER_LIMIT]
+                records = records.filter(
+                    Q(pk__in=list(newest.values_list("pk", flat=True))) | Q(pk__in=selected)
+                )
+            else:
+                streets = scope_queryset(request.user, Community.objects.all(), "").values("street_id")
+                records = records.filter(**{f"{street_path}__in": streets})
+            return [(r.pk, str(r)) for r in records]
+
+    return StreetScopedFilter
+
+
+def scoped_community_filters(community_path: str) -> list:
+    """The street and community filters for `community_path`, both scoped to the user."""
+    return [(f"{community_path}__street", ScopedStreetFilter), (community_path, ScopedCommunityFilter)]
 
 
 class AppendOnlyAdminMixin:

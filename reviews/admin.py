@@ -17,7 +17,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Partner, PartnerStatus
-from portal.admin_scoping import AppendOnlyAdminMixin, ScopedAdminMixin, person_column
+from portal.admin_scoping import (
+    AppendOnlyAdminMixin,
+    ScopedAdminMixin,
+    person_column,
+    scoped_community_filters,
+    street_scoped_filter,
+)
 from portal.domain import audit_log
 from portal.models import Role, Street, person_name
 from portal.refusals import refusals_as_messages, report_refusal
@@ -176,7 +182,12 @@ class VettingCheckAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "recorded_on_behalf",
         "checked_at",
     ]
-    list_filter = ["result", "department", "partner__status", "partner__community"]
+    list_filter = [
+        "result",
+        ("department", street_scoped_filter()),
+        "partner__status",
+        *scoped_community_filters("partner__community"),
+    ]
     search_fields = ["partner__application__applicant_name", "partner__application__reference"]
     list_select_related = ["partner__application", "partner__community", "department", "checked_by"]
     actions = ["shortlist_partners", "reject_partners"]

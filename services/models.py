@@ -170,7 +170,14 @@ class ServiceLog(models.Model):
                 name="servicelog_special_within_residents",
             ),
         ]
-        indexes = [models.Index(fields=["agreement", "status", "date"])]
+        indexes = [
+            models.Index(fields=["agreement", "status", "date"]),
+            # The admin list at city scale (1M logs): a partner's logs by date, the
+            # review queue by status and date, and the list's own order.
+            models.Index(fields=["partner", "-date"], name="servicelog_partner_date"),
+            models.Index(fields=["status", "-date"], name="servicelog_status_date"),
+            models.Index(fields=["-date", "-start_time", "-id"], name="servicelog_list_order"),
+        ]
 
     def __str__(self):
         return f"{self.date} {self.title}"

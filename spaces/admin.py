@@ -24,7 +24,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
 
 from partners.models import Partner
-from portal.admin_scoping import ScopedAdminMixin, person_column
+from portal.admin_scoping import ScopedAdminMixin, person_column, scoped_community_filters
 from portal.choices import ServiceCategory, TargetGroup
 from portal.dates import local_today
 from portal.models import Community
@@ -74,13 +74,6 @@ class ScopedExportMixin(ExportMixin):
 
     def has_export_permission(self, request):
         return self.has_view_permission(request)
-
-
-class ScopedCommunityFilter(admin.RelatedFieldListFilter):
-    """The community filter offers only communities in the user's scope (no names leak)."""
-
-    def field_choices(self, field, request, model_admin):
-        return [(c.pk, c.name) for c in scope_queryset(request.user, Community.objects.all(), "")]
 
 
 class ChoiceListField(forms.MultipleChoiceField):
@@ -144,7 +137,7 @@ class SpaceAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
         "current_use",
     ]
     list_filter = [
-        ("community", ScopedCommunityFilter),
+        *scoped_community_filters("community"),
         "nature",
         "occupancy",
         "has_water",
@@ -295,7 +288,7 @@ class TimeSlotAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
     import_kind = ImportKind.TIMESLOTS
     form = TimeSlotForm
     list_display = ["space", "who", "weekday", "date", "start_time", "end_time", "valid_from", "valid_to"]
-    list_filter = [("space__community", ScopedCommunityFilter), "weekday"]
+    list_filter = [*scoped_community_filters("space__community"), "weekday"]
     search_fields = ["space__name", "title", "partner__application__applicant_name"]
     list_select_related = ["space__community", "partner__application"]
     autocomplete_fields = []
@@ -365,7 +358,7 @@ class ResidentNeedAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
         "space",
         "covered_by",
     ]
-    list_filter = [("community", ScopedCommunityFilter), "category", "collection_method"]
+    list_filter = [*scoped_community_filters("community"), "category", "collection_method"]
     search_fields = ["title", "description", "collected_by"]
     list_select_related = ["community", "space__community", "covered_by__application"]
     date_hierarchy = "collected_on"
@@ -478,7 +471,7 @@ class ProspectAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
         "category_list",
         "contact_status",
     ]
-    list_filter = [("community", ScopedCommunityFilter), "kind", "contact_status"]
+    list_filter = [*scoped_community_filters("community"), "kind", "contact_status"]
     search_fields = ["name", "contact_name", "offer"]
     list_select_related = ["community"]
 

@@ -55,4 +55,8 @@ class Migration(migrations.Migration):
                 'ordering': ['created_at', 'id'],
             },
         ),
+        migrations.AddIndex(
+            model_name='partner',
+            index=models.Index(fields=['community', 'status'], name='partner_community_status'),
+        ),
     ]

@@ -1,0 +1,108 @@
+"""Staff's daily admin lists at city scale: the query count does not grow with the rows
+shown, and the filters never print another street's communities (issue 14)."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from portal.admin_scoping import COMMUNITY_FILTER_LIMIT
+from reviews.models import VettingDepartment
+from services.models import Feedback
+from tests.factories import CommunityFactory, RecruitmentCallFactory, StreetFactory, UserFactory, street_staff
+
+from .factories import make_log, serving_partner
+
+pytestmark = pytest.mark.django_db
+
+CHANGELISTS = [
+    "services_servicelog",
+    "services_feedback",
+    "services_observation",
+    "services_evaluation",
+    "partners_partner",
+    "calls_application",
+    "agreements_agreement",
+    "reviews_vettingcheck",
+    "notices_objection",
+]
+
+
+def city(rows: int):
+    """A street with `rows` serving partners, each in its own community, with a log and feedback."""
+    street = StreetFactory()
+    for i in range(rows):
+        partner, agreement, space = serving_partner("trial", community=CommunityFactory(street=street))
+        make_log(partner, agreement, space, date=dt.date(2026, 2, 2 + i))
+        Feedback.objects.create(partner=partner, rating=5, comment="很好")
+    return street
+
+
+def queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("changelist", CHANGELISTS)
+def test_changelist_query_count_does_not_grow_with_rows(client, changelist):
+    url = reverse(f"admin:{changelist}_changelist")
+    small, large = city(1), city(3)
+    client.force_login(street_staff(street=small))
+    queries(client, url)  # warm per-process caches (content types, permissions)
+    at_one = queries(client, url)
+    client.force_login(street_staff(street=large))
+    queries(client, url)
+    assert queries(client, url) == at_one
+
+
+def test_street_staff_filter_shows_only_their_streets_communities(client):
+    mine, other = city(2), city(1)
+    theirs = CommunityFactory(street=other, name="别的街道的社区")
+    client.force_login(street_staff(street=mine))
+    for changelist in CHANGELISTS:
+        page = client.get(reverse(f"admin:{changelist}_changelist")).content.decode()
+        assert theirs.name not in page, changelist
+        assert other.name not in page, changelist
+    page = client.get(reverse("admin:services_servicelog_changelist")).content.decode()
+    for community in mine.communities.all():
+        assert f"partner__community__id__exact={community.pk}" in page
+
+
+def test_call_and_department_filters_offer_only_the_users_street(client):
+    mine, other = city(2), city(1)
+    RecruitmentCallFactory(street=mine, title="本街道的招募")
+    RecruitmentCallFactory(street=other, title="别的街道的招募")
+    VettingDepartment.objects.create(street=mine, name="本街道的部门")
+    VettingDepartment.objects.create(street=mine, name="本街道的另一部门")  # one choice hides a filter
+    VettingDepartment.objects.create(street=other, name="别的街道的部门")
+    client.force_login(street_staff(street=mine))
+    applications = client.get(reverse("admin:calls_application_changelist")).content.decode()
+    assert "本街道的招募" in applications
+    assert "别的街道的招募" not in applications
+    checks = client.get(reverse("admin:reviews_vettingcheck_changelist")).content.decode()
+    assert "本街道的部门" in checks
+    assert "别的街道的部门" not in checks
+
+
+def test_superuser_over_a_city_picks_a_street_before_communities(client):
+    street, _other = StreetFactory(name="样板街道"), StreetFactory()
+    communities = [CommunityFactory(street=street) for _ in range(COMMUNITY_FILTER_LIMIT + 1)]
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    url = reverse("admin:services_servicelog_changelist")
+    page = client.get(url).content.decode()
+    assert "partner__community__id__exact=" not in page
+    assert f"partner__community__street__id__exact={street.pk}" in page
+    page = client.get(url, {"partner__community__street__id__exact": street.pk}).content.decode()
+    assert page.count("partner__community__id__exact=") >= len(communities)
+
+
+def test_service_log_list_has_no_date_hierarchy_scan(client):
+    city(1)
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    page = client.get(reverse("admin:services_servicelog_changelist")).content.decode()
+    assert "date__year=" not in page
+    assert "date__gte=" in page  # the date filter's ranges instead
