@@ -14,26 +14,31 @@ record, slots, logs, licence and account) must be identical across doors.
 import datetime as dt
 import importlib
 import inspect
+import re
 
 import pytest
 
 from calls.domain import application_status_token
-from notices.models import PublicNotice
+from notices.models import Objection, PublicNotice
 from notices.tasks import end_due_notices
 from partners import guards, workflow
 from partners.models import Partner
 from portal.choices import ExitReason
 from portal.dates import local_today
 from portal.models import AuditEvent
+from reviews.models import Roadshow
 from services.models import LogoLicence, LogStatus, PartnerAccount, PartnerExit, ServiceLog
 from spaces.models import TimeSlot
 from tests.factories import partner_in_state, street_staff
-from tests.notices.factories import draft_notice, past_notice
+from tests.notices.factories import draft_notice, file_objection, past_notice, published_notice
+from tests.reviews.conftest import give_score
+from tests.reviews.factories import setup_roadshow
 from tests.services.factories import make_log, partner_user, serving_partner, weekly_slot
 
 pytestmark = pytest.mark.django_db
 
 NOTE = "经核实办理"
+OBJECTION_CONCLUSION = "经街道纪检室调查核实,异议成立。"
 EXIT_INPUT = {
     "reason": ExitReason.REQUESTED,
     "note": "合伙人书面申请退出",
@@ -44,15 +49,18 @@ EXIT_INPUT = {
 # status. A procedure without doors here fails `test_every_procedure_has_its_doors_covered`.
 PROCEDURE_DOORS = {
     "services.partner_exit": ["admin_exit_form", "api_exit"],
-    # Driven with their stages' real records in their own apps' tests (a roadshow,
-    # a committee meeting, an objection); here the plain doors' refusal is checked.
-    "reviews.roadshow_close_scoring": [],
+    # The committee decision is driven with its real records in tests/reviews (admin
+    # meeting form, API); here the plain doors' refusal is what is checked for it.
+    "reviews.roadshow_close_scoring": ["admin_close_scoring", "api_close_scoring"],
     "reviews.decision_record": [],
     "notices.notice_publish": ["admin_publish_button", "api_publish"],
     "notices.notice_end_entries": ["admin_end_now", "scheduled_task"],
-    "notices.objection_conclude": [],
+    "notices.objection_conclude": ["admin_objection_conclude", "api_objection_conclude"],
 }
 PLAIN_DOORS = ["admin_button", "api_transition"]
+# Ids of records set up afresh for each door: they differ by construction, the rest must not.
+SETUP_IDS = {"notice", "roadshow", "objection", "entry", "meeting", "decision"}
+REFERENCE = re.compile(r"[A-Z]{2}\d{8}-[A-Z0-9]{6}")  # an objection's reference, e.g. YY20261201-5CGYHM
 
 
 def doors_offering(spec):
@@ -95,6 +103,21 @@ def _setup(name):
         partner_user(partner)
         make_log(partner, agreement, space, date=today - dt.timedelta(days=14))
         make_log(partner, agreement, space, date=today - dt.timedelta(days=7), status=LogStatus.SUBMITTED)
+    elif name == "score":
+        # A roadshow whose every panel member has submitted a sheet.
+        _roadshow, staff, (partner,), members = setup_roadshow()
+        for member, total in zip(
+            members["expert"] + members["social"], [80, 90, 70, 60, 70, 65], strict=True
+        ):
+            give_score(member, partner, total)
+        return partner, staff
+    elif name == "reject_after_objection":
+        # An objection filed during the notice and investigated, to be concluded as upheld.
+        partner = partner_in_state(workflow.S.APPROVED)
+        staff = street_staff(street=partner.community.street)
+        notice = published_notice(staff=staff, partners=[partner])
+        file_objection(notice)
+        return partner, staff
     elif name in ("open_notice", "end_notice"):
         # The notice that lists the partner: a draft to publish, or one whose period is over.
         partner = partner_in_state(workflow.S.APPROVED)
@@ -105,6 +128,14 @@ def _setup(name):
     else:
         partner = partner_in_state(_source(spec))
     return partner, street_staff(street=partner.community.street)
+
+
+def _roadshow_of(partner):
+    return Roadshow.objects.filter(entries__partner=partner).latest("pk")
+
+
+def _objection_of(partner):
+    return Objection.objects.filter(entry__partner=partner).latest("pk")
 
 
 def _notice_of(partner):
@@ -152,6 +183,28 @@ def _go_through(door, name, partner, staff, client):
     if door == "admin_end_now":
         client.force_login(staff)
         return client.post(f"/admin/notices/publicnotice/{_notice_of(partner).pk}/end-now/")
+    if door == "admin_close_scoring":
+        client.force_login(staff)
+        return client.post(
+            "/admin/reviews/roadshow/",
+            {"action": "close_scoring", "_selected_action": [_roadshow_of(partner).pk]},
+        )
+    if door == "api_close_scoring":
+        client.force_login(staff)
+        return client.post(f"/api/roadshows/{_roadshow_of(partner).pk}/close-scoring/")
+    if door == "admin_objection_conclude":
+        client.force_login(staff)
+        return client.post(
+            f"/admin/notices/objection/{_objection_of(partner).pk}/conclude/",
+            {"outcome": "upheld", "conclusion": OBJECTION_CONCLUSION},
+        )
+    if door == "api_objection_conclude":
+        client.force_login(staff)
+        return client.post(
+            f"/api/objections/{_objection_of(partner).pk}/conclude/",
+            {"upheld": True, "conclusion": OBJECTION_CONCLUSION},
+            content_type="application/json",
+        )
     if door == "scheduled_task":
         return end_due_notices()  # what the worker runs on beat's schedule
     raise AssertionError(f"door {door!r} is not covered")
@@ -163,15 +216,13 @@ def _snapshot(partner, audit_before):
     snapshot = {
         "status": partner.status,
         "exit_reason": partner.exit_reason,
-        "composite_score": partner.composite_score,
         "history": [
-            # Ids of records set up per door (the notice) differ by construction; the rest must not.
             (
                 r.transition,
                 r.from_state,
                 r.to_state,
-                r.note,
-                {k: ("id" if k == "notice" else v) for k, v in r.data.items()},
+                REFERENCE.sub("REF", r.note),
+                {k: ("id" if k in SETUP_IDS else v) for k, v in r.data.items()},
             )
             for r in partner.transitions.order_by("created_at", "id")
         ],
