@@ -26,7 +26,8 @@ from partners.models import Partner
 from portal.choices import ExitReason
 from portal.dates import local_today
 from portal.models import AuditEvent
-from reviews.models import Roadshow
+from reviews.domain import committee_meeting_record
+from reviews.models import CommitteeMeeting, Roadshow
 from services.models import LogoLicence, LogStatus, PartnerAccount, PartnerExit, ServiceLog
 from spaces.models import TimeSlot
 from tests.factories import partner_in_state, street_staff
@@ -39,6 +40,15 @@ pytestmark = pytest.mark.django_db
 
 NOTE = "经核实办理"
 OBJECTION_CONCLUSION = "经街道纪检室调查核实,异议成立。"
+MEETING = {
+    "date": dt.date(2026, 4, 2),
+    "title": "街道党工委会议",
+    "attendees": "周敏、孙磊",
+    "minutes": "研究确定名单。",
+}
+# What a door records about itself rather than about the transition: the admin's meeting
+# form saves the meeting it is part of (reviews.meeting.changed); the API adds to it.
+DOOR_OWN_RECORDS = {"reviews.meeting.changed"}
 EXIT_INPUT = {
     "reason": ExitReason.REQUESTED,
     "note": "合伙人书面申请退出",
@@ -49,10 +59,8 @@ EXIT_INPUT = {
 # status. A procedure without doors here fails `test_every_procedure_has_its_doors_covered`.
 PROCEDURE_DOORS = {
     "services.partner_exit": ["admin_exit_form", "api_exit"],
-    # The committee decision is driven with its real records in tests/reviews (admin
-    # meeting form, API); here the plain doors' refusal is what is checked for it.
     "reviews.roadshow_close_scoring": ["admin_close_scoring", "api_close_scoring"],
-    "reviews.decision_record": [],
+    "reviews.decision_record": ["admin_meeting_form", "api_decision"],
     "notices.notice_publish": ["admin_publish_button", "api_publish"],
     "notices.notice_end_entries": ["admin_end_now", "scheduled_task"],
     "notices.objection_conclude": ["admin_objection_conclude", "api_objection_conclude"],
@@ -110,6 +118,12 @@ def _setup(name):
             members["expert"] + members["social"], [80, 90, 70, 60, 70, 65], strict=True
         ):
             give_score(member, partner, total)
+        return partner, staff
+    elif name in ("approve", "not_select"):
+        # A scored applicant and the committee meeting (党工委会议) that decides on it.
+        partner = partner_in_state(workflow.S.SCORED)
+        staff = street_staff(street=partner.community.street)
+        committee_meeting_record(street=partner.community.street, **MEETING, by=staff)
         return partner, staff
     elif name == "reject_after_objection":
         # An objection filed during the notice and investigated, to be concluded as upheld.
@@ -192,6 +206,32 @@ def _go_through(door, name, partner, staff, client):
     if door == "api_close_scoring":
         client.force_login(staff)
         return client.post(f"/api/roadshows/{_roadshow_of(partner).pk}/close-scoring/")
+    if door in ("admin_meeting_form", "api_decision"):
+        meeting = CommitteeMeeting.objects.filter(street=partner.community.street).latest("pk")
+        decision = {
+            "partner": partner.pk,
+            "outcome": name,
+            "community": partner.community.pk if name == "approve" else "",
+            "note": NOTE if name == "not_select" else "",
+        }
+        client.force_login(staff)
+        if door == "api_decision":
+            return client.post(
+                "/api/decisions/",
+                {"meeting": meeting.pk, **{k: v for k, v in decision.items() if v != ""}},
+                content_type="application/json",
+            )
+        return client.post(
+            f"/admin/reviews/committeemeeting/{meeting.pk}/change/",
+            {
+                **{field: str(value) for field, value in MEETING.items()},
+                "decisions-TOTAL_FORMS": 1,
+                "decisions-INITIAL_FORMS": 0,
+                "decisions-MIN_NUM_FORMS": 0,
+                "decisions-MAX_NUM_FORMS": 1000,
+                **{f"decisions-0-{field}": value for field, value in decision.items()},
+            },
+        )
     if door == "admin_objection_conclude":
         client.force_login(staff)
         return client.post(
@@ -226,7 +266,11 @@ def _snapshot(partner, audit_before):
             )
             for r in partner.transitions.order_by("created_at", "id")
         ],
-        "audit": sorted(AuditEvent.objects.filter(pk__gt=audit_before).values_list("action", flat=True)),
+        "audit": sorted(
+            AuditEvent.objects.filter(pk__gt=audit_before)
+            .exclude(action__in=DOOR_OWN_RECORDS)
+            .values_list("action", flat=True)
+        ),
         "accounts": list(PartnerAccount.objects.filter(partner=partner).values_list("read_only", flat=True)),
         "licences_revoked": [
             d is not None
