@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from notices.models import Objection, ObjectionStatus
 from tests.notices.factories import approved_partner, individual_partner, published_notice, setting
@@ -47,4 +48,5 @@ def test_notice_browser_resident_files_objection_on_phone(live_server, phone_pag
     page.get_by_role("link", name="查询办理结果").click()
     page.get_by_label("联系电话后四位").fill("1111")
     page.get_by_role("button", name="查询").click()
-    assert page.get_by_text("已受理,正在调查核实。").is_visible()
+    # The result is a new page: wait for it (is_visible() alone can look before it has loaded).
+    expect(page.get_by_text("已受理,正在调查核实。")).to_be_visible()
