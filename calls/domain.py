@@ -55,7 +55,8 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
     from django.db.models import QuerySet
 
-    from spaces.models import Prospect
+    from portal.models import Street
+    from spaces.models import Prospect, ResidentNeed
 
 logger = logging.getLogger(__name__)
 
@@ -187,6 +188,19 @@ def _call_change(
         )
     call.refresh_from_db()
     return locked
+
+
+def call_needs_check(*, street: Street, needs: Iterable[ResidentNeed]) -> None:
+    """A call answers needs of its own street's communities (rulebook 四(一)2, 五(一)1).
+
+    Raises ValidationError naming the needs from another street's list.
+    """
+    foreign = [need.title for need in needs if need.community.street_id != street.pk]
+    if foreign:
+        raise ValidationError(
+            _("以下需求不属于%(street)s的居民需求清单:%(titles)s。")
+            % {"street": street.name, "titles": "、".join(foreign)}
+        )
 
 
 def call_publish(*, call: RecruitmentCall, by: User) -> RecruitmentCall:

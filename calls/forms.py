@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from portal.choices import INDIVIDUAL_KINDS, PartnerKind, ServiceCategory, TargetGroup
 from portal.listing import PublicFilterForm
 from portal.models import Community
-from portal.uploads import DOCUMENT_KINDS, validate_upload
+from portal.uploads import validate_upload
 
-from .domain import document_field
+from .domain import call_needs_check, document_field
 from .models import Application, BasicCondition, DocumentKind, DocumentRequest, RecruitmentCall
 
 ACCEPT = ".pdf,.jpg,.jpeg,.png,.docx,.xlsx,application/pdf,image/jpeg,image/png"
@@ -352,21 +352,14 @@ class RecruitmentCallAdminForm(forms.ModelForm):
             )
 
     def clean(self):
-        """A call answers needs of its own street's communities (rulebook 四(一)2, 五(一)1)."""
         cleaned = super().clean()
         street, needs = cleaned.get("street"), cleaned.get("needs")
         if street is not None and needs:
-            foreign = [need.title for need in needs if need.community.street_id != street.pk]
-            if foreign:
-                self.add_error(
-                    "needs",
-                    _("以下需求不属于%(street)s的居民需求清单:%(titles)s。")
-                    % {"street": street.name, "titles": "、".join(foreign)},
-                )
+            try:
+                call_needs_check(street=street, needs=needs)
+            except ValidationError as error:
+                self.add_error("needs", error)
         return cleaned
-
-
-ALLOWED_TYPES_LABEL = "、".join(DOCUMENT_KINDS.values())
 
 
 class CallFilterForm(PublicFilterForm):

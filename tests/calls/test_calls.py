@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from calls.domain import call_archive, call_close, call_publish
+from calls.domain import call_archive, call_close, call_needs_check, call_publish
 from calls.models import CallStatus, RecruitmentCall
 from calls.tasks import close_due_calls
 from portal.domain import audit_events_for
@@ -243,3 +243,15 @@ def test_call_admin_refuses_need_when_street_changes(client, admin_user):
     ]
     call.refresh_from_db()
     assert (call.street, call.needs_titles()) == (need.community.street, ["四点半课堂"])
+
+
+def test_call_needs_check_names_the_needs_of_another_street(db):
+    street = StreetFactory(name="崇明街道")
+    own = ResidentNeedFactory(community__street=street, title="四点半课堂")
+    foreign = ResidentNeedFactory(title="别的街道的需求")
+
+    call_needs_check(street=street, needs=[own])  # its own street's need: accepted
+    with pytest.raises(ValidationError) as refused:
+        call_needs_check(street=street, needs=[own, foreign])
+
+    assert refused.value.messages == ["以下需求不属于崇明街道的居民需求清单:别的街道的需求。"]
