@@ -28,7 +28,7 @@ from portal.dates import latest_months_after, local_today, months_before, term_e
 from portal.domain import audit_log, require
 from portal.mail import queue_mail
 from portal.models import Role, Street
-from portal.pdf import render_pdf
+from portal.pdf import html_to_pdf
 from portal.rules import user_profile
 from portal.uploads import DOCUMENT_KINDS, validate_upload
 from spaces.domain import describe_slot, timeslot_create
@@ -1185,12 +1185,12 @@ def agreement_document_current(agreement: Agreement) -> AgreementDocument | None
 
 def agreement_document_render(*, agreement: Agreement) -> AgreementDocument:
     """Render the agreement to PDF once per version (content hash) and keep it privately."""
-    html, context = agreement_pdf_html(agreement)
+    html, _context = agreement_pdf_html(agreement)
     digest = hashlib.sha256(html.encode()).hexdigest()
     existing = agreement.documents.filter(content_hash=digest).first()
     if existing:
         return existing
-    data = render_pdf(PDF_TEMPLATE, context)
+    data = html_to_pdf(html)  # the HTML the digest was taken of: rendered once
     document = AgreementDocument(agreement=agreement, content_hash=digest, size=len(data))
     document.file.save(f"{agreement.number}.pdf", ContentFile(data), save=False)
     try:

@@ -23,6 +23,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -114,15 +115,22 @@ def _when_text(when) -> str:
 
 
 def dossier_archive(
-    sections: list[DossierSection], *, dossier: DossierDocument, absolute_url: Callable[[str], str] = str
-) -> bytes:
+    sections: list[DossierSection],
+    *,
+    dossier: DossierDocument,
+    absolute_url: Callable[[str], str] = str,
+    out: BinaryIO | None = None,
+) -> bytes | None:
     """The dossier as a ZIP: the dossier PDF, one numbered folder per section, and 目录.xlsx.
+
+    Written to `out` (a file; returns None) when given, else returned as bytes. Each document
+    is read, written and dropped in turn, so memory holds one document at a time.
 
     Folders follow the dossier's section order (01申请与证明材料, 02资格审查, …), files
     are named by their label plus the original extension, a repeated name gets (2), (3);
     the index lists every file with its title, date and source record.
     """
-    buffer = io.BytesIO()
+    buffer = out if out is not None else io.BytesIO()
     index = []
     taken: set[str] = set()
 
@@ -160,4 +168,4 @@ def dossier_archive(
         headers = [_("序号"), _("文件夹"), _("文件名"), _("标题"), _("日期"), _("来源记录"), _("记录链接")]
         rows = [[i, *row] for i, row in enumerate(index, start=1)]
         archive.writestr(unique(_("目录") + ".xlsx"), rows_to_xlsx(headers, rows, title=_("目录")))
-    return buffer.getvalue()
+    return None if out is not None else buffer.getvalue()

@@ -11,11 +11,15 @@ from django.template.loader import render_to_string
 from django.utils.encoding import escape_uri_path
 
 
-def render_pdf(template_name: str, context: dict, *, base_url: str | None = None) -> bytes:
+def html_to_pdf(html: str, *, base_url: str | None = None) -> bytes:
+    """The PDF of HTML already rendered (e.g. the HTML whose hash names the stored PDF)."""
     from weasyprint import HTML  # deferred: a cold import costs ~0.7 s; only PDF rendering needs it
 
-    html = render_to_string(template_name, context)
     return HTML(string=html, base_url=base_url or ".").write_pdf()
+
+
+def render_pdf(template_name: str, context: dict, *, base_url: str | None = None) -> bytes:
+    return html_to_pdf(render_to_string(template_name, context), base_url=base_url)
 
 
 def pdf_response(data: bytes, filename: str, *, inline: bool = True):

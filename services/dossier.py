@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.cache import cache
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Count, Max, Sum
 from django.db.models.functions import TruncMonth
@@ -16,8 +20,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from partners.models import PartnerTransition
-from portal.dossier import DossierDocument, DossierEntry, DossierSection, dossier_section, dossier_sections
-from portal.pdf import render_pdf
+from portal.dossier import (
+    DossierDocument,
+    DossierEntry,
+    DossierSection,
+    dossier_archive,
+    dossier_section,
+    dossier_sections,
+)
+from portal.pdf import html_to_pdf
 from portal.uploads import private_storage
 from portal.xlsx import rows_to_xlsx
 
@@ -286,7 +297,14 @@ def exit_section(partner):
     return DossierSection(key="exit", title=_("标识使用与退出"), entries=entries)
 
 
-# --- The dossier PDF, rendered by the worker -------------------------------------------
+# --- Dossier files built by the worker: the PDF, the ZIP, the log appendix -------------------
+#
+# Each grows with the partner's record (a partner with 5,000 logs: a 265-page PDF before the
+# monthly summary, a ZIP of every upload), so no request builds one. A request asks for the file
+# (`dossier_file_request`); if the stored copy for the current content is missing it queues the
+# worker (the "pdf" queue: concurrency 1, memory-capped, config/settings/base.py) and shows a
+# page that refreshes; the worker stores it under the hash of its content, so it is rebuilt only
+# when a record it shows changes.
 
 PDF_TEMPLATE = "services/pdf/dossier.html"
 # How long a queued rendering keeps later requests from queueing it again.
@@ -308,69 +326,157 @@ def dossier_pdf_html(partner) -> tuple[str, dict]:
     return render_to_string(PDF_TEMPLATE, context), context
 
 
-def _pdf_name(partner, digest: str) -> str:
-    return f"dossiers/{partner.pk}/{digest}.pdf"
+def _logs_fingerprint(partner) -> bytes:
+    """Every exported column of every log, hashed: the XLSX appendix changes when any of them does."""
+    digest = hashlib.sha256()
+    for row in (
+        ServiceLog.objects.filter(partner=partner)
+        .order_by("id")
+        .values_list(
+            "id",
+            "date",
+            "start_time",
+            "end_time",
+            "hours",
+            "space_id",
+            "category",
+            "title",
+            "description",
+            "residents_served",
+            "special_group_residents",
+            "special_groups",
+            "cost_basis",
+            "volunteers",
+            "status",
+        )  # fmt: skip
+        .iterator(chunk_size=2000)
+    ):
+        digest.update(repr(row).encode())
+    return digest.digest()
 
 
-def _progress_key(partner, digest: str) -> str:
-    return f"services:dossier-pdf:{partner.pk}:{digest}"
+def _write_pdf(partner, html: str, context: dict, out) -> None:
+    out.write(html_to_pdf(html))
 
 
-def dossier_pdf_stored(partner) -> tuple[str | None, str]:
-    """(the stored PDF's name if this content was rendered already, the content hash).
+def _write_zip(partner, html: str, context: dict, out) -> None:
+    base = settings.PORTAL_BASE_URL.rstrip("/")
+    dossier_archive(
+        context["sections"],
+        dossier=DossierDocument(
+            label=_("项目档案-%(name)s") % {"name": partner.name},
+            render=lambda: dossier_pdf_bytes(partner),
+        ),
+        absolute_url=lambda url: base + url,
+        out=out,
+    )
 
-    The PDF is keyed on the hash of its HTML, so it is reused until a record it shows changes.
-    """
-    html, _context = dossier_pdf_html(partner)
-    digest = hashlib.sha256(html.encode()).hexdigest()
-    name = _pdf_name(partner, digest)
+
+def _write_logs_xlsx(partner, html: str, context: dict, out) -> None:
+    out.write(dossier_logs_xlsx(partner))
+
+
+@dataclass(frozen=True)
+class DossierFile:
+    """One file of the dossier the worker builds: how to name, fingerprint and write it."""
+
+    kind: str  # "pdf", "zip", "xlsx": the storage suffix and the task's argument
+    write: Callable  # (partner, html, context, out) -> None
+    with_logs: bool = False  # its content also holds every log's columns (the XLSX appendix)
+
+
+DOSSIER_FILES = {
+    f.kind: f
+    for f in (
+        DossierFile("pdf", _write_pdf),
+        DossierFile("zip", _write_zip, with_logs=True),
+        DossierFile("xlsx", _write_logs_xlsx, with_logs=True),
+    )
+}
+
+
+def _stored_name(partner, kind: str, digest: str) -> str:
+    return f"dossiers/{partner.pk}/{digest}.{kind}"
+
+
+def _progress_key(partner, kind: str, digest: str) -> str:
+    return f"services:dossier-{kind}:{partner.pk}:{digest}"
+
+
+def _content(partner, kind: str) -> tuple[str, dict, str]:
+    """(the dossier HTML, its context, the hash naming the stored file of this kind)."""
+    html, context = dossier_pdf_html(partner)
+    digest = hashlib.sha256(html.encode())
+    if DOSSIER_FILES[kind].with_logs:
+        digest.update(_logs_fingerprint(partner))
+    return html, context, digest.hexdigest()
+
+
+def dossier_file_stored(partner, kind: str) -> tuple[str | None, str]:
+    """(the stored file's name if this content was built already, the content hash)."""
+    _html, _context, digest = _content(partner, kind)
+    name = _stored_name(partner, kind, digest)
     return (name if private_storage.exists(name) else None), digest
 
 
-def dossier_pdf_render(partner) -> str:
-    """Render the dossier PDF once per content hash and keep it privately; returns its storage name."""
-    html, context = dossier_pdf_html(partner)
-    digest = hashlib.sha256(html.encode()).hexdigest()
-    name = _pdf_name(partner, digest)
+def dossier_file_render(partner, kind: str) -> str:
+    """Build the dossier file of `kind` once per content hash and keep it privately; its storage name.
+
+    The file is written to a temporary file, not held in memory, and the HTML and context
+    are dropped before storing, so the worker's peak stays that of the rendering itself.
+    """
+    html, context, digest = _content(partner, kind)
+    name = _stored_name(partner, kind, digest)
     if private_storage.exists(name):
         return name
-    cache.set(_progress_key(partner, digest), "rendering", PDF_QUEUE_SECONDS)
-    data = render_pdf(PDF_TEMPLATE, context)
-    stored = private_storage.save(name, ContentFile(data))
+    cache.set(_progress_key(partner, kind, digest), "rendering", PDF_QUEUE_SECONDS)
+    with tempfile.TemporaryFile() as out:
+        DOSSIER_FILES[kind].write(partner, html, context, out)
+        del html, context
+        out.seek(0)
+        stored = private_storage.save(name, File(out))
     if stored != name:  # a concurrent rendering stored the same content first
         private_storage.delete(stored)
-    cache.delete(_progress_key(partner, digest))
+    cache.delete(_progress_key(partner, kind, digest))
     return name
 
 
-def dossier_pdf_progress(partner, digest: str) -> str | None:
+def dossier_file_progress(partner, kind: str, digest: str) -> str | None:
     """ "queued" or "rendering" while the worker has it, else None."""
-    return cache.get(_progress_key(partner, digest))
+    return cache.get(_progress_key(partner, kind, digest))
 
 
-def _queue_pdf(partner_pk: int) -> None:
-    from .tasks import render_dossier_pdf  # deferred: the task module imports this one
+def _queue(partner_pk: int, kind: str) -> None:
+    from .tasks import render_dossier_file  # deferred: the task module imports this one
 
-    render_dossier_pdf.delay(partner_id=partner_pk)
+    render_dossier_file.delay(partner_id=partner_pk, kind=kind)
 
 
-def dossier_pdf_request(partner) -> tuple[str | None, str | None]:
-    """(stored PDF name, None) if ready; otherwise queue its rendering after commit: (None, progress)."""
-    name, digest = dossier_pdf_stored(partner)
+def dossier_file_request(partner, kind: str) -> tuple[str | None, str | None]:
+    """(stored name, None) if ready; otherwise queue its building after commit: (None, progress)."""
+    name, digest = dossier_file_stored(partner, kind)
     if name is not None:
         return name, None
-    progress = dossier_pdf_progress(partner, digest)
+    progress = dossier_file_progress(partner, kind, digest)
     if progress is None:
-        cache.set(_progress_key(partner, digest), "queued", PDF_QUEUE_SECONDS)
-        transaction.on_commit(lambda: _queue_pdf(partner.pk))
+        cache.set(_progress_key(partner, kind, digest), "queued", PDF_QUEUE_SECONDS)
+        transaction.on_commit(lambda: _queue(partner.pk, kind))
         progress = "queued"
     return None, progress
 
 
+def dossier_pdf_render(partner) -> str:
+    return dossier_file_render(partner, "pdf")
+
+
+def dossier_pdf_request(partner) -> tuple[str | None, str | None]:
+    return dossier_file_request(partner, "pdf")
+
+
 def dossier_pdf_bytes(partner) -> bytes:
     """The dossier PDF for the archive: the stored copy, rendered now if missing."""
-    name, _digest = dossier_pdf_stored(partner)
+    name, _digest = dossier_file_stored(partner, "pdf")
     if name is None:
-        name = dossier_pdf_render(partner)
+        name = dossier_file_render(partner, "pdf")
     with private_storage.open(name, "rb") as handle:
         return handle.read()

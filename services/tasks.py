@@ -15,12 +15,22 @@ def send_pace_warnings():
 @shared_task(name="services.tasks.render_dossier_pdf")
 def render_dossier_pdf(*, partner_id: int):
     """Render a partner's dossier PDF (stored by content hash) so no request waits for it."""
+    return render_dossier_file(partner_id=partner_id, kind="pdf")
+
+
+@shared_task(name="services.tasks.render_dossier_file")
+def render_dossier_file(*, partner_id: int, kind: str):
+    """Build a partner's dossier file ("pdf", "zip", "xlsx"; stored by content hash) for the requests.
+
+    Runs on the "pdf" queue (config/settings/base.py CELERY_TASK_ROUTES). Safe to run twice:
+    the second run finds the stored file.
+    """
     # deferred: Celery task module imports the dossier, which imports every app's sections
     from partners.models import Partner
 
-    from .dossier import dossier_pdf_render
+    from .dossier import DOSSIER_FILES, dossier_file_render
 
     partner = Partner.objects.select_related("application", "community").filter(pk=partner_id).first()
-    if partner is None:
+    if partner is None or kind not in DOSSIER_FILES:
         return None
-    return dossier_pdf_render(partner)
+    return dossier_file_render(partner, kind)

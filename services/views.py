@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.encoding import escape_uri_path
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
@@ -30,7 +31,6 @@ from partners.public import directory_partners, directory_scope, partner_page_sc
 from portal.cache import public_cache_context
 from portal.choices import ServiceCategory
 from portal.dates import local_today
-from portal.dossier import DossierDocument, dossier_archive
 from portal.listing import cache_query, lazy_page, raw_scope_ids
 from portal.models import Community
 from portal.pdf import pdf_response
@@ -43,13 +43,8 @@ from spaces.domain import spaces_used_by
 
 from . import domain
 from . import rules as perms
-from .dossier import (
-    dossier_context,
-    dossier_pdf_bytes,
-    dossier_pdf_request,
-)
+from .dossier import dossier_context, dossier_file_request
 from .dossier import dossier_logs as dossier_logs_query
-from .dossier import dossier_logs_xlsx as logs_xlsx
 from .forms import DashboardFilterForm, DirectoryFilterForm, FeedbackForm, ObservationForm, ServiceLogForm
 from .models import (
     Observation,
@@ -435,28 +430,35 @@ def dossier_logs(request, pk):
     return render(request, "services/dossier_logs.html", {"partner": partner, "page": page})
 
 
-@login_required
-def dossier_logs_xlsx(request, pk):
-    partner = _dossier_partner(request, pk)
-    return xlsx_response(logs_xlsx(partner), f"公益服务记录明细-{partner.name}.xlsx")
+# What each dossier file built by the worker is called, on the pending page and as a download.
+_DOSSIER_FILES = {
+    "pdf": (gettext_lazy("项目档案 PDF"), "application/pdf", "项目档案-{name}.pdf"),
+    "zip": (gettext_lazy("项目档案 ZIP 归档"), "application/zip", "项目档案-{name}.zip"),
+    "xlsx": (
+        gettext_lazy("公益服务记录明细 XLSX"),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "公益服务记录明细-{name}.xlsx",
+    ),
+}
 
 
-@login_required
-def dossier_pdf(request, pk):
-    """The dossier PDF, rendered by the worker; while it is being rendered, a page that refreshes."""
+def _dossier_file(request, pk, kind: str):
+    """The dossier file built by the worker; while it is being built, a page that refreshes (202)."""
     partner = _dossier_partner(request, pk)
-    name, progress = dossier_pdf_request(partner)
+    what, content_type, filename = _DOSSIER_FILES[kind]
+    name, progress = dossier_file_request(partner, kind)
     if name is None:
         return TemplateResponse(
             request,
             "services/dossier_pdf_pending.html",
-            {"partner": partner, "progress": progress},
+            {"partner": partner, "progress": progress, "what": what},
             status=202,
         )
     response = FileResponse(
         private_storage.open(name, "rb"),
-        filename=f"项目档案-{partner.name}.pdf",
-        content_type="application/pdf",
+        as_attachment=kind != "pdf",
+        filename=filename.format(name=partner.name),
+        content_type=content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
@@ -464,24 +466,21 @@ def dossier_pdf(request, pk):
 
 
 @login_required
+def dossier_logs_xlsx(request, pk):
+    """公益服务记录明细: every log of the partner as XLSX, built by the worker."""
+    return _dossier_file(request, pk, "xlsx")
+
+
+@login_required
+def dossier_pdf(request, pk):
+    """The dossier PDF, rendered by the worker."""
+    return _dossier_file(request, pk, "pdf")
+
+
+@login_required
 def dossier_zip(request, pk):
     """The archival copy of the dossier: its PDF, every document by stage, and an index (目录.xlsx)."""
-    partner = _dossier_partner(request, pk)
-    context = dossier_context(partner)
-    data = dossier_archive(
-        context["sections"],
-        dossier=DossierDocument(
-            label=_("项目档案-%(name)s") % {"name": partner.name},
-            render=lambda: dossier_pdf_bytes(partner),
-        ),
-        absolute_url=request.build_absolute_uri,
-    )
-    response = HttpResponse(data, content_type="application/zip")
-    response["Content-Disposition"] = (
-        f"attachment; filename*=UTF-8''{escape_uri_path(f'项目档案-{partner.name}.zip')}"
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return _dossier_file(request, pk, "zip")
 
 
 # --- Statistics dashboard -----------------------------------------------------------

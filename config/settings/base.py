@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -186,6 +187,22 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# PDFs and the dossier's ZIP/XLSX go to their own queue, served by a worker of concurrency 1
+# whose child is replaced once it passes --max-memory-per-child (scripts/run.sh,
+# docker-compose.yml `pdf-worker`): a 20 MB CJK font per face and a long dossier make a
+# rendering process large, and it must neither share memory with nor delay the periodic work.
+# A worker started without -Q consumes both queues; production starts one per queue.
+PDF_QUEUE = "pdf"
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = (Queue("celery"), Queue(PDF_QUEUE))
+CELERY_TASK_ROUTES = {
+    name: {"queue": PDF_QUEUE}
+    for name in (
+        "agreements.tasks.render_agreement_pdf",
+        "services.tasks.render_dossier_pdf",
+        "services.tasks.render_dossier_file",
+    )
+}
 # The beat schedule is assembled in config/celery.py from each app's tasks.
 
 # --- REST framework ---------------------------------------------------------

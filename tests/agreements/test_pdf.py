@@ -1,10 +1,20 @@
 """The agreement as a printable Chinese PDF, cached per version (issue 8)."""
 
 import datetime as dt
+import io
+import re
+from html import unescape
 
 import pytest
+from django.utils.html import strip_tags
+from pypdf import PdfReader
 
-from agreements.domain import agreement_document_current, agreement_document_render, agreement_pdf_request
+from agreements.domain import (
+    agreement_document_current,
+    agreement_document_render,
+    agreement_pdf_html,
+    agreement_pdf_request,
+)
 from agreements.models import AgreementDocument
 from tests.factories import partner_in_state
 from tests.utils import pdf_text
@@ -57,3 +67,33 @@ def test_pdf_request_queues_rendering_after_commit(agreement, django_capture_on_
         assert agreement_pdf_request(agreement=agreement) is None
 
     assert agreement_document_current(agreement) is not None
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_agreement_pdf_holds_every_text_of_its_html_in_two_regular_faces(agreement):
+    """Fewer font faces (issue 14) keep all the text: every heading, paragraph and cell is in the PDF."""
+    html, _context = agreement_pdf_html(agreement)
+    document = agreement_document_render(agreement=agreement)
+    with document.file.open("rb") as pdf:
+        data = pdf.read()
+    flat = re.sub(r"第\d+页/共\d+页", "", _flat(pdf_text(data)))  # the footer may fall inside a paragraph
+    body = html.split("<body>", 1)[1]
+    pieces = [
+        _flat(unescape(strip_tags(piece)))
+        for piece in re.findall(r"<(?:h1|h2|p|th|td)\b[^>]*>(.*?)</(?:h1|h2|p|th|td)>", body, re.S)
+    ]
+    assert len(pieces) > 30
+    missing = [piece for piece in pieces if piece and piece not in flat]
+    assert missing == []
+
+    reader = PdfReader(io.BytesIO(data))
+    faces = {
+        str(font["/BaseFont"])
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+        if "/BaseFont" in font.get_object()
+    }
+    assert len(faces) == 2 and not any("Bold" in face for face in faces), faces

@@ -17,7 +17,7 @@ from services import domain
 from services.models import Conclusion, LogFileKind, LogoLicence, LogStatus, ServiceLog
 from tests.calls.factories import pdf_file
 from tests.factories import community_staff, street_staff
-from tests.utils import pdf_text
+from tests.utils import built_by_worker, pdf_text
 
 from .factories import log_data, observer_user, partner_user, png_upload, serving_partner
 
@@ -121,24 +121,25 @@ def test_dossier_pdf_and_zip_hold_the_record_and_files(
     text = pdf_text(b"".join(pdf.streaming_content))
     assert "项目档案" in text and "退出:主动申请退出" in text and "试用期满评估:合格" in text
 
-    names = _zip(client, partner).namelist()
+    names = _zip(client, partner, django_capture_on_commit_callbacks).namelist()
     assert names[0] == f"项目档案-{partner.name}.pdf"
     folders = _folders(partner)
     photos = sorted(n.split("/")[0] for n in names if n.endswith(".png"))
     assert photos == [folders["service_logs"], folders["observations_feedback"]]
 
 
-def _zip(client, partner):
-    response = client.get(reverse("services:dossier_zip", args=[partner.pk]))
-    assert response.status_code == 200
-    return zipfile.ZipFile(io.BytesIO(response.content))
+def _zip(client, partner, capture_on_commit):
+    url = reverse("services:dossier_zip", args=[partner.pk])
+    return zipfile.ZipFile(io.BytesIO(built_by_worker(client, url, capture_on_commit)))
 
 
 def _folders(partner):
     return {s.key: f"{n:02d}{s.title}" for n, s in enumerate(registry.dossier_sections(partner), start=1)}
 
 
-def test_dossier_zip_names_files_by_what_they_are_in_stage_folders(client, lived_partner):
+def test_dossier_zip_names_files_by_what_they_are_in_stage_folders(
+    client, lived_partner, django_capture_on_commit_callbacks
+):
     partner, staff = lived_partner
     application = partner.application
     for name in ("营业执照.pdf", "营业执照副本.PDF"):
@@ -151,7 +152,7 @@ def test_dossier_zip_names_files_by_what_they_are_in_stage_folders(client, lived
     folders = _folders(partner)
     client.force_login(staff)
 
-    archive = _zip(client, partner)
+    archive = _zip(client, partner, django_capture_on_commit_callbacks)
     names = archive.namelist()
 
     assert names[0] == f"项目档案-{partner.name}.pdf" and names[-1] == "目录.xlsx"
@@ -176,11 +177,14 @@ def test_dossier_zip_names_files_by_what_they_are_in_stage_folders(client, lived
     assert "公益服务记录表" in pdf_text(archive.read(f"{folders['service_logs']}/{sheet}"))
 
 
-def test_dossier_zip_index_lists_every_file_with_date_and_source(client, lived_partner):
+def test_dossier_zip_index_lists_every_file_with_date_and_source(
+    client, lived_partner, django_capture_on_commit_callbacks, settings
+):
     partner, staff = lived_partner
     client.force_login(staff)
+    settings.PORTAL_BASE_URL = "http://testserver"  # the worker links records from the site's address
 
-    archive = _zip(client, partner)
+    archive = _zip(client, partner, django_capture_on_commit_callbacks)
     sheet = load_workbook(io.BytesIO(archive.read("目录.xlsx"))).active
     header, *rows = [list(r) for r in sheet.iter_rows(values_only=True)]
 

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from agreements.models import Agreement
 from services.models import LogStatus, ServiceLog
 from tests.factories import street_staff
-from tests.utils import pdf_text
+from tests.utils import built_by_worker, pdf_text
 
 from .factories import serving_partner
 
@@ -102,21 +102,22 @@ def test_stored_pdf_is_reused_until_the_dossier_changes(
     assert "2026年03月" in text and "已核实 1 次活动,服务 2.00 小时、10 人次" in text
 
 
-def test_xlsx_appendix_lists_every_log_and_is_in_the_zip(client, partner_with_logs):
+def test_xlsx_appendix_lists_every_log_and_is_in_the_zip(
+    client, partner_with_logs, django_capture_on_commit_callbacks
+):
     partner, _space, staff = partner_with_logs
     client.force_login(staff)
 
-    response = client.get(reverse("services:dossier_logs_xlsx", args=[partner.pk]))
-    assert response.status_code == 200
-    header, *rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    url = reverse("services:dossier_logs_xlsx", args=[partner.pk])
+    data = built_by_worker(client, url, django_capture_on_commit_callbacks)
+    header, *rows = list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
     assert header[0] == "日期" and len(rows) == 32
     assert sorted(r[6] for r in rows) == sorted(
         [f"日志{i:04d}" for i in range(30)] + ["驳回0000", "驳回0001"]
     )
 
-    archive = zipfile.ZipFile(
-        io.BytesIO(client.get(reverse("services:dossier_zip", args=[partner.pk])).content)
-    )
+    url = reverse("services:dossier_zip", args=[partner.pk])
+    archive = zipfile.ZipFile(io.BytesIO(built_by_worker(client, url, django_capture_on_commit_callbacks)))
     appendix = next(n for n in archive.namelist() if n.endswith("/公益服务记录明细.xlsx"))
     assert len(list(load_workbook(io.BytesIO(archive.read(appendix))).active.iter_rows())) == 33
     assert "2026年01月" in pdf_text(archive.read(f"项目档案-{partner.name}.pdf"))
@@ -155,3 +156,36 @@ def test_html_dossier_query_count_does_not_grow_with_logs(client):
     with_three = _queries(client, url)
     _logs(partner, space, 27, start=dt.date(2026, 3, 1))  # 30 logs over three months
     assert _queries(client, url) == with_three
+
+
+def test_zip_request_shows_the_pending_page_then_serves_the_file_rebuilt_when_a_log_changes(
+    client, partner_with_logs, django_capture_on_commit_callbacks
+):
+    partner, space, staff = partner_with_logs
+    client.force_login(staff)
+    url = reverse("services:dossier_zip", args=[partner.pk])
+
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        pending = client.get(url)
+    assert pending.status_code == 202
+    assert "项目档案 ZIP 归档" in pending.content.decode() and "已排队" in pending.content.decode()
+    assert len(queued) == 1
+    queued[0]()  # the worker builds it
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    assert "attachment" in response["Content-Disposition"]
+    first = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    assert f"项目档案-{partner.name}.pdf" in first.namelist()
+
+    # A log's description is only in the XLSX appendix, not the dossier PDF: the ZIP is still rebuilt.
+    ServiceLog.objects.filter(partner=partner, title="日志0000").update(description="改过的内容")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.get(url).status_code == 202
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(client.get(url).streaming_content)))
+    appendix = next(n for n in archive.namelist() if n.endswith("/公益服务记录明细.xlsx"))
+    values = [
+        c
+        for row in load_workbook(io.BytesIO(archive.read(appendix))).active.iter_rows(values_only=True)
+        for c in row
+    ]
+    assert "改过的内容" in values
