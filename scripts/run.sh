@@ -14,13 +14,18 @@ mkdir -p var/log
 pids=()
 stop() {
   trap - INT TERM EXIT
-  echo; echo "Stopping web, worker and beat…"
+  echo; echo "Stopping web, workers and beat…"
   kill -TERM "${pids[@]}" 2>/dev/null || true
   wait "${pids[@]}" 2>/dev/null || true
 }
 trap stop INT TERM EXIT
 
-.venv/bin/celery -A config worker --loglevel=INFO --concurrency=2 >var/log/worker.log 2>&1 &
+.venv/bin/celery -A config worker -Q celery -n worker@%h --loglevel=INFO --concurrency=2 >var/log/worker.log 2>&1 &
+pids+=($!)
+# PDFs and the dossier's ZIP/XLSX (the "pdf" queue): one at a time, the child replaced after a
+# task that left it above 450 MB (README, Production).
+.venv/bin/celery -A config worker -Q pdf -n pdf@%h --loglevel=INFO --concurrency=1 --prefetch-multiplier=1 \
+  --max-memory-per-child=450000 >var/log/pdf-worker.log 2>&1 &
 pids+=($!)
 .venv/bin/celery -A config beat --loglevel=INFO --schedule=var/celerybeat-schedule >var/log/beat.log 2>&1 &
 pids+=($!)
