@@ -410,12 +410,39 @@ def _pdf_jobs(dossier_timeout: float):
         except StopIteration:
             record(f"{label} time", None, "s", ("max", 60), "no result (crashed)")
 
+    # The dossier rendered as the PDF worker renders it (services.dossier.dossier_file_render,
+    # minus storing it), in a child process of its own: time and peak RSS.
+    label = f"dossier PDF render in the worker ({partner.n:,} logs)"
+    try:
+        out = subprocess.run(
+            [sys.executable, "-c", _DOSSIER_RENDER_CHILD, str(partner.pk)],
+            capture_output=True,
+            text=True,
+            timeout=dossier_timeout,
+            cwd=ROOT,
+        )
+        _, seconds, size, pages, rss = next(
+            x for x in out.stdout.splitlines() if x.startswith("RESULT")
+        ).split()
+        record(f"{label} time", float(seconds), "s", ("max", 60), f"{int(pages)} pages, {int(size):,} bytes")
+        record(f"{label} peak RSS", float(rss), "MB", ("max", 400))
+    except subprocess.TimeoutExpired:
+        record(f"{label} time", None, "s", ("max", 60), f"killed after {dossier_timeout:.0f} s")
+    except StopIteration:
+        record(f"{label} time", None, "s", ("max", 60), "no result (crashed): " + out.stderr[-200:])
+
     code = _AGREEMENT_PDF_CHILD
     try:
         out = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=ROOT
+            [sys.executable, "-c", code, str(partner.pk)],
+            capture_output=True,
+            text=True,
+            timeout=max(300, dossier_timeout),
+            cwd=ROOT,
         )
-        _, one, agreement, rss = next(x for x in out.stdout.splitlines() if x.startswith("RESULT")).split()
+        _, one, agreement, rss, after = next(
+            x for x in out.stdout.splitlines() if x.startswith("RESULT")
+        ).split()
         record(
             "agreement PDF median",
             float(agreement) * 1000,
@@ -424,13 +451,36 @@ def _pdf_jobs(dossier_timeout: float):
             f"one-page doc {float(one) * 1000:.0f} ms",
         )
         record("agreement PDF ÷ one-page doc (same font)", float(agreement) / float(one), "×", ("max", 2.0))
-        record("PDF-rendering process peak RSS", float(rss), "MB", ("max", 500))
+        record(
+            "PDF-rendering process peak RSS", float(rss), "MB", ("max", 500), "agreements, then the dossier"
+        )
+        record("PDF worker RSS after agreement + dossier", float(after), "MB", ("max", 500))
     except (subprocess.TimeoutExpired, StopIteration):
         record("agreement PDF ÷ one-page doc (same font)", None, "×", ("max", 2.0), out.stderr[-300:])
 
 
+_DOSSIER_RENDER_CHILD = """
+import io, resource, sys, time
+
+import django
+
+django.setup()
+from pypdf import PdfReader
+
+from partners.models import Partner
+from portal.pdf import html_to_pdf
+from services.dossier import dossier_pdf_html
+
+started = time.perf_counter()
+partner = Partner.objects.select_related("application", "community").get(pk=int(sys.argv[1]))
+data = html_to_pdf(dossier_pdf_html(partner)[0])
+seconds = time.perf_counter() - started
+pages = len(PdfReader(io.BytesIO(data)).pages)
+print("RESULT", seconds, len(data), pages, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
 _AGREEMENT_PDF_CHILD = """
-import resource, time
+import resource, sys, time
 
 import django
 
@@ -438,9 +488,9 @@ django.setup()
 from weasyprint import HTML
 from django.template import engines
 
-from agreements.domain import PDF_TEMPLATE, agreement_pdf_html
+from agreements.domain import agreement_pdf_html
 from agreements.models import Agreement
-from portal.pdf import render_pdf
+from portal.pdf import html_to_pdf
 
 one = engines["django"].from_string(
     '{% extends "pdf/base.html" %}{% block content %}<p>睦邻合伙人一页文档。</p>{% endblock %}'
@@ -459,8 +509,19 @@ def median(render):
 
 
 plain = median(lambda: HTML(string=one).write_pdf())
-full = median(lambda: render_pdf(PDF_TEMPLATE, agreement_pdf_html(agreement)[1]))
-print("RESULT", plain, full, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+# As the worker does (agreement_document_render, minus storing): the HTML once, hashed and laid out.
+full = median(lambda: html_to_pdf(agreement_pdf_html(agreement)[0]))
+
+# Then, in the same process as a long-lived PDF worker, the dossier with the most logs.
+from partners.models import Partner
+from services.dossier import dossier_pdf_html
+
+partner = Partner.objects.select_related("application", "community").get(pk=int(sys.argv[1]))
+html_to_pdf(dossier_pdf_html(partner)[0])
+rss_now = next(
+    int(line.split()[1]) / 1024 for line in open("/proc/self/status") if line.startswith("VmRSS:")
+)
+print("RESULT", plain, full, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, rss_now)
 """
 
 
