@@ -29,3 +29,22 @@ def test_other_tasks_stay_on_the_default_queue(name):
 
 def test_a_worker_without_q_consumes_both_queues():
     assert {q.name for q in settings.CELERY_TASK_QUEUES} == {"celery", "pdf"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_renders_the_agreement_pdf_sent_to_the_pdf_queue(celery_worker_thread):
+    import datetime as dt
+    import time
+
+    from agreements.domain import agreement_document_current
+    from agreements.tasks import render_agreement_pdf
+    from tests.agreements.factories import draft_agreement
+    from tests.factories import partner_in_state
+
+    agreement = draft_agreement(partner_in_state("signing"), start=dt.date(2026, 3, 1), months=12)
+    result = render_agreement_pdf.delay(agreement_id=agreement.pk)
+    assert result.id
+    deadline = time.monotonic() + 60
+    while agreement_document_current(agreement) is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert agreement_document_current(agreement) is not None
