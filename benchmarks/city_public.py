@@ -37,7 +37,12 @@ def measure(pages, n: int, label: str) -> None:
     for name, path in pages:
         client.get(path)  # warm (fills the cache when there is one)
         queries = []
-        with connection.execute_wrapper(lambda execute, sql, *a: queries.append(sql) or execute(sql, *a)):
+
+        def count(execute, sql, *args, queries=queries):
+            queries.append(sql)
+            return execute(sql, *args)
+
+        with connection.execute_wrapper(count):
             body = client.get(path).content
         page = per_request_ms(client, path, n)
         base = per_request_ms(client, "/__bench__/baseline", n)
