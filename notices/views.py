@@ -157,8 +157,11 @@ def notice_list(request):
     form = NoticeFilterForm(request.GET)
 
     def notices(**filters):
+        # A card shows the title, the period and the number of entries: not the body, not the street.
         return (
             public_notices_filtered(**filters)
+            .select_related(None)
+            .defer("body")
             .annotate(entry_count=Count("entries"))
             .order_by("-starts_at", "-id")
         )
