@@ -31,7 +31,9 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
 
 PUBLIC_CACHE_SECONDS = 600
 _VERSION_KEY = "portal:public:version:{}"
@@ -101,7 +103,7 @@ _CSRF_PLACEHOLDER = b"\x00csrf-token\x00"
 _CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 
 
-def _shared_page_key(request, allowed: frozenset[str]) -> str | None:
+def _shared_page_key(request, allowed: frozenset[str], language: str) -> str | None:
     """The key of the shared copy of this request's page, or None when the request may not share one.
 
     Only a plain GET without a session or flash-message cookie shares a page
@@ -117,7 +119,6 @@ def _shared_page_key(request, allowed: frozenset[str]) -> str | None:
     query = request.GET
     if any(name not in allowed for name in query):
         return None
-    language = getattr(request, "LANGUAGE_CODE", None) or translation.get_language()
     normalised = "&".join(f"{k}={v}" for k, values in sorted(query.lists()) for v in values)
     raw = f"{language}|{request.path}?{normalised}"
     return _PAGE_KEY.format(hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest())
@@ -136,6 +137,63 @@ def _shareable_response(request, response) -> bool:
     return not getattr(messages, "added_new", False)
 
 
+def _stored_page(key: str, version_keys: list[str]) -> tuple[bytes, str] | None:
+    """The stored page (content, content type) if every scope still has the version it was stored with.
+
+    One round trip: the page and the versions in one get_many.
+    """
+    found = cache.get_many([key, *version_keys])
+    stored = found.get(key)
+    if stored is None or not all(k in found for k in version_keys):
+        return None
+    versions, content, content_type = stored
+    if versions != [found[k] for k in version_keys]:
+        return None
+    return content, content_type
+
+
+def _page_response(request, content: bytes, content_type: str) -> HttpResponse:
+    """The stored page with this visitor's own CSRF token where the placeholder is."""
+    return HttpResponse(
+        content.replace(_CSRF_PLACEHOLDER, get_token(request).encode()), content_type=content_type
+    )
+
+
+def shared_page_response(request) -> HttpResponse | None:
+    """The stored page for this request if it may have one, found before any middleware but WhiteNoise's.
+
+    Used by `portal.middleware.PublicPageCacheMiddleware`: the URL is
+    resolved to see whether its view is a `public_page` and which scopes it
+    shows; the language is chosen the way LocaleMiddleware chooses it. The
+    caller adds what the skipped middleware would (CSRF cookie, Vary,
+    Content-Language, X-Frame-Options). None means: let the stack answer.
+    """
+    if request.method != "GET":
+        return None
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    declared = getattr(match.func, "public_page", None)
+    if declared is None:
+        return None
+    scopes, allowed = declared
+    language = translation.get_language_from_request(request)
+    key = _shared_page_key(request, allowed, language)
+    if key is None:
+        return None
+    page = _stored_page(
+        key, [_VERSION_KEY.format(scope) for scope in scopes(request, *match.args, **match.kwargs)]
+    )
+    if page is None:
+        return None
+    response = _page_response(request, *page)
+    response["Content-Language"] = language
+    response["Content-Length"] = str(len(response.content))
+    patch_vary_headers(response, ("Accept-Language", "Cookie"))
+    return response
+
+
 def public_page(*, scopes: Callable[..., Iterable[str]], params: Iterable[str] = ()):
     """Serve anonymous GETs of a public page whole from the cache, in one round trip and no query.
 
@@ -152,17 +210,14 @@ def public_page(*, scopes: Callable[..., Iterable[str]], params: Iterable[str] =
     def decorate(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            key = _shared_page_key(request, allowed)
+            language = getattr(request, "LANGUAGE_CODE", None) or translation.get_language()
+            key = _shared_page_key(request, allowed, language)
             if key is None:
                 return view(request, *args, **kwargs)
             version_keys = [_VERSION_KEY.format(scope) for scope in scopes(request, *args, **kwargs)]
-            found = cache.get_many([key, *version_keys])
-            stored = found.get(key)
-            if stored is not None and all(k in found for k in version_keys):
-                versions, content, content_type = stored
-                if versions == [found[k] for k in version_keys]:
-                    token = get_token(request).encode()
-                    return HttpResponse(content.replace(_CSRF_PLACEHOLDER, token), content_type=content_type)
+            page = _stored_page(key, version_keys)
+            if page is not None:  # reached when PublicPageCacheMiddleware is not installed
+                return _page_response(request, *page)
             versions = _versions(version_keys)
             response = view(request, *args, **kwargs)
             if _shareable_response(request, response):
@@ -171,6 +226,7 @@ def public_page(*, scopes: Callable[..., Iterable[str]], params: Iterable[str] =
                 cache.set(key, (versions, content, response["Content-Type"]), seconds)
             return response
 
+        wrapper.public_page = (scopes, allowed)  # read by shared_page_response
         return wrapper
 
     return decorate

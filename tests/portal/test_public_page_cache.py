@@ -222,3 +222,29 @@ def test_shared_page_lives_until_the_next_boundary_the_view_names(db, monkeypatc
     assert stored["seconds"] == 90
     plain(RequestFactory().get("/"))
     assert stored["seconds"] == PUBLIC_CACHE_SECONDS
+
+
+def test_hit_is_answered_before_sessions_with_the_headers_of_the_stack(world):
+    notice = _notice(world)
+    rendered = Client().get(_url(notice))
+
+    hit = Client().get(_url(notice))
+
+    assert not hasattr(hit.wsgi_request, "session")  # answered before SessionMiddleware
+    assert hasattr(rendered.wsgi_request, "session")
+    for header in ("X-Frame-Options", "Content-Language", "Content-Type"):
+        assert hit[header] == rendered[header]
+    assert set(hit["Vary"].replace(" ", "").split(",")) == {"Accept-Language", "Cookie"}
+    assert int(hit["Content-Length"]) == len(hit.content)
+    assert "csrftoken" in hit.cookies and "sessionid" not in hit.cookies
+
+
+def test_language_cookie_chooses_the_shared_variant(world, settings):
+    RecruitmentCallFactory(street=world[0].street)
+    english = Client()
+    english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    Client().get("/calls/")
+    english.get("/calls/")
+
+    assert '<html lang="en">' in english.get("/calls/").content.decode()
+    assert '<html lang="zh-Hans">' in Client().get("/calls/").content.decode()
