@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -128,6 +128,9 @@ def call_page_scope(call_id: int) -> str:
     return f"call:{call_id}"
 
 
+CALL_CARD_SPACES = 5  # spaces named on a call's card in the public list
+
+
 def calls_public_filtered(
     *,
     search: str = "",
@@ -141,9 +144,20 @@ def calls_public_filtered(
     `status` is "open" (published and inside its application period) or
     "closed" (closed, or published with its closing time passed); a
     community matches the calls offering one of its spaces.
+
+    Shaped for the list's cards: each call carries `space_count` and its
+    first CALL_CARD_SPACES spaces (`preview_spaces`), not all of them, and
+    not its body.
     """
     now = now or timezone.now()
-    calls = calls_public()
+    preview = Space.objects.select_related("community").only("name", "community__name").order_by("pk")
+    calls = (
+        calls_public()
+        .prefetch_related(None)
+        .prefetch_related(Prefetch("spaces", queryset=preview[:CALL_CARD_SPACES], to_attr="preview_spaces"))
+        .annotate(space_count=Count("spaces", distinct=True))
+        .defer("body")
+    )
     if search:
         calls = calls.filter(Q(title__icontains=search) | Q(needs__title__icontains=search)).distinct()
     if status == "open":

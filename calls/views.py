@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from portal.cache import PUBLIC_CACHE_SECONDS, public_cache_context
+from portal.cache import PUBLIC_CACHE_SECONDS, public_cache_context, public_page
 from portal.listing import cache_query, lazy_page
 from portal.masking import mask_mobile
 from portal.pdf import pdf_response
@@ -70,6 +70,7 @@ def limited(rate):
     return decorate
 
 
+@public_page(scopes=lambda request: [CALLS_SCOPE], params=(*CallFilterForm.base_fields, "page"))
 def call_list(request):
     """Published and closed calls, newest first, 50 a page; search, filter by status and place (cached)."""
     form = CallFilterForm(request.GET)
@@ -95,21 +96,25 @@ def _seconds_to_next_boundary(call) -> int:
     return int(max(1, min([PUBLIC_CACHE_SECONDS, *upcoming])))
 
 
+@public_page(scopes=lambda request, pk: [call_page_scope(pk)])
 def call_detail(request, pk):
     call = _public_call(pk)
-    return render(
+    seconds = _seconds_to_next_boundary(call)
+    response = render(
         request,
         "calls/call_detail.html",
         {
             **public_cache_context(call_page_scope(call.pk)),
             # The apply button appears at the opening and goes at the closing: never cache across them.
-            "cache_seconds": _seconds_to_next_boundary(call),
+            "cache_seconds": seconds,
             "call": call,
             "body_html": render_markdown(call.body),
             "is_open": call.is_open(),
             "conditions": BasicCondition.choices,
         },
     )
+    response.public_cache_seconds = seconds
+    return response
 
 
 def _client_ip(request):

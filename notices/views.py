@@ -27,7 +27,7 @@ from django_ratelimit.decorators import ratelimit
 
 from calls.domain import CALLS_SCOPE
 from calls.models import CallStatus, RecruitmentCall
-from portal.cache import PUBLIC_CACHE_SECONDS, public_cache_context, public_cache_version
+from portal.cache import PUBLIC_CACHE_SECONDS, public_cache_context, public_cache_version, public_page
 from portal.forms import attach_domain_error
 from portal.listing import PublicFilterForm, cache_query, lazy_page
 from portal.uploads import validate_upload
@@ -131,6 +131,7 @@ class NoticeFilterForm(PublicFilterForm):
     )
 
 
+@public_page(scopes=lambda request: [NOTICES_SCOPE, CALLS_SCOPE])
 def home(request):
     """The residents' notice board (mobile first): the most urgent few of each list, with links to all."""
     now = timezone.now()
@@ -150,13 +151,17 @@ def home(request):
     return render(request, "notices/home.html", context)
 
 
+@public_page(scopes=lambda request: [NOTICES_SCOPE], params=(*NoticeFilterForm.base_fields, "page"))
 def notice_list(request):
     """All public notices, newest first, 50 a page; search by title, filter by place and status."""
     form = NoticeFilterForm(request.GET)
 
     def notices(**filters):
+        # A card shows the title, the period and the number of entries: not the body, not the street.
         return (
             public_notices_filtered(**filters)
+            .select_related(None)
+            .defer("body")
             .annotate(entry_count=Count("entries"))
             .order_by("-starts_at", "-id")
         )
@@ -174,6 +179,7 @@ def _public_notice_or_404(pk):
     return get_object_or_404(public_notices(), pk=pk)
 
 
+@public_page(scopes=lambda request, pk: [notice_page_scope(pk)])
 def notice_detail(request, pk):
     notice = _public_notice_or_404(pk)
     return _render_notice(request, notice, ObjectionForm(notice=notice))
@@ -189,7 +195,9 @@ def _render_notice(request, notice, form, status=200):
         "in_period": notice.in_period(),
         "form": form,
     }
-    return render(request, "notices/notice_detail.html", context, status=status)
+    response = render(request, "notices/notice_detail.html", context, status=status)
+    response.public_cache_seconds = context["cache_seconds"]
+    return response
 
 
 def _seconds_to_next_boundary(notice) -> int:

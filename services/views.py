@@ -28,7 +28,7 @@ from django_ratelimit.decorators import ratelimit
 from agreements.models import Agreement, AgreementStatus
 from partners.models import SERVING, Partner
 from partners.public import directory_partners, directory_scope, partner_page_scope
-from portal.cache import public_cache_context
+from portal.cache import public_cache_context, public_page
 from portal.choices import ServiceCategory
 from portal.dates import local_today
 from portal.listing import cache_query, lazy_page, raw_scope_ids
@@ -555,6 +555,12 @@ def _serving_partners():
     return Partner.objects.filter(status__in=SERVING).select_related("application", "community")
 
 
+def _directory_scopes(request) -> list[str]:
+    street_id, community_id = raw_scope_ids(request.GET)
+    return [directory_scope(street_id=street_id, community_id=community_id)]
+
+
+@public_page(scopes=_directory_scopes, params=(*DirectoryFilterForm.base_fields, "page"))
 def directory(request):
     """Serving partners by community, 50 a page; search, filter by place, service type and status (cached).
 
@@ -572,6 +578,7 @@ def directory(request):
     return render(request, "services/directory.html", context)
 
 
+@public_page(scopes=lambda request, pk: [partner_page_scope(pk)])
 def partner_detail(request, pk):
     """A serving partner's public page: services, spaces, weekly schedule, licence mark."""
     partner = get_object_or_404(_serving_partners().select_related("community__street"), pk=pk)

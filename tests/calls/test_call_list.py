@@ -94,6 +94,21 @@ def test_call_card_lists_at_most_five_spaces(client):
     assert html.count("活动室") == 5 and "等 7 处" in html
 
 
+@pytest.mark.parametrize(("count", "named", "more"), [(4, 4, ""), (5, 5, ""), (6, 5, "等 6 处")])
+def test_call_card_names_five_spaces_then_counts(client, count, named, more):
+    call = RecruitmentCallFactory()
+    other = RecruitmentCallFactory(street=call.street)
+    community = CommunityFactory(street=call.street)
+    call.spaces.add(*[SpaceFactory(community=community, name=f"活动室{i}") for i in range(count)])
+    other.spaces.add(*[SpaceFactory(community=community, name=f"会议室{i}") for i in range(2)])
+
+    html = client.get("/calls/").content.decode()
+
+    assert html.count("活动室") == named
+    assert html.count("会议室") == 2  # each card shows its own call's spaces
+    assert ("等" in html) == bool(more) and more in html
+
+
 def test_call_list_cached_and_invalidated_by_its_calls(
     client, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
@@ -135,7 +150,7 @@ def test_call_detail_query_count_constant(client, django_assert_num_queries, cou
     with django_assert_num_queries(3):
         response = client.get(f"/calls/{call.pk}/")
     assert response.content.decode().count("<td>") == 4 * count
-    with django_assert_num_queries(2):  # cached fragment: the call is still looked up
+    with django_assert_num_queries(0):  # the whole page comes from the cache
         client.get(f"/calls/{call.pk}/")
 
 
