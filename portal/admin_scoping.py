@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.db.models import Q
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from .models import Community, Street, person_name
 from .rules import in_users_scope, scope_queryset
@@ -41,8 +44,25 @@ class ScopedAdminMixin:
 
     community_path = "community"
 
+    # City scale (issue 14): a street holds ~20,000 service logs and ~2,000 feedback
+    # entries. Fifty rows keep a list page under 100 KB and its rendering short, and
+    # the "N in total" count over the whole scope (a second COUNT(*) on every
+    # filtered page) is left out: the filtered count is shown, "show all" is a link.
+    list_per_page = 50
+    show_full_result_count = False
+
     def get_queryset(self, request):
         return scope_queryset(request.user, super().get_queryset(request), self.community_path)
+
+    def action_checkbox(self, obj):
+        """The row checkbox as Django renders it, written directly: the widget and
+        template rendering per row cost a fifth of a 100-row list's time."""
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            format_html(_("Select this object for an action - {}"), str(obj)),
+        )
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) and (
