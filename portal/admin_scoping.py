@@ -6,7 +6,10 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.db.models import Q
+from django.core.paginator import Paginator
+from django.db import connections
+from django.db.models import Q, QuerySet
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
@@ -36,6 +39,36 @@ def person_column(model, field_name: str, *, nobody=None):
     return column
 
 
+# A whole table larger than this is counted by the planner's estimate (issue 14).
+ESTIMATE_COUNT_ABOVE = 100_000
+
+
+class EstimatedCountPaginator(Paginator):
+    """Exact counts, except for a whole big table: its row estimate (pg_class.reltuples).
+
+    Only a superuser's unfiltered list reads a whole table (staff lists always carry
+    their scope's WHERE); COUNT(*) over a city's million service logs is a sequential
+    scan of the table on every page. Filtered lists, and tables never ANALYZEd or
+    below ESTIMATE_COUNT_ABOVE rows, are counted exactly.
+    """
+
+    @cached_property
+    def count(self):
+        queryset = self.object_list
+        if isinstance(queryset, QuerySet) and not queryset.query.where:
+            connection = connections[queryset.db]
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(%s)",
+                        [queryset.model._meta.db_table],
+                    )
+                    row = cursor.fetchone()
+                if row and row[0] > ESTIMATE_COUNT_ABOVE:
+                    return row[0]
+        return super().count
+
+
 class ScopedAdminMixin:
     """Limit an admin to the records in the user's scope.
 
@@ -52,6 +85,7 @@ class ScopedAdminMixin:
     # filtered page) is left out: the filtered count is shown, "show all" is a link.
     list_per_page = 50
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
 
     def get_queryset(self, request):
         return scope_queryset(request.user, super().get_queryset(request), self.community_path)

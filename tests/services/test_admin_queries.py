@@ -188,3 +188,31 @@ def test_feedback_rating_filter_offers_one_to_five_and_filters(client):
     assert "不太满意的意见" in only_one
     assert only_one.count('name="_selected_action"') == 1
     assert client.get(url, {"rating": 5}).content.decode().count('name="_selected_action"') == 2
+
+
+LOG_COUNT = 'SELECT COUNT(*) AS "__count" FROM "services_servicelog"'
+
+
+@pytest.mark.parametrize(("above", "estimated"), [(1, True), (2, False)])
+def test_superusers_whole_table_is_counted_by_its_estimate(client, monkeypatch, above, estimated):
+    """A whole table above ESTIMATE_COUNT_ABOVE rows: pg_class's estimate, no COUNT(*) scan."""
+    from portal import admin_scoping
+    from services.models import ServiceLog
+
+    street = city(2)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE services_servicelog")  # the estimate is then exact: 2 rows
+    monkeypatch.setattr(admin_scoping, "ESTIMATE_COUNT_ABOVE", above)
+    url = reverse("admin:services_servicelog_changelist")
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(url).content.decode()
+    assert any(LOG_COUNT in q["sql"] for q in captured) is not estimated
+    assert f"2 {ServiceLog._meta.verbose_name_plural}" in page
+    with CaptureQueriesContext(connection) as captured:  # filtered: counted exactly
+        client.get(url, {"status__exact": "verified"})
+    assert any(LOG_COUNT in q["sql"] for q in captured)
+    client.force_login(street_staff(street=street))  # staff: their scope, counted exactly
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    assert any(LOG_COUNT in q["sql"] for q in captured)
