@@ -216,3 +216,19 @@ def test_superusers_whole_table_is_counted_by_its_estimate(client, monkeypatch, 
     with CaptureQueriesContext(connection) as captured:
         client.get(url)
     assert any(LOG_COUNT in q["sql"] for q in captured)
+
+
+def test_api_service_logs_latest_first_by_date_then_start_time(client):
+    """The API lists logs in the admin list's order (-date, -start_time, -id), which the
+    index servicelog_list_order serves without sorting a street's 20,000 logs."""
+    from services.models import ServiceLog
+
+    street = city(1)
+    morning = ServiceLog.objects.get()  # 2 Feb 2026, 09:00
+    early = make_log(
+        morning.partner, morning.agreement, morning.space, date=morning.date, start="07:00", end="08:00"
+    )
+    later = make_log(morning.partner, morning.agreement, morning.space, date=dt.date(2026, 2, 3))
+    client.force_login(street_staff(street=street))
+    ids = [row["id"] for row in client.get("/api/service-logs/").json()["results"]]
+    assert ids == [later.pk, morning.pk, early.pk]
