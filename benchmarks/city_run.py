@@ -5,7 +5,8 @@ sets DATABASE_URL, CACHE_URL, BENCH_DIR). Options:
 
     --scale 0.01      size of the city (1 = 50 streets, 3,000 communities, …)
     --duration 10     seconds per wrk measurement
-    --skip load,jobs  parts to leave out (generate is always checked)
+    --skip load,jobs  parts to leave out: load,uncached,jobs,counts,explain
+                      (generate is always checked)
 
 Every page's throughput is divided by the throughput of a trivial view on the
 same gunicorn measured just before it (config.settings.bench). Figures are
@@ -16,6 +17,7 @@ is asserted.
 from __future__ import annotations
 
 import argparse
+import functools
 import http.cookiejar
 import json
 import os
@@ -94,12 +96,9 @@ def pages(roles: dict) -> list[tuple[str, str, str]]:
     """(label, path, role) of every page measured; detail pages use real records of the city."""
     from calls.models import RecruitmentCall
     from notices.models import PublicNotice
-    from partners.models import Partner
 
     notice = PublicNotice.objects.filter(status="published").order_by("id").first()
-    # In street 1 and community 1, where the staff who log in work (benchmarks/city.py LOGIN_USERS).
-    active = Partner.objects.filter(status="active").order_by("id")
-    partner = active.filter(community_id=1).first() or active.filter(community__street_id=1).first()
+    partner = city_partner()
     call = RecruitmentCall.objects.filter(status="published").order_by("id").first()
     public = [
         ("home", "/", "anonymous"),
@@ -126,8 +125,54 @@ def pages(roles: dict) -> list[tuple[str, str, str]]:
     return public + staff
 
 
-def query_counts(label: str) -> dict:
-    """Queries and bytes of every page in-process (Django test client), for the size at hand."""
+def city_partner():
+    """The active partner of street 1 the detail pages show (its staff log in: benchmarks/city.py)."""
+    from partners.models import Partner
+
+    active = Partner.objects.filter(status="active").order_by("id")
+    return active.filter(community_id=1).first() or active.filter(community__street_id=1).first()
+
+
+def more_staff_pages() -> list[tuple[str, str, str]]:
+    """Staff pages measured in-process only (queries, time, EXPLAIN), not under load."""
+    from agreements.models import Agreement
+    from services.models import ServiceLog
+
+    partner = city_partner()
+
+    log = ServiceLog.objects.filter(partner=partner).order_by("id").first()
+    agreement = Agreement.objects.filter(partner=partner).order_by("id").first()
+    pages = [
+        ("admin partners", "/admin/partners/partner/", "admin"),
+        ("admin partners filtered", "/admin/partners/partner/?status__exact=active", "street"),
+        ("admin partners searched", "/admin/partners/partner/?q=%E7%A4%BE", "street"),
+        ("admin service logs", "/admin/services/servicelog/", "admin"),
+        ("admin service logs filtered", "/admin/services/servicelog/?status__exact=submitted", "street"),
+        ("admin spaces", "/admin/spaces/space/", "street"),
+        ("admin applications", "/admin/calls/application/", "street"),
+        ("admin feedback", "/admin/services/feedback/", "street"),
+        ("admin objections", "/admin/notices/objection/", "street"),
+        ("admin partner change", f"/admin/partners/partner/{partner.pk}/change/", "street"),
+        ("api service logs", "/api/service-logs/", "street"),
+        ("api feedback", "/api/feedback/", "street"),
+        ("api agreements", "/api/agreements/", "street"),
+        ("api spaces", "/api/spaces/", "street"),
+        ("api applications", "/api/applications/", "street"),
+    ]
+    if log is not None:
+        pages.append(("admin service log change", f"/admin/services/servicelog/{log.pk}/change/", "street"))
+    if agreement is not None:
+        pages.append(
+            ("admin agreement change", f"/admin/agreements/agreement/{agreement.pk}/change/", "street")
+        )
+    return pages
+
+
+def query_counts(label: str, *, explain: bool = False) -> dict:
+    """Queries, bytes and time of every page in-process (Django test client), for the size at hand.
+
+    Staff pages are also timed warm (median of WARM_RUNS) and, with `explain`, every
+    SELECT they run is EXPLAINed (explain_page)."""
     from django.core.cache import cache
     from django.test import Client
 
@@ -139,21 +184,111 @@ def query_counts(label: str) -> dict:
         client.force_login(_user(username))
         clients[username.removeprefix("bench-")] = client
     out = {}
-    for name, path, role in pages(clients):
+    for name, path, role in pages(clients) + more_staff_pages():
         cache.clear()
-        with counting() as queries:
+        with counting(keep=True) as queries:
             started = time.perf_counter()
             response = clients[role].get(path)
             elapsed = time.perf_counter() - started
         body = b"".join(response) if response.streaming else response.content
-        out[f"{name} [{role}]"] = {
+        key = f"{name} [{role}]"
+        out[key] = {
             "status": response.status_code,
             "queries": len(queries),
             "bytes": len(body),
             "cold_ms": 1000 * elapsed,
             "path": path,
         }
+        if role != "anonymous":
+            warm, cpu = [], []
+            for _ in range(WARM_RUNS):
+                cache.clear()
+                started, cpu_started = time.perf_counter(), time.process_time()
+                clients[role].get(path)
+                warm.append(1000 * (time.perf_counter() - started))
+                cpu.append(1000 * (time.process_time() - cpu_started))
+            out[key]["warm_ms"] = sorted(warm)[len(warm) // 2]
+            # Python's own CPU time: on a busy shared machine far steadier than the wall clock.
+            out[key]["warm_cpu_ms"] = sorted(cpu)[len(cpu) // 2]
+            if explain:
+                out[key]["explain"] = explain_page(key, queries.statements)
     return out
+
+
+WARM_RUNS = 5
+
+# Tables that grow with the city (rows at scale 1: benchmarks/README.md). A sequential
+# scan over one of them in a staff page is a missing index or a query without scope.
+BIG_TABLES = {
+    "services_servicelog",
+    "partners_partner",
+    "spaces_space",
+    "services_feedback",
+    "partners_partnertransition",
+    "portal_auditevent",
+    "calls_application",
+    "agreements_agreement",
+}
+
+
+# Below this many rows a sequential scan is the planner's right choice (a small city's
+# 2,000 partners fit in a few pages); the plans are written all the same.
+SEQ_SCAN_MIN_ROWS = 10_000
+
+
+@functools.cache
+def big_tables() -> frozenset[str]:
+    """The tables of BIG_TABLES that hold at least SEQ_SCAN_MIN_ROWS rows in this city."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relname = ANY(%s) AND reltuples >= %s",
+            [sorted(BIG_TABLES), SEQ_SCAN_MIN_ROWS],
+        )
+        return frozenset(row[0] for row in cursor.fetchall())
+
+
+def explain_page(key: str, statements: list[tuple[str, object]]) -> dict:
+    """EXPLAIN (ANALYZE) every SELECT a page ran; write the plans to var/bench/explain/<page>.txt.
+
+    Returns the page's summary for the JSON: the number of plans, the slowest
+    statement's time, and every Seq Scan over a table of BIG_TABLES holding at
+    least SEQ_SCAN_MIN_ROWS rows (table, estimated rows, statement number).
+    """
+    from django.db import connection
+
+    folder = BENCH_DIR / "explain"
+    folder.mkdir(parents=True, exist_ok=True)
+    slug = re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
+    text, seq_scans, slowest, explained = [f"# {key}", ""], [], 0.0, 0
+    for number, (sql, params) in enumerate(statements, 1):
+        if not sql.lstrip().upper().startswith("SELECT"):
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params)
+            plan = cursor.fetchone()[0]
+            cursor.execute("EXPLAIN (ANALYZE) " + sql, params)
+            lines = [row[0] for row in cursor.fetchall()]
+        plan = json.loads(plan) if isinstance(plan, str) else plan
+        explained += 1
+        slowest = max(slowest, plan[0].get("Execution Time", 0.0))
+        found = [
+            {"statement": number, "table": node["Relation Name"], "rows": node.get("Plan Rows")}
+            for node in _plan_nodes(plan[0]["Plan"])
+            if node.get("Node Type") == "Seq Scan" and node.get("Relation Name") in big_tables()
+        ]
+        seq_scans += found
+        flag = "  ← SEQ SCAN over " + ", ".join(f["table"] for f in found) if found else ""
+        text += [f"## statement {number}{flag}", sql, "", *lines, ""]
+    (folder / f"{slug}.txt").write_text("\n".join(text))
+    return {"file": f"explain/{slug}.txt", "plans": explained, "slowest_ms": slowest, "seq_scans": seq_scans}
+
+
+def _plan_nodes(node: dict):
+    yield node
+    for child in node.get("Plans", []):
+        yield from _plan_nodes(child)
 
 
 def _user(username):
@@ -289,27 +424,32 @@ class Rollback(Exception):
 
 
 class QueryCounter:
-    """Counts the queries run inside it (CaptureQueriesContext keeps only the last 9,000)."""
+    """Counts the queries run inside it (CaptureQueriesContext keeps only the last 9,000);
+    with `keep`, also keeps each statement and its parameters (for EXPLAIN)."""
 
-    def __init__(self):
+    def __init__(self, keep: bool = False):
         self.count = 0
+        self.keep = keep
+        self.statements: list[tuple[str, object]] = []
 
     def __call__(self, execute, sql, params, many, context):
         self.count += 1
+        if self.keep and not many:
+            self.statements.append((sql, params))
         return execute(sql, params, many, context)
 
     def __len__(self):
         return self.count
 
 
-def counting():
+def counting(keep: bool = False):
     from contextlib import contextmanager
 
     from django.db import connection
 
     @contextmanager
     def context():
-        counter = QueryCounter()
+        counter = QueryCounter(keep)
         with connection.execute_wrapper(counter):
             yield counter
 
@@ -629,7 +769,7 @@ def main():
     parser.add_argument("--small-scale", type=float, default=0.002, help="second size for query counts")
     parser.add_argument("--duration", type=float, default=10.0)
     parser.add_argument("--dossier-timeout", type=float, default=150.0)
-    parser.add_argument("--skip", default="", help="comma-separated: load,uncached,jobs,counts")
+    parser.add_argument("--skip", default="", help="comma-separated: load,uncached,jobs,counts,explain")
     parser.add_argument("--counts-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--markdown", action="store_true", help="print the last results as a Markdown table")
     args = parser.parse_args()
@@ -662,7 +802,7 @@ def main():
         seconds = sql("SELECT seconds FROM bench_city_marker")[0][0]
         record("generation time", seconds, "s", None, f"scale {args.scale}, earlier run (skipped now)")
 
-    big = query_counts("city")
+    big = query_counts("city", explain="explain" not in skip)
     small = {} if "counts" in skip else counts_at_scale(args.small_scale)
     print(
         f"\n{'page':<44} {'status':>6} {'queries':>8} {'at ' + str(args.small_scale):>9} {'bytes':>10} {'cold ms':>9}"
@@ -677,6 +817,24 @@ def main():
             record(f"{key} HTTP status", figure["status"], "", ("max", 200), "the page was not measured")
         if other is not None:
             record(f"{key} queries, city vs small", figure["queries"] - other, "extra", ("max", 0))
+        if "warm_ms" in figure:
+            record(
+                f"{key} in-process warm",
+                figure["warm_ms"],
+                "ms",
+                T_P95_STAFF,
+                f"median of {WARM_RUNS}; Python CPU {figure['warm_cpu_ms']:.0f} ms",
+            )
+        if "explain" in figure:
+            scans = figure["explain"]["seq_scans"]
+            tables = sorted({scan["table"] for scan in scans})
+            record(
+                f"{key} Seq Scans over big tables",
+                len(scans),
+                "",
+                ("max", 0),
+                f"{figure['explain']['file']}" + (f": {', '.join(tables)}" if tables else ""),
+            )
 
     if "load" not in skip:
         print("\nload (wrk, interleaved with the baseline view):")
@@ -702,6 +860,7 @@ def main():
     info["load_after"] = os.getloadavg()
     info["runner_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     report = {"scale": args.scale, "machine": info, "rows": rows, "query_counts": big, "small_counts": small}
+    report["explain"] = {key: figure["explain"] for key, figure in big.items() if "explain" in figure}
     report["results"] = results
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     (BENCH_DIR / "city-results.json").write_text(

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
-from django.db.models import Q
+from django.contrib.admin import helpers
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.paginator import Paginator
+from django.db import connections
+from django.db.models import Q, QuerySet
+from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from .models import Community, Street, person_name
 from .rules import in_users_scope, scope_queryset
@@ -31,6 +39,36 @@ def person_column(model, field_name: str, *, nobody=None):
     return column
 
 
+# A whole table larger than this is counted by the planner's estimate (issue 14).
+ESTIMATE_COUNT_ABOVE = 100_000
+
+
+class EstimatedCountPaginator(Paginator):
+    """Exact counts, except for a whole big table: its row estimate (pg_class.reltuples).
+
+    Only a superuser's unfiltered list reads a whole table (staff lists always carry
+    their scope's WHERE); COUNT(*) over a city's million service logs is a sequential
+    scan of the table on every page. Filtered lists, and tables never ANALYZEd or
+    below ESTIMATE_COUNT_ABOVE rows, are counted exactly.
+    """
+
+    @cached_property
+    def count(self):
+        queryset = self.object_list
+        if isinstance(queryset, QuerySet) and not queryset.query.where:
+            connection = connections[queryset.db]
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(%s)",
+                        [queryset.model._meta.db_table],
+                    )
+                    row = cursor.fetchone()
+                if row and row[0] > ESTIMATE_COUNT_ABOVE:
+                    return row[0]
+        return super().count
+
+
 class ScopedAdminMixin:
     """Limit an admin to the records in the user's scope.
 
@@ -41,8 +79,33 @@ class ScopedAdminMixin:
 
     community_path = "community"
 
+    # City scale (issue 14): a street holds ~20,000 service logs and ~2,000 feedback
+    # entries. Fifty rows keep a list page under 100 KB and its rendering short, and
+    # the "N in total" count over the whole scope (a second COUNT(*) on every
+    # filtered page) is left out: the filtered count is shown, "show all" is a link.
+    list_per_page = 50
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+
     def get_queryset(self, request):
         return scope_queryset(request.user, super().get_queryset(request), self.community_path)
+
+    @property
+    def media(self):
+        media = super().media
+        if any(isinstance(f, tuple) and f[1] is ScopedCommunityFilter for f in self.list_filter):
+            media += autocomplete_filter_media()
+        return media
+
+    def action_checkbox(self, obj):
+        """The row checkbox as Django renders it, written directly: the widget and
+        template rendering per row cost a fifth of a 100-row list's time."""
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            format_html(_("Select this object for an action - {}"), str(obj)),
+        )
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) and (
@@ -78,22 +141,59 @@ class ScopedCommunityFilter(admin.RelatedFieldListFilter):
     (one community: the filter hides itself). A user whose scope is larger than
     COMMUNITY_FILTER_LIMIT sees only the communities of the street chosen in the
     street filter (ScopedStreetFilter on the same path) and the one selected, so
-    the page never prints a city's 3,000 names. Use it on any community path:
+    the page never prints a city's 3,000 names. Above the links, a box finds any
+    community of the scope by typing (Django's admin autocomplete view, which asks
+    CommunityAdmin: scoped by its get_queryset, searched by its search_fields).
+    Use it on any community path:
 
         list_filter = [("partner__community__street", ScopedStreetFilter),
                        ("partner__community", ScopedCommunityFilter)]
+
+    The admin needs ScopedAdminMixin (its media loads the autocomplete script).
     """
+
+    template = "admin/portal/autocomplete_filter.html"
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        self.city_wide = getattr(request.user, "is_superuser", False) and self._large_scope
+        self.autocomplete = self._autocomplete_box(field, request, model_admin)
 
     def field_choices(self, field, request, model_admin):
         communities = scope_queryset(request.user, Community.objects.order_by("name"), "")
         city_wide = getattr(request.user, "is_superuser", False)  # staff's scope is one street at most
-        if city_wide and communities[: COMMUNITY_FILTER_LIMIT + 1].count() > COMMUNITY_FILTER_LIMIT:
+        self._large_scope = city_wide and (
+            communities[: COMMUNITY_FILTER_LIMIT + 1].count() > COMMUNITY_FILTER_LIMIT
+        )
+        if self._large_scope:
             street = request.GET.get(f"{self.field_path}__street__id__exact")
             narrowed = Q(pk__in=[v for v in self.lookup_val or [] if str(v).isdigit()])
             if street and street.isdigit():
                 narrowed |= Q(street_id=int(street))
             communities = communities.filter(narrowed)
         return [(c.pk, c.name) for c in communities]
+
+    def has_output(self):
+        return self.city_wide or super().has_output()
+
+    def _autocomplete_box(self, field, request, model_admin):
+        """The select2 box naming the selected community (one query when one is selected)."""
+        selected = [v for v in self.lookup_val or [] if str(v).isdigit()]
+        choices = forms.ModelChoiceField(
+            queryset=scope_queryset(request.user, Community.objects.all(), ""), required=False
+        )
+        widget = AutocompleteSelect(field, model_admin.admin_site, attrs={"data-filter-autocomplete": ""})
+        widget.choices = choices.choices
+        widget.attrs["data-filter-clear"] = " ".join([self.lookup_kwarg, self.lookup_kwarg_isnull])
+        widget.attrs["aria-label"] = _("输入社区名称查找")
+        return widget.render(self.lookup_kwarg, selected[0] if selected else None)
+
+
+def autocomplete_filter_media():
+    """Scripts and styles of the community filter's box: Django's select2 and ours."""
+    select2 = AutocompleteSelect(None, admin.site).media  # the field only names the request
+    ours = ["admin/js/jquery.init.js", "admin/js/autocomplete.js", "portal/autocomplete_filter.js"]
+    return select2 + forms.Media(js=ours)  # listed after what it uses, so merging keeps the order
 
 
 class ScopedStreetFilter(admin.RelatedFieldListFilter):

@@ -89,7 +89,7 @@ class ServiceLogViewSet(
             self.request.user,
             ServiceLog.objects.select_related("partner__application", "space"),
             "partner__community",
-        ).order_by("-date", "-id")
+        ).order_by("-date", "-start_time", "-id")  # the admin list's order: its index (servicelog_list_order)
 
     @extend_schema(
         request=ServiceLogInput, responses=refused_responses(ServiceLogSerializer, status_code=201)

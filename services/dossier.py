@@ -82,6 +82,7 @@ def service_logs_section(partner):
         logs.exclude(status__in=_OFF_SHEET)
         .annotate(month=TruncMonth("date"))
         .values_list("month", flat=True)
+        .order_by("month")  # not the model's ordering: DISTINCT would then keep one row per log
         .distinct()
     )
     verified = {

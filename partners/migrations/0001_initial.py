@@ -59,4 +59,8 @@ class Migration(migrations.Migration):
             model_name='partner',
             index=models.Index(fields=['community', 'status'], name='partner_community_status'),
         ),
+        migrations.AddIndex(
+            model_name='partner',
+            index=models.Index(fields=['-created_at', '-id'], name='partner_list_order'),
+        ),
     ]

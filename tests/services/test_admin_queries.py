@@ -106,3 +106,129 @@ def test_service_log_list_has_no_date_hierarchy_scan(client):
     page = client.get(reverse("admin:services_servicelog_changelist")).content.decode()
     assert "date__year=" not in page
     assert "date__gte=" in page  # the date filter's ranges instead
+
+
+def _change_urls(street) -> dict[str, str]:
+    """A change page of each kind staff open daily, for a record of `street`."""
+    from agreements.models import Agreement
+    from partners.models import Partner
+    from services.models import ServiceLog
+
+    partner = Partner.objects.filter(community__street=street).order_by("pk").first()
+    log = ServiceLog.objects.filter(partner=partner).first()
+    feedback = Feedback.objects.filter(partner=partner).first()
+    agreement = Agreement.objects.filter(partner=partner).first()
+    return {
+        "index": reverse("admin:index"),
+        "partner": reverse("admin:partners_partner_change", args=[partner.pk]),
+        "servicelog": reverse("admin:services_servicelog_change", args=[log.pk]),
+        "feedback": reverse("admin:services_feedback_change", args=[feedback.pk]),
+        "agreement": reverse("admin:agreements_agreement_change", args=[agreement.pk]),
+        "api applications": "/api/applications/",
+        "servicelog filtered": reverse("admin:services_servicelog_changelist") + "?status__exact=verified",
+        "feedback by rating": reverse("admin:services_feedback_changelist") + "?rating=5",
+    }
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "index",
+        "partner",
+        "servicelog",
+        "feedback",
+        "agreement",
+        "api applications",
+        "servicelog filtered",
+        "feedback by rating",
+    ],
+)
+def test_staff_desk_and_change_pages_query_count_does_not_grow_with_rows(client, page):
+    small, large = city(1), city(3)
+    client.force_login(street_staff(street=small))
+    url = _change_urls(small)[page]
+    queries(client, url)  # warm per-process caches (content types, permissions)
+    at_one = queries(client, url)
+    client.force_login(street_staff(street=large))
+    url = _change_urls(large)[page]
+    queries(client, url)
+    assert queries(client, url) == at_one
+
+
+def test_admin_lists_show_fifty_rows_and_no_second_count(client):
+    """City scale: 50 rows a page (a page stays under 100 KB), and the filtered count only."""
+    from services.models import ServiceLog
+
+    street = city(1)
+    partner = ServiceLog.objects.get().partner
+    agreement, space = ServiceLog.objects.get().agreement, ServiceLog.objects.get().space
+    for i in range(51):
+        make_log(partner, agreement, space, date=dt.date(2026, 3, 1) + dt.timedelta(days=i))
+    client.force_login(street_staff(street=street))
+    url = reverse("admin:services_servicelog_changelist")
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(url).content.decode()
+    assert page.count('name="_selected_action"') == 50
+    assert sum("COUNT(*)" in q["sql"] for q in captured) == 1
+    second = client.get(url, {"p": 2}).content.decode()
+    assert second.count('name="_selected_action"') == 2
+    assert 'class="action-select"' in second
+
+
+def test_feedback_rating_filter_offers_one_to_five_and_filters(client):
+    street = city(2)
+    partner = Feedback.objects.filter(partner__community__street=street).first().partner
+    Feedback.objects.create(partner=partner, rating=1, comment="不太满意的意见")
+    client.force_login(street_staff(street=street))
+    url = reverse("admin:services_feedback_changelist")
+    page = client.get(url).content.decode()
+    for n in range(1, 6):
+        assert f"?rating={n}" in page
+    only_one = client.get(url, {"rating": 1}).content.decode()
+    assert "不太满意的意见" in only_one
+    assert only_one.count('name="_selected_action"') == 1
+    assert client.get(url, {"rating": 5}).content.decode().count('name="_selected_action"') == 2
+
+
+LOG_COUNT = 'SELECT COUNT(*) AS "__count" FROM "services_servicelog"'
+
+
+@pytest.mark.parametrize(("above", "estimated"), [(1, True), (2, False)])
+def test_superusers_whole_table_is_counted_by_its_estimate(client, monkeypatch, above, estimated):
+    """A whole table above ESTIMATE_COUNT_ABOVE rows: pg_class's estimate, no COUNT(*) scan."""
+    from portal import admin_scoping
+    from services.models import ServiceLog
+
+    street = city(2)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE services_servicelog")  # the estimate is then exact: 2 rows
+    monkeypatch.setattr(admin_scoping, "ESTIMATE_COUNT_ABOVE", above)
+    url = reverse("admin:services_servicelog_changelist")
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(url).content.decode()
+    assert any(LOG_COUNT in q["sql"] for q in captured) is not estimated
+    assert f"2 {ServiceLog._meta.verbose_name_plural}" in page
+    with CaptureQueriesContext(connection) as captured:  # filtered: counted exactly
+        client.get(url, {"status__exact": "verified"})
+    assert any(LOG_COUNT in q["sql"] for q in captured)
+    client.force_login(street_staff(street=street))  # staff: their scope, counted exactly
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    assert any(LOG_COUNT in q["sql"] for q in captured)
+
+
+def test_api_service_logs_latest_first_by_date_then_start_time(client):
+    """The API lists logs in the admin list's order (-date, -start_time, -id), which the
+    index servicelog_list_order serves without sorting a street's 20,000 logs."""
+    from services.models import ServiceLog
+
+    street = city(1)
+    morning = ServiceLog.objects.get()  # 2 Feb 2026, 09:00
+    early = make_log(
+        morning.partner, morning.agreement, morning.space, date=morning.date, start="07:00", end="08:00"
+    )
+    later = make_log(morning.partner, morning.agreement, morning.space, date=dt.date(2026, 2, 3))
+    client.force_login(street_staff(street=street))
+    ids = [row["id"] for row in client.get("/api/service-logs/").json()["results"]]
+    assert ids == [later.pk, morning.pk, early.pk]

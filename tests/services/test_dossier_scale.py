@@ -189,3 +189,17 @@ def test_zip_request_shows_the_pending_page_then_serves_the_file_rebuilt_when_a_
         for c in row
     ]
     assert "改过的内容" in values
+
+
+def test_months_of_the_log_sheet_are_read_once_each_not_once_per_log(client):
+    """The months the log sheet covers come from the database one row a month (the
+    busiest partner of a city has 5,000 logs), not one row a log."""
+    partner, _agreement, space = serving_partner("active")
+    _logs(partner, space, 30)  # 5 Jan – 3 Feb 2026: two months
+    client.force_login(street_staff(street=partner.community.street))
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get(reverse("services:dossier", args=[partner.pk])).content.decode()
+    months = [q["sql"] for q in captured if q["sql"].startswith("SELECT DISTINCT DATE_TRUNC")]
+    assert len(months) == 1
+    assert '"services_servicelog"."id"' not in months[0]
+    assert "2026年01月" in html and "2026年02月" in html
