@@ -213,6 +213,8 @@ def summaries_rebuild() -> dict:
     streets = dict(Community.objects.values_list("pk", "street_id"))
     ids = sorted(streets)
     with transaction.atomic():
+        # Wait for, then hold off, the receivers' updates: nothing commits between our reads and writes.
+        _lock_streets(Street.objects.values_list("pk", flat=True))
         CommunityMonthFigures.objects.all().delete()
         StreetMonthFigures.objects.all().delete()
         CommunityFigures.objects.all().delete()
