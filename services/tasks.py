@@ -34,3 +34,12 @@ def render_dossier_file(*, partner_id: int, kind: str):
     if partner is None or kind not in DOSSIER_FILES:
         return None
     return dossier_file_render(partner, kind)
+
+
+@shared_task(name="services.tasks.rebuild_summaries")
+def rebuild_summaries():
+    """Nightly: recompute the dashboard's summary rows from the records ("in use today" moves daily). Safe to run twice."""
+    # deferred: Celery task module imports domain (HackSoft pattern)
+    from .summaries import summaries_rebuild
+
+    return summaries_rebuild()
