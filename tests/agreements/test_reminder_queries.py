@@ -25,9 +25,11 @@ NUMBERS = count()
 NOTHING_DUE_QUERIES = 2  # street policy values, the terms in their windows with work left
 # Sending (window reminders to active partners): street values, terms, reminders, staff
 # addresses, spaces; then per reminder: its row (4 with savepoints), the partner's
-# transition to renewal_due with its guards (partners app, 13) and the audit record (2).
+# transition to renewal_due with its guards (partners app, 13), the audit record (2) and
+# the dashboard's summary row of the partner's community, recomputed in the same
+# transaction (services.summaries: lock the street, count partners, spaces, needs; 11).
 SENDING_BASE = 5
-PER_REMINDER = 19
+PER_REMINDER = 30
 
 
 def _terms(streets: int, per_street: int, *, due: int = 0) -> list[Agreement]:

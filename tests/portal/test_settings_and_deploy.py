@@ -46,20 +46,24 @@ def compose():
 
 def test_compose_has_every_production_service_with_a_healthcheck():
     services = compose()["services"]
-    assert set(services) == {"db", "redis", "web", "worker", "beat"}
+    assert set(services) == {"db", "redis", "web", "worker", "pdf-worker", "beat"}
     for name, service in services.items():
         assert "healthcheck" in service, name
 
 
 def test_compose_commands_point_at_code_that_exists():
     services = compose()["services"]
-    app_services = [services[name] for name in ("web", "worker", "beat")]
+    app_services = [services[name] for name in ("web", "worker", "pdf-worker", "beat")]
     for service in app_services:
         assert service["environment"]["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
     assert "config.wsgi:application" in " ".join(services["web"]["command"])
     assert "migrate" in " ".join(services["web"]["command"])
     assert "collectstatic" in " ".join(services["web"]["command"])
-    for service, sub in ((services["worker"], "worker"), (services["beat"], "beat")):
+    for service, sub in (
+        (services["worker"], "worker"),
+        (services["pdf-worker"], "-Q pdf"),
+        (services["beat"], "beat"),
+    ):
         command = " ".join(service["command"])
         assert "-A config" in command and sub in command
     importlib.import_module("config.wsgi")
