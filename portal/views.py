@@ -42,8 +42,8 @@ def healthz(request):
     )
 
 
-def ratelimited(request, exception=None):
-    return render(request, "429.html", {"message": _("操作过于频繁,请稍后再试。")}, status=429)
+def ratelimited(request, exception=None, *, message=None):
+    return render(request, "429.html", {"message": message or _("操作过于频繁,请稍后再试。")}, status=429)
 
 
 def after_login(request):

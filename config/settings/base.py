@@ -221,6 +221,13 @@ SPECTACULAR_SETTINGS = {
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
 RATELIMIT_VIEW = "portal.views.ratelimited"
+# The public status lookup, per application reference whatever the address (guesses of the
+# mobile's last 4 digits shared among many addresses count together).
+STATUS_LOOKUP_REFERENCE_RATE = env.str("STATUS_LOOKUP_REFERENCE_RATE", default="10/h")
+
+# A second identical public submission (suggestion-box note, objection) within this many
+# seconds is a double submit: it shows the first one's success page and adds no row.
+DUPLICATE_SUBMISSION_SECONDS = env.int("DUPLICATE_SUBMISSION_SECONDS", default=600)
 
 FSM_ADMIN_FORCE_PERMIT = False
 
