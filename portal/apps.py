@@ -15,7 +15,9 @@ class PortalConfig(AppConfig):
         # deferred: ready() runs once the app registry is populated; models/receivers load here
         from .db import install_append_only_triggers
         from .events import register_portal_events
+        from .uploads import configure_pillow
 
         register_portal_events()
+        configure_pillow()
 
         post_migrate.connect(install_append_only_triggers, sender=self, dispatch_uid="portal-append-only")

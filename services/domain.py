@@ -284,7 +284,7 @@ def _thumbnail(uploaded: UploadedFile) -> ContentFile | None:
                 image = image.convert("RGB")
             out = io.BytesIO()
             image.save(out, format="JPEG", quality=80)
-    except (OSError, ValueError):
+    except (OSError, ValueError, Image.DecompressionBombError):
         return None
     finally:
         uploaded.seek(0)

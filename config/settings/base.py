@@ -130,6 +130,12 @@ PRIVATE_MEDIA_ROOT = Path(env.str("PORTAL_PRIVATE_MEDIA_ROOT", default=str(VAR_D
 UPLOAD_MAX_FILE_BYTES = env.int("PORTAL_UPLOAD_MAX_FILE_BYTES", default=10 * 1024 * 1024)
 UPLOAD_MAX_TOTAL_BYTES = env.int("PORTAL_UPLOAD_MAX_TOTAL_BYTES", default=40 * 1024 * 1024)
 UPLOAD_MAX_FILES = env.int("PORTAL_UPLOAD_MAX_FILES", default=10)
+# Decompression bombs: an image may have at most this many pixels (Pillow's MAX_IMAGE_PIXELS is
+# set to it), a DOCX/XLSX may unpack to at most this many bytes in all, and no member may unpack
+# to more than this many times its packed size.
+UPLOAD_MAX_IMAGE_PIXELS = env.int("PORTAL_UPLOAD_MAX_IMAGE_PIXELS", default=50_000_000)
+UPLOAD_MAX_UNPACKED_BYTES = env.int("PORTAL_UPLOAD_MAX_UNPACKED_BYTES", default=100 * 1024 * 1024)
+UPLOAD_MAX_UNPACK_RATIO = env.int("PORTAL_UPLOAD_MAX_UNPACK_RATIO", default=200)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
