@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -21,3 +22,9 @@ class PortalConfig(AppConfig):
         configure_pillow()
 
         post_migrate.connect(install_append_only_triggers, sender=self, dispatch_uid="portal-append-only")
+
+
+class PortalAdminConfig(AdminConfig):
+    """django.contrib.admin with the portal's site: the TOTP code is asked of users who set it up."""
+
+    default_site = "portal.admin_site.PortalAdminSite"

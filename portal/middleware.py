@@ -7,6 +7,7 @@ middleware has the last word: an error response under /api/ that is not
 JSON becomes `{"detail": …}` with the same status.
 """
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
@@ -36,3 +37,20 @@ class ApiErrorsAsJsonMiddleware:
         ):
             return JsonResponse({"detail": _detail(response.status_code)}, status=response.status_code)
         return response
+
+
+class StaffSessionIdleMiddleware:
+    """Staff sessions end after STAFF_SESSION_IDLE_SECONDS without a request (issue 18).
+
+    Each staff request moves the expiry forward (the session is saved). Anonymous
+    requests are left alone: this middleware never creates or writes their session.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and (user.is_staff or user.is_superuser):
+            request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
+        return self.get_response(request)

@@ -6,6 +6,7 @@ file, Celery on kombu's filesystem transport, e-mail written to files.
 """
 
 import base64
+import datetime as dt
 import hashlib
 import re
 from pathlib import Path
@@ -32,13 +33,16 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "csp",
-    "django.contrib.admin",
+    "portal.apps.PortalAdminConfig",  # django.contrib.admin, with the two-factor-aware site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -65,8 +69,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "portal.middleware.StaffSessionIdleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -109,6 +116,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out user or address
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -242,6 +250,27 @@ STATUS_LOOKUP_REFERENCE_RATE = env.str("STATUS_LOOKUP_REFERENCE_RATE", default="
 DUPLICATE_SUBMISSION_SECONDS = env.int("DUPLICATE_SUBMISSION_SECONDS", default=600)
 
 FSM_ADMIN_FORCE_PERMIT = False
+
+# --- Login protection (issue 18) -------------------------------------------------------
+# django-axes: after AXES_FAILURE_LIMIT wrong passwords for one user name, or from one
+# address, logins from it are refused until the cool-off passes or staff unlock it in the
+# admin (访问尝试: delete the row). Every login form counts: /admin/login/, /accounts/login/,
+# the API's session login, and anything else that calls authenticate() with a request.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: per user and per address
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_COOLOFF_MESSAGE = _("登录失败次数过多,该账号或网络地址已被暂时锁定,请稍后再试。")
+AXES_PERMALOCK_MESSAGE = _("登录失败次数过多,该账号或网络地址已被锁定,请联系管理员解锁。")
+AXES_VERBOSE = False
+# Staff sessions end after this many idle seconds (each request starts the count again);
+# everyone else keeps Django's SESSION_COOKIE_AGE, and anonymous pages write no session.
+STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=30 * 60)
+# Two-factor (TOTP, django-otp): optional for staff who can see ID numbers; once set up,
+# the admin login asks for the code.
+OTP_TOTP_ISSUER = "睦邻合伙人"
 
 # --- Content-Security-Policy (django-csp 4) ------------------------------------------
 # Scripts and styles only from our own static files: no inline script, no style attribute,
