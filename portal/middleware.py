@@ -7,9 +7,10 @@ middleware has the last word: an error response under /api/ that is not
 JSON becomes `{"detail": …}` with the same status.
 """
 
-from django.conf import settings
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
+
+from .security import staff_session_touch
 
 API_PREFIX = "/api/"
 
@@ -42,15 +43,18 @@ class ApiErrorsAsJsonMiddleware:
 class StaffSessionIdleMiddleware:
     """Staff sessions end after STAFF_SESSION_IDLE_SECONDS without a request (issue 18).
 
-    Each staff request moves the expiry forward (the session is saved). Anonymous
-    requests are left alone: this middleware never creates or writes their session.
+    The expiry starts at login (portal.security.staff_session_start) and moves forward
+    with the staff member's requests, written at most once a minute
+    (STAFF_SESSION_TOUCH_SECONDS) so that a busy page does not write its session on every
+    request. Anonymous requests are left alone: their session is never created or written.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        response = self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and (user.is_staff or user.is_superuser):
-            request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
-        return self.get_response(request)
+            staff_session_touch(request)
+        return response

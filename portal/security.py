@@ -4,6 +4,7 @@ two-factor, and the admin login that asks for the code once it is set up."""
 from __future__ import annotations
 
 import base64
+import time
 
 import segno
 from django import forms
@@ -74,6 +75,30 @@ class TwoFactorAdminAuthenticationForm(OTPAuthenticationFormMixin, AdminAuthenti
     def _update_form(self, user):
         # django-otp would turn otp_device into a select of the user's devices; one TOTP device is enough.
         pass
+
+
+# --- Staff sessions end after STAFF_SESSION_IDLE_SECONDS idle -----------------------------
+
+SEEN_KEY = "_staff_seen_at"
+
+
+def _is_staff(user) -> bool:
+    return bool(user is not None and user.is_authenticated and (user.is_staff or user.is_superuser))
+
+
+def staff_session_touch(request, *, force: bool = False) -> None:
+    """Move a staff session's expiry to STAFF_SESSION_IDLE_SECONDS from now (at most once a minute)."""
+    now = int(time.time())
+    seen = request.session.get(SEEN_KEY)
+    if force or seen is None or now - seen >= settings.STAFF_SESSION_TOUCH_SECONDS:
+        request.session[SEEN_KEY] = now
+        request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
+
+
+def staff_session_start(sender, request, user, **kwargs) -> None:
+    """user_logged_in receiver: a staff session is short from its first request on."""
+    if request is not None and hasattr(request, "session") and _is_staff(user):
+        staff_session_touch(request, force=True)
 
 
 # --- Setting up and turning off the second factor ----------------------------------------

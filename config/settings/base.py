@@ -268,6 +268,7 @@ AXES_VERBOSE = False
 # Staff sessions end after this many idle seconds (each request starts the count again);
 # everyone else keeps Django's SESSION_COOKIE_AGE, and anonymous pages write no session.
 STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=30 * 60)
+STAFF_SESSION_TOUCH_SECONDS = 60  # the expiry is written at most once a minute
 # Two-factor (TOTP, django-otp): optional for staff who can see ID numbers; once set up,
 # the admin login asks for the code.
 OTP_TOTP_ISSUER = "睦邻合伙人"

@@ -118,6 +118,27 @@ def test_staff_session_expires_after_30_idle_minutes(settings):
     assert client.cookies["sessionid"]["max-age"] == 1800
 
 
+def test_staff_session_expiry_moves_with_activity_at_most_once_a_minute(settings):
+    import time
+
+    community_staff(username="clerk")
+    client = Client()
+    attempt(client, "/admin/login/", "clerk", "pw")
+    session = client.session
+    first = Session.objects.get(session_key=session.session_key).expire_date
+
+    client.get("/admin/")  # within the minute: nothing written
+    within = Session.objects.get(session_key=session.session_key).expire_date
+    session["_staff_seen_at"] = int(time.time()) - settings.STAFF_SESSION_TOUCH_SECONDS
+    session.save()
+    client.get("/admin/")  # a minute later: the expiry moves to 30 minutes from now
+    moved = client.session
+
+    assert within == first
+    assert moved["_staff_seen_at"] >= int(time.time()) - 5
+    assert moved.get_expiry_age() == 1800
+
+
 def test_other_users_keep_the_normal_session_length(settings):
     community = CommunityFactory()
     role_user("partner", community=community, street=community.street, username="p1")
