@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .security import TwoFactorAdminAuthenticationForm, needs_second_factor
+from .security import TwoFactorAdminAuthenticationForm, session_needs_second_factor
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -11,8 +11,9 @@ class PortalAdminSite(admin.AdminSite):
 
     def has_permission(self, request):
         """A user with a TOTP device is staff here only once the code was given (not after
-        a password-only login elsewhere, e.g. /accounts/login/)."""
+        a password-only login elsewhere, e.g. /accounts/login/). Whether the user has a
+        device is looked up at login, once per session."""
         if not super().has_permission(request):
             return False
         user = request.user
-        return user.is_verified() or not needs_second_factor(user)
+        return user.is_verified() or not session_needs_second_factor(request)

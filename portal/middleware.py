@@ -55,6 +55,10 @@ class StaffSessionIdleMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and (user.is_staff or user.is_superuser):
-            staff_session_touch(request)
+        session = getattr(request, "session", None)
+        # Only a session that this request used (a session login): an API token or a
+        # request that never looked at its session is not kept alive, nor loaded for it.
+        if session is not None and session.accessed and user is not None and user.is_authenticated:
+            if user.is_staff or user.is_superuser:
+                staff_session_touch(request)
         return response

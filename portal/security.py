@@ -96,9 +96,21 @@ def staff_session_touch(request, *, force: bool = False) -> None:
 
 
 def staff_session_start(sender, request, user, **kwargs) -> None:
-    """user_logged_in receiver: a staff session is short from its first request on."""
+    """user_logged_in receiver: a staff session is short from its first request on, and
+    remembers whether the user needs the second factor (so the admin asks no query per page)."""
     if request is not None and hasattr(request, "session") and _is_staff(user):
         staff_session_touch(request, force=True)
+        request.session[TWO_FACTOR_KEY] = needs_second_factor(user)
+
+
+TWO_FACTOR_KEY = "_two_factor_required"
+
+
+def session_needs_second_factor(request) -> bool:
+    """needs_second_factor for the logged-in user, looked up once per session."""
+    if TWO_FACTOR_KEY not in request.session:
+        request.session[TWO_FACTOR_KEY] = needs_second_factor(request.user)
+    return request.session[TWO_FACTOR_KEY]
 
 
 # --- Setting up and turning off the second factor ----------------------------------------

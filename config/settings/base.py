@@ -254,7 +254,7 @@ FSM_ADMIN_FORCE_PERMIT = False
 # --- Login protection (issue 18) -------------------------------------------------------
 # django-axes: after AXES_FAILURE_LIMIT wrong passwords for one user name, or from one
 # address, logins from it are refused until the cool-off passes or staff unlock it in the
-# admin (访问尝试: delete the row). Every login form counts: /admin/login/, /accounts/login/,
+# admin (AXES › Access attempts: delete the row). Every login form counts: /admin/login/, /accounts/login/,
 # the API's session login, and anything else that calls authenticate() with a request.
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=30))

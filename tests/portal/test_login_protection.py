@@ -80,7 +80,7 @@ def test_lockout_page_is_chinese():
     assert response.status_code == 429
     assert "登录已暂时锁定" in html
     assert "连续 5 次登录失败,该账号或网络地址已被暂时锁定。" in html
-    assert "请联系系统管理员在管理后台“访问尝试”中解锁" in html
+    assert "请联系系统管理员在管理后台“Access attempts”(登录失败记录)中删除相应记录解锁" in html
 
 
 def test_admin_unlocks_by_deleting_the_access_attempt():
