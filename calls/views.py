@@ -170,10 +170,33 @@ def call_apply(request, pk):
     )
 
 
+def _lookup_reference_key(group, request) -> str:
+    """The reference asked about, normalised as application_lookup normalises it."""
+    return (request.POST.get("reference") or "").strip().upper()[:30]
+
+
+def _lookup_reference_rate(group, request) -> str:
+    return settings.STATUS_LOOKUP_REFERENCE_RATE
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 @limited(LOOKUP_RATE)
+@ratelimit(
+    group="calls.status_lookup.reference",
+    key=_lookup_reference_key,
+    rate=_lookup_reference_rate,
+    method="POST",
+    block=False,
+)
 def application_status_lookup(request):
+    """Find one's application by reference and the mobile's last 4 digits (五(一)2).
+
+    Limited per client IP and, so that many addresses cannot share the guessing,
+    per reference too (STATUS_LOOKUP_REFERENCE_RATE).
+    """
+    if getattr(request, "limited", False):
+        return ratelimited(request, message=_("该申请编号的查询次数过多,请一小时后再试。"))
     form = StatusLookupForm(request.POST or None)
     not_found = False
     if request.method == "POST" and form.is_valid():

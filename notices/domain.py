@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from partners.domain import TransitionRefused, partner_transition
 from partners.models import Partner, PartnerStatus
+from portal.db import recent_duplicate, serialize_on
 from portal.domain import audit_log
 from portal.mail import queue_mail
 from portal.models import Street
@@ -415,7 +416,9 @@ def objection_file(
 ) -> Objection:
     """Anyone may object to a listed applicant during the period (rulebook 五(二)3 接受监督).
 
-    The objector's name and phone are kept to follow up and never shown.
+    The objector's name and phone are kept to follow up and never shown. The same
+    objection again within DUPLICATE_SUBMISSION_SECONDS (a double click, a resend) is the
+    first one: it is returned, with its reference, and no second row is written.
     """
     now = now or timezone.now()
     if not notice.in_period(now):
@@ -424,14 +427,29 @@ def objection_file(
         raise ValidationError({"entry": _("请选择本公示名单中的申请人。")})
     if evidence is not None:
         validate_upload(evidence)
+    grounds, objector_name = (grounds or "").strip(), (objector_name or "").strip()
+    objector_phone = (objector_phone or "").strip()
     with transaction.atomic():
+        serialize_on(f"notices.objection:{entry.pk}")
+        earlier = recent_duplicate(
+            Objection.objects.filter(
+                entry=entry,
+                grounds=grounds,
+                objector_name=objector_name,
+                objector_phone=objector_phone,
+                evidence_name=evidence.name[:255] if evidence is not None else "",
+            ),
+            now=now,
+        )
+        if earlier is not None:
+            return earlier
         objection = Objection(
             notice=notice,
             entry=entry,
             reference=_new_reference(),
-            grounds=(grounds or "").strip(),
-            objector_name=(objector_name or "").strip(),
-            objector_phone=(objector_phone or "").strip(),
+            grounds=grounds,
+            objector_name=objector_name,
+            objector_phone=objector_phone,
         )
         if evidence is not None:
             objection.evidence.save(evidence.name, evidence, save=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
@@ -84,6 +86,15 @@ def _error_body(error: ValidationError) -> dict:
     return body
 
 
+def _referenced_by(exc: ProtectedError | RestrictedError) -> str:
+    """What still references a record whose delete was refused: "使用时段 1 条、党工委决定 2 条"."""
+    objects = exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
+    counts = Counter(str(obj._meta.verbose_name) for obj in objects)
+    return "、".join(
+        str(_("%(what)s %(count)s 条")) % {"what": what, "count": count} for what, count in counts.items()
+    )
+
+
 def exception_handler(exc, context):
     """The one mapping from refusals to API responses (REST_FRAMEWORK["EXCEPTION_HANDLER"]).
 
@@ -96,7 +107,8 @@ def exception_handler(exc, context):
     elif isinstance(exc, ActionRefused):
         body, code = {"detail": exc.messages}, status.HTTP_409_CONFLICT
     elif isinstance(exc, ProtectedError | RestrictedError):
-        body, code = {"detail": [str(_("该记录仍被其他记录引用,不能删除。"))]}, status.HTTP_409_CONFLICT
+        message = _("该记录仍被其他记录引用(%(refs)s),不能删除;请先处理这些记录。")
+        body, code = {"detail": [str(message) % {"refs": _referenced_by(exc)}]}, status.HTTP_409_CONFLICT
     else:
         if isinstance(exc, PermissionDenied):
             exc = exceptions.PermissionDenied(str(exc) or None)

@@ -35,8 +35,8 @@ from .xlsx import rows_to_xlsx
 class DossierDocument:
     """One file of the dossier archive, named by what it is (e.g. 营业执照, 三方协议-HY-2026-001).
 
-    Either `file` (a stored FieldFile; the archive keeps its original extension,
-    from `original_name` when the stored name is a hash) or `render` (a function
+    Either `file` (a stored FieldFile; the archive uses the stored name's extension,
+    which is the content's sniffed type, never the client's) or `render` (a function
     returning the bytes of a generated file with `extension`).
     """
 
@@ -48,7 +48,9 @@ class DossierDocument:
 
     def suffix(self) -> str:
         if self.file is not None:
-            return os.path.splitext(self.original_name or self.file.name)[1].lower()
+            return (
+                os.path.splitext(self.file.name)[1].lower() or os.path.splitext(self.original_name)[1].lower()
+            )
         return self.extension
 
     def read(self) -> bytes:

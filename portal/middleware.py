@@ -13,6 +13,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.translation import gettext as _
 
 from .cache import shared_page_response
+from .security import staff_session_touch
 
 API_PREFIX = "/api/"
 
@@ -65,3 +66,27 @@ class PublicPageCacheMiddleware:
                 self.frame_options.process_response(request, response)
                 return self.csrf.process_response(request, response)
         return self.get_response(request)
+
+
+class StaffSessionIdleMiddleware:
+    """Staff sessions end after STAFF_SESSION_IDLE_SECONDS without a request (issue 18).
+
+    The expiry starts at login (portal.security.staff_session_start) and moves forward
+    with the staff member's requests, written at most once a minute
+    (STAFF_SESSION_TOUCH_SECONDS) so that a busy page does not write its session on every
+    request. Anonymous requests are left alone: their session is never created or written.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        session = getattr(request, "session", None)
+        # Only a session that this request used (a session login): an API token or a
+        # request that never looked at its session is not kept alive, nor loaded for it.
+        if session is not None and session.accessed and user is not None and user.is_authenticated:
+            if user.is_staff or user.is_superuser:
+                staff_session_touch(request)
+        return response

@@ -2,13 +2,22 @@
 
 Documents hold ID cards and business licences, so nothing here is ever
 served by URL alone: apps serve files through `serve_private_file` after
-their own permission check.
+their own permission check. An upload is stored as `<uuid>.<sniffed type>` and
+served with the user's base name and the sniffed type's extension: the name the
+client sent never decides how a file is stored or opened (`shell.php` holding a
+JPEG is `<uuid>.jpg`, downloaded as `shell.jpg`). Images with too many pixels and
+DOCX/XLSX that unpack too far (decompression bombs) are refused before anything
+is written.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import unicodedata
 import uuid
+import warnings
+import zipfile
 
 import filetype
 from django.conf import settings
@@ -18,11 +27,17 @@ from django.http import FileResponse
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from PIL import Image
 
 # Allowed kinds by sniffed extension → human label.
 DOCUMENT_KINDS = {"pdf": "PDF", "jpg": "JPEG", "png": "PNG", "docx": "DOCX", "xlsx": "XLSX"}
 IMAGE_KINDS = {"jpg": "JPEG", "png": "PNG"}
 VIDEO_KINDS = {"mp4": "MP4"}
+
+
+# `private_upload_to` ends a new upload's name with this; the storage, which sees the content,
+# replaces it with the sniffed type's extension.
+SNIFFED_SUFFIX = ".sniffed"
 
 
 @deconstructible
@@ -31,6 +46,11 @@ class PrivateStorage(FileSystemStorage):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+
+    def save(self, name, content, max_length=None):
+        if name and name.endswith(SNIFFED_SUFFIX):
+            name = name[: -len(SNIFFED_SUFFIX)] + "." + stored_extension(content)
+        return super().save(name, content, max_length=max_length)
 
     @cached_property
     def base_location(self):
@@ -48,10 +68,10 @@ private_storage = PrivateStorage()
 
 
 def private_upload_to(instance, filename):
-    """A random name in a folder per model; the original name is kept on the record."""
-    ext = os.path.splitext(filename)[1].lower()[:10]
+    """A random name in a folder per model, with the extension of the content's sniffed type
+    (never the client's); the original name is kept on the record."""
     label = instance._meta.label_lower.replace(".", "/")
-    return f"{label}/{uuid.uuid4().hex}{ext}"
+    return f"{label}/{uuid.uuid4().hex}{SNIFFED_SUFFIX}"
 
 
 def sniff_kind(uploaded) -> str | None:
@@ -62,6 +82,78 @@ def sniff_kind(uploaded) -> str | None:
     uploaded.seek(pos)
     kind = filetype.guess(head)
     return kind.extension if kind else None
+
+
+def stored_extension(content) -> str:
+    """The extension a file is stored and served with: its sniffed type, `bin` if unknown."""
+    kind = sniff_kind(content)
+    return kind if kind in CONTENT_TYPES else "bin"
+
+
+def configure_pillow() -> None:
+    """Pillow refuses images over UPLOAD_MAX_IMAGE_PIXELS everywhere (its bomb guard, made ours)."""
+    Image.MAX_IMAGE_PIXELS = settings.UPLOAD_MAX_IMAGE_PIXELS
+
+
+def _refuse_image_bomb(uploaded, name: str) -> None:
+    """Read the image's header only: too many pixels is refused before any decoding."""
+    limit = settings.UPLOAD_MAX_IMAGE_PIXELS
+    error = ValidationError(
+        _("图片“%(name)s”的像素过多(上限 %(limit)s 万像素),请缩小后再上传。"),
+        code="image_too_large",
+        params={"name": name, "limit": limit // 10_000},
+    )
+    uploaded.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(uploaded) as image:
+                width, height = image.size
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise error from None
+    except (OSError, ValueError, SyntaxError):
+        return  # not decodable as an image at all: the type check has already spoken
+    finally:
+        uploaded.seek(0)
+    if width * height > limit:
+        raise error
+
+
+def _refuse_zip_bomb(uploaded, name: str) -> None:
+    """DOCX and XLSX are ZIP archives: check every member's unpacked size before accepting."""
+    uploaded.seek(0)
+    try:
+        with zipfile.ZipFile(uploaded) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise ValidationError(
+            _("文件“%(name)s”已损坏,无法打开。"), code="corrupt", params={"name": name}
+        ) from None
+    finally:
+        uploaded.seek(0)
+    total = sum(member.file_size for member in members)
+    ratio = settings.UPLOAD_MAX_UNPACK_RATIO
+    too_packed = any(
+        member.file_size > 1024 * 1024 and member.file_size > ratio * max(member.compress_size, 1)
+        for member in members
+    )
+    if total > settings.UPLOAD_MAX_UNPACKED_BYTES or too_packed:
+        raise ValidationError(
+            _("文件“%(name)s”解压后过大(%(size)s,上限 %(limit)s),可能是恶意压缩文件,请检查后重新上传。"),
+            code="unpacks_too_far",
+            params={
+                "name": name,
+                "size": human_size(total),
+                "limit": human_size(settings.UPLOAD_MAX_UNPACKED_BYTES),
+            },
+        )
+
+
+def _is_zip(uploaded) -> bool:
+    uploaded.seek(0)
+    head = uploaded.read(4)
+    uploaded.seek(0)
+    return head == b"PK\x03\x04"
 
 
 def validate_upload(uploaded, *, kinds: dict[str, str] = DOCUMENT_KINDS, max_bytes: int | None = None) -> str:
@@ -87,6 +179,10 @@ def validate_upload(uploaded, *, kinds: dict[str, str] = DOCUMENT_KINDS, max_byt
             code="bad_type",
             params={"name": name, "allowed": "、".join(kinds.values())},
         )
+    if kind in ("jpg", "png"):
+        _refuse_image_bomb(uploaded, name)
+    elif _is_zip(uploaded):
+        _refuse_zip_bomb(uploaded, name)
     return kind
 
 
@@ -128,14 +224,31 @@ CONTENT_TYPES = {
 }
 
 
+def download_name(filename: str, kind: str | None) -> str:
+    """The user's base name, made safe, with the extension of the content's sniffed type.
+
+    `shell.php` holding a JPEG is `shell.jpg`; `../../报告.pdf` is `报告.pdf`.
+    """
+    base = os.path.basename((filename or "").replace("\\", "/"))
+    base = os.path.splitext(base)[0] if "." in base.lstrip(".") else base
+    base = unicodedata.normalize("NFC", base)
+    base = "".join(c for c in base if unicodedata.category(c)[0] != "C")
+    base = re.sub(r'[\\/:*?"<>|;%]+', "_", base).strip(" ._")[:100]
+    extension = kind if kind in CONTENT_TYPES else "bin"
+    return f"{base or 'file'}.{extension}"
+
+
 def serve_private_file(fieldfile, *, filename: str | None = None, inline: bool = False):
-    """Stream a private file. Call only after the caller's permission check."""
+    """Stream a private file. Call only after the caller's permission check.
+
+    The type (and so the download's extension) is the sniffed one, whatever the name says.
+    """
     fieldfile.open("rb")
     kind = sniff_kind(fieldfile)
     response = FileResponse(
         fieldfile,
         as_attachment=not inline,
-        filename=filename or os.path.basename(fieldfile.name),
+        filename=download_name(filename or os.path.basename(fieldfile.name), kind),
         content_type=CONTENT_TYPES.get(kind, "application/octet-stream"),
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -1,5 +1,9 @@
 from celery import current_app as celery_app
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -9,8 +13,18 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from rest_framework.exceptions import NotFound
 
+from .forms import attach_domain_error
 from .models import Heartbeat, Role
 from .rules import user_role
+from .security import (
+    may_use_two_factor,
+    needs_second_factor,
+    totp_device_for_setup,
+    totp_qr_data_uri,
+    totp_secret,
+    two_factor_disable,
+    two_factor_enable,
+)
 
 
 @never_cache
@@ -42,8 +56,8 @@ def healthz(request):
     )
 
 
-def ratelimited(request, exception=None):
-    return render(request, "429.html", {"message": _("操作过于频繁,请稍后再试。")}, status=429)
+def ratelimited(request, exception=None, *, message=None):
+    return render(request, "429.html", {"message": message or _("操作过于频繁,请稍后再试。")}, status=429)
 
 
 def after_login(request):
@@ -76,3 +90,40 @@ def server_error(request):
     if _is_api(request):
         return JsonResponse({"detail": _("服务器出错,请稍后再试。")}, status=500)
     return defaults.server_error(request)
+
+
+class TotpTokenForm(forms.Form):
+    token = forms.RegexField(
+        label=_("动态验证码"),
+        regex=r"^\d{6}$",
+        max_length=6,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        error_messages={"required": _("请填写 6 位动态验证码。"), "invalid": _("请填写 6 位数字。")},
+    )
+
+
+@never_cache
+@login_required
+def two_factor_setup(request):
+    """Staff who can see ID numbers turn TOTP two-factor on (QR code) or off (issue 18)."""
+    if not may_use_two_factor(request.user):
+        raise PermissionDenied(_("只有可以查看身份证号码的工作人员需要设置双重验证。"))
+    enabled = needs_second_factor(request.user)
+    device = None if enabled else totp_device_for_setup(request.user)
+    form = TotpTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        token = form.cleaned_data["token"]
+        try:
+            if enabled:
+                two_factor_disable(user=request.user, token=token)
+            else:
+                two_factor_enable(request=request, device=device, token=token)
+        except ValidationError as error:
+            attach_domain_error(form, error)
+        else:
+            messages.success(request, _("双重验证已关闭。") if enabled else _("双重验证已开启。"))
+            return redirect("two-factor")
+    context = {"form": form, "enabled": enabled, "title": _("双重验证")}
+    if device is not None:
+        context |= {"secret": totp_secret(device), "qr_data_uri": totp_qr_data_uri(device)}
+    return render(request, "registration/two_factor.html", context, status=400 if form.errors else 200)

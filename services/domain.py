@@ -33,6 +33,7 @@ from partners.domain import TransitionRefused, partner_transition, transition_bl
 from partners.models import SERVING, PartnerStatus
 from portal.choices import ExitReason
 from portal.dates import local_today
+from portal.db import recent_duplicate, serialize_on
 from portal.domain import audit_log, require, user_assign_role
 from portal.mail import queue_mail
 from portal.models import AuditEvent, Community, Profile, Role
@@ -283,7 +284,7 @@ def _thumbnail(uploaded: UploadedFile) -> ContentFile | None:
                 image = image.convert("RGB")
             out = io.BytesIO()
             image.save(out, format="JPEG", quality=80)
-    except (OSError, ValueError):
+    except (OSError, ValueError, Image.DecompressionBombError):
         return None
     finally:
         uploaded.seek(0)
@@ -565,7 +566,11 @@ def observation_record(
 
 
 def feedback_submit(*, partner: Partner, rating: int, comment: str, contact: str = "") -> Feedback:
-    """A resident drops a note in the suggestion box (居民意见箱); hidden until moderated."""
+    """A resident drops a note in the suggestion box (居民意见箱, 六(二)2); hidden until moderated.
+
+    The same note again within DUPLICATE_SUBMISSION_SECONDS (a double click, a resend)
+    is the first one: it is returned and no second row is written.
+    """
     if partner.status not in SERVING:
         raise ValidationError(_("该合伙人目前不在服务期,暂不接受评价。"))
     feedback = Feedback(
@@ -573,6 +578,14 @@ def feedback_submit(*, partner: Partner, rating: int, comment: str, contact: str
     )
     feedback.full_clean()
     with transaction.atomic():
+        serialize_on(f"services.feedback:{partner.pk}")
+        earlier = recent_duplicate(
+            Feedback.objects.filter(
+                partner=partner, rating=feedback.rating, comment=feedback.comment, contact=feedback.contact
+            )
+        )
+        if earlier is not None:
+            return earlier
         feedback.save()
         audit_log(subject=feedback, action="services.feedback.submitted", community=partner.community)
     return feedback

@@ -5,9 +5,14 @@ environment (12-factor). The defaults give a working single machine: a SQLite
 file, Celery on kombu's filesystem transport, e-mail written to files.
 """
 
+import base64
+import datetime as dt
+import hashlib
+import re
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
@@ -28,13 +33,17 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "csp",
+    "portal.apps.PortalAdminConfig",  # django.contrib.admin, with the two-factor-aware site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -53,6 +62,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "portal.middleware.ApiErrorsAsJsonMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.middleware.PublicPageCacheMiddleware",  # anonymous public pages, before sessions
@@ -61,8 +71,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "portal.middleware.StaffSessionIdleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -109,6 +122,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out user or address
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -136,6 +150,12 @@ PRIVATE_MEDIA_ROOT = Path(env.str("PORTAL_PRIVATE_MEDIA_ROOT", default=str(VAR_D
 UPLOAD_MAX_FILE_BYTES = env.int("PORTAL_UPLOAD_MAX_FILE_BYTES", default=10 * 1024 * 1024)
 UPLOAD_MAX_TOTAL_BYTES = env.int("PORTAL_UPLOAD_MAX_TOTAL_BYTES", default=40 * 1024 * 1024)
 UPLOAD_MAX_FILES = env.int("PORTAL_UPLOAD_MAX_FILES", default=10)
+# Decompression bombs: an image may have at most this many pixels (Pillow's MAX_IMAGE_PIXELS is
+# set to it), a DOCX/XLSX may unpack to at most this many bytes in all, and no member may unpack
+# to more than this many times its packed size.
+UPLOAD_MAX_IMAGE_PIXELS = env.int("PORTAL_UPLOAD_MAX_IMAGE_PIXELS", default=50_000_000)
+UPLOAD_MAX_UNPACKED_BYTES = env.int("PORTAL_UPLOAD_MAX_UNPACKED_BYTES", default=100 * 1024 * 1024)
+UPLOAD_MAX_UNPACK_RATIO = env.int("PORTAL_UPLOAD_MAX_UNPACK_RATIO", default=200)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -243,8 +263,64 @@ SPECTACULAR_SETTINGS = {
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
 RATELIMIT_VIEW = "portal.views.ratelimited"
+# The public status lookup, per application reference whatever the address (guesses of the
+# mobile's last 4 digits shared among many addresses count together).
+STATUS_LOOKUP_REFERENCE_RATE = env.str("STATUS_LOOKUP_REFERENCE_RATE", default="10/h")
+
+# A second identical public submission (suggestion-box note, objection) within this many
+# seconds is a double submit: it shows the first one's success page and adds no row.
+DUPLICATE_SUBMISSION_SECONDS = env.int("DUPLICATE_SUBMISSION_SECONDS", default=600)
 
 FSM_ADMIN_FORCE_PERMIT = False
+
+# --- Login protection (issue 18) -------------------------------------------------------
+# django-axes: after AXES_FAILURE_LIMIT wrong passwords for one user name, or from one
+# address, logins from it are refused until the cool-off passes or staff unlock it in the
+# admin (AXES › Access attempts: delete the row). Every login form counts: /admin/login/, /accounts/login/,
+# the API's session login, and anything else that calls authenticate() with a request.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: per user and per address
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_COOLOFF_MESSAGE = _("登录失败次数过多,该账号或网络地址已被暂时锁定,请稍后再试。")
+AXES_PERMALOCK_MESSAGE = _("登录失败次数过多,该账号或网络地址已被锁定,请联系管理员解锁。")
+AXES_VERBOSE = False
+# Staff sessions end after this many idle seconds (each request starts the count again);
+# everyone else keeps Django's SESSION_COOKIE_AGE, and anonymous pages write no session.
+STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=30 * 60)
+STAFF_SESSION_TOUCH_SECONDS = 60  # the expiry is written at most once a minute
+# Two-factor (TOTP, django-otp): optional for staff who can see ID numbers; once set up,
+# the admin login asks for the code.
+OTP_TOTP_ISSUER = "睦邻合伙人"
+
+# --- Content-Security-Policy (django-csp 4) ------------------------------------------
+# Scripts and styles only from our own static files: no inline script, no style attribute,
+# no event-handler attribute. The one exception is the 500 page's own <style> block (it
+# stands alone, without static files), allowed by its hash.
+
+
+def _style_hash(template: Path) -> str:
+    style = re.search(r"<style>(.*?)</style>", template.read_text(encoding="utf-8"), re.S)
+    digest = hashlib.sha256(style.group(1).encode()).digest() if style else b""
+    return f"'sha256-{base64.b64encode(digest).decode()}'"
+
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, _style_hash(BASE_DIR / "templates" / "500.html")],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -12,6 +12,11 @@ from .base import env
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The test client's login() has no request for axes to count; see tests/axes_backend.py.
+AUTHENTICATION_BACKENDS = [
+    "tests.axes_backend.AxesBackendAllowingClientLogin",
+    *[b for b in AUTHENTICATION_BACKENDS if b != "axes.backends.AxesStandaloneBackend"],  # noqa: F405
+]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tasks run in-process (the real task code) unless a test starts the real
 # worker on Redis with the `celery_worker_thread` fixture.

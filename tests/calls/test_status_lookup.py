@@ -73,13 +73,48 @@ def test_status_lookup_bad_last4_format(client, application):
 
 
 def test_status_lookup_rate_limited(client, application):
+    # One address, many references (the per-reference limit is tested below).
     codes = [
         client.post(
-            LOOKUP, {"reference": application.reference, "mobile_last4": f"{i:04d}"}, REMOTE_ADDR="10.9.9.9"
+            LOOKUP, {"reference": f"MLHH-2026-{900000 + i}", "mobile_last4": "0000"}, REMOTE_ADDR="10.9.9.9"
         ).status_code
         for i in range(21)
     ]
     assert codes == [400] * 20 + [429]
+
+
+def test_status_lookup_limited_per_reference_across_addresses(client, application, settings):
+    """Issue 18 (6): 40 addresses with one guess each no longer reach one reference's page."""
+    assert settings.STATUS_LOOKUP_REFERENCE_RATE == "10/h"
+    codes = [
+        client.post(
+            LOOKUP,
+            {"reference": application.reference.lower(), "mobile_last4": f"{i:04d}"},
+            REMOTE_ADDR=f"10.8.0.{i}",
+        ).status_code
+        for i in range(10)
+    ]
+    eleventh = client.post(
+        LOOKUP, {"reference": f" {application.reference} ", "mobile_last4": "5678"}, REMOTE_ADDR="10.8.1.1"
+    )
+
+    assert codes == [400] * 10
+    assert eleventh.status_code == 429
+    assert "该申请编号的查询次数过多,请一小时后再试。" in eleventh.content.decode()
+    assert "Location" not in eleventh
+
+
+def test_status_lookup_per_reference_limit_leaves_other_references_alone(client, application):
+    for i in range(11):
+        client.post(
+            LOOKUP, {"reference": "MLHH-2026-999999", "mobile_last4": f"{i:04d}"}, REMOTE_ADDR=f"10.7.0.{i}"
+        )
+
+    response = client.post(
+        LOOKUP, {"reference": application.reference, "mobile_last4": "5678"}, REMOTE_ADDR="10.7.1.1"
+    )
+
+    assert response.status_code == 302
 
 
 def test_status_private_link_tampered_not_found(client, application):

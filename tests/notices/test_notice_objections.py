@@ -2,11 +2,13 @@
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from notices.domain import objection_conclude, objection_file, objection_investigate, objection_lookup
 from notices.models import Objection, ObjectionStatus
@@ -98,10 +100,53 @@ def test_objection_honeypot_keeps_nothing(client, notice):
 
 
 def test_objection_rate_limited_after_ten(client, notice):
-    statuses = [_post(client, notice).status_code for _ in range(11)]
+    # Eleven different objections (identical ones are one double submit, tested below).
+    statuses = [_post(client, notice, grounds=f"第{i}条异议:存在收费行为。").status_code for i in range(11)]
 
     assert statuses == [302] * 10 + [429]
     assert Objection.objects.count() == 10
+
+
+def test_objection_double_submit_keeps_one_row_and_shows_the_same_reference(client, notice):
+    """Issue 18 (9): the same objection posted twice (a double click) is filed once."""
+    first = _post(client, notice, evidence=SimpleUploadedFile("收据.png", PNG, content_type="image/png"))
+    second = _post(client, notice, evidence=SimpleUploadedFile("收据.png", PNG, content_type="image/png"))
+
+    assert (first.status_code, second.status_code) == (302, 302)
+    objection = Objection.objects.get()
+    for response in (first, second):
+        assert objection.reference in client.get(response["Location"]).content.decode()
+    assert [e.action for e in audit_events_for(objection)] == ["notices.objection.filed"]
+    folder = Path(objection.evidence.storage.path("notices/objection"))
+    assert [f.name for f in folder.iterdir()] == [Path(objection.evidence.name).name]
+
+
+@pytest.mark.parametrize(("age", "rows"), [(599, 1), (600, 1), (601, 2)])
+def test_objection_identical_after_the_window_is_a_new_objection(notice, settings, age, rows):
+    assert settings.DUPLICATE_SUBMISSION_SECONDS == 600
+    first = file_objection(notice)
+    now = timezone.now()
+    Objection.objects.filter(pk=first.pk).update(created_at=now - dt.timedelta(seconds=age))
+
+    objection_file(
+        notice=notice,
+        entry=first.entry,
+        grounds=first.grounds,
+        objector_name=first.objector_name,
+        objector_phone=first.objector_phone,
+        now=now,
+    )
+
+    assert Objection.objects.count() == rows
+
+
+def test_objection_differing_in_anything_is_a_new_objection(notice):
+    file_objection(notice)
+    file_objection(notice, grounds="另一条理由。")
+    file_objection(notice, objector_phone="13700002222")
+    file_objection(notice, entry=notice.entries.last())
+
+    assert Objection.objects.count() == 4
 
 
 def test_objection_after_period_refused(client, staff, community):

@@ -153,7 +153,12 @@ TABLE = [
     ("non-numeric-space", non_numeric("get", "/api/spaces/abc/"), 404, {"detail": NOT_FOUND}),
     ("non-numeric-delete", non_numeric("delete", "/api/spaces/1x/"), 404, {"detail": NOT_FOUND}),
     ("unknown-api-path", non_numeric("get", "/api/no-such-thing/"), 404, {"detail": NOT_FOUND}),
-    ("protected-delete", referenced_space, 409, {"detail": ["该记录仍被其他记录引用,不能删除。"]}),
+    (
+        "protected-delete",
+        referenced_space,
+        409,
+        {"detail": ["该记录仍被其他记录引用(使用时段 1 条),不能删除;请先处理这些记录。"]},
+    ),
 ]
 
 

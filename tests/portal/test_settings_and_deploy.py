@@ -40,6 +40,55 @@ def test_production_starts_with_a_real_key():
     assert result.returncode == 0, result.stderr
 
 
+def test_check_deploy_with_production_settings_reports_nothing():
+    """Issue 18 (7): no W004 (HSTS), no W008 (SSL redirect), nothing else either."""
+    key = "".join(chr(33 + (i * 7) % 90) for i in range(64))  # long, varied, like a real key
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={
+            # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE is no part of a production environment.
+            **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "DJANGO_SECRET_KEY": key,
+            "DJANGO_DEBUG": "false",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+@pytest.mark.django_db
+def test_production_headers_hsts_and_redirect(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    settings.SECURE_HSTS_PRELOAD = True
+
+    plain = client.get("/calls/")
+    secure = client.get("/calls/", secure=True)
+
+    assert (plain.status_code, plain["Location"]) == (301, "https://testserver/calls/")
+    assert secure["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert client.get("/healthz").status_code in (200, 503)  # the probe is never redirected
+
+
+@pytest.mark.django_db
+def test_every_page_carries_a_csp_without_inline_script(client):
+    policy = client.get("/calls/")["Content-Security-Policy"]
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+
+    assert directives["script-src"] == "'self'"
+    assert directives["default-src"] == "'self'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert "'unsafe-inline'" not in directives["style-src"]
+
+
 def compose():
     return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 

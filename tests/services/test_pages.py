@@ -146,6 +146,46 @@ def test_suggestion_box_is_rate_limited(client, world):
     assert statuses == [302, 302, 302, 302, 302, 429]
 
 
+def test_suggestion_box_double_submit_keeps_one_row(client, world):
+    """Issue 18 (9): the same note posted twice (a double click) is one note; same thanks page."""
+    url = reverse("services:feedback_public", args=[world["a"].pk])
+    note = {"rating": "5", "comment": "王老师很耐心", "contact": "13812345678"}
+
+    first, second = client.post(url, note), client.post(url, note)
+
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert first["Location"] == second["Location"] == url + "?thanks=1"
+    assert Feedback.objects.filter(partner=world["a"]).count() == 1
+
+
+@pytest.mark.parametrize(("age", "rows"), [(599, 1), (600, 1), (601, 2)])
+def test_suggestion_box_identical_note_after_the_window_is_new(world, settings, monkeypatch, age, rows):
+    from django.utils import timezone
+
+    from services.domain import feedback_submit
+
+    assert settings.DUPLICATE_SUBMISSION_SECONDS == 600
+    first = feedback_submit(partner=world["a"], rating=5, comment="很好", contact="")
+    now = timezone.now()
+    Feedback.objects.filter(pk=first.pk).update(created_at=now - dt.timedelta(seconds=age))
+    monkeypatch.setattr("portal.db.timezone.now", lambda: now)  # the second note comes at `now` exactly
+
+    feedback_submit(partner=world["a"], rating=5, comment="很好", contact="")
+
+    assert Feedback.objects.filter(partner=world["a"]).count() == rows
+
+
+def test_suggestion_box_notes_differing_in_anything_are_kept(world):
+    from services.domain import feedback_submit
+
+    feedback_submit(partner=world["a"], rating=5, comment="很好", contact="")
+    feedback_submit(partner=world["a"], rating=4, comment="很好", contact="")
+    feedback_submit(partner=world["a"], rating=5, comment="很好!", contact="")
+    feedback_submit(partner=world["a"], rating=5, comment="很好", contact="13900001111")
+
+    assert Feedback.objects.filter(partner=world["a"]).count() == 4
+
+
 def test_suggestion_box_closed_for_partners_not_serving(client):
     from tests.factories import partner_in_state
 
