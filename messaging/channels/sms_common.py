@@ -81,7 +81,7 @@ def network_error(error: object) -> str:
     """A short description of a network error, without the request URL (it holds the number)."""
     text = str(error)
     found = re.search(
-        r"\[Errno -?\d+\][^\"')]*|timed? ?out|Connection (?:refused|reset|aborted)", text, re.IGNORECASE
+        r"\[Errno -?\d+\][^\"')>]*|timed? ?out|Connection (?:refused|reset|aborted)", text, re.IGNORECASE
     )
     return found.group(0).strip() if found else type(error).__name__
 
