@@ -150,7 +150,7 @@ class FakeAliyun(FakeProvider):
     def url(self, *, secret: str | None = None, key: str | None = None, **options: str) -> str:
         query = "&".join(f"{k}={quote(str(v))}" for k, v in {"sign_name": "睦邻街道", **options}.items())
         return (
-            f"aliyun-sms://{key or self.access_key_id}:{quote(secret or self.access_key_secret)}"
+            f"aliyun-sms://{key or self.access_key_id}:{quote(secret or self.access_key_secret, safe='')}"
             f"@{self.endpoint}?protocol=http&{query}"
         )
 
@@ -257,7 +257,7 @@ class FakeTencent(FakeProvider):
             for k, v in {"app_id": "1400006666", "sign_name": "睦邻街道", **options}.items()
         )
         return (
-            f"tencent-sms://{self.secret_id}:{quote(secret or self.secret_key)}@{self.endpoint}"
+            f"tencent-sms://{self.secret_id}:{quote(secret or self.secret_key, safe='')}@{self.endpoint}"
             f"?protocol=http&region=ap-guangzhou&{query}"
         )
 
