@@ -1,6 +1,7 @@
 """The SMS length rules every SMS channel applies before it spends a request (issue 17)."""
 
 import pytest
+from django.utils import translation
 
 from messaging.channels import OutgoingMessage, PermanentFailure
 from messaging.channels.sms_common import (
@@ -127,3 +128,10 @@ def test_mainland_mobile_refuses_what_is_not_a_mainland_mobile(address):
     with pytest.raises(PermanentFailure) as refused:
         mainland_mobile(address)
     assert refused.value.code == "invalid-number"
+
+
+def test_refusal_reads_in_english_for_an_english_reader():
+    with translation.override("en"), pytest.raises(PermanentFailure) as refused:
+        mainland_mobile("12345")
+
+    assert refused.value.reason == "“12345” is not a valid mainland China mobile number; not sent."
