@@ -5,7 +5,9 @@ Configured by URL (`SMS_URL`)::
     aliyun-sms://ACCESS_KEY_ID:ACCESS_KEY_SECRET@dysmsapi.aliyuncs.com?sign_name=某某街道
 
 Options (query string): `sign_name` (required, without 【】), `protocol` (`https`, or `http`
-for a local test server), `max_segments` (segments a message may take, default 1 = 70
+for a local test server), `signature` (`v3`, the default: ACS3-HMAC-SHA256
+in the Authorization header; `rpc`: the older RPC signature, HMAC-SHA1 in the query's
+`Signature` parameter, for gateways that only take that), `max_segments` (segments a message may take, default 1 = 70
 characters with the signature), `param_max_chars` (the provider's limit on one template
 variable, default 35), `connect_timeout` / `read_timeout` (milliseconds, default 5000 /
 10000). Credentials and sign name with non-ASCII characters are percent-encoded in the URL.
@@ -127,6 +129,9 @@ class AliyunSmsChannel(Channel):
             )
         if self.protocol not in ("http", "https"):
             raise ImproperlyConfigured(f"aliyun-sms protocol must be http or https, not {self.protocol!r}.")
+        self.signature = options.get("signature", "v3").lower()
+        if self.signature not in ("v3", "rpc"):
+            raise ImproperlyConfigured(f"aliyun-sms signature must be v3 or rpc, not {self.signature!r}.")
         self.max_segments = positive_int_option(options, "max_segments", 1)
         self.param_max_chars = positive_int_option(options, "param_max_chars", PARAM_MAX_CHARS)
         self.connect_timeout = positive_int_option(options, "connect_timeout", 5000)
@@ -141,6 +146,7 @@ class AliyunSmsChannel(Channel):
                 protocol=self.protocol,
                 connect_timeout=self.connect_timeout,
                 read_timeout=self.read_timeout,
+                signature_algorithm="v2" if self.signature == "rpc" else None,  # the SDK's name for RPC
             )
         )
 

@@ -4,9 +4,11 @@ Each fake listens on 127.0.0.1 on a free port, records every request, checks the
 request's authentication the way the provider does, and answers with the next scripted
 answer (or the provider's documented success answer when none is scripted):
 
-- `FakeAliyun`: the Dysmsapi 2017-05-25 RPC API as the official SDK calls it — POST /
-  with the action's parameters in the query, signed with ACS3-HMAC-SHA256 in the
-  `Authorization` header. The fake recomputes the signature with the secret it was given;
+- `FakeAliyun`: the Dysmsapi 2017-05-25 RPC API as the official SDK calls it — POST (or
+  GET) / with the action's parameters in the query, signed either with ACS3-HMAC-SHA256 in
+  the `Authorization` header (the SDK's default) or with the RPC signature (`AccessKeyId`,
+  `SignatureMethod=HMAC-SHA1`, `SignatureNonce`, `Timestamp`, `Signature` in the query).
+  The fake recomputes the signature with the secret it was given;
   a wrong secret gets HTTP 400 `SignatureDoesNotMatch`, an unknown key HTTP 404
   `InvalidAccessKeyId.NotFound`, as the provider answers. Business answers are HTTP 200
   with `Code` ("OK" or an `isv.*` code), `Message`, `BizId`, `RequestId`.
@@ -25,6 +27,7 @@ Use as a context manager: `with FakeAliyun() as fake: ... fake.url ... fake.requ
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import hashlib
 import hmac
@@ -173,6 +176,8 @@ class FakeAliyun(FakeProvider):
 
     def signature_answer(self, request: Recorded) -> Answer | None:
         """The provider's refusal when the request's signature does not hold, else None."""
+        if "Signature" in request.query:
+            return self.rpc_signature_answer(request)
         match = _ACS3.fullmatch(request.headers.get("authorization", ""))
         if not match:
             return self._error(
@@ -209,6 +214,26 @@ class FakeAliyun(FakeProvider):
             )
         return None
 
+    def rpc_signature_answer(self, request: Recorded) -> Answer | None:
+        query = dict(request.query)
+        signature = query.pop("Signature")
+        if query.get("SignatureMethod") != "HMAC-SHA1" or not query.get("SignatureNonce"):
+            return self._error(
+                400, "IncompleteSignature", "The request signature does not conform to Aliyun standards."
+            )
+        if query.get("AccessKeyId") != self.access_key_id:
+            return self._error(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.")
+        canonical = "&".join(f"{quote(k, safe='~')}={quote(v, safe='~')}" for k, v in sorted(query.items()))
+        to_sign = f"{request.method}&%2F&{quote(canonical, safe='~')}"
+        digest = hmac.new(f"{self.access_key_secret}&".encode(), to_sign.encode(), hashlib.sha1).digest()
+        if not hmac.compare_digest(base64.b64encode(digest).decode(), signature):
+            return self._error(
+                400,
+                "SignatureDoesNotMatch",
+                f"Specified signature is not matched with our calculation. server string to sign is:{to_sign}",
+            )
+        return None
+
     def answer(self, request: Recorded) -> Answer:
         refused = self.signature_answer(request)
         if refused:
@@ -229,7 +254,11 @@ class FakeAliyun(FakeProvider):
     @property
     def sent(self) -> list[dict[str, str]]:
         """The query parameters of each SendSms request received."""
-        return [r.query for r in self.requests if r.headers.get("x-acs-action") == "SendSms"]
+        return [
+            r.query
+            for r in self.requests
+            if "SendSms" in (r.headers.get("x-acs-action"), r.query.get("Action"))
+        ]
 
 
 # --- Tencent Cloud ---------------------------------------------------------------

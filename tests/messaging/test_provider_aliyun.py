@@ -229,6 +229,7 @@ def test_secret_with_reserved_characters_still_signs(fake):
         "aliyun-sms://KEY@dysmsapi.aliyuncs.com?sign_name=x",  # no secret
         "aliyun-sms://KEY:SECRET@dysmsapi.aliyuncs.com?sign_name=x&protocol=ftp",
         "aliyun-sms://KEY:SECRET@dysmsapi.aliyuncs.com?sign_name=x&max_segments=0",
+        "aliyun-sms://KEY:SECRET@dysmsapi.aliyuncs.com?sign_name=x&signature=v1",
     ],
 )
 def test_incomplete_url_stops_start_up(url):
@@ -242,3 +243,22 @@ def test_unknown_scheme_names_the_known_ones():
 
     assert "'aliyun-mms'" in str(refused.value)
     assert "aliyun-sms" in str(refused.value)
+
+
+def test_rpc_signature_in_the_query_is_accepted(fake):
+    sent = channel_from_url(fake.url(signature="rpc")).send(message())
+
+    [request] = fake.requests
+    assert sent.provider_id == "9006197469364984^1"
+    assert "authorization" not in request.headers
+    assert (request.query["Action"], request.query["Version"]) == ("SendSms", "2017-05-25")
+    assert (request.query["AccessKeyId"], request.query["SignatureMethod"]) == ("LTAI5tTESTKEY", "HMAC-SHA1")
+    assert request.query["PhoneNumbers"] == "13800138000"
+    assert request.query["OutId"] == "msg-7f3a"
+
+
+def test_rpc_signature_with_a_wrong_secret_is_permanent(fake):
+    with pytest.raises(PermanentFailure) as failed:
+        channel_from_url(fake.url(signature="rpc", secret="not-the-secret")).send(message())
+
+    assert failed.value.code == "SignatureDoesNotMatch"
