@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "import_export",
     "rules.apps.AutodiscoverRulesConfig",
     "portal.apps.PortalConfig",
+    "messaging",
     "partners",
     "spaces",
     "calls",
