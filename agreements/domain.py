@@ -22,11 +22,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from messaging.domain import message_queue, person_recipients, staff_recipients
 from partners.domain import TransitionRefused, partner_transition
 from partners.models import SERVING, PartnerStatus
 from portal.dates import latest_months_after, local_today, months_before, term_end
 from portal.domain import audit_log, require
-from portal.mail import queue_mail
 from portal.models import Role, Street
 from portal.pdf import render_pdf
 from portal.rules import user_profile
@@ -955,7 +955,8 @@ def _reminder_send(
     if staff is None:
         staff = staff_emails(term.community)
     partner_email = partner.application.email
-    to_partner = kind != ReminderKind.END_DATE and bool(partner_email)
+    # Every applicant gave a mobile number: the partner is told by SMS, and by e-mail if it has one.
+    to_partner = kind != ReminderKind.END_DATE
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -965,7 +966,7 @@ def _reminder_send(
                     agreement=term,
                     kind=kind,
                     partner_status=partner.status,
-                    recipients=staff + ([partner_email] if to_partner else []),
+                    recipients=staff + ([partner_email] if to_partner and partner_email else []),
                 )
         except IntegrityError:
             return None
@@ -1019,17 +1020,23 @@ def _reminder_effects(
         "street": term.community.street,
         "community": term.community,
     }
-    template = (
-        "agreements/email/renewal_overdue_staff"
+    where = {"cause": reminder, "partner_id": partner.pk, "community_id": term.community_id}
+    message_queue(
+        code="agreements.renewal_overdue_staff"
         if kind == ReminderKind.END_DATE
-        else "agreements/email/renewal_reminder_staff"
+        else "agreements.renewal_staff",
+        to=staff_recipients(street_id=term.community.street_id, emails=staff),
+        context=context,
+        **where,
     )
-    queue_mail(to=staff, template_prefix=template, context=context)
     if to_partner:
-        queue_mail(
-            to=partner.application.email,
-            template_prefix="agreements/email/renewal_reminder_partner",
+        application = partner.application
+        message_queue(
+            code="agreements.renewal_partner",
+            to=person_recipients(email=application.email, mobile=application.mobile),
             context=context,
+            params={"end": term.end_date.isoformat()},
+            **where,
         )
     audit_log(
         subject=term,

@@ -15,6 +15,8 @@ app.autodiscover_tasks()
 # programme can be read at a glance. Every task is idempotent.
 app.conf.beat_schedule = {
     "heartbeat": {"task": "portal.tasks.heartbeat", "schedule": 60.0},
+    # The outbox row is the truth: this sweep delivers what a lost nudge or a dead worker left.
+    "deliver-outbox": {"task": "messaging.tasks.deliver_outbox", "schedule": 60.0},
     "close-recruitment-calls": {"task": "calls.tasks.close_due_calls", "schedule": 300.0},
     "end-public-notices": {"task": "notices.tasks.end_due_notices", "schedule": 300.0},
     "send-renewal-reminders": {

@@ -26,10 +26,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from messaging.domain import message_queue, person_recipients, staff_recipients
 from partners.domain import TransitionRefused, partner_transition
 from partners.models import Partner, PartnerStatus
 from portal.domain import audit_log
-from portal.mail import queue_mail
 from portal.models import Street
 from portal.pdf import render_pdf
 from portal.uploads import validate_upload
@@ -459,15 +459,28 @@ def _notify_street_of_objection(objection: Objection) -> None:
         .exclude(email="")
         .values_list("email", flat=True)
     )
-    queue_mail(
-        to=list(staff),
-        template_prefix="notices/notice_objection_mail",
+    partner = objection.entry.partner
+    message_queue(
+        code="notices.objection_staff",
+        to=staff_recipients(street_id=objection.notice.street_id, emails=staff),
         context={
             "objection": objection,
             "entry": objection.entry,
             "notice": objection.notice,
             "url": settings.PORTAL_BASE_URL + reverse("admin:notices_objection_change", args=[objection.pk]),
         },
+        cause=objection,
+        partner_id=partner.pk,
+        street_id=objection.notice.street_id,
+        community_id=partner.community_id,
+    )
+    # The objector's receipt (by SMS: the form asks for a phone, not an e-mail).
+    message_queue(
+        code="notices.objection_received",
+        to=person_recipients(mobile=objection.objector_phone, name=objection.objector_name),
+        params={"reference": objection.reference},
+        cause=objection,
+        street_id=objection.notice.street_id,
     )
 
 

@@ -2,9 +2,9 @@
 
 from django.dispatch import receiver
 
+from messaging.domain import message_queue, person_recipients
 from partners.models import PartnerStatus
 from partners.signals import partner_transitioned
-from portal.mail import queue_mail
 
 
 @receiver(partner_transitioned, dispatch_uid="reviews.vetting_rejected_mail")
@@ -17,8 +17,14 @@ def tell_applicant_vetting_failed(sender, partner, transition, by=None, **kwargs
     if transition.transition != "reject" or transition.from_state != PartnerStatus.VETTING:
         return
     application = partner.application
-    queue_mail(
-        to=application.email,
-        template_prefix="reviews/email/vetting_rejected",
+    message_queue(
+        code="reviews.vetting_rejected",
+        to=person_recipients(
+            email=application.email, mobile=application.mobile, name=application.contact_name
+        ),
         context={"application": application, "reasons": transition.note, "street": partner.community.street},
+        params={"reference": application.reference},
+        cause=transition,
+        partner_id=partner.pk,
+        community_id=partner.community_id,
     )

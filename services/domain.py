@@ -29,12 +29,12 @@ from PIL import Image, ImageOps
 
 from agreements.domain import agreement_draft_next_term, trial_evaluation_window
 from agreements.models import Agreement, AgreementStatus
+from messaging.domain import message_queue, person_recipients, staff_recipients
 from partners.domain import TransitionRefused, partner_transition, transition_blockers
 from partners.models import SERVING, PartnerStatus
 from portal.choices import ExitReason
 from portal.dates import local_today
 from portal.domain import audit_log, require, user_assign_role
-from portal.mail import queue_mail
 from portal.models import AuditEvent, Community, Profile, Role
 from portal.rules import scope_queryset
 from portal.uploads import DOCUMENT_KINDS, IMAGE_KINDS, VIDEO_KINDS, validate_upload, validate_upload_set
@@ -130,6 +130,12 @@ def partner_account_create(*, partner: Partner, by: User | None = None) -> Partn
     return account
 
 
+def _partner_mobile(partner: Partner) -> str:
+    """The mobile number the partner applied with (every application has one), or ""."""
+    application = getattr(partner, "application", None)
+    return application.mobile if application is not None else ""
+
+
 def partner_account_invite(*, account: PartnerAccount) -> None:
     """(Re)send the invitation with a set-password link."""
     user = account.user
@@ -140,15 +146,20 @@ def partner_account_invite(*, account: PartnerAccount) -> None:
             "token": default_token_generator.make_token(user),
         },
     )
-    queue_mail(
-        to=user.email,
-        template_prefix="services/mail/partner_invitation",
+    partner = account.partner
+    message_queue(
+        code="services.partner_invitation",
+        to=person_recipients(email=user.email, mobile=getattr(getattr(user, "profile", None), "phone", "")),
         context={
-            "partner": account.partner,
+            "partner": partner,
             "user": user,
             "link": link,
             "login_url": settings.PORTAL_BASE_URL.rstrip("/") + reverse("services:log_list"),
         },
+        cause=account,
+        occasion=timezone.now().isoformat(),  # a re-sent invitation is a new message
+        partner_id=partner.pk,
+        community_id=partner.community_id,
     )
 
 
@@ -462,10 +473,15 @@ def servicelog_review(*, log: ServiceLog, decision: str, note: str = "", by: Use
         )
         account = PartnerAccount.objects.filter(partner_id=log.partner_id).select_related("user").first()
         if decision != LogStatus.VERIFIED and account is not None:
-            queue_mail(
-                to=account.user.email,
-                template_prefix="services/mail/log_reviewed",
+            message_queue(
+                code="services.log_returned",
+                to=person_recipients(email=account.user.email, mobile=_partner_mobile(log.partner)),
                 context={"log": log, "partner": log.partner},
+                params={"date": log.date.isoformat()},
+                cause=log,
+                occasion=log.reviewed_at.isoformat(),  # returned again after a fix: a new message
+                partner_id=log.partner_id,
+                community_id=log.partner.community_id,
             )
     return log
 
@@ -1046,19 +1062,35 @@ def pace_warnings_send(*, today: dt.date | None = None) -> int:
         account = (
             PartnerAccount.objects.filter(partner_id=agreement.partner_id).select_related("user").first()
         )
-        recipients = staff + ([account.user.email] if account and account.user.email else [])
+        context = {
+            "progress": progress,
+            "agreement": agreement,
+            "partner": agreement.partner,
+            "share": int(pace_warning_share() * 100),
+            "url": settings.PORTAL_BASE_URL.rstrip("/")
+            + reverse("services:progress_detail", args=[agreement.pk]),
+        }
+        where = {
+            "cause": agreement,
+            "occasion": week,
+            "partner_id": agreement.partner_id,
+            "community_id": agreement.community_id,
+        }
         with transaction.atomic():
-            queue_mail(
-                to=recipients,
-                template_prefix="services/mail/pace_warning",
-                context={
-                    "progress": progress,
-                    "agreement": agreement,
-                    "partner": agreement.partner,
-                    "share": int(pace_warning_share() * 100),
-                    "url": settings.PORTAL_BASE_URL.rstrip("/")
-                    + reverse("services:progress_detail", args=[agreement.pk]),
-                },
+            message_queue(
+                code="services.pace_warning_staff",
+                to=staff_recipients(street_id=agreement.community.street_id, emails=staff),
+                context=context,
+                **where,
+            )
+            message_queue(
+                code="services.pace_warning",
+                to=person_recipients(
+                    email=account.user.email if account else "", mobile=_partner_mobile(agreement.partner)
+                ),
+                context=context,
+                params={"partner": agreement.partner.name},
+                **where,
             )
             audit_log(
                 subject=agreement,
