@@ -228,13 +228,15 @@ def test_objection_filed_mails_street_staff_without_objector_data(
         _post(client, notice)
 
     objection = Objection.objects.get()
-    assert len(mailoutbox) == 1
-    mail = mailoutbox[0]
     street_emails = sorted(p.user.email for p in notice.street.profiles.filter(role="street_staff"))
-    assert sorted(mail.to) == street_emails
-    assert {staff.email, colleague.email} <= set(mail.to)
-    assert elsewhere.email not in mail.to
-    assert mail.subject == f"【公示异议】新的异议待调查:{objection.reference}"
-    assert objection.entry.applicant_name in mail.body
-    assert f"/admin/notices/objection/{objection.pk}/change/" in mail.body
-    assert "13700001111" not in mail.body and "李居民" not in mail.body
+    # One outbox message per address (issue 17): each staff member gets their own e-mail.
+    assert len(mailoutbox) == len(street_emails)
+    assert sorted(address for mail in mailoutbox for address in mail.to) == street_emails
+    assert all(len(mail.to) == 1 for mail in mailoutbox)
+    assert {staff.email, colleague.email} <= {mail.to[0] for mail in mailoutbox}
+    assert elsewhere.email not in {mail.to[0] for mail in mailoutbox}
+    for mail in mailoutbox:
+        assert mail.subject == f"【公示异议】新的异议待调查:{objection.reference}"
+        assert objection.entry.applicant_name in mail.body
+        assert f"/admin/notices/objection/{objection.pk}/change/" in mail.body
+        assert "13700001111" not in mail.body and "李居民" not in mail.body
