@@ -155,7 +155,8 @@ PORTAL_MESSAGE_CHANNELS = {
     "wecom": env.str("WECOM_URL", default=f"file://{VAR_DIR / 'outbox' / 'wecom'}"),
 }
 PORTAL_SMS_TEMPLATES = env.json("PORTAL_SMS_TEMPLATES", default={})  # {message code: provider template code}
-PORTAL_SMS_QUIET_HOURS = (21, 8)  # no SMS from 21:00 to 08:00 Asia/Shanghai; held until the morning
+# No SMS from 21:00 to 08:00 Asia/Shanghai (held until the morning); "0,0" turns it off (fault tests).
+PORTAL_SMS_QUIET_HOURS = tuple(env.list("PORTAL_SMS_QUIET_HOURS", cast=int, default=[21, 8]))
 PORTAL_OUTBOX_LEASE_SECONDS = env.int("PORTAL_OUTBOX_LEASE_SECONDS", default=300)
 PORTAL_OUTBOX_RETRY_SECONDS = env.int("PORTAL_OUTBOX_RETRY_SECONDS", default=60)
 PORTAL_OUTBOX_MAX_ATTEMPTS = env.int("PORTAL_OUTBOX_MAX_ATTEMPTS", default=8)
