@@ -385,9 +385,8 @@ def outbox_retry(*, messages, by) -> int:
     """Staff send failed, cancelled or held messages again now (attempts start afresh)."""
     count = 0
     with transaction.atomic():
-        for row in messages.select_for_update().exclude(
-            status__in=[MessageStatus.SENT, MessageStatus.SENDING]
-        ):
+        rows = OutboxMessage.objects.select_for_update().filter(pk__in=messages.values("pk"))
+        for row in rows.exclude(status__in=[MessageStatus.SENT, MessageStatus.SENDING]):
             before = row.status
             row.status, row.attempts, row.next_attempt_at = MessageStatus.PENDING, 0, timezone.now()
             row.save(update_fields=["status", "attempts", "next_attempt_at", "updated_at"])
@@ -409,9 +408,8 @@ def outbox_cancel(*, messages, by) -> int:
     """Staff cancel messages not yet sent (pending, held or failed)."""
     count = 0
     with transaction.atomic():
-        for row in messages.select_for_update().filter(
-            status__in=[MessageStatus.PENDING, MessageStatus.HELD, MessageStatus.FAILED]
-        ):
+        rows = OutboxMessage.objects.select_for_update().filter(pk__in=messages.values("pk"))
+        for row in rows.filter(status__in=[MessageStatus.PENDING, MessageStatus.HELD, MessageStatus.FAILED]):
             before = row.status
             row.status, row.last_error = MessageStatus.CANCELLED, _("工作人员已取消。")
             row.save(update_fields=["status", "last_error", "updated_at"])

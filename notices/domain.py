@@ -252,6 +252,22 @@ def notice_publish(*, notice: PublicNotice, by: User) -> PublicNotice:
                 problems += [f"{entry.applicant_name}:{m}" for m in refused.messages]
         if problems:
             raise ValidationError(problems)  # rolls back the whole publication
+        for entry in entries:  # each applicant on the list is told the notice is up (五(二)3)
+            application = entry.partner.application
+            message_queue(
+                code="notices.published_applicant",
+                to=person_recipients(
+                    email=application.email, mobile=application.mobile, name=application.contact_name
+                ),
+                params={
+                    "title": notice.title,
+                    "end": timezone.localtime(notice.ends_at).strftime("%Y-%m-%d"),
+                },
+                cause=entry,
+                partner_id=entry.partner_id,
+                street_id=notice.street_id,
+                community_id=entry.partner.community_id,
+            )
         audit_log(
             subject=notice,
             action="notices.notice.published",
@@ -553,6 +569,14 @@ def objection_conclude(*, objection: Objection, upheld: bool, conclusion: str, b
             to_state=new_status,
             note=conclusion,
             community=objection.entry.partner.community,
+        )
+        # The objector is told the outcome (rulebook 五(二)3: 接受居民和社会监督).
+        message_queue(
+            code="notices.objection_outcome",
+            to=person_recipients(mobile=objection.objector_phone, name=objection.objector_name),
+            params={"reference": objection.reference, "outcome": objection.get_status_display()},
+            cause=objection,
+            street_id=objection.notice.street_id,
         )
         partner = objection.entry.partner
         if upheld and partner.status == PartnerStatus.IN_NOTICE:
