@@ -2,8 +2,8 @@
 
 from django.contrib import admin, messages
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from portal.models import Role
 from portal.rules import user_profile
@@ -64,16 +64,12 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     @admin.action(description=_("重新发送所选消息"), permissions=["change"])
     def retry_messages(self, request, queryset):
         count = outbox_retry(messages=queryset, by=request.user)
-        messages.success(
-            request, ngettext("已重新排队 %(n)d 条消息。", "已重新排队 %(n)d 条消息。", count) % {"n": count}
-        )
+        messages.success(request, gettext("已重新排队 %(n)d 条消息。") % {"n": count})
 
     @admin.action(description=_("取消发送所选消息"), permissions=["change"])
     def cancel_messages(self, request, queryset):
         count = outbox_cancel(messages=queryset, by=request.user)
-        messages.success(
-            request, ngettext("已取消 %(n)d 条消息。", "已取消 %(n)d 条消息。", count) % {"n": count}
-        )
+        messages.success(request, gettext("已取消 %(n)d 条消息。") % {"n": count})
 
 
 @admin.register(OptOut)

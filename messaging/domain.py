@@ -81,9 +81,19 @@ def person_recipients(*, email: str = "", mobile: str = "", name: str = "") -> l
     return found
 
 
-def staff_recipients(*, street_id: int | None, emails: Iterable[str]) -> list[Recipient]:
+def staff_groups_by_street(street_ids: Iterable[int]) -> dict[int, StaffGroup]:
+    """The WeCom staff groups of these streets, in one query (for bulk jobs)."""
+    return {group.street_id: group for group in StaffGroup.objects.filter(street_id__in=set(street_ids))}
+
+
+def staff_recipients(
+    *, street_id: int | None, emails: Iterable[str], groups: dict[int, StaffGroup] | None = None
+) -> list[Recipient]:
     """Staff of a street: the street's WeCom group when it has one, else each person's e-mail."""
-    group = StaffGroup.objects.filter(street_id=street_id).first() if street_id else None
+    if groups is not None:
+        group = groups.get(street_id)
+    else:
+        group = StaffGroup.objects.filter(street_id=street_id).first() if street_id else None
     if group is not None:
         return [Recipient(ChannelKind.WECOM, group.webhook_key, group.name)]
     return [Recipient(ChannelKind.EMAIL, email) for email in dict.fromkeys(emails) if email]

@@ -57,6 +57,32 @@ def audit_log(
     )
 
 
+def audit_log_many(events: list[dict]) -> list[AuditEvent]:
+    """Append many audit events in one INSERT (a bulk job); each dict takes `audit_log`'s arguments."""
+    rows = []
+    for event in events:
+        if not is_registered(event["action"]):
+            raise ValueError(
+                f"Unregistered audit action {event['action']!r}: declare it in the app's events.py."
+            )
+        subject, actor = event["subject"], event.get("actor")
+        community = event.get("community")
+        rows.append(
+            AuditEvent(
+                content_type=ContentType.objects.get_for_model(subject, for_concrete_model=True),
+                object_id=str(subject.pk),
+                action=event["action"],
+                actor=actor if (actor is not None and actor.is_authenticated) else None,
+                from_state=event.get("from_state") or "",
+                to_state=event.get("to_state") or "",
+                note=event.get("note") or "",
+                data=event.get("data") or {},
+                community=community if community is not None else getattr(subject, "community", None),
+            )
+        )
+    return AuditEvent.objects.bulk_create(rows, batch_size=500)
+
+
 @dataclass(frozen=True)
 class WorkerStatus:
     """Whether the Celery worker has been seen recently (its beat-scheduled heartbeat)."""
