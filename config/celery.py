@@ -23,6 +23,10 @@ app.conf.beat_schedule = {
         "task": "agreements.tasks.send_renewal_reminders",
         "schedule": crontab(minute=0, hour="*/1"),
     },
+    "send-log-reminders": {
+        "task": "services.tasks.send_log_reminders",
+        "schedule": crontab(minute=0, hour=10),
+    },
     "send-pace-warnings": {
         "task": "services.tasks.send_pace_warnings",
         "schedule": crontab(minute=0, hour=8, day_of_week="mon"),

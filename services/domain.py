@@ -29,7 +29,14 @@ from PIL import Image, ImageOps
 
 from agreements.domain import agreement_draft_next_term, trial_evaluation_window
 from agreements.models import Agreement, AgreementStatus
-from messaging.domain import message_queue, person_recipients, staff_recipients
+from messaging.domain import (
+    message_queue,
+    message_rows,
+    opted_out_among,
+    outbox_write,
+    person_recipients,
+    staff_recipients,
+)
 from partners.domain import TransitionRefused, partner_transition, transition_blockers
 from partners.models import SERVING, PartnerStatus
 from portal.choices import ExitReason
@@ -1030,6 +1037,57 @@ def partner_exit(
             data={"slots_released": released, "logs_closed": closed},
         )
     return record
+
+
+# --- Monthly service logs due (issue 17) -------------------------------------------
+
+LOGS_DUE_DAY = 25  # the reminder day: a partner with no log this month yet is reminded
+
+
+def log_reminders_send(*, today: dt.date | None = None) -> int:
+    """On the 25th, remind each serving partner with no service log this month — 六(二)1.
+
+    (社区指导其定期整理提交《公益服务记录表》.) Runs daily, acts on the 25th only; once
+    per partner per month (the outbox key), so running twice sends nothing twice.
+    Optional reminder: a partner who opted out is not reminded. Bulk: a constant
+    number of queries whatever the number of partners. Returns the partners reminded.
+    """
+    today = today or local_today()
+    if today.day != LOGS_DUE_DAY:
+        return 0
+    month = f"{today:%Y-%m}"
+    logged = ServiceLog.objects.filter(date__year=today.year, date__month=today.month).values("partner_id")
+    agreements = (
+        current_agreements(today=today)
+        .exclude(partner_id__in=logged)
+        .select_related("partner__application", "community")
+        .order_by("partner_id")
+    )
+    accounts = dict(PartnerAccount.objects.values_list("partner_id", "user__email"))
+    due = list({a.partner_id: a for a in agreements}.values())
+    recipients = {
+        a.partner_id: person_recipients(
+            email=accounts.get(a.partner_id) or a.partner.application.email,
+            mobile=a.partner.application.mobile,
+            name=a.partner.name,
+        )
+        for a in due
+    }
+    opted_out = opted_out_among(r.address for rs in recipients.values() for r in rs)
+    rows = []
+    for agreement in due:
+        rows += message_rows(
+            code="services.logs_due",
+            to=recipients[agreement.partner_id],
+            params={"partner": agreement.partner.name},
+            cause=agreement.partner,
+            occasion=month,
+            partner_id=agreement.partner_id,
+            community_id=agreement.community_id,
+            opted_out=opted_out,
+        )
+    outbox_write(rows)
+    return len(due)
 
 
 # --- Pace warnings (预警) -------------------------------------------------------

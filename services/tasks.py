@@ -24,3 +24,12 @@ def render_dossier_pdf(*, partner_id: int):
     if partner is None:
         return None
     return dossier_pdf_render(partner)
+
+
+@shared_task(name="services.tasks.send_log_reminders")
+def send_log_reminders():
+    """Daily; on the 25th, partners with no service log this month are reminded. Safe to run twice."""
+    # deferred: Celery task module imports domain (HackSoft pattern)
+    from .domain import log_reminders_send
+
+    return log_reminders_send()
