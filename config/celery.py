@@ -23,6 +23,10 @@ app.conf.beat_schedule = {
         "task": "agreements.tasks.send_renewal_reminders",
         "schedule": crontab(minute=0, hour="*/1"),
     },
+    "send-staff-digest": {
+        "task": "services.tasks.send_staff_digest",
+        "schedule": crontab(minute=30, hour=8),
+    },
     "send-log-reminders": {
         "task": "services.tasks.send_log_reminders",
         "schedule": crontab(minute=0, hour=10),

@@ -35,10 +35,13 @@ from messaging.domain import (
     opted_out_among,
     outbox_write,
     person_recipients,
+    staff_groups_by_street,
     staff_recipients,
 )
+from messaging.models import StaffGroup
+from notices.models import Objection, ObjectionStatus
 from partners.domain import TransitionRefused, partner_transition, transition_blockers
-from partners.models import SERVING, PartnerStatus
+from partners.models import SERVING, Partner, PartnerStatus
 from portal.choices import ExitReason
 from portal.dates import local_today
 from portal.domain import audit_log, require, user_assign_role
@@ -1088,6 +1091,59 @@ def log_reminders_send(*, today: dt.date | None = None) -> int:
         )
     outbox_write(rows)
     return len(due)
+
+
+# --- The staff's daily digest (issue 17) ------------------------------------------
+
+
+def staff_todo_counts(*, street_ids) -> dict[int, dict[str, int]]:
+    """Per street: applications to vet, objections to investigate, logs to verify (3 queries)."""
+    counts: dict[int, dict[str, int]] = {pk: {} for pk in street_ids}
+    queries = {
+        "applications": Partner.objects.filter(
+            community__street_id__in=street_ids, status__in=[PartnerStatus.SUBMITTED, PartnerStatus.VETTING]
+        ).values_list("community__street_id"),
+        "objections": Objection.objects.filter(
+            notice__street_id__in=street_ids, status=ObjectionStatus.OPEN
+        ).values_list("notice__street_id"),
+        "logs": ServiceLog.objects.filter(
+            partner__community__street_id__in=street_ids, status=LogStatus.SUBMITTED
+        ).values_list("partner__community__street_id"),
+    }
+    for name, query in queries.items():
+        for street_id, number in query.annotate(n=Count("id")).order_by():
+            counts[street_id][name] = number
+    return counts
+
+
+def staff_digest_send(*, today: dt.date | None = None) -> int:
+    """Each street's WeCom staff group gets the day's to-dos, once a day — 六(二)1 (专人负责日常联系)."""
+    today = today or local_today()
+    groups = staff_groups_by_street(StaffGroup.objects.values_list("street_id", flat=True))
+    if not groups:
+        return 0
+    counts = staff_todo_counts(street_ids=list(groups))
+    rows = []
+    for street_id, group in groups.items():
+        todo = counts[street_id]
+        if not any(todo.values()):
+            continue
+        parts = [
+            _("待审核申请 %(n)d 件") % {"n": todo.get("applications", 0)},
+            _("待调查异议 %(n)d 件") % {"n": todo.get("objections", 0)},
+            _("待核实服务记录 %(n)d 条") % {"n": todo.get("logs", 0)},
+        ]
+        rows += message_rows(
+            code="messaging.staff_digest",
+            to=staff_recipients(street_id=street_id, emails=[], groups=groups),
+            params={"street": group.street.name, "todos": ";".join(parts)},
+            cause=f"portal.street:{street_id}",
+            occasion=today.isoformat(),
+            street_id=street_id,
+            opted_out=set(),
+        )
+    outbox_write(rows)
+    return len(rows)
 
 
 # --- Pace warnings (预警) -------------------------------------------------------

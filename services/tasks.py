@@ -33,3 +33,12 @@ def send_log_reminders():
     from .domain import log_reminders_send
 
     return log_reminders_send()
+
+
+@shared_task(name="services.tasks.send_staff_digest")
+def send_staff_digest():
+    """Daily at 08:30: each street's WeCom staff group gets its to-dos. Safe to run twice."""
+    # deferred: Celery task module imports domain (HackSoft pattern)
+    from .domain import staff_digest_send
+
+    return staff_digest_send()
