@@ -1050,7 +1050,7 @@ def _reminder_effects(
     staff: list[str],
     groups: dict,
     today: dt.date,
-    events: list[dict],
+    events: list,
     by: User | None = None,
 ) -> list:
     """The reminder's outbox rows (returned) and audit record (appended to `events`)."""
@@ -1094,15 +1094,14 @@ def _reminder_effects(
             params={"end": term.end_date.isoformat()},
             **where,
         )
-    events.append(
-        {
-            "subject": term,
-            "action": f"agreements.reminder.{kind}",
-            "actor": by,
-            "to_state": partner.status,
-            "data": {"recipients": reminder.recipients},
-            "community": term.community,
-        }
+    audit_log(
+        subject=term,
+        action=f"agreements.reminder.{kind}",
+        actor=by,
+        to_state=partner.status,
+        data={"recipients": reminder.recipients},
+        community=term.community,
+        into=events,
     )
     return rows
 

@@ -250,17 +250,20 @@ def outbox_write(rows: list[OutboxMessage]) -> int:
     if not rows:
         return 0
     OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
-    transaction.on_commit(outbox_nudge)
+    keys = [row.key for row in rows if row.status == MessageStatus.PENDING]
+    if keys:
+        transaction.on_commit(lambda: outbox_nudge(keys=keys))
     return len(rows)
 
 
-def outbox_nudge() -> None:
-    """Ask the worker to deliver now. Only a nudge: if the broker is down, beat's sweep delivers.
+def outbox_nudge(*, keys: list[str] | None = None) -> None:
+    """Ask the worker to deliver these rows now (None: every due row). Only a nudge: if the
+    broker is down, beat's sweep delivers them within the minute.
 
     A broker outage must never fail the request that caused the message.
     """
     try:
-        deliver_outbox.apply_async(retry=False)
+        deliver_outbox.apply_async(kwargs={"keys": keys}, retry=False)
     except Exception:  # the row is safe in the database; the minute sweep will deliver it
         logger.warning("Outbox nudge not sent (broker unavailable); the sweep will deliver.", exc_info=True)
 
@@ -288,7 +291,7 @@ def _due_q(now: dt.datetime) -> Q:
     )
 
 
-def _claim_next() -> OutboxMessage | None | bool:
+def _claim_next(keys: list[str] | None = None) -> OutboxMessage | None | bool:
     """Claim the next due row (mark it `sending` with a lease), or None when none is due.
 
     Returns False for a row that was only put on hold (SMS in quiet hours).
@@ -297,7 +300,7 @@ def _claim_next() -> OutboxMessage | None | bool:
     with transaction.atomic():
         row = (
             OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(_due_q(now))
+            .filter(_due_q(now), **({"key__in": keys} if keys is not None else {}))
             .order_by("next_attempt_at", "id")
             .first()
         )
@@ -377,11 +380,14 @@ def _failure_text(failure: Exception) -> str:
     return (f"[{code}] {text}" if code else text)[:1000]
 
 
-def outbox_deliver_due(*, limit: int = 500) -> int:
-    """Deliver due rows one by one until none is due (or `limit`); returns how many were tried."""
+def outbox_deliver_due(*, keys: list[str] | None = None, limit: int = 500) -> int:
+    """Deliver due rows (of these keys, or all) one by one until none is due (or `limit`).
+
+    Returns how many were tried.
+    """
     tried = 0
     while tried < limit:
-        row = _claim_next()
+        row = _claim_next(keys)
         if row is None:
             break
         if row is False:
