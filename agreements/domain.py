@@ -10,23 +10,30 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from messaging.domain import (
+    message_rows,
+    outbox_write,
+    person_recipients,
+    staff_groups_by_street,
+    staff_recipients,
+)
 from partners.domain import TransitionRefused, partner_transition
 from partners.models import SERVING, PartnerStatus
 from portal.dates import latest_months_after, local_today, months_before, term_end
-from portal.domain import audit_log, require
-from portal.mail import queue_mail
+from portal.domain import audit_log, audit_log_many, require
 from portal.models import Role, Street
 from portal.pdf import html_to_pdf
 from portal.rules import user_profile
@@ -915,12 +922,18 @@ def renewal_reminders_send(*, today: dt.date | None = None, by: User | None = No
     street staff member's 立即检查到期 runs it for the terms of their street,
     recorded as theirs.
 
+    One transaction writes the reminders, their outbox messages and their audit
+    records, so a reminder exists exactly when its messages do (issue 17: a
+    worker killed mid-run loses nothing and sends nothing twice).
+
     Queries: two to find the terms with something to do (`terms_awaiting_decision`
     narrowed by `_work_q`), so a run with nothing due costs the same whatever
-    the number of streets and terms; when some
-    are due, their staff addresses and spaces are loaded in three more queries,
-    then each reminder sent costs a constant handful (its row, the e-mails, the
-    audit record and, for a window reminder, the partner's transition).
+    the number of streets and terms. When some are due: their staff addresses,
+    spaces and staff groups, then one INSERT of all reminders (ON CONFLICT DO
+    NOTHING: a concurrent run inserts none of the same), one of all outbox rows
+    and one of all audit records — a constant, whatever the number due. Only a
+    window reminder to an active partner costs more: the partner's transition to
+    renewal_due goes through the state machine, one partner at a time.
     """
     today = today or local_today()
     work = []
@@ -934,44 +947,80 @@ def renewal_reminders_send(*, today: dt.date | None = None, by: User | None = No
         list({t.community_id: t.community for t, _, _ in work}.values())
     )
     prefetch_related_objects([t for t, _, kinds in work if kinds], "timeslots__space")
-    sent = []
-    for term, mark, kinds in work:
-        if mark:
-            # Reminded during the trial, evaluated and made active since: now it is due.
-            _mark_renewal_due(term, by=by)
-        for kind in kinds:
-            reminder = _reminder_send(
-                term=term, kind=kind, today=today, by=by, staff=staff_by_community[term.community_id]
+    groups = staff_groups_by_street({t.community.street_id for t, _, kinds in work if kinds})
+    with transaction.atomic():
+        wanted = []
+        for term, mark, kinds in work:
+            if mark:
+                # Reminded during the trial, evaluated and made active since: now it is due.
+                _mark_renewal_due(term, by=by)
+            partner_email = term.partner.application.email
+            for kind in kinds:
+                to_partner = kind != ReminderKind.END_DATE
+                wanted.append(
+                    RenewalReminder(
+                        agreement=term,
+                        kind=kind,
+                        partner_status=term.partner.status,
+                        recipients=staff_by_community[term.community_id]
+                        + ([partner_email] if to_partner and partner_email else []),
+                    )
+                )
+        sent = _reminders_insert(wanted)
+        messages, events = [], []
+        for reminder in sent:
+            messages += _reminder_effects(
+                reminder=reminder,
+                term=reminder.agreement,
+                staff=staff_by_community[reminder.agreement.community_id],
+                groups=groups,
+                today=today,
+                by=by,
+                events=events,
             )
-            if reminder is not None:
-                sent.append(reminder)
+        outbox_write(messages)
+        audit_log_many(events)
     return sent
 
 
-def _reminder_send(
-    *, term: Agreement, kind: str, today: dt.date, by: User | None = None, staff: list[str] | None = None
-) -> RenewalReminder | None:
-    partner = term.partner
-    if staff is None:
-        staff = staff_emails(term.community)
-    partner_email = partner.application.email
-    to_partner = kind != ReminderKind.END_DATE and bool(partner_email)
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                # The unique (agreement, kind) row is the lock: a concurrent run blocks on
-                # the insert until this transaction ends, then fails, so only one run sends.
-                reminder = RenewalReminder.objects.create(
-                    agreement=term,
-                    kind=kind,
-                    partner_status=partner.status,
-                    recipients=staff + ([partner_email] if to_partner else []),
-                )
-        except IntegrityError:
-            return None
-        return _reminder_effects(
-            reminder=reminder, term=term, staff=staff, to_partner=to_partner, today=today, by=by
-        )
+def _reminders_insert(reminders: list[RenewalReminder]) -> list[RenewalReminder]:
+    """Insert the reminders not yet recorded, in one statement; returns those inserted.
+
+    The unique (agreement, kind) row is the lock: a concurrent run's INSERT waits for
+    this transaction, then skips the same rows (ON CONFLICT DO NOTHING), so only one
+    run sends each reminder.
+    """
+    if not reminders:
+        return []
+    meta = RenewalReminder._meta
+    columns = [meta.get_field(name).column for name in ("agreement", "kind", "recipients", "partner_status")]
+    created_at = meta.get_field("created_at").column
+    now = timezone.now()
+    rows, params = [], []
+    for reminder in reminders:
+        rows.append("(%s, %s, %s, %s, %s)")
+        params += [
+            reminder.agreement_id,
+            reminder.kind,
+            json.dumps(reminder.recipients),
+            reminder.partner_status,
+            now,
+        ]
+    table = connection.ops.quote_name(meta.db_table)
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}, {created_at}) VALUES {', '.join(rows)} "
+        f"ON CONFLICT ({columns[0]}, {columns[1]}) DO NOTHING RETURNING id, {columns[0]}, {columns[1]}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        inserted = {(agreement_id, kind): pk for pk, agreement_id, kind in cursor.fetchall()}
+    sent = []
+    for reminder in reminders:
+        pk = inserted.get((reminder.agreement_id, reminder.kind))
+        if pk is not None:
+            reminder.pk, reminder.created_at = pk, now
+            sent.append(reminder)
+    return sent
 
 
 def _mark_renewal_due(term: Agreement, *, by: User | None = None) -> None:
@@ -999,10 +1048,12 @@ def _reminder_effects(
     reminder: RenewalReminder,
     term: Agreement,
     staff: list[str],
-    to_partner: bool,
+    groups: dict,
     today: dt.date,
+    events: list,
     by: User | None = None,
-) -> RenewalReminder:
+) -> list:
+    """The reminder's outbox rows (returned) and audit record (appended to `events`)."""
     partner = term.partner
     kind = reminder.kind
     if kind == ReminderKind.WINDOW and partner.status == PartnerStatus.ACTIVE:
@@ -1019,17 +1070,29 @@ def _reminder_effects(
         "street": term.community.street,
         "community": term.community,
     }
-    template = (
-        "agreements/email/renewal_overdue_staff"
+    # Renewal messages are required notices (五(三)2): no opt-out lookup.
+    where = {
+        "cause": reminder,
+        "partner_id": partner.pk,
+        "community_id": term.community_id,
+        "opted_out": set(),
+    }
+    rows = message_rows(
+        code="agreements.renewal_overdue_staff"
         if kind == ReminderKind.END_DATE
-        else "agreements/email/renewal_reminder_staff"
+        else "agreements.renewal_staff",
+        to=staff_recipients(street_id=term.community.street_id, emails=staff, groups=groups),
+        context=context,
+        **where,
     )
-    queue_mail(to=staff, template_prefix=template, context=context)
-    if to_partner:
-        queue_mail(
-            to=partner.application.email,
-            template_prefix="agreements/email/renewal_reminder_partner",
+    if kind != ReminderKind.END_DATE:
+        application = partner.application
+        rows += message_rows(
+            code="agreements.renewal_partner",
+            to=person_recipients(email=application.email, mobile=application.mobile),
             context=context,
+            params={"end": term.end_date.isoformat()},
+            **where,
         )
     audit_log(
         subject=term,
@@ -1037,8 +1100,10 @@ def _reminder_effects(
         actor=by,
         to_state=partner.status,
         data={"recipients": reminder.recipients},
+        community=term.community,
+        into=events,
     )
-    return reminder
+    return rows
 
 
 # --- The printable agreement --------------------------------------------------------

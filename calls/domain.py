@@ -24,11 +24,11 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from messaging.domain import message_queue, person_recipients
 from partners.domain import TransitionRefused, partner_transition
 from partners.models import WITHDRAWABLE, Partner, PartnerStatus
 from portal.choices import INDIVIDUAL_KINDS
 from portal.domain import audit_log
-from portal.mail import queue_mail
 from portal.masking import mask_id_number
 from portal.pdf import render_pdf
 from portal.uploads import validate_upload, validate_upload_set
@@ -481,14 +481,21 @@ def application_submit(
                 to_state=PartnerStatus.SUBMITTED,
                 data={"reference": application.reference, "documents": len(written), "ip": ip or ""},
             )
-            queue_mail(
-                to=application.email,
-                template_prefix="calls/application_submitted",
+            message_queue(
+                code="calls.application_received",
+                to=person_recipients(
+                    email=application.email, mobile=application.mobile, name=application.contact_name
+                ),
                 context={
                     "application": application,
                     "call": call,
                     "status_url": application_status_url(application),
                 },
+                params={"reference": application.reference},
+                cause=application,
+                partner_id=application.partner_id,
+                street_id=call.street_id,
+                community_id=partner.community_id if partner else None,
             )
     except IntegrityError as exc:
         _remove_files(written)
@@ -725,15 +732,21 @@ def application_request_documents(
         upload_url = _absolute(
             reverse("calls:application_document_upload", args=[document_request_token(request)])
         )
-        queue_mail(
-            to=application.email,
-            template_prefix="calls/application_documents_requested",
+        message_queue(
+            code="calls.documents_requested",
+            to=person_recipients(
+                email=application.email, mobile=application.mobile, name=application.contact_name
+            ),
             context={
                 "application": application,
                 "request": request,
                 "upload_url": upload_url,
                 "status_url": application_status_url(application),
             },
+            params={"reference": application.reference, "kind": request.get_kind_display()},
+            cause=request,
+            partner_id=application.partner_id,
+            street_id=application.call.street_id,
         )
     return request
 
@@ -911,10 +924,14 @@ def prospects_invite(
             if previous in (ContactStatus.NOT_CONTACTED, ContactStatus.CONTACTED, ContactStatus.INTERESTED):
                 prospect.contact_status = ContactStatus.INVITED
                 prospect.save(update_fields=["contact_status"])
-            queue_mail(
-                to=prospect.email,
-                template_prefix="spaces/mail/prospect_invitation",
+            message_queue(
+                code="calls.prospect_invitation",
+                to=person_recipients(email=prospect.email, name=prospect.name),
                 context={"prospect": prospect, "call": call, "link": link},
+                params={"call": call.title},
+                cause=invitation,
+                street_id=call.street_id,
+                community_id=prospect.community_id,
             )
             audit_log(
                 subject=prospect,

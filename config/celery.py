@@ -15,11 +15,21 @@ app.autodiscover_tasks()
 # programme can be read at a glance. Every task is idempotent.
 app.conf.beat_schedule = {
     "heartbeat": {"task": "portal.tasks.heartbeat", "schedule": 60.0},
+    # The outbox row is the truth: this sweep delivers what a lost nudge or a dead worker left.
+    "deliver-outbox": {"task": "messaging.tasks.deliver_outbox", "schedule": 60.0},
     "close-recruitment-calls": {"task": "calls.tasks.close_due_calls", "schedule": 300.0},
     "end-public-notices": {"task": "notices.tasks.end_due_notices", "schedule": 300.0},
     "send-renewal-reminders": {
         "task": "agreements.tasks.send_renewal_reminders",
         "schedule": crontab(minute=0, hour="*/1"),
+    },
+    "send-staff-digest": {
+        "task": "services.tasks.send_staff_digest",
+        "schedule": crontab(minute=30, hour=8),
+    },
+    "send-log-reminders": {
+        "task": "services.tasks.send_log_reminders",
+        "schedule": crontab(minute=0, hour=10),
     },
     "send-pace-warnings": {
         "task": "services.tasks.send_pace_warnings",

@@ -26,11 +26,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from messaging.domain import message_queue, person_recipients, staff_recipients
 from partners.domain import TransitionRefused, partner_transition
 from partners.models import Partner, PartnerStatus
 from portal.db import recent_duplicate, serialize_on
 from portal.domain import audit_log
-from portal.mail import queue_mail
 from portal.models import Street
 from portal.pdf import render_pdf
 from portal.uploads import validate_upload
@@ -253,6 +253,22 @@ def notice_publish(*, notice: PublicNotice, by: User) -> PublicNotice:
                 problems += [f"{entry.applicant_name}:{m}" for m in refused.messages]
         if problems:
             raise ValidationError(problems)  # rolls back the whole publication
+        for entry in entries:  # each applicant on the list is told the notice is up (五(二)3)
+            application = entry.partner.application
+            message_queue(
+                code="notices.published_applicant",
+                to=person_recipients(
+                    email=application.email, mobile=application.mobile, name=application.contact_name
+                ),
+                params={
+                    "title": notice.title,
+                    "end": timezone.localtime(notice.ends_at).strftime("%Y-%m-%d"),
+                },
+                cause=entry,
+                partner_id=entry.partner_id,
+                street_id=notice.street_id,
+                community_id=entry.partner.community_id,
+            )
         audit_log(
             subject=notice,
             action="notices.notice.published",
@@ -477,15 +493,28 @@ def _notify_street_of_objection(objection: Objection) -> None:
         .exclude(email="")
         .values_list("email", flat=True)
     )
-    queue_mail(
-        to=list(staff),
-        template_prefix="notices/notice_objection_mail",
+    partner = objection.entry.partner
+    message_queue(
+        code="notices.objection_staff",
+        to=staff_recipients(street_id=objection.notice.street_id, emails=staff),
         context={
             "objection": objection,
             "entry": objection.entry,
             "notice": objection.notice,
             "url": settings.PORTAL_BASE_URL + reverse("admin:notices_objection_change", args=[objection.pk]),
         },
+        cause=objection,
+        partner_id=partner.pk,
+        street_id=objection.notice.street_id,
+        community_id=partner.community_id,
+    )
+    # The objector's receipt (by SMS: the form asks for a phone, not an e-mail).
+    message_queue(
+        code="notices.objection_received",
+        to=person_recipients(mobile=objection.objector_phone, name=objection.objector_name),
+        params={"reference": objection.reference},
+        cause=objection,
+        street_id=objection.notice.street_id,
     )
 
 
@@ -558,6 +587,14 @@ def objection_conclude(*, objection: Objection, upheld: bool, conclusion: str, b
             to_state=new_status,
             note=conclusion,
             community=objection.entry.partner.community,
+        )
+        # The objector is told the outcome (rulebook 五(二)3: 接受居民和社会监督).
+        message_queue(
+            code="notices.objection_outcome",
+            to=person_recipients(mobile=objection.objector_phone, name=objection.objector_name),
+            params={"reference": objection.reference, "outcome": objection.get_status_display()},
+            cause=objection,
+            street_id=objection.notice.street_id,
         )
         partner = objection.entry.partner
         if upheld and partner.status == PartnerStatus.IN_NOTICE:

@@ -19,7 +19,7 @@ from portal.exceptions import ActionRefused
 
 from . import workflow
 from .models import Partner, PartnerTransition
-from .signals import partner_transitioned
+from .signals import partner_transition_recorded, partner_transitioned
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -215,6 +215,7 @@ def partner_transition(
             note=note,
             data={**(data or {}), **{k: str(v) for k, v in kwargs.items() if v is not None}},
         )
+        partner_transition_recorded.send(sender=Partner, partner=locked, transition=row, by=by)
         transaction.on_commit(
             lambda: partner_transitioned.send(sender=Partner, partner=locked, transition=row, by=by)
         )

@@ -34,17 +34,19 @@ def audit_log(
     note: str = "",
     data: dict | None = None,
     community: Community | None = None,
+    into: list[AuditEvent] | None = None,
 ) -> AuditEvent:
     """Append one audit event about `subject`. Never updated, never deleted.
 
     `action` must be registered with its display text (portal.events), so the
-    trail never shows staff a raw code.
+    trail never shows staff a raw code. With `into`, the event is only built and
+    appended to that list, for `audit_log_many` to save in one INSERT.
     """
     if not is_registered(action):
         raise ValueError(f"Unregistered audit action {action!r}: declare it in the app's events.py.")
     if community is None:
         community = getattr(subject, "community", None)
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         content_type=ContentType.objects.get_for_model(subject, for_concrete_model=True),
         object_id=str(subject.pk),
         action=action,
@@ -55,6 +57,16 @@ def audit_log(
         data=data or {},
         community=community,
     )
+    if into is not None:  # a bulk job saves them all at once (audit_log_many)
+        into.append(event)
+        return event
+    event.save(force_insert=True)
+    return event
+
+
+def audit_log_many(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Save the events collected with `audit_log(..., into=events)` in one INSERT (bulk jobs)."""
+    return AuditEvent.objects.bulk_create(events, batch_size=500)
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,12 @@
-"""E-mail: rendered in the recipient's language, sent by the Celery worker after commit."""
+"""E-mail rendering: subject and body in the recipient's language.
+
+Sending is the outbox's job (messaging.domain.message_queue): every message is
+a row written with the change that causes it, delivered by the worker.
+"""
 
 from __future__ import annotations
 
-from celery import shared_task
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -16,17 +17,3 @@ def render_mail(template_prefix: str, context: dict, language: str | None = None
         subject = render_to_string(f"{template_prefix}_subject.txt", context).strip()
         body = render_to_string(f"{template_prefix}_body.txt", context)
     return " ".join(subject.splitlines()), body
-
-
-@shared_task(name="portal.mail.send_mail_task", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_mail_task(*, to: list[str], subject: str, body: str):
-    EmailMessage(subject=subject, body=body, to=to).send()
-
-
-def queue_mail(*, to, template_prefix: str, context: dict, language: str | None = None) -> None:
-    """Render now (the context may hold model instances), send after the transaction commits."""
-    recipients = [addr for addr in ([to] if isinstance(to, str) else to) if addr]
-    if not recipients:
-        return
-    subject, body = render_mail(template_prefix, context, language)
-    transaction.on_commit(lambda: send_mail_task.delay(to=recipients, subject=subject, body=body))

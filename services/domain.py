@@ -29,13 +29,23 @@ from PIL import Image, ImageOps
 
 from agreements.domain import agreement_draft_next_term, trial_evaluation_window
 from agreements.models import Agreement, AgreementStatus
+from messaging.domain import (
+    message_queue,
+    message_rows,
+    opted_out_among,
+    outbox_write,
+    person_recipients,
+    staff_groups_by_street,
+    staff_recipients,
+)
+from messaging.models import StaffGroup
+from notices.models import Objection, ObjectionStatus
 from partners.domain import TransitionRefused, partner_transition, transition_blockers
-from partners.models import SERVING, PartnerStatus
+from partners.models import SERVING, Partner, PartnerStatus
 from portal.choices import ExitReason
 from portal.dates import local_today
 from portal.db import recent_duplicate, serialize_on
 from portal.domain import audit_log, require, user_assign_role
-from portal.mail import queue_mail
 from portal.models import AuditEvent, Community, Profile, Role
 from portal.rules import scope_queryset
 from portal.uploads import DOCUMENT_KINDS, IMAGE_KINDS, VIDEO_KINDS, validate_upload, validate_upload_set
@@ -131,6 +141,12 @@ def partner_account_create(*, partner: Partner, by: User | None = None) -> Partn
     return account
 
 
+def _partner_mobile(partner: Partner) -> str:
+    """The mobile number the partner applied with (every application has one), or ""."""
+    application = getattr(partner, "application", None)
+    return application.mobile if application is not None else ""
+
+
 def partner_account_invite(*, account: PartnerAccount) -> None:
     """(Re)send the invitation with a set-password link."""
     user = account.user
@@ -141,15 +157,20 @@ def partner_account_invite(*, account: PartnerAccount) -> None:
             "token": default_token_generator.make_token(user),
         },
     )
-    queue_mail(
-        to=user.email,
-        template_prefix="services/mail/partner_invitation",
+    partner = account.partner
+    message_queue(
+        code="services.partner_invitation",
+        to=person_recipients(email=user.email, mobile=getattr(getattr(user, "profile", None), "phone", "")),
         context={
-            "partner": account.partner,
+            "partner": partner,
             "user": user,
             "link": link,
             "login_url": settings.PORTAL_BASE_URL.rstrip("/") + reverse("services:log_list"),
         },
+        cause=account,
+        occasion=timezone.now().isoformat(),  # a re-sent invitation is a new message
+        partner_id=partner.pk,
+        community_id=partner.community_id,
     )
 
 
@@ -463,10 +484,15 @@ def servicelog_review(*, log: ServiceLog, decision: str, note: str = "", by: Use
         )
         account = PartnerAccount.objects.filter(partner_id=log.partner_id).select_related("user").first()
         if decision != LogStatus.VERIFIED and account is not None:
-            queue_mail(
-                to=account.user.email,
-                template_prefix="services/mail/log_reviewed",
+            message_queue(
+                code="services.log_returned",
+                to=person_recipients(email=account.user.email, mobile=_partner_mobile(log.partner)),
                 context={"log": log, "partner": log.partner},
+                params={"date": log.date.isoformat()},
+                cause=log,
+                occasion=log.reviewed_at.isoformat(),  # returned again after a fix: a new message
+                partner_id=log.partner_id,
+                community_id=log.partner.community_id,
             )
     return log
 
@@ -1029,6 +1055,110 @@ def partner_exit(
     return record
 
 
+# --- Monthly service logs due (issue 17) -------------------------------------------
+
+LOGS_DUE_DAY = 25  # the reminder day: a partner with no log this month yet is reminded
+
+
+def log_reminders_send(*, today: dt.date | None = None) -> int:
+    """On the 25th, remind each serving partner with no service log this month — 六(二)1.
+
+    (社区指导其定期整理提交《公益服务记录表》.) Runs daily, acts on the 25th only; once
+    per partner per month (the outbox key), so running twice sends nothing twice.
+    Optional reminder: a partner who opted out is not reminded. Bulk: a constant
+    number of queries whatever the number of partners. Returns the partners reminded.
+    """
+    today = today or local_today()
+    if today.day != LOGS_DUE_DAY:
+        return 0
+    month = f"{today:%Y-%m}"
+    logged = ServiceLog.objects.filter(date__year=today.year, date__month=today.month).values("partner_id")
+    agreements = (
+        current_agreements(today=today)
+        .exclude(partner_id__in=logged)
+        .select_related("partner__application", "community")
+        .order_by("partner_id")
+    )
+    accounts = dict(PartnerAccount.objects.values_list("partner_id", "user__email"))
+    due = list({a.partner_id: a for a in agreements}.values())
+    recipients = {
+        a.partner_id: person_recipients(
+            email=accounts.get(a.partner_id) or a.partner.application.email,
+            mobile=a.partner.application.mobile,
+            name=a.partner.name,
+        )
+        for a in due
+    }
+    opted_out = opted_out_among(r.address for rs in recipients.values() for r in rs)
+    rows = []
+    for agreement in due:
+        rows += message_rows(
+            code="services.logs_due",
+            to=recipients[agreement.partner_id],
+            params={"partner": agreement.partner.name},
+            cause=agreement.partner,
+            occasion=month,
+            partner_id=agreement.partner_id,
+            community_id=agreement.community_id,
+            opted_out=opted_out,
+        )
+    outbox_write(rows)
+    return len(due)
+
+
+# --- The staff's daily digest (issue 17) ------------------------------------------
+
+
+def staff_todo_counts(*, street_ids) -> dict[int, dict[str, int]]:
+    """Per street: applications to vet, objections to investigate, logs to verify (3 queries)."""
+    counts: dict[int, dict[str, int]] = {pk: {} for pk in street_ids}
+    queries = {
+        "applications": Partner.objects.filter(
+            community__street_id__in=street_ids, status__in=[PartnerStatus.SUBMITTED, PartnerStatus.VETTING]
+        ).values_list("community__street_id"),
+        "objections": Objection.objects.filter(
+            notice__street_id__in=street_ids, status=ObjectionStatus.OPEN
+        ).values_list("notice__street_id"),
+        "logs": ServiceLog.objects.filter(
+            partner__community__street_id__in=street_ids, status=LogStatus.SUBMITTED
+        ).values_list("partner__community__street_id"),
+    }
+    for name, query in queries.items():
+        for street_id, number in query.annotate(n=Count("id")).order_by():
+            counts[street_id][name] = number
+    return counts
+
+
+def staff_digest_send(*, today: dt.date | None = None) -> int:
+    """Each street's WeCom staff group gets the day's to-dos, once a day — 六(二)1 (专人负责日常联系)."""
+    today = today or local_today()
+    groups = staff_groups_by_street(StaffGroup.objects.values_list("street_id", flat=True))
+    if not groups:
+        return 0
+    counts = staff_todo_counts(street_ids=list(groups))
+    rows = []
+    for street_id, group in groups.items():
+        todo = counts[street_id]
+        if not any(todo.values()):
+            continue
+        parts = [
+            _("待审核申请 %(n)d 件") % {"n": todo.get("applications", 0)},
+            _("待调查异议 %(n)d 件") % {"n": todo.get("objections", 0)},
+            _("待核实服务记录 %(n)d 条") % {"n": todo.get("logs", 0)},
+        ]
+        rows += message_rows(
+            code="messaging.staff_digest",
+            to=staff_recipients(street_id=street_id, emails=[], groups=groups),
+            params={"street": group.street.name, "todos": ";".join(parts)},
+            cause=f"portal.street:{street_id}",
+            occasion=today.isoformat(),
+            street_id=street_id,
+            opted_out=set(),
+        )
+    outbox_write(rows)
+    return len(rows)
+
+
 # --- Pace warnings (预警) -------------------------------------------------------
 
 
@@ -1059,19 +1189,35 @@ def pace_warnings_send(*, today: dt.date | None = None) -> int:
         account = (
             PartnerAccount.objects.filter(partner_id=agreement.partner_id).select_related("user").first()
         )
-        recipients = staff + ([account.user.email] if account and account.user.email else [])
+        context = {
+            "progress": progress,
+            "agreement": agreement,
+            "partner": agreement.partner,
+            "share": int(pace_warning_share() * 100),
+            "url": settings.PORTAL_BASE_URL.rstrip("/")
+            + reverse("services:progress_detail", args=[agreement.pk]),
+        }
+        where = {
+            "cause": agreement,
+            "occasion": week,
+            "partner_id": agreement.partner_id,
+            "community_id": agreement.community_id,
+        }
         with transaction.atomic():
-            queue_mail(
-                to=recipients,
-                template_prefix="services/mail/pace_warning",
-                context={
-                    "progress": progress,
-                    "agreement": agreement,
-                    "partner": agreement.partner,
-                    "share": int(pace_warning_share() * 100),
-                    "url": settings.PORTAL_BASE_URL.rstrip("/")
-                    + reverse("services:progress_detail", args=[agreement.pk]),
-                },
+            message_queue(
+                code="services.pace_warning_staff",
+                to=staff_recipients(street_id=agreement.community.street_id, emails=staff),
+                context=context,
+                **where,
+            )
+            message_queue(
+                code="services.pace_warning",
+                to=person_recipients(
+                    email=account.user.email if account else "", mobile=_partner_mobile(agreement.partner)
+                ),
+                context=context,
+                params={"partner": agreement.partner.name},
+                **where,
             )
             audit_log(
                 subject=agreement,

@@ -43,3 +43,21 @@ def rebuild_summaries():
     from .summaries import summaries_rebuild
 
     return summaries_rebuild()
+
+
+@shared_task(name="services.tasks.send_log_reminders")
+def send_log_reminders():
+    """Daily; on the 25th, partners with no service log this month are reminded. Safe to run twice."""
+    # deferred: Celery task module imports domain (HackSoft pattern)
+    from .domain import log_reminders_send
+
+    return log_reminders_send()
+
+
+@shared_task(name="services.tasks.send_staff_digest")
+def send_staff_digest():
+    """Daily at 08:30: each street's WeCom staff group gets its to-dos. Safe to run twice."""
+    # deferred: Celery task module imports domain (HackSoft pattern)
+    from .domain import staff_digest_send
+
+    return staff_digest_send()

@@ -1,6 +1,6 @@
 """Imports flow one way (issue 12).
 
-The eight apps form layers; an app may import only itself and apps of
+The nine apps form layers; an app may import only itself and apps of
 *earlier* layers. Apps in the same layer are peers and never import each
 other. `config/` and `tests/` sit above everything and may import anything.
 
@@ -30,6 +30,7 @@ import pytest
 # The order the flow justifies, once, as data. Earlier layers are lower.
 LAYERS: list[tuple[str, ...]] = [
     ("portal",),  # foundation: organisations, roles, audit, shared plumbing
+    ("messaging",),  # the outbox: every message to a person or group, its channels and delivery log
     ("partners",),  # the partner lifecycle state machine; knows no stage app (facts in partners.guards)
     ("spaces",),  # space inventory, the three lists, time slots
     ("calls",),  # recruitment calls, applications, documents

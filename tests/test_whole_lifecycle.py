@@ -20,6 +20,7 @@ EVERY_STAGE = [
     "observations_feedback",
     "evaluations",
     "exit",
+    "messages",  # what the partner was told, by which channel (issue 17)
 ]
 
 

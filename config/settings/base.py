@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "import_export",
     "rules.apps.AutodiscoverRulesConfig",
     "portal.apps.PortalConfig",
+    "messaging",
     "partners",
     "spaces",
     "calls",
@@ -167,6 +168,31 @@ else:
     EMAIL_FILE_PATH = str(VAR_DIR / "outbox")
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="睦邻合伙人 <noreply@mulin.example.cn>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# --- The outbox (messaging/, issue 17) --------------------------------------
+# Each channel by URL, like EMAIL_URL. `django://` sends e-mail through the mail settings above;
+# `file:///folder` writes one file per message (make run). SMS: aliyun-sms://KEY:SECRET@host?…,
+# tencent-sms://…; WeCom group robots: wecom://qyapi.weixin.qq.com (the group key is the address).
+PORTAL_MESSAGE_CHANNEL_MODULES = env.list(
+    "PORTAL_MESSAGE_CHANNEL_MODULES",
+    default=[
+        "messaging.channels.email",
+        "messaging.channels.file",
+        "messaging.channels.aliyun",
+        "messaging.channels.tencent",
+        "messaging.channels.wecom",
+    ],
+)
+PORTAL_MESSAGE_CHANNELS = {
+    "email": env.str("MESSAGE_EMAIL_URL", default="django://"),
+    "sms": env.str("SMS_URL", default=f"file://{VAR_DIR / 'outbox' / 'sms'}"),
+    "wecom": env.str("WECOM_URL", default=f"file://{VAR_DIR / 'outbox' / 'wecom'}"),
+}
+PORTAL_SMS_TEMPLATES = env.json("PORTAL_SMS_TEMPLATES", default={})  # {message code: provider template code}
+# No SMS from 21:00 to 08:00 Asia/Shanghai (held until the morning); "0,0" turns it off (fault tests).
+PORTAL_SMS_QUIET_HOURS = tuple(env.list("PORTAL_SMS_QUIET_HOURS", cast=int, default=[21, 8]))
+PORTAL_OUTBOX_LEASE_SECONDS = env.int("PORTAL_OUTBOX_LEASE_SECONDS", default=300)
+PORTAL_OUTBOX_RETRY_SECONDS = env.int("PORTAL_OUTBOX_RETRY_SECONDS", default=60)
+PORTAL_OUTBOX_MAX_ATTEMPTS = env.int("PORTAL_OUTBOX_MAX_ATTEMPTS", default=8)
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 # The admin home warns when the worker's heartbeat (portal.tasks.heartbeat, every minute) is older.
 PORTAL_WORKER_STALE_SECONDS = env.int("PORTAL_WORKER_STALE_SECONDS", default=300)

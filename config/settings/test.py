@@ -20,7 +20,7 @@ AUTHENTICATION_BACKENDS = [
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tasks run in-process (the real task code) unless a test starts the real
 # worker on Redis with the `celery_worker_thread` fixture.
-CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)  # a worker subprocess: False
 CELERY_TASK_EAGER_PROPAGATES = True
 
 

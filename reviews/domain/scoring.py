@@ -26,6 +26,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from messaging.domain import message_queue, person_recipients
 from partners.domain import partner_transition
 from partners.models import Partner, PartnerStatus
 from portal.domain import audit_log
@@ -193,7 +194,30 @@ def panel_set_members(*, panel: Panel, members: list[tuple[User, str]], by: User
             community=None,
             data={"panel": panel.kind, "members": [[u.get_username(), s] for u, s in members]},
         )
+        _tell_reviewers(panel.roadshow, [u for u, _seat in members], "reviews.roadshow_reviewer")
     return panel
+
+
+def _roadshow_params(roadshow: Roadshow) -> dict[str, str]:
+    return {"when": roadshow.date.isoformat(), "place": roadshow.place, "title": roadshow.title}
+
+
+def _tell_reviewers(roadshow: Roadshow, users, code: str) -> None:
+    """Each reviewer by SMS (the phone on their profile) and e-mail — rulebook 五(二)1."""
+    to = []
+    for user in users:
+        profile = getattr(user, "profile", None)
+        to += person_recipients(
+            email=user.email, mobile=getattr(profile, "phone", ""), name=user.get_full_name()
+        )
+    message_queue(
+        code=code,
+        to=to,
+        params=_roadshow_params(roadshow),
+        cause=roadshow,
+        occasion=f"{roadshow.date}|{roadshow.place}",  # a moved roadshow is told again
+        street_id=roadshow.street_id,
+    )
 
 
 # --- Roadshow ----------------------------------------------------------------------
@@ -230,6 +254,20 @@ def roadshow_set_entries(*, roadshow: Roadshow, partners: list[Partner], by: Use
             actor=by,
             data={"partners": [p.pk for p in partners]},
         )
+        for partner in partners:  # each applicant: when and where to present (五(二)1)
+            application = partner.application
+            message_queue(
+                code="reviews.roadshow_applicant",
+                to=person_recipients(
+                    email=application.email, mobile=application.mobile, name=application.contact_name
+                ),
+                params={**_roadshow_params(roadshow), "reference": application.reference},
+                cause=roadshow,
+                occasion=f"{roadshow.date}|{roadshow.place}",
+                partner_id=partner.pk,
+                street_id=roadshow.street_id,
+                community_id=partner.community_id,
+            )
     return roadshow
 
 
@@ -286,6 +324,9 @@ def roadshow_open_scoring(*, roadshow: Roadshow, by: User) -> Roadshow:
             actor=by,
             from_state=RoadshowStatus.DRAFT,
             to_state=RoadshowStatus.OPEN,
+        )
+        _tell_reviewers(
+            roadshow, [member.user for member in roadshow_members(roadshow)], "reviews.scoring_open"
         )
     return roadshow
 

@@ -23,16 +23,19 @@ pytestmark = pytest.mark.django_db
 
 NUMBERS = count()
 NOTHING_DUE_QUERIES = 2  # street policy values, the terms in their windows with work left
-# Sending (window reminders to active partners): street values, terms, reminders, staff
-# addresses, spaces; then per reminder: its row (4 with savepoints), the partner's
-# transition to renewal_due with its guards (partners app, 13), the audit record (2) and
-# the dashboard's summary row of the partner's community, recomputed in the same
-# transaction (services.summaries: lock the street, count partners, spaces, needs; 11).
-SENDING_BASE = 5
-PER_REMINDER = 30
+# Sending: street values, terms, reminders, staff addresses, spaces, staff groups, then in one
+# transaction (2 with its savepoint) one INSERT of all reminders, one of all outbox rows and
+# one of all audit records (issue 17: was 6 per reminder). A window reminder to an active
+# partner adds the partner's transition to renewal_due with its guards (partners app, 13)
+# and the dashboard's summary row of its community, recomputed in the same transaction
+# (services.summaries: lock the street, count partners, spaces, needs; 11).
+SENDING_BASE = 11
+PER_REMINDER = 24
 
 
-def _terms(streets: int, per_street: int, *, due: int = 0) -> list[Agreement]:
+def _terms(
+    streets: int, per_street: int, *, due: int = 0, due_status=PartnerStatus.ACTIVE
+) -> list[Agreement]:
     """`streets` streets (renewal notice 2 or 3 months) with `per_street` terms each.
 
     Per street: half the terms end in 30 days and were already reminded (their
@@ -59,7 +62,7 @@ def _terms(streets: int, per_street: int, *, due: int = 0) -> list[Agreement]:
                 )
             )
     for k in range(due):
-        rows.append((communities[k % streets], PartnerStatus.ACTIVE, 30, False))
+        rows.append((communities[k % streets], due_status, 30, False))
     terms = []
     for community, status, days, _reminded in rows:
         partner = PartnerFactory(community=community)
@@ -106,8 +109,8 @@ def test_run_now_for_street_staff_costs_the_same_few_queries(django_assert_num_q
     assert sent == []
 
 
-def _scan_queries(streets, per_street, due):
-    _terms(streets, per_street, due=due)
+def _scan_queries(streets, per_street, due, due_status=PartnerStatus.ACTIVE):
+    _terms(streets, per_street, due=due, due_status=due_status)
     ContentType.objects.get_for_model(Agreement)  # the audit log's content type, cached per process
     with CaptureQueriesContext(connection) as queries:
         sent = renewal_reminders_send()
@@ -121,3 +124,17 @@ def test_scan_sending_costs_a_constant_per_reminder(streets, per_street, due):
     queries = _scan_queries(streets, per_street, due)
 
     assert queries == SENDING_BASE + PER_REMINDER * due
+
+
+@pytest.mark.parametrize(("streets", "per_street", "due"), [(3, 2, 1), (6, 10, 40)])
+def test_scan_sending_trial_reminders_costs_the_same_whatever_the_number_due(streets, per_street, due):
+    """Trial partners are reminded without a transition: reminders, outbox rows and audit
+    records are written in bulk, so 1 or 40 reminders cost the same queries (issue 17)."""
+    from messaging.models import OutboxMessage
+
+    queries = _scan_queries(streets, per_street, due, due_status=PartnerStatus.TRIAL)
+
+    assert queries == SENDING_BASE
+    # Each reminder: its street office and community staff (2 e-mails), the partner's SMS and e-mail.
+    assert OutboxMessage.objects.filter(code="agreements.renewal_staff").count() == 2 * due
+    assert OutboxMessage.objects.filter(code="agreements.renewal_partner").count() == 2 * due

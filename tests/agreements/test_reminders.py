@@ -211,12 +211,18 @@ def test_reminder_marks_active_partner_renewal_due_and_mails_staff_and_partner(
         ReminderKind.WINDOW,
         PartnerStatus.RENEWAL_DUE,
     )
+    # One outbox message per address (issue 17): each staff member gets their own copy.
     assert [m.to for m in mailoutbox] == [
-        ["jiedao@example.cn", "shequ1@example.cn", "shequ1b@example.cn"],
+        ["jiedao@example.cn"],
+        ["shequ1@example.cn"],
+        ["shequ1b@example.cn"],
         ["yinling@example.cn"],
     ]
     end = f"{term.end_date.year}年{term.end_date.month}月{term.end_date.day}日"
-    staff_mail, partner_mail = mailoutbox
+    *staff_mails, partner_mail = mailoutbox
+    assert {m.subject for m in staff_mails} == {staff_mails[0].subject}
+    assert {m.body for m in staff_mails} == {staff_mails[0].body}
+    staff_mail = staff_mails[0]
     assert staff_mail.subject == f"【续签提醒】句容市银龄互助服务中心的三方协议将于{end}期满"
     assert (
         f"睦邻合伙人“句容市银龄互助服务中心”(华阳社区)的三方协议 {term.number} 将于 {end} 期满(还有 40 天)。"
@@ -269,7 +275,8 @@ def test_reminder_sent_once_when_run_twice(people, mailoutbox, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         second = renewal_reminders_send()
 
-    assert (len(first), second, RenewalReminder.objects.count(), len(mailoutbox)) == (1, [], 1, 2)
+    # Three staff and the partner, each their own e-mail (issue 17), once.
+    assert (len(first), second, RenewalReminder.objects.count(), len(mailoutbox)) == (1, [], 1, 4)
 
 
 def test_second_notice_two_weeks_before_end_without_decision(
@@ -311,9 +318,14 @@ def test_end_date_without_decision_alerts_staff_only_and_keeps_partner(
 
     partner.refresh_from_db()
     assert partner.status == PartnerStatus.RENEWAL_DUE  # awaiting a decision, never exited silently
-    assert [m.to for m in mailoutbox] == [["jiedao@example.cn", "shequ1@example.cn", "shequ1b@example.cn"]]
-    assert "系统不会自动办理退出" in mailoutbox[0].body
-    assert mailoutbox[0].subject.startswith("【请及时处理】句容市银龄互助服务中心的三方协议已于")
+    assert [m.to for m in mailoutbox] == [
+        ["jiedao@example.cn"],
+        ["shequ1@example.cn"],
+        ["shequ1b@example.cn"],
+    ]
+    for mail in mailoutbox:
+        assert "系统不会自动办理退出" in mail.body
+        assert mail.subject.startswith("【请及时处理】句容市银龄互助服务中心的三方协议已于")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -339,7 +351,8 @@ def test_reminder_sent_once_when_run_concurrently(people, mailoutbox):
         thread.join(timeout=30)
 
     assert errors == []
-    assert (sorted(results), RenewalReminder.objects.count(), len(mailoutbox)) == ([0, 0, 1], 1, 2)
+    # Three staff and the partner, each their own e-mail (issue 17), once.
+    assert (sorted(results), RenewalReminder.objects.count(), len(mailoutbox)) == ([0, 0, 1], 1, 4)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -352,14 +365,19 @@ def test_beat_task_runs_on_real_worker(people, mailoutbox, celery_worker_thread)
 
     app.send_task(entry["task"])
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and len(mailoutbox) < 2:
+    while time.monotonic() < deadline and len(mailoutbox) < 4:
         time.sleep(0.2)
 
     partner.refresh_from_db()
     assert entry["task"] == send_renewal_reminders.name
     assert RenewalReminder.objects.filter(agreement=term, kind="window").count() == 1
     assert partner.status == PartnerStatus.RENEWAL_DUE
-    assert sorted(m.to[0] for m in mailoutbox) == ["jiedao@example.cn", "yinling@example.cn"]
+    assert sorted(m.to[0] for m in mailoutbox) == [
+        "jiedao@example.cn",
+        "shequ1@example.cn",
+        "shequ1b@example.cn",
+        "yinling@example.cn",
+    ]
 
 
 def test_partner_reminded_in_trial_becomes_due_once_active(

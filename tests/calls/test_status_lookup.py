@@ -6,6 +6,7 @@ import pytest
 
 from calls.domain import application_request_documents, application_status_token
 from calls.models import DocumentRequest
+from messaging.domain import outbox_deliver_due
 from partners.models import PartnerStatus, PartnerTransition
 from portal.domain import audit_events_for
 from tests.factories import community_staff, walk_partner
@@ -175,6 +176,10 @@ def test_request_documents_mails_link_and_applicant_uploads(
     client, application, django_capture_on_commit_callbacks, mailoutbox
 ):
     staff = community_staff(community=application.community)
+    # The fixture's submission queued its receipt in the outbox (its commit hook never ran here):
+    # deliver it first, so the outbox below holds only what the request sends.
+    outbox_deliver_due()
+    mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         request = application_request_documents(
             application=application, kind="team", message="请补充团队成员资质证明。", by=staff

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from messaging.domain import outbox_deliver_due
 from notices.domain import objection_conclude, objection_file, objection_investigate, objection_lookup
 from notices.models import Objection, ObjectionStatus
 from notices.tasks import end_due_notices
@@ -268,18 +269,24 @@ def test_objection_filed_mails_street_staff_without_objector_data(
 
     colleague = street_staff(street=notice.street)
     elsewhere = street_staff()  # another street: not told
+    # The set-up publication queued its notices to the applicants (its commit hook never ran
+    # here): deliver them first, so the outbox below holds only what the objection sends.
+    outbox_deliver_due()
+    mailoutbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
         _post(client, notice)
 
     objection = Objection.objects.get()
-    assert len(mailoutbox) == 1
-    mail = mailoutbox[0]
     street_emails = sorted(p.user.email for p in notice.street.profiles.filter(role="street_staff"))
-    assert sorted(mail.to) == street_emails
-    assert {staff.email, colleague.email} <= set(mail.to)
-    assert elsewhere.email not in mail.to
-    assert mail.subject == f"【公示异议】新的异议待调查:{objection.reference}"
-    assert objection.entry.applicant_name in mail.body
-    assert f"/admin/notices/objection/{objection.pk}/change/" in mail.body
-    assert "13700001111" not in mail.body and "李居民" not in mail.body
+    # One outbox message per address (issue 17): each staff member gets their own e-mail.
+    assert len(mailoutbox) == len(street_emails)
+    assert sorted(address for mail in mailoutbox for address in mail.to) == street_emails
+    assert all(len(mail.to) == 1 for mail in mailoutbox)
+    assert {staff.email, colleague.email} <= {mail.to[0] for mail in mailoutbox}
+    assert elsewhere.email not in {mail.to[0] for mail in mailoutbox}
+    for mail in mailoutbox:
+        assert mail.subject == f"【公示异议】新的异议待调查:{objection.reference}"
+        assert objection.entry.applicant_name in mail.body
+        assert f"/admin/notices/objection/{objection.pk}/change/" in mail.body
+        assert "13700001111" not in mail.body and "李居民" not in mail.body
