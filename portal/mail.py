@@ -5,9 +5,10 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
+
+from .tasks import publish_after_commit
 
 
 def render_mail(template_prefix: str, context: dict, language: str | None = None) -> tuple[str, str]:
@@ -29,4 +30,4 @@ def queue_mail(*, to, template_prefix: str, context: dict, language: str | None 
     if not recipients:
         return
     subject, body = render_mail(template_prefix, context, language)
-    transaction.on_commit(lambda: send_mail_task.delay(to=recipients, subject=subject, body=body))
+    publish_after_commit(send_mail_task, to=recipients, subject=subject, body=body)

@@ -1,3 +1,5 @@
+import sys
+
 from celery import current_app as celery_app
 from django.contrib.auth.views import redirect_to_login
 from django.db import connection
@@ -9,6 +11,7 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from rest_framework.exceptions import NotFound
 
+from .middleware import DATABASE_DOWN, database_unavailable
 from .models import Heartbeat, Role
 from .rules import user_role
 
@@ -72,7 +75,13 @@ def page_not_found(request, exception):
 
 
 def server_error(request):
-    """handler500: JSON `{"detail": ...}` under /api/, the 500.html page elsewhere."""
+    """handler500: JSON `{"detail": ...}` under /api/, the 500.html page elsewhere.
+
+    An unreachable database (raised outside a view, e.g. saving the session) is a 503 with
+    Retry-After, as DatabaseUnavailableMiddleware answers it inside views.
+    """
+    if isinstance(sys.exc_info()[1], DATABASE_DOWN):
+        return database_unavailable(request)
     if _is_api(request):
         return JsonResponse({"detail": _("服务器出错,请稍后再试。")}, status=500)
     return defaults.server_error(request)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from partners.models import PartnerTransition
 from portal.dossier import DossierDocument, DossierEntry, DossierSection, dossier_section, dossier_sections
 from portal.pdf import render_pdf
+from portal.tasks import publish
 from portal.uploads import private_storage
 from portal.xlsx import rows_to_xlsx
 
@@ -351,7 +352,7 @@ def dossier_pdf_progress(partner, digest: str) -> str | None:
 def _queue_pdf(partner_pk: int) -> None:
     from .tasks import render_dossier_pdf  # deferred: the task module imports this one
 
-    render_dossier_pdf.delay(partner_id=partner_pk)
+    publish(render_dossier_pdf, partner_id=partner_pk)
 
 
 def dossier_pdf_request(partner) -> tuple[str | None, str | None]:

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.ApiErrorsAsJsonMiddleware",
+    "portal.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -87,6 +88,10 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A persistent connection broken by a database restart is noticed before the request uses it.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# While the database is unreachable pages answer 503 with this Retry-After (portal/middleware.py).
+PORTAL_RETRY_AFTER_SECONDS = env.int("PORTAL_RETRY_AFTER_SECONDS", default=30)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the Celery worker write while the web server reads.
     DATABASES["default"].setdefault("OPTIONS", {})
@@ -160,6 +165,13 @@ PORTAL_DEMO_STEPS = [
 PORTAL_DEMO_DAYS_AGO = {"calls.demo": 30, "reviews.demo": 20}
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://portal")}
+# Redis as the cache fails open: while it is down the portal runs uncached, never 500s.
+REDIS_CACHE_BACKEND = "django.core.cache.backends.redis.RedisCache"
+FAIL_OPEN_REDIS_CACHE_BACKEND = "portal.cache_backends.FailOpenRedisCache"
+if CACHES["default"]["BACKEND"] == REDIS_CACHE_BACKEND:
+    CACHES["default"]["BACKEND"] = FAIL_OPEN_REDIS_CACHE_BACKEND
+# After a failed cache call, skip the cache for this many seconds (portal/cache_backends.py).
+PORTAL_CACHE_RETRY_SECONDS = env.int("PORTAL_CACHE_RETRY_SECONDS", default=5)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
@@ -221,6 +233,9 @@ SPECTACULAR_SETTINGS = {
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
 RATELIMIT_VIEW = "portal.views.ratelimited"
+# With the cache unreachable the counters are unknown: let the request through (a warning is
+# logged) rather than refuse every public form during a Redis outage.
+RATELIMIT_FAIL_OPEN = True
 
 FSM_ADMIN_FORCE_PERMIT = False
 
