@@ -21,6 +21,10 @@ app.conf.beat_schedule = {
         "task": "agreements.tasks.send_renewal_reminders",
         "schedule": crontab(minute=0, hour="*/1"),
     },
+    "purge-personal-data": {
+        "task": "portal.tasks.purge_personal_data",
+        "schedule": crontab(minute=30, hour=3),
+    },
     "send-pace-warnings": {
         "task": "services.tasks.send_pace_warnings",
         "schedule": crontab(minute=0, hour=8, day_of_week="mon"),

@@ -8,6 +8,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from .models import Heartbeat
+from .retention import personal_data_purge
 
 logger = logging.getLogger("portal.tasks")
 
@@ -45,3 +46,9 @@ def publish_after_commit(task, **kwargs) -> None:
 def heartbeat():
     """Beat schedules this every minute; the worker running it proves both are up."""
     Heartbeat.objects.update_or_create(name="worker", defaults={"seen_at": timezone.now()})
+
+
+@shared_task(name="portal.tasks.purge_personal_data")
+def purge_personal_data():
+    """Nightly: erase personal data past its retention period (portal/retention.py); safe to run twice."""
+    return personal_data_purge()

@@ -239,10 +239,25 @@ RATELIMIT_FAIL_OPEN = True
 
 FSM_ADMIN_FORCE_PERMIT = False
 
+# --- Personal data (PIPL) ----------------------------------------------------
+# Months each kind of personal data is kept (portal/retention.py says what each kind erases);
+# e.g. PORTAL_RETENTION_UNSUCCESSFUL_APPLICATIONS_MONTHS=3.
+PORTAL_RETENTION_MONTHS = {
+    kind: env.int(f"PORTAL_RETENTION_{kind.upper()}_MONTHS", default=months)
+    for kind, months in {
+        "unsuccessful_applications": 6,
+        "exited_partner_contacts": 60,
+        "objector_phones": 12,
+        "feedback_contacts": 12,
+    }.items()
+}
+
+# Every handler masks mobile numbers, ID numbers and e-mail addresses (portal/log_masking.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"personal_data": {"()": "portal.log_masking.PersonalDataFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_data"]}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
         "weasyprint": {"level": "WARNING"},
