@@ -220,6 +220,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Refusals (401/403/404/503, 400 on input) on every operation; times and blank e-mails as written.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api.document_refusals",
+    ],
     # One name per shared choice set (GLOSSARY.md), not one per field that uses it.
     "ENUM_NAME_OVERRIDES": {
         "PartnerStatusEnum": "partners.models.PartnerStatus",
