@@ -10,7 +10,7 @@ JSON becomes `{"detail": …}` with the same status.
 import logging
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -19,6 +19,14 @@ logger = logging.getLogger("portal.availability")
 
 # What a database that is restarting or unreachable raises (on connect, or on a broken connection).
 DATABASE_DOWN = (OperationalError, InterfaceError)
+
+
+def is_database_down(exc: BaseException) -> bool:
+    """Django's wrapped errors, and the driver's own: a cursor closed while PostgreSQL shuts down
+    raises psycopg2.OperationalError unwrapped (Django's cursor_iter closes it outside the wrapper)."""
+    driver = connection.Database
+    return isinstance(exc, DATABASE_DOWN + (driver.OperationalError, driver.InterfaceError))
+
 
 API_PREFIX = "/api/"
 
@@ -76,7 +84,7 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, DATABASE_DOWN):
+        if is_database_down(exception):
             logger.warning(
                 "database unavailable on %s %s: %s",
                 request.method,

@@ -11,7 +11,7 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from rest_framework.exceptions import NotFound
 
-from .middleware import DATABASE_DOWN, database_unavailable
+from .middleware import database_unavailable, is_database_down
 from .models import Heartbeat, Role
 from .rules import user_role
 
@@ -80,7 +80,7 @@ def server_error(request):
     An unreachable database (raised outside a view, e.g. saving the session) is a 503 with
     Retry-After, as DatabaseUnavailableMiddleware answers it inside views.
     """
-    if isinstance(sys.exc_info()[1], DATABASE_DOWN):
+    if is_database_down(sys.exc_info()[1]):
         return database_unavailable(request)
     if _is_api(request):
         return JsonResponse({"detail": _("服务器出错,请稍后再试。")}, status=500)

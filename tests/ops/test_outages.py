@@ -169,6 +169,17 @@ def test_database_error_outside_a_view_is_503_too(settings):
     assert response["Retry-After"] == str(settings.PORTAL_RETRY_AFTER_SECONDS)
 
 
+def test_the_drivers_own_error_is_503_too(settings):
+    # PostgreSQL shutting down under an open cursor: psycopg2's error escapes Django's wrapper.
+    request = RequestFactory().get("/calls/")
+    try:
+        raise connection.Database.OperationalError("server closed the connection unexpectedly")
+    except connection.Database.OperationalError:
+        response = server_error(request)
+
+    assert response.status_code == 503
+
+
 def test_other_errors_outside_a_view_stay_500():
     request = RequestFactory().get("/api/x/")
     try:
