@@ -11,6 +11,8 @@ import logging
 import pytest
 from django.db import OperationalError, connection
 from django.test import Client, RequestFactory
+from kombu import Connection
+from kombu.pools import ProducerPool
 
 from calls.models import Application
 from calls.validators import credit_code_check_char
@@ -95,18 +97,19 @@ def test_broker_down_submission_saved_and_task_not_failing_the_request(
 
     call, space = call_with_space()
     client = Client(raise_request_exception=False)
-    original = app.conf.broker_url, app.conf.broker_write_url, app.conf.task_always_eager, app._pool
-    # Nothing listens on port 1: publishing the confirmation e-mail meets a dead broker
-    # (through a producer pool of its own: the app's pool stays as it was for other tests).
-    app.conf.broker_url = app.conf.broker_write_url = "redis://127.0.0.1:1/0"
+    original = app.conf.task_always_eager, app.amqp._producer_pool
+    # Nothing listens on port 1: publishing the confirmation e-mail meets a dead broker, through
+    # a producer pool of its own (the app's own pool, shared by every test, stays as it was).
+    dead = Connection("redis://127.0.0.1:1/0")
     app.conf.task_always_eager = False
-    app._pool = None
+    app.amqp._producer_pool = ProducerPool(dead.Pool(limit=2), limit=2)
     try:
         with caplog.at_level(logging.WARNING, logger="portal.tasks"):
             with django_capture_on_commit_callbacks(execute=True) as callbacks:
                 response = submit(client, call, space, 0)
     finally:
-        app.conf.broker_url, app.conf.broker_write_url, app.conf.task_always_eager, app._pool = original
+        app.amqp._producer_pool.force_close_all()
+        app.conf.task_always_eager, app.amqp._producer_pool = original
 
     assert response.status_code == 302
     assert Application.objects.count() == 1
