@@ -1,4 +1,4 @@
-.PHONY: run test lint lock bench bench-city diagram
+.PHONY: run test lint lock bench bench-city diagram reliability
 
 # Run the portal with demo data, a Celery worker and beat (SQLite, embedded broker).
 run:
@@ -29,3 +29,8 @@ bench:
 # Regenerate the state-machine diagram in docs/.
 diagram:
 	.venv/bin/python manage.py partner_diagram > docs/partner-lifecycle.md
+
+# The reliability probes (reliability/README.md): 32 concurrent submitters, the upload attack set,
+# Redis / worker / PostgreSQL stopped during submissions; prints what held. Options: ARGS="--quick".
+reliability:
+	reliability/run.sh $(ARGS)

@@ -37,6 +37,7 @@ from portal.domain import audit_log, audit_log_many, require
 from portal.models import Role, Street
 from portal.pdf import html_to_pdf
 from portal.rules import user_profile
+from portal.tasks import publish
 from portal.uploads import DOCUMENT_KINDS, validate_upload
 from spaces.domain import describe_slot, timeslot_create
 
@@ -1268,7 +1269,7 @@ def agreement_document_render(*, agreement: Agreement) -> AgreementDocument:
 
 
 def _queue_pdf(agreement_pk: int) -> None:
-    render_agreement_pdf.delay(agreement_id=agreement_pk)
+    publish(render_agreement_pdf, agreement_id=agreement_pk)
 
 
 def agreement_pdf_request(*, agreement: Agreement) -> AgreementDocument | None:

@@ -25,3 +25,6 @@ register_events(
     },
     states=PartnerStatus,
 )
+
+# PIPL retention (calls/retention.py): what was erased is in the event's data, never the values.
+register_events({"calls.application.personal_data_erased": _("个人信息到期删除")})

@@ -31,6 +31,10 @@ app.conf.beat_schedule = {
         "task": "services.tasks.send_log_reminders",
         "schedule": crontab(minute=0, hour=10),
     },
+    "purge-personal-data": {
+        "task": "portal.tasks.purge_personal_data",
+        "schedule": crontab(minute=30, hour=3),
+    },
     "send-pace-warnings": {
         "task": "services.tasks.send_pace_warnings",
         "schedule": crontab(minute=0, hour=8, day_of_week="mon"),

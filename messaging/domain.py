@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 
 from portal.domain import audit_log
 from portal.mail import render_mail
+from portal.tasks import publish
 
 from .catalogue import MESSAGES, message_type, sms_text
 from .channels import (
@@ -260,12 +261,10 @@ def outbox_nudge(*, keys: list[str] | None = None) -> None:
     """Ask the worker to deliver these rows now (None: every due row). Only a nudge: if the
     broker is down, beat's sweep delivers them within the minute.
 
-    A broker outage must never fail the request that caused the message.
+    A broker outage must never fail the request that caused the message
+    (portal.tasks.publish logs it and returns False; the row is safe in the database).
     """
-    try:
-        deliver_outbox.apply_async(kwargs={"keys": keys}, retry=False)
-    except Exception:  # the row is safe in the database; the minute sweep will deliver it
-        logger.warning("Outbox nudge not sent (broker unavailable); the sweep will deliver.", exc_info=True)
+    publish(deliver_outbox, keys=keys)
 
 
 @functools.cache

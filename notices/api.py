@@ -74,7 +74,7 @@ class PublicNoticeSerializer(serializers.ModelSerializer):
     def get_filed_by(self, obj) -> str:
         return obj.filed_by.get_username() if obj.filed_by_id else ""
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_filing_report_url(self, obj) -> str | None:
         """The stored filing report, served by the permission-checked admin view."""
         if not obj.filing_report:
@@ -135,7 +135,7 @@ class ObjectionSerializer(serializers.ModelSerializer):
     objector_name = serializers.SerializerMethodField()
     objector_phone = serializers.SerializerMethodField()
     evidence_url = serializers.SerializerMethodField()
-    assigned_to = serializers.PrimaryKeyRelatedField(read_only=True)
+    assigned_to = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     concluded_by = serializers.SerializerMethodField()
 
     class Meta:
@@ -171,7 +171,7 @@ class ObjectionSerializer(serializers.ModelSerializer):
     def get_objector_phone(self, obj) -> str:
         return obj.objector_phone if self._in_scope(obj) else mask_mobile(obj.objector_phone)
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_evidence_url(self, obj) -> str | None:
         """The objector's evidence, served by the permission-checked admin view."""
         if not obj.evidence:

@@ -27,3 +27,6 @@ register_events(
     },
     states=ObjectionStatus,
 )
+
+# PIPL retention (notices/retention.py): what was erased is in the event's data, never the values.
+register_events({"notices.objection.personal_data_erased": _("异议人电话到期删除")})

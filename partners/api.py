@@ -34,6 +34,8 @@ class PartnerSerializer(serializers.ModelSerializer):
     reference = serializers.CharField(source="application.reference", read_only=True)
     project_title = serializers.CharField(source="application.project_title", read_only=True)
     community = serializers.CharField(source="community.name", read_only=True)
+    # "" until the partner exits: the schema says so (ExitReasonEnum or the blank value).
+    exit_reason = serializers.ChoiceField(choices=ExitReason.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Partner

@@ -125,6 +125,77 @@ def exception_handler(exc, context):
     return Response(body, status=code)
 
 
+# Times as the API writes and reads them: "09:00" or "09:00:00" (JSON Schema's "time" format wants
+# an RFC 3339 time with a UTC offset, which DRF's TimeField neither writes nor needs).
+TIME_SCHEMA = {"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?$"}
+# Every operation may meet these; 400 where the client sends something (query or body).
+ALWAYS_POSSIBLE = {
+    401: _("未登录或令牌无效"),
+    403: _("无权限"),
+    404: _("记录不存在、不在您的范围内,或页码超出范围"),
+    503: _("数据库暂时无法连接,请按 Retry-After 稍后再试"),
+}
+
+
+def _error_response(description) -> dict:
+    return {
+        "description": str(description),
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Detail"}}},
+    }
+
+
+def _rewrite_formats(node, *, response: bool):
+    """Times to TIME_SCHEMA; in responses, an e-mail may also be "" (a contact left blank)."""
+    if isinstance(node, list):
+        for item in node:
+            _rewrite_formats(item, response=response)
+        return
+    if not isinstance(node, dict):
+        return
+    # drf-spectacular already offers "" beside the e-mail of a field that allows blank.
+    blank_offered = any(isinstance(o, dict) and o.get("maxLength") == 0 for o in node.get("oneOf", []))
+    for value in node.values():
+        _rewrite_formats(value, response=response and not blank_offered)
+    if node.get("format") == "time":
+        node.pop("format")
+        node.update(TIME_SCHEMA)
+    elif node.get("format") == "email" and response:
+        node.pop("format")
+        node["anyOf"] = [{"format": "email"}, {"maxLength": 0}]
+
+
+def document_refusals(result, generator, request, public):
+    """drf-spectacular postprocessing hook: the schema says what the exception handler answers.
+
+    Every operation documents 401/403/404/503 (and 400 when it takes query parameters or a
+    body) with the `Detail` body that `exception_handler` and portal.middleware always send;
+    times and blank e-mails are described as the serializers really write them.
+    """
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault(
+        "Detail",
+        {"type": "object", "properties": {"detail": {}}, "required": ["detail"]},
+    )
+    for methods in result.get("paths", {}).values():
+        for method, operation in methods.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            responses = operation.setdefault("responses", {})
+            codes = dict(ALWAYS_POSSIBLE)
+            takes_input = "requestBody" in operation or any(
+                parameter.get("in") == "query" for parameter in operation.get("parameters", [])
+            )
+            if takes_input:
+                codes[400] = REFUSAL_DESCRIPTIONS[400]
+            for code, description in codes.items():
+                responses.setdefault(str(code), _error_response(description))
+    for name, component in schemas.items():
+        _rewrite_formats(component, response=not name.endswith("Request"))
+    for methods in result.get("paths", {}).values():
+        _rewrite_formats(methods, response=False)
+    return result
+
+
 @extend_schema_field({"type": "string", "enum": list(PartnerKind.values)}, component_name="PartnerKindEnum")
 class PartnerKindField(serializers.ChoiceField):
     """Applicant kinds (适用对象) as one named enum: several models call their own choices "kind"."""

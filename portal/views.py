@@ -1,3 +1,5 @@
+import sys
+
 from celery import current_app as celery_app
 from django import forms
 from django.contrib import messages
@@ -14,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from rest_framework.exceptions import NotFound
 
 from .forms import attach_domain_error
+from .middleware import database_unavailable, is_database_down
 from .models import Heartbeat, Role
 from .rules import user_role
 from .security import (
@@ -86,7 +89,13 @@ def page_not_found(request, exception):
 
 
 def server_error(request):
-    """handler500: JSON `{"detail": ...}` under /api/, the 500.html page elsewhere."""
+    """handler500: JSON `{"detail": ...}` under /api/, the 500.html page elsewhere.
+
+    An unreachable database (raised outside a view, e.g. saving the session) is a 503 with
+    Retry-After, as DatabaseUnavailableMiddleware answers it inside views.
+    """
+    if is_database_down(sys.exc_info()[1]):
+        return database_unavailable(request)
     if _is_api(request):
         return JsonResponse({"detail": _("服务器出错,请稍后再试。")}, status=500)
     return defaults.server_error(request)

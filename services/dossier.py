@@ -29,6 +29,7 @@ from portal.dossier import (
     dossier_sections,
 )
 from portal.pdf import html_to_pdf
+from portal.tasks import publish
 from portal.uploads import private_storage
 from portal.xlsx import rows_to_xlsx
 
@@ -450,7 +451,7 @@ def dossier_file_progress(partner, kind: str, digest: str) -> str | None:
 def _queue(partner_pk: int, kind: str) -> None:
     from .tasks import render_dossier_file  # deferred: the task module imports this one
 
-    render_dossier_file.delay(partner_id=partner_pk, kind=kind)
+    publish(render_dossier_file, partner_id=partner_pk, kind=kind)
 
 
 def dossier_file_request(partner, kind: str) -> tuple[str | None, str | None]:

@@ -64,3 +64,6 @@ register_events(
     },
     states=ExitReason,
 )
+
+# PIPL retention (services/retention.py): what was erased is in the event's data, never the values.
+register_events({"services.feedback.personal_data_erased": _("意见箱联系方式到期删除")})

@@ -13,11 +13,11 @@ import io
 import tablib
 from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.domain import audit_log
+from portal.tasks import publish_after_commit
 from portal.uploads import validate_upload
 
 from .models import ImportJob, ImportStatus
@@ -153,7 +153,7 @@ def import_job_create(*, kind: str, uploaded, by) -> ImportJob:
 
 def import_job_queue(*, job: ImportJob, confirm: bool = False) -> None:
     """Hand the job to the worker after commit: a check first, the real import on confirmation."""
-    transaction.on_commit(lambda: run_import_job.delay(job_id=job.pk, confirm=confirm))
+    publish_after_commit(run_import_job, job_id=job.pk, confirm=confirm)
 
 
 def import_job_confirm(*, job: ImportJob, by) -> bool:

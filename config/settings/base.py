@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "portal.middleware.ApiErrorsAsJsonMiddleware",
+    "portal.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.middleware.PublicPageCacheMiddleware",  # anonymous public pages, before sessions
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -107,6 +108,10 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # than the queries of most pages. Checked before reuse, so a restarted database is no error.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A persistent connection broken by a database restart is noticed before the request uses it.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# While the database is unreachable pages answer 503 with this Retry-After (portal/middleware.py).
+PORTAL_RETRY_AFTER_SECONDS = env.int("PORTAL_RETRY_AFTER_SECONDS", default=30)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the Celery worker write while the web server reads.
     DATABASES["default"].setdefault("OPTIONS", {})
@@ -212,6 +217,13 @@ PORTAL_DEMO_STEPS = [
 PORTAL_DEMO_DAYS_AGO = {"calls.demo": 30, "reviews.demo": 20}
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://portal")}
+# Redis as the cache fails open: while it is down the portal runs uncached, never 500s.
+REDIS_CACHE_BACKEND = "django.core.cache.backends.redis.RedisCache"
+FAIL_OPEN_REDIS_CACHE_BACKEND = "portal.cache_backends.FailOpenRedisCache"
+if CACHES["default"]["BACKEND"] == REDIS_CACHE_BACKEND:
+    CACHES["default"]["BACKEND"] = FAIL_OPEN_REDIS_CACHE_BACKEND
+# After a failed cache call, skip the cache for this many seconds (portal/cache_backends.py).
+PORTAL_CACHE_RETRY_SECONDS = env.int("PORTAL_CACHE_RETRY_SECONDS", default=5)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
@@ -276,6 +288,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Refusals (401/403/404/503, 400 on input) on every operation; times and blank e-mails as written.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api.document_refusals",
+    ],
     # One name per shared choice set (GLOSSARY.md), not one per field that uses it.
     "ENUM_NAME_OVERRIDES": {
         "PartnerStatusEnum": "partners.models.PartnerStatus",
@@ -348,10 +365,31 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# With the cache unreachable the counters are unknown: let the request through (a warning is
+# logged) rather than refuse every public form during a Redis outage.
+RATELIMIT_FAIL_OPEN = True
+
+FSM_ADMIN_FORCE_PERMIT = False
+
+# --- Personal data (PIPL) ----------------------------------------------------
+# Months each kind of personal data is kept (portal/retention.py says what each kind erases);
+# e.g. PORTAL_RETENTION_UNSUCCESSFUL_APPLICATIONS_MONTHS=3.
+PORTAL_RETENTION_MONTHS = {
+    kind: env.int(f"PORTAL_RETENTION_{kind.upper()}_MONTHS", default=months)
+    for kind, months in {
+        "unsuccessful_applications": 6,
+        "exited_partner_contacts": 60,
+        "objector_phones": 12,
+        "feedback_contacts": 12,
+    }.items()
+}
+
+# Every handler masks mobile numbers, ID numbers and e-mail addresses (portal/log_masking.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"personal_data": {"()": "portal.log_masking.PersonalDataFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_data"]}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
         "weasyprint": {"level": "WARNING"},

@@ -9,6 +9,9 @@ import os
 # Production refuses the development key; the benchmark runs on loopback only.
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-" + "x" * 40)
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")
+# Plain HTTP on loopback: no redirect to HTTPS, no HSTS (production keeps both, issue 18).
+os.environ.setdefault("DJANGO_SSL_REDIRECT", "false")
+os.environ.setdefault("DJANGO_HSTS_SECONDS", "0")
 
 from .production import *  # noqa: E402, F403
 

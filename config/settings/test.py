@@ -8,7 +8,7 @@ import os
 from urllib.parse import urlsplit, urlunsplit
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import FAIL_OPEN_REDIS_CACHE_BACKEND, env
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -47,7 +47,7 @@ CELERY_BROKER_URL = _worker_redis(
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": FAIL_OPEN_REDIS_CACHE_BACKEND,
         "LOCATION": _worker_redis(
             env.str("CACHE_REDIS_URL", default=env.str("REDIS_URL", default="redis://127.0.0.1:6379/0"))
         ),

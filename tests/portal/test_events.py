@@ -111,6 +111,8 @@ def audit_codes_in_code():
         for call in ast.walk(tree):
             if not isinstance(call, ast.Call):
                 continue
+            if _callee(call) == "add_argument":
+                continue  # argparse's action="store_true" in a management command is no audit code
             value = _action(call)
             if value is None:
                 continue
