@@ -10,8 +10,6 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from .tasks import publish_after_commit
-
 
 def render_mail(template_prefix: str, context: dict, language: str | None = None) -> tuple[str, str]:
     """Subject and body from `<prefix>_subject.txt` and `<prefix>_body.txt`."""
