@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from portal.views import after_login, healthz
+from portal.views import after_login, elder_mode_set, healthz
 
 from .api import build_router
 
@@ -35,6 +35,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/home/", after_login, name="after-login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accessibility/elder-mode/", elder_mode_set, name="elder_mode"),
     path("accounts/", include("django.contrib.auth.urls")),
     # Each app's public and staff pages. Order matters only for "" (home).
     path("", include("spaces.urls")),
