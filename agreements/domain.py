@@ -32,7 +32,7 @@ from messaging.domain import (
 )
 from partners.domain import TransitionRefused, partner_transition
 from partners.models import SERVING, PartnerStatus
-from portal.dates import latest_months_after, local_today, months_before, term_end
+from portal.dates import cn_date, latest_months_after, local_today, months_before, term_end
 from portal.domain import audit_log, audit_log_many, require
 from portal.models import Role, Street
 from portal.pdf import html_to_pdf
@@ -1121,6 +1121,65 @@ def chinese_number(n: int) -> str:
     return ("" if tens == 1 else CN_DIGITS[tens]) + "十" + (CN_DIGITS[ones] if ones else "")
 
 
+UNKNOWN = "—"
+
+
+def agreement_parties(agreement: Agreement, signatures: dict) -> list[dict]:
+    """The three parties as the agreement names them (rulebook 五(三)1: 社工站、合伙人、社区).
+
+    Each with its address, legal representative or contact, phone and unified social credit
+    code as the records hold them; "—" where a record does not (a street's social-work station
+    and a community have no credit code or legal representative on file).
+    """
+    street = agreement.community.street
+    community = agreement.community
+    application = agreement.partner.application
+    rows = (
+        (
+            Party.STATION,
+            _("甲方"),
+            {
+                "name": street.social_work_station or f"{street.name}社工站",
+                "address": street.address,
+                "representative": "",
+                "phone": street.contact_phone,
+                "credit_code": "",
+            },
+        ),
+        (
+            Party.PARTNER,
+            _("乙方"),
+            {
+                "name": application.applicant_name,
+                "address": application.address,
+                "representative": application.legal_representative or application.contact_name,
+                "phone": application.mobile,
+                "credit_code": application.credit_code,
+            },
+        ),
+        (
+            Party.COMMUNITY,
+            _("丙方"),
+            {
+                "name": community.name,
+                "address": community.address,
+                "representative": community.contact_name,
+                "phone": community.contact_phone,
+                "credit_code": "",
+            },
+        ),
+    )
+    return [
+        {
+            "party": party,
+            "role": role,
+            **{key: value or UNKNOWN for key, value in details.items()},
+            "signature": signatures.get(party),
+        }
+        for party, role, details in rows
+    ]
+
+
 def agreement_pdf_context(agreement: Agreement) -> dict:
     street = agreement.community.street
     partner = agreement.partner
@@ -1128,14 +1187,15 @@ def agreement_pdf_context(agreement: Agreement) -> dict:
     spaces = agreement_spaces(agreement)
     clauses = default_clauses(street)
     signatures = signatures_by_party(agreement)
+    parties = agreement_parties(agreement, signatures)
     articles = [
         (
             _("协议期限"),
             [
                 _("本协议期限自 %(start)s 起至 %(end)s 止,共 %(months)s 个月。%(trial)s")
                 % {
-                    "start": agreement.start_date.strftime("%Y年%m月%d日"),
-                    "end": agreement.end_date.strftime("%Y年%m月%d日"),
+                    "start": cn_date(agreement.start_date),
+                    "end": cn_date(agreement.end_date),
                     "months": agreement.months or "",
                     "trial": _("首次签约期间为试用期,试用期满经评估合格后可续签。")
                     if agreement.kind == AgreementKind.FIRST
@@ -1187,8 +1247,8 @@ def agreement_pdf_context(agreement: Agreement) -> dict:
                     _("本补充协议是对三方协议 %(number)s 的补充,自 %(start)s 起生效,至 %(end)s 止。")
                     % {
                         "number": amended.number if amended else "",
-                        "start": agreement.start_date.strftime("%Y年%m月%d日"),
-                        "end": agreement.end_date.strftime("%Y年%m月%d日"),
+                        "start": cn_date(agreement.start_date),
+                        "end": cn_date(agreement.end_date),
                     }
                 ],
             ),
@@ -1222,12 +1282,15 @@ def agreement_pdf_context(agreement: Agreement) -> dict:
             }
             for i, (title, paragraphs) in enumerate(articles, start=1)
         ],
-        "parties": [
-            {"party": party, "role": role, "name": name, "signature": signatures.get(party)}
-            for party, role, name in (
-                (Party.STATION, _("甲方"), street.social_work_station or f"{street.name}社工站"),
-                (Party.PARTNER, _("乙方"), partner.name),
-                (Party.COMMUNITY, _("丙方"), agreement.community.name),
+        "parties": parties,
+        "party_rows": [
+            (label, [p[key] for p in parties])
+            for label, key in (
+                (_("名称"), "name"),
+                (_("地址"), "address"),
+                (_("法定代表人/联系人"), "representative"),
+                (_("联系电话"), "phone"),
+                (_("统一社会信用代码"), "credit_code"),
             )
         ],
         "programme": street.programme_name,

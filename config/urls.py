@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from portal.views import after_login, healthz, two_factor_setup
+from portal.views import after_login, elder_mode_set, healthz, two_factor_setup
 
 from .api import build_router
 
@@ -48,6 +48,7 @@ urlpatterns = [
     path("accounts/home/", after_login, name="after-login"),
     path("accounts/two-factor/", two_factor_setup, name="two-factor"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accessibility/elder-mode/", elder_mode_set, name="elder_mode"),
     path("accounts/", include("django.contrib.auth.urls")),
     # Each app's public and staff pages. Order matters only for "" (home).
     path("", include("spaces.urls")),

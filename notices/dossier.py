@@ -4,10 +4,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.dates import cn_date
 from portal.dossier import DossierDocument, DossierEntry, DossierSection, dossier_section
 
 from .domain import FILING_BODIES, notice_entries_for
 from .models import Objection
+
+
+def _cn_datetime(when) -> str:
+    """2026年4月1日 09:00: the documents' one date format, with the time."""
+    return f"{cn_date(when)} {timezone.localtime(when):%H:%M}"
 
 
 @dossier_section(order=50)
@@ -23,8 +29,8 @@ def notice_section(partner):
                 title=_("公示:%(title)s") % {"title": notice.title},
                 detail=_("公示期 %(start)s 至 %(end)s;%(decision)s")
                 % {
-                    "start": timezone.localtime(notice.starts_at).strftime("%Y-%m-%d %H:%M"),
-                    "end": timezone.localtime(notice.ends_at).strftime("%Y-%m-%d %H:%M"),
+                    "start": _cn_datetime(notice.starts_at),
+                    "end": _cn_datetime(notice.ends_at),
                     "decision": notice.decision_reference,
                 },
                 url=url,

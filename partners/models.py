@@ -86,6 +86,27 @@ class Partner(ConcurrentTransitionMixin, workflow.transition_methods(), models.M
         return self.name
 
     @property
+    def is_individual(self) -> bool:
+        """A natural person (自由职业者、创业团队、青年创客): their personal data stays off public pages."""
+        return self.application.kind in INDIVIDUAL_KINDS
+
+    @property
+    def public_address(self) -> str:
+        """The address residents see: an organisation's own; for a natural person, never the home
+        address but the community's (PIPL minimum necessary, portal.masking)."""
+        if not self.is_individual and self.application.address:
+            return self.application.address
+        return self.community.address
+
+    @property
+    def public_phone(self) -> str:
+        """The phone residents may call: the number an organisation applied with; for a natural
+        person, never their mobile but the community office's phone."""
+        if self.is_individual:
+            return self.community.contact_phone
+        return self.application.mobile
+
+    @property
     def kind(self) -> str:
         return self.application.kind
 

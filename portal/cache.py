@@ -36,6 +36,14 @@ from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
 PUBLIC_CACHE_SECONDS = 600
+ELDER_COOKIE = "elder_mode"
+
+
+def elder_mode_on(request) -> bool:
+    """Whether the visitor chose 适老化 mode (the cookie portal.views.elder_mode_set sets)."""
+    return request.COOKIES.get(ELDER_COOKIE) == "1"
+
+
 _VERSION_KEY = "portal:public:version:{}"
 _PAGE_KEY = "portal:public:page:{}"
 
@@ -120,7 +128,9 @@ def _shared_page_key(request, allowed: frozenset[str], language: str) -> str | N
     if any(name not in allowed for name in query):
         return None
     normalised = "&".join(f"{k}={v}" for k, values in sorted(query.lists()) for v in values)
-    raw = f"{language}|{request.path}?{normalised}"
+    # 适老化 mode is drawn by the server (portal.context_processors.elder_mode): one copy per mode.
+    mode = "elder" if elder_mode_on(request) else "plain"
+    raw = f"{language}|{mode}|{request.path}?{normalised}"
     return _PAGE_KEY.format(hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest())
 
 
@@ -220,6 +230,7 @@ def public_page(*, scopes: Callable[..., Iterable[str]], params: Iterable[str] =
                 return _page_response(request, *page)
             versions = _versions(version_keys)
             response = view(request, *args, **kwargs)
+            patch_vary_headers(response, ("Cookie",))  # the elder_mode cookie picks the copy
             if _shareable_response(request, response):
                 content = _CSRF_INPUT.sub(rb"\1" + _CSRF_PLACEHOLDER + rb"\2", response.content)
                 seconds = getattr(response, "public_cache_seconds", PUBLIC_CACHE_SECONDS)

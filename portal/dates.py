@@ -79,3 +79,16 @@ def local_today() -> dt.date:
 def local_midnight(day: dt.date) -> dt.datetime:
     """00:00 of `day` in the programme's time zone, as an aware datetime."""
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def cn_date(day: dt.date | dt.datetime | None) -> str:
+    """The one date format of the portal's documents: 2026年12月1日 (no leading zeros).
+
+    Datetimes are read in the programme's time zone first. Templates write the same with
+    `|date:"Y年n月j日"`.
+    """
+    if day is None:
+        return ""
+    if isinstance(day, dt.datetime):
+        day = timezone.localtime(day).date() if timezone.is_aware(day) else day.date()
+    return f"{day.year}年{day.month}月{day.day}日"

@@ -10,11 +10,14 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 from rest_framework.exceptions import NotFound
 
+from .cache import ELDER_COOKIE
 from .forms import attach_domain_error
 from .middleware import database_unavailable, is_database_down
 from .models import Heartbeat, Role
@@ -136,3 +139,27 @@ def two_factor_setup(request):
     if device is not None:
         context |= {"secret": totp_secret(device), "qr_data_uri": totp_qr_data_uri(device)}
     return render(request, "registration/two_factor.html", context, status=400 if form.errors else 200)
+
+
+ELDER_COOKIE_SECONDS = 365 * 24 * 3600
+
+
+@require_POST
+def elder_mode_set(request):
+    """Turn 适老化 mode on or off (《互联网网站适老化通用设计规范》): large text, 7:1 contrast.
+
+    Remembered without an account, in a cookie; the header's button posts here and comes
+    back to the page it was on. The shared public-page cache keeps a copy per mode
+    (portal.cache), so the page comes back in the mode without any script.
+    """
+    on = request.POST.get("elder") == "1"
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = redirect(target)
+    response.set_cookie(
+        ELDER_COOKIE, "1" if on else "0", max_age=ELDER_COOKIE_SECONDS, samesite="Lax", httponly=True
+    )
+    return response

@@ -17,6 +17,7 @@ from django.db.models import Count, Max, Sum
 from django.db.models.functions import TruncMonth
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partners.models import PartnerTransition
@@ -313,9 +314,22 @@ PDF_TEMPLATE = "services/pdf/dossier.html"
 PDF_QUEUE_SECONDS = 15 * 60
 
 
+def dossier_number(partner) -> str:
+    """The dossier's 档号: street code, year the record was opened, partner number.
+
+    `JD003-2026-000123` is the dossier of partner 123, opened in 2026, of the street with
+    id 3. Every part is fixed when the partner record is created (a partner never changes
+    street or community), so the number printed on the cover never changes (rulebook 六(二)1
+    asks for one complete dossier per partner).
+    """
+    year = timezone.localtime(partner.created_at).year
+    return f"JD{partner.community.street_id:03d}-{year}-{partner.pk:06d}"
+
+
 def dossier_context(partner) -> dict:
     return {
         "partner": partner,
+        "dossier_number": dossier_number(partner),
         "sections": dossier_sections(partner),
         "history": PartnerTransition.objects.filter(partner=partner)
         .select_related("actor")

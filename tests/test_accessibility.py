@@ -158,12 +158,13 @@ def _build_data():
 # Colour contrast is checked in a second pass with the horizontally scrolling table wrappers
 # unclipped: axe cannot see the background of cells scrolled out of view, and clipping does not
 # change colours. Everything else (the scroll region's keyboard access too) is checked as laid out.
-AUDIT_JS = """async ({tags}) => {
+# In 适老化 mode the contrast pass also runs axe's enhanced rule (WCAG AAA 1.4.6, at least 7:1).
+AUDIT_JS = """async ({tags, contrastRules}) => {
   const layout = await axe.run(document, {runOnly: {type: 'tag', values: tags},
                                           rules: {'color-contrast': {enabled: false}}});
   const wraps = [...document.querySelectorAll('.table-wrap')];
   wraps.forEach(wrap => { wrap.style.overflow = 'visible'; });
-  const contrast = await axe.run(document, {runOnly: {type: 'rule', values: ['color-contrast']}});
+  const contrast = await axe.run(document, {runOnly: {type: 'rule', values: contrastRules}});
   wraps.forEach(wrap => { wrap.style.overflow = ''; });
   return {violations: layout.violations.concat(contrast.violations),
           incomplete: layout.incomplete.concat(contrast.incomplete)};
@@ -181,14 +182,18 @@ def _invitation_path(user):
     )
 
 
-def _axe(page):
+CONTRAST = ["color-contrast"]
+ELDER_CONTRAST = ["color-contrast", "color-contrast-enhanced"]
+
+
+def _axe(page, contrast=CONTRAST):
     """The page's language and width, axe's violations, and what axe could not decide (needs review).
 
     "Incomplete" results count too: an aria-describedby naming a missing id, or text whose
     contrast cannot be computed, is a defect until a person has looked at it and fixed it.
     """
     page.add_script_tag(path=str(AXE))
-    result = page.evaluate(AUDIT_JS, {"tags": WCAG_TAGS})
+    result = page.evaluate(AUDIT_JS, {"tags": WCAG_TAGS, "contrastRules": contrast})
     return {
         "lang": page.locator("html").get_attribute("lang"),
         "violations": result["violations"],
@@ -206,18 +211,30 @@ def _log_in(page, base, username):
         page.get_by_role("button", name="登录").click()
 
 
-def _audit_pages(page, base, data, pages):
+def _audit_pages(page, base, data, pages, *, prefix="", contrast=CONTRAST):
     results = {}
     for name, path, submit in pages:
         response = page.goto(base + path.format(**data))
-        assert response.status == EXPECTED_STATUS.get(name, 200), (name, response.status)
+        assert response.status == EXPECTED_STATUS.get(name, 200), (prefix + name, response.status)
+        name = prefix + name
         if submit:
             with page.expect_navigation():
                 page.locator("main").get_by_role("button", name=submit, exact=True).click()
             # The title tells a screen reader at once that the form came back with errors.
             assert page.title().startswith("错误:"), name
             assert page.locator("main [aria-invalid=true]").count() > 0, name
-        results[name] = _axe(page)
+        results[name] = _axe(page, contrast)
+    return results
+
+
+def _audit_elder(page, base, data):
+    """Every public page in 适老化 mode (the cookie the header's toggle sets), with AAA contrast."""
+    page.context.add_cookies([{"name": "elder_mode", "value": "1", "url": base}])
+    results = _audit_pages(page, base, data, PUBLIC_PAGES, prefix="elder:", contrast=ELDER_CONTRAST)
+    page.goto(f"{base}/calls/")
+    assert page.get_by_role("button", name="适老模式").get_attribute("aria-pressed") == "true"
+    assert page.evaluate("document.documentElement.classList.contains('elder')")
+    assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 18
     return results
 
 
@@ -360,6 +377,7 @@ def audit(demo_database, django_db_blocker, live_server, browser):
             results = {}
             for audit_pages in (
                 _audit_public,
+                _audit_elder,
                 _audit_account,
                 _audit_reviewer,
                 _audit_demo_reviewer,
@@ -397,6 +415,17 @@ def describe(results):
     + REVIEWER_PAGES,
 )
 def test_page_is_accessible(audit, page_name, transactional_db):
+    _assert_accessible(audit, page_name)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page_name", [name for name, _path, _submit in PUBLIC_PAGES])
+def test_public_page_is_accessible_in_elder_mode(audit, page_name, transactional_db):
+    """适老化: large text, 7:1 contrast (axe's color-contrast-enhanced) on a 375-px phone."""
+    _assert_accessible(audit, f"elder:{page_name}")
+
+
+def _assert_accessible(audit, page_name):
     result = audit[page_name]
 
     assert (result["lang"], result["page_width"]) == ("zh-Hans", 375)

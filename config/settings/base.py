@@ -95,6 +95,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "portal.context_processors.programme",
+                "portal.context_processors.account",
+                "portal.context_processors.elder_mode",
             ],
         },
     },

@@ -247,6 +247,6 @@ def test_notice_real_period_on_pages_feed_task_dossier_and_filing(client, staff,
     assert f"公示期:{period}" in feed
     assert (moved_before_end, moved_at_end) == (0, 1)
     assert (notice.status, partner.status) == (NoticeStatus.ENDED, PartnerStatus.SIGNING)
-    assert section.entries[0].detail.startswith("公示期 2026-03-02 10:30 至 2026-03-07 10:30;")
+    assert section.entries[0].detail.startswith("公示期 2026年3月2日 10:30 至 2026年3月7日 10:30;")
     assert period in report
     assert published_event[0].data["starts_at"] == published.isoformat()
