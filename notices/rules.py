@@ -3,7 +3,7 @@
 import rules
 
 from partners.rules import can_decide_for_street, can_handle_partner
-from portal.rules import is_street_staff, is_superuser, scope_q, user_role
+from portal.rules import is_street_staff, is_superuser, scope_q, street_scope_q, user_role
 
 from .models import Objection, PublicNotice
 
@@ -37,10 +37,9 @@ def notices_visible_to(user, qs=None):
     qs = PublicNotice.objects.all() if qs is None else qs
     if getattr(user, "is_superuser", False):
         return qs
-    profile = getattr(user, "profile", None) if getattr(user, "is_authenticated", False) else None
-    if profile is None or user_role(user) != "street_staff":
+    if user_role(user) not in ("street_staff", "district_staff", "city_staff"):
         return qs.none()
-    return qs.filter(street_id=profile.street_id)
+    return qs.filter(street_scope_q(user, "street"))
 
 
 def objections_visible_to(user, qs=None):
