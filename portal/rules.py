@@ -118,6 +118,19 @@ def street_in_level(profile, street) -> bool:
     return False
 
 
+@rules.predicate
+def in_users_levels(user, obj):
+    """The record (or its community) lies in a street below the user's district or city."""
+    profile = user_profile(user)
+    if profile is None or obj is None:
+        return obj is None
+    street = getattr(obj, "street", None)
+    if street is None:
+        community = community_of(obj)
+        street = community.street if community is not None else None
+    return street_in_level(profile, street)
+
+
 can_manage_in_scope = is_superuser | ((is_street_staff | is_community_staff) & in_users_scope)
 can_manage_street_wide = is_superuser | (is_street_staff & in_users_scope)
 # Read access: whoever may manage the record, and the levels above its street.
