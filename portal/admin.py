@@ -1,5 +1,7 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +15,7 @@ from .admin_scoping import (
 )
 from .domain import (
     level_policy_set,
+    records_below,
     street_create,
     street_policy_approvals,
     street_policy_check,
@@ -34,6 +37,31 @@ from .models import (
 )
 from .refusals import refusals_as_messages
 from .rules import is_level_staff, scope_queryset, street_scope_q, street_scope_queryset, user_profile
+
+
+class KeepRecordsBelowMixin:
+    """A city, district, street or community with records below it is not deleted: the admin
+    says which records hold it (portal.domain.records_below) instead of Django's page."""
+
+    def delete_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        below = records_below(obj) if obj is not None and request.user.is_superuser else {}
+        if below:
+            records = "、".join(f"{label}({count})" for label, count in below.items())
+            messages.error(
+                request,
+                _("“%(name)s”下仍有记录:%(records)s,不能删除。请先移走或处理这些记录。")
+                % {"name": obj, "records": records},
+            )
+            opts = self.model._meta
+            return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", obj.pk)
+        return super().delete_view(request, object_id, extra_context)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # one at a time, each with its reason
+        return actions
+
 
 POLICY_FIELDS = [
     "trial_min_months",
@@ -102,7 +130,7 @@ class StreetForm(forms.ModelForm):
 
 
 @admin.register(Street)
-class StreetAdmin(admin.ModelAdmin):
+class StreetAdmin(KeepRecordsBelowMixin, admin.ModelAdmin):
     form = StreetForm
     list_display = [
         "name",
@@ -234,7 +262,7 @@ class LevelAdminMixin:
 
 
 @admin.register(City)
-class CityAdmin(LevelAdminMixin, admin.ModelAdmin):
+class CityAdmin(KeepRecordsBelowMixin, LevelAdminMixin, admin.ModelAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
 
@@ -249,7 +277,7 @@ class CityAdmin(LevelAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(District)
-class DistrictAdmin(LevelAdminMixin, admin.ModelAdmin):
+class DistrictAdmin(KeepRecordsBelowMixin, LevelAdminMixin, admin.ModelAdmin):
     list_display = ["name", "code", "kind", "city"]
     list_filter = ["kind", "city"]
     list_select_related = ["city"]
@@ -268,7 +296,7 @@ class DistrictAdmin(LevelAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Community)
-class CommunityAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class CommunityAdmin(KeepRecordsBelowMixin, ScopedAdminMixin, admin.ModelAdmin):
     community_path = ""
     list_display = ["name", "street", "contact_name", "contact_phone"]
     list_filter = [("street", ScopedStreetFilter)]

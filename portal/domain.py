@@ -373,6 +373,29 @@ def level_policy_set(*, level: District | City, name: str, default=None, bound=N
     return policy
 
 
+def records_below(obj: models.Model) -> dict[str, int]:
+    """What still hangs on a city, district, street or community and stops its deletion.
+
+    {model's verbose name plural: count} of the records its protecting foreign keys
+    point from (empty when it may be deleted). Deleting a level never takes records
+    with it (issue 15: the programme's history stays).
+    """
+    from django.db import router
+    from django.db.models.deletion import Collector, ProtectedError, RestrictedError
+
+    collector = Collector(using=router.db_for_write(type(obj)))
+    try:
+        collector.collect([obj])
+    except (ProtectedError, RestrictedError) as error:
+        blocking = getattr(error, "protected_objects", None) or getattr(error, "restricted_objects", [])
+        counts: dict[str, int] = {}
+        for record in blocking:
+            label = str(record._meta.verbose_name_plural)
+            counts[label] = counts.get(label, 0) + 1
+        return dict(sorted(counts.items()))
+    return {}
+
+
 def require(condition: bool, message: str) -> None:
     """Raise PermissionDenied with a translated message when `condition` is false."""
     if not condition:
