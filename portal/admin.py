@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -14,6 +15,7 @@ from .admin_scoping import (
     person_column,
 )
 from .domain import (
+    level_policy_prepare,
     level_policy_set,
     records_below,
     street_create,
@@ -21,8 +23,10 @@ from .domain import (
     street_policy_check,
     street_policy_defaults,
     street_update_policy,
+    user_may_approve_for,
 )
 from .events import SYSTEM_ACTOR, event_choices
+from .forms import attach_domain_error
 from .models import (
     AuditEvent,
     City,
@@ -219,45 +223,92 @@ class StreetAdmin(KeepRecordsBelowMixin, admin.ModelAdmin):
             street_update_policy(street=fresh, by=request.user, values=values)
 
 
+class LevelPolicyFormSet(forms.BaseInlineFormSet):
+    """Each row checked by the domain (portal.domain.level_policy_prepare) before anything is saved."""
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            if not form.has_changed() or form in self.deleted_forms or form.errors:
+                continue
+            data = form.cleaned_data
+            try:
+                level_policy_prepare(
+                    level=self.instance,
+                    name=data["name"],
+                    default=data.get("default"),
+                    bound=data.get("bound"),
+                    by=self.request_user,
+                )
+            except ValidationError as error:
+                attach_domain_error(form, error)
+
+
 class LevelPolicyInline(admin.TabularInline):
+    """A level's defaults and bounds: set by its own staff (the city's for a district) or a superuser."""
+
     model = LevelPolicy
+    formset = LevelPolicyFormSet
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.request_user = request.user
+        return formset
+
     extra = 0
     fields = ["name", "default", "bound"]
 
+    def _may_set(self, request, obj):
+        return obj is not None and user_may_approve_for(request.user, obj)
+
+    def has_view_permission(self, request, obj=None):
+        return True  # whoever sees the level (its admin's queryset) sees its policies
+
     def has_add_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return self._may_set(request, obj)
 
     def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return self._may_set(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return self._may_set(request, obj)
 
 
 class LevelAdminMixin:
-    """Cities and districts: superusers keep them; their staff read what lies in their scope."""
+    """Cities and districts: superusers keep them; their staff read them and set their policies."""
 
     inlines = [LevelPolicyInline]
 
+    def has_change_permission(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().has_change_permission(request, obj)
+        return obj is not None and user_may_approve_for(request.user, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return [f.name for f in self.model._meta.concrete_fields if f.name != "id"]
+
     def save_formset(self, request, form, formset, change):
-        # Each level policy goes through the domain (bounds checked against the city's, audited).
+        # Each level policy goes through the domain (checked in LevelPolicyFormSet.clean, audited).
         if formset.model is not LevelPolicy:
             return super().save_formset(request, form, formset, change)
-        level = form.instance
-        for obj in formset.deleted_objects:
-            obj.delete()
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for inline_form in formset.deleted_forms:
+            if inline_form.instance.pk:
+                inline_form.instance.delete()
+                formset.deleted_objects.append(inline_form.instance)
         for inline_form in formset.forms:
             if not inline_form.has_changed() or inline_form in formset.deleted_forms:
                 continue
             data = inline_form.cleaned_data
-            with refusals_as_messages(request, join="; "):
-                level_policy_set(
-                    level=level,
-                    name=data["name"],
-                    default=data.get("default"),
-                    bound=data.get("bound"),
-                    by=request.user,
-                )
+            level_policy_set(
+                level=form.instance,
+                name=data["name"],
+                default=data.get("default"),
+                bound=data.get("bound"),
+                by=request.user,
+            )
         return None
 
 

@@ -333,24 +333,15 @@ def street_create(*, by: User, district: District | None = None, **values) -> St
 
 
 @transaction.atomic
-def level_policy_set(*, level: District | City, name: str, default=None, bound=None, by: User) -> LevelPolicy:
-    """Set a district's or city's default and bound for one street policy number.
-
-    A district's bound may not be looser than its city's (the city already bounds
-    every street below it); only the level's own staff, the city's staff for a
-    district, or a superuser may set it.
-    """
+def level_policy_prepare(*, level: District | City, name: str, default=None, bound=None, by) -> LevelPolicy:
+    """The level's policy row for `name` with the new values, validated, not saved (level_policy_set)."""
     if not user_may_approve_for(by, level):
         raise PermissionDenied(_("只有本级工作人员或系统管理员可以设置上级政策参数。"))
     is_district = isinstance(level, District)
-    policy = LevelPolicy.objects.filter(
-        **{"district" if is_district else "city": level, "name": name}
-    ).first()
-    if policy is None:
-        policy = LevelPolicy(**{"district" if is_district else "city": level, "name": name})
-    before = {"default": str(policy.default), "bound": str(policy.bound)}
+    key = {"district" if is_district else "city": level, "name": name}
+    policy = LevelPolicy.objects.filter(**key).first() or LevelPolicy(**key)
     policy.default, policy.bound = default, bound
-    policy.full_clean()
+    policy.full_clean(validate_unique=False)
     if is_district and bound is not None:
         city_bound = LevelPolicy.objects.filter(city_id=level.city_id, name=name).values_list(
             "bound", flat=True
@@ -363,6 +354,23 @@ def level_policy_set(*, level: District | City, name: str, default=None, bound=N
                     % {"city": level.city.name, "bound": _bound_text(name, city_bound)}
                 }
             )
+    return policy
+
+
+@transaction.atomic
+def level_policy_set(*, level: District | City, name: str, default=None, bound=None, by: User) -> LevelPolicy:
+    """Set a district's or city's default and bound for one street policy number.
+
+    A district's bound may not be looser than its city's (the city already bounds
+    every street below it); only the level's own staff, the city's staff for a
+    district, or a superuser may set it. Streets already looser than a new bound
+    keep their values (they were allowed when set); their next change meets it.
+    """
+    existing = LevelPolicy.objects.filter(
+        **{"district" if isinstance(level, District) else "city": level, "name": name}
+    ).first()
+    before = {"default": str(existing.default), "bound": str(existing.bound)} if existing else {}
+    policy = level_policy_prepare(level=level, name=name, default=default, bound=bound, by=by)
     policy.save()
     audit_log(
         subject=policy,

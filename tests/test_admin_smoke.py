@@ -43,8 +43,9 @@ def test_every_admin_list_and_change_page_renders(demo_database, client, usernam
     assert failures == []
 
 
-# The one page the levels above a street may save: a street's policy numbers (their approval).
-LEVEL_STAFF_MAY_SAVE = {"portal.street"}
+# The pages the levels above a street may save: a street's policy numbers (their approval) and
+# their own level's defaults and bounds.
+LEVEL_STAFF_MAY_SAVE = {"portal.street", "portal.district", "portal.city"}
 
 
 @pytest.mark.django_db

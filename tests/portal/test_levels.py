@@ -281,6 +281,39 @@ def test_level_policies_are_checked(levels):
     assert LevelPolicy.objects.filter(district=levels["jurong"]).values_list("bound", flat=True).get() == 6
 
 
+def _policy_inline(prefix, rows, initial=0):
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for i, row in enumerate(rows):
+        data.update({f"{prefix}-{i}-{k}": v for k, v in row.items()})
+    return data
+
+
+def test_district_staff_set_their_bounds_in_the_admin_within_the_citys(client, levels):
+    level_policy_set(level=levels["city"], name="notice_min_days", bound=6, by=levels["shi"])
+    url = f"/admin/portal/district/{levels['jurong'].pk}/change/"
+    client.force_login(levels["qu"])
+
+    looser = client.post(url, _policy_inline("policies", [{"name": "notice_min_days", "bound": "5"}]))
+    at_city = client.post(
+        url, _policy_inline("policies", [{"name": "notice_min_days", "default": "7", "bound": "6"}])
+    )
+    client.force_login(levels["other_qu"])
+    other = client.post(url, _policy_inline("policies", [{"name": "notice_min_days", "bound": "9"}]))
+
+    assert looser.status_code == 200
+    assert "不能比镇江市设定的最宽限值6更宽松。" in looser.content.decode()
+    assert at_city.status_code == 302
+    assert other.status_code in (302, 403)  # not found in their scope, or not theirs to change
+    policy = LevelPolicy.objects.get(district=levels["jurong"])
+    assert (policy.default, policy.bound) == (7, 6)
+    assert AuditEvent.objects.filter(action="portal.levelpolicy.changed").count() == 2
+
+
 def test_admin_names_the_bound_and_keeps_the_street(client, levels):
     street = levels["street"]
     level_policy_set(level=levels["jurong"], name="notice_min_days", bound=7, by=levels["qu"])
