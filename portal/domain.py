@@ -10,7 +10,8 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import router, transaction
+from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +32,8 @@ from .models import (
 )
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from django.contrib.auth.models import AnonymousUser, User
     from django.db import models
     from django.db.models import QuerySet
@@ -165,7 +168,7 @@ def level_policies(level: District | City) -> dict[str, LevelPolicy]:
     return {p.name: p for p in level.policies.all()}
 
 
-def _as_field_value(name: str, value):
+def _as_field_value(name: str, value: object) -> object:
     field = Street._meta.get_field(name)
     return field.to_python(value)
 
@@ -185,7 +188,7 @@ def street_policy_defaults(*, district: District | None) -> dict:
     return values
 
 
-def user_may_approve_for(user, level: District | City) -> bool:
+def user_may_approve_for(user: User | AnonymousUser | None, level: District | City) -> bool:
     """Whether `user` speaks for `level`: its own staff, the staff of the city above a district, a superuser."""
     if getattr(user, "is_superuser", False):
         return True
@@ -199,14 +202,14 @@ def user_may_approve_for(user, level: District | City) -> bool:
     return profile.role == Role.CITY_STAFF and profile.city_id == level.pk
 
 
-def _bound_text(name: str, bound) -> str:
+def _bound_text(name: str, bound: Decimal | int) -> str:
     value = _as_field_value(name, bound)
     if name == PolicyName.RESIDENT_REP_MIN_SHARE:
         return f"{value:.2f}"
     return str(value)
 
 
-def street_policy_check(*, street: Street, by) -> tuple[dict, list[dict]]:
+def street_policy_check(*, street: Street, by: User | AnonymousUser | None) -> tuple[dict, list[dict]]:
     """The street's values looser than a bound set above it: (refusals by field, approvals to record).
 
     A district or city bounds the policy numbers of the streets below it; stricter
@@ -311,7 +314,7 @@ def street_policy_approvals(street: Street) -> QuerySet[AuditEvent]:
 
 
 @transaction.atomic
-def street_create(*, by: User, district: District | None = None, **values) -> Street:
+def street_create(*, by: User, district: District | None = None, **values: object) -> Street:
     """Create a street; policy numbers not given come from its district / city defaults (street_policy_defaults).
 
     The new street's values are checked against the bounds above it like a change.
@@ -333,7 +336,14 @@ def street_create(*, by: User, district: District | None = None, **values) -> St
 
 
 @transaction.atomic
-def level_policy_prepare(*, level: District | City, name: str, default=None, bound=None, by) -> LevelPolicy:
+def level_policy_prepare(
+    *,
+    level: District | City,
+    name: str,
+    default: Decimal | int | None = None,
+    bound: Decimal | int | None = None,
+    by: User,
+) -> LevelPolicy:
     """The level's policy row for `name` with the new values, validated, not saved (level_policy_set)."""
     if not user_may_approve_for(by, level):
         raise PermissionDenied(_("只有本级工作人员或系统管理员可以设置上级政策参数。"))
@@ -358,7 +368,14 @@ def level_policy_prepare(*, level: District | City, name: str, default=None, bou
 
 
 @transaction.atomic
-def level_policy_set(*, level: District | City, name: str, default=None, bound=None, by: User) -> LevelPolicy:
+def level_policy_set(
+    *,
+    level: District | City,
+    name: str,
+    default: Decimal | int | None = None,
+    bound: Decimal | int | None = None,
+    by: User,
+) -> LevelPolicy:
     """Set a district's or city's default and bound for one street policy number.
 
     A district's bound may not be looser than its city's (the city already bounds
@@ -388,9 +405,6 @@ def records_below(obj: models.Model) -> dict[str, int]:
     point from (empty when it may be deleted). Deleting a level never takes records
     with it (issue 15: the programme's history stays).
     """
-    from django.db import router
-    from django.db.models.deletion import Collector, ProtectedError, RestrictedError
-
     collector = Collector(using=router.db_for_write(type(obj)))
     try:
         collector.collect([obj])
