@@ -31,7 +31,7 @@ from tests.factories import (
     district_staff,
     street_staff,
 )
-from tests.utils import xlsx_rows
+from tests.utils import pdf_text, xlsx_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -396,3 +396,19 @@ def test_an_empty_district_can_be_deleted(client, levels):
     assert not District.objects.filter(pk=empty.pk).exists()
     assert City.objects.filter(pk=levels["city"].pk).exists()
     assert Community.objects.count() == 0
+
+
+def test_application_pdf_is_downloaded_within_the_level_only(client, levels):
+    partner = PartnerFactory(
+        community=CommunityFactory(street=levels["street"]), application__applicant_name="句容甲机构"
+    )
+    url = f"/admin/calls/application/{partner.application.pk}/pdf/"
+
+    client.force_login(levels["qu"])
+    mine = client.get(url)
+    client.force_login(levels["other_qu"])
+    other = client.get(url)
+
+    assert mine["Content-Type"] == "application/pdf"
+    assert "句容甲机构" in pdf_text(mine.content)
+    assert other.status_code == 404
