@@ -412,3 +412,22 @@ def test_application_pdf_is_downloaded_within_the_level_only(client, levels):
     assert mine["Content-Type"] == "application/pdf"
     assert "句容甲机构" in pdf_text(mine.content)
     assert other.status_code == 404
+
+
+def test_a_street_added_in_the_admin_takes_its_districts_defaults(client, levels):
+    level_policy_set(level=levels["jurong"], name="notice_min_days", default=7, bound=6, by=levels["qu"])
+    client.force_login(levels["root"])
+
+    response = client.post(
+        "/admin/portal/street/add/",
+        {
+            "name": "华阳街道",
+            "kind": "street",
+            "district": levels["jurong"].pk,
+            "programme_name": "睦邻合伙人",
+        },
+    )
+
+    assert response.status_code == 302
+    street = Street.objects.get(name="华阳街道")
+    assert (street.district, street.notice_min_days, street.trial_max_months) == (levels["jurong"], 7, 12)
