@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from .models import Community, Street, person_name
-from .rules import in_users_scope, scope_queryset
+from .rules import in_users_scope, is_level_staff, scope_queryset, street_scope_q
 
 
 def person_column(model, field_name: str, *, nobody=None):
@@ -67,6 +67,13 @@ class EstimatedCountPaginator(Paginator):
                 if row and row[0] > ESTIMATE_COUNT_ABOVE:
                     return row[0]
         return super().count
+
+
+def read_only_actions(request, actions: dict) -> dict:
+    """District and city staff keep only the export actions: they read and export, never act (issue 15)."""
+    if not is_level_staff.test(request.user):
+        return actions
+    return {name: action for name, action in actions.items() if name.startswith("export")}
 
 
 class ScopedAdminMixin:
@@ -122,6 +129,9 @@ class ScopedAdminMixin:
             obj is None or in_users_scope.test(request.user, obj)
         )
 
+    def get_actions(self, request):
+        return read_only_actions(request, super().get_actions(request))
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         """Offer only communities (and things in them) the user looks after."""
         if db_field.related_model is Community:
@@ -156,12 +166,13 @@ class ScopedCommunityFilter(admin.RelatedFieldListFilter):
 
     def __init__(self, field, request, params, model, model_admin, field_path):
         super().__init__(field, request, params, model, model_admin, field_path)
-        self.city_wide = getattr(request.user, "is_superuser", False) and self._large_scope
+        self.city_wide = self._large_scope
         self.autocomplete = self._autocomplete_box(field, request, model_admin)
 
     def field_choices(self, field, request, model_admin):
         communities = scope_queryset(request.user, Community.objects.order_by("name"), "")
-        city_wide = getattr(request.user, "is_superuser", False)  # staff's scope is one street at most
+        # Street and community staff's scope is one street at most; superusers and level staff span many.
+        city_wide = getattr(request.user, "is_superuser", False) or is_level_staff.test(request.user)
         self._large_scope = city_wide and (
             communities[: COMMUNITY_FILTER_LIMIT + 1].count() > COMMUNITY_FILTER_LIMIT
         )
@@ -200,13 +211,17 @@ class ScopedStreetFilter(admin.RelatedFieldListFilter):
     """The street filter offers only streets in the user's scope.
 
     Street and community staff have one street, so the filter hides itself;
-    superusers choose among all streets (a city has ~50).
+    superusers choose among all streets (a city has ~50), district and city
+    staff among the streets below them.
     """
 
     def field_choices(self, field, request, model_admin):
-        if not getattr(request.user, "is_superuser", False):
-            return []  # staff's scope is one street at most: nothing to choose, no query
-        return [(s.pk, s.name) for s in Street.objects.order_by("name")]
+        if getattr(request.user, "is_superuser", False):
+            return [(s.pk, s.name) for s in Street.objects.order_by("name")]
+        if is_level_staff.test(request.user):
+            streets = Street.objects.filter(street_scope_q(request.user, "")).order_by("name")
+            return [(s.pk, s.name) for s in streets]
+        return []  # staff's scope is one street at most: nothing to choose, no query
 
 
 def street_scoped_filter(street_path: str = "street"):
@@ -230,7 +245,7 @@ def street_scoped_filter(street_path: str = "street"):
                     Q(pk__in=list(newest.values_list("pk", flat=True))) | Q(pk__in=selected)
                 )
             else:
-                streets = scope_queryset(request.user, Community.objects.all(), "").values("street_id")
+                streets = Street.objects.filter(street_scope_q(request.user, "")).values("pk")
                 records = records.filter(**{f"{street_path}__in": streets})
             return [(r.pk, str(r)) for r in records]
 
