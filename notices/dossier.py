@@ -6,8 +6,22 @@ from django.utils.translation import gettext as _
 
 from portal.dossier import DossierDocument, DossierEntry, DossierSection, dossier_section
 
-from .domain import FILING_BODIES, notice_entries_for
+from .domain import notice_entries_for, notice_filing_receipts
 from .models import Objection
+
+
+def _filing_statuses(notice) -> str:
+    """Each recipient's answer to the filing: "市委组织部:已签收(2026-03-09);…"."""
+    parts = []
+    for receipt in notice_filing_receipts(notice):
+        when = receipt.answered_at
+        text = f"{receipt.recipient.name}:{receipt.get_status_display()}"
+        if when:
+            text += f"({timezone.localtime(when).strftime('%Y-%m-%d')})"
+        if receipt.remark:
+            text += _(",退回意见:%(remark)s") % {"remark": receipt.remark}
+        parts.append(text)
+    return ";".join(parts)
 
 
 @dossier_section(order=50)
@@ -36,7 +50,7 @@ def notice_section(partner):
                 DossierEntry(
                     when=notice.filed_at,
                     title=_("公示结果备案"),
-                    detail="、".join(FILING_BODIES),
+                    detail=_filing_statuses(notice),
                     url=url,
                     source=_("公示 %(title)s") % {"title": notice.title},
                     documents=[DossierDocument(label=_("公示结果备案报告"), file=notice.filing_report)]

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.events import register_events
 
-from .models import NoticeStatus, ObjectionStatus
+from .models import FilingReceiptStatus, NoticeStatus, ObjectionStatus
 
 register_events(
     {
@@ -26,4 +26,13 @@ register_events(
         "notices.objection.dismissed": _("异议不成立"),
     },
     states=ObjectionStatus,
+)
+
+register_events(
+    {
+        "notices.filing.sent": _("报送备案"),
+        "notices.filing.acknowledged": _("接收单位签收备案"),
+        "notices.filing.returned": _("接收单位退回备案"),
+    },
+    states=FilingReceiptStatus,
 )
