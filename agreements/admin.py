@@ -49,7 +49,7 @@ from .models import (
     ServiceTarget,
     SpecialApproval,
 )
-from .rules import can_decide_renewal, can_draft_agreement, can_record_signature, can_view_agreement
+from .rules import can_decide_renewal, can_draft_agreement, can_record_signature
 
 
 def _editable(agreement) -> bool:
@@ -228,7 +228,7 @@ class AgreementAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 pdf_ready=agreement_document_current(obj) is not None,
             )
             # The worker renders the PDF; when it is down, staff may render it here.
-            extra_context["can_render_pdf"] = not extra_context["pdf_ready"] and can_view_agreement.test(
+            extra_context["can_render_pdf"] = not extra_context["pdf_ready"] and can_draft_agreement.test(
                 request.user, obj
             )
         return super().change_view(request, object_id, form_url, extra_context)
@@ -302,7 +302,7 @@ class AgreementAdmin(ScopedAdminMixin, admin.ModelAdmin):
         agreement = get_object_or_404(
             Agreement.objects.select_related("partner__application", "community__street"), pk=pk
         )
-        if not can_view_agreement.test(request.user, agreement):
+        if not can_draft_agreement.test(request.user, agreement):
             raise PermissionDenied
         if request.method != "POST":
             return redirect("admin:agreements_agreement_change", agreement.pk)

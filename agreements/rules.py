@@ -2,11 +2,11 @@
 
 import rules
 
-from portal.rules import can_manage_in_scope, can_manage_street_wide
+from portal.rules import can_manage_in_scope, can_manage_street_wide, can_view_in_scope
 
 # Community or street staff looking after the partner's community draft agreements,
 # record signatures and download the text.
-can_view_agreement = can_manage_in_scope
+can_view_agreement = can_view_in_scope  # district and city staff read too (issue 15)
 can_draft_agreement = can_manage_in_scope
 can_record_signature = can_manage_in_scope
 # The street committee reviews special extensions and decides renewals (rulebook 四(二)2, 五(三)2).

@@ -122,6 +122,8 @@ def pages(roles: dict) -> list[tuple[str, str, str]]:
         ("dashboard", "/services/dashboard/", "admin"),
         ("dossier page", f"/services/dossier/{partner.pk}/", "street"),
         ("reviewer start page", "/review/", "reviewer"),
+        ("admin partners", "/admin/partners/partner/", "district"),
+        ("api partners", "/api/partners/", "city"),
     ]
     return public + staff
 

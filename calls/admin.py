@@ -30,7 +30,7 @@ from portal.choices import ServiceCategory
 from portal.models import Role, Street
 from portal.pdf import pdf_response
 from portal.refusals import refusals_as_messages
-from portal.rules import user_role
+from portal.rules import street_scope_queryset, user_role
 from portal.xlsx import xlsx_response
 from spaces.admin import ProspectAdmin
 from spaces.models import ResidentNeed
@@ -76,10 +76,7 @@ class RecruitmentCallAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         qs = super().get_queryset(request).annotate(n_applications=Count("applications"))
-        if request.user.is_superuser:
-            return qs
-        profile = getattr(request.user, "profile", None)
-        return qs.filter(street_id=profile.street_id) if profile and profile.street_id else qs.none()
+        return street_scope_queryset(request.user, qs, "street")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "street" and not request.user.is_superuser:

@@ -18,10 +18,10 @@ from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.response import Response
 
 from partners.models import PartnerStatus
-from portal.api import IsStaffMember, PartnerKindField, refused_responses, user_street_id
+from portal.api import IsStaffMember, PartnerKindField, refused_responses
 from portal.masking import mask_id_number
 from portal.models import Role
-from portal.rules import scope_queryset, user_role
+from portal.rules import scope_queryset, street_scope_queryset, user_role
 
 from .domain import application_forward, application_request_documents, call_archive, call_close, call_publish
 from .models import Application, ApplicationDocument, DocumentKind, DocumentRequest, RecruitmentCall
@@ -80,11 +80,7 @@ class RecruitmentCallViewSet(viewsets.ReadOnlyModelViewSet):
             .prefetch_related("spaces", "needs")
             .order_by("-opens_at", "-id")
         )
-        user = self.request.user
-        if user.is_superuser:
-            return qs
-        street_id = user_street_id(user)
-        return qs.filter(street_id=street_id) if street_id else qs.none()
+        return street_scope_queryset(self.request.user, qs, "street")
 
     def _change(self, func):
         call = self.get_object()

@@ -2,7 +2,13 @@
 
 import rules
 
-from portal.rules import can_manage_in_scope, is_staff_member, is_street_staff, is_superuser
+from portal.rules import (
+    can_manage_in_scope,
+    can_view_in_scope,
+    is_staff_member,
+    is_street_staff,
+    is_superuser,
+)
 
 
 @rules.predicate
@@ -18,6 +24,8 @@ def call_in_users_street(user, call):
 can_manage_calls = is_superuser | (is_street_staff & call_in_users_street)
 # Applications are handled by the community that owns them and by the street.
 can_handle_application = can_manage_in_scope
+# District and city staff read applications and their documents (issue 15).
+can_view_application = can_view_in_scope
 
 rules.add_perm("calls.manage_call", can_manage_calls)
 rules.add_perm("calls.view_application_documents", can_handle_application)

@@ -47,7 +47,7 @@ from .domain import (
 )
 from .forms import ApplicationForm, CallFilterForm, DocumentUploadForm, StatusLookupForm, WithdrawForm
 from .models import ApplicationDocument, BasicCondition
-from .rules import can_handle_application
+from .rules import can_view_application
 
 # Per client IP. Honest applicants submit once or twice; retries after errors count too.
 APPLY_RATE = "10/h"
@@ -284,7 +284,7 @@ def application_document_upload(request, token):
 def application_document_download(request, pk):
     """Staff only, in scope: documents hold ID cards and licences."""
     document = get_object_or_404(ApplicationDocument.objects.select_related("application__community"), pk=pk)
-    if not can_handle_application.test(request.user, document.application):
+    if not can_view_application.test(request.user, document.application):
         raise Http404
     return serve_private_file(
         document.file, filename=document.original_name, inline=request.GET.get("inline") == "1"

@@ -2,8 +2,8 @@
 
 import rules
 
-from partners.rules import can_decide_for_street, can_handle_partner
-from portal.rules import is_street_staff, is_superuser, scope_q, user_role
+from partners.rules import can_decide_for_street
+from portal.rules import can_view_in_scope, is_street_staff, is_superuser, scope_q, street_scope_q, user_role
 
 from .models import FilingReceipt, FilingReceiptStatus, Objection, PublicNotice
 
@@ -20,7 +20,7 @@ def notice_in_users_street(user, notice):
 # Notices are a street decision (党工委会议): street staff draft, publish and file.
 can_manage_notice = is_superuser | (is_street_staff & notice_in_users_street)
 # Objections are investigated by the street; community staff may read their own.
-can_view_objection = can_handle_partner
+can_view_objection = can_view_in_scope  # district and city staff read too (issue 15)
 can_investigate_objection = can_decide_for_street
 
 rules.add_perm("notices.view_publicnotice", is_superuser | is_street_staff)
@@ -37,10 +37,9 @@ def notices_visible_to(user, qs=None):
     qs = PublicNotice.objects.all() if qs is None else qs
     if getattr(user, "is_superuser", False):
         return qs
-    profile = getattr(user, "profile", None) if getattr(user, "is_authenticated", False) else None
-    if profile is None or user_role(user) != "street_staff":
+    if user_role(user) not in ("street_staff", "district_staff", "city_staff"):
         return qs.none()
-    return qs.filter(street_id=profile.street_id)
+    return qs.filter(street_scope_q(user, "street"))
 
 
 def objections_visible_to(user, qs=None):

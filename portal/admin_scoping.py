@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.db.models import Q
 
 from .models import Community, Street, person_name
-from .rules import in_users_scope, scope_queryset
+from .rules import in_users_scope, is_level_staff, scope_queryset, street_scope_q
 
 
 def person_column(model, field_name: str, *, nobody=None):
@@ -29,6 +29,13 @@ def person_column(model, field_name: str, *, nobody=None):
 
     column.__name__ = f"{field_name}_name"
     return column
+
+
+def read_only_actions(request, actions: dict) -> dict:
+    """District and city staff keep only the export actions: they read and export, never act (issue 15)."""
+    if not is_level_staff.test(request.user):
+        return actions
+    return {name: action for name, action in actions.items() if name.startswith("export")}
 
 
 class ScopedAdminMixin:
@@ -59,6 +66,9 @@ class ScopedAdminMixin:
             obj is None or in_users_scope.test(request.user, obj)
         )
 
+    def get_actions(self, request):
+        return read_only_actions(request, super().get_actions(request))
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         """Offer only communities (and things in them) the user looks after."""
         if db_field.related_model is Community:
@@ -86,7 +96,8 @@ class ScopedCommunityFilter(admin.RelatedFieldListFilter):
 
     def field_choices(self, field, request, model_admin):
         communities = scope_queryset(request.user, Community.objects.order_by("name"), "")
-        city_wide = getattr(request.user, "is_superuser", False)  # staff's scope is one street at most
+        # Street and community staff's scope is one street at most; superusers and level staff span many.
+        city_wide = getattr(request.user, "is_superuser", False) or is_level_staff.test(request.user)
         if city_wide and communities[: COMMUNITY_FILTER_LIMIT + 1].count() > COMMUNITY_FILTER_LIMIT:
             street = request.GET.get(f"{self.field_path}__street__id__exact")
             narrowed = Q(pk__in=[v for v in self.lookup_val or [] if str(v).isdigit()])
@@ -100,13 +111,17 @@ class ScopedStreetFilter(admin.RelatedFieldListFilter):
     """The street filter offers only streets in the user's scope.
 
     Street and community staff have one street, so the filter hides itself;
-    superusers choose among all streets (a city has ~50).
+    superusers choose among all streets (a city has ~50), district and city
+    staff among the streets below them.
     """
 
     def field_choices(self, field, request, model_admin):
-        if not getattr(request.user, "is_superuser", False):
-            return []  # staff's scope is one street at most: nothing to choose, no query
-        return [(s.pk, s.name) for s in Street.objects.order_by("name")]
+        if getattr(request.user, "is_superuser", False):
+            return [(s.pk, s.name) for s in Street.objects.order_by("name")]
+        if is_level_staff.test(request.user):
+            streets = Street.objects.filter(street_scope_q(request.user, "")).order_by("name")
+            return [(s.pk, s.name) for s in streets]
+        return []  # staff's scope is one street at most: nothing to choose, no query
 
 
 def street_scoped_filter(street_path: str = "street"):
@@ -130,7 +145,7 @@ def street_scoped_filter(street_path: str = "street"):
                     Q(pk__in=list(newest.values_list("pk", flat=True))) | Q(pk__in=selected)
                 )
             else:
-                streets = scope_queryset(request.user, Community.objects.all(), "").values("street_id")
+                streets = Street.objects.filter(street_scope_q(request.user, "")).values("pk")
                 records = records.filter(**{f"{street_path}__in": streets})
             return [(r.pk, str(r)) for r in records]
 

@@ -14,20 +14,25 @@ from rest_framework.views import set_rollback
 
 from .choices import PartnerKind
 from .exceptions import ActionRefused
-from .rules import is_staff_member, is_street_staff, is_superuser, user_profile
+from .permissions import ReadOnlyForLevelStaff  # noqa: F401 - the apps' api.py use it from here
+from .rules import is_level_staff, is_staff_member, is_street_staff, is_superuser, user_profile
 
 
 class IsStaffMember(permissions.BasePermission):
-    """Street or community staff (or a superuser); everyone else is refused."""
+    """Street or community staff (or a superuser); district and city staff read only; others refused."""
 
     def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS and is_level_staff.test(request.user):
+            return True
         return bool(is_staff_member.test(request.user))
 
 
 class IsStreetStaff(permissions.BasePermission):
-    """Street staff (or a superuser): notices are the street's decision."""
+    """Street staff (or a superuser): notices are the street's decision; district and city staff read."""
 
     def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS and is_level_staff.test(request.user):
+            return True
         return bool((is_superuser | is_street_staff).test(request.user))
 
 

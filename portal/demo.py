@@ -1,9 +1,24 @@
-"""Demo organisations and accounts: 崇明街道 with five communities."""
+"""Demo organisations and accounts: 崇明街道 with five communities, in a city of two districts.
+
+The city (镇江市) has two districts of two streets each (issue 15), so district and
+city staff (`qu`, `shi`) have streets to compare; the other three streets get two
+communities each, and spaces.demo gives them a little data.
+"""
 
 from django.contrib.auth import get_user_model
 
-from .domain import user_assign_role
-from .models import Community, Role, Street
+from .domain import level_policy_set, street_create, user_assign_role
+from .models import (
+    City,
+    Community,
+    CommunityKind,
+    District,
+    DistrictKind,
+    PolicyName,
+    Role,
+    Street,
+    StreetKind,
+)
 
 DEMO_PASSWORD = "mulin-demo-2026"
 
@@ -13,6 +28,26 @@ COMMUNITIES = [
     ("宝华社区", "宝华路9号", "陈玉兰", "0511-87261003"),
     ("葛村社区", "葛村大道120号", "刘志强", "0511-87261004"),
     ("西门社区", "西门大街38号", "赵丽华", "0511-87261005"),
+]
+
+CITY = ("镇江市", "321100")
+# district name, code, kind, [(street name, kind, [community names])]; 崇明街道 is the main demo street.
+DISTRICTS = [
+    (
+        "句容市",
+        "321183",
+        DistrictKind.COUNTY_CITY,
+        [("崇明街道", StreetKind.STREET, []), ("华阳街道", StreetKind.STREET, ["南门社区", "北山社区"])],
+    ),
+    (
+        "丹徒区",
+        "321112",
+        DistrictKind.DISTRICT,
+        [
+            ("高资街道", StreetKind.STREET, ["高资社区", "港口社区"]),
+            ("上党镇", StreetKind.TOWN, ["上党村", "五塘村"]),
+        ],
+    ),
 ]
 
 # username, role, community index (None: street-wide), display name, department
@@ -32,6 +67,44 @@ ACCOUNTS = [
     ("jumin2", Role.REVIEWER, 1, "冯德明", "居民代表"),
     ("guanchayuan", Role.OBSERVER, 0, "马淑珍", "社区观察员"),
 ]
+# The levels above the street: read-only accounts (issue 15).
+LEVEL_ACCOUNTS = [
+    ("qu", Role.DISTRICT_STAFF, "句容市", "钱晓东", "句容市委社会工作部"),
+    ("shi", Role.CITY_STAFF, None, "林雪梅", "镇江市委社会工作部"),
+]
+
+
+def load_levels(street, admin):
+    """The city, its two districts and the three other streets (found by name: a second run adds nothing)."""
+    city, _ = City.objects.get_or_create(code=CITY[1], defaults={"name": CITY[0]})
+    districts = {
+        name: District.objects.get_or_create(code=code, defaults={"name": name, "kind": kind, "city": city})[
+            0
+        ]
+        for name, code, kind, _streets in DISTRICTS
+    }
+    # 丹徒区 asks its new streets for a seven-day notice (the default); five stays the bound.
+    if not districts["丹徒区"].policies.exists():
+        level_policy_set(
+            level=districts["丹徒区"], name=PolicyName.NOTICE_MIN_DAYS, default=7, bound=5, by=admin
+        )
+    others = []
+    for name, _code, _kind, streets in DISTRICTS:
+        district = districts[name]
+        for street_name, street_kind, community_names in streets:
+            if street_name == street.name:
+                if street.district_id is None:
+                    street.district = district
+                    street.save(update_fields=["district"])
+                continue
+            other = Street.objects.filter(name=street_name).first() or street_create(
+                by=admin, district=district, name=street_name, kind=street_kind
+            )
+            for community_name in community_names:
+                kind = CommunityKind.VILLAGE if community_name.endswith("村") else CommunityKind.COMMUNITY
+                Community.objects.get_or_create(street=other, name=community_name, defaults={"kind": kind})
+            others.append(other)
+    return city, districts, others
 
 
 def load(ctx):
@@ -78,4 +151,27 @@ def load(ctx):
                 department=department,
             )
         users[username] = user
-    ctx.update(street=street, communities=communities, users=users)
+    city, districts, other_streets = load_levels(street, admin)
+    for username, role, district_name, display, department in LEVEL_ACCOUNTS:
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"first_name": display, "email": f"{username}@mulin.example.cn"}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            user_assign_role(
+                user=user,
+                role=role,
+                district=districts[district_name] if district_name else None,
+                city=city,
+                department=department,
+            )
+        users[username] = user
+    ctx.update(
+        street=street,
+        communities=communities,
+        users=users,
+        city=city,
+        districts=districts,
+        other_streets=other_streets,
+    )

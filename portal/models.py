@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .events import SYSTEM_ACTOR, event_label, event_state_label
@@ -31,10 +32,190 @@ RULEBOOK = {
 }
 
 
+# Which way is "stricter" for each policy number: "min" numbers may only go up
+# (a longer notice is stricter), "max" numbers may only go down.
+POLICY_DIRECTION = {
+    "trial_min_months": "min",
+    "trial_max_months": "max",
+    "renewal_max_months": "max",
+    "renewal_special_max_months": "max",
+    "notice_min_days": "min",
+    "resident_rep_min_share": "min",
+    "renewal_notice_months": "min",
+    "trial_evaluation_window_months": "max",
+    "agreement_start_grace_days": "max",
+}
+
+
+def policy_is_looser(name: str, value, bound) -> bool:
+    """Whether `value` of policy number `name` is looser than `bound` (stricter is always allowed)."""
+    if value is None or bound is None:
+        return False
+    if POLICY_DIRECTION[name] == "min":
+        return value < bound
+    return value > bound
+
+
+class City(models.Model):
+    """A city (市) that runs the programme over its districts' streets (issue 15)."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    code = models.CharField(_("代码"), max_length=20, unique=True, help_text=_("例如行政区划代码。"))
+
+    class Meta:
+        verbose_name = _("市")
+        verbose_name_plural = _("市")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class DistrictKind(models.TextChoices):
+    DISTRICT = "district", _("区")
+    COUNTY = "county", _("县")
+    COUNTY_CITY = "county_city", _("县级市")
+
+
+class District(models.Model):
+    """A district, county or county-level city (区 / 县 / 县级市) of a city."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    code = models.CharField(_("代码"), max_length=20, unique=True, help_text=_("例如行政区划代码。"))
+    kind = models.CharField(
+        _("类型"), max_length=20, choices=DistrictKind.choices, default=DistrictKind.DISTRICT
+    )
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="districts", verbose_name=_("市"))
+
+    class Meta:
+        verbose_name = _("区县")
+        verbose_name_plural = _("区县")
+        ordering = ["city__name", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class StreetKind(models.TextChoices):
+    STREET = "street", _("街道")
+    TOWN = "town", _("镇")
+
+
+class CommunityKind(models.TextChoices):
+    COMMUNITY = "community", _("社区")
+    VILLAGE = "village", _("村")
+
+
+class PolicyName(models.TextChoices):
+    """The street policy numbers a district or city may give a default and a bound."""
+
+    TRIAL_MIN_MONTHS = "trial_min_months", _("试用期最短(月)")
+    TRIAL_MAX_MONTHS = "trial_max_months", _("试用期最长(月)")
+    RENEWAL_MAX_MONTHS = "renewal_max_months", _("续签最长(月)")
+    RENEWAL_SPECIAL_MAX_MONTHS = "renewal_special_max_months", _("特殊续签最长(月)")
+    NOTICE_MIN_DAYS = "notice_min_days", _("公示最少天数")
+    RESIDENT_REP_MIN_SHARE = "resident_rep_min_share", _("社会评审组群众代表最低比例")
+    RENEWAL_NOTICE_MONTHS = "renewal_notice_months", _("期满前提醒(月)")
+    TRIAL_EVALUATION_WINDOW_MONTHS = "trial_evaluation_window_months", _("试用期满评估提前(月)")
+    AGREEMENT_START_GRACE_DAYS = "agreement_start_grace_days", _("协议起始日最多追溯(天)")
+
+
+class LevelPolicy(models.Model):
+    """A district's or city's default and bound for one street policy number.
+
+    `default` is what a new street below the level starts with; `bound` is the
+    loosest value a street below it may set without the level's recorded
+    approval (stricter is always allowed). Exactly one of district / city is set.
+    """
+
+    district = models.ForeignKey(
+        District,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="policies",
+        verbose_name=_("区县"),
+    )
+    city = models.ForeignKey(
+        City, on_delete=models.CASCADE, null=True, blank=True, related_name="policies", verbose_name=_("市")
+    )
+    name = models.CharField(_("政策参数"), max_length=40, choices=PolicyName.choices)
+    default = models.DecimalField(_("默认值"), max_digits=6, decimal_places=2, null=True, blank=True)
+    bound = models.DecimalField(
+        _("最宽限值"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("下辖街道可设的最宽松取值;更宽松需本级批准并留痕。"),
+    )
+
+    class Meta:
+        verbose_name = _("上级政策参数")
+        verbose_name_plural = _("上级政策参数")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(district__isnull=False, city__isnull=True)
+                    | Q(district__isnull=True, city__isnull=False)
+                ),
+                name="levelpolicy_one_level",
+            ),
+            models.UniqueConstraint(fields=["district", "name"], name="levelpolicy_unique_district_name"),
+            models.UniqueConstraint(fields=["city", "name"], name="levelpolicy_unique_city_name"),
+        ]
+
+    def __str__(self):
+        return f"{self.level} · {self.get_name_display()}"
+
+    @property
+    def level(self):
+        return self.district if self.district_id else self.city
+
+    def clean(self):
+        if bool(self.district_id) == bool(self.city_id):
+            raise ValidationError({"district": _("请在区县与市之中选择且只选择一个。")})
+        if self.default is None and self.bound is None:
+            raise ValidationError({"default": _("默认值与最宽限值至少填写一项。")})
+        field = Street._meta.get_field(self.name) if self.name in POLICY_DIRECTION else None
+        if field is not None:
+            for attr in ("default", "bound"):
+                value = getattr(self, attr)
+                if value is None:
+                    continue
+                try:
+                    field.run_validators(field.to_python(value))
+                except ValidationError as exc:
+                    raise ValidationError({attr: exc.messages}) from exc
+                if not isinstance(field, models.DecimalField) and value != int(value):
+                    raise ValidationError({attr: _("该参数须为整数。")})
+        if (
+            self.default is not None
+            and self.bound is not None
+            and policy_is_looser(self.name, self.default, self.bound)
+        ):
+            raise ValidationError({"default": _("默认值不能比最宽限值更宽松。")})
+
+
 class Street(models.Model):
-    """A sub-district office (街道) that runs the programme, with its policy numbers."""
+    """A sub-district office (街道) or town (镇) that runs the programme, with its policy numbers.
+
+    A street may belong to a district (and so a city) or run alone (district
+    empty): a portal deployed by one street needs no levels above it.
+    """
 
     name = models.CharField(_("名称"), max_length=100, unique=True)
+    kind = models.CharField(_("类型"), max_length=20, choices=StreetKind.choices, default=StreetKind.STREET)
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="streets",
+        verbose_name=_("区县"),
+        help_text=_("留空表示独立运行的街道。"),
+    )
     programme_name = models.CharField(
         _("项目品牌"),
         max_length=100,
@@ -154,6 +335,9 @@ class Community(models.Model):
         Street, on_delete=models.PROTECT, related_name="communities", verbose_name=_("街道")
     )
     name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(
+        _("类型"), max_length=20, choices=CommunityKind.choices, default=CommunityKind.COMMUNITY
+    )
     address = models.CharField(_("地址"), max_length=200, blank=True)
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=40, blank=True)
@@ -171,6 +355,8 @@ class Community(models.Model):
 
 
 class Role(models.TextChoices):
+    CITY_STAFF = "city_staff", _("市级工作人员")
+    DISTRICT_STAFF = "district_staff", _("区级工作人员")
     STREET_STAFF = "street_staff", _("街道工作人员")
     COMMUNITY_STAFF = "community_staff", _("社区工作人员")
     REVIEWER = "reviewer", _("评审专家")
@@ -189,6 +375,22 @@ class Profile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile", verbose_name=_("用户")
     )
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    city = models.ForeignKey(
+        City,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="profiles",
+        verbose_name=_("市"),
+    )
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="profiles",
+        verbose_name=_("区县"),
+    )
     street = models.ForeignKey(
         Street,
         on_delete=models.PROTECT,
@@ -225,8 +427,16 @@ class Profile(models.Model):
             raise ValidationError({"community": _("社区工作人员必须指定所属社区。")})
         if self.role == Role.STREET_STAFF and not self.street_id:
             raise ValidationError({"street": _("街道工作人员必须指定所属街道。")})
+        if self.role == Role.DISTRICT_STAFF and not self.district_id:
+            raise ValidationError({"district": _("区级工作人员必须指定所属区县。")})
+        if self.role == Role.CITY_STAFF and not self.city_id:
+            raise ValidationError({"city": _("市级工作人员必须指定所属市。")})
         if self.community_id and self.street_id and self.community.street_id != self.street_id:
             raise ValidationError({"community": _("社区不属于所选街道。")})
+        if self.street_id and self.district_id and self.street.district_id != self.district_id:
+            raise ValidationError({"street": _("街道不属于所选区县。")})
+        if self.district_id and self.city_id and self.district.city_id != self.city_id:
+            raise ValidationError({"district": _("区县不属于所选市。")})
 
 
 def person_name(user):

@@ -21,13 +21,14 @@ from portal.admin_scoping import (
     AppendOnlyAdminMixin,
     ScopedAdminMixin,
     person_column,
+    read_only_actions,
     scoped_community_filters,
     street_scoped_filter,
 )
 from portal.domain import audit_log
 from portal.models import Role, Street, person_name
 from portal.refusals import refusals_as_messages, report_refusal
-from portal.rules import scope_queryset, user_profile
+from portal.rules import scope_queryset, street_scope_queryset, user_profile, user_role
 
 from . import domain
 from .domain.vetting import vetting_check_problems
@@ -61,10 +62,12 @@ class StreetScopedAdminMixin:
         user = request.user
         if user.is_superuser:
             return qs
-        profile = user_profile(user)
-        if profile is None or profile.role != Role.STREET_STAFF:
+        if user_role(user) not in (Role.STREET_STAFF, Role.DISTRICT_STAFF, Role.CITY_STAFF):
             return qs.none()
-        return qs.filter(**{f"{self.street_path}_id": profile.street_id})
+        return street_scope_queryset(user, qs, self.street_path)
+
+    def get_actions(self, request):
+        return read_only_actions(request, super().get_actions(request))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         profile = user_profile(request.user)

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from partners.models import Partner
 from portal.api import refused_responses
 from portal.models import Role
-from portal.rules import scope_queryset, user_profile
+from portal.rules import scope_queryset, street_scope_q, user_profile
 
 from . import domain
 from .models import (
@@ -36,9 +36,12 @@ from .models import (
 )
 
 
-def _street_id(user):
+def _street_q(user, street_path):
+    """Street staff see their street's records, district and city staff those below them; else None."""
     profile = user_profile(user)
-    return profile.street_id if profile and profile.role == Role.STREET_STAFF else None
+    if profile is None or profile.role not in (Role.STREET_STAFF, Role.DISTRICT_STAFF, Role.CITY_STAFF):
+        return None
+    return street_scope_q(user, street_path)
 
 
 # --- Roadshows -------------------------------------------------------------------------
@@ -83,9 +86,9 @@ class RoadshowViewSet(viewsets.ReadOnlyModelViewSet):
         )
         if user.is_superuser:
             return qs
-        street_id = _street_id(user)
-        if street_id:
-            return qs.filter(street_id=street_id)
+        street_q = _street_q(user, "street")
+        if street_q is not None:
+            return qs.filter(street_q)
         return qs.filter(panels__members__user=user).exclude(status=RoadshowStatus.DRAFT).distinct()
 
     def _manage(self, func):
@@ -228,9 +231,9 @@ class ScoreSheetViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
         if user.is_superuser:
             return qs
-        street_id = _street_id(user)
-        if street_id:
-            return qs.filter(member__panel__roadshow__street_id=street_id)
+        street_q = _street_q(user, "member__panel__roadshow__street")
+        if street_q is not None:
+            return qs.filter(street_q)
         closed_on_my_panels = Roadshow.objects.filter(
             panels__members__user=user, status=RoadshowStatus.CLOSED
         )
@@ -292,9 +295,9 @@ class DecisionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         qs = Decision.objects.select_related("meeting", "partner__application")
         if user.is_superuser:
             return qs
-        street_id = _street_id(user)
-        if street_id:
-            return qs.filter(meeting__street_id=street_id)
+        street_q = _street_q(user, "meeting__street")
+        if street_q is not None:
+            return qs.filter(street_q)
         return scope_queryset(user, qs, "partner__community")
 
     def create(self, request, *args, **kwargs):

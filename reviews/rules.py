@@ -8,7 +8,15 @@ whose panels they sit on.
 import rules
 
 from portal.models import Role, Street
-from portal.rules import can_manage_in_scope, can_manage_street_wide, community_of, is_superuser, user_profile
+from portal.rules import (
+    can_manage_in_scope,
+    can_manage_street_wide,
+    community_of,
+    in_users_levels,
+    is_level_staff,
+    is_superuser,
+    user_profile,
+)
 
 from .models import PanelMember
 
@@ -65,7 +73,11 @@ can_record_vetting_for = is_superuser | (is_street_staff_of & is_vetting_departm
 can_manage_street_record = is_superuser | is_street_staff_of
 # The scoring page: panel members only; results after scoring is closed.
 can_score_roadshow = is_on_roadshow_panel
-can_view_results = can_manage_street_record | (is_on_roadshow_panel & roadshow_is_closed)
+can_view_results = (
+    can_manage_street_record
+    | (is_level_staff & in_users_levels)  # district and city staff read (issue 15)
+    | (is_on_roadshow_panel & roadshow_is_closed)
+)
 
 rules.add_perm("reviews.vet", can_vet)
 rules.add_perm("reviews.view_vetting", can_view_vetting)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from calls.models import ApplicationDocument, RecruitmentCall
 from portal.masking import mask_mobile
 from portal.pdf import pdf_response, render_pdf
-from portal.rules import is_reviewer, user_profile
+from portal.rules import is_level_staff, is_reviewer, street_scope_queryset, user_profile
 from portal.uploads import serve_private_file
 from portal.xlsx import rows_to_xlsx, xlsx_response
 
@@ -280,11 +280,12 @@ def results_xlsx(request, roadshow_id):
 def _shortlist_call(request) -> RecruitmentCall | None:
     """The recruitment call whose shortlist is asked for (`?call=`), or None when none was chosen.
 
-    Street staff get their own street's calls only; superusers any street's.
+    Street staff get their own street's calls only; district and city staff those below them;
+    superusers any street's.
     """
     user = request.user
     profile = user_profile(user)
-    if not user.is_superuser and (
+    if not (user.is_superuser or is_level_staff.test(user)) and (
         profile is None
         or profile.street_id is None
         or not can_manage_street_record.test(user, profile.street)
@@ -293,9 +294,8 @@ def _shortlist_call(request) -> RecruitmentCall | None:
     call_id = request.GET.get("call", "")
     if not call_id:
         return None
-    calls = RecruitmentCall.objects.select_related("street")
-    if not user.is_superuser:
-        calls = calls.filter(street_id=profile.street_id)
+    # Street staff: their street's calls; district and city staff: the streets below them (issue 15).
+    calls = street_scope_queryset(user, RecruitmentCall.objects.select_related("street"), "street")
     if not call_id.isdigit():
         raise Http404
     return get_object_or_404(calls, pk=call_id)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from partners.models import EXITABLE, SERVING, Partner
 from portal.admin_scoping import ScopedAdminMixin, form_for_user, person_column, scoped_community_filters
 from portal.refusals import refusals_as_messages
-from portal.rules import scope_queryset
+from portal.rules import scope_queryset, street_scope_queryset
 
 from . import domain
 from .forms import MultipleFileField, RenewalDecisionForm, ServiceLogForm
@@ -387,9 +387,7 @@ class ScoringCriterionAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(street_id=getattr(getattr(request.user, "profile", None), "street_id", None))
+        return street_scope_queryset(request.user, qs, "street")
 
 
 class EvaluationAdminForm(forms.ModelForm):

@@ -5,9 +5,11 @@ import rules
 from portal.rules import (
     can_manage_in_scope,
     can_manage_street_wide,
+    can_view_in_scope,
     is_observer,
     is_partner_user,
     is_staff_member,
+    is_staff_reader,
 )
 
 
@@ -59,15 +61,16 @@ def observes_partner_community(user, partner):
 
 
 is_partner_member = is_partner_user & is_own_record
-can_view_partner_records = can_manage_in_scope | is_partner_member
+# District and city staff read (and export) the records below them (issue 15).
+can_view_partner_records = can_view_in_scope | is_partner_member
 can_write_own_log = is_partner_member & account_writable & log_is_open
 can_review_log = can_manage_in_scope
 can_record_observation = is_observer & observes_partner_community
 can_moderate_feedback = can_manage_in_scope
 can_record_evaluation = can_manage_in_scope
 can_record_exit = can_manage_street_wide
-can_view_dossier = can_manage_in_scope
-can_view_dashboard = is_staff_member
+can_view_dossier = can_view_in_scope
+can_view_dashboard = is_staff_reader
 
 # Named permissions for pages and API.
 rules.add_perm("services.write_own_servicelog", can_write_own_log)

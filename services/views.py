@@ -245,7 +245,7 @@ def progress_index(request):
         if first is None:
             return render(request, "services/progress_none.html", {"partner": account.partner})
         return redirect("services:progress_detail", pk=first.pk)
-    if not perms.is_staff_member(request.user):
+    if not perms.is_staff_reader(request.user):
         raise PermissionDenied
     ranking = progress_ranking(scope_queryset(request.user, current_agreements(), "community"))
     return render(

@@ -11,7 +11,7 @@ import django_filters
 from rest_framework import permissions, serializers, viewsets
 
 from partners.models import Partner
-from portal.api import refused_writes
+from portal.api import ReadOnlyForLevelStaff, refused_writes
 from portal.choices import ServiceCategory, TargetGroup
 from portal.models import Community
 from portal.rules import scope_queryset
@@ -68,7 +68,7 @@ def community_field():
 
 
 class ScopedViewSet(viewsets.ModelViewSet):
-    permission_classes = [permissions.IsAuthenticated, RulesPermission]
+    permission_classes = [permissions.IsAuthenticated, ReadOnlyForLevelStaff, RulesPermission]
     community_path = "community"
 
     def get_queryset(self):

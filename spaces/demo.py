@@ -337,7 +337,56 @@ EVENTS = [
 ]
 
 
+# The other demo streets (portal.demo, issue 15): one space and one need per community, so the
+# district and city staff's comparison shows spaces in use and idle, and needs, in every street.
+# community name → (space name, occupancy, area, need title, category, residents)
+OTHER_STREETS = {
+    "南门社区": ("南门社区睦邻驿站", Occupancy.IN_USE, "60", "老人午间助餐", "elderly", 32),
+    "北山社区": ("北山社区活动室", Occupancy.IDLE, "48", "儿童假期托管", "childcare", 18),
+    "高资社区": ("高资社区党群服务中心三楼", Occupancy.SEMI_IDLE, "75", "居民健身指导", "health_fitness", 25),
+    "港口社区": ("港口社区文化广场棚", Occupancy.IDLE, "110", "广场舞队排练场地", "culture_sports", 40),
+    "上党村": ("上党村文化礼堂", Occupancy.IN_USE, "150", "村民电商培训", "employment", 22),
+    "五塘村": ("五塘村老年活动中心", Occupancy.SEMI_IDLE, "90", "留守老人陪伴", "elderly", 16),
+}
+
+
+def load_other_streets(ctx):
+    for street in ctx.get("other_streets", []):
+        for community in street.communities.all():
+            row = OTHER_STREETS.get(community.name)
+            if row is None:
+                continue
+            space_name, occupancy, area, title, category, residents = row
+            space, _ = Space.objects.get_or_create(
+                community=community,
+                name=space_name,
+                defaults={
+                    "address": f"{street.name}{community.name}",
+                    "area_m2": Decimal(area),
+                    "nature": SpaceNature.SERVICE_CENTRE,
+                    "occupancy": occupancy,
+                    "has_water": True,
+                    "has_power": True,
+                    "capacity": 30,
+                    "opening_hours": "周一至周五 8:30–17:30",
+                },
+            )
+            ResidentNeed.objects.get_or_create(
+                community=community,
+                title=title,
+                defaults={
+                    "category": category,
+                    "collection_method": M.DOOR_TO_DOOR,
+                    "target_groups": ["all"],
+                    "residents_count": residents,
+                    "collected_on": dt.date(2025, 11, 20),
+                    "space": space,
+                },
+            )
+
+
 def load(ctx):
+    load_other_streets(ctx)
     communities = ctx["communities"]
     spaces = {}
     for index, rows in SPACES.items():

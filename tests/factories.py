@@ -15,8 +15,27 @@ from partners.models import Partner
 from partners.workflow import TRANSITIONS, happy_path_facts, shortest_paths
 from portal.choices import PartnerKind
 from portal.domain import user_assign_role
-from portal.models import Community, Role, Street
+from portal.models import City, Community, District, Role, Street
 from spaces.models import Space
+
+
+class CityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = City
+        django_get_or_create = ["code"]
+
+    name = factory.Sequence(lambda n: f"镇江{n}市")
+    code = factory.Sequence(lambda n: f"C{n:05d}")
+
+
+class DistrictFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = District
+        django_get_or_create = ["code"]
+
+    name = factory.Sequence(lambda n: f"句容{n}区")
+    code = factory.Sequence(lambda n: f"D{n:05d}")
+    city = factory.SubFactory(CityFactory)
 
 
 class StreetFactory(factory.django.DjangoModelFactory):
@@ -67,6 +86,18 @@ def street_staff(street=None, **kwargs):
 def community_staff(community=None, **kwargs):
     user = UserFactory(**kwargs)
     user_assign_role(user=user, role=Role.COMMUNITY_STAFF, community=community or CommunityFactory())
+    return user
+
+
+def district_staff(district=None, **kwargs):
+    user = UserFactory(**kwargs)
+    user_assign_role(user=user, role=Role.DISTRICT_STAFF, district=district or DistrictFactory())
+    return user
+
+
+def city_staff(city=None, **kwargs):
+    user = UserFactory(**kwargs)
+    user_assign_role(user=user, role=Role.CITY_STAFF, city=city or CityFactory())
     return user
 
 

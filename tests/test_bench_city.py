@@ -8,12 +8,14 @@ import pytest
 from django.apps import apps
 from django.db import connection
 
-from benchmarks.city import STATE_MIX, city_counts, city_generate, marker_scale
+from benchmarks.city import LEVELS, STATE_MIX, city_counts, city_generate, marker_scale, sizes
 
 pytestmark = pytest.mark.django_db
 
 SCALE = 0.002
 GENERATED = [
+    "portal.City",
+    "portal.District",
     "portal.Street",
     "portal.Community",
     "spaces.Space",
@@ -107,3 +109,25 @@ def test_city_second_run_skips_generation(small_city):
     assert city_generate(SCALE, verbose=False) == {}
     assert marker_scale() == SCALE
     assert city_counts() == before
+
+
+def test_full_city_has_one_city_twelve_districts_fifty_streets():
+    n = sizes(1)
+
+    assert (n["city"], n["district"], n["street"]) == (1, 12, 50)
+    assert [(name, parent) for name, _table, parent in LEVELS] == [
+        ("city", None),
+        ("district", "city"),
+        ("street", "district"),
+        ("community", "street"),
+    ]
+
+
+def test_city_streets_are_spread_over_the_districts_of_one_city(small_city):
+    from portal.models import City, District, Street
+
+    assert City.objects.count() == 1
+    assert Street.objects.filter(district__isnull=True).count() == 0
+    per_district = sorted(District.objects.values_list("streets__district_id", flat=True))
+    assert len(set(per_district)) == District.objects.count()
+    assert District.objects.exclude(city=City.objects.get()).count() == 0

@@ -103,6 +103,7 @@ def test_admin_form_refuses_a_looser_notice_for_street_staff(client):
         f: getattr(street, f)
         for f in [
             "name",
+            "kind",
             "programme_name",
             "social_work_station",
             "address",

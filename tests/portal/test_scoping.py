@@ -4,11 +4,15 @@ import pytest
 
 from portal.models import Role
 from tests.factories import (
+    CityFactory,
     CommunityFactory,
+    DistrictFactory,
     PartnerFactory,
     StreetFactory,
     UserFactory,
+    city_staff,
     community_staff,
+    district_staff,
     role_user,
     street_staff,
 )
@@ -16,11 +20,21 @@ from tests.factories import (
 
 @pytest.fixture
 def world(db):
-    street = StreetFactory(name="崇明街道")
+    # One city, two districts: 崇明街道 in 句容市, the other street in 丹徒区 (issue 15).
+    city = CityFactory(name="镇江市")
+    district = DistrictFactory(name="句容市", city=city)
+    other_district = DistrictFactory(name="丹徒区", city=city)
+    street = StreetFactory(name="崇明街道", district=district)
     a = CommunityFactory(street=street, name="华阳社区")
     b = CommunityFactory(street=street, name="宝华社区")
-    other_street = CommunityFactory(name="外街道社区")
+    other_street = CommunityFactory(
+        name="外街道社区", street=StreetFactory(name="高资街道", district=other_district)
+    )
     return {
+        "district": district_staff(district=district),
+        "other_district": district_staff(district=other_district),
+        "city": city_staff(city=city),
+        "other_city": city_staff(city=CityFactory(name="常州市")),
         "a": PartnerFactory(community=a, application__applicant_name="华阳甲机构"),
         "b": PartnerFactory(community=b, application__applicant_name="宝华乙机构"),
         "x": PartnerFactory(community=other_street, application__applicant_name="外街道丙机构"),
@@ -43,6 +57,16 @@ MATRIX = [
     ("other_street", "a", 302, 404),
     ("reviewer", "a", 302, 404),
     ("superuser", "x", 200, 200),
+    # The levels above the street (issue 15): everything below them, nothing else.
+    ("district", "a", 200, 200),
+    ("district", "b", 200, 200),
+    ("district", "x", 302, 404),
+    ("other_district", "a", 302, 404),
+    ("other_district", "x", 200, 200),
+    ("city", "a", 200, 200),
+    ("city", "x", 200, 200),
+    ("other_city", "a", 302, 404),
+    ("other_city", "x", 302, 404),
 ]
 
 
@@ -65,6 +89,10 @@ def test_partner_records_are_reachable_only_in_scope(client, world, who, which, 
         ("street", ["华阳甲机构", "宝华乙机构"]),
         ("other_street", ["外街道丙机构"]),
         ("reviewer", []),
+        ("district", ["华阳甲机构", "宝华乙机构"]),
+        ("other_district", ["外街道丙机构"]),
+        ("city", ["华阳甲机构", "宝华乙机构", "外街道丙机构"]),
+        ("other_city", []),
     ],
 )
 def test_partner_lists_show_only_the_scope(client, world, who, visible):
@@ -128,6 +156,24 @@ def test_staff_see_every_programme_app_in_the_admin(client, world, who, sections
     html = client.get("/admin/").content.decode()
 
     for section in sections:
+        assert section in html
+
+
+@pytest.mark.parametrize("who", ["district", "city"])
+def test_level_staff_see_every_programme_app_in_the_admin(client, world, who):
+    client.force_login(world[who])
+
+    html = client.get("/admin/").content.decode()
+
+    for section in [
+        "睦邻合伙人",
+        "空间与三张清单",
+        "招募与申请",
+        "公示与异议",
+        "评审与决定",
+        "三方协议",
+        "服务与监管",
+    ]:
         assert section in html
 
 
