@@ -25,6 +25,10 @@ app.conf.beat_schedule = {
         "task": "services.tasks.send_pace_warnings",
         "schedule": crontab(minute=0, hour=8, day_of_week="mon"),
     },
+    "rebuild-dashboard-summaries": {
+        "task": "services.tasks.rebuild_summaries",
+        "schedule": crontab(minute=5, hour=0),
+    },
 }
 
 

@@ -14,6 +14,10 @@ class ServicesConfig(AppConfig):
 
         from . import coverage, dossier, events, facts, handlers, rules  # noqa: F401  (registries, receivers)
         from .models import Feedback, Recognition
+        from .summaries import summaries_connect
+
+        # The dashboard's summary rows follow every change to the records they count.
+        summaries_connect()
 
         # Approved feedback and commendations show on the public partner page only.
         public_pages_show(Feedback, scopes=lambda feedback: [partner_page_scope(feedback.partner_id)])

@@ -32,6 +32,7 @@ from .models import (
     ServiceLog,
 )
 from .progress import current_agreement
+from .summaries import summaries_rebuild
 
 SERVING_TARGETS = {"trial", "active", "renewal_due", "exited"}
 BEYOND_TRIAL = {"active", "renewal_due", "exited"}
@@ -217,3 +218,6 @@ def load(ctx):
                     exit_date=today,
                     by=staff,
                 )
+
+    # Earlier demo steps ran with the clock set back ("in use today" is per day): recompute once.
+    summaries_rebuild()

@@ -114,22 +114,51 @@ class ObservationForm(forms.Form):
 
 
 class DashboardFilterForm(forms.Form):
+    """The dashboard's scope and period: a street (for users above a street), a community, whole months.
+
+    The community list holds the chosen street's communities only (a city has
+    thousands): above a street, pick the street first or follow a row's link.
+    """
+
+    street = forms.ModelChoiceField(label=_("街道"), queryset=None, required=False, empty_label=_("全部街道"))
     community = forms.ModelChoiceField(
         label=_("社区"), queryset=None, required=False, empty_label=_("全部社区")
     )
     start = forms.DateField(
-        label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("起始月份"),
+        required=False,
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        help_text=_("按整月统计:所选日期所在的月份整月计入。"),
     )
-    end = forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(
+        label=_("截止月份"),
+        required=False,
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+    )
 
-    def __init__(self, *args, communities, **kwargs):
+    def __init__(self, *args, streets, communities, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["street"].queryset = streets
         self.fields["community"].queryset = communities
+        street_id = self.data.get("street") if self.is_bound else None
+        if len(streets) <= 1:
+            del self.fields["street"]
+        elif str(street_id or "").isdigit():
+            self.fields["community"].queryset = communities.filter(street_id=street_id)
+        else:
+            # Validated against the whole scope (a drill-down link), listed only once a street is chosen.
+            self.fields["community"].widget = forms.HiddenInput()
 
     def clean(self):
         data = super().clean()
-        if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            self.add_error("end", _("截止日期不能早于起始日期。"))
+        if (
+            data.get("start")
+            and data.get("end")
+            and data["start"].replace(day=1) > data["end"].replace(day=1)
+        ):
+            self.add_error("end", _("截止月份不能早于起始月份。"))
         return data
 
 

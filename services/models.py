@@ -633,3 +633,96 @@ class PartnerExit(models.Model):
 
     def get_community(self):
         return self.partner.community
+
+
+# --- Summary figures for the statistics dashboard (kept by services.summaries) ----
+
+
+class MonthFiguresBase(models.Model):
+    """Verified service and approved feedback of one month: sums, so higher levels add them up."""
+
+    month = models.DateField(_("月份"))  # the first day of the month
+    hours = models.DecimalField(_("已核实服务时数"), max_digits=14, decimal_places=2, default=0)
+    residents = models.PositiveBigIntegerField(_("服务人次"), default=0)
+    events = models.PositiveIntegerField(_("活动场次"), default=0)
+    feedback_count = models.PositiveIntegerField(_("审核通过的评价条数"), default=0)
+    rating_sum = models.PositiveBigIntegerField(_("评分合计"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class CommunityMonthFigures(MonthFiguresBase):
+    """One community's month: verified logs of its partners (by log date), approved feedback (by date given).
+
+    Derived data, never edited: `services.summaries` recomputes the row from
+    the source records whenever one of them changes, and rebuilds all rows nightly.
+    """
+
+    community = models.ForeignKey(
+        "portal.Community", on_delete=models.CASCADE, related_name="+", verbose_name=_("社区")
+    )
+    street = models.ForeignKey(
+        "portal.Street", on_delete=models.CASCADE, related_name="+", verbose_name=_("街道")
+    )
+
+    class Meta:
+        verbose_name = _("社区月度统计")
+        verbose_name_plural = _("社区月度统计")
+        constraints = [
+            models.UniqueConstraint(fields=["community", "month"], name="community_month_figures_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.community_id} {self.month:%Y-%m}"
+
+
+class StreetMonthFigures(MonthFiguresBase):
+    """A street's month: the sum of its communities' rows (so a city's series reads streets × months rows)."""
+
+    street = models.ForeignKey(
+        "portal.Street", on_delete=models.CASCADE, related_name="+", verbose_name=_("街道")
+    )
+
+    class Meta:
+        verbose_name = _("街道月度统计")
+        verbose_name_plural = _("街道月度统计")
+        constraints = [
+            models.UniqueConstraint(fields=["street", "month"], name="street_month_figures_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.street_id} {self.month:%Y-%m}"
+
+
+class CommunityFigures(models.Model):
+    """One community's current figures: partners by stage, spaces in use today, needs covered.
+
+    "In use" depends on the day (weekly slots), so the nightly rebuild
+    recomputes every row; a change to a counted record recomputes its community's row.
+    """
+
+    community = models.OneToOneField(
+        "portal.Community",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        verbose_name=_("社区"),
+    )
+    street = models.ForeignKey(
+        "portal.Street", on_delete=models.CASCADE, related_name="+", verbose_name=_("街道")
+    )
+    partners_by_status = models.JSONField(_("各阶段合伙人数"), default=dict)
+    spaces_total = models.PositiveIntegerField(_("空间总数"), default=0)
+    spaces_in_use = models.PositiveIntegerField(_("今日使用中"), default=0)
+    needs_total = models.PositiveIntegerField(_("居民需求数"), default=0)
+    needs_covered = models.PositiveIntegerField(_("已覆盖需求数"), default=0)
+    computed_on = models.DateField(_("计算日期"))
+
+    class Meta:
+        verbose_name = _("社区统计")
+        verbose_name_plural = _("社区统计")
+        indexes = [models.Index(fields=["street"], name="community_figures_street")]
+
+    def __str__(self):
+        return str(self.community_id)

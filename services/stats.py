@@ -1,113 +1,213 @@
-"""Read functions for the street's statistics dashboard and the exports.
+"""Read functions for the statistics dashboard and the exports.
 
-Every figure is one aggregate query, so the page costs the same however many
-logs there are. Past services of exited partners stay in the figures.
+The dashboard reads the summary rows `services.summaries` keeps (per
+community, and per community and month), so the page costs the same however
+many logs there are. Past services of exited partners stay in the figures.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Exists, OuterRef, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import IntegerField, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext as _
 
-from partners.models import Partner, PartnerStatus
-from portal.dates import local_today
+from partners.models import PartnerStatus
+from portal.models import Community, Role, Street
 from portal.pdf import render_pdf
-from portal.rules import scope_queryset
-from spaces.domain import timeslots_active_on
-from spaces.models import ResidentNeed, Space
+from portal.rules import user_profile
 
-from .coverage import needs_coverage
-from .models import Feedback, FeedbackStatus, LogStatus, ServiceLog
+from .models import CommunityFigures, CommunityMonthFigures, LogStatus, ServiceLog, StreetMonthFigures
+from .summaries import MONTH_FIELDS, month_start
+
+FIGURES_FIELDS = ("partners_by_status", "spaces_total", "spaces_in_use", "needs_total", "needs_covered")
 
 
-def _in_community(qs, community, path):
-    return qs.filter(**{path: community}) if community is not None else qs
+@dataclass
+class Unit:
+    """One row of the comparison table: a street (city-wide) or a community (a street)."""
+
+    name: str
+    street_id: int
+    community_id: int | None = None
+    partners: dict = field(default_factory=dict)
+    spaces_total: int = 0
+    spaces_in_use: int = 0
+    needs_total: int = 0
+    needs_covered: int = 0
+    hours: Decimal = Decimal("0")
+    residents: int = 0
+    events: int = 0
+    feedback_count: int = 0
+    rating_sum: int = 0
+
+    @property
+    def spaces_idle(self) -> int:
+        return self.spaces_total - self.spaces_in_use
+
+    @property
+    def rating_avg(self) -> Decimal | None:
+        return _average(self.rating_sum, self.feedback_count)
+
+    def add(self, sums: dict) -> None:
+        """Take the summed CommunityFigures values of the unit (see `_figures_sums`)."""
+        self.partners = {
+            status: sums[f"n_{status}"] for status in PartnerStatus.values if sums[f"n_{status}"]
+        }
+        for name in FIGURES_FIELDS[1:]:
+            setattr(self, name, sums[f"sum_{name}"] or 0)
+
+
+def _figures_sums() -> dict:
+    """Sums over community rows, stage counts included (read from the JSON in SQL: no row is decoded here)."""
+    sums = {
+        f"n_{status}": Coalesce(Sum(Cast(KT(f"partners_by_status__{status}"), IntegerField())), 0)
+        for status in PartnerStatus.values
+    }
+    return sums | {f"sum_{name}": Sum(name) for name in FIGURES_FIELDS[1:]}
+
+
+def _average(total, n) -> Decimal | None:
+    return None if not n else round(Decimal(total) / Decimal(n), 2)
+
+
+def dashboard_level(*, user, street: Street | None = None, community: Community | None = None) -> tuple:
+    """(level, street, community) the user asked for, within the user's scope.
+
+    'city' for the superuser without a filter; 'street' for street staff (or a
+    street chosen); 'community' for community staff (or a community chosen).
+    """
+    if community is not None:
+        return "community", community.street, community
+    profile = None if user.is_superuser else user_profile(user)
+    if profile is not None and profile.role == Role.COMMUNITY_STAFF and profile.community_id:
+        community = Community.objects.select_related("street").get(pk=profile.community_id)
+        return "community", community.street, community
+    if street is None and profile is not None and profile.street_id:
+        street = profile.street
+    if street is not None:
+        return "street", street, None
+    return "city", None, None
 
 
 def dashboard_figures(
-    *, user, community=None, start: dt.date | None = None, end: dt.date | None = None
+    *,
+    user,
+    street: Street | None = None,
+    community: Community | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
 ) -> dict:
-    """Partners by stage and community, monthly service figures, spaces, needs, satisfaction."""
-    today = local_today()
+    """Partners by stage, monthly verified services, spaces, needs and satisfaction, per street or community.
 
-    partners = _in_community(scope_queryset(user, Partner.objects.all(), "community"), community, "community")
-    by_stage = defaultdict(dict)
-    stage_totals = defaultdict(int)
-    for row in partners.values("community__name", "status").annotate(n=Count("id")).order_by():
-        by_stage[row["community__name"]][row["status"]] = row["n"]
-        stage_totals[row["status"]] += row["n"]
-    stages = [(value, label) for value, label in PartnerStatus.choices if stage_totals.get(value)]
-    stage_rows = [(name, [counts.get(v, 0) for v, _l in stages]) for name, counts in sorted(by_stage.items())]
-
-    logs = _in_community(
-        scope_queryset(user, ServiceLog.objects.filter(status=LogStatus.VERIFIED), "partner__community"),
-        community,
-        "partner__community",
-    )
+    Rulebook 六(二)1–2 (the street verifies the service records and reviews the
+    partners' work). Read from the summary rows (`services.summaries`), never
+    from the logs: city-wide one row per street, for a street one row per
+    community; the period is whole months (`start`'s month to `end`'s month).
+    A constant number of queries, at most streets × months or communities ×
+    months rows whatever the number of logs. Past services of exited partners
+    stay in the figures.
+    """
+    level, street, community = dashboard_level(user=user, street=street, community=community)
+    figures_rows = CommunityFigures.objects.order_by()
+    months = CommunityMonthFigures.objects.order_by()
+    series = StreetMonthFigures.objects.order_by()
+    if level == "community":
+        figures_rows = figures_rows.filter(community=community)
+        months = months.filter(community=community)
+        series = months
+        unit_key = "community_id"
+        names = {community.pk: (community.name, community.street_id)}
+    elif level == "street":
+        figures_rows = figures_rows.filter(street=street)
+        months = months.filter(street=street)
+        series = series.filter(street=street)
+        unit_key = "community_id"
+        names = {
+            pk: (name, street.pk)
+            for pk, name in Community.objects.filter(street=street).values_list("pk", "name")
+        }
+    else:
+        months = series  # a street's months are the sum of its communities'
+        unit_key = "street_id"
+        names = {pk: (name, pk) for pk, name in Street.objects.values_list("pk", "name")}
     if start:
-        logs = logs.filter(date__gte=start)
+        months, series = (
+            months.filter(month__gte=month_start(start)),
+            series.filter(month__gte=month_start(start)),
+        )
     if end:
-        logs = logs.filter(date__lte=end)
-    monthly = []
-    for row in (
-        logs.annotate(month=TruncMonth("date"))
-        .values("month")
-        .annotate(hours=Sum("hours"), residents=Sum("residents_served"), events=Count("id"))
-        .order_by("month")
-    ):
-        month = row["month"].date() if isinstance(row["month"], dt.datetime) else row["month"]
-        monthly.append(
-            {
-                "month": month.strftime("%Y-%m"),
-                "hours": row["hours"] or Decimal("0"),
-                "residents": row["residents"] or 0,
-                "events": row["events"],
-            }
+        months, series = (
+            months.filter(month__lte=month_start(end)),
+            series.filter(month__lte=month_start(end)),
         )
 
-    spaces = _in_community(scope_queryset(user, Space.objects.all(), "community"), community, "community")
-    in_use_now = timeslots_active_on(today).filter(space=OuterRef("pk"), partner__isnull=False)
-    space_counts = spaces.aggregate(total=Count("id"), in_use=Count("id", filter=Exists(in_use_now)))
-    space_counts["idle"] = space_counts["total"] - space_counts["in_use"]
+    # Summed in SQL per unit: a city reads its 3,000 community rows there and gets 50 rows back.
+    units: dict[int, Unit] = {}
+    for row in figures_rows.values(unit_key).annotate(**_figures_sums()):
+        key = row[unit_key]
+        if key not in units:
+            name, street_id = names.get(key, ("", None))
+            units[key] = Unit(
+                name=name, street_id=street_id, community_id=key if unit_key == "community_id" else None
+            )
+        units[key].add(row)
+    sums = {name: Sum(name) for name in MONTH_FIELDS}
+    for row in months.values(unit_key).annotate(**sums):
+        unit = units.get(row[unit_key])
+        if unit is None:  # months of a community whose figures row is missing: rebuilt nightly
+            continue
+        for name in MONTH_FIELDS:
+            setattr(unit, name, row[name] or 0)
+    unit_list = sorted(units.values(), key=lambda u: (u.name, u.community_id or u.street_id))
 
-    feedback = _in_community(
-        scope_queryset(user, Feedback.objects.filter(status=FeedbackStatus.APPROVED), "partner__community"),
-        community,
-        "partner__community",
-    )
-    if start:
-        feedback = feedback.filter(created_at__date__gte=start)
-    if end:
-        feedback = feedback.filter(created_at__date__lte=end)
-    sat = feedback.aggregate(avg=Avg("rating"), n=Count("id"))
+    stage_totals = defaultdict(int)
+    for unit in unit_list:
+        for status, n in unit.partners.items():
+            stage_totals[status] += n
+    stages = [(value, label) for value, label in PartnerStatus.choices if stage_totals.get(value)]
+    stage_rows = [
+        (u.name, [u.partners.get(v, 0) for v, _l in stages]) for u in unit_list if any(u.partners.values())
+    ]
 
+    monthly = []
+    feedback = {"n": 0, "total": 0}
+    for row in series.values("month").annotate(**sums).order_by("month"):
+        feedback["n"] += row["feedback_count"] or 0
+        feedback["total"] += row["rating_sum"] or 0
+        if row["events"]:
+            monthly.append(
+                {
+                    "month": row["month"].strftime("%Y-%m"),
+                    "hours": row["hours"] or Decimal("0"),
+                    "residents": row["residents"] or 0,
+                    "events": row["events"],
+                }
+            )
+    spaces_total = sum(u.spaces_total for u in unit_list)
+    spaces_in_use = sum(u.spaces_in_use for u in unit_list)
+    needs_total = sum(u.needs_total for u in unit_list)
+    needs_covered = sum(u.needs_covered for u in unit_list)
     return {
+        "level": level,
+        "street": street,
+        "community": community,
+        "units": unit_list,
         "stages": stages,
         "stage_rows": stage_rows,
         "stage_totals": [stage_totals[v] for v, _l in stages],
         "monthly": monthly,
-        "spaces": space_counts,
-        "needs": needs_figures(user=user, community=community),
-        "satisfaction": {
-            "avg": None if sat["avg"] is None else round(Decimal(str(sat["avg"])), 2),
-            "n": sat["n"],
+        "spaces": {"total": spaces_total, "in_use": spaces_in_use, "idle": spaces_total - spaces_in_use},
+        "needs": {
+            "rows": [(_("已有合伙人覆盖"), needs_covered), (_("尚未覆盖"), needs_total - needs_covered)],
+            "total": needs_total,
         },
-    }
-
-
-def needs_figures(*, user, community=None) -> dict:
-    """Resident needs covered vs open (services.coverage decides what 'covered' means)."""
-    qs = _in_community(scope_queryset(user, ResidentNeed.objects.all(), "community"), community, "community")
-    rows = needs_coverage(qs)
-    covered = sum(1 for row in rows if row.is_covered)
-    return {
-        "rows": [(_("已有合伙人覆盖"), covered), (_("尚未覆盖"), len(rows) - covered)],
-        "total": len(rows),
+        "satisfaction": {"avg": _average(feedback["total"], feedback["n"]), "n": feedback["n"]},
     }
 
 

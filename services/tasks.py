@@ -24,3 +24,12 @@ def render_dossier_pdf(*, partner_id: int):
     if partner is None:
         return None
     return dossier_pdf_render(partner)
+
+
+@shared_task(name="services.tasks.rebuild_summaries")
+def rebuild_summaries():
+    """Nightly: recompute the dashboard's summary rows from the records ("in use today" moves daily). Safe to run twice."""
+    # deferred: Celery task module imports domain (HackSoft pattern)
+    from .summaries import summaries_rebuild
+
+    return summaries_rebuild()

@@ -32,9 +32,9 @@ from portal.choices import ServiceCategory
 from portal.dates import local_today
 from portal.dossier import DossierDocument, dossier_archive
 from portal.listing import cache_query, lazy_page, raw_scope_ids
-from portal.models import Community
+from portal.models import Community, Role, Street
 from portal.pdf import pdf_response
-from portal.rules import scope_queryset
+from portal.rules import scope_queryset, user_role
 from portal.uploads import private_storage, serve_private_file
 from portal.views import ratelimited
 from portal.xlsx import rows_to_xlsx, xlsx_response
@@ -489,15 +489,33 @@ def dossier_zip(request, pk):
 
 def _dashboard_input(request):
     communities = scope_queryset(request.user, Community.objects.all(), "")
-    form = DashboardFilterForm(request.GET or None, communities=communities)
-    filters = {"community": None, "start": None, "end": None}
+    # Only the superuser spans several streets (districts and cities come with issue 15).
+    streets = Street.objects.all() if request.user.is_superuser else Street.objects.none()
+    form = DashboardFilterForm(request.GET or None, streets=streets, communities=communities)
+    filters = {"street": None, "community": None, "start": None, "end": None}
     if form.is_bound and form.is_valid():
         filters.update({k: v for k, v in form.cleaned_data.items() if v})
     return form, filters
 
 
+def _drill_query(request, **scope) -> str:
+    """The current period with another scope: the link from a row to its street or community."""
+    query = request.GET.copy()
+    for key in ("street", "community", "page"):
+        query.pop(key, None)
+    query.update({k: v for k, v in scope.items() if v})
+    return query.urlencode()
+
+
+DASHBOARD_ROWS_PER_PAGE = 50
+
+
 @login_required
 def dashboard(request):
+    """Figures of the city (one row per street), a street (one row per community) or a community.
+
+    Read from summary rows, so the page costs the same at any size (issue 14).
+    """
     if not perms.can_view_dashboard.test(request.user):
         raise PermissionDenied
     form, filters = _dashboard_input(request)
@@ -507,10 +525,51 @@ def dashboard(request):
         "hours": [float(m["hours"]) for m in figures["monthly"]],
         "residents": [m["residents"] for m in figures["monthly"]],
     }
+    page = Paginator(figures["units"], DASHBOARD_ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "unit": unit,
+            # Plain strings: the template's number localisation cost ~0.1 ms a cell (1,200 cells city-wide).
+            "counts": [str(unit.partners.get(v, 0)) for v, _l in figures["stages"]],
+            "cells": [
+                str(value)
+                for value in (
+                    unit.hours,
+                    unit.residents,
+                    unit.events,
+                    unit.spaces_in_use,
+                    unit.spaces_idle,
+                    unit.needs_covered,
+                    unit.needs_total,
+                    "—" if unit.rating_avg is None else unit.rating_avg,
+                    unit.feedback_count,
+                )
+            ],
+            "query": _drill_query(request, street=unit.street_id, community=unit.community_id)
+            if figures["level"] != "community"
+            else "",
+        }
+        for unit in page
+    ]
+    crumbs = []  # the levels above the one shown, as links
+    if request.user.is_superuser and figures["level"] != "city":
+        crumbs.append((_("全市"), _drill_query(request)))
+    if figures["level"] == "community" and (
+        request.user.is_superuser or user_role(request.user) == Role.STREET_STAFF
+    ):
+        crumbs.append((figures["street"].name, _drill_query(request, street=figures["street"].pk)))
     return render(
         request,
         "services/dashboard.html",
-        {"form": form, "figures": figures, "chart": chart, "query": request.GET.urlencode()},
+        {
+            "form": form,
+            "figures": figures,
+            "chart": chart,
+            "page": page,
+            "rows": rows,
+            "crumbs": crumbs,
+            "query": request.GET.urlencode(),
+        },
     )
 
 
@@ -527,7 +586,9 @@ def dashboard_csv(request):
     for row in figures["monthly"]:
         writer.writerow([row["month"], row["hours"], row["residents"], row["events"]])
     writer.writerow([])
-    writer.writerow([_("社区"), *[label for _v, label in figures["stages"]]])
+    writer.writerow(
+        [_("街道") if figures["level"] == "city" else _("社区"), *[label for _v, label in figures["stages"]]]
+    )
     for name, counts in figures["stage_rows"]:
         writer.writerow([name, *counts])
     writer.writerow([])
@@ -541,6 +602,38 @@ def dashboard_csv(request):
             figures["satisfaction"]["n"],
         ]
     )
+    writer.writerow([])
+    writer.writerow(
+        [
+            _("街道") if figures["level"] == "city" else _("社区"),
+            _("服务时数"),
+            _("服务人次"),
+            _("活动场次"),
+            _("空间总数"),
+            _("使用中"),
+            _("闲置"),
+            _("居民需求"),
+            _("已有合伙人覆盖"),
+            _("平均满意度"),
+            _("意见条数"),
+        ]
+    )
+    for unit in figures["units"]:
+        writer.writerow(
+            [
+                unit.name,
+                unit.hours,
+                unit.residents,
+                unit.events,
+                unit.spaces_total,
+                unit.spaces_in_use,
+                unit.spaces_idle,
+                unit.needs_total,
+                unit.needs_covered,
+                unit.rating_avg or "",
+                unit.feedback_count,
+            ]
+        )
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     stamp = local_today().isoformat()
     response["Content-Disposition"] = (
