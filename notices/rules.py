@@ -3,7 +3,15 @@
 import rules
 
 from partners.rules import can_decide_for_street
-from portal.rules import can_view_in_scope, is_street_staff, is_superuser, scope_q, street_scope_q, user_role
+from portal.rules import (
+    can_view_in_scope,
+    is_level_staff,
+    is_street_staff,
+    is_superuser,
+    scope_q,
+    street_scope_q,
+    user_role,
+)
 
 from .models import FilingReceipt, FilingReceiptStatus, Objection, PublicNotice
 
@@ -76,7 +84,8 @@ can_view_filing_receipt = (
     is_filing_recipient_member | is_superuser | (is_street_staff & receipt_in_users_street)
 )
 
-rules.add_perm("notices.view_filingreceipt", is_superuser | is_street_staff)
+# District and city staff read the receipts of the streets below them (issue 15), never act.
+rules.add_perm("notices.view_filingreceipt", is_superuser | is_street_staff | is_level_staff)
 rules.add_perm("notices.view_filingrecipient", is_superuser | is_street_staff)
 rules.add_perm("notices.add_filingrecipient", is_superuser | is_street_staff)
 rules.add_perm("notices.change_filingrecipient", is_superuser | is_street_staff)

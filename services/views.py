@@ -516,8 +516,10 @@ def _dashboard_input(request):
     filters = {"street": None, "community": None, "start": None, "end": None}
     if form.is_bound and form.is_valid():
         filters.update({k: v for k, v in form.cleaned_data.items() if v})
-    elif form.is_bound and ("street" in form.errors or "community" in form.errors):
-        raise Http404  # a drill-down link to a street or community outside the user's scope
+    elif has_several_streets(request.user) and ("street" in form.errors or "community" in form.errors):
+        # A drill-down link from the comparison to a street or community outside the user's
+        # district or city (street and community staff see the field's error instead).
+        raise Http404
     return form, filters
 
 

@@ -20,7 +20,7 @@ from notices.tasks import end_due_notices
 from portal.domain import audit_events_for
 from portal.dossier import dossier_sections
 from portal.exceptions import ActionRefused
-from tests.factories import UserFactory, street_staff
+from tests.factories import DistrictFactory, UserFactory, district_staff, street_staff
 from tests.notices.factories import approved_partner, past_notice, setting
 from tests.utils import pdf_text
 
@@ -314,3 +314,20 @@ def test_acknowledged_time_is_the_systems(world):
         )
 
     assert receipt.acknowledged_at == moment
+
+
+def test_district_staff_read_the_receipts_of_their_streets_only(client, world):
+    district = DistrictFactory()
+    street = world["staff"].profile.street
+    street.district = district
+    street.save(update_fields=["district"])
+    notice_file(notice=world["notice"], by=world["staff"])
+    url = reverse("admin:notices_filingreceipt_changelist")
+
+    client.force_login(district_staff(district=district))
+    own = client.get(url)
+    client.force_login(district_staff(district=DistrictFactory()))
+    other = client.get(url)
+
+    assert own.status_code == 200 and own.context["cl"].result_count == 3
+    assert other.status_code == 200 and other.context["cl"].result_count == 0

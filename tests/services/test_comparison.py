@@ -278,3 +278,13 @@ def test_query_count_and_size_do_not_grow_with_data(client, world, extra, django
 
     assert len(response.context["figures"]["rows"]) == 4 + extra
     assert len(response.content) <= 100 * 1024 and len(export.content) <= 100 * 1024
+
+
+def test_admin_index_links_the_comparison_for_level_staff_only(client, world):
+    client.force_login(district_staff(district=world["districts"][0]))
+    level = client.get(reverse("admin:index")).content.decode()
+    client.force_login(world["streets"]["京口区第1街道"]["staff"])
+    street = client.get(reverse("admin:index")).content.decode()
+
+    assert reverse("services:comparison") in level and reverse("services:dashboard") in level
+    assert reverse("services:comparison") not in street and reverse("services:dashboard") in street
