@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -23,14 +23,15 @@ from portal.admin_scoping import (
     person_column,
     street_scoped_filter,
 )
-from portal.models import Street, person_name
+from portal.models import Role, Street, person_name
 from portal.pdf import pdf_response
 from portal.refusals import refusals_as_messages
-from portal.rules import is_staff_member, scope_queryset
+from portal.rules import is_staff_member, scope_queryset, user_profile
 from portal.uploads import serve_private_file
 
 from .domain import (
     notice_file,
+    notice_filing_receipts,
     notice_publish,
     notice_save_draft,
     notices_due_to_end,
@@ -38,8 +39,62 @@ from .domain import (
     objection_conclude,
     objection_investigate,
 )
-from .models import NoticeEntry, NoticeStatus, Objection, ObjectionStatus, PublicNotice
-from .rules import can_investigate_objection, can_manage_notice, notices_visible_to
+from .models import (
+    FilingReceipt,
+    FilingReceiptStatus,
+    FilingRecipient,
+    NoticeEntry,
+    NoticeStatus,
+    Objection,
+    ObjectionStatus,
+    PublicNotice,
+)
+from .rules import (
+    can_investigate_objection,
+    can_manage_notice,
+    filing_receipts_visible_to,
+    notices_visible_to,
+)
+
+
+def _returned_not_resent():
+    """Receipts returned by a recipient the street has not sent the filing to again."""
+    return FilingReceipt.objects.filter(status=FilingReceiptStatus.RETURNED).exclude(
+        Exists(
+            FilingReceipt.objects.filter(
+                notice=OuterRef("notice"), recipient=OuterRef("recipient"), sent_at__gt=OuterRef("sent_at")
+            )
+        )
+    )
+
+
+class FilingStatusFilter(admin.SimpleListFilter):
+    """备案状态: where each notice's filing stands with its recipients (rulebook 五(二)3)."""
+
+    title = _("备案状态")
+    parameter_name = "filing"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("unfiled", _("未备案")),
+            ("waiting", _("待接收单位签收")),
+            ("returned", _("有退回待重新报送")),
+            ("acknowledged", _("全部已签收")),
+        ]
+
+    def queryset(self, request, queryset):
+        waiting = Exists(FilingReceipt.objects.filter(notice=OuterRef("pk"), status=FilingReceiptStatus.SENT))
+        returned = Exists(_returned_not_resent().filter(notice=OuterRef("pk")))
+        value = self.value()
+        if value == "unfiled":
+            return queryset.filter(filed_at__isnull=True)
+        if value == "waiting":
+            return queryset.filter(waiting)
+        if value == "returned":
+            return queryset.filter(returned)
+        if value == "acknowledged":
+            return queryset.filter(filed_at__isnull=False).exclude(waiting).exclude(returned)
+        return queryset
 
 
 class PublicNoticeForm(forms.ModelForm):
@@ -129,8 +184,17 @@ class ObjectionInline(AppendOnlyInline):
 @admin.register(PublicNotice)
 class PublicNoticeAdmin(admin.ModelAdmin):
     form = PublicNoticeForm
-    list_display = ["title", "street", "status", "starts_at", "ends_at", "entry_count", "filed_at"]
-    list_filter = ["status", ("street", ScopedStreetFilter)]
+    list_display = [
+        "title",
+        "street",
+        "status",
+        "starts_at",
+        "ends_at",
+        "entry_count",
+        "filed_at",
+        "filing_statuses",
+    ]
+    list_filter = ["status", FilingStatusFilter, ("street", ScopedStreetFilter)]
     search_fields = ["title", "decision_reference", "entries__applicant_name"]
     readonly_fields = [
         "status",
@@ -154,11 +218,24 @@ class PublicNoticeAdmin(admin.ModelAdmin):
             notices_visible_to(request.user, super().get_queryset(request))
             .annotate(entries_total=Count("entries", distinct=True))
             .select_related("street", "filed_by")
+            .prefetch_related(
+                Prefetch("filing_receipts", queryset=FilingReceipt.objects.select_related("recipient"))
+            )
         )
 
     @admin.display(description=_("名单人数"), ordering="entries_total")
     def entry_count(self, obj):
         return obj.entries_total
+
+    @admin.display(description=_("备案签收"))
+    def filing_statuses(self, obj):
+        """Each recipient's answer to the latest filing, e.g. "市委组织部:已签收"."""
+        latest = {}
+        for receipt in obj.filing_receipts.all():  # prefetched by the change list
+            if receipt.recipient_id not in latest or receipt.sent_at >= latest[receipt.recipient_id].sent_at:
+                latest[receipt.recipient_id] = receipt
+        ordered = sorted(latest.values(), key=lambda r: (r.recipient.position, r.recipient_id))
+        return "、".join(f"{r.recipient.name}:{r.get_status_display()}" for r in ordered) or "—"
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -310,6 +387,7 @@ class PublicNoticeAdmin(admin.ModelAdmin):
                     "can_publish": obj.status == NoticeStatus.DRAFT
                     and can_manage_notice.test(request.user, obj),
                     "can_file": obj.period_over() and can_manage_notice.test(request.user, obj),
+                    "filing_receipts": notice_filing_receipts(obj),
                     "can_end_now": obj.status == NoticeStatus.PUBLISHED
                     and obj.period_over()
                     and can_manage_notice.test(request.user, obj),
@@ -481,3 +559,98 @@ class ObjectionAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 request.user, obj.entry.partner
             )
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+# --- Filing recipients and receipts (备案接收单位、备案签收) ----------------------------------
+
+
+class StreetRecordsMixin:
+    """Street-level records: street staff see their street's, superusers all, others none."""
+
+    street_path = "street"
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        profile = user_profile(request.user)
+        if profile is None or profile.role != Role.STREET_STAFF:
+            return qs.none()
+        return qs.filter(**{f"{self.street_path}_id": profile.street_id})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        profile = user_profile(request.user)
+        if db_field.related_model is Street and not request.user.is_superuser:
+            kwargs["queryset"] = Street.objects.filter(pk=getattr(profile, "street_id", None))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(FilingRecipient)
+class FilingRecipientAdmin(StreetRecordsMixin, admin.ModelAdmin):
+    """The organisations a street files its notice results with, and their accounts."""
+
+    list_display = ["name", "street", "position", "active", "member_names"]
+    list_filter = [("street", ScopedStreetFilter), "active"]
+    filter_horizontal = ["members"]
+    fields = ["street", "name", "position", "active", "members"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("street").prefetch_related("members")
+
+    @admin.display(description=_("单位账号"))
+    def member_names(self, obj):
+        return "、".join(person_name(u) for u in obj.members.all()) or "—"
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "members":
+            # The recipient's own clerks: active accounts that are not the street's staff.
+            kwargs["queryset"] = (
+                get_user_model()
+                .objects.filter(is_active=True, is_superuser=False)
+                .exclude(profile__role__in=[Role.STREET_STAFF, Role.COMMUNITY_STAFF])
+                .order_by("first_name", "username")
+            )
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "members":
+            field.label_from_instance = person_name
+        return field
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # receipts refer to it; switch it off ("报送") instead
+
+
+@admin.register(FilingReceipt)
+class FilingReceiptAdmin(admin.ModelAdmin):
+    """Each filing's status per recipient, as the street sees it (read-only)."""
+
+    list_display = ["notice", "recipient", "status", "sent_at", "acknowledged_at", "returned_at", "remark"]
+    list_filter = ["status", "recipient__name", ("notice", street_scoped_filter())]
+    list_select_related = ["notice", "recipient"]
+    search_fields = ["notice__title", "recipient__name"]
+    fields = [
+        "notice",
+        "recipient",
+        "status",
+        "sent_at",
+        "sent_by_name",
+        "acknowledged_at",
+        "returned_at",
+        "remark",
+        "answered_by_name",
+    ]
+    readonly_fields = fields
+
+    sent_by_name = person_column(FilingReceipt, "sent_by")
+    answered_by_name = person_column(FilingReceipt, "answered_by")
+
+    def get_queryset(self, request):
+        return filing_receipts_visible_to(request.user, super().get_queryset(request))
+
+    def has_add_permission(self, request):
+        return False  # sending the filing creates the rows
+
+    def has_change_permission(self, request, obj=None):
+        return False  # only the recipient answers, on its own page
+
+    def has_delete_permission(self, request, obj=None):
+        return False

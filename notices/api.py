@@ -20,8 +20,14 @@ from portal.api import IsStaffMember, IsStreetStaff, PartnerKindField, refused_r
 from portal.masking import mask_mobile, mask_person_name
 from portal.pdf import pdf_response
 
-from .domain import notice_file, notice_publish, objection_conclude, objection_investigate
-from .models import NoticeEntry, Objection, PublicNotice
+from .domain import (
+    notice_file,
+    notice_filing_receipts,
+    notice_publish,
+    objection_conclude,
+    objection_investigate,
+)
+from .models import FilingReceipt, NoticeEntry, Objection, PublicNotice
 from .rules import can_investigate_objection, can_view_objection, notices_visible_to, objections_visible_to
 
 # --- Public notices (公示) ----------------------------------------------------------------
@@ -84,12 +90,40 @@ class PublicNoticeSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(url) if request else url
 
 
+class FilingReceiptSerializer(serializers.ModelSerializer):
+    """One recipient's answer to the notice's latest filing (rulebook 五(二)3 备案)."""
+
+    recipient = serializers.CharField(source="recipient.name", read_only=True)
+
+    class Meta:
+        model = FilingReceipt
+        fields = ["recipient", "status", "sent_at", "acknowledged_at", "returned_at", "remark"]
+        read_only_fields = fields
+
+
+class PublicNoticeDetailSerializer(PublicNoticeSerializer):
+    """A notice with each filing recipient's status (the list leaves it out: one query less per page)."""
+
+    filing_receipts = serializers.SerializerMethodField()
+
+    class Meta(PublicNoticeSerializer.Meta):
+        fields = [*PublicNoticeSerializer.Meta.fields, "filing_receipts"]
+        read_only_fields = fields
+
+    @extend_schema_field(FilingReceiptSerializer(many=True))
+    def get_filing_receipts(self, obj) -> list:
+        return FilingReceiptSerializer(notice_filing_receipts(obj), many=True).data
+
+
 class PublicNoticeViewSet(viewsets.ReadOnlyModelViewSet):
     """The street's notices with their lists; publish them and file the result (备案)."""
 
     serializer_class = PublicNoticeSerializer
     permission_classes = [permissions.IsAuthenticated, IsStreetStaff]
     filterset_fields = ["status"]
+
+    def get_serializer_class(self):
+        return PublicNoticeSerializer if self.action == "list" else PublicNoticeDetailSerializer
 
     def get_queryset(self):
         qs = (

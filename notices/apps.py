@@ -12,9 +12,14 @@ class NoticesConfig(AppConfig):
 
     def ready(self):
         # deferred: ready() runs once the app registry is populated; models/receivers load here
+        from portal.views import register_start_page
+
         from . import dossier, events, facts, retention, rules  # noqa: F401  (dossier 50, audit actions, facts, perms)
         from .domain import NOTICES_SCOPE, notice_page_scope
         from .models import NoticeEntry, PublicNotice
+
+        # deferred with the rest of ready(): a recipient's clerk starts at the filings received
+        register_start_page(lambda user: user.filing_recipients.exists(), "/filings/")
 
         public_pages_show(PublicNotice, scopes=lambda notice: [NOTICES_SCOPE, notice_page_scope(notice.pk)])
         public_pages_show(

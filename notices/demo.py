@@ -11,11 +11,15 @@ import contextlib
 import datetime as dt
 from unittest import mock
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from calls.demo import demo_partners, demo_target
+from portal.demo import DEMO_PASSWORD
 
 from .domain import (
+    filing_receipt_acknowledge,
+    filing_recipients_default,
     notice_file,
     notice_publish,
     notice_save_draft,
@@ -82,6 +86,32 @@ def _notice(*, street, title, decision, published_at, partners, staff):
         return notice_publish(notice=notice, by=staff)
 
 
+# username, display name, recipient: one clerk account per filing recipient (rulebook 五(二)3).
+RECIPIENT_CLERKS = [
+    ("beian_zzb", "林晓雯", "市委组织部"),
+    ("beian_jw", "高建军", "市纪委监委"),
+    ("beian_sgb", "宋佳", "市委社会工作部"),
+]
+
+
+def _filing_recipients(street):
+    """The street's three filing recipients, each with its clerk's account."""
+    User = get_user_model()
+    recipients = {r.name: r for r in filing_recipients_default(street)}
+    clerks = {}
+    for username, display, name in RECIPIENT_CLERKS:
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"first_name": display, "email": f"{username}@mulin.example.cn"}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        if name in recipients:
+            recipients[name].members.add(user)
+        clerks[name] = user
+    return clerks
+
+
 def load(ctx):
     street, staff = ctx["street"], ctx["users"]["jiedao"]
     approved = [
@@ -120,8 +150,13 @@ def load(ctx):
             "不属于违规收费,异议不成立。",
         )
     notices_end_due()
+    clerks = _filing_recipients(street)
     if past is not None and past.period_over() and not past.filed_at:
         notice_file(notice=past, by=staff)
+        # 组织部 and 纪委监委 have acknowledged; 社会工作部 has not answered yet.
+        for receipt in past.filing_receipts.select_related("recipient"):
+            if receipt.recipient.name in ("市委组织部", "市纪委监委"):
+                filing_receipt_acknowledge(receipt=receipt, by=clerks[receipt.recipient.name])
 
     _notice(
         street=street,

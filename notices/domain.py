@@ -31,12 +31,23 @@ from partners.domain import TransitionRefused, partner_transition
 from partners.models import Partner, PartnerStatus
 from portal.db import recent_duplicate, serialize_on
 from portal.domain import audit_log
+from portal.exceptions import ActionRefused
 from portal.models import Street
 from portal.pdf import render_pdf
 from portal.uploads import validate_upload
 
-from .models import NoticeEntry, NoticeStatus, Objection, ObjectionStatus, PublicNotice
-from .rules import can_investigate_objection, can_manage_notice
+from .models import (
+    DEFAULT_FILING_RECIPIENTS,
+    FilingReceipt,
+    FilingReceiptStatus,
+    FilingRecipient,
+    NoticeEntry,
+    NoticeStatus,
+    Objection,
+    ObjectionStatus,
+    PublicNotice,
+)
+from .rules import can_answer_filing, can_investigate_objection, can_manage_notice, is_filing_recipient_member
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -45,7 +56,7 @@ if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
     from django.db.models import QuerySet
 
-FILING_BODIES = ["市委组织部", "市纪委监委", "市委社会工作部"]
+FILING_BODIES = DEFAULT_FILING_RECIPIENTS  # the rulebook's three (五(二)3)
 
 # --- Read functions -------------------------------------------------------------
 
@@ -361,17 +372,55 @@ def notices_end_due(
     return moved
 
 
-def notice_file(*, notice: PublicNotice, by: User) -> bytes:
-    """Produce the filing report PDF and record the filing (rulebook 五(二)3 备案).
+def filing_recipients_default(street: Street) -> list[FilingRecipient]:
+    """The street's active filing recipients; the rulebook's three are set up on first use.
 
-    The report goes to 市委组织部、市纪委监委、市委社会工作部: the decision, the
-    notice period, every objection and its conclusion, and the final list.
+    Rulebook 五(二)3: 公示结果报送市委组织部、市纪委监委和市委社会工作部备案. A street
+    that configured its own recipients (or switched some off) keeps its choice.
+    """
+    if not FilingRecipient.objects.filter(street=street).exists():
+        for position, name in enumerate(DEFAULT_FILING_RECIPIENTS, start=1):
+            FilingRecipient.objects.get_or_create(street=street, name=name, defaults={"position": position})
+    return list(FilingRecipient.objects.filter(street=street, active=True))
+
+
+def notice_filing_receipts(notice: PublicNotice) -> list[FilingReceipt]:
+    """Each recipient's latest receipt of the notice's filing, in the street's recipient order."""
+    latest: dict[int, FilingReceipt] = {}
+    for receipt in (
+        FilingReceipt.objects.filter(notice=notice)
+        .select_related("recipient", "answered_by")
+        .order_by("recipient__position", "recipient_id", "sent_at", "id")
+    ):
+        latest[receipt.recipient_id] = receipt
+    return list(latest.values())
+
+
+def notice_file(*, notice: PublicNotice, by: User) -> bytes:
+    """Produce the filing report PDF, send it to the recipients and record the filing (rulebook 五(二)3 备案).
+
+    The report goes to the street's filing recipients (by default 市委组织部、
+    市纪委监委、市委社会工作部): the decision, the notice period, every
+    objection and its conclusion, and the final list. Each recipient gets a
+    receipt row to acknowledge or return. Sending again goes only to the
+    recipients that returned it (or were added since); while every recipient
+    holds a filing it has not returned, there is nothing to send.
     """
     _require(can_manage_notice.test(by, notice), _("只有本街道工作人员可以办理备案。"))
     if not notice.period_over():
         raise ValidationError(_("公示期尚未届满,不能备案。"))
     if notice.objections.filter(status=ObjectionStatus.OPEN).exists():
         raise ValidationError(_("尚有未办结的异议,办结后才能备案。"))
+    holding = set(
+        FilingReceipt.objects.filter(notice=notice)
+        .exclude(status=FilingReceiptStatus.RETURNED)
+        .values_list("recipient_id", flat=True)
+    )
+    recipients = [r for r in filing_recipients_default(notice.street) if r.pk not in holding]
+    if not recipients:
+        if holding:
+            raise ActionRefused(_("各接收单位均已收到本公示的备案且未退回,无需重新报送。"))
+        raise ValidationError(_("本街道没有设置报送的备案接收单位,请先在“备案接收单位”中设置。"))
     now = timezone.now()
     entries = list(notice.entries.select_related("partner"))
     objections = list(notice.objections.select_related("entry").order_by("created_at", "id"))
@@ -381,7 +430,7 @@ def notice_file(*, notice: PublicNotice, by: User) -> bytes:
         "entries": entries,
         "final_entries": [e for e in entries if e.pk not in upheld],
         "objections": objections,
-        "bodies": FILING_BODIES,
+        "bodies": [r.name for r in recipients],
         "filed_at": now,
         "filed_by": by,
     }
@@ -392,19 +441,103 @@ def notice_file(*, notice: PublicNotice, by: User) -> bytes:
         notice.filing_report.save(f"filing-{notice.pk}.pdf", ContentFile(data), save=False)
         notice.filed_at, notice.filed_by = now, by
         notice.save(update_fields=["filing_report", "filed_at", "filed_by", "updated_at"])
+        for recipient in recipients:
+            receipt = FilingReceipt.objects.create(
+                notice=notice, recipient=recipient, report=notice.filing_report.name, sent_at=now, sent_by=by
+            )
+            audit_log(
+                subject=receipt,
+                action="notices.filing.sent",
+                actor=by,
+                to_state=FilingReceiptStatus.SENT,
+                note=recipient.name,
+                community=None,
+                data={"notice": notice.pk, "recipient": recipient.pk},
+            )
         audit_log(
             subject=notice,
             action="notices.notice.filed",
             actor=by,
             community=None,
-            note="、".join(FILING_BODIES),
+            note="、".join(r.name for r in recipients),
             data={
                 "refiled": previous is not None,
                 "objections": len(objections),
                 "final_list": [e.partner_id for e in context["final_entries"]],
+                "recipients": [r.pk for r in recipients],
             },
         )
     return data
+
+
+def _answerable_receipt(receipt: FilingReceipt, by: User) -> FilingReceipt:
+    """The receipt, locked, if `by` may still answer it for the recipient."""
+    receipt = (
+        FilingReceipt.objects.select_for_update(of=("self",)).select_related("recipient").get(pk=receipt.pk)
+    )
+    _require(is_filing_recipient_member.test(by, receipt), _("只有接收单位的经办人可以签收或退回该备案。"))
+    if not can_answer_filing.test(by, receipt):
+        raise ActionRefused(
+            _("该备案已于 %(when)s %(action)s,不能再次办理。")
+            % {
+                "when": timezone.localtime(receipt.answered_at).strftime("%Y-%m-%d %H:%M"),
+                "action": _("签收") if receipt.status == FilingReceiptStatus.ACKNOWLEDGED else _("退回"),
+            }
+        )
+    return receipt
+
+
+def filing_receipt_acknowledge(*, receipt: FilingReceipt, by: User) -> FilingReceipt:
+    """The recipient acknowledges receipt of the filing (rulebook 五(二)3 备案); the system records the date.
+
+    Once only: an acknowledged or returned filing cannot be answered again.
+    """
+    with transaction.atomic():
+        receipt = _answerable_receipt(receipt, by)
+        receipt.status = FilingReceiptStatus.ACKNOWLEDGED
+        receipt.acknowledged_at = timezone.now()
+        receipt.answered_by = by
+        receipt.save(update_fields=["status", "acknowledged_at", "answered_by"])
+        audit_log(
+            subject=receipt,
+            action="notices.filing.acknowledged",
+            actor=by,
+            from_state=FilingReceiptStatus.SENT,
+            to_state=FilingReceiptStatus.ACKNOWLEDGED,
+            note=receipt.recipient.name,
+            community=None,
+            data={"notice": receipt.notice_id},
+        )
+    return receipt
+
+
+def filing_receipt_return(*, receipt: FilingReceipt, remark: str, by: User) -> FilingReceipt:
+    """The recipient returns the filing with a remark saying what to correct (rulebook 五(二)3 备案).
+
+    The remark is required; once returned, the street may correct and send
+    the filing to this recipient again (`notice_file`).
+    """
+    remark = (remark or "").strip()
+    if not remark:
+        raise ValidationError({"remark": _("请填写退回意见,说明需要街道补正的内容。")})
+    with transaction.atomic():
+        receipt = _answerable_receipt(receipt, by)
+        receipt.status = FilingReceiptStatus.RETURNED
+        receipt.returned_at = timezone.now()
+        receipt.remark = remark
+        receipt.answered_by = by
+        receipt.save(update_fields=["status", "returned_at", "remark", "answered_by"])
+        audit_log(
+            subject=receipt,
+            action="notices.filing.returned",
+            actor=by,
+            from_state=FilingReceiptStatus.SENT,
+            to_state=FilingReceiptStatus.RETURNED,
+            note=remark,
+            community=None,
+            data={"notice": receipt.notice_id, "recipient": receipt.recipient_id},
+        )
+    return receipt
 
 
 # --- Write functions: objections ---------------------------------------------------

@@ -7,13 +7,27 @@ from django.utils.translation import gettext as _
 from portal.dates import cn_date
 from portal.dossier import DossierDocument, DossierEntry, DossierSection, dossier_section
 
-from .domain import FILING_BODIES, notice_entries_for
+from .domain import notice_entries_for, notice_filing_receipts
 from .models import Objection
 
 
 def _cn_datetime(when) -> str:
     """2026年4月1日 09:00: the documents' one date format, with the time."""
     return f"{cn_date(when)} {timezone.localtime(when):%H:%M}"
+
+
+def _filing_statuses(notice) -> str:
+    """Each recipient's answer to the filing: "市委组织部:已签收(2026-03-09);…"."""
+    parts = []
+    for receipt in notice_filing_receipts(notice):
+        when = receipt.answered_at
+        text = f"{receipt.recipient.name}:{receipt.get_status_display()}"
+        if when:
+            text += f"（{cn_date(when)}）"
+        if receipt.remark:
+            text += _(",退回意见:%(remark)s") % {"remark": receipt.remark}
+        parts.append(text)
+    return ";".join(parts)
 
 
 @dossier_section(order=50)
@@ -42,7 +56,7 @@ def notice_section(partner):
                 DossierEntry(
                     when=notice.filed_at,
                     title=_("公示结果备案"),
-                    detail="、".join(FILING_BODIES),
+                    detail=_filing_statuses(notice),
                     url=url,
                     source=_("公示 %(title)s") % {"title": notice.title},
                     documents=[DossierDocument(label=_("公示结果备案报告"), file=notice.filing_report)]

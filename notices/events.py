@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.events import register_events
 
-from .models import NoticeStatus, ObjectionStatus
+from .models import FilingReceiptStatus, NoticeStatus, ObjectionStatus
 
 register_events(
     {
@@ -30,3 +30,11 @@ register_events(
 
 # PIPL retention (notices/retention.py): what was erased is in the event's data, never the values.
 register_events({"notices.objection.personal_data_erased": _("异议人电话到期删除")})
+register_events(
+    {
+        "notices.filing.sent": _("报送备案"),
+        "notices.filing.acknowledged": _("接收单位签收备案"),
+        "notices.filing.returned": _("接收单位退回备案"),
+    },
+    states=FilingReceiptStatus,
+)

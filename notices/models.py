@@ -287,3 +287,122 @@ class Objection(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == ObjectionStatus.OPEN
+
+
+DEFAULT_FILING_RECIPIENTS = ["市委组织部", "市纪委监委", "市委社会工作部"]
+
+
+class FilingRecipient(models.Model):
+    """An organisation the street files its notice results with (rulebook 五(二)3 备案).
+
+    By default the three the rulebook names; the members are the recipient's
+    own accounts (its office clerks), who acknowledge or return a filing.
+    """
+
+    street = models.ForeignKey(
+        "portal.Street", on_delete=models.CASCADE, related_name="filing_recipients", verbose_name=_("街道")
+    )
+    name = models.CharField(_("接收单位"), max_length=100)
+    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    active = models.BooleanField(_("报送"), default=True, help_text=_("取消勾选后,新的备案不再报送该单位。"))
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="filing_recipients",
+        verbose_name=_("单位账号"),
+        help_text=_("接收单位的经办人账号:可查看报送本单位的备案并签收或退回。"),
+    )
+
+    class Meta:
+        verbose_name = _("备案接收单位")
+        verbose_name_plural = _("备案接收单位")
+        ordering = ["street_id", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["street", "name"], name="filing_recipient_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class FilingReceiptStatus(models.TextChoices):
+    SENT = "sent", _("已报送")
+    ACKNOWLEDGED = "acknowledged", _("已签收")
+    RETURNED = "returned", _("已退回")
+
+
+class FilingReceipt(models.Model):
+    """One filing of a notice's result as one recipient received it (rulebook 五(二)3 备案).
+
+    Sending the filing creates one row per recipient; the recipient acknowledges
+    it (the date is recorded by the system) or returns it with a remark, once.
+    A returned filing may be sent again: that is a new row, the old one stays.
+    """
+
+    notice = models.ForeignKey(
+        PublicNotice, on_delete=models.PROTECT, related_name="filing_receipts", verbose_name=_("公示")
+    )
+    recipient = models.ForeignKey(
+        FilingRecipient, on_delete=models.PROTECT, related_name="receipts", verbose_name=_("接收单位")
+    )
+    # The report exactly as this recipient received it (a later re-send stores a new file).
+    report = models.FileField(
+        _("备案报告"), storage=private_storage, upload_to=private_upload_to, editable=False
+    )
+    status = models.CharField(
+        _("状态"),
+        max_length=20,
+        choices=FilingReceiptStatus.choices,
+        default=FilingReceiptStatus.SENT,
+        editable=False,
+        db_index=True,
+    )
+    sent_at = models.DateTimeField(_("报送时间"), editable=False)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        editable=False,
+        related_name="+",
+        verbose_name=_("报送人"),
+    )
+    acknowledged_at = models.DateTimeField(_("签收时间"), null=True, blank=True, editable=False)
+    returned_at = models.DateTimeField(_("退回时间"), null=True, blank=True, editable=False)
+    remark = models.TextField(_("退回意见"), blank=True, editable=False)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("签收/退回人"),
+    )
+
+    class Meta:
+        verbose_name = _("备案签收")
+        verbose_name_plural = _("备案签收")
+        ordering = ["-sent_at", "recipient__position", "id"]
+        constraints = [
+            # At most one filing a recipient has not returned, per notice.
+            models.UniqueConstraint(
+                fields=["notice", "recipient"],
+                condition=~models.Q(status="returned"),
+                name="filing_receipt_one_open_per_recipient",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="returned") | ~models.Q(remark=""),
+                name="filing_receipt_returned_has_remark",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.notice} · {self.recipient}"
+
+    @property
+    def is_open(self) -> bool:
+        """Waiting for the recipient to acknowledge or return it."""
+        return self.status == FilingReceiptStatus.SENT
+
+    @property
+    def answered_at(self):
+        return self.acknowledged_at or self.returned_at

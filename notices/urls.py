@@ -11,4 +11,7 @@ urlpatterns = [
     path("notices/objections/filed/<str:token>/", views.objection_filed, name="objection_filed"),
     path("notices/<int:pk>/", views.notice_detail, name="notice_detail"),
     path("notices/<int:pk>/objections/", views.objection_create, name="objection_create"),
+    path("filings/", views.filing_inbox, name="filing_inbox"),
+    path("filings/<int:pk>/", views.filing_receipt_detail, name="filing_receipt"),
+    path("filings/<int:pk>/report/", views.filing_receipt_report, name="filing_receipt_report"),
 ]

@@ -13,9 +13,12 @@ import datetime as dt
 import re
 
 from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,14 +31,18 @@ from django_ratelimit.decorators import ratelimit
 from calls.domain import CALLS_SCOPE
 from calls.models import CallStatus, RecruitmentCall
 from portal.cache import PUBLIC_CACHE_SECONDS, public_cache_context, public_cache_version, public_page
+from portal.exceptions import ActionRefused
 from portal.forms import attach_domain_error
 from portal.listing import PublicFilterForm, cache_query, lazy_page
-from portal.uploads import validate_upload
+from portal.refusals import refusals_as_messages
+from portal.uploads import serve_private_file, validate_upload
 from portal.views import ratelimited
 
 from .domain import (
     NOTICES_SCOPE,
     OBJECTION_STATUS_PUBLIC,
+    filing_receipt_acknowledge,
+    filing_receipt_return,
     notice_page_scope,
     objection_file,
     objection_lookup,
@@ -43,7 +50,8 @@ from .domain import (
     public_notices_filtered,
 )
 from .feeds import NoticeFeed
-from .models import NoticeEntry, NoticeStatus
+from .models import FilingReceiptStatus, NoticeEntry, NoticeStatus
+from .rules import can_answer_filing, filing_receipts_received_by
 
 RECENTLY_ENDED_DAYS = 30
 HOME_LIST_LENGTH = 10  # the home page shows the most urgent few and links to the full lists
@@ -282,3 +290,93 @@ def feed(request):
         cached = (response.content, response["Content-Type"])
         cache.set(key, cached, PUBLIC_CACHE_SECONDS)
     return HttpResponse(cached[0], content_type=cached[1])
+
+
+# --- Filings received (收到的备案): the recipient organisations' clerks ----------------------
+
+
+class FilingReturnForm(forms.Form):
+    remark = forms.CharField(
+        label=_("退回意见"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请填写退回意见,说明需要街道补正的内容。")},
+        help_text=_("街道将看到此意见,补正后重新报送。"),
+    )
+
+
+def _received_filings(request):
+    """The filings sent to the caller's organisations; 403 for an account of none."""
+    if not request.user.filing_recipients.exists():
+        raise PermissionDenied
+    return filing_receipts_received_by(request.user).select_related(
+        "notice__street", "recipient", "answered_by"
+    )
+
+
+@login_required
+def filing_inbox(request):
+    """收到的备案: every filing sent to the recipient organisations this account belongs to (五(二)3)."""
+    receipts = _received_filings(request).order_by("status", "-sent_at", "id")
+    status = request.GET.get("status", "")
+    if status in FilingReceiptStatus.values:
+        receipts = receipts.filter(status=status)
+    page = Paginator(receipts, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "notices/filing_inbox.html",
+        {"page": page, "status": status, "statuses": FilingReceiptStatus.choices},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def filing_receipt_detail(request, pk):
+    """One filing received: the report, then 签收 or 退回 (with a remark), once."""
+    receipt = get_object_or_404(_received_filings(request), pk=pk)
+    here = reverse("notices:filing_receipt", args=[receipt.pk])
+    form = FilingReturnForm()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "acknowledge":
+            with refusals_as_messages(request) as outcome:
+                filing_receipt_acknowledge(receipt=receipt, by=request.user)
+            if not outcome.refused:
+                messages.success(request, _("已签收,签收时间已记录。"))
+            return redirect(here)
+        if action != "return":
+            raise Http404
+        form = FilingReturnForm(request.POST)
+        if form.is_valid():
+            # Bad input goes on the form; "already answered" becomes a message.
+            with refusals_as_messages(request, catch=(ActionRefused, PermissionDenied)) as outcome:
+                try:
+                    filing_receipt_return(
+                        receipt=receipt, remark=form.cleaned_data["remark"], by=request.user
+                    )
+                except ValidationError as error:
+                    attach_domain_error(form, error)
+            if outcome.refused:
+                return redirect(here)
+            if not form.errors:
+                messages.success(request, _("已退回,街道将看到退回意见。"))
+                return redirect(here)
+    return render(
+        request,
+        "notices/filing_receipt.html",
+        {
+            "receipt": receipt,
+            "notice": receipt.notice,
+            "form": form,
+            "can_answer": can_answer_filing.test(request.user, receipt),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def filing_receipt_report(request, pk):
+    """The filing report exactly as this organisation received it."""
+    receipt = get_object_or_404(_received_filings(request), pk=pk)
+    return serve_private_file(
+        receipt.report, filename=f"公示结果备案报告-{receipt.notice_id}.pdf", inline=True
+    )

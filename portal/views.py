@@ -66,6 +66,16 @@ def ratelimited(request, exception=None, *, message=None):
     return render(request, "429.html", {"message": message or _("操作过于频繁,请稍后再试。")}, status=429)
 
 
+# Start pages apps add for accounts without a programme role, as (test(user), path):
+# e.g. notices sends a filing recipient's clerk to the filings it received.
+START_PAGES: list[tuple] = []
+
+
+def register_start_page(test, path: str) -> None:
+    """Send users for whom `test(user)` holds to `path` after logging in (when no role decides)."""
+    START_PAGES.append((test, path))
+
+
 def after_login(request):
     """Send each role to its own starting page after logging in."""
     if not request.user.is_authenticated:
@@ -76,7 +86,9 @@ def after_login(request):
         Role.REVIEWER: "/review/",
         Role.PARTNER: "/services/logs/",
         Role.OBSERVER: "/services/observations/",
-    }.get(user_role(request.user), "/")
+    }.get(user_role(request.user))
+    if destination is None:
+        destination = next((path for test, path in START_PAGES if test(request.user)), "/")
     return redirect(destination)
 
 

@@ -162,7 +162,40 @@ class DashboardFilterForm(forms.Form):
         return data
 
 
-__all__ = ["ServiceLogForm", "FeedbackForm", "ObservationForm", "DashboardFilterForm", "RATING_VALIDATORS"]
+class ComparisonFilterForm(forms.Form):
+    """The comparison's district (for city staff) and period in whole months."""
+
+    district = forms.ModelChoiceField(
+        label=_("区县"), queryset=None, required=False, empty_label=_("全部区县")
+    )
+    start = DashboardFilterForm.base_fields["start"]
+    end = DashboardFilterForm.base_fields["end"]
+
+    def __init__(self, *args, districts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = districts
+        if len(districts) <= 1:
+            self.fields["district"].widget = forms.HiddenInput()
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("start")
+            and data.get("end")
+            and data["start"].replace(day=1) > data["end"].replace(day=1)
+        ):
+            self.add_error("end", _("截止月份不能早于起始月份。"))
+        return data
+
+
+__all__ = [
+    "ComparisonFilterForm",
+    "ServiceLogForm",
+    "FeedbackForm",
+    "ObservationForm",
+    "DashboardFilterForm",
+    "RATING_VALIDATORS",
+]
 
 
 class RenewalDecisionForm(DomainCreateForm):

@@ -6,10 +6,12 @@ from portal.rules import (
     can_manage_in_scope,
     can_manage_street_wide,
     can_view_in_scope,
+    is_level_staff,
     is_observer,
     is_partner_user,
     is_staff_member,
     is_staff_reader,
+    is_superuser,
 )
 
 
@@ -81,6 +83,9 @@ rules.add_perm("services.record_evaluation", can_record_evaluation)
 rules.add_perm("services.record_exit", can_record_exit)
 rules.add_perm("services.view_dossier", can_view_dossier)
 rules.add_perm("services.view_dashboard", can_view_dashboard)
+# Comparing streets is for the levels above them (issue 15): district and city staff, the superuser.
+can_compare_streets = is_superuser | is_level_staff
+rules.add_perm("services.compare_streets", can_compare_streets)
 
 # The admin's model permissions: staff in scope (the admin scopes querysets too).
 for model in [

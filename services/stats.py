@@ -11,19 +11,26 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from django.db.models import IntegerField, Sum
+from django.db.models import Count, IntegerField, Q, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext as _
 
+from agreements.models import AgreementStatus, ServiceTarget, TargetMetric, TargetPeriod
+from notices.models import Objection, ObjectionStatus
 from partners.models import PartnerStatus
-from portal.models import Community, Role, Street
+from portal.dates import local_today
+from portal.models import Community, District, Role, Street
 from portal.pdf import render_pdf
-from portal.rules import user_profile
+from portal.rules import street_scope_q, user_profile
 
 from .models import CommunityFigures, CommunityMonthFigures, LogStatus, ServiceLog, StreetMonthFigures
 from .summaries import MONTH_FIELDS, month_start
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
 FIGURES_FIELDS = ("partners_by_status", "spaces_total", "spaces_in_use", "needs_total", "needs_covered")
 
@@ -135,7 +142,14 @@ def dashboard_figures(
     else:
         months = series  # a street's months are the sum of its communities'
         unit_key = "street_id"
-        names = {pk: (name, pk) for pk, name in Street.objects.values_list("pk", "name")}
+        # Above a street: only the streets in the user's scope (a district's or a city's staff).
+        in_scope = Street.objects.filter(street_scope_q(user, "")).values("pk")
+        figures_rows = figures_rows.filter(street__in=in_scope)
+        months = series = series.filter(street__in=in_scope)
+        names = {
+            pk: (name, pk)
+            for pk, name in Street.objects.filter(street_scope_q(user, "")).values_list("pk", "name")
+        }
     if start:
         months, series = (
             months.filter(month__gte=month_start(start)),
@@ -209,6 +223,193 @@ def dashboard_figures(
         },
         "satisfaction": {"avg": _average(feedback["total"], feedback["n"]), "n": feedback["n"]},
     }
+
+
+# --- Comparing streets (district and city staff, issue 15) ------------------------------
+
+TARGET_METRICS = (TargetMetric.HOURS, TargetMetric.RESIDENTS, TargetMetric.EVENTS)
+
+
+@dataclass
+class StreetRow(Unit):
+    """One street of the comparison: the dashboard figures, targets and objections."""
+
+    district_id: int | None = None
+    district_name: str = ""
+    targets: dict = field(default_factory=dict)
+    objections: int = 0
+    objections_upheld: int = 0
+
+    def share(self, metric: str) -> Decimal | None:
+        """Delivered against target, in percent (None without a target)."""
+        target = self.targets.get(metric) or 0
+        if not target:
+            return None
+        delivered = {"hours": self.hours, "residents": self.residents, "events": self.events}[metric]
+        return round(Decimal(delivered) * 100 / Decimal(target), 1)
+
+
+def comparison_period(start: dt.date | None, end: dt.date | None) -> tuple[dt.date, dt.date]:
+    """Whole months from `start`'s to `end`'s; by default January to this month."""
+    today = local_today()
+    first = month_start(start or today.replace(month=1, day=1))
+    last = month_start(end or today)
+    return first, max(first, last)
+
+
+def _month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
+    months, month = [], first
+    while month <= last:
+        months.append(month)
+        month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return months
+
+
+def _month_end(month: dt.date) -> dt.date:
+    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+def _months_covered(months: list[dt.date], start: dt.date, end: dt.date) -> int:
+    """How many of the months the agreement term [start, end] touches."""
+    return sum(1 for m in months if start <= _month_end(m) and end >= m)
+
+
+def comparison_streets(user) -> QuerySet[Street]:
+    """The streets a comparison may show the user: those below the user's level (all for the superuser)."""
+    return Street.objects.filter(street_scope_q(user, "")).order_by()
+
+
+def street_comparison(
+    *, user, district: District | None = None, start: dt.date | None = None, end: dt.date | None = None
+) -> dict:
+    """One row per street below the user's level: partners by stage, services against targets,
+    spaces in use and idle, needs covered, satisfaction and objections (issue 15).
+
+    Services are the verified logs (rulebook 六(二)1) summed from the monthly
+    summary rows; targets are the signed agreements' 公益服务量化指标 (六(一)2):
+    a monthly target counts once for each month of the period the agreement's
+    term touches, a quarterly one a third of that. Objections are those filed
+    in the period against the street's notices (五(二)3), with how many were
+    upheld. Six queries whatever the number of streets, logs or partners.
+    """
+    first, last = comparison_period(start, end)
+    months = _month_starts(first, last)
+    period_end = _month_end(last)
+    streets = comparison_streets(user)
+    if district is not None:
+        streets = streets.filter(district=district)
+    rows: dict[int, StreetRow] = {
+        s["pk"]: StreetRow(
+            name=s["name"],
+            street_id=s["pk"],
+            district_id=s["district_id"],
+            district_name=s["district__name"] or "",
+        )
+        for s in streets.values("pk", "name", "district_id", "district__name")
+    }
+    in_scope = streets.values("pk")
+    for sums in (
+        CommunityFigures.objects.filter(street__in=in_scope).values("street_id").annotate(**_figures_sums())
+    ):
+        rows[sums["street_id"]].add(sums)
+    for sums in (
+        StreetMonthFigures.objects.filter(street__in=in_scope, month__gte=first, month__lte=last)
+        .values("street_id")
+        .annotate(**{name: Sum(name) for name in MONTH_FIELDS})
+    ):
+        for name in MONTH_FIELDS:
+            setattr(rows[sums["street_id"]], name, sums[name] or 0)
+    targets = (
+        ServiceTarget.objects.filter(
+            agreement__status=AgreementStatus.SIGNED,
+            agreement__community__street__in=in_scope,
+            agreement__start_date__lte=period_end,
+            agreement__end_date__gte=first,
+            metric__in=TARGET_METRICS,
+        )
+        .values(
+            "agreement__community__street_id",
+            "metric",
+            "period",
+            "agreement__start_date",
+            "agreement__end_date",
+        )
+        .annotate(total=Sum("value"))
+        .order_by()
+    )
+    for t in targets:
+        covered = _months_covered(months, t["agreement__start_date"], t["agreement__end_date"])
+        amount = t["total"] * covered
+        if t["period"] == TargetPeriod.QUARTER:
+            amount = amount / 3
+        row = rows[t["agreement__community__street_id"]]
+        row.targets[t["metric"]] = row.targets.get(t["metric"], Decimal("0")) + amount
+    for row in rows.values():
+        row.targets = {metric: round(value, 1) for metric, value in row.targets.items()}
+    for o in (
+        Objection.objects.filter(
+            notice__street__in=in_scope, created_at__date__gte=first, created_at__date__lte=period_end
+        )
+        .values("notice__street_id")
+        .annotate(n=Count("id"), upheld=Count("id", filter=Q(status=ObjectionStatus.UPHELD)))
+        .order_by()
+    ):
+        rows[o["notice__street_id"]].objections = o["n"]
+        rows[o["notice__street_id"]].objections_upheld = o["upheld"]
+    row_list = sorted(rows.values(), key=lambda r: (r.district_name, r.name, r.street_id))
+    stages = [
+        (value, label)
+        for value, label in PartnerStatus.choices
+        if any(r.partners.get(value) for r in row_list)
+    ]
+    return {"rows": row_list, "stages": stages, "start": first, "end": last, "district": district}
+
+
+def comparison_xlsx_rows(figures: dict) -> tuple[list[str], list[list]]:
+    """The comparison table as spreadsheet headers and rows (the 台账 of the page)."""
+    headers = [
+        _("区县"),
+        _("街道"),
+        *[label for _v, label in figures["stages"]],
+        _("服务时数"),
+        _("目标时数"),
+        _("服务人次"),
+        _("目标人次"),
+        _("活动场次"),
+        _("目标场次"),
+        _("使用中空间"),
+        _("闲置空间"),
+        _("已覆盖需求"),
+        _("居民需求"),
+        _("平均满意度"),
+        _("评价条数"),
+        _("异议"),
+        _("异议成立"),
+    ]
+    rows = []
+    for r in figures["rows"]:
+        rows.append(
+            [
+                r.district_name,
+                r.name,
+                *[r.partners.get(v, 0) for v, _l in figures["stages"]],
+                float(r.hours),
+                float(r.targets.get("hours", 0)),
+                r.residents,
+                float(r.targets.get("residents", 0)),
+                r.events,
+                float(r.targets.get("events", 0)),
+                r.spaces_in_use,
+                r.spaces_idle,
+                r.needs_covered,
+                r.needs_total,
+                None if r.rating_avg is None else float(r.rating_avg),
+                r.feedback_count,
+                r.objections,
+                r.objections_upheld,
+            ]
+        )
+    return headers, rows
 
 
 def month_logs(partner, year: int, month: int):

@@ -35,4 +35,6 @@ urlpatterns = [
     path("services/dossier/<int:pk>/logs.xlsx", views.dossier_logs_xlsx, name="dossier_logs_xlsx"),
     path("services/dashboard/", views.dashboard, name="dashboard"),
     path("services/dashboard/csv/", views.dashboard_csv, name="dashboard_csv"),
+    path("services/comparison/", views.comparison, name="comparison"),
+    path("services/comparison/xlsx/", views.comparison_xlsx, name="comparison_xlsx"),
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -32,9 +33,9 @@ from portal.cache import public_cache_context, public_page
 from portal.choices import ServiceCategory
 from portal.dates import local_today
 from portal.listing import cache_query, lazy_page, raw_scope_ids
-from portal.models import Community, Role, Street
+from portal.models import Community, District, Role, Street
 from portal.pdf import pdf_response
-from portal.rules import scope_queryset, user_role
+from portal.rules import has_several_streets, is_district_staff, scope_queryset, user_role
 from portal.uploads import private_storage, serve_private_file
 from portal.views import ratelimited
 from portal.xlsx import rows_to_xlsx, xlsx_response
@@ -45,7 +46,14 @@ from . import domain
 from . import rules as perms
 from .dossier import dossier_context, dossier_file_request
 from .dossier import dossier_logs as dossier_logs_query
-from .forms import DashboardFilterForm, DirectoryFilterForm, FeedbackForm, ObservationForm, ServiceLogForm
+from .forms import (
+    ComparisonFilterForm,
+    DashboardFilterForm,
+    DirectoryFilterForm,
+    FeedbackForm,
+    ObservationForm,
+    ServiceLogForm,
+)
 from .models import (
     Observation,
     ObservationPhoto,
@@ -61,7 +69,16 @@ from .progress import (
     term_periods,
 )
 from .public import public_commendations, public_feedback, public_summary
-from .stats import LOG_EXPORT_HEADERS, dashboard_figures, log_export_rows, month_logs, month_sheet_pdf
+from .stats import (
+    LOG_EXPORT_HEADERS,
+    comparison_streets,
+    comparison_xlsx_rows,
+    dashboard_figures,
+    log_export_rows,
+    month_logs,
+    month_sheet_pdf,
+    street_comparison,
+)
 
 
 def _partner_account(request) -> PartnerAccount | None:
@@ -488,12 +505,20 @@ def dossier_zip(request, pk):
 
 def _dashboard_input(request):
     communities = scope_queryset(request.user, Community.objects.all(), "")
-    # Only the superuser spans several streets (districts and cities come with issue 15).
-    streets = Street.objects.all() if request.user.is_superuser else Street.objects.none()
+    # The superuser and district or city staff span several streets: those below them.
+    streets = (
+        comparison_streets(request.user).order_by("name")
+        if has_several_streets(request.user)
+        else Street.objects.none()
+    )
     form = DashboardFilterForm(request.GET or None, streets=streets, communities=communities)
     filters = {"street": None, "community": None, "start": None, "end": None}
     if form.is_bound and form.is_valid():
         filters.update({k: v for k, v in form.cleaned_data.items() if v})
+    elif has_several_streets(request.user) and ("street" in form.errors or "community" in form.errors):
+        # A drill-down link from the comparison to a street or community outside the user's
+        # district or city (street and community staff see the field's error instead).
+        raise Http404
     return form, filters
 
 
@@ -551,10 +576,10 @@ def dashboard(request):
         for unit in page
     ]
     crumbs = []  # the levels above the one shown, as links
-    if request.user.is_superuser and figures["level"] != "city":
-        crumbs.append((_("全市"), _drill_query(request)))
+    if has_several_streets(request.user) and figures["level"] != "city":
+        crumbs.append((_("全部街道"), _drill_query(request)))
     if figures["level"] == "community" and (
-        request.user.is_superuser or user_role(request.user) == Role.STREET_STAFF
+        has_several_streets(request.user) or user_role(request.user) == Role.STREET_STAFF
     ):
         crumbs.append((figures["street"].name, _drill_query(request, street=figures["street"].pk)))
     return render(
@@ -570,6 +595,84 @@ def dashboard(request):
             "query": request.GET.urlencode(),
         },
     )
+
+
+def _comparison_input(request):
+    """The user's districts, the form and the filters; 404 for a district outside the scope."""
+    if not perms.can_compare_streets.test(request.user):
+        raise PermissionDenied
+    districts = District.objects.filter(
+        pk__in=comparison_streets(request.user).filter(district__isnull=False).values("district_id")
+    ).order_by("name")
+    form = ComparisonFilterForm(request.GET or None, districts=districts)
+    filters = {"district": None, "start": None, "end": None}
+    if form.is_bound:
+        if not form.is_valid() and "district" in form.errors:
+            raise Http404
+        if form.is_valid():
+            filters.update({k: v for k, v in form.cleaned_data.items() if v})
+    return form, filters
+
+
+@login_required
+def comparison(request):
+    """各街道对比: the streets below a district or city (issue 15), with drill-down links.
+
+    A row links to its district (city staff) and to the street's dashboard,
+    which lists the street's communities and links on to each community.
+    """
+    form, filters = _comparison_input(request)
+    figures = street_comparison(user=request.user, **filters)
+    page = Paginator(figures["rows"], DASHBOARD_ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    period = {"start": figures["start"].strftime("%Y-%m"), "end": figures["end"].strftime("%Y-%m")}
+    rows = []
+    for r in page:
+        rows.append(
+            {
+                "row": r,
+                "counts": [str(r.partners.get(v, 0)) for v, _l in figures["stages"]],
+                "services": [
+                    (str(r.hours), _target_cell(r, "hours")),
+                    (str(r.residents), _target_cell(r, "residents")),
+                    (str(r.events), _target_cell(r, "events")),
+                ],
+                "street_query": urlencode({"street": r.street_id, **period}),
+                "district_query": urlencode({"district": r.district_id, **period}) if r.district_id else "",
+            }
+        )
+    crumbs = []
+    if figures["district"] is not None and not is_district_staff.test(request.user):
+        crumbs.append((_("全部区县"), urlencode(period)))
+    return render(
+        request,
+        "services/comparison.html",
+        {
+            "form": form,
+            "figures": figures,
+            "page": page,
+            "rows": rows,
+            "crumbs": crumbs,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _target_cell(row, metric: str) -> str:
+    target = row.targets.get(metric)
+    if not target:
+        return "—"
+    return f"{target}({row.share(metric)}%)"
+
+
+@login_required
+def comparison_xlsx(request):
+    """The comparison table as a spreadsheet (台账), same scope and period as the page."""
+    _form, filters = _comparison_input(request)
+    figures = street_comparison(user=request.user, **filters)
+    headers, rows = comparison_xlsx_rows(figures)
+    data = rows_to_xlsx(headers, rows, title=_("各街道对比"))
+    stamp = f"{figures['start']:%Y%m}-{figures['end']:%Y%m}"
+    return xlsx_response(data, f"各街道对比-{stamp}.xlsx")
 
 
 @login_required
