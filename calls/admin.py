@@ -27,6 +27,7 @@ from portal.admin_scoping import (
     street_scoped_filter,
 )
 from portal.choices import ServiceCategory
+from portal.ledgers import LedgerExportMixin
 from portal.models import Role, Street
 from portal.pdf import pdf_response
 from portal.refusals import refusals_as_messages
@@ -56,11 +57,14 @@ from .models import (
     ProspectInvitation,
     RecruitmentCall,
 )
+from .resources import ApplicationLedger, RecruitmentCallLedger
 from .rules import can_handle_application, can_manage_calls
 
 
 @admin.register(RecruitmentCall)
-class RecruitmentCallAdmin(admin.ModelAdmin):
+class RecruitmentCallAdmin(LedgerExportMixin, admin.ModelAdmin):
+    resource_classes = [RecruitmentCallLedger]
+    ledger_date_field = "opens_at"
     form = RecruitmentCallAdminForm
     list_display = ["title", "status", "opens_at", "closes_at", "application_count"]
     list_filter = ["status", ("street", ScopedStreetFilter)]
@@ -232,7 +236,9 @@ class StageFilter(admin.SimpleListFilter):
 
 
 @admin.register(Application)
-class ApplicationAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ApplicationAdmin(LedgerExportMixin, ScopedAdminMixin, admin.ModelAdmin):
+    resource_classes = [ApplicationLedger]
+    ledger_date_field = "submitted_at"
     community_path = "community"
     list_display = [
         "reference",

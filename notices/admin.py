@@ -23,6 +23,7 @@ from portal.admin_scoping import (
     person_column,
     street_scoped_filter,
 )
+from portal.ledgers import LedgerExportMixin
 from portal.models import Street, person_name
 from portal.pdf import pdf_response
 from portal.refusals import refusals_as_messages
@@ -39,6 +40,7 @@ from .domain import (
     objection_investigate,
 )
 from .models import NoticeEntry, NoticeStatus, Objection, ObjectionStatus, PublicNotice
+from .resources import ObjectionLedger, PublicNoticeLedger
 from .rules import can_investigate_objection, can_manage_notice, notices_visible_to
 
 
@@ -127,7 +129,9 @@ class ObjectionInline(AppendOnlyInline):
 
 
 @admin.register(PublicNotice)
-class PublicNoticeAdmin(admin.ModelAdmin):
+class PublicNoticeAdmin(LedgerExportMixin, admin.ModelAdmin):
+    resource_classes = [PublicNoticeLedger]
+    ledger_date_field = "starts_at"
     form = PublicNoticeForm
     list_display = ["title", "street", "status", "starts_at", "ends_at", "entry_count", "filed_at"]
     list_filter = ["status", ("street", ScopedStreetFilter)]
@@ -351,7 +355,9 @@ class ConclusionForm(forms.Form):
 
 
 @admin.register(Objection)
-class ObjectionAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ObjectionAdmin(LedgerExportMixin, ScopedAdminMixin, admin.ModelAdmin):
+    resource_classes = [ObjectionLedger]
+    ledger_date_field = "created_at"
     community_path = "entry__partner__community"
     form = ObjectionInvestigationForm
     list_display = [

@@ -1,7 +1,9 @@
 from celery import current_app as celery_app
+from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.db import connection
-from django.http import JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,8 +11,10 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from rest_framework.exceptions import NotFound
 
+from .background import background_job_state
 from .models import Heartbeat, Role
 from .rules import user_role
+from .uploads import private_storage
 
 
 @never_cache
@@ -76,3 +80,27 @@ def server_error(request):
     if _is_api(request):
         return JsonResponse({"detail": _("服务器出错,请稍后再试。")}, status=500)
     return defaults.server_error(request)
+
+
+@login_required
+def background_job(request, job):
+    """The pending page of a file the worker builds (portal.background): progress, then the download.
+
+    While the file is being built the page answers 202 and refreshes itself every 3 seconds;
+    `?download=1` serves the finished file. A job is its starter's alone (others get 404).
+    """
+    state = background_job_state(job)
+    if state is None or state["user_id"] != request.user.pk:
+        raise Http404
+    if state["state"] == "ready" and request.GET.get("download"):
+        response = FileResponse(
+            private_storage.open(state["name"], "rb"), as_attachment=True, filename=state["filename"]
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
+    return render(
+        request,
+        "portal/background_job.html",
+        {**admin.site.each_context(request), "job": job, "state": state, "title": state["title"]},
+        status=200 if state["state"] == "ready" else 202,
+    )
