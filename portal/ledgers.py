@@ -173,7 +173,7 @@ class LedgerResource(resources.Resource):
     def headers(self) -> list[str]:
         return self.get_export_headers()
 
-    def rows(self, queryset):
+    def rows(self, queryset, *, native: bool = True):
         joins, prefetch = self.select
         queryset = queryset.select_related(*joins).prefetch_related(*prefetch)
         if not queryset.query.order_by and not queryset.ordered:
@@ -246,7 +246,7 @@ def write_ledger(out, *, fmt: str, sheet: str, title: str, headers: list[str], r
     worksheet.append([title])
     worksheet.append(headers)
     for row in rows:
-        worksheet.append(row)
+        worksheet.append([None if value == "" else value for value in row])
         count += 1
         if report and count % PROGRESS_EVERY == 0:
             report(count)
@@ -379,7 +379,12 @@ class LedgerExportMixin(ExportMixin):
             return HttpResponseRedirect(background_job_url(job))
         out = io.BytesIO()
         write_ledger(
-            out, fmt=fmt, sheet=name, title=title, headers=resource.headers(), rows=resource.rows(queryset)
+            out,
+            fmt=fmt,
+            sheet=name,
+            title=title,
+            headers=resource.headers(),
+            rows=resource.rows(queryset, native=fmt == "xlsx"),
         )
         response = _file_response(out.getvalue(), file_format.get_content_type(), ledger_filename(name, fmt))
         return response
@@ -429,7 +434,7 @@ def build_ledger(*, out, report, app_label, model_name, user_id, query, start, e
         sheet=name,
         title=title,
         headers=resource.headers(),
-        rows=resource.rows(queryset),
+        rows=resource.rows(queryset, native=fmt == "xlsx"),
         report=lambda done: report(done, total),
     )
     report(total, total)
