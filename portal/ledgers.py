@@ -25,9 +25,11 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.messages.storage.fallback import FallbackStorage
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.test import RequestFactory
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -391,8 +393,6 @@ class LedgerExportMixin(ExportMixin):
 
 
 def _file_response(data: bytes, content_type: str, filename: str):
-    from django.http import HttpResponse
-
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(filename)}"
     return response
@@ -401,9 +401,6 @@ def _file_response(data: bytes, content_type: str, filename: str):
 @background_builder("ledger")
 def build_ledger(*, out, report, app_label, model_name, user_id, query, start, end, fmt, pks=None) -> str:
     """The worker's side of a big ledger: the same admin, user and filters as the request."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.messages.storage.fallback import FallbackStorage
-
     user = get_user_model().objects.get(pk=user_id)
     model_admin = next(
         a

@@ -35,4 +35,5 @@ urlpatterns = [
     path("services/dossier/<int:pk>/logs.xlsx", views.dossier_logs_xlsx, name="dossier_logs_xlsx"),
     path("services/dashboard/", views.dashboard, name="dashboard"),
     path("services/dashboard/csv/", views.dashboard_csv, name="dashboard_csv"),
+    path("services/inspection/", views.inspection_pack, name="inspection_pack"),
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -28,6 +28,7 @@ from django_ratelimit.decorators import ratelimit
 from agreements.models import Agreement, AgreementStatus
 from partners.models import SERVING, Partner
 from partners.public import directory_partners, directory_scope, partner_page_scope
+from portal.background import background_job_start, background_job_url
 from portal.cache import public_cache_context, public_page
 from portal.choices import ServiceCategory
 from portal.dates import local_today
@@ -45,7 +46,15 @@ from . import domain
 from . import rules as perms
 from .dossier import dossier_context, dossier_file_request
 from .dossier import dossier_logs as dossier_logs_query
-from .forms import DashboardFilterForm, DirectoryFilterForm, FeedbackForm, ObservationForm, ServiceLogForm
+from .forms import (
+    DashboardFilterForm,
+    DirectoryFilterForm,
+    FeedbackForm,
+    InspectionPackForm,
+    ObservationForm,
+    ServiceLogForm,
+)
+from .inspection import inspection_title
 from .models import (
     Observation,
     ObservationPhoto,
@@ -546,6 +555,26 @@ def dashboard_csv(request):
         f"attachment; filename*=UTF-8''{escape_uri_path(f'服务统计-{stamp}.csv')}"
     )
     return response
+
+
+@login_required
+def inspection_pack(request):
+    """检查台账: choose a period; the worker builds the ZIP (services.inspection) behind a pending page."""
+    if not perms.can_view_dashboard.test(request.user):
+        raise PermissionDenied
+    form = InspectionPackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        job = background_job_start(
+            builder="inspection_pack",
+            user=request.user,
+            title=inspection_title(start, end),
+            back=reverse("services:inspection_pack"),
+            kwargs={"user_id": request.user.pk, "start": start.isoformat(), "end": end.isoformat()},
+        )
+        return redirect(background_job_url(job))
+    context = {**admin.site.each_context(request), "form": form, "title": _("检查台账")}
+    return render(request, "services/inspection_pack.html", context)
 
 
 # --- The residents' directory of serving partners (公开) ------------------------------
