@@ -43,6 +43,7 @@ from .domain import (
     applications_summary_xlsx,
     call_archive,
     call_close,
+    call_poster_pdf,
     call_publish,
     calls_close_due,
     calls_due_to_close,
@@ -120,8 +121,22 @@ class RecruitmentCallAdmin(LedgerExportMixin, admin.ModelAdmin):
                 self.admin_site.admin_view(self.close_now_view),
                 name="calls_recruitmentcall_close_now",
             ),
+            path(
+                "<int:pk>/poster/",
+                self.admin_site.admin_view(self.poster_view),
+                name="calls_recruitmentcall_poster",
+            ),
             *super().get_urls(),
         ]
+
+    def poster_view(self, request, pk):
+        """The notice-board poster (A4 PDF with a QR code to the call's page)."""
+        call = get_object_or_404(self.get_queryset(request), pk=pk)
+        with refusals_as_messages(request) as outcome:
+            data = call_poster_pdf(call)
+        if outcome.refused:
+            return redirect(reverse("admin:calls_recruitmentcall_change", args=[call.pk]))
+        return pdf_response(data, f"招募公告海报-{call.pk}.pdf")
 
     def close_now_view(self, request, pk):
         """立即截止: what the beat task would do for this call, now, as this staff member."""

@@ -32,6 +32,7 @@ from portal.uploads import serve_private_file
 
 from .domain import (
     notice_file,
+    notice_poster_pdf,
     notice_publish,
     notice_save_draft,
     notices_due_to_end,
@@ -242,6 +243,11 @@ class PublicNoticeAdmin(LedgerExportMixin, admin.ModelAdmin):
                 name="notices_publicnotice_end_now",
             ),
             path(
+                "<int:pk>/poster/",
+                self.admin_site.admin_view(self.poster_view),
+                name="notices_publicnotice_poster",
+            ),
+            path(
                 "<int:pk>/filing-report/",
                 self.admin_site.admin_view(self.filing_report_view),
                 name="notices_publicnotice_filing_report",
@@ -298,6 +304,15 @@ class PublicNoticeAdmin(LedgerExportMixin, admin.ModelAdmin):
             else:
                 messages.info(request, _("没有需要结束的公示:该公示未到期或已经结束。"))
         return redirect(self._change_url(notice))
+
+    def poster_view(self, request, pk):
+        """The notice-board poster (A4 PDF with a QR code to the online notice)."""
+        notice = self._notice_or_404(request, pk)
+        with refusals_as_messages(request) as outcome:
+            data = notice_poster_pdf(notice)
+        if outcome.refused:
+            return redirect(self._change_url(notice))
+        return pdf_response(data, f"公示海报-{notice.pk}.pdf")
 
     def filing_report_view(self, request, pk):
         notice = self._notice_or_404(request, pk)

@@ -4,9 +4,9 @@ For a date range and the user's scope (a street's staff: the street; a community
 staff: the community), the ZIP holds
 
 - 01汇总表.xlsx — the applications submitted in the period (calls' 汇总表, rulebook 五(一)2);
-- 02结果表/ — each roadshow of the period whose results the user may see (rulebook 五(一)3);
-- 03备案/ — the filing report of each notice filed in the period (rulebook 五(一)5);
-- 04服务记录表.xlsx — every service log of the period (the service-log ledger, rulebook 六(一)3);
+- 02结果表/ — each roadshow of the period whose results the user may see (rulebook 五(二)1);
+- 03备案/ — the filing report of each notice filed in the period (rulebook 五(二)3);
+- 04服务记录表.xlsx — every service log of the period (the service-log ledger, rulebook 六(一)2);
 - 05项目档案/ — the archive of every partner whose agreement runs in the period (rulebook 六(二)1),
   the same ZIP the dossier page offers (services.dossier, built once per content).
 

@@ -36,4 +36,5 @@ urlpatterns = [
     path("services/dashboard/", views.dashboard, name="dashboard"),
     path("services/dashboard/csv/", views.dashboard_csv, name="dashboard_csv"),
     path("services/inspection/", views.inspection_pack, name="inspection_pack"),
+    path("services/partners/<int:pk>/plaque.pdf", views.partner_plaque, name="partner_plaque"),
 ]

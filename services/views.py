@@ -35,6 +35,7 @@ from portal.dates import local_today
 from portal.listing import cache_query, lazy_page, raw_scope_ids
 from portal.models import Community
 from portal.pdf import pdf_response
+from portal.refusals import refusals_as_messages
 from portal.rules import scope_queryset
 from portal.uploads import private_storage, serve_private_file
 from portal.views import ratelimited
@@ -62,6 +63,7 @@ from .models import (
     ServiceLog,
     ServiceLogFile,
 )
+from .posters import partner_plaque_pdf
 from .progress import (
     agreement_progress,
     current_agreements,
@@ -555,6 +557,20 @@ def dashboard_csv(request):
         f"attachment; filename*=UTF-8''{escape_uri_path(f'服务统计-{stamp}.csv')}"
     )
     return response
+
+
+@login_required
+def partner_plaque(request, pk):
+    """The suggestion-box plaque of a serving partner (A5, or A4 with ?size=A4), for staff in scope."""
+    partner = get_object_or_404(Partner.objects.select_related("application", "community"), pk=pk)
+    if not perms.can_manage_in_scope.test(request.user, partner):
+        raise Http404
+    size = request.GET.get("size", "A5")
+    with refusals_as_messages(request) as outcome:
+        data = partner_plaque_pdf(partner, size=size)
+    if outcome.refused:
+        return redirect(reverse("admin:partners_partner_change", args=[partner.pk]))
+    return pdf_response(data, f"居民意见箱二维码牌-{partner.name}-{size}.pdf")
 
 
 @login_required

@@ -652,7 +652,7 @@ def roadshow_close_scoring(*, roadshow: Roadshow, by: User) -> list[ResultRow]:
 
 def roadshow_results_xlsx(roadshow: Roadshow) -> bytes:
     """结果表: the roadshow's ranking with every member's sheet total and the panel and composite
-    scores (rulebook 五(一)3: 专家评审组 and 社会评审组 each score; the composite ranks)."""
+    scores (rulebook 五(二)1: 专家评审组 and 社会评审组 each score; the composite ranks)."""
     members = roadshow_members(roadshow)
     headers = [_("排名"), _("出场顺序"), _("申请编号"), _("申请主体"), _("项目名称")]
     headers += [f"{m.panel.get_kind_display()}·{m}" for m in members]
