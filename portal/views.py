@@ -1,5 +1,4 @@
 from celery import current_app as celery_app
-from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.db import connection
@@ -11,6 +10,7 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from rest_framework.exceptions import NotFound
 
+from .admin_frame import admin_frame_context
 from .background import background_job_state
 from .models import Heartbeat, Role
 from .rules import user_role
@@ -101,6 +101,6 @@ def background_job(request, job):
     return render(
         request,
         "portal/background_job.html",
-        {**admin.site.each_context(request), "job": job, "state": state, "title": state["title"]},
+        {**admin_frame_context(request, title=state["title"]), "job": job, "state": state},
         status=200 if state["state"] == "ready" else 202,
     )

@@ -35,6 +35,7 @@ urlpatterns = [
     path("services/dossier/<int:pk>/logs.xlsx", views.dossier_logs_xlsx, name="dossier_logs_xlsx"),
     path("services/dashboard/", views.dashboard, name="dashboard"),
     path("services/dashboard/csv/", views.dashboard_csv, name="dashboard_csv"),
+    path("services/dashboard/xlsx/", views.dashboard_xlsx, name="dashboard_xlsx"),
     path("services/inspection/", views.inspection_pack, name="inspection_pack"),
     path("services/partners/<int:pk>/plaque.pdf", views.partner_plaque, name="partner_plaque"),
 ]

@@ -7,9 +7,11 @@ domain or read functions.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+from decimal import Decimal
 
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -24,14 +26,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
+from openpyxl import Workbook
 
 from agreements.models import Agreement, AgreementStatus
 from partners.models import SERVING, Partner
 from partners.public import directory_partners, directory_scope, partner_page_scope
+from portal.admin_frame import admin_frame_context
 from portal.background import background_job_start, background_job_url
 from portal.cache import public_cache_context, public_page
 from portal.choices import ServiceCategory
 from portal.dates import local_today
+from portal.ledgers import ledger_title
 from portal.listing import cache_query, lazy_page, raw_scope_ids
 from portal.models import Community
 from portal.pdf import pdf_response
@@ -506,22 +511,131 @@ def _dashboard_input(request):
     return form, filters
 
 
+def _months(monthly: list[dict], start, end) -> list[dict]:
+    """Every month of the period, those without verified logs as zero (issue 16).
+
+    The period runs from the chosen start (else the first month with data) to the chosen
+    end (else this month); at most DASHBOARD_MONTHS months, the latest ones.
+    """
+    by_month = {m["month"]: m for m in monthly}
+    first = start or (dt.date.fromisoformat(monthly[0]["month"] + "-01") if monthly else None)
+    if first is None:
+        return []
+    last = end or local_today()
+    months, year, month = [], first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        key = f"{year}-{month:02d}"
+        months.append(by_month.get(key, {"month": key, "hours": 0, "residents": 0, "events": 0}))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months[-DASHBOARD_MONTHS:]
+
+
+DASHBOARD_MONTHS = 120
+
+
+def _dashboard_filters_text(filters) -> list[str]:
+    parts = []
+    if filters["community"]:
+        parts.append(_("社区:%(name)s") % {"name": filters["community"].name})
+    return parts
+
+
 @login_required
 def dashboard(request):
     if not perms.can_view_dashboard.test(request.user):
         raise PermissionDenied
     form, filters = _dashboard_input(request)
     figures = dashboard_figures(user=request.user, **filters)
+    months = _months(figures["monthly"], filters["start"], filters["end"])
     chart = {
-        "labels": [m["month"] for m in figures["monthly"]],
-        "hours": [float(m["hours"]) for m in figures["monthly"]],
-        "residents": [m["residents"] for m in figures["monthly"]],
+        "labels": [m["month"] for m in months],
+        "hours": [float(m["hours"]) for m in months],
+        "residents": [m["residents"] for m in months],
+        "x_title": _("月份"),
+        "hours_title": _("服务时数(小时)"),
+        "residents_title": _("服务人次"),
     }
     return render(
         request,
         "services/dashboard.html",
-        {"form": form, "figures": figures, "chart": chart, "query": request.GET.urlencode()},
+        {
+            **admin_frame_context(request, title=_("服务统计")),
+            "form": form,
+            "figures": figures,
+            "months": months,
+            "chart": chart,
+            "query": request.GET.urlencode(),
+        },
     )
+
+
+@login_required
+def dashboard_xlsx(request):
+    """The dashboard's figures as XLSX: one sheet per table, each with a title row naming the filters."""
+    if not perms.can_view_dashboard.test(request.user):
+        raise PermissionDenied
+    _form, filters = _dashboard_input(request)
+    figures = dashboard_figures(user=request.user, **filters)
+    months = _months(figures["monthly"], filters["start"], filters["end"])
+    sheets = [
+        (
+            _("每月服务"),
+            [_("月份"), _("服务时数"), _("服务人次"), _("活动场次")],
+            [[m["month"], _number(m["hours"]), m["residents"], m["events"]] for m in months],
+        ),
+        (
+            _("各阶段合伙人"),
+            [_("社区"), *[str(label) for _v, label in figures["stages"]]],
+            [[name, *counts] for name, counts in figures["stage_rows"]]
+            + [[_("合计"), *figures["stage_totals"]]],
+        ),
+        (
+            _("空间与满意度"),
+            [_("空间总数"), _("使用中"), _("闲置"), _("平均满意度"), _("意见条数")],
+            [
+                [
+                    figures["spaces"]["total"],
+                    figures["spaces"]["in_use"],
+                    figures["spaces"]["idle"],
+                    _number(figures["satisfaction"]["avg"]),
+                    figures["satisfaction"]["n"],
+                ]
+            ],
+        ),
+        (
+            _("居民需求"),
+            [_("覆盖情况"), _("条数")],
+            [[str(label), n] for label, n in figures["needs"]["rows"]],
+        ),
+    ]
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for name, headers, rows in sheets:
+        sheet = workbook.create_sheet(name)
+        sheet.append(
+            [
+                ledger_title(
+                    _("服务统计·%(name)s") % {"name": name},
+                    filters=_dashboard_filters_text(filters),
+                    start=filters["start"],
+                    end=filters["end"],
+                )
+            ]
+        )
+        sheet.append(headers)
+        for row in rows:
+            sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return xlsx_response(out.getvalue(), f"服务统计-{local_today():%Y%m%d}.xlsx")
+
+
+def _number(value):
+    """72.0000 → 72, 4.50 → 4.5, None → empty."""
+    if value is None:
+        return None
+    value = Decimal(str(value))
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 @login_required
@@ -589,7 +703,7 @@ def inspection_pack(request):
             kwargs={"user_id": request.user.pk, "start": start.isoformat(), "end": end.isoformat()},
         )
         return redirect(background_job_url(job))
-    context = {**admin.site.each_context(request), "form": form, "title": _("检查台账")}
+    context = {**admin_frame_context(request, title=_("检查台账")), "form": form}
     return render(request, "services/inspection_pack.html", context)
 
 
