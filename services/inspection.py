@@ -118,14 +118,18 @@ def build_inspection_pack(*, out, report, user_id: int, start: str, end: str) ->
         step()
         for roadshow in contents["roadshows"]:
             archive.writestr(
-                f"{_('02结果表')}/{_('路演评分结果')}-{roadshow.date:%Y%m%d}-{roadshow.pk}.xlsx",
+                "{}/{}-{:%Y%m%d}-{}.xlsx".format(
+                    _("02结果表"), _("路演评分结果"), roadshow.date, roadshow.pk
+                ),
                 roadshow_results_xlsx(roadshow),
             )
         step()
         for notice in contents["notices"]:
             with notice.filing_report.open("rb") as handle:
                 archive.writestr(
-                    f"{_('03备案')}/{_('公示结果备案报告')}-{safe_name(notice.title)}-{notice.pk}.pdf",
+                    "{}/{}-{}-{}.pdf".format(
+                        _("03备案"), _("公示结果备案报告"), safe_name(notice.title), notice.pk
+                    ),
                     handle.read(),
                 )
         step()
@@ -146,7 +150,9 @@ def build_inspection_pack(*, out, report, user_id: int, start: str, end: str) ->
             name = dossier_file_render(partner, "zip")
             with private_storage.open(name, "rb") as handle:
                 archive.writestr(
-                    f"{_('05项目档案')}/{_('项目档案')}-{safe_name(partner.name)}-{partner.reference}.zip",
+                    "{}/{}-{}-{}.zip".format(
+                        _("05项目档案"), _("项目档案"), safe_name(partner.name), partner.reference
+                    ),
                     handle.read(),
                 )
             step()
