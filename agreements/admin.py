@@ -19,6 +19,7 @@ from portal.admin_scoping import (
     scoped_community_filters,
 )
 from portal.forms import attach_domain_error
+from portal.ledgers import LedgerExportMixin
 from portal.refusals import refusals_as_messages
 from spaces.domain import describe_slot
 
@@ -49,6 +50,7 @@ from .models import (
     ServiceTarget,
     SpecialApproval,
 )
+from .resources import AgreementLedger, ServiceTargetLedger
 from .rules import can_decide_renewal, can_draft_agreement, can_record_signature
 
 
@@ -87,7 +89,9 @@ class SignatureInline(AppendOnlyInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class AgreementAdmin(LedgerExportMixin, ScopedAdminMixin, admin.ModelAdmin):
+    resource_classes = [AgreementLedger]
+    ledger_date_field = "start_date"
     list_display = [
         "number",
         "partner_name",
@@ -476,3 +480,32 @@ class RenewalReminderAdmin(AppendOnlyAdminMixin, ScopedAdminMixin, admin.ModelAd
             return "—"
         url = reverse("admin:services_renewaldecision_add") + f"?agreement={obj.agreement_id}"
         return format_html('<a href="{}">{}</a>', url, _("登记续签决定"))
+
+
+@admin.register(ServiceTarget)
+class ServiceTargetAdmin(LedgerExportMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """The targets ledger (公益服务量化指标台账, rulebook 六(一)2): a read-only list to export.
+
+    Targets are edited on their agreement's page, where the drafting rules apply.
+    """
+
+    resource_classes = [ServiceTargetLedger]
+    ledger_date_field = ""
+    community_path = "agreement__community"
+    list_display = ["agreement", "partner_name", "metric", "period", "value", "target_group"]
+    list_filter = [*scoped_community_filters("agreement__community"), "metric", "period"]
+    list_select_related = ["agreement__partner__application"]
+    search_fields = ["agreement__number", "agreement__partner__application__applicant_name"]
+
+    @admin.display(description=_("睦邻合伙人"))
+    def partner_name(self, obj):
+        return obj.agreement.partner.name
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -27,6 +27,7 @@ from portal.admin_scoping import (
     street_scoped_filter,
 )
 from portal.choices import ServiceCategory
+from portal.ledgers import LedgerExportMixin
 from portal.models import Role, Street
 from portal.pdf import pdf_response
 from portal.refusals import refusals_as_messages
@@ -42,6 +43,7 @@ from .domain import (
     applications_summary_xlsx,
     call_archive,
     call_close,
+    call_poster_pdf,
     call_publish,
     calls_close_due,
     calls_due_to_close,
@@ -56,11 +58,14 @@ from .models import (
     ProspectInvitation,
     RecruitmentCall,
 )
+from .resources import ApplicationLedger, RecruitmentCallLedger
 from .rules import can_handle_application, can_manage_calls
 
 
 @admin.register(RecruitmentCall)
-class RecruitmentCallAdmin(admin.ModelAdmin):
+class RecruitmentCallAdmin(LedgerExportMixin, admin.ModelAdmin):
+    resource_classes = [RecruitmentCallLedger]
+    ledger_date_field = "opens_at"
     form = RecruitmentCallAdminForm
     list_display = ["title", "status", "opens_at", "closes_at", "application_count"]
     list_filter = ["status", ("street", ScopedStreetFilter)]
@@ -113,8 +118,22 @@ class RecruitmentCallAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.close_now_view),
                 name="calls_recruitmentcall_close_now",
             ),
+            path(
+                "<int:pk>/poster/",
+                self.admin_site.admin_view(self.poster_view),
+                name="calls_recruitmentcall_poster",
+            ),
             *super().get_urls(),
         ]
+
+    def poster_view(self, request, pk):
+        """The notice-board poster (A4 PDF with a QR code to the call's page)."""
+        call = get_object_or_404(self.get_queryset(request), pk=pk)
+        with refusals_as_messages(request) as outcome:
+            data = call_poster_pdf(call)
+        if outcome.refused:
+            return redirect(reverse("admin:calls_recruitmentcall_change", args=[call.pk]))
+        return pdf_response(data, f"招募公告海报-{call.pk}.pdf")
 
     def close_now_view(self, request, pk):
         """立即截止: what the beat task would do for this call, now, as this staff member."""
@@ -229,7 +248,9 @@ class StageFilter(admin.SimpleListFilter):
 
 
 @admin.register(Application)
-class ApplicationAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ApplicationAdmin(LedgerExportMixin, ScopedAdminMixin, admin.ModelAdmin):
+    resource_classes = [ApplicationLedger]
+    ledger_date_field = "submitted_at"
     community_path = "community"
     list_display = [
         "reference",

@@ -27,10 +27,12 @@ from django.utils.translation import gettext_lazy
 from messaging.domain import message_queue, person_recipients
 from partners.domain import TransitionRefused, partner_transition
 from partners.models import WITHDRAWABLE, Partner, PartnerStatus
-from portal.choices import INDIVIDUAL_KINDS
+from portal.choices import INDIVIDUAL_KINDS, PartnerKind
 from portal.domain import audit_log
+from portal.exceptions import ActionRefused
 from portal.masking import mask_id_number
 from portal.pdf import render_pdf
+from portal.posters import Poster, absolute_url, poster_pdf
 from portal.uploads import validate_upload, validate_upload_set
 from portal.xlsx import rows_to_xlsx
 from spaces.models import ContactStatus, Space
@@ -944,3 +946,44 @@ def prospects_invite(
             )
             invited.append(prospect)
     return invited, skipped
+
+
+def _day(moment) -> str:
+    local = timezone.localtime(moment)
+    return f"{local.year}年{local.month}月{local.day}日"
+
+
+def call_poster_pdf(call: RecruitmentCall) -> bytes:
+    """The A4 poster of a recruitment call for the notice board, with a QR code to apply online.
+
+    Rulebook 五(一)1: the street publishes the call through online and offline channels; the
+    poster is the offline copy and leads to the call's page, where the application is made.
+    A draft has no online page yet, so it has no poster.
+    """
+    if call.status == CallStatus.DRAFT:
+        raise ActionRefused(_("招募公告尚未发布,发布后才能打印海报。"))
+    return poster_pdf(
+        Poster(
+            kicker=_("%(programme)s · 招募公告")
+            % {"programme": call.street.programme_name or call.street.name},
+            title=call.title,
+            url=absolute_url(reverse("calls:call_detail", args=[call.pk])),
+            call_to_action=_("扫码查看招募公告全文并在线申请。"),
+            rows=[
+                (
+                    _("报名时间"),
+                    _("%(start)s 至 %(end)s") % {"start": _day(call.opens_at), "end": _day(call.closes_at)},
+                ),
+                (
+                    _("适用对象"),
+                    "、".join(
+                        str(label)
+                        for value, label in PartnerKind.choices
+                        if value in (call.eligible_kinds or [])
+                    ),
+                ),
+                (_("咨询方式"), call.contact),
+            ],
+            footer=call.street.name,
+        )
+    )

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from portal.views import after_login, elder_mode_set, healthz, two_factor_setup
+from portal.views import after_login, background_job, elder_mode_set, healthz, two_factor_setup
 
 from .api import build_router
 
@@ -36,6 +36,7 @@ handler404 = "portal.views.page_not_found"
 handler500 = "portal.views.server_error"
 
 urlpatterns = [
+    path("admin/jobs/<slug:job>/", background_job, name="background-job"),
     path("admin/", admin.site.urls),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -23,6 +23,7 @@ from portal.admin_scoping import (
     person_column,
     street_scoped_filter,
 )
+from portal.ledgers import LedgerExportMixin
 from portal.models import Role, Street, person_name
 from portal.pdf import pdf_response
 from portal.refusals import refusals_as_messages
@@ -32,6 +33,7 @@ from portal.uploads import serve_private_file
 from .domain import (
     notice_file,
     notice_filing_receipts,
+    notice_poster_pdf,
     notice_publish,
     notice_save_draft,
     notices_due_to_end,
@@ -49,6 +51,7 @@ from .models import (
     ObjectionStatus,
     PublicNotice,
 )
+from .resources import ObjectionLedger, PublicNoticeLedger
 from .rules import (
     can_investigate_objection,
     can_manage_notice,
@@ -182,7 +185,9 @@ class ObjectionInline(AppendOnlyInline):
 
 
 @admin.register(PublicNotice)
-class PublicNoticeAdmin(admin.ModelAdmin):
+class PublicNoticeAdmin(LedgerExportMixin, admin.ModelAdmin):
+    resource_classes = [PublicNoticeLedger]
+    ledger_date_field = "starts_at"
     form = PublicNoticeForm
     list_display = [
         "title",
@@ -315,6 +320,11 @@ class PublicNoticeAdmin(admin.ModelAdmin):
                 name="notices_publicnotice_end_now",
             ),
             path(
+                "<int:pk>/poster/",
+                self.admin_site.admin_view(self.poster_view),
+                name="notices_publicnotice_poster",
+            ),
+            path(
                 "<int:pk>/filing-report/",
                 self.admin_site.admin_view(self.filing_report_view),
                 name="notices_publicnotice_filing_report",
@@ -371,6 +381,15 @@ class PublicNoticeAdmin(admin.ModelAdmin):
             else:
                 messages.info(request, _("没有需要结束的公示:该公示未到期或已经结束。"))
         return redirect(self._change_url(notice))
+
+    def poster_view(self, request, pk):
+        """The notice-board poster (A4 PDF with a QR code to the online notice)."""
+        notice = self._notice_or_404(request, pk)
+        with refusals_as_messages(request) as outcome:
+            data = notice_poster_pdf(notice)
+        if outcome.refused:
+            return redirect(self._change_url(notice))
+        return pdf_response(data, f"公示海报-{notice.pk}.pdf")
 
     def filing_report_view(self, request, pk):
         notice = self._notice_or_404(request, pk)
@@ -429,7 +448,9 @@ class ConclusionForm(forms.Form):
 
 
 @admin.register(Objection)
-class ObjectionAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ObjectionAdmin(LedgerExportMixin, ScopedAdminMixin, admin.ModelAdmin):
+    resource_classes = [ObjectionLedger]
+    ledger_date_field = "created_at"
     community_path = "entry__partner__community"
     form = ObjectionInvestigationForm
     list_display = [

@@ -34,6 +34,7 @@ from portal.domain import audit_log
 from portal.exceptions import ActionRefused
 from portal.models import Street
 from portal.pdf import render_pdf
+from portal.posters import Poster, absolute_url, poster_pdf
 from portal.uploads import validate_upload
 
 from .models import (
@@ -764,3 +765,43 @@ OBJECTION_STATUS_PUBLIC = {
 
 
 # --- The dossier (项目档案) section ------------------------------------------------
+
+
+def _when(moment) -> str:
+    local = timezone.localtime(moment)
+    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+
+
+def notice_poster_pdf(notice: PublicNotice) -> bytes:
+    """The A4 poster of a notice for the notice board, with a QR code to its online page.
+
+    Rulebook 五(二)3: the list is published through the call's channels (online and offline,
+    五(一)1) for at least 5 days; the poster is the offline copy and leads to the page where objections are
+    filed. A draft has no online page yet, so it has no poster.
+    """
+    if notice.status == NoticeStatus.DRAFT:
+        raise ActionRefused(_("公示尚未发布,发布后才能打印公示海报。"))
+    entries = notice.entries.order_by("position", "pk")
+    return poster_pdf(
+        Poster(
+            kicker=_("%(programme)s · 公示")
+            % {"programme": notice.street.programme_name or notice.street.name},
+            title=notice.title,
+            url=absolute_url(reverse("notices:notice_detail", args=[notice.pk])),
+            call_to_action=_("扫码查看公示全文;如有异议,可在公示期内在线提出。"),
+            rows=[
+                (
+                    _("公示期"),
+                    _("%(start)s 至 %(end)s")
+                    % {"start": _when(notice.starts_at), "end": _when(notice.ends_at)},
+                ),
+                (_("决定依据"), notice.decision_reference),
+                (_("异议受理"), notice.objection_contact),
+            ],
+            lines=[
+                f"{n}. {e.applicant_name}:{e.project_title}({e.community_name})"
+                for n, e in enumerate(entries, start=1)
+            ],
+            footer=notice.street.name,
+        )
+    )

@@ -106,6 +106,11 @@ def _safe(label: str) -> str:
     return _UNSAFE.sub("、", str(label)).strip(" .、") or "文件"
 
 
+def safe_filename(label: str) -> str:
+    """A file or folder name from a label, for other archives built from records."""
+    return _safe(label)
+
+
 def _when_text(when) -> str:
     if isinstance(when, dt.datetime):
         return (

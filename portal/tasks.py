@@ -52,3 +52,12 @@ def heartbeat():
 def purge_personal_data():
     """Nightly: erase personal data past its retention period (portal/retention.py); safe to run twice."""
     return personal_data_purge()
+
+
+@shared_task(name="portal.tasks.build_background_file")
+def build_background_file(*, job: str, builder: str, kwargs: dict):
+    """Build a big ledger export or an inspection pack for the pending page (portal.background)."""
+    # deferred: the background module imports this task module to queue it
+    from .background import background_job_build
+
+    background_job_build(job=job, builder=builder, kwargs=kwargs)

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.http import JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,6 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from rest_framework.exceptions import NotFound
 
+from .admin_frame import admin_frame_context
+from .background import background_job_state
 from .cache import ELDER_COOKIE
 from .forms import attach_domain_error
 from .middleware import database_unavailable, is_database_down
@@ -31,6 +33,7 @@ from .security import (
     two_factor_disable,
     two_factor_enable,
 )
+from .uploads import private_storage
 
 
 @never_cache
@@ -175,3 +178,27 @@ def elder_mode_set(request):
         ELDER_COOKIE, "1" if on else "0", max_age=ELDER_COOKIE_SECONDS, samesite="Lax", httponly=True
     )
     return response
+
+
+@login_required
+def background_job(request, job):
+    """The pending page of a file the worker builds (portal.background): progress, then the download.
+
+    While the file is being built the page answers 202 and refreshes itself every 3 seconds;
+    `?download=1` serves the finished file. A job is its starter's alone (others get 404).
+    """
+    state = background_job_state(job)
+    if state is None or state["user_id"] != request.user.pk:
+        raise Http404
+    if state["state"] == "ready" and request.GET.get("download"):
+        response = FileResponse(
+            private_storage.open(state["name"], "rb"), as_attachment=True, filename=state["filename"]
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
+    return render(
+        request,
+        "portal/background_job.html",
+        {**admin_frame_context(request, title=state["title"]), "job": job, "state": state},
+        status=200 if state["state"] == "ready" else 202,
+    )

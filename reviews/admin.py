@@ -26,6 +26,7 @@ from portal.admin_scoping import (
     street_scoped_filter,
 )
 from portal.domain import audit_log
+from portal.ledgers import LedgerExportMixin
 from portal.models import Role, Street, person_name
 from portal.refusals import refusals_as_messages, report_refusal
 from portal.rules import scope_queryset, street_scope_queryset, user_profile, user_role
@@ -49,6 +50,7 @@ from .models import (
     VettingCheck,
     VettingDepartment,
 )
+from .resources import DecisionLedger, ScoreSheetLedger, VettingCheckLedger
 from .rules import can_record_vetting_for
 
 
@@ -170,7 +172,9 @@ class VettingCheckForm(forms.ModelForm):
 
 
 @admin.register(VettingCheck)
-class VettingCheckAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class VettingCheckAdmin(LedgerExportMixin, ScopedAdminMixin, admin.ModelAdmin):
+    resource_classes = [VettingCheckLedger]
+    ledger_date_field = "checked_at"
     community_path = "partner__community"
     form = VettingCheckForm
     list_display = [
@@ -605,7 +609,9 @@ class UnlockForm(forms.Form):
 
 
 @admin.register(ScoreSheet)
-class ScoreSheetAdmin(StreetScopedAdminMixin, admin.ModelAdmin):
+class ScoreSheetAdmin(LedgerExportMixin, StreetScopedAdminMixin, admin.ModelAdmin):
+    resource_classes = [ScoreSheetLedger]
+    ledger_date_field = "submitted_at"
     street_path = "member__panel__roadshow__street"
     list_display = ["partner", "member", "panel_kind", "status", "submitted_at", "unlock_link"]
     list_filter = ["status", "member__panel__kind", "member__panel__roadshow"]
@@ -787,7 +793,9 @@ class CommitteeMeetingAdmin(StreetScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(AppendOnlyAdminMixin, StreetScopedAdminMixin, admin.ModelAdmin):
+class DecisionAdmin(LedgerExportMixin, AppendOnlyAdminMixin, StreetScopedAdminMixin, admin.ModelAdmin):
+    resource_classes = [DecisionLedger]
+    ledger_date_field = "created_at"
     street_path = "meeting__street"
     list_display = ["partner", "outcome", "community", "space", "meeting", "decided_by_name"]
     list_filter = ["outcome", "meeting"]

@@ -247,30 +247,7 @@ def results_pdf(request, roadshow_id):
 @login_required
 def results_xlsx(request, roadshow_id):
     context = _results_context(request, roadshow_id)
-    members = context["members"]
-    headers = [_("排名"), _("出场顺序"), _("申请编号"), _("申请主体"), _("项目名称")]
-    headers += [f"{m.panel.get_kind_display()}·{m}" for m in members]
-    headers += [_("专家评审组得分"), _("社会评审组得分"), _("综合评分")]
-    rows = []
-    for row in context["results"]:
-        cells = [
-            _("回避") if flag else (float(total) if total is not None else None)
-            for total, flag in zip(row.cells, row.conflict_flags, strict=True)
-        ]
-        rows.append(
-            [
-                row.rank,
-                row.position,
-                row.partner.reference,
-                row.partner.name,
-                row.partner.application.project_title,
-                *cells,
-                float(row.expert_display) if row.expert is not None else None,
-                float(row.social_display) if row.social is not None else None,
-                float(row.composite) if row.composite is not None else None,
-            ]
-        )
-    data = rows_to_xlsx(headers, rows, title=_("评分结果"))
+    data = domain.roadshow_results_xlsx(context["roadshow"])
     return xlsx_response(data, f"路演评分结果-{context['roadshow'].date:%Y%m%d}.xlsx")
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partners.models import EXITABLE, SERVING, Partner
 from portal.admin_scoping import ScopedAdminMixin, form_for_user, person_column, scoped_community_filters
+from portal.ledgers import LedgerExportMixin
 from portal.refusals import refusals_as_messages
 from portal.rules import scope_queryset, street_scope_queryset
 
@@ -40,6 +41,13 @@ from .models import (
     ScoringCriterion,
     ServiceLog,
     ServiceLogFile,
+)
+from .resources import (
+    EvaluationLedger,
+    FeedbackLedger,
+    ObservationLedger,
+    PartnerExitLedger,
+    ServiceLogLedger,
 )
 
 
@@ -155,7 +163,9 @@ class ServiceLogAdminForm(forms.ModelForm):
 
 
 @admin.register(ServiceLog)
-class ServiceLogAdmin(DomainCreateAdmin):
+class ServiceLogAdmin(LedgerExportMixin, DomainCreateAdmin):
+    resource_classes = [ServiceLogLedger]
+    ledger_date_field = "date"
     form = ServiceLogAdminForm
     action_form = ReviewActionForm
     list_display = [
@@ -304,7 +314,9 @@ class ObservationPhotoInline(admin.TabularInline):
 
 
 @admin.register(Observation)
-class ObservationAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ObservationAdmin(LedgerExportMixin, ScopedAdminMixin, admin.ModelAdmin):
+    resource_classes = [ObservationLedger]
+    ledger_date_field = "date"
     community_path = "partner__community"
     list_display = ["date", "partner", "observer", "punctuality", "quality", "safety", "attitude"]
     list_filter = [*scoped_community_filters("partner__community"), "date"]
@@ -338,7 +350,9 @@ class RatingFilter(admin.SimpleListFilter):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class FeedbackAdmin(LedgerExportMixin, ScopedAdminMixin, admin.ModelAdmin):
+    resource_classes = [FeedbackLedger]
+    ledger_date_field = "created_at"
     community_path = "partner__community"
     list_display = ["created_at", "partner", "rating", "short_comment", "status"]
     list_filter = ["status", RatingFilter, *scoped_community_filters("partner__community")]
@@ -455,7 +469,9 @@ class EvaluationAdminForm(forms.ModelForm):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(DomainCreateAdmin):
+class EvaluationAdmin(LedgerExportMixin, DomainCreateAdmin):
+    resource_classes = [EvaluationLedger]
+    ledger_date_field = "evaluated_on"
     form = EvaluationAdminForm
     list_display = [
         "evaluated_on",
@@ -632,7 +648,9 @@ class PartnerExitForm(forms.ModelForm):
 
 
 @admin.register(PartnerExit)
-class PartnerExitAdmin(DomainCreateAdmin):
+class PartnerExitAdmin(LedgerExportMixin, DomainCreateAdmin):
+    resource_classes = [PartnerExitLedger]
+    ledger_date_field = "exit_date"
     form = PartnerExitForm
     partner_statuses = EXITABLE
     list_display = ["exit_date", "partner", "reason", "slots_released", "logs_closed", dossier_link]

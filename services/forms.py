@@ -188,8 +188,22 @@ class ComparisonFilterForm(forms.Form):
         return data
 
 
+class InspectionPackForm(forms.Form):
+    """The period of an inspection pack (检查台账): both dates required, the end not before the start."""
+
+    start = forms.DateField(label=_("起始日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", _("截止日期不能早于起始日期。"))
+        return data
+
+
 __all__ = [
     "ComparisonFilterForm",
+    "InspectionPackForm",
     "ServiceLogForm",
     "FeedbackForm",
     "ObservationForm",

@@ -37,4 +37,7 @@ urlpatterns = [
     path("services/dashboard/csv/", views.dashboard_csv, name="dashboard_csv"),
     path("services/comparison/", views.comparison, name="comparison"),
     path("services/comparison/xlsx/", views.comparison_xlsx, name="comparison_xlsx"),
+    path("services/dashboard/xlsx/", views.dashboard_xlsx, name="dashboard_xlsx"),
+    path("services/inspection/", views.inspection_pack, name="inspection_pack"),
+    path("services/partners/<int:pk>/plaque.pdf", views.partner_plaque, name="partner_plaque"),
 ]

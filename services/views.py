@@ -7,7 +7,9 @@ domain or read functions.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -25,16 +27,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
+from openpyxl import Workbook
 
 from agreements.models import Agreement, AgreementStatus
 from partners.models import SERVING, Partner
 from partners.public import directory_partners, directory_scope, partner_page_scope
+from portal.admin_frame import admin_frame_context
+from portal.background import background_job_start, background_job_url
 from portal.cache import public_cache_context, public_page
 from portal.choices import ServiceCategory
 from portal.dates import local_today
+from portal.ledgers import ledger_title
 from portal.listing import cache_query, lazy_page, raw_scope_ids
 from portal.models import Community, District, Role, Street
 from portal.pdf import pdf_response
+from portal.refusals import refusals_as_messages
 from portal.rules import has_several_streets, is_district_staff, scope_queryset, user_role
 from portal.uploads import private_storage, serve_private_file
 from portal.views import ratelimited
@@ -51,9 +58,11 @@ from .forms import (
     DashboardFilterForm,
     DirectoryFilterForm,
     FeedbackForm,
+    InspectionPackForm,
     ObservationForm,
     ServiceLogForm,
 )
+from .inspection import inspection_title
 from .models import (
     Observation,
     ObservationPhoto,
@@ -61,6 +70,7 @@ from .models import (
     ServiceLog,
     ServiceLogFile,
 )
+from .posters import partner_plaque_pdf
 from .progress import (
     agreement_progress,
     current_agreements,
@@ -534,6 +544,35 @@ def _drill_query(request, **scope) -> str:
 DASHBOARD_ROWS_PER_PAGE = 50
 
 
+def _months(monthly: list[dict], start, end) -> list[dict]:
+    """Every month of the period, those without verified logs as zero (issue 16).
+
+    The period runs from the chosen start (else the first month with data) to the chosen
+    end (else this month); at most DASHBOARD_MONTHS months, the latest ones.
+    """
+    by_month = {m["month"]: m for m in monthly}
+    first = start or (dt.date.fromisoformat(monthly[0]["month"] + "-01") if monthly else None)
+    if first is None:
+        return []
+    last = end or local_today()
+    months, year, month = [], first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        key = f"{year}-{month:02d}"
+        months.append(by_month.get(key, {"month": key, "hours": 0, "residents": 0, "events": 0}))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months[-DASHBOARD_MONTHS:]
+
+
+DASHBOARD_MONTHS = 120
+
+
+def _dashboard_filters_text(filters) -> list[str]:
+    parts = []
+    if filters["community"]:
+        parts.append(_("社区:%(name)s") % {"name": filters["community"].name})
+    return parts
+
+
 @login_required
 def dashboard(request):
     """Figures of the city (one row per street), a street (one row per community) or a community.
@@ -544,10 +583,14 @@ def dashboard(request):
         raise PermissionDenied
     form, filters = _dashboard_input(request)
     figures = dashboard_figures(user=request.user, **filters)
+    months = _months(figures["monthly"], filters["start"], filters["end"])
     chart = {
-        "labels": [m["month"] for m in figures["monthly"]],
-        "hours": [float(m["hours"]) for m in figures["monthly"]],
-        "residents": [m["residents"] for m in figures["monthly"]],
+        "labels": [m["month"] for m in months],
+        "hours": [float(m["hours"]) for m in months],
+        "residents": [m["residents"] for m in months],
+        "x_title": _("月份"),
+        "hours_title": _("服务时数(小时)"),
+        "residents_title": _("服务人次"),
     }
     page = Paginator(figures["units"], DASHBOARD_ROWS_PER_PAGE).get_page(request.GET.get("page"))
     rows = [
@@ -586,8 +629,10 @@ def dashboard(request):
         request,
         "services/dashboard.html",
         {
+            **admin_frame_context(request, title=_("服务统计")),
             "form": form,
             "figures": figures,
+            "months": months,
             "chart": chart,
             "page": page,
             "rows": rows,
@@ -676,6 +721,75 @@ def comparison_xlsx(request):
 
 
 @login_required
+def dashboard_xlsx(request):
+    """The dashboard's figures as XLSX: one sheet per table, each with a title row naming the filters."""
+    if not perms.can_view_dashboard.test(request.user):
+        raise PermissionDenied
+    _form, filters = _dashboard_input(request)
+    figures = dashboard_figures(user=request.user, **filters)
+    months = _months(figures["monthly"], filters["start"], filters["end"])
+    sheets = [
+        (
+            _("每月服务"),
+            [_("月份"), _("服务时数"), _("服务人次"), _("活动场次")],
+            [[m["month"], _number(m["hours"]), m["residents"], m["events"]] for m in months],
+        ),
+        (
+            _("各阶段合伙人"),
+            [_("社区"), *[str(label) for _v, label in figures["stages"]]],
+            [[name, *counts] for name, counts in figures["stage_rows"]]
+            + [[_("合计"), *figures["stage_totals"]]],
+        ),
+        (
+            _("空间与满意度"),
+            [_("空间总数"), _("使用中"), _("闲置"), _("平均满意度"), _("意见条数")],
+            [
+                [
+                    figures["spaces"]["total"],
+                    figures["spaces"]["in_use"],
+                    figures["spaces"]["idle"],
+                    _number(figures["satisfaction"]["avg"]),
+                    figures["satisfaction"]["n"],
+                ]
+            ],
+        ),
+        (
+            _("居民需求"),
+            [_("覆盖情况"), _("条数")],
+            [[str(label), n] for label, n in figures["needs"]["rows"]],
+        ),
+    ]
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for name, headers, rows in sheets:
+        sheet = workbook.create_sheet(name)
+        sheet.append(
+            [
+                ledger_title(
+                    _("服务统计·%(name)s") % {"name": name},
+                    filters=_dashboard_filters_text(filters),
+                    start=filters["start"],
+                    end=filters["end"],
+                )
+            ]
+        )
+        sheet.append(headers)
+        for row in rows:
+            sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return xlsx_response(out.getvalue(), f"服务统计-{local_today():%Y%m%d}.xlsx")
+
+
+def _number(value):
+    """72.0000 → 72, 4.50 → 4.5, None → empty."""
+    if value is None:
+        return None
+    value = Decimal(str(value))
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+@login_required
 def dashboard_csv(request):
     if not perms.can_view_dashboard.test(request.user):
         raise PermissionDenied
@@ -742,6 +856,40 @@ def dashboard_csv(request):
         f"attachment; filename*=UTF-8''{escape_uri_path(f'服务统计-{stamp}.csv')}"
     )
     return response
+
+
+@login_required
+def partner_plaque(request, pk):
+    """The suggestion-box plaque of a serving partner (A5, or A4 with ?size=A4), for staff in scope."""
+    partner = get_object_or_404(Partner.objects.select_related("application", "community"), pk=pk)
+    if not perms.can_manage_in_scope.test(request.user, partner):
+        raise Http404
+    size = request.GET.get("size", "A5")
+    with refusals_as_messages(request) as outcome:
+        data = partner_plaque_pdf(partner, size=size)
+    if outcome.refused:
+        return redirect(reverse("admin:partners_partner_change", args=[partner.pk]))
+    return pdf_response(data, f"居民意见箱二维码牌-{partner.name}-{size}.pdf")
+
+
+@login_required
+def inspection_pack(request):
+    """检查台账: choose a period; the worker builds the ZIP (services.inspection) behind a pending page."""
+    if not perms.can_view_dashboard.test(request.user):
+        raise PermissionDenied
+    form = InspectionPackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        job = background_job_start(
+            builder="inspection_pack",
+            user=request.user,
+            title=inspection_title(start, end),
+            back=reverse("services:inspection_pack"),
+            kwargs={"user_id": request.user.pk, "start": start.isoformat(), "end": end.isoformat()},
+        )
+        return redirect(background_job_url(job))
+    context = {**admin_frame_context(request, title=_("检查台账")), "form": form}
+    return render(request, "services/inspection_pack.html", context)
 
 
 # --- The residents' directory of serving partners (公开) ------------------------------

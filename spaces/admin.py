@@ -19,14 +19,12 @@ from django.utils.dateparse import parse_date
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ExportMixin
-from import_export.formats.base_formats import CSV, XLSX
-from import_export.forms import ExportForm
 
 from partners.models import Partner
 from portal.admin_scoping import ScopedAdminMixin, person_column, scoped_community_filters
 from portal.choices import ServiceCategory, TargetGroup
 from portal.dates import local_today
+from portal.ledgers import LedgerExportMixin
 from portal.models import Community
 from portal.rules import scope_queryset
 from portal.uploads import IMAGE_KINDS, serve_private_file, validate_upload
@@ -57,23 +55,19 @@ from .models import (
 from .resources import ProspectResource, ResidentNeedResource, SpaceResource, TimeSlotResource
 
 
-class ScopedExportMixin(ExportMixin):
-    """Export the (scoped, filtered) change list as XLSX or CSV with Chinese headers."""
+class ScopedExportMixin(LedgerExportMixin):
+    """Export the (scoped, filtered) change list as a ledger: XLSX or CSV with Chinese headers.
 
-    formats = [XLSX, CSV]
-    export_form_class = ExportForm
+    The columns are the import's, so an exported file can be edited and imported again
+    (the import skips the ledger's title row).
+    """
+
     import_export_change_list_template = "admin/spaces/change_list_lists.html"
     import_kind = ""
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "import_kind": self.import_kind}
         return super().changelist_view(request, extra_context)
-
-    def get_export_resource_kwargs(self, request, **kwargs):
-        return {"user": request.user}
-
-    def has_export_permission(self, request):
-        return self.has_view_permission(request)
 
 
 class ChoiceListField(forms.MultipleChoiceField):
@@ -125,6 +119,7 @@ class SpacePhotoInline(admin.TabularInline):
 @admin.register(Space)
 class SpaceAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
     resource_classes = [SpaceResource]
+    ledger_date_field = "created_at"
     import_kind = ImportKind.SPACES
     list_display = [
         "name",
@@ -347,6 +342,7 @@ class ResidentNeedForm(forms.ModelForm):
 class ResidentNeedAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
     form = ResidentNeedForm
     resource_classes = [ResidentNeedResource]
+    ledger_date_field = "collected_on"
     import_kind = ImportKind.NEEDS
     list_display = [
         "title",
@@ -460,6 +456,7 @@ class ProspectForm(forms.ModelForm):
 class ProspectAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
     form = ProspectForm
     resource_classes = [ProspectResource]
+    ledger_date_field = "created_at"
     import_kind = ImportKind.PROSPECTS
     list_display = [
         "name",

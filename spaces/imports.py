@@ -8,6 +8,7 @@ number as staff see it in the spreadsheet, and nothing of the file is saved.
 
 from __future__ import annotations
 
+import csv
 import io
 
 import tablib
@@ -15,6 +16,7 @@ from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 
 from portal.domain import audit_log
 from portal.tasks import publish_after_commit
@@ -33,12 +35,36 @@ MAX_IMPORT_BYTES = 20 * 1024 * 1024
 def load_dataset(data: bytes, file_format: str) -> tablib.Dataset:
     """Read an uploaded file into a dataset; a file that cannot be read raises ValidationError."""
     try:
-        if file_format == "csv":
-            text = data.decode("utf-8-sig")
-            return tablib.Dataset().load(io.StringIO(text), format="csv")
-        return tablib.Dataset().load(io.BytesIO(data), format="xlsx")
+        if _is_ledger_title(_first_row(data, file_format)):
+            # An exported ledger (portal.ledgers) has its title row above the header: skip it.
+            dataset = _load(data, file_format, skip_lines=1)
+            dataset.title_rows = 1
+            return dataset
+        return _load(data, file_format)
     except Exception as exc:  # tablib and openpyxl raise many kinds for a broken file
         raise ValidationError(_("无法读取文件,请确认是 UTF-8 编码的 CSV 或 XLSX 文件。")) from exc
+
+
+def _load(data: bytes, file_format: str, skip_lines: int = 0) -> tablib.Dataset:
+    if file_format == "csv":
+        text = data.decode("utf-8-sig")
+        return tablib.Dataset().load(io.StringIO(text), format="csv", skip_lines=skip_lines)
+    return tablib.Dataset().load(io.BytesIO(data), format="xlsx", skip_lines=skip_lines)
+
+
+def _first_row(data: bytes, file_format: str) -> list:
+    if file_format == "csv":
+        return next(csv.reader(io.StringIO(data.decode("utf-8-sig"))), [])
+    workbook = load_workbook(io.BytesIO(data), read_only=True)
+    try:
+        return list(next(workbook.active.iter_rows(max_row=1, values_only=True), ()))
+    finally:
+        workbook.close()
+
+
+def _is_ledger_title(headers) -> bool:
+    cells = [str(h).strip() for h in headers or [] if h not in (None, "")]
+    return len(cells) == 1 and "台账(" in cells[0]
 
 
 def _clean_headers(dataset: tablib.Dataset) -> None:
@@ -46,9 +72,10 @@ def _clean_headers(dataset: tablib.Dataset) -> None:
         dataset.headers = [str(h).strip() if h is not None else "" for h in dataset.headers]
 
 
-def _row_label(number: int) -> int:
-    # import-export numbers data rows from 1; the spreadsheet's row 1 is the header.
-    return number + 1
+def _row_label(number: int, offset: int = 0) -> int:
+    # import-export numbers data rows from 1; the spreadsheet's row 1 is the header
+    # (row 2 when an exported ledger's title row is above it: `offset`).
+    return number + 1 + offset
 
 
 def result_errors(resource, result) -> list[dict]:
@@ -57,12 +84,14 @@ def result_errors(resource, result) -> list[dict]:
     errors = [{"row": None, "message": str(e.error)} for e in result.base_errors]
     for number, row_errors in result.row_errors():
         for error in row_errors:
-            errors.append({"row": _row_label(number), "message": str(error.error)})
+            errors.append({"row": _row_label(number, resource.row_offset), "message": str(error.error)})
     for invalid in result.invalid_rows:
         for key, messages in invalid.error_dict.items():
             prefix = "" if key == NON_FIELD_ERRORS else f"{columns.get(key, key)}:"
             for message in messages:
-                errors.append({"row": _row_label(invalid.number), "message": f"{prefix}{message}"})
+                errors.append(
+                    {"row": _row_label(invalid.number, resource.row_offset), "message": f"{prefix}{message}"}
+                )
     errors.sort(key=lambda e: e["row"] or 0)
     return errors
 
@@ -84,6 +113,7 @@ def import_rows(
     """Check or import one dataset for `user`. Returns counts and errors; saves nothing on any error."""
     with translation.override("zh-hans"):
         resource = RESOURCES[kind](user=user)
+        resource.row_offset = getattr(dataset, "title_rows", 0)
         _clean_headers(dataset)
         if not dataset.headers or len(dataset) == 0:
             return {

@@ -139,6 +139,8 @@ class ScopedResource(resources.ModelResource):
     """A resource bound to a user's scope; REQUIRED lists the columns a file must have."""
 
     REQUIRED: list[str] = []
+    # Rows above the header in the file read (an exported ledger's title row), for row numbers.
+    row_offset = 0
 
     def __init__(self, user=None, **kwargs):
         self.user = user
@@ -179,6 +181,18 @@ class ScopedResource(resources.ModelResource):
         headers = {str(h).strip() for h in headers or []}
         return [str(c) for c in self.REQUIRED if str(c) not in headers]
 
+    # The ledger export (portal.ledgers.LedgerExportMixin) reads these three.
+    @classmethod
+    def get_display_name(cls):
+        return str(cls._meta.model._meta.verbose_name_plural)
+
+    def headers(self) -> list[str]:
+        return self.get_export_headers()
+
+    def rows(self, queryset, *, native: bool = False):
+        for obj in self.iter_queryset(queryset):
+            yield self.export_resource(obj, force_native_type=native)
+
     def get_export_queryset(self, request=None):
         # The admin passes its own (scoped, filtered) queryset; this is for direct use.
         return scope_queryset(self.user, self._meta.model.objects.all())
@@ -212,7 +226,7 @@ class _ByCommunityAndName(ScopedResource):
             key = (instance.community_id, getattr(instance, self.name_field))
             if key in self.seen:
                 errors.setdefault(self.name_field, []).append(
-                    _("与第 %(row)s 行重复。") % {"row": self.seen[key] + 1}
+                    _("与第 %(row)s 行重复。") % {"row": self.seen[key] + 1 + self.row_offset}
                 )
             else:
                 self.seen[key] = self.current_row

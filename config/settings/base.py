@@ -267,6 +267,7 @@ CELERY_TASK_ROUTES = {
         "agreements.tasks.render_agreement_pdf",
         "services.tasks.render_dossier_pdf",
         "services.tasks.render_dossier_file",
+        "portal.tasks.build_background_file",
     )
 }
 # The beat schedule is assembled in config/celery.py from each app's tasks.

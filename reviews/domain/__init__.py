@@ -18,6 +18,7 @@ from .scoring import (  # noqa: F401
     roadshow_open_problems,
     roadshow_open_scoring,
     roadshow_results,
+    roadshow_results_xlsx,
     roadshow_set_entries,
     rubric_change_problems,
     rubric_copy,

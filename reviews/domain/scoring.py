@@ -31,6 +31,7 @@ from partners.domain import partner_transition
 from partners.models import Partner, PartnerStatus
 from portal.domain import audit_log
 from portal.models import Role
+from portal.xlsx import rows_to_xlsx
 
 from ..models import (
     SEATS_BY_KIND,
@@ -688,3 +689,32 @@ def roadshow_close_scoring(*, roadshow: Roadshow, by: User) -> list[ResultRow]:
                     data={"roadshow": roadshow.pk, "rank": row.rank},
                 )
     return results
+
+
+def roadshow_results_xlsx(roadshow: Roadshow) -> bytes:
+    """结果表: the roadshow's ranking with every member's sheet total and the panel and composite
+    scores (rulebook 五(二)1: 专家评审组 and 社会评审组 each score; the composite ranks)."""
+    members = roadshow_members(roadshow)
+    headers = [_("排名"), _("出场顺序"), _("申请编号"), _("申请主体"), _("项目名称")]
+    headers += [f"{m.panel.get_kind_display()}·{m}" for m in members]
+    headers += [_("专家评审组得分"), _("社会评审组得分"), _("综合评分")]
+    rows = []
+    for row in roadshow_results(roadshow):
+        cells = [
+            _("回避") if m.pk in row.conflicted else (float(row.totals[m.pk]) if m.pk in row.totals else None)
+            for m in members
+        ]
+        rows.append(
+            [
+                row.rank,
+                row.position,
+                row.partner.reference,
+                row.partner.name,
+                row.partner.application.project_title,
+                *cells,
+                float(row.expert_display) if row.expert is not None else None,
+                float(row.social_display) if row.social is not None else None,
+                float(row.composite) if row.composite is not None else None,
+            ]
+        )
+    return rows_to_xlsx(headers, rows, title=_("评分结果"))

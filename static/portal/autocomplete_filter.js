@@ -4,6 +4,13 @@
 {
     const $ = django.jQuery;
     $(function() {
+        // select2 (set up by admin/js/autocomplete.js, which runs first) names its box by the
+        // selected text, which is empty before a choice: give its parts the select's own name.
+        $('select[data-filter-autocomplete]').each(function() {
+            const label = this.getAttribute('aria-label');
+            $(this).next('.select2').find('.select2-selection, .select2-selection__rendered')
+                .attr('aria-label', label);
+        });
         $('select[data-filter-autocomplete]').on('change', function() {
             const params = new URLSearchParams(window.location.search);
             params.delete('p');

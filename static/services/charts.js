@@ -27,7 +27,10 @@
         { type: "line", label: "服务人次", data: d.residents, borderColor: "#0b57d0", yAxisID: "y1" }
       ] },
       options: { responsive: true, maintainAspectRatio: false, scales: {
-        y: { beginAtZero: true, position: "left" }, y1: { beginAtZero: true, position: "right" } } }
+        x: { title: { display: true, text: d.x_title } },
+        y: { beginAtZero: true, position: "left", title: { display: true, text: d.hours_title } },
+        y1: { beginAtZero: true, position: "right", grid: { drawOnChartArea: false },
+              title: { display: true, text: d.residents_title } } } }
     });
   }
 })();
