@@ -77,9 +77,11 @@ def background_job_start(*, builder: str, user, title: str, kwargs: dict, back: 
 
 
 def _queue(job: str, builder: str, kwargs: dict) -> None:
-    from .tasks import build_background_file  # deferred: the task module imports this one
+    from .tasks import build_background_file, publish  # deferred: the task module imports this one
 
-    build_background_file.delay(job=job, builder=builder, kwargs=kwargs)
+    publish(
+        build_background_file, job=job, builder=builder, kwargs=kwargs
+    )  # a broker outage never fails the request
 
 
 def background_job_build(*, job: str, builder: str, kwargs: dict) -> None:
