@@ -7,6 +7,7 @@ the community collects and forwards them to the party-building office.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -948,7 +949,7 @@ def prospects_invite(
     return invited, skipped
 
 
-def _day(moment) -> str:
+def _day(moment: dt.datetime) -> str:
     local = timezone.localtime(moment)
     return f"{local.year}年{local.month}月{local.day}日"
 

@@ -767,7 +767,7 @@ OBJECTION_STATUS_PUBLIC = {
 # --- The dossier (项目档案) section ------------------------------------------------
 
 
-def _when(moment) -> str:
+def _when(moment: dt.datetime) -> str:
     local = timezone.localtime(moment)
     return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
 

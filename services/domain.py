@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
@@ -1109,7 +1110,7 @@ def log_reminders_send(*, today: dt.date | None = None) -> int:
 # --- The staff's daily digest (issue 17) ------------------------------------------
 
 
-def staff_todo_counts(*, street_ids) -> dict[int, dict[str, int]]:
+def staff_todo_counts(*, street_ids: Iterable[int]) -> dict[int, dict[str, int]]:
     """Per street: applications to vet, objections to investigate, logs to verify (3 queries)."""
     counts: dict[int, dict[str, int]] = {pk: {} for pk in street_ids}
     queries = {

@@ -307,6 +307,8 @@ SPECTACULAR_SETTINGS = {
         "ServiceCategoryEnum": "portal.choices.ServiceCategory",
         "TargetGroupEnum": "portal.choices.TargetGroup",
         "ExitReasonEnum": "portal.choices.ExitReason",
+        "FilingReceiptStatusEnum": "notices.models.FilingReceiptStatus",
+        "NoticeStatusEnum": "notices.models.NoticeStatus",
     },
 }
 

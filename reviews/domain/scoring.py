@@ -16,6 +16,7 @@ Aggregation, stated once:
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
@@ -203,7 +204,7 @@ def _roadshow_params(roadshow: Roadshow) -> dict[str, str]:
     return {"when": roadshow.date.isoformat(), "place": roadshow.place, "title": roadshow.title}
 
 
-def _tell_reviewers(roadshow: Roadshow, users, code: str) -> None:
+def _tell_reviewers(roadshow: Roadshow, users: Iterable, code: str) -> None:
     """Each reviewer by SMS (the phone on their profile) and e-mail — rulebook 五(二)1."""
     to = []
     for user in users:

@@ -161,17 +161,17 @@ def test_export_holds_only_the_district_below(client, levels):
 
 def test_dashboard_csv_counts_only_the_levels_streets(client, levels):
     PartnerFactory(community=CommunityFactory(street=levels["street"], name="华阳社区"))
-    PartnerFactory(
-        community=CommunityFactory(street=StreetFactory(district=levels["dantu"]), name="高资社区")
-    )
+    elsewhere = StreetFactory(district=levels["dantu"], name="高资街道")
+    PartnerFactory(community=CommunityFactory(street=elsewhere, name="高资社区"))
 
+    # Above a street the dashboard compares streets (one row each, issue 14's summary rows).
     client.force_login(levels["qu"])
     mine = client.get(reverse("services:dashboard_csv")).content.decode()
     client.force_login(levels["other_qu"])
     other = client.get(reverse("services:dashboard_csv")).content.decode()
 
-    assert "华阳社区" in mine and "高资社区" not in mine
-    assert "高资社区" in other and "华阳社区" not in other
+    assert levels["street"].name in mine and "高资街道" not in mine
+    assert "高资街道" in other and levels["street"].name not in other
 
 
 # --- Defaults and bounds -----------------------------------------------------------------

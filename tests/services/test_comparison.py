@@ -70,7 +70,9 @@ def world():
     notice = published_notice(staff=first["staff"], partners=[listed])
     upheld = file_objection(notice)
     objection_conclude(objection=upheld, upheld=True, conclusion="属实。", by=first["staff"])
-    file_objection(notice)  # still open
+    file_objection(
+        notice, grounds="服务时间与公示不符。"
+    )  # still open (a different objection, not a double submit)
     end_due_notices()
     return {"city": city, "districts": districts, "streets": streets}
 
