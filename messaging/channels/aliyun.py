@@ -37,21 +37,25 @@ from darabonba.exceptions import DaraException, UnretryableException
 from darabonba.runtime import RuntimeOptions
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from . import Channel, OutgoingMessage, PermanentFailure, Sent, TemporaryFailure, channel_scheme
-from .sms_common import check_sms_fits, mainland_mobile, network_error, positive_int_option
+from .sms_common import (
+    BAD_CREDENTIALS,
+    BAD_NUMBER,
+    BAD_SIGN,
+    BAD_TEMPLATE,
+    NOT_PAID,
+    PROVIDER_ERROR,
+    RATE_LIMITED,
+    REFUSED,
+    check_sms_fits,
+    mainland_mobile,
+    network_error,
+    positive_int_option,
+)
 
 PARAM_MAX_CHARS = 35  # 阿里云: 模板变量（非验证码）每个变量不超过 35 个字符
 
-RATE_LIMITED = gettext_lazy("服务商限流，稍后重试")
-PROVIDER_ERROR = gettext_lazy("服务商系统错误，稍后重试")
-NOT_PAID = gettext_lazy("短信账户欠费或额度不足，充值后重试")
-BAD_TEMPLATE = gettext_lazy("短信模板未审核通过、不存在或与参数不符")
-BAD_SIGN = gettext_lazy("短信签名未审核通过或不可用")
-BAD_NUMBER = gettext_lazy("手机号码无效")
-BAD_CREDENTIALS = gettext_lazy("短信服务密钥错误或已停用，请检查配置")
-REFUSED = gettext_lazy("服务商拒绝发送")
 
 # Codes whose failure clears by itself (or once the street pays): retried with backoff.
 TEMPORARY_CODES = {

@@ -26,8 +26,20 @@ import re
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import OutgoingMessage, PermanentFailure
+
+# Refusal reasons both SMS providers report (recorded on the outbox row).
+RATE_LIMITED = gettext_lazy("服务商限流，稍后重试")
+PROVIDER_ERROR = gettext_lazy("服务商系统错误，稍后重试")
+NOT_PAID = gettext_lazy("短信账户欠费或额度不足，充值后重试")
+BAD_TEMPLATE = gettext_lazy("短信模板未审核通过、不存在或与参数不符")
+BAD_SIGN = gettext_lazy("短信签名未审核通过或不可用")
+BAD_NUMBER = gettext_lazy("手机号码无效")
+BAD_CREDENTIALS = gettext_lazy("短信服务密钥错误或已停用，请检查配置")
+REFUSED = gettext_lazy("服务商拒绝发送")
+
 
 SINGLE_SEGMENT = 70  # characters in a one-segment SMS, signature included
 LONG_SEGMENT = 67  # characters per segment of a long SMS
