@@ -22,10 +22,12 @@ from .domain import (
     street_policy_approvals,
     street_policy_check,
     street_policy_defaults,
+    street_programmes_apply,
     street_update_policy,
     user_may_approve_for,
 )
 from .events import SYSTEM_ACTOR, event_choices
+from .features import Programme, feature_models
 from .forms import attach_domain_error
 from .models import (
     AuditEvent,
@@ -40,7 +42,14 @@ from .models import (
     person_name,
 )
 from .refusals import refusals_as_messages
-from .rules import is_level_staff, scope_queryset, street_scope_q, street_scope_queryset, user_profile
+from .rules import (
+    is_level_staff,
+    is_street_staff,
+    scope_queryset,
+    street_scope_q,
+    street_scope_queryset,
+    user_profile,
+)
 
 
 class KeepRecordsBelowMixin:
@@ -155,8 +164,28 @@ class StreetAdmin(KeepRecordsBelowMixin, admin.ModelAdmin):
             {"fields": POLICY_FIELDS},
         ),
         (_("上级批准记录"), {"fields": ["policy_approvals"]}),
+        (_("其他方案的功能"), {"fields": ["programme_features"]}),
     ]
-    readonly_fields = ["policy_approvals"]
+    readonly_fields = ["policy_approvals", "programme_features"]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if request.user.is_superuser or is_street_staff.test(request.user):
+            for programme in Programme:
+                name = f"apply_programme_{programme.value}"
+                actions[name] = (
+                    _programme_action(programme),
+                    name,
+                    _("采用方案预设：%(name)s") % {"name": programme.label},
+                )
+        return actions
+
+    @admin.display(description=_("已启用"))
+    def programme_features(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        on = [str(model.feature_label) for model in feature_models() if model.for_street(obj).enabled]
+        return "、".join(on) if on else _("无（崇明方案）")
 
     @admin.display(description=_("宽于上级限值的批准"))
     def policy_approvals(self, obj):
@@ -221,6 +250,24 @@ class StreetAdmin(KeepRecordsBelowMixin, admin.ModelAdmin):
         fresh = Street.objects.get(pk=obj.pk)  # the form already wrote its values onto obj
         with refusals_as_messages(request, join="; "):
             street_update_policy(street=fresh, by=request.user, values=values)
+
+
+def _programme_action(programme: Programme):
+    """An admin action that sets the chosen streets' pieces as `programme` runs them (issue 20)."""
+
+    def apply(modeladmin, request, queryset):
+        programmes = [] if programme == Programme.CHONGMING else [programme.value]
+        for street in queryset:
+            with refusals_as_messages(request):
+                enabled = street_programmes_apply(street=street, programmes=programmes, by=request.user)
+                modeladmin.message_user(
+                    request,
+                    _("%(street)s已采用%(name)s，启用：%(on)s。")
+                    % {"street": street, "name": programme.label, "on": "、".join(enabled) or _("无")},
+                    messages.SUCCESS,
+                )
+
+    return apply
 
 
 class LevelPolicyFormSet(forms.BaseInlineFormSet):

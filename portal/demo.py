@@ -7,7 +7,14 @@ communities each, and spaces.demo gives them a little data.
 
 from django.contrib.auth import get_user_model
 
-from .domain import level_policy_set, street_create, user_assign_role
+from .domain import (
+    audit_events_for,
+    level_policy_set,
+    street_create,
+    street_programmes_apply,
+    user_assign_role,
+)
+from .features import Programme
 from .models import (
     City,
     Community,
@@ -31,6 +38,7 @@ COMMUNITIES = [
 ]
 
 CITY = ("镇江市", "321100")
+SECOND_STREET = "华阳街道"  # the demo street with every programme preset on (issue 20)
 # district name, code, kind, [(street name, kind, [community names])]; 崇明街道 is the main demo street.
 DISTRICTS = [
     (
@@ -152,6 +160,13 @@ def load(ctx):
             )
         users[username] = user
     city, districts, other_streets = load_levels(street, admin)
+    # 华阳街道 runs what the other four policies add (issue 20), so `make run` shows every piece;
+    # 崇明街道 keeps the 崇明 preset (all off).
+    second = next(other for other in other_streets if other.name == SECOND_STREET)
+    if not audit_events_for(second).filter(action="portal.street.programmes_applied").exists():
+        street_programmes_apply(
+            street=second, programmes=[p for p in Programme.values if p != Programme.CHONGMING], by=admin
+        )
     for username, role, district_name, display, department in LEVEL_ACCOUNTS:
         user, created = User.objects.get_or_create(
             username=username, defaults={"first_name": display, "email": f"{username}@mulin.example.cn"}
@@ -174,4 +189,5 @@ def load(ctx):
         city=city,
         districts=districts,
         other_streets=other_streets,
+        second_street=second,
     )

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .events import is_registered
+from .features import Programme, feature_models
 from .models import (
     POLICY_DIRECTION,
     RULEBOOK,
@@ -256,6 +257,34 @@ def street_policy_check(*, street: Street, by: User | AnonymousUser | None) -> t
 
 
 POLICY_FIELDS = list(POLICY_DIRECTION)
+
+
+@transaction.atomic
+def street_programmes_apply(*, street: Street, programmes: list[str], by: User | None) -> list[str]:
+    """Set every piece of the other four policies for `street` as `programmes` run them (issue 20).
+
+    Each piece (a `portal.features.StreetFeature` model) is first reset to its
+    defaults (the 崇明 preset: off), then each programme's preset is applied in
+    turn. Pieces turned off keep their records. Returns the pieces now on.
+    """
+    unknown = [name for name in programmes if name not in Programme.values]
+    if unknown:
+        raise ValidationError(_("没有这种方案预设：%(names)s。") % {"names": "、".join(unknown)})
+    enabled = []
+    for model in feature_models():
+        values = model.preset_values(programmes)
+        model.objects.update_or_create(street=street, defaults=values)
+        if values.get("enabled"):
+            enabled.append(str(model.feature_label))
+    labels = [str(Programme(name).label) for name in programmes] or [str(Programme.CHONGMING.label)]
+    audit_log(
+        subject=street,
+        action="portal.street.programmes_applied",
+        actor=by,
+        note="、".join(labels),
+        data={"programmes": list(programmes), "enabled": enabled},
+    )
+    return enabled
 
 
 @transaction.atomic

@@ -1,0 +1,108 @@
+"""Per-street switches for what the other four policies add (issue 20).
+
+The portal implements the 崇明 rulebook (seed 000). The programmes of seeds
+001–004 add pieces a street may run beside it: 徐汇 a needs survey and
+satisfaction evaluations, 晋江 monthly reports and a fund ledger, 成都 a time
+bank and a neighbourhood map, 长宁 a registry of community organisations.
+
+Each piece is a model of its own app that subclasses `StreetFeature`: one row
+per street with `enabled` and the piece's numbers, and `PRESETS` saying what
+each programme sets. No row means the 崇明 preset: the piece is off. A street
+adopts programmes with `portal.domain.street_programmes_apply`; a piece turned
+off hides its pages (`feature_required`) and keeps its records.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, Self
+
+from django.apps import apps
+from django.db import models
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from .models import Street
+
+
+class Programme(models.TextChoices):
+    """The presets, named after the programmes they come from."""
+
+    CHONGMING = "chongming", _("崇明睦邻合伙人（默认）")
+    XUHUI = "xuhui", _("徐汇邻里汇")
+    JINJIANG = "jinjiang", _("晋江共建共享")
+    CHENGDU = "chengdu", _("成都社区合伙人")
+    CHANGNING = "changning", _("长宁社区组织")
+
+
+class StreetFeature(models.Model):
+    """One piece's switch and numbers for one street.
+
+    Subclasses name the piece (`feature_label`) and fill `PRESETS`:
+    ``{Programme.CHENGDU: {"enabled": True, "points_per_hour": 1}}``. Fields
+    not named by a preset keep their model default.
+    """
+
+    street = models.OneToOneField(
+        "portal.Street",
+        on_delete=models.CASCADE,
+        related_name="%(app_label)s_%(class)s",
+        verbose_name=_("街道"),
+    )
+    enabled = models.BooleanField(_("启用"), default=False)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    PRESETS: ClassVar[dict[str, dict]] = {}
+    feature_label: ClassVar = ""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        state = _("启用") if self.enabled else _("未启用")
+        return f"{self.street}·{self.feature_label}（{state}）"
+
+    @classmethod
+    def for_street(cls, street: Street | int | None) -> Self:
+        """The street's row, or an unsaved one with the defaults (the 崇明 preset: off)."""
+        street_id = getattr(street, "pk", street)
+        if street_id is None:
+            return cls()
+        row = cls.objects.filter(street_id=street_id).first()
+        return row if row is not None else cls(street_id=street_id)
+
+    @classmethod
+    def preset_values(cls, programmes: list[str]) -> dict:
+        """Field values for a street running `programmes`: defaults, then each preset in turn."""
+        values = {
+            field.name: field.get_default()
+            for field in cls._meta.concrete_fields
+            if field.name not in ("id", "street", "updated_at")
+        }
+        for programme in programmes:
+            values.update(cls.PRESETS.get(programme, {}))
+        return values
+
+
+def feature_models() -> list[type[StreetFeature]]:
+    """Every installed piece, in app order."""
+    return [model for model in apps.get_models() if issubclass(model, StreetFeature)]
+
+
+def feature_enabled(model: type[StreetFeature], street: Street | int | None) -> bool:
+    """Whether `street` runs the piece `model` switches."""
+    street_id = getattr(street, "pk", street)
+    if street_id is None:
+        return False
+    return model.objects.filter(street_id=street_id, enabled=True).exists()
+
+
+def streets_with(model: type[StreetFeature]) -> models.QuerySet:
+    """The ids of the streets that run the piece (for scoping lists and menus)."""
+    return model.objects.filter(enabled=True).values("street_id")
+
+
+def feature_required(model: type[StreetFeature], street: Street | int | None) -> None:
+    """A page of a piece the street does not run does not exist for it (404); its records are kept."""
+    if not feature_enabled(model, street):
+        raise Http404(_("本街道未启用此功能。"))
