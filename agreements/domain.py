@@ -32,6 +32,7 @@ from messaging.domain import (
 )
 from partners.domain import TransitionRefused, partner_transition
 from partners.models import SERVING, PartnerStatus
+from portal.batching import coalesced
 from portal.dates import cn_date, latest_months_after, local_today, months_before, term_end
 from portal.domain import audit_log, audit_log_many, require
 from portal.models import Role, Street
@@ -949,7 +950,9 @@ def renewal_reminders_send(*, today: dt.date | None = None, by: User | None = No
     )
     prefetch_related_objects([t for t, _, kinds in work if kinds], "timeslots__space")
     groups = staff_groups_by_street({t.community.street_id for t, _, kinds in work if kinds})
-    with transaction.atomic():
+    # coalesced(): the partners moved to renewal_due share their communities' summary rows,
+    # recomputed once per community at the end of the batch (portal.batching).
+    with transaction.atomic(), coalesced():
         wanted = []
         for term, mark, kinds in work:
             if mark:

@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from calls.models import RecruitmentCall
 from partners.models import Partner
+from portal.batching import coalesce, records_bulk_written
 from portal.dates import local_today
 from portal.models import Community, Street
 from spaces.domain import timeslots_active_on
@@ -252,6 +253,19 @@ def summaries_rebuild() -> dict:
 # --- Receivers: which rows a saved or deleted record touches ----------------------
 
 
+def _communities_later(community_ids) -> None:
+    # Once per block of writes inside portal.batching.coalesced(), else now.
+    coalesce("summaries.communities", community_ids, lambda ids: communities_refresh(community_ids=ids))
+
+
+def _months_later(keys) -> None:
+    coalesce("summaries.months", keys, lambda found: community_months_refresh(keys=found))
+
+
+def _on_bulk_written(sender, community_ids, **kwargs):
+    _communities_later(community_ids)
+
+
 def _remember(sender, instance, **kwargs):
     # What the row counted under when loaded (never a query: deferred fields stay unread).
     state = instance.__dict__
@@ -274,22 +288,25 @@ def _on_log(sender, instance, **kwargs):
     # Only verified logs count: a save that neither leaves nor enters 'verified' changes nothing.
     if LogStatus.VERIFIED in (instance.status, _was(instance, "status")):
         cid = _partner_community(instance.partner_id)
-        community_months_refresh(keys={(cid, instance.date), (cid, _was(instance, "date") or instance.date)})
+        _months_later({(cid, instance.date), (cid, _was(instance, "date") or instance.date)})
     _now_was(instance)
 
 
 def _on_feedback(sender, instance, **kwargs):
     counted = FeedbackStatus.APPROVED in (instance.status, _was(instance, "status"))
     if counted and instance.created_at is not None:
-        community_months_refresh(
-            keys={(_partner_community(instance.partner_id), _local_month(instance.created_at))}
-        )
+        _months_later({(_partner_community(instance.partner_id), _local_month(instance.created_at))})
     _now_was(instance)
 
 
-def _on_partner(sender, instance, **kwargs):
+def _on_partner(sender, instance, created=None, **kwargs):
     was = _was(instance, "community_id")
-    communities_refresh(community_ids={instance.community_id, was})
+    # A partner counts by its community and status (stages, needs covered): an update that
+    # changes neither (contact details, a reminder's mark) leaves the figures as they are.
+    status = instance.__dict__.get("status")
+    unchanged = created is False and status is not None and status == _was(instance, "status")
+    if not (unchanged and was == instance.community_id):
+        _communities_later({instance.community_id, was})
     if was is not None and was != instance.community_id:
         # A moved partner takes its past services with it: every month it has records in.
         months = set(ServiceLog.objects.filter(partner=instance).dates("date", "month"))
@@ -297,25 +314,23 @@ def _on_partner(sender, instance, **kwargs):
             _local_month(at)
             for at in Feedback.objects.filter(partner=instance).values_list("created_at", flat=True)
         }
-        community_months_refresh(keys={(cid, m) for cid in (was, instance.community_id) for m in months})
+        _months_later({(cid, m) for cid in (was, instance.community_id) for m in months})
     _now_was(instance)
 
 
 def _on_space(sender, instance, **kwargs):
-    communities_refresh(community_ids={instance.community_id, _was(instance, "community_id")})
+    _communities_later({instance.community_id, _was(instance, "community_id")})
     _now_was(instance)
 
 
 def _on_timeslot(sender, instance, **kwargs):
-    communities_refresh(
-        community_ids=[
-            Space.objects.filter(pk=instance.space_id).values_list("community_id", flat=True).first()
-        ]
+    _communities_later(
+        [Space.objects.filter(pk=instance.space_id).values_list("community_id", flat=True).first()]
     )
 
 
 def _on_need(sender, instance, **kwargs):
-    communities_refresh(community_ids={instance.community_id, _was(instance, "community_id")})
+    _communities_later({instance.community_id, _was(instance, "community_id")})
     _now_was(instance)
 
 
@@ -331,7 +346,7 @@ def _on_call_needs(sender, instance, action, pk_set, **kwargs):
         community_ids = set(
             ResidentNeed.objects.filter(pk__in=pk_set or []).values_list("community_id", flat=True)
         )
-    communities_refresh(community_ids=community_ids)
+    _communities_later(community_ids)
 
 
 def _on_community(sender, instance, created, **kwargs):
@@ -374,3 +389,4 @@ def summaries_connect() -> None:
         _on_call_needs, sender=RecruitmentCall.needs.through, weak=False, dispatch_uid="summaries-call-needs"
     )
     post_save.connect(_on_community, sender=Community, weak=False, dispatch_uid="summaries-community")
+    records_bulk_written.connect(_on_bulk_written, weak=False, dispatch_uid="summaries-bulk-written")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from partners.models import Partner
+from portal.batching import coalesced, records_bulk_written
 from portal.choices import PartnerKind, ServiceCategory, TargetGroup
 from portal.models import Community
 from portal.rules import scope_queryset
@@ -165,6 +166,29 @@ class ScopedResource(resources.ModelResource):
     def before_import_row(self, row, **kwargs):
         self.current_row = kwargs.get("row_number") or 0
 
+    def import_data_inner(self, *args, **kwargs):
+        # Inside the import's transaction: work derived from many rows (the dashboard's
+        # summary rows) is done once at the end (portal.batching), not once per row.
+        with coalesced():
+            return super().import_data_inner(*args, **kwargs)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        super().before_save_instance(instance, row, **kwargs)
+        # Bulk writes send no post_save: remember the communities for the dashboard's rows.
+        self._written = getattr(self, "_written", set())
+        self._written.add(self.community_of(instance))
+
+    def community_of(self, instance) -> int | None:
+        return getattr(instance, "community_id", None)
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        written = getattr(self, "_written", set()) - {None}
+        if written and not self._is_dry_run(kwargs) and not result.has_errors():
+            # Inside the import's transaction (import-export wraps after_import in it).
+            records_bulk_written.send(sender=self._meta.model, community_ids=written)
+        self._written = set()
+
     def clean_instance(self, instance, errors: dict) -> dict:
         """Model validation without per-row queries (uniqueness is checked against preloaded keys)."""
         try:
@@ -255,6 +279,7 @@ class SpaceResource(_ByCommunityAndName):
     REQUIRED = ["社区", "名称", "面积(㎡)"]
 
     def before_save_instance(self, instance, row, **kwargs):
+        super().before_save_instance(instance, row, **kwargs)
         # bulk_update() skips auto_now; keep "last updated" honest for re-imported rows.
         instance.updated_at = timezone.now()
 
@@ -447,6 +472,9 @@ class TimeSlotResource(ScopedResource):
         )
         self.fields["community"].widget = widgets.Widget()
         self.fields["space"].widget = widgets.Widget()
+
+    def community_of(self, instance) -> int | None:
+        return instance.space.community_id if instance.space_id else None
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         if field.column_name == "社区":

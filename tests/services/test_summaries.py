@@ -374,3 +374,99 @@ def test_csv_has_the_comparison_rows(client, city):
 
     assert "2026-03,2.00,12,1" in text
     assert f"{a.community.street.name},2.00,12,1," in text
+
+
+# --- Many writes, one recompute (portal.batching) ---------------------------------
+
+
+def test_imported_spaces_needs_and_slots_count_at_once_and_equal_the_rebuild(city):
+    """Bulk imports send no post_save: the import says what it wrote, in its own transaction."""
+    from portal.xlsx import rows_to_xlsx
+    from spaces.imports import import_rows, load_dataset
+
+    a, _agreement, a_space = city["a"]
+    community = a.community
+    headers = ["社区", "名称", "楼栋/房间及地址", "面积(㎡)", "性质", "使用状态"]
+    rows = [[community.name, f"导入活动室{i}", "一楼", "30", "党群服务中心内阵地", "闲置"] for i in range(3)]
+    outcome = import_rows(
+        kind="spaces",
+        dataset=load_dataset(rows_to_xlsx(headers, rows), "xlsx"),
+        user=city["staff"],
+        dry_run=False,
+    )
+    assert outcome["errors"] == []
+    assert CommunityFigures.objects.get(community=community).spaces_total == 4
+
+    needs = [[community.name, f"老人想学用智能手机{i}", "为老服务", "入户走访"] for i in range(2)]
+    outcome = import_rows(
+        kind="needs",
+        dataset=load_dataset(rows_to_xlsx(["社区", "需求", "服务类别", "收集方式"], needs), "xlsx"),
+        user=city["staff"],
+        dry_run=False,
+    )
+    assert outcome["errors"] == [], outcome["errors"]
+    assert CommunityFigures.objects.get(community=community).needs_total == 2
+
+    incremental = snapshot()
+    summaries_rebuild()
+    assert snapshot() == incremental
+
+
+def test_a_dry_run_import_leaves_the_figures_as_they_were(city):
+    from portal.xlsx import rows_to_xlsx
+    from spaces.imports import import_rows, load_dataset
+
+    a, _agreement, _space = city["a"]
+    headers = ["社区", "名称", "楼栋/房间及地址", "面积(㎡)", "性质", "使用状态"]
+    rows = [[a.community.name, "试导入活动室", "一楼", "30", "党群服务中心内阵地", "闲置"]]
+    import_rows(
+        kind="spaces",
+        dataset=load_dataset(rows_to_xlsx(headers, rows), "xlsx"),
+        user=city["staff"],
+        dry_run=True,
+    )
+    assert CommunityFigures.objects.get(community=a.community).spaces_total == 1
+
+
+def test_a_partner_update_that_changes_no_count_does_not_recompute(city, django_assert_num_queries):
+    a, _agreement, _space = city["a"]
+    partner = Partner.objects.select_related("community").get(pk=a.pk)  # the public cache reads its street
+    before = snapshot()
+    with django_assert_num_queries(1):  # the UPDATE only
+        partner.save(update_fields=["status"])
+    assert snapshot() == before
+
+
+def test_writes_in_a_coalesced_block_recompute_once_at_its_end(city):
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from portal.batching import coalesced
+
+    a, _agreement, _space = city["a"]
+
+    def add_spaces(n):
+        with CaptureQueriesContext(connection) as queries, transaction.atomic(), coalesced():
+            for _ in range(n):
+                SpaceFactory(community=a.community)
+        return len(queries)
+
+    one, five = add_spaces(1), add_spaces(5)
+    # Each space is one INSERT (and the factory's own reads); the recompute happens once.
+    assert five - one <= 4 * 3
+    assert CommunityFigures.objects.get(community=a.community).spaces_total == 7
+    incremental = snapshot()
+    summaries_rebuild()
+    assert snapshot() == incremental
+
+
+def test_a_failed_coalesced_block_drops_its_deferred_work(city):
+    from django.db import transaction
+
+    from portal.batching import coalesced
+
+    a, _agreement, _space = city["a"]
+    with pytest.raises(RuntimeError), transaction.atomic(), coalesced():
+        SpaceFactory(community=a.community)
+        raise RuntimeError("boom")
+    assert CommunityFigures.objects.get(community=a.community).spaces_total == 1
