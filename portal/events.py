@@ -104,6 +104,8 @@ def register_portal_events() -> None:
             "portal.street.policy_approved": _("上级批准街道政策参数宽于限值"),
             "portal.street.moved": _("街道调整所属区县"),
             "portal.street.programmes_applied": _("街道采用方案预设"),
+            "portal.two_factor.enabled": _("开启双重验证"),
+            "portal.two_factor.disabled": _("关闭双重验证"),
             "portal.levelpolicy.changed": _("修改上级政策参数"),
         }
     )

@@ -17,6 +17,8 @@ from django_otp import user_has_device
 from django_otp.forms import OTPAuthenticationFormMixin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .domain import audit_log
+
 # Who sees applicants' ID numbers unmasked: whoever may open an application in the admin
 # (its change form shows the number in full). The permission is the calls app's; the
 # foundation names it without importing the app.
@@ -129,6 +131,7 @@ def two_factor_enable(*, request, device: TOTPDevice, token: str) -> None:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     otp_login(request, device)
+    audit_log(subject=request.user, action="portal.two_factor.enabled", actor=request.user)
 
 
 def two_factor_disable(*, user, token: str) -> None:
@@ -137,6 +140,7 @@ def two_factor_disable(*, user, token: str) -> None:
     if device is None or not device.verify_token(token):
         raise ValidationError({"token": _("动态验证码不正确或已过期,请重新输入。")})
     TOTPDevice.objects.filter(user=user).delete()
+    audit_log(subject=user, action="portal.two_factor.disabled", actor=user)
 
 
 def totp_secret(device: TOTPDevice) -> str:

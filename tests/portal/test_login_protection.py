@@ -9,6 +9,7 @@ from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from portal.models import AuditEvent
 from tests.factories import CommunityFactory, RecruitmentCallFactory, UserFactory, community_staff, role_user
 
 pytestmark = pytest.mark.django_db
@@ -239,6 +240,27 @@ def test_setup_page_shows_a_qr_code_and_confirms_with_a_code():
     assert right.status_code == 302
     device.refresh_from_db()
     assert device.confirmed
+    enabled = AuditEvent.objects.get(action="portal.two_factor.enabled")
+    assert (enabled.actor, enabled.object_id) == (clerk, str(clerk.pk))
+
+
+def test_turning_two_factor_off_takes_a_code_and_is_audited(clerk_with_device):
+    clerk, device = clerk_with_device
+    client = Client()
+    client.force_login(clerk)
+
+    wrong = client.post("/accounts/two-factor/", {"token": "000000"})
+    assert TOTPDevice.objects.filter(user=clerk).exists()
+    assert not AuditEvent.objects.filter(action="portal.two_factor.disabled").exists()
+    device.refresh_from_db()
+    device.throttle_reset()  # django-otp waits a second after a wrong code; the clerk would too
+    right = client.post("/accounts/two-factor/", {"token": token_for(device)})
+
+    assert wrong.status_code == 400
+    assert right.status_code == 302
+    assert not TOTPDevice.objects.filter(user=clerk).exists()
+    disabled = AuditEvent.objects.get(action="portal.two_factor.disabled")
+    assert (disabled.actor, disabled.object_id) == (clerk, str(clerk.pk))
 
 
 def test_setup_page_is_for_staff_who_can_see_id_numbers_only():
