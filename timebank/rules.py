@@ -45,6 +45,6 @@ for model in ["volunteer", "volunteercredit", "benefit", "redemption"]:
 for model in ["volunteer", "benefit"]:  # credits, redemptions and ledger lines are never edited
     rules.add_perm(f"timebank.change_{model}", can_see_timebank & can_manage_in_scope)
 # The rate and cap are the street's numbers.
-can_set_rate = is_superuser | (is_street_staff & street_in_scope)
-rules.add_perm("timebank.view_timebanksettings", is_superuser | (is_staff_reader & street_in_scope))
+can_set_rate = is_superuser | (is_street_staff & scope_runs_timebank & street_in_scope)
+rules.add_perm("timebank.view_timebanksettings", is_superuser | (can_see_timebank & street_in_scope))
 rules.add_perm("timebank.change_timebanksettings", can_set_rate)
