@@ -318,4 +318,4 @@ class Entry(AppendOnlyModel):
         """The record the line comes from, in words."""
         if self.redemption_id:
             return str(_("兑换“%(name)s”") % {"name": self.redemption.benefit.name})
-        return str(_("%(date)s %(title)s") % {"date": self.log.date.isoformat(), "title": self.log.title})
+        return f"{self.log.date.isoformat()} {self.log.title}"
