@@ -280,3 +280,18 @@ def test_public_and_partner_pages_query_count_does_not_grow(client):
             )
         )
     assert counts[0] == counts[1]
+
+
+def test_staff_withdraw_a_verification_from_the_log_list_and_the_points_follow(client, community):
+    from services.models import LogStatus, ServiceLog
+
+    partner, agreement, space = individual_partner(community)
+    log = verify(submitted_log(partner, agreement, space))
+    client.force_login(street_staff(street=community.street))
+    url = reverse("admin:services_servicelog_changelist")
+    without_note = {"action": "withdraw_verification", "_selected_action": [log.pk], "note": ""}
+    client.post(url, without_note)
+    assert ServiceLog.objects.get(pk=log.pk).status == LogStatus.VERIFIED
+    client.post(url, {**without_note, "note": "签到表不符"})
+    assert ServiceLog.objects.get(pk=log.pk).status == LogStatus.QUERIED
+    assert Account.objects.get(partner=partner).balance == Decimal("0.00")
