@@ -184,7 +184,7 @@ class ServiceLogAdmin(LedgerExportMixin, DomainCreateAdmin):
     search_fields = ["title", "description", "partner__application__applicant_name"]
     list_select_related = ["partner__application", "space__community"]
     inlines = [ServiceLogFileInline]
-    actions = ["verify", "query", "reject"]
+    actions = ["verify", "query", "reject", "withdraw_verification"]
     readonly_fields = [
         "partner",
         "agreement",
@@ -262,6 +262,17 @@ class ServiceLogAdmin(LedgerExportMixin, DomainCreateAdmin):
     @admin.action(description=_("不予认定(需填写意见)"), permissions=["view"])
     def reject(self, request, queryset):
         self._review(request, queryset, LogStatus.REJECTED)
+
+    @admin.action(description=_("撤销核实（需填写意见）"), permissions=["view"])
+    def withdraw_verification(self, request, queryset):
+        note = request.POST.get("note", "")
+        done = 0
+        for log in queryset:
+            with refusals_as_messages(request, prefix=f"{log}:", join="; "):
+                domain.servicelog_verification_withdraw(log=log, note=note, by=request.user)
+                done += 1
+        if done:
+            messages.success(request, _("已处理 %(n)s 条记录。") % {"n": done})
 
 
 # --- Observers and the suggestion box ------------------------------------------

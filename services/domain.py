@@ -84,6 +84,7 @@ from .progress import (
     pace_warning_share,
     progress_ranking,
 )
+from .signals import servicelog_status_changed
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -483,18 +484,64 @@ def servicelog_review(*, log: ServiceLog, decision: str, note: str = "", by: Use
             note=note,
             community=log.partner.community,
         )
-        account = PartnerAccount.objects.filter(partner_id=log.partner_id).select_related("user").first()
-        if decision != LogStatus.VERIFIED and account is not None:
-            message_queue(
-                code="services.log_returned",
-                to=person_recipients(email=account.user.email, mobile=_partner_mobile(log.partner)),
-                context={"log": log, "partner": log.partner},
-                params={"date": log.date.isoformat()},
-                cause=log,
-                occasion=log.reviewed_at.isoformat(),  # returned again after a fix: a new message
-                partner_id=log.partner_id,
-                community_id=log.partner.community_id,
+        servicelog_status_changed.send(
+            sender=ServiceLog, log=log, from_state=before, to_state=decision, by=by
+        )
+        if decision != LogStatus.VERIFIED:
+            _tell_log_returned(log)
+    return log
+
+
+def _tell_log_returned(log: ServiceLog) -> None:
+    account = PartnerAccount.objects.filter(partner_id=log.partner_id).select_related("user").first()
+    if account is None:
+        return
+    message_queue(
+        code="services.log_returned",
+        to=person_recipients(email=account.user.email, mobile=_partner_mobile(log.partner)),
+        context={"log": log, "partner": log.partner},
+        params={"date": log.date.isoformat()},
+        cause=log,
+        occasion=log.reviewed_at.isoformat(),  # returned again after a fix: a new message
+        partner_id=log.partner_id,
+        community_id=log.partner.community_id,
+    )
+
+
+def servicelog_verification_withdraw(*, log: ServiceLog, note: str, by: User) -> ServiceLog:
+    """Staff take back a verification made in error: the log goes back to the partner for correction.
+
+    Only verified logs count (六(一)2、六(二)1); a verification found wrong is withdrawn with a
+    note, not edited away, so the partner's figures and anything built on them (e.g. time-bank
+    points) follow. Apps above services react through `servicelog_status_changed`.
+    """
+    _require(perms.can_review_log.test(by, log), _("您没有权限核实该记录。"))
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError(_("撤销核实时请填写意见。"))
+    with transaction.atomic():
+        log = ServiceLog.objects.select_for_update().select_related("partner__community").get(pk=log.pk)
+        if log.status != LogStatus.VERIFIED:
+            raise ValidationError(
+                _("该记录当前为“%(status)s”，只有已核实的记录可以撤销核实。")
+                % {"status": log.get_status_display()}
             )
+        log.status, log.review_note = LogStatus.QUERIED, note
+        log.reviewed_by, log.reviewed_at = by, timezone.now()
+        log.save(update_fields=["status", "review_note", "reviewed_by", "reviewed_at", "updated_at"])
+        audit_log(
+            subject=log,
+            action="services.servicelog.verification_withdrawn",
+            actor=by,
+            from_state=LogStatus.VERIFIED,
+            to_state=LogStatus.QUERIED,
+            note=note,
+            community=log.partner.community,
+        )
+        servicelog_status_changed.send(
+            sender=ServiceLog, log=log, from_state=LogStatus.VERIFIED, to_state=LogStatus.QUERIED, by=by
+        )
+        _tell_log_returned(log)
     return log
 
 

@@ -31,6 +31,7 @@ register_events(
         "services.servicelog.queried": _("退回补充服务记录"),
         "services.servicelog.rejected": _("不予认定服务记录"),
         "services.servicelog.closed": _("关闭服务记录"),
+        "services.servicelog.verification_withdrawn": _("撤销核实服务记录"),
     },
     states=LogStatus,
 )

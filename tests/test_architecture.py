@@ -36,6 +36,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("calls",),  # recruitment calls, applications, documents
     ("notices", "reviews", "agreements"),  # peers: notices & objections; vetting, scoring, decision; terms
     ("services",),  # service logs … renewal, exit, dossier, statistics, residents' directory
+    ("timebank",),  # 成都 time bank (issue 20): verified hours → points, benefits, redemptions
 ]
 
 APPS: tuple[str, ...] = tuple(app for layer in LAYERS for app in layer)

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "reviews",
     "agreements",
     "services",
+    "timebank",
 ]
 
 MIDDLEWARE = [
@@ -214,6 +215,7 @@ PORTAL_DEMO_STEPS = [
     "notices.demo",
     "agreements.demo",
     "services.demo",
+    "timebank.demo",
     "agreements.demo_reminders",
 ]
 # The applications and their vetting happened before the past notice (12 days ago).
