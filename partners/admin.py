@@ -12,7 +12,13 @@ from portal.choices import ExitReason
 from portal.refusals import refusals_as_messages
 
 from . import workflow
-from .domain import available_transitions, blocked_transitions, partner_transition
+from .domain import (
+    available_transitions,
+    blocked_transitions,
+    organisation_link_problem,
+    partner_organisation_link,
+    partner_transition,
+)
 from .models import Partner, PartnerTransition
 
 
@@ -32,6 +38,23 @@ class PartnerTransitionInline(AppendOnlyInline):
     @admin.display(description=_("操作人"))
     def actor_display(self, obj):
         return obj.actor_name
+
+
+class PartnerForm(forms.ModelForm):
+    """The partner's editable fields; the organisation link is checked and saved by the domain."""
+
+    class Meta:
+        model = Partner
+        fields = ["community", "organisation"]
+
+    def clean(self):
+        data = super().clean()
+        organisation = data.get("organisation")
+        if organisation is not None and self.instance.pk:
+            problem = organisation_link_problem(partner=self.instance, organisation=organisation)
+            if problem:
+                self.add_error("organisation", problem)
+        return data
 
 
 class TransitionForm(forms.Form):
@@ -64,9 +87,12 @@ class PartnerAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "created_at",
         "status_changed_at",
     ]
+    form = PartnerForm
+    autocomplete_fields = ["organisation"]
     fields = [
         "application",
         "community",
+        "organisation",
         "status",
         "composite_score",
         "exit_reason",
@@ -87,6 +113,16 @@ class PartnerAdmin(ScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("申请编号"), ordering="application__reference")
     def reference(self, obj):
         return obj.application.reference
+
+    def save_model(self, request, obj, form, change):
+        # The organisation link is the domain's (audited); everything else saves as usual.
+        linked = "organisation" in form.changed_data and obj.pk is not None
+        organisation = obj.organisation
+        if linked:
+            obj.organisation_id = form.initial.get("organisation")
+        super().save_model(request, obj, form, change)
+        if linked:
+            partner_organisation_link(partner=obj, organisation=organisation, by=request.user)
 
     def has_add_permission(self, request):
         # Partners come into being only through an application.

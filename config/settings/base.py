@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "portal.apps.PortalConfig",
     "messaging",
+    "organisations",
     "partners",
     "spaces",
     "calls",
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "reviews",
     "agreements",
     "services",
+    "lifecircle",
 ]
 
 MIDDLEWARE = [
