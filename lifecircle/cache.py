@@ -2,13 +2,14 @@
 
 The map of a street (and each community filter of it) is one scope,
 `lifecircle:street:<id>`: a space, a serving partner, a resident need, a call,
-a time slot or a community name that changes bumps its street's scope after
+a time slot, a community organisation or a community name that changes bumps its street's scope after
 commit, so the street's map pages are drawn again and no other street's are.
 """
 
 from __future__ import annotations
 
 from calls.models import RecruitmentCall
+from organisations.models import Organisation, OrganisationSettings
 from partners.models import Partner
 from portal.cache import public_pages_show
 from portal.models import Community
@@ -45,3 +46,5 @@ def connect_invalidation() -> None:
     public_pages_show(Partner, scopes=lambda partner: _community_street(partner.community_id))
     public_pages_show(TimeSlot, scopes=lambda slot: _space_street(slot.space_id))
     public_pages_show(RecruitmentCall, scopes=lambda call: [map_scope(call.street_id)])
+    public_pages_show(OrganisationSettings, scopes=lambda row: [map_scope(row.street_id)])
+    public_pages_show(Organisation, scopes=lambda organisation: _community_street(organisation.community_id))
