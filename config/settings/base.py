@@ -218,6 +218,7 @@ PORTAL_DEMO_STEPS = [
     "agreements.demo",
     "services.demo",
     "agreements.demo_reminders",
+    "lifecircle.demo",  # last: places the rooms, and links 华阳街道's serving partners it finds
 ]
 # The applications and their vetting happened before the past notice (12 days ago).
 PORTAL_DEMO_DAYS_AGO = {"calls.demo": 30, "reviews.demo": 20}
