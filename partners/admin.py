@@ -2,24 +2,23 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from organisations.models import Organisation
 from portal.admin_scoping import AppendOnlyInline, ScopedAdminMixin, scoped_community_filters
 from portal.choices import ExitReason
+from portal.forms import attach_domain_error
 from portal.refusals import refusals_as_messages
 
 from . import workflow
-from .domain import (
-    available_transitions,
-    blocked_transitions,
-    organisation_link_problem,
-    partner_organisation_link,
-    partner_transition,
-)
+from .domain import available_transitions, blocked_transitions, partner_organisation_link, partner_transition
 from .models import Partner, PartnerTransition
+from .rules import can_handle_partner
 
 
 class PartnerTransitionInline(AppendOnlyInline):
@@ -40,21 +39,22 @@ class PartnerTransitionInline(AppendOnlyInline):
         return obj.actor_name
 
 
-class PartnerForm(forms.ModelForm):
-    """The partner's editable fields; the organisation link is checked and saved by the domain."""
+class OrganisationLinkForm(forms.Form):
+    """Choose the registry record of the partner's organisation (its street's only), or none."""
 
-    class Meta:
-        model = Partner
-        fields = ["community", "organisation"]
+    organisation = forms.ModelChoiceField(
+        label=_("所属社区组织"),
+        queryset=None,
+        required=False,
+        empty_label=_("（不关联）"),
+        error_messages={"invalid_choice": _("只能关联本街道社区组织名录中的组织。")},
+    )
 
-    def clean(self):
-        data = super().clean()
-        organisation = data.get("organisation")
-        if organisation is not None and self.instance.pk:
-            problem = organisation_link_problem(partner=self.instance, organisation=organisation)
-            if problem:
-                self.add_error("organisation", problem)
-        return data
+    def __init__(self, *args, partner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            community__street_id=partner.community.street_id
+        ).order_by("community__name", "name")
 
 
 class TransitionForm(forms.Form):
@@ -81,18 +81,17 @@ class PartnerAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["application", "community"]
     readonly_fields = [
         "application",
+        "organisation_display",
         "status",
         "composite_score",
         "exit_reason",
         "created_at",
         "status_changed_at",
     ]
-    form = PartnerForm
-    autocomplete_fields = ["organisation"]
     fields = [
         "application",
         "community",
-        "organisation",
+        "organisation_display",
         "status",
         "composite_score",
         "exit_reason",
@@ -114,15 +113,13 @@ class PartnerAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def reference(self, obj):
         return obj.application.reference
 
-    def save_model(self, request, obj, form, change):
-        # The organisation link is the domain's (audited); everything else saves as usual.
-        linked = "organisation" in form.changed_data and obj.pk is not None
-        organisation = obj.organisation
-        if linked:
-            obj.organisation_id = form.initial.get("organisation")
-        super().save_model(request, obj, form, change)
-        if linked:
-            partner_organisation_link(partner=obj, organisation=organisation, by=request.user)
+    @admin.display(description=_("所属社区组织"))
+    def organisation_display(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        link = reverse("admin:partners_partner_organisation", args=[obj.pk])
+        name = str(obj.organisation) if obj.organisation_id else _("未关联")
+        return format_html('{} <a class="button" href="{}">{}</a>', name, link, _("选择"))
 
     def has_add_permission(self, request):
         # Partners come into being only through an application.
@@ -133,6 +130,11 @@ class PartnerAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def get_urls(self):
         return [
+            path(
+                "<int:pk>/organisation/",
+                self.admin_site.admin_view(self.organisation_view),
+                name="partners_partner_organisation",
+            ),
             path(
                 "<int:pk>/transition/<str:name>/",
                 self.admin_site.admin_view(self.transition_view),
@@ -159,6 +161,35 @@ class PartnerAdmin(ScopedAdminMixin, admin.ModelAdmin):
             return ""
         url = reverse(url_name)
         return f"{url}?partner={partner.pk}" if url_name.endswith("_add") else url
+
+    def organisation_view(self, request, pk):
+        """Point the partner to its organisation's registry record (长宁 seed 003), through the domain."""
+        partner = get_object_or_404(self.get_queryset(request), pk=pk)
+        change_url = reverse("admin:partners_partner_change", args=[partner.pk])
+        if not can_handle_partner.test(request.user, partner):
+            raise PermissionDenied
+        form = OrganisationLinkForm(
+            request.POST or None, partner=partner, initial={"organisation": partner.organisation_id}
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                partner_organisation_link(
+                    partner=partner, organisation=form.cleaned_data["organisation"], by=request.user
+                )
+            except ValidationError as error:
+                attach_domain_error(form, error)
+            else:
+                messages.success(request, _("已保存所属社区组织。"))
+                return redirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": partner,
+            "title": _("所属社区组织"),
+            "form": form,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/partners/partner/organisation.html", context)
 
     def transition_view(self, request, pk, name):
         partner = get_object_or_404(self.get_queryset(request), pk=pk)
