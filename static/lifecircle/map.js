@@ -14,11 +14,18 @@
   }
   var colours = { space: "#1f6feb", partner: "#1a7f37", need: "#bf3989", call: "#9a6700" };
   box.hidden = false;
-  var map = L.map(box, { scrollWheelZoom: false });
-  L.tileLayer(box.dataset.tilesUrl, {
-    attribution: box.dataset.attribution || "",
-    maxZoom: 19,
-  }).addTo(map);
+  // No +/- buttons (their glyphs are not text to a screen reader); pinch, double tap and the
+  // keyboard (+/- once the map has focus) zoom, and the list below holds everything anyway.
+  // The markers' SVG no larger than the map (Leaflet pads it by a tenth; the padding would lie
+  // over the list around the map for assistive tools that do not see the map's clipping).
+  // The tiles' attribution is printed by the page under the map (plain text, readable by everyone).
+  var map = L.map(box, {
+    scrollWheelZoom: false,
+    zoomControl: false,
+    attributionControl: false,
+    renderer: L.svg({ padding: 0 }),
+  });
+  L.tileLayer(box.dataset.tilesUrl, { maxZoom: 19 }).addTo(map);
   var bounds = [];
   markers.forEach(function (m) {
     var marker = L.circleMarker(m.point, {
