@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+import rules
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import QuerySet
@@ -58,7 +59,7 @@ def _require_registry(community: Community) -> None:
         )
 
 
-def _require(predicate, by: User | None, obj, message: str) -> None:
+def _require(predicate: rules.Predicate, by: User | None, obj: Organisation, message: str) -> None:
     if by is not None and not predicate.test(by, obj):
         raise ActionRefused(message)
 
