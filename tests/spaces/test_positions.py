@@ -102,3 +102,33 @@ def test_the_spaces_import_names_a_bad_position_and_saves_nothing(
     assert [e["row"] for e in outcome["errors"]] == [3]
     assert message in outcome["errors"][0]["message"]
     assert Space.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "body, field",
+    [({"latitude": "90.000001", "longitude": "119.1"}, "latitude"), ({"latitude": "31.95"}, "longitude")],
+)
+def test_the_api_refuses_a_bad_position_on_its_field(client, community_a, staff_a, body, field):
+    space = SpaceFactory(community=community_a)
+    client.force_login(staff_a)
+
+    response = client.patch(f"/api/spaces/{space.pk}/", body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert field in response.json().get("errors", response.json())
+    space.refresh_from_db()
+    assert space.latitude is None
+
+
+def test_the_api_reads_and_writes_a_position(client, community_a, staff_a):
+    space = SpaceFactory(community=community_a)
+    client.force_login(staff_a)
+
+    response = client.patch(
+        f"/api/spaces/{space.pk}/",
+        {"latitude": "31.951200", "longitude": "119.168300"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 200
+    assert (response.json()["latitude"], response.json()["longitude"]) == ("31.951200", "119.168300")
