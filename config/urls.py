@@ -59,4 +59,5 @@ urlpatterns = [
     path("", include("agreements.urls")),
     path("", include("services.urls")),
     path("", include("timebank.urls")),
+    path("", include("lifecircle.urls")),
 ]

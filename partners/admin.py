@@ -2,18 +2,23 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from organisations.models import Organisation
 from portal.admin_scoping import AppendOnlyInline, ScopedAdminMixin, scoped_community_filters
 from portal.choices import ExitReason
+from portal.forms import attach_domain_error
 from portal.refusals import refusals_as_messages
 
 from . import workflow
-from .domain import available_transitions, blocked_transitions, partner_transition
+from .domain import available_transitions, blocked_transitions, partner_organisation_link, partner_transition
 from .models import Partner, PartnerTransition
+from .rules import can_handle_partner
 
 
 class PartnerTransitionInline(AppendOnlyInline):
@@ -32,6 +37,24 @@ class PartnerTransitionInline(AppendOnlyInline):
     @admin.display(description=_("操作人"))
     def actor_display(self, obj):
         return obj.actor_name
+
+
+class OrganisationLinkForm(forms.Form):
+    """Choose the registry record of the partner's organisation (its street's only), or none."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("所属社区组织"),
+        queryset=None,
+        required=False,
+        empty_label=_("（不关联）"),
+        error_messages={"invalid_choice": _("只能关联本街道社区组织名录中的组织。")},
+    )
+
+    def __init__(self, *args, partner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            community__street_id=partner.community.street_id
+        ).order_by("community__name", "name")
 
 
 class TransitionForm(forms.Form):
@@ -58,6 +81,7 @@ class PartnerAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["application", "community"]
     readonly_fields = [
         "application",
+        "organisation_display",
         "status",
         "composite_score",
         "exit_reason",
@@ -67,6 +91,7 @@ class PartnerAdmin(ScopedAdminMixin, admin.ModelAdmin):
     fields = [
         "application",
         "community",
+        "organisation_display",
         "status",
         "composite_score",
         "exit_reason",
@@ -88,6 +113,14 @@ class PartnerAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def reference(self, obj):
         return obj.application.reference
 
+    @admin.display(description=_("所属社区组织"))
+    def organisation_display(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        link = reverse("admin:partners_partner_organisation", args=[obj.pk])
+        name = str(obj.organisation) if obj.organisation_id else _("未关联")
+        return format_html('{} <a class="button" href="{}">{}</a>', name, link, _("选择"))
+
     def has_add_permission(self, request):
         # Partners come into being only through an application.
         return False
@@ -97,6 +130,11 @@ class PartnerAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def get_urls(self):
         return [
+            path(
+                "<int:pk>/organisation/",
+                self.admin_site.admin_view(self.organisation_view),
+                name="partners_partner_organisation",
+            ),
             path(
                 "<int:pk>/transition/<str:name>/",
                 self.admin_site.admin_view(self.transition_view),
@@ -123,6 +161,35 @@ class PartnerAdmin(ScopedAdminMixin, admin.ModelAdmin):
             return ""
         url = reverse(url_name)
         return f"{url}?partner={partner.pk}" if url_name.endswith("_add") else url
+
+    def organisation_view(self, request, pk):
+        """Point the partner to its organisation's registry record (长宁 seed 003), through the domain."""
+        partner = get_object_or_404(self.get_queryset(request), pk=pk)
+        change_url = reverse("admin:partners_partner_change", args=[partner.pk])
+        if not can_handle_partner.test(request.user, partner):
+            raise PermissionDenied
+        form = OrganisationLinkForm(
+            request.POST or None, partner=partner, initial={"organisation": partner.organisation_id}
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                partner_organisation_link(
+                    partner=partner, organisation=form.cleaned_data["organisation"], by=request.user
+                )
+            except ValidationError as error:
+                attach_domain_error(form, error)
+            else:
+                messages.success(request, _("已保存所属社区组织。"))
+                return redirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": partner,
+            "title": _("所属社区组织"),
+            "form": form,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/partners/partner/organisation.html", context)
 
     def transition_view(self, request, pk, name):
         partner = get_object_or_404(self.get_queryset(request), pk=pk)

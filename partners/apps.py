@@ -15,7 +15,7 @@ class PartnersConfig(AppConfig):
         # deferred: ready() runs once the app registry is populated; models/receivers load here
         from portal.models import Community
 
-        from . import rules  # noqa: F401  (permissions)
+        from . import events, rules  # noqa: F401  (permissions, audit actions)
         from .checks import check_facts_provided, check_providers_asked
         from .models import SERVING, Partner
         from .public import community_directory_scopes, partner_public_scopes

@@ -9,12 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed
 
+from organisations.models import Organisation
 from portal.choices import ExitReason
+from portal.domain import audit_log
 from portal.exceptions import ActionRefused
 
 from . import workflow
@@ -223,3 +226,44 @@ def partner_transition(
     # The caller's instance reflects the new state too.
     partner.refresh_from_db()
     return locked
+
+
+def organisation_link_problem(*, partner: Partner, organisation: Organisation) -> str:
+    """Why `partner` may not point to `organisation` ("" when it may): only its own street's registry."""
+    if organisation.community.street_id != partner.community.street_id:
+        return _("只能关联本街道社区组织名录中的组织。")
+    return ""
+
+
+@transaction.atomic
+def partner_organisation_link(
+    *, partner: Partner, organisation: Organisation | None, by: User | None
+) -> Partner:
+    """Point a partner to the registry record of its organisation, or clear it (None).
+
+    长宁 seed 003 四(一)5 (社区社会组织"安家"工程: idle rooms for community
+    organisations) meets rulebook 三 (who may be a partner): a partner that is a
+    community organisation is found under its tier in the registry. The record
+    must be of the partner's own street; the link is audited on the partner.
+    """
+    partner = Partner.objects.select_for_update().select_related("community").get(pk=partner.pk)
+    if organisation is not None:
+        organisation = Organisation.objects.select_related("community").get(pk=organisation.pk)
+        problem = organisation_link_problem(partner=partner, organisation=organisation)
+        if problem:
+            raise ValidationError({"organisation": problem})
+    before = partner.organisation_id
+    if before == (organisation.pk if organisation else None):
+        return partner
+    partner.organisation = organisation
+    partner.save(update_fields=["organisation"])
+    audit_log(
+        subject=partner,
+        action="partners.partner.organisation_linked"
+        if organisation
+        else "partners.partner.organisation_unlinked",
+        actor=by,
+        note=str(organisation) if organisation else "",
+        data={"from": before, "to": organisation.pk if organisation else None},
+    )
+    return partner

@@ -39,6 +39,16 @@ class Partner(ConcurrentTransitionMixin, workflow.transition_methods(), models.M
     community = models.ForeignKey(
         "portal.Community", on_delete=models.PROTECT, related_name="partners", verbose_name=_("社区")
     )
+    # The registry record of the organisation behind the partner (长宁 seed 003; organisations app),
+    # set with partners.domain.partner_organisation_link.
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="partners",
+        verbose_name=_("所属社区组织"),
+    )
     status = FSMField(
         _("状态"),
         max_length=20,

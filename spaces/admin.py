@@ -159,6 +159,7 @@ class SpaceAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
                 ]
             },
         ),
+        (_("地图位置"), {"fields": ["latitude", "longitude"]}),
         (_("使用情况"), {"fields": ["current_use", "week_link", "notes"]}),
     ]
 

@@ -100,6 +100,8 @@ class SpaceSerializer(serializers.ModelSerializer):
             "is_accessible",
             "capacity",
             "opening_hours",
+            "latitude",
+            "longitude",
             "notes",
         ]
 

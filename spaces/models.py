@@ -1,7 +1,8 @@
 """The space resource list (资源清单), resident needs and prospects — rulebook 四(一)."""
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -52,6 +53,30 @@ class Space(models.Model):
     opening_hours = models.CharField(
         _("开放时间"), max_length=200, blank=True, help_text=_("例如:周一至周五 8:30–17:30,周末预约开放。")
     )
+    # Its place on the neighbourhood map (社区生活圈一张图, 成都 seed 001), in WGS-84 like the
+    # national 天地图 and OpenStreetMap tiles; 高德/腾讯 (GCJ-02) and 百度 (BD-09) points are
+    # offset by a few hundred metres and must be converted before they are entered.
+    latitude = models.DecimalField(
+        _("纬度"),
+        max_digits=8,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        help_text=_(
+            "WGS-84 坐标（与天地图、卫星定位一致），例如 31.951234；"
+            "从高德、腾讯（GCJ-02）或百度地图取的点有数百米偏差，须先转换。留空则不在地图上标注。"
+        ),
+    )
+    longitude = models.DecimalField(
+        _("经度"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+        help_text=_("WGS-84 坐标，东经为正，例如 119.171234。"),
+    )
     notes = models.TextField(_("备注"), blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -62,10 +87,33 @@ class Space(models.Model):
         ordering = ["community", "name"]
         constraints = [
             models.UniqueConstraint(fields=["community", "name"], name="space_unique_name_per_community"),
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True, longitude__isnull=True)
+                | models.Q(
+                    latitude__isnull=False,
+                    longitude__isnull=False,
+                    latitude__gte=-90,
+                    latitude__lte=90,
+                    longitude__gte=-180,
+                    longitude__lte=180,
+                ),
+                name="space_position_whole_and_in_range",
+            ),
         ]
 
     def __str__(self):
         return f"{self.community} · {self.name}"
+
+    def clean(self):
+        """A position is both coordinates or neither: half a point cannot be drawn."""
+        super().clean()
+        if (self.latitude is None) != (self.longitude is None):
+            missing = "longitude" if self.longitude is None else "latitude"
+            raise ValidationError({missing: _("经度和纬度须同时填写，或同时留空。")})
+
+    @property
+    def has_position(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
 
     @property
     def facilities(self) -> list[str]:

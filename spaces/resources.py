@@ -302,6 +302,8 @@ class SpaceResource(_ByCommunityAndName):
             "is_accessible",
             "capacity",
             "opening_hours",
+            "latitude",
+            "longitude",
             "notes",
         ]
         import_id_fields = ["community", "name"]

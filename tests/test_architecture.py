@@ -31,12 +31,14 @@ import pytest
 LAYERS: list[tuple[str, ...]] = [
     ("portal",),  # foundation: organisations, roles, audit, shared plumbing
     ("messaging",),  # the outbox: every message to a person or group, its channels and delivery log
+    ("organisations",),  # the community organisations registry (长宁 three tiers); partners point to it
     ("partners",),  # the partner lifecycle state machine; knows no stage app (facts in partners.guards)
     ("spaces",),  # space inventory, the three lists, time slots
     ("calls",),  # recruitment calls, applications, documents
     ("notices", "reviews", "agreements"),  # peers: notices & objections; vetting, scoring, decision; terms
     ("services",),  # service logs … renewal, exit, dossier, statistics, residents' directory
     ("timebank",),  # 成都 time bank (issue 20): verified hours → points, benefits, redemptions
+    ("lifecircle",),  # the neighbourhood map (社区生活圈一张图): spaces, partners, needs, calls on one page
 ]
 
 APPS: tuple[str, ...] = tuple(app for layer in LAYERS for app in layer)

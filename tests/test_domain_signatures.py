@@ -12,6 +12,7 @@ import pytest
 
 DOMAIN_MODULES = [
     "portal.domain",
+    "organisations.domain",
     "partners.domain",
     "spaces.domain",
     "calls.domain",
@@ -21,6 +22,7 @@ DOMAIN_MODULES = [
     "reviews.domain.vetting",
     "agreements.domain",
     "services.domain",
+    "lifecircle.domain",
 ]
 
 

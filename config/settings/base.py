@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "portal.apps.PortalConfig",
     "messaging",
+    "organisations",
     "partners",
     "spaces",
     "calls",
@@ -60,6 +62,7 @@ INSTALLED_APPS = [
     "agreements",
     "services",
     "timebank",
+    "lifecircle",
 ]
 
 MIDDLEWARE = [
@@ -217,6 +220,7 @@ PORTAL_DEMO_STEPS = [
     "services.demo",
     "timebank.demo",
     "agreements.demo_reminders",
+    "lifecircle.demo",  # last: places the rooms, and links 华阳街道's serving partners it finds
 ]
 # The applications and their vetting happened before the past notice (12 days ago).
 PORTAL_DEMO_DAYS_AGO = {"calls.demo": 30, "reviews.demo": 20}
@@ -376,6 +380,24 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# The neighbourhood map's tiles (lifecircle, 成都 seed 001): a Leaflet URL template such as
+# https://t{s}.tianditu.gov.cn/... or https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png and the
+# attribution the provider requires. Empty: no tiles, the map page is its list. Positions are
+# WGS-84 (spaces.Space.latitude): use a WGS-84 (天地图) source, not a GCJ-02 one (高德, 腾讯).
+PORTAL_MAP_TILES_URL = env.str("PORTAL_MAP_TILES_URL", default="")
+PORTAL_MAP_TILES_ATTRIBUTION = env.str("PORTAL_MAP_TILES_ATTRIBUTION", default="")
+
+
+def _tiles_origin(template: str) -> str:
+    """The CSP source of a tile URL template: scheme and host, a {s} subdomain as a wildcard."""
+    parts = urlsplit(template)
+    host = re.sub(r"^[^.]*\{s\}[^.]*\.", "*.", parts.hostname or "")
+    return f"{parts.scheme}://{host}" if parts.scheme and host else ""
+
+
+if _tiles_origin(PORTAL_MAP_TILES_URL):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_tiles_origin(PORTAL_MAP_TILES_URL))
 
 # With the cache unreachable the counters are unknown: let the request through (a warning is
 # logged) rather than refuse every public form during a Redis outage.

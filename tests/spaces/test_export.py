@@ -51,6 +51,8 @@ def test_space_export_xlsx_has_chinese_headers_and_labels(client, community_a, s
         "无障碍通行",
         "可容纳人数",
         "开放时间",
+        "纬度",
+        "经度",
         "备注",
     ]
     assert rows[1][:9] == [
