@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from messaging.domain import Recipient, message_rows
 from messaging.models import OutboxMessage
@@ -143,6 +144,10 @@ def _nudge(worker: Worker):
     )
 
 
+def _no_live_lease() -> bool:
+    return not OutboxMessage.objects.filter(status="sending", lease_until__gt=timezone.now()).exists()
+
+
 def _delivered(outbox: Path) -> list[Path]:
     return sorted(outbox.glob("*.txt"))
 
@@ -195,6 +200,12 @@ def test_worker_killed_mid_batch_delivers_each_message_exactly_once(services):
     killed_after = len(_delivered(outbox))
     assert killed_after < 30
     second = worker(delay=0.0)
+    # The killed worker's row stays `sending` until its lease (2 s here) expires; only a sweep
+    # after that claims it again. Beat sweeps every minute, so in production the next sweep
+    # always comes after the lease. This test sweeps once: it must wait for the lease, not
+    # assume the second worker takes longer than the lease to start (on an idle machine it
+    # does not, and the one sweep then skipped the row: "timed out waiting for every row").
+    _wait(_no_live_lease, what="the dead worker's lease to expire", timeout=30)
     _nudge(second)  # the beat sweep after the restart
     _wait(
         lambda: OutboxMessage.objects.exclude(status="sent").count() == 0,
