@@ -163,3 +163,27 @@ def test_reviewer_page_shows_the_deadline(client):
     page = client.get(reverse("reviews:roadshow", args=[roadshow.pk])).content.decode()
 
     assert "评分截止日期：2026-12-10（当天结束前提交评分表）" in page
+
+
+def test_a_run_killed_midway_leaves_nothing_and_the_next_run_sends_all(monkeypatch):
+    from reviews.domain import scoring as scoring_domain
+
+    _first, *_rest, first_members = _open_with_deadline()
+    _second, *_rest, second_members = _open_with_deadline()
+    real = scoring_domain._tell_reviewers
+    calls = []
+
+    def dies_on_the_second_roadshow(*args, **kwargs):
+        calls.append(args[0])
+        if len(calls) == 2:
+            raise SystemExit("worker killed")  # like a SIGKILL: the run's transaction never commits
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(scoring_domain, "_tell_reviewers", dies_on_the_second_roadshow)
+    with pytest.raises(SystemExit):
+        scoring_reminders_send(today=DEADLINE - dt.timedelta(days=1))
+    assert _reminded() == []
+
+    monkeypatch.setattr(scoring_domain, "_tell_reviewers", real)
+    scoring_reminders_send(today=DEADLINE - dt.timedelta(days=1))
+    assert _reminded() == sorted(m.user.email for m in [*first_members, *second_members])
