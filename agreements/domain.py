@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from messaging.domain import (
+    message_queue,
     message_rows,
     outbox_write,
     person_recipients,
@@ -405,6 +406,7 @@ def agreement_create(
             to_state=agreement.status,
             data={"kind": kind, "start": start_date.isoformat(), "months": months},
         )
+        _tell_partner_when_ready(agreement)
     return agreement
 
 
@@ -455,6 +457,7 @@ def agreement_supplement_create(
             actor=by,
             data={"amends": agreement.number},
         )
+        _tell_partner_when_ready(supplement)
     return supplement
 
 
@@ -489,6 +492,7 @@ def agreement_target_set(
         target.full_clean()
         target.save()
         audit_log(subject=agreement, action="agreements.agreement.target_set", actor=by, note=str(target))
+        _tell_partner_when_ready(agreement)
     return target
 
 
@@ -529,6 +533,7 @@ def agreement_timeslot_add(
             actor=by,
             note=describe_slot(slot),
         )
+        _tell_partner_when_ready(agreement)
     return slot
 
 
@@ -556,6 +561,7 @@ def agreement_clauses_update(*, agreement: Agreement, values: dict, by: User) ->
             actor=by,
             data={"fields": sorted(values)},
         )
+        _tell_partner_when_ready(agreement)
     return agreement
 
 
@@ -595,6 +601,31 @@ def _content_problems(agreement: Agreement) -> list[str]:
     if not agreement.services_description.strip():
         problems.append(_("协议尚未填写公益服务内容,不能签署。"))
     return problems
+
+
+def _tell_partner_when_ready(agreement: Agreement) -> None:
+    """Tell the partner a draft is ready to sign, once, as soon as it can be signed — 五(三)1.
+
+    "Ready" is the moment the draft has everything signing requires
+    (`_content_problems` empty: services, targets, space and time slots). Call
+    it inside the transaction of each change that can complete a draft; the
+    outbox key (the agreement, the message, the address) makes later calls
+    no-ops, so the partner is told once per agreement.
+    """
+    if agreement.status != AgreementStatus.DRAFT or _content_problems(agreement):
+        return
+    application = agreement.partner.application
+    message_queue(
+        code="agreements.ready_to_sign",
+        to=person_recipients(
+            email=application.email, mobile=application.mobile, name=application.contact_name
+        ),
+        params={"number": agreement.number},
+        cause=agreement,
+        partner_id=agreement.partner_id,
+        street_id=agreement.community.street_id,
+        community_id=agreement.community_id,
+    )
 
 
 def agreement_sign(

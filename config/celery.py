@@ -23,6 +23,11 @@ app.conf.beat_schedule = {
         "task": "agreements.tasks.send_renewal_reminders",
         "schedule": crontab(minute=0, hour="*/1"),
     },
+    # Hourly from 09:20 to 20:20 on the day before a scoring deadline; each reviewer reminded once.
+    "send-scoring-reminders": {
+        "task": "reviews.tasks.send_scoring_reminders",
+        "schedule": crontab(minute=20, hour="9-20"),
+    },
     "send-staff-digest": {
         "task": "services.tasks.send_staff_digest",
         "schedule": crontab(minute=30, hour=8),

@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -279,9 +280,21 @@ def channel_for(kind: str) -> Channel:
     return _channel(url)
 
 
+CHANNEL_URL_VARIABLES = {"email": "MESSAGE_EMAIL_URL", "sms": "SMS_URL", "wecom": "WECOM_URL"}
+
+
 def configured_channels() -> dict[str, Channel]:
-    """Build every configured channel: an unknown URL scheme raises ImproperlyConfigured."""
-    return {kind: channel_from_url(url) for kind, url in settings.PORTAL_MESSAGE_CHANNELS.items() if url}
+    """Build every configured channel: a bad URL raises ImproperlyConfigured naming its variable."""
+    channels = {}
+    for kind, url in settings.PORTAL_MESSAGE_CHANNELS.items():
+        if not url:
+            continue
+        try:
+            channels[kind] = channel_from_url(url)
+        except ImproperlyConfigured as exc:
+            variable = CHANNEL_URL_VARIABLES.get(kind, f"PORTAL_MESSAGE_CHANNELS[{kind!r}]")
+            raise ImproperlyConfigured(f"{variable} ({kind} channel): {exc}") from None
+    return channels
 
 
 def _due_q(now: dt.datetime) -> Q:

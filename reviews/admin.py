@@ -477,7 +477,7 @@ class RoadshowEntryInline(admin.TabularInline):
 
 @admin.register(Roadshow)
 class RoadshowAdmin(StreetScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["title", "date", "place", "status", "rubric", "links"]
+    list_display = ["title", "date", "place", "status", "scoring_deadline", "rubric", "links"]
     list_filter = ["status", "street"]
     readonly_fields = ["status", "opened_at", "closed_at"]
     inlines = [RoadshowEntryInline]
@@ -485,6 +485,8 @@ class RoadshowAdmin(StreetScopedAdminMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         frozen = ["street", "rubric"] if obj is not None and obj.status != RoadshowStatus.DRAFT else []
+        if obj is not None and obj.is_closed:
+            frozen.append("scoring_deadline")  # staff move the deadline until scoring closes
         return [*self.readonly_fields, *frozen]
 
     @admin.display(description=_("文件"))

@@ -250,6 +250,12 @@ class Roadshow(models.Model):
         db_index=True,
     )
     opened_at = models.DateTimeField(_("开始评分时间"), null=True, blank=True, editable=False)
+    scoring_deadline = models.DateField(
+        _("评分截止日期"),
+        null=True,
+        blank=True,
+        help_text=_("评审人在这一天结束前提交评分表；前一天提醒尚未提交的评审人。留空则开始评分时自动设定。"),
+    )
     closed_at = models.DateTimeField(_("结束评分时间"), null=True, blank=True, editable=False)
     # The street's review policy as it stood when scoring opened: results never shift afterwards.
     expert_weight = models.DecimalField(
@@ -274,6 +280,10 @@ class Roadshow(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status == RoadshowStatus.CLOSED
+
+    def clean(self):
+        if self.scoring_deadline and self.date and self.scoring_deadline < self.date:
+            raise ValidationError({"scoring_deadline": _("评分截止日期不能早于路演日期。")})
 
 
 class RoadshowEntry(models.Model):

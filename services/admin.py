@@ -22,10 +22,11 @@ from portal.refusals import refusals_as_messages
 from portal.rules import scope_queryset, street_scope_queryset
 
 from . import domain
-from .forms import MultipleFileField, RenewalDecisionForm, ServiceLogForm
+from .forms import EvaluationAppointmentForm, MultipleFileField, RenewalDecisionForm, ServiceLogForm
 from .models import (
     DisciplineSignoff,
     Evaluation,
+    EvaluationAppointment,
     Feedback,
     FeedbackStatus,
     LogFileKind,
@@ -720,6 +721,29 @@ class LogoLicenceAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(EvaluationAppointment)
+class EvaluationAppointmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """评估安排: staff schedule or move an evaluation; the partner is told each time (五(三)2)."""
+
+    community_path = "partner__community"
+    list_display = ["scheduled_for", "partner", "kind", "place", "created_by_name"]
+    list_select_related = ["partner__application", "created_by"]
+    list_filter = ["kind", *scoped_community_filters("partner__community")]
+    fields = ["partner", "kind", "scheduled_for", "place", "note"]
+    form = EvaluationAppointmentForm
+
+    created_by_name = person_column(EvaluationAppointment, "created_by")
+
+    def get_form(self, request, obj=None, **kwargs):
+        return form_for_user(super().get_form(request, obj, **kwargs), request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        pass  # saved by evaluation_schedule in the form
 
 
 @admin.register(RenewalDecision)

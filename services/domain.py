@@ -59,6 +59,7 @@ from .models import (
     Conclusion,
     DisciplineSignoff,
     Evaluation,
+    EvaluationAppointment,
     EvaluationKind,
     Feedback,
     FeedbackStatus,
@@ -783,6 +784,79 @@ def evaluation_date_problems(
             }
         ]
     return []
+
+
+def evaluation_schedule(
+    *,
+    partner: Partner,
+    kind: str,
+    scheduled_for: dt.datetime,
+    place: str = "",
+    note: str = "",
+    by: User,
+    appointment: EvaluationAppointment | None = None,
+) -> EvaluationAppointment:
+    """Schedule an evaluation (or move `appointment`) and tell the partner when — 五(三)2.
+
+    Rulebook 五(三)2: the community and the street evaluate the partner before
+    the agreement ends; the partner prepares service records and materials.
+    Only a serving partner is evaluated, a trial evaluation only in the trial,
+    and the time lies in the future. The partner's message (SMS and e-mail) is
+    written in the same transaction; its key holds the time, so a moved
+    appointment is told again and an unchanged one never twice.
+    """
+    require(perms.can_record_evaluation.test(by, partner), _("您没有权限安排该合伙人的评估。"))
+    errors = {}
+    if partner.status not in SERVING:
+        errors[NON_FIELD_ERRORS] = [
+            _("合伙人当前状态为“%(status)s”，不能安排评估。") % {"status": partner.get_status_display()}
+        ]
+    if kind not in EvaluationKind.values:
+        errors["kind"] = [_("请选择评估类型。")]
+    elif kind == EvaluationKind.TRIAL and partner.status != PartnerStatus.TRIAL:
+        errors["kind"] = [_("试用期满评估只适用于试用期内的合伙人。")]
+    if scheduled_for is None:
+        errors["scheduled_for"] = [_("请填写评估时间。")]
+    elif scheduled_for <= timezone.now():
+        errors["scheduled_for"] = [_("评估时间应晚于现在。")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        appointment = appointment or EvaluationAppointment(created_by=by)
+        before = appointment.scheduled_for if appointment.pk else None
+        appointment.partner, appointment.kind = partner, kind
+        appointment.scheduled_for, appointment.place, appointment.note = (
+            scheduled_for,
+            place.strip(),
+            note.strip(),
+        )
+        appointment.full_clean()
+        appointment.save()
+        when = timezone.localtime(scheduled_for)
+        audit_log(
+            subject=appointment,
+            action="services.evaluation.scheduled",
+            actor=by,
+            community=partner.community,
+            data={"kind": kind, "at": when.isoformat(), "before": before.isoformat() if before else None},
+        )
+        application = partner.application
+        message_queue(
+            code="services.evaluation_scheduled",
+            to=person_recipients(
+                email=application.email, mobile=application.mobile, name=application.contact_name
+            ),
+            params={
+                "when": f"{when:%Y-%m-%d %H:%M}" + (f" {appointment.place}" if appointment.place else ""),
+                "partner": partner.name,
+            },
+            cause=appointment,
+            occasion=when.isoformat(),
+            partner_id=partner.pk,
+            street_id=partner.community.street_id,
+            community_id=partner.community_id,
+        )
+    return appointment
 
 
 def evaluation_record(

@@ -51,6 +51,12 @@ register_events(
     states=Conclusion,
 )
 
+register_events(
+    {
+        "services.evaluation.scheduled": _("安排评估"),
+    }
+)
+
 # Written by services.domain.renewal_decide about the agreement.
 register_events(
     {

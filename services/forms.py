@@ -4,15 +4,22 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement
-from partners.models import SERVING, PartnerStatus
+from partners.models import SERVING, Partner, PartnerStatus
 from portal.choices import ServiceCategory, TargetGroup
 from portal.forms import DomainCreateForm
 from portal.listing import PublicFilterForm
 from portal.rules import scope_queryset
 from spaces.models import Space
 
-from .domain import renewal_decision_record
-from .models import RATING_VALIDATORS, Evaluation, LogFileKind, RenewalDecision, ServiceLog
+from .domain import evaluation_schedule, renewal_decision_record
+from .models import (
+    RATING_VALIDATORS,
+    Evaluation,
+    EvaluationAppointment,
+    LogFileKind,
+    RenewalDecision,
+    ServiceLog,
+)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -210,6 +217,31 @@ __all__ = [
     "DashboardFilterForm",
     "RATING_VALIDATORS",
 ]
+
+
+class EvaluationAppointmentForm(DomainCreateForm):
+    """Schedule an evaluation, or move one: evaluation_schedule saves it and tells the partner."""
+
+    class Meta:
+        model = EvaluationAppointment
+        fields = ["partner", "kind", "scheduled_for", "place", "note"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["partner"].queryset = scope_queryset(
+            user, Partner.objects.filter(status__in=SERVING).select_related("application"), "community"
+        )
+
+    def create(self, data):
+        return evaluation_schedule(
+            partner=data["partner"],
+            kind=data["kind"],
+            scheduled_for=data["scheduled_for"],
+            place=data.get("place", ""),
+            note=data.get("note", ""),
+            by=self.user,
+            appointment=self.instance if self.instance.pk else None,
+        )
 
 
 class RenewalDecisionForm(DomainCreateForm):

@@ -457,6 +457,45 @@ class Evaluation(models.Model):
         return self.partner.community
 
 
+class EvaluationAppointment(models.Model):
+    """An evaluation staff have scheduled (评估安排): the partner is told when, to prepare — 五(三)2.
+
+    The evaluation itself is recorded afterwards (`Evaluation`); moving the
+    appointment tells the partner the new time.
+    """
+
+    partner = models.ForeignKey(
+        "partners.Partner",
+        on_delete=models.PROTECT,
+        related_name="evaluation_appointments",
+        verbose_name=_("睦邻合伙人"),
+    )
+    kind = models.CharField(_("类型"), max_length=20, choices=EvaluationKind.choices)
+    scheduled_for = models.DateTimeField(_("评估时间"))
+    place = models.CharField(_("地点"), max_length=200, blank=True)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("安排人"),
+    )
+    created_at = models.DateTimeField(_("安排时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("评估安排")
+        verbose_name_plural = _("评估安排")
+        ordering = ["-scheduled_for", "-id"]
+
+    def __str__(self):
+        return f"{self.partner} {self.get_kind_display()} {self.scheduled_for:%Y-%m-%d %H:%M}"
+
+    def get_community(self):
+        return self.partner.community
+
+
 class RecognitionKind(models.TextChoices):
     COMMENDATION = "commendation", _("表扬宣传")
     WARNING = "warning", _("警告")

@@ -93,6 +93,7 @@ for model in [
     "servicelogfile",
     "feedback",
     "evaluation",
+    "evaluationappointment",
     "recognition",
     "observer",
     "observation",

@@ -99,11 +99,27 @@ def url_parts(url: str) -> dict[str, str]:
     }
 
 
+def masked_url(url: str) -> str:
+    """The URL as it may be shown in an error or a log: its password (an API secret) replaced."""
+    parts = urlsplit(url)
+    if not parts.password:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return parts._replace(netloc=netloc).geturl()
+
+
 def channel_from_url(url: str) -> Channel:
+    """Build the channel a URL names; anything wrong with the URL is ImproperlyConfigured.
+
+    The error names the scheme (and the known ones) and shows the URL without its secret.
+    """
     scheme = urlsplit(url).scheme
     if scheme not in _SCHEMES:
         known = ", ".join(sorted(_SCHEMES)) or "none loaded"
         raise ImproperlyConfigured(
-            f"Unknown message channel URL scheme {scheme!r} in {url!r}; known: {known}."
+            f"Unknown message channel URL scheme {scheme!r} in {masked_url(url)!r}; known: {known}."
         )
-    return _SCHEMES[scheme](url, options=url_parts(url))
+    try:
+        return _SCHEMES[scheme](url, options=url_parts(url))
+    except ValueError as exc:  # a port or a number option that is not a number
+        raise ImproperlyConfigured(f"Malformed message channel URL {masked_url(url)!r}: {exc}") from None

@@ -17,6 +17,9 @@ import hashlib
 import os
 import time
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
 
 from . import Channel, OutgoingMessage, PermanentFailure, Sent, TemporaryFailure, channel_scheme
 
@@ -27,7 +30,12 @@ class FileChannel(Channel):
 
     def __init__(self, url: str, *, options: dict[str, str]):
         super().__init__(url, options=options)
-        self.folder = Path(options["path"] or ".")
+        # file:///abs/folder, or file://var/outbox/sms (relative to the working directory, as the
+        # README writes it: its first segment parses as the host).
+        folder = unquote(urlsplit(url).netloc) + options["path"]
+        if not folder:
+            raise ImproperlyConfigured("file URL needs a folder, e.g. file:///srv/mulin/var/outbox/sms")
+        self.folder = Path(folder)
         self.delay = float(options.get("delay") or 0)
         self.fail = options.get("fail", "")
 

@@ -10,6 +10,7 @@ from .decisions import (  # noqa: F401
 from .scoring import (  # noqa: F401
     composite_score,
     conflict_declare,
+    default_scoring_deadline,
     panel_composition_problems,
     panel_score,
     panel_set_members,
@@ -26,6 +27,8 @@ from .scoring import (  # noqa: F401
     score_sheet_unlock,
     scoring_is_complete,
     scoring_missing,
+    scoring_reminders_due,
+    scoring_reminders_send,
 )
 from .vetting import (  # noqa: F401
     VettingState,

@@ -15,6 +15,7 @@ Aggregation, stated once:
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,8 +29,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from messaging.domain import message_queue, person_recipients
+from messaging.models import OutboxMessage
 from partners.domain import partner_transition
 from partners.models import Partner, PartnerStatus
+from portal.dates import local_today
 from portal.domain import audit_log
 from portal.models import Role
 from portal.xlsx import rows_to_xlsx
@@ -54,13 +57,14 @@ from ..rules import can_manage_street_record
 from .vetting import review_policy_for
 
 if TYPE_CHECKING:
-    import datetime as dt
-
     from django.contrib.auth.models import User
 
     from ..models import ReviewPolicy
 
 TWO_PLACES = Decimal("0.01")
+# Days reviewers have to submit after the roadshow when staff set no deadline. Rulebook 五(二)1
+# asks for a composite score from both panels but sets no period: this default is the portal's.
+SCORING_DAYS = 3
 
 
 def plain(number: Decimal) -> str:
@@ -204,7 +208,7 @@ def _roadshow_params(roadshow: Roadshow) -> dict[str, str]:
     return {"when": roadshow.date.isoformat(), "place": roadshow.place, "title": roadshow.title}
 
 
-def _tell_reviewers(roadshow: Roadshow, users: Iterable, code: str) -> None:
+def _tell_reviewers(roadshow: Roadshow, users: Iterable, code: str, *, occasion: str = "") -> int:
     """Each reviewer by SMS (the phone on their profile) and e-mail — rulebook 五(二)1."""
     to = []
     for user in users:
@@ -212,12 +216,12 @@ def _tell_reviewers(roadshow: Roadshow, users: Iterable, code: str) -> None:
         to += person_recipients(
             email=user.email, mobile=getattr(profile, "phone", ""), name=user.get_full_name()
         )
-    message_queue(
+    return message_queue(
         code=code,
         to=to,
         params=_roadshow_params(roadshow),
         cause=roadshow,
-        occasion=f"{roadshow.date}|{roadshow.place}",  # a moved roadshow is told again
+        occasion=occasion or f"{roadshow.date}|{roadshow.place}",  # a moved roadshow is told again
         street_id=roadshow.street_id,
     )
 
@@ -306,6 +310,8 @@ def roadshow_open_scoring(*, roadshow: Roadshow, by: User) -> Roadshow:
         policy = review_policy_for(roadshow.street)
         roadshow.status = RoadshowStatus.OPEN
         roadshow.opened_at = timezone.now()
+        if roadshow.scoring_deadline is None:
+            roadshow.scoring_deadline = default_scoring_deadline(roadshow)
         roadshow.expert_weight = policy.expert_weight
         roadshow.social_weight = policy.social_weight
         roadshow.drop_extremes = policy.drop_extremes
@@ -314,6 +320,7 @@ def roadshow_open_scoring(*, roadshow: Roadshow, by: User) -> Roadshow:
             update_fields=[
                 "status",
                 "opened_at",
+                "scoring_deadline",
                 "expert_weight",
                 "social_weight",
                 "drop_extremes",
@@ -331,6 +338,53 @@ def roadshow_open_scoring(*, roadshow: Roadshow, by: User) -> Roadshow:
             roadshow, [member.user for member in roadshow_members(roadshow)], "reviews.scoring_open"
         )
     return roadshow
+
+
+def default_scoring_deadline(roadshow: Roadshow, *, today: dt.date | None = None) -> dt.date:
+    """`SCORING_DAYS` after the roadshow (or after today, for a roadshow whose day is past)."""
+    return max(roadshow.date, today or local_today()) + dt.timedelta(days=SCORING_DAYS)
+
+
+def scoring_reminders_due(*, today: dt.date | None = None) -> list[tuple[Roadshow, list[PanelMember]]]:
+    """Open roadshows whose scoring closes tomorrow, each with the members still owing a sheet.
+
+    A member owes a sheet when, for any applicant on the roadshow, they have
+    neither declared a conflict nor submitted (`scoring_missing`) — 五(二)1.
+    """
+    tomorrow = (today or local_today()) + dt.timedelta(days=1)
+    due = []
+    roadshows = Roadshow.objects.filter(status=RoadshowStatus.OPEN, scoring_deadline=tomorrow).order_by("id")
+    for roadshow in roadshows:
+        owing = {}
+        for entry in roadshow.entries.select_related("partner"):
+            for member in scoring_missing(entry.partner, roadshow):
+                owing.setdefault(member.pk, member)
+        if owing:
+            due.append((roadshow, list(owing.values())))
+    return due
+
+
+def scoring_reminders_send(*, today: dt.date | None = None) -> int:
+    """Remind each reviewer whose sheet is not submitted, the day before scoring closes — 五(二)1.
+
+    Once per (roadshow, deadline, reviewer address, channel): the outbox key
+    holds the deadline, so re-runs (beat runs this hourly in the daytime) write
+    nothing new, and a worker killed mid-run leaves nothing half-written (one
+    transaction) for the next run to finish. A deadline staff move is a new
+    occasion: reviewers are reminded again the day before the new date.
+    Returns how many new outbox rows this run wrote (0 on a re-run).
+    """
+    code = "reviews.scoring_closes_tomorrow"
+    with transaction.atomic():
+        before = OutboxMessage.objects.filter(code=code).count()
+        for roadshow, members in scoring_reminders_due(today=today):
+            _tell_reviewers(
+                roadshow,
+                [member.user for member in members],
+                code,
+                occasion=f"deadline|{roadshow.scoring_deadline.isoformat()}",
+            )
+        return OutboxMessage.objects.filter(code=code).count() - before
 
 
 def _member_context(*, member: PanelMember, partner: Partner, by: User | None) -> Roadshow:

@@ -308,3 +308,76 @@ def test_email_and_file_channel_urls_build():
     assert channel_from_url("consolemail://").kind == "email"
     assert channel_from_url("django://").kind == "email"
     assert channel_from_url("file:///tmp/outbox").folder.as_posix() == "/tmp/outbox"
+
+
+def test_every_catalogue_message_has_a_sender():
+    """Each code is written by some app's code outside the catalogue (issue 17: none defined but unsent)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    apps = [
+        "agreements",
+        "calls",
+        "messaging",
+        "notices",
+        "partners",
+        "portal",
+        "reviews",
+        "services",
+        "spaces",
+    ]
+    source = "\n".join(
+        path.read_text(encoding="utf-8")
+        for app in apps
+        for path in (root / app).rglob("*.py")
+        if path.name != "catalogue.py" and "migrations" not in path.parts
+    )
+
+    assert [code for code in MESSAGES if f'"{code}"' not in source] == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "url", "expected"),
+    [
+        (
+            "sms",
+            "alyun-sms://KEY:SECRET@dysmsapi.aliyuncs.com",
+            "SMS_URL (sms channel): Unknown message channel",
+        ),
+        (
+            "email",
+            "smtp://user:SECRET@mail.example.cn:notaport",
+            "MESSAGE_EMAIL_URL (email channel): Malformed",
+        ),
+        ("wecom", "file://", "WECOM_URL (wecom channel): file URL needs a folder"),
+        ("sms", "file:///tmp/outbox?delay=soon", "SMS_URL (sms channel): Malformed message channel URL"),
+    ],
+)
+def test_bad_channel_url_stops_start_up_naming_its_variable_and_never_its_secret(kind, url, expected):
+    with override_settings(PORTAL_MESSAGE_CHANNELS={kind: url}):
+        with pytest.raises(ImproperlyConfigured) as refused:
+            configured_channels()
+
+    assert str(refused.value).startswith(expected)
+    assert "SECRET" not in str(refused.value)
+
+
+def test_file_url_written_as_in_the_readme_is_a_folder_relative_to_the_working_directory():
+    assert channel_from_url("file://var/outbox/sms").folder.as_posix() == "var/outbox/sms"
+
+
+def test_invalid_number_retried_by_staff_is_still_never_sent_to(sent, daytime):
+    from messaging.domain import outbox_retry
+    from tests.factories import street_staff
+
+    _queue(to=person_recipients(mobile="1381234567"))
+    OutboxMessage.objects.update(street=StreetFactory())
+    row = OutboxMessage.objects.get()
+    staff = street_staff(street=row.street)
+
+    assert outbox_retry(messages=OutboxMessage.objects.all(), by=staff) == 1
+    outbox_deliver_due()
+
+    row.refresh_from_db()
+    assert (row.status, row.last_error, row.attempts) == ("failed", "手机号码无效,未发送。", 1)
+    assert sent == []
