@@ -113,7 +113,7 @@ def test_progress_chart_draws_from_vendored_chartjs(live_server, phone_page, tra
     page.goto(f"{live_server.url}/services/progress/")
     page.wait_for_url("**/services/progress/*/")
     assert page.evaluate("typeof Chart") == "function"
-    assert page.evaluate("Chart.getChart('progress-chart') !== undefined")
+    assert page.evaluate("Chart.getChart('progress-chart-month') !== undefined")
     assert page.locator("table").count() == 1
 
 
