@@ -257,6 +257,8 @@ def _results_context(request, roadshow_id):
         row.cells = [row.totals.get(m.pk) for m in members]
         row.conflict_flags = [m.pk in row.conflicted for m in members]
         row.cells_and_flags = list(zip(row.cells, row.conflict_flags, strict=True))
+        # The page's cards name each member beside their score (issue 19).
+        row.member_cells = list(zip(members, row.cells, row.conflict_flags, strict=True))
     return {"roadshow": roadshow, "members": members, "results": results, "policy": policy}
 
 
