@@ -9,6 +9,7 @@ from reviews.domain import conflict_declare, roadshow_close_scoring, score_sheet
 from reviews.domain.scoring import plain
 from reviews.models import ScoreSheet, SheetStatus
 from tests.factories import StreetFactory
+from tests.utils import TEXT_LINES_JS, assert_no_text_one_character_per_line
 
 from .conftest import give_score
 from .factories import rubric_with_criteria, setup_roadshow
@@ -143,32 +144,6 @@ def test_live_total_equals_the_server_total(live_server, phone_page):
     page.get_by_role("button", name="确认提交").click()
     assert page.get_by_text("评分表已提交并锁定。").is_visible()
     assert ScoreSheet.objects.get(member=member).status == SheetStatus.SUBMITTED
-
-
-# For every text node of a table cell: its characters, its line boxes and its cell's width.
-TEXT_LINES_JS = """() => {
-  const found = [];
-  document.querySelectorAll('table.cards td').forEach(td => {
-    const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const text = node.textContent.trim();
-      if (text.length < 2) continue;
-      const range = document.createRange();
-      range.selectNodeContents(node);
-      const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
-      found.push({text, lines: tops.size, width: td.getBoundingClientRect().width});
-    }
-  });
-  return found;
-}"""
-
-
-def assert_no_text_one_character_per_line(page):
-    nodes = page.evaluate(TEXT_LINES_JS)
-    assert nodes, "no table text on the page"
-    crushed = [n for n in nodes if n["lines"] > 1 and len(n["text"]) / n["lines"] < 4]
-    assert crushed == [], crushed
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
 
 @pytest.mark.browser
