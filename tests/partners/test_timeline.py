@@ -138,3 +138,10 @@ def test_exit_shows_the_exit_reason():
 
     assert _states(timeline)[-1] == ("试用期", StepState.STOPPED) and len(timeline.steps) == 7
     assert timeline.reason == "退出：主动申请退出"
+
+
+def test_steps_out_of_step_with_the_machine_fail_the_system_check(monkeypatch):
+    swapped = (workflow.STEPS[1], workflow.STEPS[0], *workflow.STEPS[2:])
+    monkeypatch.setattr(workflow, "STEPS", swapped)
+
+    assert [error.id for error in check_steps_follow_main_line()] == ["partners.E002"]
