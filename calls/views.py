@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from partners.domain import partner_timeline
 from portal.cache import PUBLIC_CACHE_SECONDS, public_cache_context, public_page
 from portal.listing import cache_query, lazy_page
 from portal.masking import mask_mobile
@@ -230,6 +231,7 @@ def application_status_private(request, token):
         {
             "application": application,
             "stage": application_stage(application),
+            "timeline": partner_timeline(application.partner),
             "status": application.partner.get_status_display(),
             "mobile_masked": mask_mobile(application.mobile),
             "documents": application.documents.all(),
@@ -259,6 +261,7 @@ def application_status_withdraw(request, token):
         {
             "application": application,
             "stage": application_stage(application),
+            "timeline": partner_timeline(application.partner),
             "status": application.partner.get_status_display(),
             "mobile_masked": mask_mobile(application.mobile),
             "documents": application.documents.all(),

@@ -41,3 +41,19 @@ def check_providers_asked(app_configs=None, **kwargs):
         for name, provider in sorted(guards.providers().items())
         if name not in asked
     ]
+
+
+def check_steps_follow_main_line(app_configs=None, **kwargs):
+    """partners.E002: the applicant's steps do not cover the main line, in order."""
+    grouped = [state for _key, _title, states in workflow.STEPS for state in states]
+    if grouped == workflow.main_line():
+        return []
+    return [
+        checks.Error(
+            "partners.workflow.STEPS does not group the main line's states in order: "
+            f"{[str(s) for s in grouped]} != {[str(s) for s in workflow.main_line()]}.",
+            hint="Change STEPS beside the transitions whenever the main line changes.",
+            obj="partners.workflow.STEPS",
+            id="partners.E002",
+        )
+    ]

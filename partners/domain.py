@@ -6,6 +6,7 @@ nothing else touches `Partner.status`.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -267,3 +268,70 @@ def partner_organisation_link(
         data={"from": before, "to": organisation.pk if organisation else None},
     )
     return partner
+
+
+# --- The applicant's steps ----------------------------------------------------------
+
+
+class StepState:
+    DONE = "done"
+    CURRENT = "current"
+    NEXT = "next"
+    STOPPED = "stopped"
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    key: str
+    title: str
+    state: str  # StepState
+    entered_at: datetime.datetime | None  # when the partner reached the step (done, current, stopped)
+
+
+@dataclass(frozen=True)
+class Timeline:
+    steps: list[TimelineStep]
+    ended: bool
+    ended_at: datetime.datetime | None = None
+    reason: str = ""  # the public reason of an ended path (the transition's label, the exit reason)
+
+
+def partner_timeline(partner: Partner) -> Timeline:
+    """The application's progress as steps (申请 → 联审 → 路演 → 评审决定 → 公示 → 签约 → 试用期 → 正式运行).
+
+    Rulebook 五(一)–(三), 六(二)3: the steps are the workflow's main line
+    (`workflow.STEPS`); the dates are those of the status history. A path that
+    ended (not shortlisted, not selected, objection upheld, withdrawn, exited)
+    stops at the step it ended in, with the public reason: the transition's
+    label, and for an exit the 退出情形 — never the staff's note.
+    """
+    history = list(PartnerTransition.objects.filter(partner=partner).order_by("created_at", "id"))
+    entered: dict[str, datetime.datetime] = {workflow.INITIAL: partner.created_at}
+    for row in history:
+        entered.setdefault(row.to_state, row.created_at)
+    step_of = {state: i for i, (_k, _t, states) in enumerate(workflow.STEPS) for state in states}
+    ending = history[-1] if partner.status in workflow.FINAL and history else None
+    if ending is not None:
+        here = step_of.get(ending.from_state, 0)
+    else:
+        here = step_of.get(partner.status, 0)
+    steps = []
+    for i, (key, title, states) in enumerate(workflow.STEPS):
+        if ending is not None and i > here:
+            break
+        if i < here:
+            state = StepState.DONE
+        elif i == here:
+            state = StepState.STOPPED if ending is not None else StepState.CURRENT
+        else:
+            state = StepState.NEXT
+        reached = [entered[s] for s in states if s in entered] if state != StepState.NEXT else []
+        steps.append(
+            TimelineStep(key=key, title=str(title), state=state, entered_at=min(reached, default=None))
+        )
+    if ending is None:
+        return Timeline(steps=steps, ended=False)
+    reason = str(workflow.label(ending.transition))
+    if partner.status == workflow.S.EXITED and partner.exit_reason:
+        reason = f"{reason}：{ExitReason(partner.exit_reason).label}"
+    return Timeline(steps=steps, ended=True, ended_at=ending.created_at, reason=reason)

@@ -56,6 +56,22 @@ FINAL = {S.REJECTED, S.NOT_SELECTED, S.EXITED, S.WITHDRAWN}
 SERVING = {S.TRIAL, S.ACTIVE, S.RENEWAL_DUE}
 
 
+# The applicant's steps (issue 19): the main line's states, in the machine's own
+# order (`main_line`), grouped under the names an applicant knows. A step is
+# current while the partner is in one of its states. `partners.checks` and the
+# tests hold the groups to the machine: together they are the main line, in order.
+STEPS: tuple[tuple[str, object, tuple[str, ...]], ...] = (
+    ("apply", _("申请"), (S.SUBMITTED,)),
+    ("vetting", _("联审"), (S.VETTING,)),
+    ("roadshow", _("路演"), (S.SHORTLISTED,)),
+    ("decision", _("评审决定"), (S.SCORED,)),
+    ("notice", _("公示"), (S.APPROVED, S.IN_NOTICE)),
+    ("signing", _("签约"), (S.SIGNING,)),
+    ("trial", _("试用期"), (S.TRIAL,)),
+    ("active", _("正式运行"), (S.ACTIVE, S.RENEWAL_DUE)),
+)
+
+
 # --- Facts: questions the machine asks of records kept by other apps ----------
 
 
@@ -490,7 +506,17 @@ def transition_methods() -> type:
     )
 
 
-# --- Derived: the factories' paths ----------------------------------------------
+# --- Derived: the main line and the factories' paths ---------------------------
+
+
+def main_line() -> list[str]:
+    """The states from submission to the last serving state along the main line
+    (the shortest way, preferring the transitions declared first)."""
+    last = max(SERVING, key=lambda state: len(shortest_paths().get(state, [])))
+    states = [INITIAL]
+    for name in shortest_paths()[last]:
+        states.append(TRANSITIONS[name].target)
+    return states
 
 
 def shortest_paths(start: str = INITIAL) -> dict[str, list[str]]:

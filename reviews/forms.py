@@ -47,7 +47,12 @@ class ScoreForm(forms.Form):
                 required=False,
                 max_digits=6,
                 decimal_places=2,
-                help_text=_("满分 %(max)s 分") % {"max": plain(criterion.max_score)},
+                help_text=(
+                    _("满分 %(max)s 分") % {"max": plain(criterion.max_score)}
+                    if criterion.weight == 1
+                    else _("满分 %(max)s 分，权重 %(weight)s")
+                    % {"max": plain(criterion.max_score), "weight": plain(criterion.weight)}
+                ),
                 widget=forms.NumberInput(
                     attrs={
                         "min": "0",
@@ -55,6 +60,8 @@ class ScoreForm(forms.Form):
                         "step": "0.5",
                         "inputmode": "decimal",
                         "class": "score-input",
+                        # Read by static/reviews/score-total.js for the live weighted total.
+                        "data-weight": plain(criterion.weight),
                     }
                 ),
             )

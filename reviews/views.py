@@ -23,6 +23,7 @@ from portal.uploads import serve_private_file
 from portal.xlsx import rows_to_xlsx, xlsx_response
 
 from . import domain
+from .domain.scoring import plain
 from .forms import DeclarationForm, ScoreForm
 from .models import ConflictDeclaration, PanelMember, Roadshow, RoadshowEntry, RoadshowStatus, ScoreSheet
 from .rules import can_manage_street_record, can_view_results
@@ -105,7 +106,13 @@ def _neighbours(roadshow, entry):
 @login_required
 @require_http_methods(["GET", "POST"])
 def score_applicant(request, roadshow_id, partner_id):
-    """One applicant: summary, documents, declaration, then the rubric as a form."""
+    """One applicant: summary, documents, declaration, then the rubric as a form.
+
+    提交 does not lock at once: it shows each score and the weighted total
+    (`action=submit` → the confirmation page); 确认提交 locks (`action=confirm`),
+    返回修改 brings the form back with what was entered (`action=edit`).
+    The values travel in hidden fields, so it works without JavaScript.
+    """
     member = _my_member(request, roadshow_id)
     roadshow = member.panel.roadshow
     entry = _entry(roadshow, partner_id)
@@ -135,23 +142,44 @@ def score_applicant(request, roadshow_id, partner_id):
                 else:
                     messages.success(request, _("声明已记录。"))
                     return redirect(here)
-        elif action in ("save", "submit"):
+        elif action in ("save", "submit", "confirm", "edit"):
             form = ScoreForm(request.POST, criteria=criteria, sheet=sheet)
-            if form.is_valid():
+            if action != "edit" and form.is_valid():
                 try:
-                    domain.score_sheet_save(
-                        member=member,
-                        partner=partner,
-                        values=form.values(),
-                        comment=form.cleaned_data["comment"],
-                        submit=action == "submit",
-                        by=request.user,
-                    )
+                    if action == "submit":
+                        preview = domain.score_sheet_preview(
+                            member=member,
+                            partner=partner,
+                            values=form.values(),
+                            comment=form.cleaned_data["comment"],
+                            by=request.user,
+                        )
+                    else:
+                        domain.score_sheet_save(
+                            member=member,
+                            partner=partner,
+                            values=form.values(),
+                            comment=form.cleaned_data["comment"],
+                            submit=action == "confirm",
+                            by=request.user,
+                        )
                 except ValidationError as error:
                     _add_errors(form, error)
                 else:
+                    if action == "submit":
+                        return render(
+                            request,
+                            "reviews/score_confirm.html",
+                            {
+                                "roadshow": roadshow,
+                                "entry": entry,
+                                "application": partner.application,
+                                "preview": preview,
+                                "form": form,
+                            },
+                        )
                     messages.success(
-                        request, _("评分已提交,评分表已锁定。") if action == "submit" else _("草稿已保存。")
+                        request, _("评分已提交,评分表已锁定。") if action == "confirm" else _("草稿已保存。")
                     )
                     return redirect(here)
         else:
@@ -161,11 +189,11 @@ def score_applicant(request, roadshow_id, partner_id):
 
     prev, nxt = _neighbours(roadshow, entry)
     application = partner.application
-    total = None
-    if sheet is not None:
-        total = sum(
-            (s.value * c.weight for c in criteria for s in sheet.scores.all() if s.criterion_id == c.pk), 0
-        )
+    if form.is_bound:
+        shown = form.values() if form.is_valid() else {}
+    else:
+        shown = {s.criterion_id: s.value for s in sheet.scores.all()} if sheet is not None else {}
+    total = domain.score_sheet_total(criteria, shown)
     return render(
         request,
         "reviews/score.html",
@@ -181,7 +209,7 @@ def score_applicant(request, roadshow_id, partner_id):
             "declaration_form": declaration_form,
             "form": form,
             "sheet": sheet,
-            "total": total,
+            "total": plain(total),
             "can_score": (
                 roadshow.status == RoadshowStatus.OPEN
                 and declaration is not None
@@ -229,6 +257,8 @@ def _results_context(request, roadshow_id):
         row.cells = [row.totals.get(m.pk) for m in members]
         row.conflict_flags = [m.pk in row.conflicted for m in members]
         row.cells_and_flags = list(zip(row.cells, row.conflict_flags, strict=True))
+        # The page's cards name each member beside their score (issue 19).
+        row.member_cells = list(zip(members, row.cells, row.conflict_flags, strict=True))
     return {"roadshow": roadshow, "members": members, "results": results, "policy": policy}
 
 

@@ -43,6 +43,7 @@ from .models import (
     ServiceLog,
     ServiceLogFile,
 )
+from .progress import completion_percent
 from .resources import (
     EvaluationLedger,
     FeedbackLedger,
@@ -521,7 +522,7 @@ class EvaluationAdmin(LedgerExportMixin, DomainCreateAdmin):
 
     @admin.display(description=_("指标完成率"))
     def fulfilment_percent(self, obj):
-        return "—" if obj.fulfilment_share is None else f"{obj.fulfilment_share * 100:.0f}%"
+        return "—" if obj.fulfilment_share is None else f"{completion_percent(obj.fulfilment_share)}%"
 
     def get_readonly_fields(self, request, obj=None):
         return self.readonly_fields if obj is not None else []

@@ -48,6 +48,7 @@ from .models import (
     ServiceLog,
     ServiceLogFile,
 )
+from .progress import completion_percent
 from .stats import LOG_EXPORT_HEADERS, log_export_rows, month_sheet_pdf
 
 # Rejected and closed logs are left off the monthly sheet (stats.month_logs).
@@ -232,7 +233,7 @@ def observations_feedback_section(partner):
 def evaluations_section(partner):
     entries = []
     for ev in Evaluation.objects.filter(partner=partner).order_by("evaluated_on", "id"):
-        share = f"{ev.fulfilment_share * 100:.0f}%" if ev.fulfilment_share is not None else "—"
+        share = f"{completion_percent(ev.fulfilment_share)}%" if ev.fulfilment_share is not None else "—"
         entries.append(
             DossierEntry(
                 when=ev.evaluated_on,

@@ -129,10 +129,27 @@ def verified_figures_by_month(agreement_ids) -> dict[int, dict[dt.date, dict[str
     return result
 
 
+def completion_percent(share: Decimal | None) -> int | None:
+    """The one way a completion share becomes the percentage people see (rulebook 六(一)2).
+
+    `share` is actual ÷ expected rounded to 0.001 (`Cell.ratio`, `AgreementProgress.fulfilment`,
+    `Evaluation.fulfilment_share`); ×100 and rounded half up, once. The progress page, the
+    ranking, the evaluation in the admin and the dossier all call it, so one target never
+    shows two figures (the admin and the dossier used to round 0.685 half to even: 68 %
+    beside the progress page's 69 %).
+    """
+    if share is None:
+        return None
+    return int((share * 100).quantize(Decimal("1"), ROUND_HALF_UP))
+
+
 @dataclass
 class Cell:
     actual: Decimal
     target: Decimal
+    # Where the period stands on the day the progress is read: "past", "current" or "future".
+    # A future period has no figure yet: it shows "—", never "0 / 0%".
+    when: str = "past"
 
     @property
     def ratio(self) -> Decimal | None:
@@ -142,8 +159,15 @@ class Cell:
 
     @property
     def percent(self) -> int | None:
-        ratio = self.ratio
-        return None if ratio is None else int((ratio * 100).quantize(Decimal("1"), ROUND_HALF_UP))
+        return completion_percent(self.ratio)
+
+    @property
+    def is_future(self) -> bool:
+        return self.when == "future"
+
+    @property
+    def is_current(self) -> bool:
+        return self.when == "current"
 
 
 @dataclass
@@ -181,8 +205,7 @@ class AgreementProgress:
 
     @property
     def fulfilment_percent(self) -> int | None:
-        value = self.fulfilment
-        return None if value is None else int((value * 100).quantize(Decimal("1"), ROUND_HALF_UP))
+        return completion_percent(self.fulfilment)
 
     @property
     def behind_pace(self) -> bool:
@@ -205,13 +228,44 @@ class AgreementProgress:
                     "expected_to_date": str(t.to_date.target),
                     "ratio": None if t.to_date.ratio is None else str(t.to_date.ratio),
                     "periods": [
-                        {"label": p.label, "actual": str(c.actual), "target": str(c.target)}
+                        {"label": p.label, "actual": str(c.actual), "target": str(c.target), "when": c.when}
                         for p, c in t.rows
                     ],
                 }
                 for t in self.targets
             ],
         }
+
+
+def progress_charts(progress: AgreementProgress) -> list[dict]:
+    """The chart data of the progress page: one chart per period type (rulebook 六(一)2).
+
+    Monthly targets share a monthly axis and quarterly targets a quarterly one, so a
+    quarter's figure is never drawn against a month. Periods still to come have no
+    figure (None: a gap in the chart, "—" in the table), not 0.
+    """
+    charts = []
+    titles = {TargetPeriod.MONTH: _("按月指标"), TargetPeriod.QUARTER: _("按季度指标")}
+    for kind, _label in TargetPeriod.choices:
+        targets = [t for t in progress.targets if t.target.period == kind]
+        if not targets:
+            continue
+        charts.append(
+            {
+                "kind": kind,
+                "title": str(titles.get(kind, _label)),
+                "labels": [p.label for p, _c in targets[0].rows],
+                "datasets": [
+                    {
+                        "label": t.label,
+                        "actual": [None if c.is_future else float(c.actual) for _p, c in t.rows],
+                        "target": [float(c.target) for _p, c in t.rows],
+                    }
+                    for t in targets
+                ],
+            }
+        )
+    return charts
 
 
 def _metric_key(target) -> str:
@@ -244,7 +298,8 @@ def agreement_progress(
         for period in term_periods(agreement.start_date, agreement.end_date, target.period):
             actual = sum((figures.get(m, {}).get(key, ZERO) for m in period.months()), ZERO)
             goal = _q(target.value * period.share_in_term)
-            rows.append((period, Cell(actual=actual, target=goal)))
+            when = "future" if period.start > today else "current" if period.end >= today else "past"
+            rows.append((period, Cell(actual=actual, target=goal, when=when)))
             if period.start > today:
                 continue
             actual_to_date += actual

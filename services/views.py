@@ -75,6 +75,7 @@ from .progress import (
     agreement_progress,
     current_agreements,
     pace_warning_share,
+    progress_charts,
     progress_ranking,
     term_periods,
 )
@@ -287,17 +288,6 @@ def progress_detail(request, pk):
     if not perms.can_view_partner_records.test(request.user, agreement):
         raise Http404
     progress = agreement_progress(agreement)
-    chart = {
-        "labels": [p.label for p, _c in progress.targets[0].rows] if progress.targets else [],
-        "datasets": [
-            {
-                "label": t.label,
-                "actual": [float(c.actual) for _p, c in t.rows],
-                "target": [float(c.target) for _p, c in t.rows],
-            }
-            for t in progress.targets
-        ],
-    }
     today = progress.today
     months = [p for p in term_periods(agreement.start_date, agreement.end_date, "month") if p.start <= today]
     return render(
@@ -308,7 +298,7 @@ def progress_detail(request, pk):
             "progress": progress,
             "agreement": agreement,
             "partner": agreement.partner,
-            "chart": chart,
+            "charts": progress_charts(progress),
             "warning_share": int(pace_warning_share() * 100),
         },
     )

@@ -23,8 +23,10 @@ from django.views.defaults import server_error
 from calls.domain import application_request_documents, application_status_token, document_request_token
 from calls.models import Application, CallStatus, DocumentKind, RecruitmentCall
 from notices.models import Objection, PublicNotice
+from partners.domain import partner_transition
 from reviews.models import Roadshow, ScoreSheet
 from services.models import PartnerAccount, ServiceLog
+from tests.calls.factories import submitted_application
 from tests.factories import RecruitmentCallFactory
 from tests.notices.factories import approved_partner, published_notice, setting
 from tests.reviews.factories import setup_roadshow
@@ -50,6 +52,8 @@ PUBLIC_PAGES = [
     ("application_status_lookup", "/applications/status/", None),
     ("application_status_lookup_errors", "/applications/status/", "查询"),
     ("application_status_private", "/applications/status/{status_token}/", None),
+    # The steps of a path that ended (issue 19): the step it stopped at and the reason.
+    ("application_status_ended", "/applications/status/{ended_token}/", None),
     ("application_document_upload", "/applications/upload/{upload_token}/", None),
     ("application_document_upload_errors", "/applications/upload/{upload_token}/", "上传"),
     ("directory", "/partners/", None),
@@ -84,6 +88,7 @@ REVIEWER_PAGES = [
     "score_sheet",
     "score_sheet_errors",
     "score_sheet_saved",
+    "score_sheet_confirm",
     "results",
     "score_sheet_locked",
     "forbidden",
@@ -145,8 +150,11 @@ def _build_data():
         message="请补充团队成员的资质证明。",
         by=staff,
     )
+    withdrawn = submitted_application()
+    partner_transition(partner=withdrawn.partner, transition="withdraw", as_applicant=True, note="")
     return {
         **data,
+        "ended_token": application_status_token(withdrawn),
         "upload_token": document_request_token(document_request),
         "roadshow": roadshow.pk,
         "applicant": applicant.pk,
@@ -333,6 +341,13 @@ def _audit_reviewer(page, base, data):
         page.get_by_role("button", name="保存草稿").click()
     assert page.get_by_text("草稿已保存。").is_visible()
     results["score_sheet_saved"] = _axe(page)
+    # 提交 first shows the scores and the weighted total (issue 19); nothing is locked yet.
+    for score in page.locator("input.score-input").all():
+        score.fill("1")
+    with page.expect_navigation():
+        page.get_by_role("button", name="提交评分").click()
+    assert page.get_by_role("button", name="确认提交").is_visible()
+    results["score_sheet_confirm"] = _axe(page)
     return results
 
 

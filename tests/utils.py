@@ -26,3 +26,29 @@ def built_by_worker(client, url: str, capture_on_commit) -> bytes:
     response = client.get(url)
     assert response.status_code == 200
     return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+# For every text node of a table cell: its characters, its line boxes and its cell's width.
+TEXT_LINES_JS = """() => {
+  const found = [];
+  document.querySelectorAll('table.cards td').forEach(td => {
+    const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent.trim();
+      if (text.length < 2) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+      found.push({text, lines: tops.size, width: td.getBoundingClientRect().width});
+    }
+  });
+  return found;
+}"""
+
+
+def assert_no_text_one_character_per_line(page):
+    nodes = page.evaluate(TEXT_LINES_JS)
+    assert nodes, "no table text on the page"
+    crushed = [n for n in nodes if n["lines"] > 1 and len(n["text"]) / n["lines"] < 4]
+    assert crushed == [], crushed
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375

@@ -430,23 +430,53 @@ def conflict_declare(
     return declaration
 
 
-def score_sheet_save(
-    *, member: PanelMember, partner: Partner, values: dict, comment: str = "", submit: bool = False, by: User
-) -> ScoreSheet:
-    """Save a draft or submit a member's score sheet; a submitted sheet is locked.
+def score_sheet_total(criteria: Iterable[Criterion], values: dict) -> Decimal:
+    """A sheet's weighted total, Σ(score × criterion weight), exact (no rounding).
 
-    `values` maps criterion id → Decimal or None (not yet scored). Each score
-    lies between 0 and the criterion's maximum; submitting needs every
-    criterion. Errors are keyed "criterion_<id>" so forms show them in place.
+    Rulebook 五(二)1 (评审组打分). The one place the total of a single sheet is
+    computed in Python: the scoring page, its confirmation step and the locked
+    sheet show it, and static/reviews/score-total.js computes the same figure
+    as the reviewer types (in hundredths, so the two never differ). `values`
+    maps criterion id → Decimal or None; an unscored criterion adds nothing.
     """
-    roadshow = _member_context(member=member, partner=partner, by=by)
-    declaration = ConflictDeclaration.objects.filter(member=member, partner=partner).first()
-    if declaration is None:
-        raise ValidationError(_("请先声明是否存在利益冲突。"))
-    if declaration.has_conflict:
-        raise ValidationError(_("您已声明与该申请人存在利益冲突,不能评分。"))
-    if ScoreSheet.objects.filter(member=member, partner=partner, status=SheetStatus.SUBMITTED).exists():
-        raise ValidationError(_("评分表已提交并锁定;如需修改,请联系工作人员解锁。"))
+    total = Decimal("0")
+    for criterion in criteria:
+        value = values.get(criterion.pk)
+        if value is not None:
+            total += Decimal(value) * criterion.weight
+    return total
+
+
+@dataclass(frozen=True)
+class SheetLine:
+    criterion: Criterion
+    value: Decimal
+
+    @property
+    def value_display(self) -> str:
+        return plain(self.value)
+
+    @property
+    def weight_display(self) -> str:
+        return plain(self.criterion.weight)
+
+
+@dataclass(frozen=True)
+class SheetPreview:
+    """What the reviewer is about to lock: each score and the weighted total."""
+
+    lines: list[SheetLine]
+    total: Decimal
+    comment: str
+
+    @property
+    def total_display(self) -> str:
+        return plain(self.total)
+
+
+def _clean_scores(roadshow: Roadshow, values: dict, *, submit: bool) -> dict[int, Decimal]:
+    """Each score between 0 and its criterion's maximum, two decimals at most;
+    every criterion scored when submitting. Errors are keyed "criterion_<id>"."""
     criteria = {c.pk: c for c in roadshow.rubric.criteria.all()}
     errors = {}
     cleaned = {}
@@ -477,6 +507,53 @@ def score_sheet_save(
                 errors[f"criterion_{pk}"] = _("提交前请为每一项打分。")
     if errors:
         raise ValidationError(errors)
+    return cleaned
+
+
+def _check_may_score(*, member: PanelMember, partner: Partner, by: User) -> Roadshow:
+    roadshow = _member_context(member=member, partner=partner, by=by)
+    declaration = ConflictDeclaration.objects.filter(member=member, partner=partner).first()
+    if declaration is None:
+        raise ValidationError(_("请先声明是否存在利益冲突。"))
+    if declaration.has_conflict:
+        raise ValidationError(_("您已声明与该申请人存在利益冲突,不能评分。"))
+    if ScoreSheet.objects.filter(member=member, partner=partner, status=SheetStatus.SUBMITTED).exists():
+        raise ValidationError(_("评分表已提交并锁定;如需修改,请联系工作人员解锁。"))
+    return roadshow
+
+
+def score_sheet_preview(
+    *, member: PanelMember, partner: Partner, values: dict, comment: str = "", by: User
+) -> SheetPreview:
+    """Check a sheet as for submission and show what would be locked, saving nothing.
+
+    Rulebook 五(二)1: a submitted sheet is final, so the reviewer confirms the
+    scores and the weighted total first (the 提交 → 确认提交 step of the
+    scoring page). Refuses exactly what `score_sheet_save(submit=True)` refuses.
+    """
+    roadshow = _check_may_score(member=member, partner=partner, by=by)
+    cleaned = _clean_scores(roadshow, values, submit=True)
+    criteria = list(roadshow.rubric.criteria.all())
+    return SheetPreview(
+        lines=[SheetLine(criterion=c, value=cleaned[c.pk]) for c in criteria],
+        total=score_sheet_total(criteria, cleaned),
+        comment=(comment or "").strip(),
+    )
+
+
+def score_sheet_save(
+    *, member: PanelMember, partner: Partner, values: dict, comment: str = "", submit: bool = False, by: User
+) -> ScoreSheet:
+    """Save a draft or submit a member's score sheet; a submitted sheet is locked.
+
+    Rulebook 五(二)1. `values` maps criterion id → Decimal or None (not yet
+    scored). Each score lies between 0 and the criterion's maximum; submitting
+    needs every criterion. Errors are keyed "criterion_<id>" so forms show
+    them in place. The scoring page submits only after the confirmation step
+    (`score_sheet_preview`).
+    """
+    roadshow = _check_may_score(member=member, partner=partner, by=by)
+    cleaned = _clean_scores(roadshow, values, submit=submit)
 
     with transaction.atomic():
         sheet, _created = ScoreSheet.objects.select_for_update().get_or_create(member=member, partner=partner)

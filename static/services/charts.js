@@ -3,9 +3,13 @@
   "use strict";
   if (typeof Chart === "undefined") { return; }
   var palette = ["#b3261e", "#0b57d0", "#1b5e20", "#8e24aa", "#ef6c00"];
-  var progressData = document.getElementById("progress-data");
-  if (progressData) {
-    var data = JSON.parse(progressData.textContent);
+  // The progress page: one chart per period type (monthly targets on a monthly axis, quarterly
+  // on a quarterly one). A period still to come has no figure (null): no bar, not a 0.
+  var narrow = window.matchMedia("(max-width: 480px)").matches;
+  document.querySelectorAll("canvas[data-progress-chart]").forEach(function (canvas) {
+    var source = document.getElementById(canvas.getAttribute("data-progress-chart"));
+    if (!source) { return; }
+    var data = JSON.parse(source.textContent);
     var datasets = [];
     data.datasets.forEach(function (d, i) {
       var colour = palette[i % palette.length];
@@ -13,11 +17,18 @@
       datasets.push({ type: "line", label: d.label + " · 目标", data: d.target, borderColor: colour,
         borderDash: [6, 4], pointRadius: 0, fill: false });
     });
-    new Chart(document.getElementById("progress-chart"), {
+    new Chart(canvas, {
       data: { labels: data.labels, datasets: datasets },
-      options: { responsive: true, maintainAspectRatio: false, scales: { y: { beginAtZero: true } } }
+      options: {
+        responsive: true, maintainAspectRatio: false,
+        plugins: { legend: { position: "bottom", labels: { boxWidth: 12, font: { size: narrow ? 12 : 13 } } } },
+        scales: {
+          x: { ticks: { autoSkip: true, maxRotation: narrow ? 60 : 0, font: { size: narrow ? 11 : 12 } } },
+          y: { beginAtZero: true, ticks: { font: { size: narrow ? 11 : 12 } } }
+        }
+      }
     });
-  }
+  });
   var dashData = document.getElementById("dashboard-data");
   if (dashData) {
     var d = JSON.parse(dashData.textContent);

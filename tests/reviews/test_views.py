@@ -55,15 +55,11 @@ def test_declare_then_save_draft_then_submit(client):
     page = client.get(url).content.decode()
     assert 'value="35.00"' in page and "思路清晰" in page
 
-    response = client.post(
-        url,
-        {
-            "action": "submit",
-            f"criterion_{first.pk}": "35",
-            f"criterion_{second.pk}": "25",
-            f"criterion_{third.pk}": "20.5",
-        },
-    )
+    scores = {f"criterion_{first.pk}": "35", f"criterion_{second.pk}": "25", f"criterion_{third.pk}": "20.5"}
+    # 提交 shows the confirmation step (issue 19); 确认提交 locks.
+    response = client.post(url, {"action": "submit", **scores})
+    assert response.status_code == 200 and "确认提交" in response.content.decode()
+    response = client.post(url, {"action": "confirm", **scores})
     assert response.status_code == 302
     sheet = ScoreSheet.objects.get(member=member, partner=partner)
     assert sheet.status == SheetStatus.SUBMITTED

@@ -108,7 +108,7 @@ def test_progress_pages_table_without_js_and_ranking_scope(client, world):
     response = client.get(reverse("services:progress_index"))
     assert response.url == reverse("services:progress_detail", args=[world["a_agreement"].pk])
     html = client.get(response.url).content.decode()
-    assert "2026年1月" in html and "<table>" in html and "chart.umd.js" in html
+    assert "2026年1月" in html and '<table class="cards">' in html and "chart.umd.js" in html
     export = reverse("services:log_export", args=[world["a"].pk, 2026, 1, "xlsx"])
     assert f'href="{export}"' in html
     assert (

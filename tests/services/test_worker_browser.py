@@ -113,7 +113,7 @@ def test_progress_chart_draws_from_vendored_chartjs(live_server, phone_page, tra
     page.goto(f"{live_server.url}/services/progress/")
     page.wait_for_url("**/services/progress/*/")
     assert page.evaluate("typeof Chart") == "function"
-    assert page.evaluate("Chart.getChart('progress-chart') !== undefined")
+    assert page.evaluate("Chart.getChart('progress-chart-month') !== undefined")
     assert page.locator("table").count() == 1
 
 
@@ -172,3 +172,54 @@ def test_partner_enters_a_log_with_photo_on_a_phone(live_server, phone_page, tra
         ["elderly"],
         "活动.jpg",
     )
+
+
+@pytest.mark.browser
+def test_progress_on_a_phone_cards_dashes_and_a_chart_per_period(live_server, phone_page, transactional_db):
+    """Issue 19: at 375 px the periods are cards, months to come read "—", months and quarters
+    have a chart each, and no figure or label is broken one character per line."""
+    import datetime as dt
+
+    from django.conf import settings
+    from django.test import Client
+
+    from portal.dates import add_months, local_today
+    from tests.utils import assert_no_text_one_character_per_line
+
+    from .factories import make_log, partner_user, target
+
+    today = local_today()
+    partner, agreement, space = serving_partner(
+        "active", start=add_months(today, -2).replace(day=1), end=add_months(today, 4)
+    )
+    target(agreement, "hours", 10)
+    target(agreement, "events", 6, period="quarter")
+    make_log(partner, agreement, space, date=today - dt.timedelta(days=1))
+    client = Client()
+    client.force_login(partner_user(partner))
+    page = phone_page
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+
+    page.goto(f"{live_server.url}/services/progress/{agreement.pk}/")
+
+    assert_no_text_one_character_per_line(page)
+    last_month = page.locator("table.cards").first.locator("tbody tr").last
+    assert last_month.locator("td").nth(1).text_content() == "—"
+    assert last_month.locator("td").nth(3).text_content() == "—"
+    charts = page.evaluate(
+        "['month', 'quarter'].map(k => Chart.getChart('progress-chart-' + k).data.labels.length)"
+    )
+    months = len(page.locator("table.cards").first.locator("tbody tr").all())
+    quarters = len(page.locator("table.cards").nth(1).locator("tbody tr").all())
+    assert charts == [months, quarters]
+    # The chart is readable on the phone: the full width and the height the stylesheet gives it.
+    box = page.locator("#progress-chart-month").bounding_box()
+    assert box["width"] >= 300 and box["height"] >= 250
