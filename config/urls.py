@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -9,9 +8,7 @@ from portal.views import after_login, healthz
 
 from .api import build_router
 
-admin.site.site_header = _("睦邻合伙人 · 管理后台")
-admin.site.site_title = _("睦邻合伙人")
-admin.site.index_title = _("项目全流程管理")
+# The site's titles, its home (the staff desk) and its menu: portal.admin_site.PortalAdminSite.
 # No navigation sidebar: it builds the whole app list (a permission check per model,
 # ~40) on every admin page, a sixth of a list page's time; the staff desk (the admin
 # index) and the breadcrumbs lead to every list (issue 14).

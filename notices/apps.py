@@ -12,7 +12,7 @@ class NoticesConfig(AppConfig):
 
     def ready(self):
         # deferred: ready() runs once the app registry is populated; models/receivers load here
-        from . import dossier, events, facts, rules  # noqa: F401  (dossier 50, audit actions, facts, perms)
+        from . import desk, dossier, events, facts, rules  # noqa: F401  (desk, dossier 50, audit actions, facts, perms)
         from .domain import NOTICES_SCOPE, notice_page_scope
         from .models import NoticeEntry, PublicNotice
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -19,3 +20,9 @@ class PortalConfig(AppConfig):
         register_portal_events()
 
         post_migrate.connect(install_append_only_triggers, sender=self, dispatch_uid="portal-append-only")
+
+
+class PortalAdminConfig(AdminConfig):
+    """The admin with the portal's site: the desk on its home and the menu by the flow."""
+
+    default_site = "portal.admin_site.PortalAdminSite"

@@ -10,9 +10,13 @@ JSON becomes `{"detail": …}` with the same status.
 from django.http import JsonResponse
 from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.csrf import CsrfViewMiddleware
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from .cache import shared_page_response
+from .language import chosen_language
 
 API_PREFIX = "/api/"
 
@@ -65,3 +69,16 @@ class PublicPageCacheMiddleware:
                 self.frame_options.process_response(request, response)
                 return self.csrf.process_response(request, response)
         return self.get_response(request)
+
+
+class ChosenLanguageMiddleware(LocaleMiddleware):
+    """LocaleMiddleware without Accept-Language: the chosen language (cookie) or zh-hans."""
+
+    def process_request(self, request):
+        translation.activate(chosen_language(request))
+        request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request, response):
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
