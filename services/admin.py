@@ -17,7 +17,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import EXITABLE, SERVING, Partner
-from portal.admin_scoping import ScopedAdminMixin, form_for_user, person_column, scoped_community_filters
+from portal.admin_scoping import (
+    ScopedAdminMixin,
+    form_for_user,
+    number_column,
+    person_column,
+    scoped_community_filters,
+)
 from portal.refusals import refusals_as_messages
 from portal.rules import scope_queryset
 
@@ -176,7 +182,7 @@ class ServiceLogAdmin(DomainCreateAdmin):
         "title",
         "partner_name",
         "space",
-        "hours",
+        "hours_plain",
         "residents_served",
         "status",
         "has_warnings",
@@ -195,7 +201,7 @@ class ServiceLogAdmin(DomainCreateAdmin):
         "date",
         "start_time",
         "end_time",
-        "hours",
+        "hours_plain",
         "category",
         "title",
         "description",
@@ -214,6 +220,7 @@ class ServiceLogAdmin(DomainCreateAdmin):
     ]
 
     reviewed_by_name = person_column(ServiceLog, "reviewed_by")
+    hours_plain = number_column(ServiceLog, "hours")
     recorded_by_name = person_column(ServiceLog, "recorded_by")
 
     def get_readonly_fields(self, request, obj=None):
@@ -559,9 +566,9 @@ class EvaluationAdmin(DomainCreateAdmin):
         "kind",
         "conclusion",
         "fulfilment_percent",
-        "satisfaction",
-        "observer_rating",
-        "total_score",
+        "satisfaction_plain",
+        "observer_rating_plain",
+        "total_score_plain",
         dossier_link,
     ]
     list_filter = ["kind", "conclusion", *scoped_community_filters("partner__community")]
@@ -573,19 +580,23 @@ class EvaluationAdmin(DomainCreateAdmin):
         "evaluated_on",
         "conclusion",
         "remarks",
-        "fulfilment_share",
-        "satisfaction",
+        "fulfilment_share_plain",
+        "satisfaction_plain",
         "feedback_count",
-        "observer_rating",
+        "observer_rating_plain",
         "observation_count",
         "incidents",
         "scores",
-        "total_score",
+        "total_score_plain",
         "recorded_by_name",
         "created_at",
     ]
 
     recorded_by_name = person_column(Evaluation, "recorded_by")
+    fulfilment_share_plain = number_column(Evaluation, "fulfilment_share")
+    satisfaction_plain = number_column(Evaluation, "satisfaction")
+    observer_rating_plain = number_column(Evaluation, "observer_rating")
+    total_score_plain = number_column(Evaluation, "total_score")
 
     @admin.display(description=_("指标完成率"))
     def fulfilment_percent(self, obj):

@@ -24,7 +24,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
 
 from partners.models import Partner
-from portal.admin_scoping import ScopedAdminMixin, person_column, scoped_community_filters
+from portal.admin_scoping import ScopedAdminMixin, number_column, person_column, scoped_community_filters
 from portal.choices import ServiceCategory, TargetGroup
 from portal.dates import local_today
 from portal.models import Community
@@ -126,10 +126,11 @@ class SpacePhotoInline(admin.TabularInline):
 class SpaceAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
     resource_classes = [SpaceResource]
     import_kind = ImportKind.SPACES
+    area_m2_plain = number_column(Space, "area_m2")
     list_display = [
         "name",
         "community",
-        "area_m2",
+        "area_m2_plain",
         "nature",
         "occupancy",
         "capacity",
