@@ -152,3 +152,13 @@ def test_admin_menu_follows_the_flow_and_links_the_statistics(client):
     assert service < page.index("公益服务记录表") < page.index('class="app-flow-evaluation module')
     assert page.index('class="app-flow-exit module') < page.index('class="app-portal module')
     assert reverse("services:dashboard") in page
+
+
+def test_reviewer_sees_missing_score_sheets_on_the_review_home(client):
+    roadshow, _staff, _partners, members = setup_roadshow(partners=2)
+    client.force_login(members["social"][0].user)
+
+    page = client.get(reverse("reviews:home")).content.decode()
+
+    assert "待提交的路演评分：2" in page
+    assert "2026年3月20日" in page

@@ -72,3 +72,33 @@ def test_partner_history_shows_transition_labels_and_names(client):
     assert "报送街道" in page and "已提交" in page and "联审联查中" in page
     assert ">forward<" not in page and "submitted → vetting" not in page
     assert "jiedao" not in page
+
+
+@pytest.mark.django_db
+def test_renewal_reminders_show_the_status_in_words_and_the_decision_link_first(client):
+    from agreements.models import RenewalReminder
+
+    partner, agreement, _space = serving_partner("active")
+    RenewalReminder.objects.create(agreement=agreement, kind="window", partner_status="active")
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+
+    page = client.get(reverse("admin:agreements_renewalreminder_changelist")).content.decode()
+
+    assert '<td class="field-partner_status_label">正式运行</td>' in page
+    assert ">active<" not in page
+    assert page.index("登记续签决定") < page.index("正式运行")
+
+
+@pytest.mark.django_db
+def test_panel_member_picker_shows_names_not_usernames(client):
+    from tests.reviews.factories import RoadshowFactory, reviewer
+
+    staff = street_staff()
+    RoadshowFactory(street=staff.profile.street)
+    reviewer(username="pingshen1", first_name="王", last_name="")
+    client.force_login(staff)
+
+    page = client.get(reverse("admin:reviews_panel_add")).content.decode()
+
+    assert ">王</option>" in page
+    assert "pingshen1" not in page
