@@ -247,6 +247,26 @@ class StageFilter(admin.SimpleListFilter):
         return queryset
 
 
+class DocumentsFilter(admin.SimpleListFilter):
+    """Applications whose requested documents are outstanding or came back (the desk links here)."""
+
+    title = _("补充材料")
+    parameter_name = "documents"
+
+    def lookups(self, request, model_admin):
+        return [("requested", _("已通知补充,待补交")), ("returned", _("已补交,待查看"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "requested":
+            return queryset.filter(document_requests__fulfilled_at__isnull=True).distinct()
+        if self.value() == "returned":
+            return queryset.filter(
+                document_requests__fulfilled_at__isnull=False,
+                partner__status__in=[PartnerStatus.SUBMITTED, PartnerStatus.VETTING],
+            ).distinct()
+        return queryset
+
+
 @admin.register(Application)
 class ApplicationAdmin(LedgerExportMixin, ScopedAdminMixin, admin.ModelAdmin):
     resource_classes = [ApplicationLedger]
@@ -268,6 +288,7 @@ class ApplicationAdmin(LedgerExportMixin, ScopedAdminMixin, admin.ModelAdmin):
         "kind",
         ServiceCategoryFilter,
         StageFilter,
+        DocumentsFilter,
         "submitted_at",
     ]
     search_fields = ["reference", "applicant_name", "project_title", "contact_name", "credit_code"]

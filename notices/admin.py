@@ -20,9 +20,11 @@ from portal.admin_scoping import (
     AppendOnlyInline,
     ScopedAdminMixin,
     ScopedStreetFilter,
+    number_column,
     person_column,
     street_scoped_filter,
 )
+from portal.formatting import plain_number
 from portal.ledgers import LedgerExportMixin
 from portal.models import Role, Street, person_name
 from portal.pdf import pdf_response
@@ -137,7 +139,7 @@ class PublicNoticeForm(forms.ModelForm):
             )
             self.fields["partners"].label_from_instance = lambda p: (
                 f"{p.application.applicant_name} · {p.application.project_title} · "
-                f"{p.community.name} · {p.composite_score or '—'}"
+                f"{p.community.name} · {plain_number(p.composite_score) or '—'}"
             )
             if self.instance.pk:
                 self.fields["partners"].initial = [e.partner_id for e in self.instance.entries.all()]
@@ -160,11 +162,12 @@ class NoticeEntryInline(AppendOnlyInline):
         "project_title",
         "community_name",
         "space_names",
-        "composite_score",
+        "composite_score_plain",
         "partner_status",
     ]
     readonly_fields = fields
     verbose_name_plural = _("公示名单")
+    composite_score_plain = number_column(NoticeEntry, "composite_score")
 
     @admin.display(description=_("当前状态"))
     def partner_status(self, obj):

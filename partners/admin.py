@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin_scoping import AppendOnlyInline, ScopedAdminMixin, scoped_community_filters
+from portal.admin_scoping import AppendOnlyInline, ScopedAdminMixin, number_column, scoped_community_filters
 from portal.choices import ExitReason
 from portal.refusals import refusals_as_messages
 
@@ -44,13 +44,14 @@ class TransitionForm(forms.Form):
 
 @admin.register(Partner)
 class PartnerAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    composite_score_plain = number_column(Partner, "composite_score")
     list_display = [
         "reference",
         "name_display",
         "kind_display",
         "community",
         "status",
-        "composite_score",
+        "composite_score_plain",
         "status_changed_at",
     ]
     list_filter = ["status", *scoped_community_filters("community"), "application__kind"]
@@ -59,7 +60,7 @@ class PartnerAdmin(ScopedAdminMixin, admin.ModelAdmin):
     readonly_fields = [
         "application",
         "status",
-        "composite_score",
+        "composite_score_plain",
         "exit_reason",
         "created_at",
         "status_changed_at",
@@ -68,7 +69,7 @@ class PartnerAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "application",
         "community",
         "status",
-        "composite_score",
+        "composite_score_plain",
         "exit_reason",
         "created_at",
         "status_changed_at",
