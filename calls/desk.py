@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Min
+from django.db.models import Count, Min, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -13,8 +13,8 @@ from portal.rules import scope_queryset, user_role
 
 from .models import Application, DocumentRequest
 
-# Returned documents matter while the application is still being checked.
-CHECKING = [PartnerStatus.SUBMITTED, PartnerStatus.VETTING]
+# Documents are asked for and checked while the application is examined (五(一)3).
+CHECKING = [PartnerStatus.SUBMITTED, PartnerStatus.VETTING, PartnerStatus.SHORTLISTED]
 
 
 @desk_provider(order=10)
@@ -38,17 +38,35 @@ def desk_items(user) -> list[DeskItem]:
                 due=as_date(waiting["due"]),
             )
         )
-    returned = scope_queryset(
+    checking = (
+        CHECKING if role != Role.STREET_STAFF else [s for s in CHECKING if s != PartnerStatus.SUBMITTED]
+    )
+    # (the street sees an application once the community has forwarded it, like its list)
+    requests = scope_queryset(
         user,
-        DocumentRequest.objects.filter(fulfilled_at__isnull=False, application__partner__status__in=CHECKING),
+        DocumentRequest.objects.filter(application__partner__status__in=checking),
         "application__community",
-    ).aggregate(n=Count("application_id", distinct=True), due=Min("fulfilled_at"))
+    ).aggregate(
+        returned=Count("application_id", distinct=True, filter=Q(fulfilled_at__isnull=False, outcome="")),
+        returned_due=Min("fulfilled_at", filter=Q(fulfilled_at__isnull=False, outcome="")),
+        requested=Count("application_id", distinct=True, filter=Q(fulfilled_at__isnull=True)),
+        requested_due=Min("requested_at", filter=Q(fulfilled_at__isnull=True)),
+    )
     items.append(
         DeskItem(
             label=_("已补交材料待查看的申请"),
-            count=returned["n"],
+            count=requests["returned"],
             url=f"{url}?documents=returned",
-            due=as_date(returned["due"]),
+            due=as_date(requests["returned_due"]),
+        )
+    )
+    # Waiting on the applicant: the date is when the documents were asked for, to chase them.
+    items.append(
+        DeskItem(
+            label=_("已通知补充材料、申请人尚未补交的申请"),
+            count=requests["requested"],
+            url=f"{url}?documents=requested",
+            due=as_date(requests["requested_due"]),
         )
     )
     return items

@@ -1,4 +1,4 @@
-"""The notice part of the staff desk (portal.desk): objections to handle."""
+"""The notice part of the staff desk (portal.desk): objections to handle, filings to acknowledge."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from portal.desk import DeskItem, as_date, desk_provider
 from portal.models import Role
 from portal.rules import scope_queryset, user_role
 
-from .models import Objection, ObjectionStatus
+from .models import FilingReceiptStatus, Objection, ObjectionStatus
+from .rules import filing_receipts_received_by
 
 
 @desk_provider(order=40)
@@ -33,5 +34,25 @@ def desk_items(user) -> list[DeskItem]:
             count=open_["n"],
             url=f"{url}?status__exact={ObjectionStatus.OPEN}",
             due=as_date(open_["due"]),
+        )
+    ]
+
+
+@desk_provider(order=45)
+def filing_items(user) -> list[DeskItem]:
+    """Filings of notice results sent to an office this account is the clerk of, not yet
+    acknowledged or returned (rulebook 五(二)3 公示结果报备案), oldest first. Shown on the
+    admin home and on the clerk's own page, 收到的备案 (/filings/)."""
+    waiting = (
+        filing_receipts_received_by(user)
+        .filter(status=FilingReceiptStatus.SENT)
+        .aggregate(n=Count("id"), due=Min("sent_at"))
+    )
+    return [
+        DeskItem(
+            label=_("待签收的备案"),
+            count=waiting["n"],
+            url=f"{reverse('notices:filing_inbox')}?status={FilingReceiptStatus.SENT}",
+            due=as_date(waiting["due"]),
         )
     ]

@@ -10,6 +10,10 @@ the audit log, settings) follow in their own apps' groups.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -70,8 +74,31 @@ FLOW: list[tuple[str, object, list[str]]] = [
 ]
 
 
+# The apps whose models stay in their own groups when no stage names them: the foundation and
+# the stage apps above. Other apps of the project (programmes added later: surveys, reports,
+# timebank, …) are gathered in one last group, 其他方案功能, until a stage names their models.
+FOUNDATION_APPS = {"portal", "messaging"}
+
+
+def _is_project_app(app_label: str) -> bool:
+    """An app of this repository (not Django's or a library's)."""
+    try:
+        path = Path(apps.get_app_config(app_label).path).resolve()
+    except LookupError:
+        return False
+    base = Path(settings.BASE_DIR).resolve()
+    return path.is_relative_to(base) and "site-packages" not in path.parts
+
+
+def _known_apps() -> set[str]:
+    return FOUNDATION_APPS | {member.split(".")[0] for _key, _name, members in FLOW for member in members}
+
+
 def flow_app_list(app_list: list[dict]) -> list[dict]:
-    """Regroup the admin's app list (models the user may see) into the flow's sections."""
+    """Regroup the admin's app list (models the user may see) into the flow's sections.
+
+    Models no stage names follow: those of known apps in their apps' groups, then the models of
+    the project's other apps in a last group (其他方案功能), so that nothing is hidden."""
     models = {}
     for app in app_list:
         for model in app["models"]:
@@ -91,10 +118,26 @@ def flow_app_list(app_list: list[dict]) -> list[dict]:
                     "models": found,
                 }
             )
+    known = _known_apps()
+    others = []
     for app in app_list:
         rest = [m for m in app["models"] if f"{app['app_label']}.{m['object_name'].lower()}" not in placed]
-        if rest:
+        if not rest:
+            continue
+        if app["app_label"] not in known and _is_project_app(app["app_label"]):
+            others.extend(rest)
+        else:
             sections.append({**app, "models": rest})
+    if others:
+        sections.append(
+            {
+                "name": _("其他方案功能"),
+                "app_label": "flow-other",
+                "app_url": others[0].get("admin_url") or "",
+                "has_module_perms": True,
+                "models": others,
+            }
+        )
     return sections
 
 
