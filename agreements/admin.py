@@ -380,21 +380,23 @@ class RenewalReminderAdmin(AppendOnlyAdminMixin, ScopedAdminMixin, admin.ModelAd
     """The to-do list: terms reminded about, and whether a decision is recorded."""
 
     community_path = "agreement__community"
+    # The decision link first after the term: it stays on screen at 1366 px (issue 16).
     list_display = [
         "agreement",
+        "decide_link",
         "partner_name",
         "community",
         "end_date",
         "kind",
-        "partner_status",
+        "partner_status_label",
         "decided",
         "created_at",
-        "decide_link",
     ]
     list_filter = [DecisionPendingFilter, "kind"]
     list_select_related = ["agreement__partner__application", "agreement__community"]
     search_fields = ["agreement__number", "agreement__partner__application__applicant_name"]
-    readonly_fields = ["agreement", "kind", "partner_status", "recipients", "created_at"]
+    readonly_fields = ["agreement", "kind", "partner_status_label", "recipients", "created_at"]
+    fields = readonly_fields
     change_list_template = "admin/agreements/renewalreminder/change_list.html"
 
     def get_urls(self):
@@ -462,6 +464,12 @@ class RenewalReminderAdmin(AppendOnlyAdminMixin, ScopedAdminMixin, admin.ModelAd
     @admin.display(description=_("截止日期"), ordering="agreement__end_date")
     def end_date(self, obj):
         return obj.agreement.end_date
+
+    @admin.display(description=_("提醒时合伙人状态"), ordering="partner_status")
+    def partner_status_label(self, obj):
+        """The status in words (the column stores the code, e.g. active → 正式运行)."""
+        labels = dict(PartnerStatus.choices)
+        return labels.get(obj.partner_status, obj.partner_status) or "—"
 
     @admin.display(description=_("已决定"), boolean=True, ordering="is_decided")
     def decided(self, obj):

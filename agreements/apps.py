@@ -8,4 +8,4 @@ class AgreementsConfig(AppConfig):
 
     def ready(self):
         # deferred: ready() runs once the app registry is populated; models/receivers load here
-        from . import dossier, events, facts, rules  # noqa: F401  (facts, dossier, events, perms)
+        from . import desk, dossier, events, facts, rules  # noqa: F401  (desk, facts, dossier, events, perms)

@@ -37,6 +37,7 @@ from spaces.admin import ProspectAdmin
 from spaces.models import ResidentNeed
 
 from .domain import (
+    application_forward,
     application_pdf,
     application_request_documents,
     applications_forward,
@@ -47,6 +48,8 @@ from .domain import (
     call_publish,
     calls_close_due,
     calls_due_to_close,
+    document_request_accept,
+    document_request_return,
     prospects_invite,
 )
 from .forms import DocumentRequestForm, RecruitmentCallAdminForm, ResidentNeedChoiceField
@@ -209,10 +212,20 @@ class DocumentRequestInline(admin.TabularInline):
     model = DocumentRequest
     extra = 0
     can_delete = False
-    fields = ["kind", "message", "requested_by_name", "requested_at", "fulfilled_at"]
+    fields = [
+        "kind",
+        "message",
+        "requested_by_name",
+        "requested_at",
+        "fulfilled_at",
+        "outcome",
+        "checked_by_name",
+        "check_note",
+    ]
     readonly_fields = fields
 
     requested_by_name = person_column(DocumentRequest, "requested_by")
+    checked_by_name = person_column(DocumentRequest, "checked_by")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -247,6 +260,44 @@ class StageFilter(admin.SimpleListFilter):
         return queryset
 
 
+# Documents are asked for, and checked, while the application is being examined (五(一)3).
+DOCUMENT_STAGES = [PartnerStatus.SUBMITTED, PartnerStatus.VETTING, PartnerStatus.SHORTLISTED]
+
+
+class DocumentCheckForm(forms.Form):
+    """The reason typed on the application's page when documents are returned; the button decides."""
+
+    reason = forms.CharField(
+        label=_("退回理由"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("退回重交时必填：申请人会收到这段说明和新的上传链接。"),
+    )
+
+
+class DocumentsFilter(admin.SimpleListFilter):
+    """Applications whose requested documents are outstanding or came back (the desk links here)."""
+
+    title = _("补充材料")
+    parameter_name = "documents"
+
+    def lookups(self, request, model_admin):
+        return [("requested", _("已通知补充,待补交")), ("returned", _("已补交,待查看"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "requested":
+            return queryset.filter(
+                document_requests__fulfilled_at__isnull=True, partner__status__in=DOCUMENT_STAGES
+            ).distinct()
+        if self.value() == "returned":
+            return queryset.filter(
+                document_requests__fulfilled_at__isnull=False,
+                document_requests__outcome="",
+                partner__status__in=DOCUMENT_STAGES,
+            ).distinct()
+        return queryset
+
+
 @admin.register(Application)
 class ApplicationAdmin(LedgerExportMixin, ScopedAdminMixin, admin.ModelAdmin):
     resource_classes = [ApplicationLedger]
@@ -268,6 +319,7 @@ class ApplicationAdmin(LedgerExportMixin, ScopedAdminMixin, admin.ModelAdmin):
         "kind",
         ServiceCategoryFilter,
         StageFilter,
+        DocumentsFilter,
         "submitted_at",
     ]
     search_fields = ["reference", "applicant_name", "project_title", "contact_name", "credit_code"]
@@ -392,6 +444,16 @@ class ApplicationAdmin(LedgerExportMixin, ScopedAdminMixin, admin.ModelAdmin):
         return [
             path("<int:pk>/pdf/", self.admin_site.admin_view(self.pdf_view), name="calls_application_pdf"),
             path(
+                "<int:pk>/forward/",
+                self.admin_site.admin_view(self.forward_view),
+                name="calls_application_forward",
+            ),
+            path(
+                "<int:pk>/documents/<int:request_pk>/check/",
+                self.admin_site.admin_view(self.document_check_view),
+                name="calls_application_document_check",
+            ),
+            path(
                 "<int:pk>/request-documents/",
                 self.admin_site.admin_view(self.request_documents_view),
                 name="calls_application_request_documents",
@@ -402,6 +464,63 @@ class ApplicationAdmin(LedgerExportMixin, ScopedAdminMixin, admin.ModelAdmin):
     def pdf_view(self, request, pk):
         application = get_object_or_404(self.get_queryset(request), pk=pk)
         return pdf_response(application_pdf(application), f"项目申请表-{application.reference}.pdf")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        obj = self.get_object(request, object_id)
+        if obj is not None and can_handle_application.test(request.user, obj):
+            # The page's primary actions: forward it (community staff), check returned documents.
+            extra_context["can_forward"] = (
+                obj.partner.status == PartnerStatus.SUBMITTED and user_role(request.user) != Role.STREET_STAFF
+            )
+            extra_context["documents_to_check"] = [
+                r for r in obj.document_requests.select_related("requested_by") if r.awaits_check
+            ]
+            extra_context.setdefault("document_check_form", DocumentCheckForm())
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def forward_view(self, request, pk):
+        """报送街道 from the application's own page (rulebook 五(一)2)."""
+        application = get_object_or_404(self.get_queryset(request).select_related("partner"), pk=pk)
+        change_url = reverse("admin:calls_application_change", args=[pk])
+        if request.method != "POST":
+            return redirect(change_url)
+        with refusals_as_messages(request) as outcome:
+            application_forward(application=application, by=request.user)
+        if not outcome.refused:
+            messages.success(request, _("已报送街道：%(ref)s。") % {"ref": application.reference})
+            return redirect(reverse("admin:calls_application_changelist"))
+        return redirect(change_url)
+
+    def document_check_view(self, request, pk, request_pk):
+        """材料合格 / 退回重交 (with a reason; the applicant is told) on the application's page."""
+        application = get_object_or_404(self.get_queryset(request), pk=pk)
+        document_request = get_object_or_404(application.document_requests, pk=request_pk)
+        change_url = reverse("admin:calls_application_change", args=[pk])
+        if request.method != "POST":
+            return redirect(change_url)
+        form = DocumentCheckForm(request.POST)
+        form.is_valid()
+        returned = request.POST.get("decision") == "returned"
+        with refusals_as_messages(request) as outcome:
+            if returned:
+                document_request_return(
+                    document_request=document_request,
+                    reason=form.cleaned_data.get("reason", ""),
+                    by=request.user,
+                )
+            else:
+                document_request_accept(document_request=document_request, by=request.user)
+        if outcome.refused:
+            request.method = "GET"  # the page again, with the reason as typed
+            return self.change_view(request, str(pk), extra_context={"document_check_form": form})
+        messages.success(
+            request,
+            _("已退回重交，并通知申请人：%(kind)s。") % {"kind": document_request.get_kind_display()}
+            if returned
+            else _("补交材料已确认合格：%(kind)s。") % {"kind": document_request.get_kind_display()},
+        )
+        return redirect(change_url)
 
     def request_documents_view(self, request, pk):
         application = get_object_or_404(self.get_queryset(request).select_related("partner"), pk=pk)

@@ -14,7 +14,7 @@ class CallsConfig(AppConfig):
         # deferred: ready() runs once the app registry is populated; models/receivers load here
         from partners.public import partner_public_scopes_by_id
 
-        from . import dossier, events, handlers, retention, rules  # noqa: F401  (dossier 10, audit actions, receivers, perms)
+        from . import desk, dossier, events, handlers, retention, rules  # noqa: F401  (desk, dossier 10, audit actions, receivers, perms)
         from .domain import CALLS_SCOPE, call_page_scope
         from .models import Application, RecruitmentCall
 

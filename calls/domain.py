@@ -44,6 +44,7 @@ from .models import (
     ApplicationSequence,
     BasicCondition,
     CallStatus,
+    DocumentCheck,
     DocumentKind,
     DocumentRequest,
     ProspectInvitation,
@@ -801,6 +802,71 @@ def document_request_fulfil(*, document_request: DocumentRequest, files: list) -
         raise
     document_request.refresh_from_db()
     return written
+
+
+def _document_request_for_check(document_request: DocumentRequest, by: User) -> DocumentRequest:
+    """The request, locked, once the applicant has sent it back and nobody has checked it yet."""
+    locked = (
+        DocumentRequest.objects.select_for_update()
+        .select_related("application__partner", "application__call")
+        .get(pk=document_request.pk)
+    )
+    if not can_handle_application.test(by, locked.application):
+        raise PermissionDenied(_("您没有权限处理该申请。"))
+    if locked.fulfilled_at is None:
+        raise ActionRefused(_("申请人尚未补交该材料。"))
+    if locked.outcome:
+        raise ActionRefused(
+            _("该补交材料已查看（%(outcome)s），无需重复处理。") % {"outcome": locked.get_outcome_display()}
+        )
+    return locked
+
+
+def document_request_accept(*, document_request: DocumentRequest, by: User) -> DocumentRequest:
+    """Staff find the documents sent back in order (rulebook 五(一)3 资格审查)."""
+    with transaction.atomic():
+        locked = _document_request_for_check(document_request, by)
+        locked.outcome = DocumentCheck.ACCEPTED
+        locked.checked_at = timezone.now()
+        locked.checked_by = by
+        locked.save(update_fields=["outcome", "checked_at", "checked_by"])
+        audit_log(
+            subject=locked.application,
+            action="calls.application.documents_accepted",
+            actor=by,
+            data={"kind": locked.kind, "request": locked.pk},
+        )
+    return locked
+
+
+def document_request_return(*, document_request: DocumentRequest, reason: str, by: User) -> DocumentRequest:
+    """Staff return documents that do not do (rulebook 五(一)3 资格审查), with the reason.
+
+    The applicant is asked again for the same kind of document, the reason as the request's
+    message: a new request with a fresh link, told through the outbox like the first one.
+    Returns the new request.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("退回重交时请填写理由，申请人会收到这段说明。")})
+    with transaction.atomic():
+        locked = _document_request_for_check(document_request, by)
+        locked.outcome = DocumentCheck.RETURNED
+        locked.checked_at = timezone.now()
+        locked.checked_by = by
+        locked.check_note = reason
+        locked.save(update_fields=["outcome", "checked_at", "checked_by", "check_note"])
+        audit_log(
+            subject=locked.application,
+            action="calls.application.documents_returned",
+            actor=by,
+            data={"kind": locked.kind, "request": locked.pk},
+            note=reason,
+        )
+        again = application_request_documents(
+            application=locked.application, kind=locked.kind, message=reason, by=by
+        )
+    return again
 
 
 # --- Staff read functions: the summary list and the printable form --------------------

@@ -22,6 +22,8 @@ register_events(
         "calls.application.withdrawn": _("撤回申请"),
         "calls.application.documents_requested": _("要求补充材料"),
         "calls.application.documents_supplied": _("已补充材料"),
+        "calls.application.documents_accepted": _("补交材料合格"),
+        "calls.application.documents_returned": _("补交材料退回重交"),
     },
     states=PartnerStatus,
 )

@@ -274,8 +274,19 @@ class ApplicationDocument(models.Model):
         return self.application.community
 
 
+class DocumentCheck(models.TextChoices):
+    """What staff made of documents the applicant sent back (rulebook 五(一)3 资格审查)."""
+
+    ACCEPTED = "accepted", _("材料合格")
+    RETURNED = "returned", _("退回重交")
+
+
 class DocumentRequest(models.Model):
-    """Staff asked the applicant for a missing document; the applicant answers by a private link."""
+    """Staff asked the applicant for a missing document; the applicant answers by a private link.
+
+    Staff then check what came back: accepted, or returned with a reason (a new request
+    for the same kind of document, so the applicant gets a fresh link).
+    """
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="document_requests", verbose_name=_("申请")
@@ -287,6 +298,20 @@ class DocumentRequest(models.Model):
     )
     requested_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
     fulfilled_at = models.DateTimeField(_("补交时间"), null=True, blank=True)
+    outcome = models.CharField(
+        _("查看结果"), max_length=20, choices=DocumentCheck.choices, blank=True, editable=False
+    )
+    checked_at = models.DateTimeField(_("查看时间"), null=True, blank=True, editable=False)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("查看人"),
+    )
+    check_note = models.TextField(_("退回理由"), blank=True, editable=False)
 
     class Meta:
         verbose_name = _("补充材料通知")
@@ -302,6 +327,11 @@ class DocumentRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.fulfilled_at is None
+
+    @property
+    def awaits_check(self) -> bool:
+        """Sent back by the applicant and not yet accepted or returned by staff."""
+        return self.fulfilled_at is not None and not self.outcome
 
 
 class ProspectInvitation(AppendOnlyModel):

@@ -3,7 +3,6 @@ from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -11,9 +10,7 @@ from portal.views import after_login, background_job, elder_mode_set, healthz, t
 
 from .api import build_router
 
-admin.site.site_header = _("睦邻合伙人 · 管理后台")
-admin.site.site_title = _("睦邻合伙人")
-admin.site.index_title = _("项目全流程管理")
+# The site's titles, its home (the staff desk) and its menu: portal.admin_site.PortalAdminSite.
 # No navigation sidebar: it builds the whole app list (a permission check per model,
 # ~40) on every admin page, a sixth of a list page's time; the staff desk (the admin
 # index) and the breadcrumbs lead to every list (issue 14).

@@ -5,6 +5,7 @@ Every button calls a domain function; refusals come back as admin messages.
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Prefetch
@@ -20,9 +21,11 @@ from portal.admin_scoping import (
     AppendOnlyInline,
     ScopedAdminMixin,
     ScopedStreetFilter,
+    number_column,
     person_column,
     street_scoped_filter,
 )
+from portal.formatting import plain_number
 from portal.ledgers import LedgerExportMixin
 from portal.models import Role, Street, person_name
 from portal.pdf import pdf_response
@@ -39,6 +42,7 @@ from .domain import (
     notices_due_to_end,
     notices_end_due,
     objection_conclude,
+    objection_conclusion_check,
     objection_investigate,
 )
 from .models import (
@@ -137,7 +141,7 @@ class PublicNoticeForm(forms.ModelForm):
             )
             self.fields["partners"].label_from_instance = lambda p: (
                 f"{p.application.applicant_name} · {p.application.project_title} · "
-                f"{p.community.name} · {p.composite_score or '—'}"
+                f"{p.community.name} · {plain_number(p.composite_score) or '—'}"
             )
             if self.instance.pk:
                 self.fields["partners"].initial = [e.partner_id for e in self.instance.entries.all()]
@@ -160,11 +164,12 @@ class NoticeEntryInline(AppendOnlyInline):
         "project_title",
         "community_name",
         "space_names",
-        "composite_score",
+        "composite_score_plain",
         "partner_status",
     ]
     readonly_fields = fields
     verbose_name_plural = _("公示名单")
+    composite_score_plain = number_column(NoticeEntry, "composite_score")
 
     @admin.display(description=_("当前状态"))
     def partner_status(self, obj):
@@ -447,9 +452,22 @@ class ConclusionForm(forms.Form):
     )
 
 
+class ObjectionActionForm(ActionForm):
+    """The list's action bar asks the conclusion once for all the selected objections."""
+
+    conclusion = forms.CharField(
+        label=_("结论说明"),
+        required=False,
+        widget=forms.TextInput(attrs={"size": 40}),
+        help_text=_("异议人凭受理编号可查看此说明,请勿写入他人个人信息。"),
+    )
+
+
 @admin.register(Objection)
 class ObjectionAdmin(LedgerExportMixin, ScopedAdminMixin, admin.ModelAdmin):
     resource_classes = [ObjectionLedger]
+    action_form = ObjectionActionForm
+    actions = ["dismiss_selected", "uphold_selected"]
     ledger_date_field = "created_at"
     community_path = "entry__partner__community"
     form = ObjectionInvestigationForm
@@ -571,6 +589,28 @@ class ObjectionAdmin(LedgerExportMixin, ScopedAdminMixin, admin.ModelAdmin):
             "change_url": change_url,
         }
         return TemplateResponse(request, "notices/notice_admin_conclude.html", context)
+
+    def _conclude_selected(self, request, queryset, *, upheld: bool):
+        """Conclude the selected open objections with one conclusion (rulebook 五(二)3)."""
+        with refusals_as_messages(request) as outcome:
+            conclusion = objection_conclusion_check(conclusion=request.POST.get("conclusion", ""))
+        if outcome.refused:
+            return
+        done = 0
+        for objection in queryset.select_related("entry__partner"):
+            with refusals_as_messages(request, prefix=f"{objection.reference}:", join="; ") as one:
+                objection_conclude(objection=objection, upheld=upheld, conclusion=conclusion, by=request.user)
+            done += not one.refused
+        if done:
+            messages.success(request, _("已办结 %(n)s 件异议。") % {"n": done})
+
+    @admin.action(description=_("驳回所选异议（异议不成立，需填写结论说明）"), permissions=["view"])
+    def dismiss_selected(self, request, queryset):
+        self._conclude_selected(request, queryset, upheld=False)
+
+    @admin.action(description=_("所选异议成立（该申请人不予入驻，需填写结论说明）"), permissions=["view"])
+    def uphold_selected(self, request, queryset):
+        self._conclude_selected(request, queryset, upheld=True)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}

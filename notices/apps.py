@@ -14,7 +14,7 @@ class NoticesConfig(AppConfig):
         # deferred: ready() runs once the app registry is populated; models/receivers load here
         from portal.views import register_start_page
 
-        from . import dossier, events, facts, retention, rules  # noqa: F401  (dossier 50, audit actions, facts, perms)
+        from . import desk, dossier, events, facts, retention, rules  # noqa: F401  (desk, dossier 50, audit actions, facts, perms)
         from .domain import NOTICES_SCOPE, notice_page_scope
         from .models import NoticeEntry, PublicNotice
 

@@ -689,6 +689,18 @@ def objection_investigate(
     return objection
 
 
+def objection_conclusion_check(*, conclusion: str) -> str:
+    """The conclusion the objector will read is given (rulebook 五(二)3: 调查核实并反馈).
+
+    Returns it stripped. Asked once before objections are concluded in bulk, so a missing
+    conclusion is reported once for the whole selection rather than once per objection.
+    """
+    conclusion = (conclusion or "").strip()
+    if not conclusion:
+        raise ValidationError({"conclusion": _("请填写调查结论(异议人可凭受理编号查看)。")})
+    return conclusion
+
+
 def objection_conclude(*, objection: Objection, upheld: bool, conclusion: str, by: User) -> Objection:
     """Conclude an objection. Upheld: the applicant is rejected (in_notice → rejected).
 
@@ -696,9 +708,7 @@ def objection_conclude(*, objection: Objection, upheld: bool, conclusion: str, b
     else is open.
     """
     _require(can_investigate_objection.test(by, objection.entry.partner), _("您没有权限办结该异议。"))
-    conclusion = (conclusion or "").strip()
-    if not conclusion:
-        raise ValidationError({"conclusion": _("请填写调查结论(异议人可凭受理编号查看)。")})
+    conclusion = objection_conclusion_check(conclusion=conclusion)
     with transaction.atomic():
         objection = (
             Objection.objects.select_for_update()

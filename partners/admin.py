@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Organisation
-from portal.admin_scoping import AppendOnlyInline, ScopedAdminMixin, scoped_community_filters
+from portal.admin_scoping import AppendOnlyInline, ScopedAdminMixin, number_column, scoped_community_filters
 from portal.choices import ExitReason
 from portal.forms import attach_domain_error
 from portal.refusals import refusals_as_messages
@@ -67,13 +67,14 @@ class TransitionForm(forms.Form):
 
 @admin.register(Partner)
 class PartnerAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    composite_score_plain = number_column(Partner, "composite_score")
     list_display = [
         "reference",
         "name_display",
         "kind_display",
         "community",
         "status",
-        "composite_score",
+        "composite_score_plain",
         "status_changed_at",
     ]
     list_filter = ["status", *scoped_community_filters("community"), "application__kind"]
@@ -83,7 +84,7 @@ class PartnerAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "application",
         "organisation_display",
         "status",
-        "composite_score",
+        "composite_score_plain",
         "exit_reason",
         "created_at",
         "status_changed_at",
@@ -93,7 +94,7 @@ class PartnerAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "community",
         "organisation_display",
         "status",
-        "composite_score",
+        "composite_score_plain",
         "exit_reason",
         "created_at",
         "status_changed_at",

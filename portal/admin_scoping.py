@@ -13,8 +13,25 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from .formatting import plain_number
 from .models import Community, Street, person_name
 from .rules import in_users_scope, is_level_staff, scope_queryset, street_scope_q
+
+
+def number_column(model, field_name: str):
+    """An admin column (or read-only field) showing a decimal without stray zeros (72.0000 → 72).
+
+    Use it like `person_column`: `hours_plain = number_column(ServiceLog, "hours")`.
+    """
+    description = model._meta.get_field(field_name).verbose_name
+
+    @admin.display(description=description, ordering=field_name)
+    def column(self, obj):
+        value = getattr(obj, field_name)
+        return plain_number(value) if value is not None else None
+
+    column.__name__ = f"{field_name}_plain"
+    return column
 
 
 def person_column(model, field_name: str, *, nobody=None):

@@ -28,6 +28,7 @@ class PortalConfig(AppConfig):
 
 
 class PortalAdminConfig(AdminConfig):
-    """django.contrib.admin with the portal's site: the TOTP code is asked of users who set it up."""
+    """django.contrib.admin with the portal's site: the TOTP code is asked of users who set it up,
+    the desk is its home and the menu follows the flow."""
 
     default_site = "portal.admin_site.PortalAdminSite"

@@ -35,6 +35,8 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
+from .language import chosen_language
+
 PUBLIC_CACHE_SECONDS = 600
 ELDER_COOKIE = "elder_mode"
 
@@ -174,7 +176,7 @@ def shared_page_response(request) -> HttpResponse | None:
 
     Used by `portal.middleware.PublicPageCacheMiddleware`: the URL is
     resolved to see whether its view is a `public_page` and which scopes it
-    shows; the language is chosen the way LocaleMiddleware chooses it. The
+    shows; the language is chosen the way ChosenLanguageMiddleware chooses it. The
     caller adds what the skipped middleware would (CSRF cookie, Vary,
     Content-Language, X-Frame-Options). None means: let the stack answer.
     """
@@ -188,7 +190,7 @@ def shared_page_response(request) -> HttpResponse | None:
     if declared is None:
         return None
     scopes, allowed = declared
-    language = translation.get_language_from_request(request)
+    language = chosen_language(request)
     key = _shared_page_key(request, allowed, language)
     if key is None:
         return None
@@ -200,7 +202,7 @@ def shared_page_response(request) -> HttpResponse | None:
     response = _page_response(request, *page)
     response["Content-Language"] = language
     response["Content-Length"] = str(len(response.content))
-    patch_vary_headers(response, ("Accept-Language", "Cookie"))
+    patch_vary_headers(response, ("Cookie",))
     return response
 
 

@@ -14,10 +14,14 @@ from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.csrf import CsrfViewMiddleware
+from django.middleware.locale import LocaleMiddleware
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from .cache import shared_page_response
+from .language import chosen_language
 from .security import staff_session_touch
 
 logger = logging.getLogger("portal.availability")
@@ -147,3 +151,16 @@ class DatabaseUnavailableMiddleware:
             )
             return database_unavailable(request)
         return None
+
+
+class ChosenLanguageMiddleware(LocaleMiddleware):
+    """LocaleMiddleware without Accept-Language: the chosen language (cookie) or zh-hans."""
+
+    def process_request(self, request):
+        translation.activate(chosen_language(request))
+        request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request, response):
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response

@@ -8,4 +8,4 @@ class ReviewsConfig(AppConfig):
 
     def ready(self):
         # deferred: ready() runs once the app registry is populated; models/receivers load here
-        from . import dossier, events, facts, handlers, rules  # noqa: F401  (registries, mail, perms)
+        from . import desk, dossier, events, facts, handlers, rules  # noqa: F401  (registries, mail, perms)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from calls.models import ApplicationDocument, RecruitmentCall
+from portal.desk import desk_items
 from portal.masking import mask_mobile
 from portal.pdf import pdf_response, render_pdf
 from portal.rules import is_level_staff, is_reviewer, street_scope_queryset, user_profile
@@ -54,7 +55,8 @@ def review_home(request):
         .select_related("panel__roadshow")
         .order_by("-panel__roadshow__date", "-panel__roadshow_id")
     )
-    return render(request, "reviews/home.html", {"seats": seats})
+    # The reviewer's own desk items (score sheets missing), as staff see theirs on the admin home.
+    return render(request, "reviews/home.html", {"seats": seats, "desk_items": desk_items(request.user)})
 
 
 @login_required

@@ -11,12 +11,19 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import ValidationError
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import EXITABLE, SERVING, Partner
-from portal.admin_scoping import ScopedAdminMixin, form_for_user, person_column, scoped_community_filters
+from portal.admin_scoping import (
+    ScopedAdminMixin,
+    form_for_user,
+    number_column,
+    person_column,
+    scoped_community_filters,
+)
 from portal.ledgers import LedgerExportMixin
 from portal.refusals import refusals_as_messages
 from portal.rules import scope_queryset, street_scope_queryset
@@ -51,6 +58,7 @@ from .resources import (
     PartnerExitLedger,
     ServiceLogLedger,
 )
+from .rules import can_moderate_feedback, can_review_log
 
 
 @admin.display(description=_("项目档案"))
@@ -115,6 +123,17 @@ class ReviewActionForm(ActionForm):
     note = forms.CharField(label=_("核实意见"), required=False, widget=forms.TextInput(attrs={"size": 40}))
 
 
+class LogReviewForm(forms.Form):
+    """The note typed on the log's page; the decision is the button pressed."""
+
+    note = forms.CharField(
+        label=_("核实意见"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("退回补正或不予认定时必须填写理由,合伙人会收到通知。"),
+    )
+
+
 class ServiceLogFileInline(admin.TabularInline):
     model = ServiceLogFile
     extra = 0
@@ -175,7 +194,7 @@ class ServiceLogAdmin(LedgerExportMixin, DomainCreateAdmin):
         "title",
         "partner_name",
         "space",
-        "hours",
+        "hours_plain",
         "residents_served",
         "status",
         "has_warnings",
@@ -194,7 +213,7 @@ class ServiceLogAdmin(LedgerExportMixin, DomainCreateAdmin):
         "date",
         "start_time",
         "end_time",
-        "hours",
+        "hours_plain",
         "category",
         "title",
         "description",
@@ -213,6 +232,7 @@ class ServiceLogAdmin(LedgerExportMixin, DomainCreateAdmin):
     ]
 
     reviewed_by_name = person_column(ServiceLog, "reviewed_by")
+    hours_plain = number_column(ServiceLog, "hours")
     recorded_by_name = person_column(ServiceLog, "recorded_by")
 
     def get_readonly_fields(self, request, obj=None):
@@ -243,8 +263,52 @@ class ServiceLogAdmin(LedgerExportMixin, DomainCreateAdmin):
             messages.warning(request, warning)
         return log
 
+    change_form_template = "admin/services/servicelog/change_form.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/review/",
+                self.admin_site.admin_view(self.review_view),
+                name="services_servicelog_review",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        obj = self.get_object(request, object_id)
+        if obj is not None and obj.status == LogStatus.SUBMITTED and can_review_log.test(request.user, obj):
+            extra_context.setdefault("review_form", LogReviewForm())
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def review_view(self, request, pk):
+        """核实 / 退回补正 / 不予认定 from the log's own page (rulebook 六(一)3); a refusal keeps the note."""
+        log = get_object_or_404(self.get_queryset(request), pk=pk)
+        change_url = reverse("admin:services_servicelog_change", args=[log.pk])
+        if request.method != "POST":
+            return redirect(change_url)
+        form = LogReviewForm(request.POST)
+        decision = request.POST.get("decision", "")
+        note = request.POST.get("note", "")
+        with refusals_as_messages(request) as outcome:
+            domain.servicelog_review(log=log, decision=decision, note=note, by=request.user)
+        if outcome.refused:
+            request.method = "GET"  # show the page again with what was typed
+            return self.change_view(request, str(log.pk), extra_context={"review_form": form})
+        messages.success(
+            request,
+            _("已将“%(log)s”标记为“%(status)s”。") % {"log": log, "status": LogStatus(decision).label},
+        )
+        return redirect(change_url)
+
     def _review(self, request, queryset, decision):
         note = request.POST.get("note", "")
+        with refusals_as_messages(request) as outcome:
+            # The reason is asked once for the whole selection, not once per log.
+            domain.servicelog_review_check(decision=decision, note=note)
+        if outcome.refused:
+            return
         done = 0
         for log in queryset:
             with refusals_as_messages(request, prefix=f"{log}:", join="; "):
@@ -257,11 +321,11 @@ class ServiceLogAdmin(LedgerExportMixin, DomainCreateAdmin):
     def verify(self, request, queryset):
         self._review(request, queryset, LogStatus.VERIFIED)
 
-    @admin.action(description=_("退回补充(需填写意见)"), permissions=["view"])
+    @admin.action(description=_("退回补正(需填写理由)"), permissions=["view"])
     def query(self, request, queryset):
         self._review(request, queryset, LogStatus.QUERIED)
 
-    @admin.action(description=_("不予认定(需填写意见)"), permissions=["view"])
+    @admin.action(description=_("不予认定(需填写理由)"), permissions=["view"])
     def reject(self, request, queryset):
         self._review(request, queryset, LogStatus.REJECTED)
 
@@ -410,6 +474,43 @@ class FeedbackAdmin(LedgerExportMixin, ScopedAdminMixin, admin.ModelAdmin):
                 done += 1
         messages.success(request, _("已审核 %(n)s 条意见。") % {"n": done})
 
+    change_form_template = "admin/services/feedback/change_form.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/moderate/",
+                self.admin_site.admin_view(self.moderate_view),
+                name="services_feedback_moderate",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        obj = self.get_object(request, object_id)
+        if (
+            obj is not None
+            and obj.status == FeedbackStatus.PENDING
+            and can_moderate_feedback.test(request.user, obj)
+        ):
+            extra_context["can_moderate"] = True
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def moderate_view(self, request, pk):
+        """公开 / 不公开 a resident's suggestion from its own page (居民意见箱, rulebook 六(一)2)."""
+        feedback = get_object_or_404(self.get_queryset(request), pk=pk)
+        change_url = reverse("admin:services_feedback_change", args=[feedback.pk])
+        if request.method == "POST":
+            approve = request.POST.get("decision") == "approve"
+            with refusals_as_messages(request) as outcome:
+                domain.feedback_moderate(
+                    feedback=feedback, approve=approve, note=request.POST.get("note", ""), by=request.user
+                )
+            if not outcome.refused:
+                messages.success(request, _("已公开该意见。") if approve else _("已隐藏该意见,不公开显示。"))
+        return redirect(change_url)
+
     @admin.action(description=_("审核通过(公开显示)"), permissions=["view"])
     def approve(self, request, queryset):
         self._moderate(request, queryset, True)
@@ -492,9 +593,9 @@ class EvaluationAdmin(LedgerExportMixin, DomainCreateAdmin):
         "kind",
         "conclusion",
         "fulfilment_percent",
-        "satisfaction",
-        "observer_rating",
-        "total_score",
+        "satisfaction_plain",
+        "observer_rating_plain",
+        "total_score_plain",
         dossier_link,
     ]
     list_filter = ["kind", "conclusion", *scoped_community_filters("partner__community")]
@@ -506,19 +607,23 @@ class EvaluationAdmin(LedgerExportMixin, DomainCreateAdmin):
         "evaluated_on",
         "conclusion",
         "remarks",
-        "fulfilment_share",
-        "satisfaction",
+        "fulfilment_share_plain",
+        "satisfaction_plain",
         "feedback_count",
-        "observer_rating",
+        "observer_rating_plain",
         "observation_count",
         "incidents",
         "scores",
-        "total_score",
+        "total_score_plain",
         "recorded_by_name",
         "created_at",
     ]
 
     recorded_by_name = person_column(Evaluation, "recorded_by")
+    fulfilment_share_plain = number_column(Evaluation, "fulfilment_share")
+    satisfaction_plain = number_column(Evaluation, "satisfaction")
+    observer_rating_plain = number_column(Evaluation, "observer_rating")
+    total_score_plain = number_column(Evaluation, "total_score")
 
     @admin.display(description=_("指标完成率"))
     def fulfilment_percent(self, obj):

@@ -12,7 +12,7 @@ class ServicesConfig(AppConfig):
         # deferred: ready() runs once the app registry is populated; models/receivers load here
         from partners.public import partner_page_scope
 
-        from . import coverage, dossier, events, facts, handlers, inspection, retention, rules  # noqa: F401  (registries, receivers)
+        from . import coverage, desk, dossier, events, facts, handlers, inspection, retention, rules  # noqa: F401  (registries, receivers)
         from .models import Feedback, Recognition
         from .summaries import summaries_connect
 

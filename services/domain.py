@@ -458,14 +458,24 @@ def servicelog_update(
 REVIEW_DECISIONS = [LogStatus.VERIFIED, LogStatus.QUERIED, LogStatus.REJECTED]
 
 
-def servicelog_review(*, log: ServiceLog, decision: str, note: str = "", by: User) -> ServiceLog:
-    """Staff verify, query (with a note) or reject a log; only verified logs count (六(一)3)."""
-    _require(perms.can_review_log.test(by, log), _("您没有权限核实该记录。"))
+def servicelog_review_check(*, decision: str, note: str = "") -> str:
+    """The decision is one of the three, and a return or rejection gives its reason (六(一)3).
+
+    Returns the note stripped. Asked once before a bulk review, so a missing reason
+    is reported once for the whole selection rather than once per log.
+    """
     note = (note or "").strip()
     if decision not in REVIEW_DECISIONS:
         raise ValidationError(_("请选择核实结论。"))
     if decision != LogStatus.VERIFIED and not note:
         raise ValidationError(_("退回补充或不予认定时请填写意见。"))
+    return note
+
+
+def servicelog_review(*, log: ServiceLog, decision: str, note: str = "", by: User) -> ServiceLog:
+    """Staff verify, query (with a note) or reject a log; only verified logs count (六(一)3)."""
+    _require(perms.can_review_log.test(by, log), _("您没有权限核实该记录。"))
+    note = servicelog_review_check(decision=decision, note=note)
     with transaction.atomic():
         log = ServiceLog.objects.select_for_update().select_related("partner__community").get(pk=log.pk)
         if log.status not in OPEN_LOG_STATUSES:

@@ -21,7 +21,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Partner
-from portal.admin_scoping import ScopedAdminMixin, person_column, scoped_community_filters
+from portal.admin_scoping import ScopedAdminMixin, number_column, person_column, scoped_community_filters
 from portal.choices import ServiceCategory, TargetGroup
 from portal.dates import local_today
 from portal.ledgers import LedgerExportMixin
@@ -121,10 +121,11 @@ class SpaceAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
     resource_classes = [SpaceResource]
     ledger_date_field = "created_at"
     import_kind = ImportKind.SPACES
+    area_m2_plain = number_column(Space, "area_m2")
     list_display = [
         "name",
         "community",
-        "area_m2",
+        "area_m2_plain",
         "nature",
         "occupancy",
         "capacity",

@@ -168,18 +168,22 @@ def test_visitors_get_their_own_csrf_token(world):
     assert first.cookies["csrftoken"].value != second.cookies["csrftoken"].value
 
 
-def test_language_variants_do_not_mix(client, world, django_assert_num_queries):
+def test_language_variants_do_not_mix(client, world, django_assert_num_queries, settings):
     RecruitmentCallFactory(street=world[0].street, title="第一批招募公告")
-    chinese = client.get("/calls/").content.decode()
-    english = client.get("/calls/", HTTP_ACCEPT_LANGUAGE="en")
+    # English is an explicit choice (the language cookie), not the browser's Accept-Language (issue 16).
+    reader = Client()
+    reader.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    chinese = client.get("/calls/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    english = reader.get("/calls/")
 
     with django_assert_num_queries(0):
-        chinese_again = client.get("/calls/").content.decode()
-        english_again = client.get("/calls/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        chinese_again = client.get("/calls/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        english_again = reader.get("/calls/").content.decode()
 
     assert '<html lang="zh-Hans">' in chinese and '<html lang="zh-Hans">' in chinese_again
     assert '<html lang="en">' in english.content.decode() and '<html lang="en">' in english_again
-    assert "Accept-Language" in english["Vary"]
+    assert "Cookie" in english["Vary"]
+    assert "Accept-Language" not in english["Vary"]  # the browser's language chooses nothing
 
 
 def test_unknown_query_parameter_gets_the_view_not_a_shared_page(
@@ -234,7 +238,7 @@ def test_hit_is_answered_before_sessions_with_the_headers_of_the_stack(world):
     assert hasattr(rendered.wsgi_request, "session")
     for header in ("X-Frame-Options", "Content-Language", "Content-Type"):
         assert hit[header] == rendered[header]
-    assert set(hit["Vary"].replace(" ", "").split(",")) == {"Accept-Language", "Cookie"}
+    assert set(hit["Vary"].replace(" ", "").split(",")) == {"Cookie"}  # no Accept-Language (issue 16)
     assert int(hit["Content-Length"]) == len(hit.content)
     assert "csrftoken" in hit.cookies and "sessionid" not in hit.cookies
 

@@ -242,8 +242,9 @@ def test_scoring_list_query_count(client, django_assert_num_queries, count):
         seat.save()
     client.force_login(me)
 
-    # session, user, profile, seats with their roadshows
-    with django_assert_num_queries(4):
+    # session, user, profile, seats with their roadshows, the desk (departments, missing sheets,
+    # filings to acknowledge)
+    with django_assert_num_queries(7):
         response = client.get(reverse("reviews:home"))
 
     assert response.content.decode().count('class="card"') == count
