@@ -14,15 +14,15 @@ off hides its pages (`feature_required`) and keeps its records.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, Self
+from typing import ClassVar, Self
 
 from django.apps import apps
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-if TYPE_CHECKING:
-    from .models import Street
+from .models import Street
+from .rules import street_scope_q
 
 
 class Programme(models.TextChoices):
@@ -106,3 +106,37 @@ def feature_required(model: type[StreetFeature], street: Street | int | None) ->
     """A page of a piece the street does not run does not exist for it (404); its records are kept."""
     if not feature_enabled(model, street):
         raise Http404(_("本街道未启用此功能。"))
+
+
+def scope_runs(user, model: type[StreetFeature]) -> bool:
+    """Whether some street in the user's scope runs the piece.
+
+    Asked many times while the admin builds one page (every model's permissions of
+    every piece), so one query answers for every piece at once and the answers are
+    kept on the user object, which lives for one request.
+    """
+    known = user.__dict__.get("_portal_scope_runs")
+    if known is None:
+        known = user.__dict__["_portal_scope_runs"] = _pieces_run_in_scope(user)
+    return known.get(model._meta.label, False)
+
+
+def _pieces_run_in_scope(user) -> dict[str, bool]:
+    pieces = {f"piece_{i}": model for i, model in enumerate(feature_models())}
+    if not pieces:
+        return {}
+    rows = (
+        Street.objects.filter(street_scope_q(user, ""))
+        .annotate(
+            **{
+                name: models.Exists(model.objects.filter(street_id=models.OuterRef("pk"), enabled=True))
+                for name, model in pieces.items()
+            }
+        )
+        .values_list(*pieces)
+    )
+    found = dict.fromkeys((model._meta.label for model in pieces.values()), False)
+    for row in rows:
+        for (_name, model), runs in zip(pieces.items(), row, strict=True):
+            found[model._meta.label] = found[model._meta.label] or runs
+    return found

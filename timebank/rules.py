@@ -2,7 +2,7 @@
 
 import rules
 
-from portal.features import streets_with
+from portal.features import scope_runs
 from portal.models import Street
 from portal.rules import (
     can_manage_in_scope,
@@ -23,7 +23,7 @@ def scope_runs_timebank(user):
 
     A query over the user's streets rather than the record: the switch is the street's (issue 20).
     """
-    return Street.objects.filter(street_scope_q(user, ""), pk__in=streets_with(TimeBankSettings)).exists()
+    return scope_runs(user, TimeBankSettings)
 
 
 @rules.predicate
