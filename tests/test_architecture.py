@@ -36,6 +36,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("calls",),  # recruitment calls, applications, documents
     ("notices", "reviews", "agreements"),  # peers: notices & objections; vetting, scoring, decision; terms
     ("services",),  # service logs … renewal, exit, dossier, statistics, residents' directory
+    ("surveys",),  # 徐汇 (issue 20): needs questionnaire into the needs list, satisfaction evaluation
 ]
 
 APPS: tuple[str, ...] = tuple(app for layer in LAYERS for app in layer)

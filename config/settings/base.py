@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "reviews",
     "agreements",
     "services",
+    "surveys",
 ]
 
 MIDDLEWARE = [
@@ -215,6 +216,7 @@ PORTAL_DEMO_STEPS = [
     "agreements.demo",
     "services.demo",
     "agreements.demo_reminders",
+    "surveys.demo",
 ]
 # The applications and their vetting happened before the past notice (12 days ago).
 PORTAL_DEMO_DAYS_AGO = {"calls.demo": 30, "reviews.demo": 20}

@@ -22,7 +22,18 @@ from tests.factories import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["portal", "partners", "spaces", "calls", "notices", "reviews", "agreements", "services", "config"]
+APPS = [
+    "portal",
+    "partners",
+    "spaces",
+    "calls",
+    "notices",
+    "reviews",
+    "agreements",
+    "services",
+    "surveys",
+    "config",
+]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 

@@ -6,7 +6,17 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-PROJECT_APPS = ["portal", "partners", "spaces", "calls", "notices", "reviews", "agreements", "services"]
+PROJECT_APPS = [
+    "portal",
+    "partners",
+    "spaces",
+    "calls",
+    "notices",
+    "reviews",
+    "agreements",
+    "services",
+    "surveys",
+]
 
 
 @pytest.mark.django_db
