@@ -306,7 +306,10 @@ def questionnaire_confirm(
     if call is not None and call.status != CallStatus.DRAFT:
         raise ActionRefused(_("只能把需求列入草稿状态的招募公告。"))
     with transaction.atomic():
-        Questionnaire.objects.select_for_update().filter(pk=questionnaire.pk).first()
+        # One confirmation at a time: two clerks pressing at once must not list a need twice.
+        list(
+            Questionnaire.objects.select_for_update().filter(pk=questionnaire.pk).order_by().values_list("pk")
+        )
         tally = questionnaire_tally(questionnaire)
         created = []
         for row in tally.shortlist:
