@@ -10,6 +10,8 @@ class SurveysConfig(AppConfig):
 
     def ready(self):
         # deferred: ready() runs once the app registry is populated; models and registries load here
+        from portal.views import register_start_page
+
         from . import dashboard, dossier, events, rules  # noqa: F401  (registries)
         from .models import NeedsSurveySettings, Questionnaire, SatisfactionSettings, SatisfactionSurvey
         from .public import FEATURE_SCOPE, questionnaire_scope, satisfaction_scope
@@ -20,3 +22,8 @@ class SurveysConfig(AppConfig):
         public_pages_show(SatisfactionSurvey, scopes=lambda s: [satisfaction_scope(s.street_id)])
         public_pages_show(NeedsSurveySettings, scopes=lambda _s: [FEATURE_SCOPE])
         public_pages_show(SatisfactionSettings, scopes=lambda _s: [FEATURE_SCOPE])
+
+        # Third-party evaluators have no programme role: after logging in, their scoring page.
+        register_start_page(
+            lambda user: SatisfactionSurvey.objects.filter(evaluators=user).exists(), "/surveys/evaluate/"
+        )
