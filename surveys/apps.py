@@ -12,7 +12,7 @@ class SurveysConfig(AppConfig):
         # deferred: ready() runs once the app registry is populated; models and registries load here
         from portal.views import register_start_page
 
-        from . import dashboard, dossier, events, rules  # noqa: F401  (registries)
+        from . import dashboard, dossier, events, retention, rules  # noqa: F401  (registries)
         from .models import NeedsSurveySettings, Questionnaire, SatisfactionSettings, SatisfactionSurvey
         from .public import FEATURE_SCOPE, questionnaire_scope, satisfaction_scope
 

@@ -24,7 +24,7 @@ from portal.choices import ServiceCategory
 from portal.dates import local_today
 from portal.domain import audit_log
 from portal.exceptions import ActionRefused
-from portal.features import feature_enabled
+from portal.features import StreetFeature, feature_enabled
 from portal.models import Community
 from spaces.domain import resident_need_save
 from spaces.models import CollectionMethod, ResidentNeed
@@ -55,7 +55,7 @@ def _mobile_hash(phone: str) -> str:
     return keyed_hash("phone", digits)
 
 
-def _require(model, street_id: int, message: str) -> None:
+def _require(model: type[StreetFeature], street_id: int, message: str) -> None:
     if not feature_enabled(model, street_id):
         raise ActionRefused(message)
 
@@ -430,7 +430,7 @@ def satisfaction_survey_current(street_id: int, today: dt.date | None = None) ->
     )
 
 
-def _check_score(survey: SatisfactionSurvey, partner: Partner, score, today) -> None:
+def _check_score(survey: SatisfactionSurvey, partner: Partner, score: int, today: dt.date | None) -> None:
     _require(SatisfactionSettings, survey.street_id, _("本街道未启用满意度测评。"))
     if not satisfaction_is_open(survey, today):
         raise ActionRefused(

@@ -14,5 +14,6 @@ register_events(
         "surveys.satisfaction.changed": _("修改满意度测评"),
         "surveys.satisfaction.scored": _("评估机构提交满意度评分"),
         "surveys.settings.changed": _("修改需求征询或满意度测评设置"),
+        "surveys.answers.personal_data_erased": _("清除答卷的设备与手机号散列"),
     }
 )

@@ -165,7 +165,7 @@ class QuestionnaireAnswer(models.Model):
     )
     categories = models.JSONField(_("选择的服务类别"), default=list)
     other_needs = models.TextField(_("其他需求"), blank=True)
-    device_hash = models.CharField(_("设备标识（散列）"), max_length=64, editable=False)
+    device_hash = models.CharField(_("设备标识（散列）"), max_length=64, blank=True, editable=False)
     phone_hash = models.CharField(_("手机号（散列）"), max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("提交时间"), auto_now_add=True, db_index=True)
 
@@ -174,7 +174,11 @@ class QuestionnaireAnswer(models.Model):
         verbose_name_plural = _("问卷答卷")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["questionnaire", "device_hash"], name="answer_once_per_device"),
+            models.UniqueConstraint(
+                fields=["questionnaire", "device_hash"],
+                condition=~models.Q(device_hash=""),  # blank once erased (surveys.retention)
+                name="answer_once_per_device",
+            ),
             models.UniqueConstraint(
                 fields=["questionnaire", "phone_hash"],
                 condition=~models.Q(phone_hash=""),
@@ -317,7 +321,7 @@ class SatisfactionAnswer(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["survey", "partner", "device_hash"],
-                condition=models.Q(rater="resident"),
+                condition=models.Q(rater="resident") & ~models.Q(device_hash=""),
                 name="satisfaction_once_per_device",
             ),
             models.UniqueConstraint(
