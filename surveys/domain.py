@@ -25,7 +25,8 @@ from portal.dates import local_today
 from portal.domain import audit_log
 from portal.exceptions import ActionRefused
 from portal.features import StreetFeature, feature_enabled
-from portal.models import Community
+from portal.models import Community, Role
+from portal.rules import user_profile
 from spaces.domain import resident_need_save
 from spaces.models import CollectionMethod, ResidentNeed
 
@@ -105,6 +106,14 @@ def questionnaire_save(
     errors = {}
     if questionnaire.community_id and questionnaire.community.street_id != questionnaire.street_id:
         errors["community"] = _("社区不属于所选街道。")
+    profile = user_profile(by)
+    if (
+        profile is not None
+        and profile.role == Role.COMMUNITY_STAFF
+        and questionnaire.community_id != profile.community_id
+    ):
+        # A community asks its own residents; the whole street is the street's to ask.
+        errors["community"] = _("社区工作人员只能为本社区建立问卷。")
     chosen = questionnaire.categories or []
     if not chosen or any(c not in ServiceCategory.values for c in chosen):
         errors["categories"] = _("请至少选择一个服务类别。")

@@ -8,7 +8,7 @@ from django.urls import reverse
 from portal.dates import local_today
 from portal.models import AuditEvent
 from surveys.models import Questionnaire, SatisfactionSurvey
-from tests.factories import UserFactory, street_staff
+from tests.factories import UserFactory, community_staff, street_staff
 
 from .factories import xuhui_street
 
@@ -78,3 +78,17 @@ def test_street_staff_create_an_evaluation_with_its_evaluators(client):
     survey = SatisfactionSurvey.objects.get()
     assert (survey.scale_max, list(survey.evaluators.all())) == (5, [evaluator])
     assert AuditEvent.objects.filter(action="surveys.satisfaction.created", actor=staff).exists()
+
+
+def test_community_staff_ask_their_own_community_only(client):
+    street = xuhui_street()
+    nanmen = street.communities.get(name="南门社区")
+    client.force_login(community_staff(community=nanmen))
+    response = client.post(reverse("admin:surveys_questionnaire_add"), _questionnaire_data(street))
+    assert "社区工作人员只能为本社区建立问卷。" in response.content.decode()
+    assert not Questionnaire.objects.exists()
+    response = client.post(
+        reverse("admin:surveys_questionnaire_add"), _questionnaire_data(street, community=nanmen.pk)
+    )
+    assert response.status_code == 302
+    assert Questionnaire.objects.get().community == nanmen
