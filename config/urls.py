@@ -57,4 +57,5 @@ urlpatterns = [
     path("", include("services.urls")),
     path("", include("timebank.urls")),
     path("", include("lifecircle.urls")),
+    path("", include("surveys.urls")),
 ]

@@ -44,6 +44,9 @@ DEFAULT_RETENTION_MONTHS = {
     "objector_phones": 12,
     # The suggestion box: the resident's contact, this long after the note was submitted.
     "feedback_contacts": 12,
+    # Questionnaire and satisfaction answers (issue 20): the keyed hashes of the device and the
+    # phone, which only stop a second answer counting, this long after the answer.
+    "survey_identifiers": 12,
 }
 
 

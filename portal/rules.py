@@ -203,7 +203,17 @@ def has_several_streets(user) -> bool:
 
 # Staff open every programme app in the admin; what they then see and may do
 # is decided per model (each app's rules.py) and per record (the scope above).
-PROGRAMME_APPS = ["portal", "spaces", "calls", "partners", "notices", "reviews", "agreements", "services"]
+PROGRAMME_APPS = [
+    "portal",
+    "spaces",
+    "calls",
+    "partners",
+    "notices",
+    "reviews",
+    "agreements",
+    "services",
+    "surveys",
+]
 for _app in PROGRAMME_APPS:
     rules.set_perm(_app, is_staff_reader)
 

@@ -70,6 +70,7 @@ from .models import (
     ServiceLog,
     ServiceLogFile,
 )
+from .panels import dashboard_panels
 from .posters import partner_plaque_pdf
 from .progress import (
     agreement_progress,
@@ -573,6 +574,7 @@ def dashboard(request):
         raise PermissionDenied
     form, filters = _dashboard_input(request)
     figures = dashboard_figures(user=request.user, **filters)
+    panels = dashboard_panels(user=request.user, figures=figures, start=filters["start"], end=filters["end"])
     months = _months(figures["monthly"], filters["start"], filters["end"])
     chart = {
         "labels": [m["month"] for m in months],
@@ -628,6 +630,7 @@ def dashboard(request):
             "rows": rows,
             "crumbs": crumbs,
             "query": request.GET.urlencode(),
+            "panels": panels,
         },
     )
 

@@ -23,6 +23,7 @@ DOMAIN_MODULES = [
     "agreements.domain",
     "services.domain",
     "lifecircle.domain",
+    "surveys.domain",
 ]
 
 

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "services",
     "timebank",
     "lifecircle",
+    "surveys",
 ]
 
 MIDDLEWARE = [
@@ -222,6 +223,7 @@ PORTAL_DEMO_STEPS = [
     "services.demo",
     "timebank.demo",
     "agreements.demo_reminders",
+    "surveys.demo",
     "lifecircle.demo",  # last: places the rooms, and links 华阳街道's serving partners it finds
 ]
 # The applications and their vetting happened before the past notice (12 days ago).

@@ -32,6 +32,7 @@ APPS = [
     "agreements",
     "services",
     "timebank",
+    "surveys",
     "config",
 ]
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -16,6 +16,7 @@ PROJECT_APPS = [
     "agreements",
     "services",
     "timebank",
+    "surveys",
 ]
 
 
