@@ -214,6 +214,7 @@ PORTAL_DEMO_STEPS = [
     "notices.demo",
     "agreements.demo",
     "services.demo",
+    "services.demo_second_street",
     "agreements.demo_reminders",
 ]
 # The applications and their vetting happened before the past notice (12 days ago).
