@@ -30,9 +30,14 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from agreements.demo import _book_slot, _sign, _space, _targets
-from agreements.domain import agreement_create, agreement_draft_next_term, trial_term
-from agreements.models import Agreement, AgreementKind
+from agreements.domain import (
+    agreement_create,
+    agreement_draft_next_term,
+    agreement_sign,
+    agreement_timeslot_add,
+    trial_term,
+)
+from agreements.models import Agreement, AgreementKind, Party
 from calls.demo import demo_credit_code, demo_id_number, demo_pdf
 from calls.domain import application_submit, call_publish
 from calls.models import Application, BasicCondition, CallStatus, DocumentKind, RecruitmentCall
@@ -378,6 +383,27 @@ def _log(partner, account, staff, index, day, space, start, end, *, verify):
             domain.servicelog_review(log=log, decision=LogStatus.VERIFIED, by=staff)
 
 
+def _targets(application):
+    """Quantified targets from the application's promises (四(二)2, 六(一)2)."""
+    group = "elderly" if "elderly" in application.service_categories else "children"
+    return [
+        {"metric": "hours", "period": "month", "value": application.hours_per_month},
+        {"metric": "residents", "period": "month", "value": application.residents_per_month},
+        {"metric": "events", "period": "quarter", "value": application.events_per_month * 3},
+        {"metric": "special_groups", "period": "month", "value": 20, "target_group": group},
+    ]
+
+
+def _sign(agreement, clerk, *, signed_on):
+    partner = agreement.partner
+    for party, signatory in (
+        (Party.STATION, clerk.first_name),
+        (Party.COMMUNITY, partner.community.contact_name or "社区负责人"),
+        (Party.PARTNER, partner.application.contact_name),
+    ):
+        agreement_sign(agreement=agreement, party=party, signatory=signatory, signed_on=signed_on, by=clerk)
+
+
 def _serve(street, users, today):
     """Agreement, trial with monthly logs, renewal, trial evaluation (五(三), 六(一)–(二))."""
     clerk = users["huayang"]
@@ -405,7 +431,14 @@ def _serve(street, users, today):
                 by=clerk,
                 today=drafted,
             )
-            _book_slot(agreement, _space(partner.community), clerk)
+            agreement_timeslot_add(
+                agreement=agreement,
+                space=Space.objects.filter(community=partner.community).order_by("pk").first(),
+                weekday=5,  # Saturday morning, as applied for
+                start_time=dt.time(9),
+                end_time=dt.time(11),
+                by=clerk,
+            )
             _sign(agreement, clerk, signed_on=drafted)
             account = domain.partner_account_create(partner=partner, by=clerk)
             domain.partner_signed(partner=partner, by=clerk)
