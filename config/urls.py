@@ -58,4 +58,5 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("agreements.urls")),
     path("", include("services.urls")),
+    path("", include("reports.urls")),
 ]

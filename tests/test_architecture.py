@@ -36,6 +36,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("calls",),  # recruitment calls, applications, documents
     ("notices", "reviews", "agreements"),  # peers: notices & objections; vetting, scoring, decision; terms
     ("services",),  # service logs … renewal, exit, dossier, statistics, residents' directory
+    ("reports",),  # 晋江 reporting: monthly reports, self-evaluations, fund ledger, archive checklist
 ]
 
 APPS: tuple[str, ...] = tuple(app for layer in LAYERS for app in layer)

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "reviews",
     "agreements",
     "services",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -215,6 +216,7 @@ PORTAL_DEMO_STEPS = [
     "agreements.demo",
     "services.demo",
     "services.demo_second_street",
+    "reports.demo",
     "agreements.demo_reminders",
 ]
 # The applications and their vetting happened before the past notice (12 days ago).
