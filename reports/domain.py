@@ -70,6 +70,11 @@ def _require_enabled(street: Street | int, *, funds: bool = False) -> ReportSett
 # --- Monthly progress reports (晋江 五3) ---------------------------------------------
 
 
+def _plain(value: Decimal) -> str:
+    """4.00 → "4", 1.50 → "1.5": figures as people write them."""
+    return format(Decimal(value).normalize(), "f")
+
+
 def month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
@@ -139,13 +144,13 @@ def monthly_report_figures(partner: Partner, month: dt.date) -> dict:
         targets.append(
             {
                 "label": label,
-                "target": str(monthly.quantize(Decimal("0.1"))),
-                "actual": str(done),
+                "target": _plain(monthly.quantize(Decimal("0.1"))),
+                "actual": _plain(done),
                 "met": done >= monthly,
             }
         )
     return {
-        "hours": str(hours),
+        "hours": _plain(hours),
         "sessions": len(logs),
         "residents": residents,
         "special_group_residents": sum(log.special_group_residents or 0 for log in logs),
@@ -220,7 +225,9 @@ def monthly_report_confirm(*, report: MonthlyReport, by: User) -> MonthlyReport:
     _require_enabled(report.community.street_id)
     with transaction.atomic():
         report = (
-            MonthlyReport.objects.select_for_update().select_related("partner__community").get(pk=report.pk)
+            MonthlyReport.objects.select_for_update(of=("self",))
+            .select_related("partner__community")
+            .get(pk=report.pk)
         )
         if report.status != ReportStatus.SUBMITTED:
             raise ActionRefused(
@@ -262,7 +269,9 @@ def monthly_report_return(*, report: MonthlyReport, reason: str, by: User) -> Mo
         raise ValidationError({"return_reason": _("请填写退回原因。")})
     with transaction.atomic():
         report = (
-            MonthlyReport.objects.select_for_update().select_related("partner__application").get(pk=report.pk)
+            MonthlyReport.objects.select_for_update(of=("self",))
+            .select_related("partner__application")
+            .get(pk=report.pk)
         )
         if report.status != ReportStatus.SUBMITTED:
             raise ActionRefused(_("只有待确认的月度报告可以退回。"))
@@ -362,7 +371,7 @@ def self_evaluation_figures(agreement: Agreement, *, today: dt.date | None = Non
     today = min(today or local_today(), agreement.end_date)
     progress = agreement_progress(agreement, today=today)
     return [
-        {"label": t.label, "target": str(t.to_date.target), "actual": str(t.to_date.actual)}
+        {"label": t.label, "target": _plain(t.to_date.target), "actual": _plain(t.to_date.actual)}
         for t in progress.targets
     ]
 
@@ -431,7 +440,7 @@ def self_evaluation_decide(
         raise ValidationError({"return_reason": _("请填写退回原因。")})
     with transaction.atomic():
         evaluation = (
-            SelfEvaluation.objects.select_for_update()
+            SelfEvaluation.objects.select_for_update(of=("self",))
             .select_related("partner__application")
             .get(pk=evaluation.pk)
         )
