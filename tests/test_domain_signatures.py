@@ -21,6 +21,7 @@ DOMAIN_MODULES = [
     "reviews.domain.vetting",
     "agreements.domain",
     "services.domain",
+    "reports.domain",
 ]
 
 
