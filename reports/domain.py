@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,6 +46,7 @@ from .models import (
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+    from django.core.files.uploadedfile import UploadedFile
 
     from portal.models import Street
 
@@ -319,7 +320,7 @@ def _partner_recipients(partner: Partner) -> list:
     )
 
 
-def _tell_partner(partner: Partner, code: str, params: dict, cause, occasion: str) -> None:
+def _tell_partner(partner: Partner, code: str, params: dict, cause: models.Model, occasion: str) -> None:
     message_queue(
         code=code,
         to=_partner_recipients(partner),
@@ -496,7 +497,12 @@ def fund_totals(partner: Partner | int) -> FundTotals:
 
 
 def fund_entry_record(
-    *, partner: Partner, data: dict, receipt=None, by: User, today: dt.date | None = None
+    *,
+    partner: Partner,
+    data: dict,
+    receipt: UploadedFile | None = None,
+    by: User,
+    today: dt.date | None = None,
 ) -> FundEntry:
     """Record one line of the 项目资金使用明细表 with its receipt (晋江 四3⑤).
 
