@@ -39,7 +39,7 @@ from agreements.domain import (
 )
 from agreements.models import Agreement, AgreementKind, Party
 from calls.demo import demo_credit_code, demo_id_number, demo_pdf
-from calls.domain import application_submit, call_publish
+from calls.domain import application_submit, call_close, call_publish
 from calls.models import Application, BasicCondition, CallStatus, DocumentKind, RecruitmentCall
 from notices.domain import notice_publish, notice_save_draft, notices_end_due
 from notices.models import PublicNotice
@@ -64,6 +64,10 @@ TZ = dt.timezone(dt.timedelta(hours=8))
 # username, role, community name (None: street-wide), display name, department
 ACCOUNTS = [
     ("huayang", Role.STREET_STAFF, None, "陶文静", "华阳街道党建工作办公室"),
+    ("huayang_dangzheng", Role.STREET_STAFF, None, "钟立军", "华阳街道党政和人大办公室"),
+    ("huayang_zhengfa", Role.STREET_STAFF, None, "严晓梅", "华阳街道政法和社会事业办公室"),
+    ("huayang_jijian", Role.STREET_STAFF, None, "方志刚", "华阳街道纪检室"),
+    ("huayang_shegongzhan", Role.STREET_STAFF, None, "许丽", "华阳街道社工站"),
     ("huayang_nanmen", Role.COMMUNITY_STAFF, "南门社区", "沈国平", "南门社区居委会"),
     ("huayang_beishan", Role.COMMUNITY_STAFF, "北山社区", "丁美华", "北山社区居委会"),
     ("huayang_pingshen", Role.REVIEWER, None, "邵华", "市委社会工作部"),
@@ -217,19 +221,32 @@ def _apply(street, users, day0):
     with _at(day0 + dt.timedelta(days=1)):
         for partner in demo_second_street_partners().filter(status=S.SUBMITTED):
             partner_transition(partner=partner, transition="forward", by=users["huayang"])
+    if call.status == CallStatus.PUBLISHED and call.closes_at <= timezone.now():
+        with _at(call.closes_at):  # the beat task closes it at its closing time
+            call_close(call=call, system=True)
+
+
+# Vetting department → the account that answers for it (rulebook 五(一)3: each office its own).
+VETTING_CLERKS = {
+    "党建工作办公室": "huayang",
+    "党政和人大办公室": "huayang_dangzheng",
+    "政法和社会事业办公室": "huayang_zhengfa",
+    "纪检室": "huayang_jijian",
+    "社工站": "huayang_shegongzhan",
+}
 
 
 def _vet(street, users, day0):
     departments = reviews.vetting_departments(street)
     for department in departments:
-        department.members.add(users["huayang"])
+        department.members.add(users[VETTING_CLERKS[department.name]])
     with _at(day0 + dt.timedelta(days=3)):
         for partner in demo_second_street_partners().filter(status=S.VETTING):
             for department in departments:
                 reviews.vetting_check_record(
                     partner=partner,
                     department=department,
-                    by=users["huayang"],
+                    by=users[VETTING_CLERKS[department.name]],
                     result="pass",
                     materials_complete=True,
                     plan_compliant=True,
