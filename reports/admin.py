@@ -226,3 +226,15 @@ class FundEntryAdmin(LedgerExportMixin, FeatureScopedAdmin):
     @admin.display(description=_("票据"), boolean=True)
     def has_receipt(self, obj):
         return bool(obj.receipt)
+
+
+@admin.register(ReportSettings)
+class ReportSettingsAdmin(admin.ModelAdmin):
+    """The street's numbers (superusers; a street adopts the piece with its programme preset)."""
+
+    list_display = ["street", "enabled", "confirm_by_day", "reminder_day", "fund_ledger", "fund_disclosure"]
+    list_filter = ["enabled"]
+    fields = ["street", "enabled", "confirm_by_day", "reminder_day", "fund_ledger", "fund_disclosure"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["street"] if obj is not None else []
