@@ -167,6 +167,10 @@ def monthly_report_compile(*, partner: Partner, month: dt.date, by: User | None 
     month = month_start(month)
     if month > month_start(local_today()):
         raise ValidationError({"month": _("不能为以后的月份生成报告。")})
+    if _term_for_month(partner, month) is None:
+        raise ActionRefused(
+            _("%(month)s不在已签署的协议期内，无需月度报告。") % {"month": f"{month:%Y年%m月}"}
+        )
     with transaction.atomic():
         report, created = MonthlyReport.objects.select_for_update().get_or_create(
             partner=partner,

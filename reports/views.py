@@ -44,7 +44,10 @@ def report_index(request):
     partner = _partner(request)
     if request.method == "POST":
         month = add_months(local_today().replace(day=1), -1)
-        report = domain.monthly_report_compile(partner=partner, month=month, by=request.user)
+        with refusals_as_messages(request, catch=(ActionRefused,)) as outcome:
+            report = domain.monthly_report_compile(partner=partner, month=month, by=request.user)
+        if outcome.refused:
+            return redirect("reports:index")
         return redirect("reports:report_submit", pk=report.pk)
     settings_row = ReportSettings.for_street(partner.community.street_id)
     context = {
@@ -76,11 +79,6 @@ def report_submit(request, pk):
         if not outcome.refused:
             messages.success(request, _("月度报告已提交，等待社区确认。"))
             return redirect("reports:index")
-    report = (
-        domain.monthly_report_compile(partner=partner, month=report.month)
-        if report.status in ("draft", "returned")
-        else report
-    )
     return render(
         request,
         "reports/report_form.html",

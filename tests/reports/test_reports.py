@@ -108,10 +108,17 @@ def test_submit_needs_a_narrative_and_keeps_the_draft(serving):
     assert report.status == ReportStatus.DRAFT
 
 
-def test_a_future_month_cannot_be_compiled(serving):
+def test_a_future_month_or_one_outside_the_term_cannot_be_compiled(serving):
     partner, *_rest, user, _staff = serving
     with pytest.raises(ValidationError):
         domain.monthly_report_compile(partner=partner, month=dt.date(2099, 1, 1), by=user)
+    with pytest.raises(ActionRefused) as refused:
+        domain.monthly_report_compile(partner=partner, month=dt.date(2025, 12, 1), by=user)
+    assert "2025年12月不在已签署的协议期内" in str(refused.value)
+    assert domain.monthly_report_compile(
+        partner=partner, month=dt.date(2026, 1, 1), by=user
+    ).pk  # its first month
+    assert MonthlyReport.objects.count() == 1
 
 
 @pytest.mark.parametrize(
