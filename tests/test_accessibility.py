@@ -129,8 +129,11 @@ def _build_data():
     )
     account.user.set_password(PASSWORD)
     account.user.save()
-    funded = PartnerAccount.objects.select_related("user").get(
-        partner__in=demo_second_street_partners(), partner__fund_entries__isnull=False
+    funded = (
+        PartnerAccount.objects.select_related("user")
+        .filter(partner__in=demo_second_street_partners(), partner__fund_entries__isnull=False)
+        .distinct()
+        .get()
     )
     funded.user.set_password(PASSWORD)
     funded.user.save()
