@@ -32,6 +32,10 @@ app.conf.beat_schedule = {
         "task": "services.tasks.send_staff_digest",
         "schedule": crontab(minute=30, hour=8),
     },
+    "send-monthly-report-reminders": {
+        "task": "reports.tasks.send_monthly_report_reminders",
+        "schedule": crontab(minute=15, hour=10),
+    },
     "send-log-reminders": {
         "task": "services.tasks.send_log_reminders",
         "schedule": crontab(minute=0, hour=10),

@@ -58,4 +58,5 @@ urlpatterns = [
     path("", include("timebank.urls")),
     path("", include("lifecircle.urls")),
     path("", include("surveys.urls")),
+    path("", include("reports.urls")),
 ]

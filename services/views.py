@@ -41,6 +41,7 @@ from portal.ledgers import ledger_title
 from portal.listing import cache_query, lazy_page, raw_scope_ids
 from portal.models import Community, District, Role, Street
 from portal.pdf import pdf_response
+from portal.public_panels import partner_public_panels
 from portal.refusals import refusals_as_messages
 from portal.rules import has_several_streets, is_district_staff, scope_queryset, user_role
 from portal.uploads import private_storage, serve_private_file
@@ -930,6 +931,7 @@ def partner_detail(request, pk):
         ),
         "week": SimpleLazyObject(lambda: partner_week(partner, public=True)),
         "summary": SimpleLazyObject(lambda: public_summary(partner)),
+        "panels": SimpleLazyObject(lambda: partner_public_panels(partner)),
         "licence_mark": partner.community.street.programme_name,
     }
     return render(request, "services/partner_detail.html", context)

@@ -24,7 +24,9 @@ from calls.domain import application_request_documents, application_status_token
 from calls.models import Application, CallStatus, DocumentKind, RecruitmentCall
 from notices.models import Objection, PublicNotice
 from partners.domain import partner_transition
+from reports.models import MonthlyReport
 from reviews.models import Roadshow, ScoreSheet
+from services.demo_second_street import demo_second_street_partners
 from services.models import PartnerAccount, ServiceLog
 from tests.calls.factories import submitted_application
 from tests.factories import RecruitmentCallFactory
@@ -63,6 +65,8 @@ PUBLIC_PAGES = [
     ("notice_list_filter_errors", "/notices/?status=soon&q=名单", None),
     ("call_list_filtered", "/calls/?status=open&street={street}", None),
     ("partner_detail", "/partners/{serving}/", None),
+    # A partner of 华阳街道 (the 晋江 preset): its fund totals disclosed (issue 20).
+    ("partner_detail_funds", "/partners/{funded}/", None),
     ("feedback_public", "/partners/{serving}/feedback/", None),
     ("feedback_public_errors", "/partners/{serving}/feedback/", "提交评价"),
     ("login", "/accounts/login/", None),
@@ -74,6 +78,15 @@ PARTNER_PAGES = [
     ("log_detail", "/services/logs/{log}/", None),
     ("progress", "/services/progress/", None),
     ("partner_feedback", "/services/feedback/", None),
+]
+# A partner of 华阳街道 (the 晋江 preset): monthly reports, self-evaluation, fund ledger (issue 20).
+REPORTS_PAGES = [
+    ("reports_index", "/reports/", None),
+    ("reports_monthly", "/reports/monthly/{report}/", None),
+    ("reports_self_evaluation", "/reports/self-evaluation/new/", None),
+    ("reports_self_evaluation_errors", "/reports/self-evaluation/new/", "提交"),
+    ("reports_fund_entry", "/reports/funds/new/", None),
+    ("reports_fund_entry_errors", "/reports/funds/new/", "提交"),
 ]
 OBSERVER_PAGES = [
     ("observation_list", "/services/observations/", None),
@@ -107,7 +120,7 @@ EXPECTED_STATUS = {"not_found": 404, "forbidden": 403}
 
 def _build_data():
     """On the demo (every stage has records; `demo_database`), a roadshow whose scoring is open."""
-    demo_roadshow = Roadshow.objects.get()
+    demo_roadshow = Roadshow.objects.get(street__name="崇明街道")  # 华阳街道 has its own (issue 20)
     demo_sheet = (
         ScoreSheet.objects.filter(member__panel__roadshow=demo_roadshow)
         .select_related("member__user")
@@ -121,6 +134,14 @@ def _build_data():
     )
     account.user.set_password(PASSWORD)
     account.user.save()
+    funded = (
+        PartnerAccount.objects.select_related("user")
+        .filter(partner__in=demo_second_street_partners(), partner__fund_entries__isnull=False)
+        .distinct()
+        .get()
+    )
+    funded.user.set_password(PASSWORD)
+    funded.user.save()
     call = RecruitmentCall.objects.get(status=CallStatus.PUBLISHED)
     notices = list(PublicNotice.objects.order_by("-starts_at"))
     data = {
@@ -136,6 +157,9 @@ def _build_data():
         "serving": account.partner.pk,
         "log": ServiceLog.objects.filter(partner=account.partner).first().pk,
         "partner_user": account.user.username,
+        "funded": funded.partner_id,
+        "report": MonthlyReport.objects.filter(partner_id=funded.partner_id).order_by("-month").first().pk,
+        "reports_user": funded.user.username,
         "status_token": application_status_token(Application.objects.filter(call=call).first()),
     }
     # The demo's roadshow is closed: score on a new one.
@@ -316,6 +340,11 @@ def _audit_partner(page, base, data):
     return _audit_pages(page, base, data, PARTNER_PAGES)
 
 
+def _audit_reports(page, base, data):
+    _log_in(page, base, data["reports_user"])
+    return _audit_pages(page, base, data, REPORTS_PAGES)
+
+
 def _audit_reviewer(page, base, data):
     _log_in(page, base, data["reviewer"])
     results = {}
@@ -397,6 +426,7 @@ def audit(demo_database, django_db_blocker, live_server, browser):
                 _audit_reviewer,
                 _audit_demo_reviewer,
                 _audit_partner,
+                _audit_reports,
                 _audit_observer,
             ):
                 context = phone()  # each audience in its own session
@@ -424,7 +454,7 @@ def describe(results):
 @pytest.mark.browser
 @pytest.mark.parametrize(
     "page_name",
-    [name for name, _path, _submit in PUBLIC_PAGES + PARTNER_PAGES + OBSERVER_PAGES]
+    [name for name, _path, _submit in PUBLIC_PAGES + PARTNER_PAGES + REPORTS_PAGES + OBSERVER_PAGES]
     + FLOW_PAGES
     + ACCOUNT_PAGES
     + REVIEWER_PAGES,

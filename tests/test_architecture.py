@@ -40,6 +40,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("timebank",),  # 成都 time bank (issue 20): verified hours → points, benefits, redemptions
     ("lifecircle",),  # the neighbourhood map (社区生活圈一张图): spaces, partners, needs, calls on one page
     ("surveys",),  # 徐汇 (issue 20): needs questionnaire into the needs list, satisfaction evaluation
+    ("reports",),  # 晋江 reporting: monthly reports, self-evaluations, fund ledger, archive checklist
 ]
 
 APPS: tuple[str, ...] = tuple(app for layer in LAYERS for app in layer)

@@ -24,6 +24,7 @@ DOMAIN_MODULES = [
     "services.domain",
     "lifecircle.domain",
     "surveys.domain",
+    "reports.domain",
 ]
 
 

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "timebank",
     "lifecircle",
     "surveys",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -221,6 +222,8 @@ PORTAL_DEMO_STEPS = [
     "notices.demo",
     "agreements.demo",
     "services.demo",
+    "services.demo_second_street",
+    "reports.demo",
     "timebank.demo",
     "agreements.demo_reminders",
     "surveys.demo",

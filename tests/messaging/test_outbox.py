@@ -275,6 +275,8 @@ def test_every_catalogue_sms_fits_one_segment_with_typical_values():
         "reason": "协议期满自愿退出",
         "call": "华阳街道第一批睦邻合伙人招募",
         "outcome": "异议不成立",
+        "month": "2026年05月",  # the monthly reports (reports.catalogue, issue 20)
+        "due": "06月20日",
     }
     for code, message in MESSAGES.items():
         if message.sms:

@@ -35,7 +35,7 @@ def test_demo_moves_partners_through_review_and_is_idempotent(demo_database, mai
             assert partner.status in LATER, partner  # later demo steps may take them on from here
             assert partner.decision.outcome == "approve"
             assert partner.composite_score is not None
-    roadshow = Roadshow.objects.get()
+    roadshow = Roadshow.objects.get(street__name="崇明街道")  # 华阳街道 has its own (issue 20)
     assert roadshow.status == RoadshowStatus.CLOSED
     social = roadshow.panels.get(kind="social").members.all()
     assert sum(1 for m in social if m.seat == "resident") / len(social) >= 0.3
@@ -51,14 +51,24 @@ def test_demo_moves_partners_through_review_and_is_idempotent(demo_database, mai
 
 def test_demo_vetting_is_recorded_by_each_departments_own_account(demo_database):
     # Rulebook 五(一)3: each of the five offices records its own conclusion.
-    by_department = set(
-        VettingCheck.objects.values_list("department__name", "checked_by__username", "recorded_on_behalf")
-    )
+    def by_department(street):
+        return set(
+            VettingCheck.objects.filter(department__street__name=street).values_list(
+                "department__name", "checked_by__username", "recorded_on_behalf"
+            )
+        )
 
-    assert by_department == {
+    assert by_department("崇明街道") == {
         ("党建工作办公室", "jiedao", False),
         ("党政和人大办公室", "dangzheng", False),
         ("政法和社会事业办公室", "zhengfa", False),
         ("纪检室", "jijian", False),
         ("社工站", "shegongzhan", False),
+    }
+    assert by_department("华阳街道") == {  # the second demo street (issue 20)
+        ("党建工作办公室", "huayang", False),
+        ("党政和人大办公室", "huayang_dangzheng", False),
+        ("政法和社会事业办公室", "huayang_zhengfa", False),
+        ("纪检室", "huayang_jijian", False),
+        ("社工站", "huayang_shegongzhan", False),
     }

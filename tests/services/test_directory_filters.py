@@ -181,7 +181,8 @@ def test_partner_page_query_count_constant(client, world, django_assert_num_quer
         Feedback.objects.create(partner=partner, rating=5, comment=f"很好{i}", status=FeedbackStatus.APPROVED)
     url = reverse("services:partner_detail", args=[partner.pk])
 
-    # The partner, its spaces, the week's slots, satisfaction, commendations and notes.
+    # The partner, its spaces, the week's slots, satisfaction, commendations and notes,
+    # and the street's fund-disclosure switch (the reports app's panel, issue 20).
     with django_assert_num_queries(QUERIES_PARTNER_PAGE):
         response = client.get(url)
     assert response.content.decode().count("很好") == count
@@ -189,7 +190,7 @@ def test_partner_page_query_count_constant(client, world, django_assert_num_quer
         client.get(url)
 
 
-QUERIES_PARTNER_PAGE = 7
+QUERIES_PARTNER_PAGE = 8
 
 
 def test_partner_page_cache_kept_when_another_partner_changes(
