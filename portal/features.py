@@ -115,9 +115,11 @@ def scope_runs(user, model: type[StreetFeature]) -> bool:
     every piece), so one query answers for every piece at once and the answers are
     kept on the user object, which lives for one request.
     """
-    known = user.__dict__.get("_portal_scope_runs")
+    # getattr/setattr, not __dict__: request.user is a lazy wrapper that passes them to the user.
+    known = getattr(user, "_portal_scope_runs", None)
     if known is None:
-        known = user.__dict__["_portal_scope_runs"] = _pieces_run_in_scope(user)
+        known = _pieces_run_in_scope(user)
+        user._portal_scope_runs = known
     return known.get(model._meta.label, False)
 
 

@@ -12,10 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.admin_scoping import ScopedAdminMixin, scoped_community_filters
 from portal.dates import local_today
-from portal.features import streets_with
+from portal.features import scope_runs, streets_with
 from portal.ledgers import LedgerExportMixin
 from portal.refusals import refusals_as_messages
-from portal.rules import user_profile
 
 from . import domain
 from .models import FundEntry, MonthlyReport, ReportSettings, ReportStatus, SelfEvaluation
@@ -23,16 +22,8 @@ from .resources import FundEntryLedger, MonthlyReportLedger
 
 
 def user_runs_reports(user) -> bool:
-    """Whether the piece is on for the user's street (superusers and level staff: for any street)."""
-    if getattr(user, "is_superuser", False):
-        return True
-    profile = user_profile(user)
-    street_id = getattr(profile, "street_id", None) or getattr(
-        getattr(profile, "community", None), "street_id", None
-    )
-    if street_id is None:
-        return ReportSettings.objects.filter(enabled=True).exists()
-    return ReportSettings.objects.filter(street_id=street_id, enabled=True).exists()
+    """Whether a street in the user's scope runs the piece (superusers: always, to switch it on)."""
+    return getattr(user, "is_superuser", False) or scope_runs(user, ReportSettings)
 
 
 class FeatureScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):

@@ -117,8 +117,9 @@ def _desk_page(client, django_assert_num_queries, queries):
 # The admin home of a community worker: session, user, profile (and its community), the
 # worker-status check, the desk's reads (one aggregate per kind of item, whatever the number
 # of records) and the admin's app list, with one read of which programme pieces (issue 20)
-# the streets in the worker's scope run (portal.features.scope_runs, for every piece at once).
-DESK_PAGE_QUERIES = 22
+# the streets in the worker's scope run (portal.features.scope_runs, for every piece at once),
+# and the 晋江 reports' two reads (reports.desk: monthly reports, self-evaluations).
+DESK_PAGE_QUERIES = 24
 
 
 @pytest.mark.parametrize("count", [1, 6])

@@ -453,3 +453,38 @@ def test_changelist_query_count_does_not_grow_with_rows(client, changelist):
         _queries(client, url)  # warm per-process caches
         counts.append(_queries(client, url))
     assert counts[0] == counts[1]
+
+
+# --- The staff desk ----------------------------------------------------------------------
+
+
+def _desk(user) -> dict:
+    from portal.desk import desk_items
+
+    return {str(item.label): (item.count, item.due) for item in desk_items(user)}
+
+
+def test_the_desk_lists_reports_to_confirm_and_overdue_ones_with_their_due_day(serving):
+    partner, *_rest, user, staff = serving
+    report = domain.monthly_report_compile(partner=partner, month=MARCH, by=user)
+    assert "待确认的月度报告" not in _desk(staff)
+    domain.monthly_report_submit(report=report, narrative="本月完成计划。", by=user)
+
+    desk = _desk(staff)
+    assert desk["待确认的月度报告"] == (1, dt.date(2026, 4, 20))
+    assert desk["逾期未确认的月度报告"] == (1, dt.date(2026, 4, 20))  # today is past April 2026
+    assert "待确认的月度报告" not in _desk(community_staff(CommunityFactory(street=partner.community.street)))
+
+    domain.monthly_report_confirm(report=report, by=staff)
+    assert "待确认的月度报告" not in _desk(staff)
+    assert "逾期未确认的月度报告" not in _desk(staff)
+
+
+def test_the_desk_has_no_report_items_where_the_street_turned_the_piece_off(serving):
+    partner, *_rest, user, staff = serving
+    report = domain.monthly_report_compile(partner=partner, month=MARCH, by=user)
+    domain.monthly_report_submit(report=report, narrative="本月完成计划。", by=user)
+    street_programmes_apply(street=partner.community.street, programmes=[], by=None)
+
+    assert "待确认的月度报告" not in _desk(staff)
+    assert MonthlyReport.objects.filter(pk=report.pk).exists()
