@@ -44,6 +44,9 @@ DEFAULT_RETENTION_MONTHS = {
     "objector_phones": 12,
     # The suggestion box: the resident's contact, this long after the note was submitted.
     "feedback_contacts": 12,
+    # Unsubmitted application drafts (issue 19): deleted with their files this long after they
+    # expired (settings.APPLICATION_DRAFT_DAYS after their last change); 0 = the night after.
+    "application_drafts": 0,
 }
 
 
