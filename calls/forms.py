@@ -490,6 +490,12 @@ class ApplicationStepForm(ApplicationForm):
             for name in step.fields:
                 data.setlist(name, posted.getlist(name))
         super().__init__(data, call=call)
+        if posted is None:
+            # A step not filled in yet starts from the model's defaults (0 hours…), as a blank form would.
+            for name in step.fields:
+                initial = self.initial.get(name, self.fields[name].initial)
+                if name not in saved and isinstance(initial, (int, str)) and initial != "":
+                    data.setlist(name, [str(initial)])
         self.step = step
         self.posted = posted is not None
         for name in DOCUMENT_FIELDS:
