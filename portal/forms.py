@@ -1,5 +1,7 @@
 """Form plumbing shared by the apps: forms whose object a domain function creates."""
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
@@ -28,6 +30,16 @@ def form_error_items(form) -> list[dict]:
             }
         )
     return items
+
+
+def average_display(value) -> str:
+    """An average rating shown one way everywhere (issue 19): one decimal, half up, "4.5"; "—" if none.
+
+    Pages write "4.5 分"; never "4.50" or "4.5 / 5".
+    """
+    if value is None or value == "":
+        return "—"
+    return str(Decimal(str(value)).quantize(Decimal("0.1"), ROUND_HALF_UP))
 
 
 class DomainCreateForm(forms.ModelForm):

@@ -3,26 +3,11 @@
 import pytest
 
 from calls.models import Application, ApplicationDraft
+from tests.touch_targets import small_targets, target_count
 
 from .factories import call_with_space
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-# What a finger presses: choices with their label, buttons, links styled as buttons, file inputs, step links.
-TARGETS = "main label.choice, main button, main .button, main input[type=file], main ol.steps a"
-SMALL_TARGETS_JS = """(selector) => [...document.querySelectorAll(selector)]
-  .map(el => ({el, box: el.getBoundingClientRect()}))
-  .filter(({box}) => box.width > 0 && (box.width < 44 || box.height < 44))
-  .map(({el, box}) => `${el.outerHTML.slice(0, 80)} ${Math.round(box.width)}×${Math.round(box.height)}`)"""
-
-
-def small_targets(page) -> list[str]:
-    """Every visible target smaller than 44 × 44 px (its bounding box), described; [] when none."""
-    return page.evaluate(SMALL_TARGETS_JS, TARGETS)
-
-
-def target_count(page) -> int:
-    return page.locator(TARGETS).count()
 
 
 def test_application_form_submitted_on_phone_with_file(live_server, phone_page, tmp_path):
