@@ -18,6 +18,7 @@ import nh3
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch, Q
 from django.urls import NoReverseMatch, reverse
@@ -1126,8 +1127,6 @@ def application_draft_delete(*, draft: ApplicationDraft) -> int:
 
 def application_draft_files(draft: ApplicationDraft) -> dict[str, list]:
     """The draft's attachments as the `files` argument of application_submit: kind → open files."""
-    from django.core.files import File
-
     files: dict[str, list] = {}
     for attachment in draft.attachments.all():
         handle = attachment.file.open("rb")
