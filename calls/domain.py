@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,7 @@ import nh3
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch, Q
 from django.urls import NoReverseMatch, reverse
@@ -41,12 +43,14 @@ from spaces.models import ContactStatus, Space
 from .models import (
     Application,
     ApplicationDocument,
+    ApplicationDraft,
     ApplicationSequence,
     BasicCondition,
     CallStatus,
     DocumentCheck,
     DocumentKind,
     DocumentRequest,
+    DraftAttachment,
     ProspectInvitation,
     RecruitmentCall,
 )
@@ -1054,3 +1058,166 @@ def call_poster_pdf(call: RecruitmentCall) -> bytes:
             footer=call.street.name,
         )
     )
+
+
+# --- Drafts: the application filled in step by step (issue 19) ---------------------------
+
+# The reference read out or typed on a phone: no 0/O, 1/I/L.
+DRAFT_REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+DRAFT_REFERENCE_LENGTH = 8
+
+
+def _draft_expiry(now: dt.datetime | None = None) -> dt.datetime:
+    return (now or timezone.now()) + dt.timedelta(days=settings.APPLICATION_DRAFT_DAYS)
+
+
+def _new_draft_reference() -> str:
+    while True:
+        reference = "".join(secrets.choice(DRAFT_REFERENCE_ALPHABET) for _i in range(DRAFT_REFERENCE_LENGTH))
+        if not ApplicationDraft.objects.filter(reference=reference).exists():
+            return reference
+
+
+def application_draft_start(
+    *, call: RecruitmentCall, data: dict, step: str, phone: str = ""
+) -> ApplicationDraft:
+    """Keep the first step of an application on the server (五(一)2: the form is the applicant's own
+    until submitted). `data` holds JSON values (spaces and community as pks). Refused once the call
+    has closed, like the submission itself."""
+    if not call.is_open():
+        raise ValidationError(_("本次招募已截止,不再接受申请。"))
+    draft = ApplicationDraft(
+        call=call,
+        token=secrets.token_urlsafe(32),
+        reference=_new_draft_reference(),
+        data=dict(data),
+        step=step,
+        phone=phone,
+        expires_at=_draft_expiry(),
+    )
+    draft.full_clean()
+    draft.save()
+    return draft
+
+
+def application_draft_update(
+    *, draft: ApplicationDraft, data: dict, step: str, phone: str | None = None
+) -> None:
+    """Merge the values of one more step into the draft; each change pushes the expiry forward."""
+    draft.data = {**draft.data, **data}
+    draft.step = step
+    fields = ["data", "step", "expires_at", "updated_at"]
+    if phone is not None:
+        draft.phone = phone
+        fields.append("phone")
+    draft.expires_at = _draft_expiry()
+    draft.save(update_fields=fields)
+
+
+def application_draft_from_token(token: str) -> ApplicationDraft | None:
+    """The draft behind a private link, expired or not (the caller says which)."""
+    return ApplicationDraft.objects.select_related("call").filter(token=token).first()
+
+
+def application_draft_resume(*, reference: str, phone: str) -> ApplicationDraft:
+    """Find a draft by its reference and the mobile number given in the first step.
+
+    A wrong pair and an unknown reference get the same answer, so neither can be probed.
+    """
+    reference = (reference or "").strip().upper()
+    draft = ApplicationDraft.objects.select_related("call").filter(reference=reference).first()
+    if draft is None or not draft.phone or not secrets.compare_digest(draft.phone, (phone or "").strip()):
+        raise ValidationError(_("草稿编号或手机号不正确，请核对后重试。"))
+    if draft.is_expired():
+        raise ValidationError(draft_expired_message(draft))
+    return draft
+
+
+def draft_expired_message(draft: ApplicationDraft) -> str:
+    return _("该草稿已于%(at)s过期，内容和材料已不再保留，请重新填写申请。") % {
+        "at": timezone.localtime(draft.expires_at).strftime("%Y-%m-%d %H:%M")
+    }
+
+
+def application_draft_attach(*, draft: ApplicationDraft, kind: str, uploads: list) -> list[DraftAttachment]:
+    """Keep files accepted in the documents step, so that an error elsewhere never asks for them again.
+
+    Each upload has been checked on its own (portal.uploads.validate_upload, by the form field);
+    here the draft's whole set is checked against UPLOAD_MAX_FILES / UPLOAD_MAX_TOTAL_BYTES,
+    the limits the submission applies (五(一)2).
+    """
+    kept = list(draft.attachments.all())
+    try:
+        validate_upload_set([*kept, *uploads])
+    except ValidationError as exc:
+        raise ValidationError({document_field(kind): exc.messages}) from None
+    written = []
+    for upload in uploads:
+        attachment = DraftAttachment(
+            draft=draft, kind=kind, original_name=upload.name[:255], size=upload.size
+        )
+        attachment.file.save(upload.name, upload, save=False)
+        attachment.save()
+        written.append(attachment)
+    if written:
+        draft.expires_at = _draft_expiry()
+        draft.save(update_fields=["expires_at", "updated_at"])
+    return written
+
+
+def _delete_attachment_files(names: list[str]) -> None:
+    for name in names:
+        try:
+            DraftAttachment.file.field.storage.delete(name)
+        except OSError:  # pragma: no cover - best effort clean-up
+            logger.warning("could not remove %s", name)
+
+
+def application_draft_detach(*, draft: ApplicationDraft, attachment_id: int) -> None:
+    """Remove one kept file (the 删除 button of the documents step)."""
+    attachment = draft.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        return
+    name = attachment.file.name
+    attachment.delete()
+    transaction.on_commit(lambda: _delete_attachment_files([name]))
+
+
+def application_draft_delete(*, draft: ApplicationDraft) -> int:
+    """Delete a draft, its attachments and (after commit) their files; returns the files removed."""
+    names = [a.file.name for a in draft.attachments.all() if a.file.name]
+    draft.delete()
+    transaction.on_commit(lambda: _delete_attachment_files(names))
+    return len(names)
+
+
+def application_draft_files(draft: ApplicationDraft) -> dict[str, list]:
+    """The draft's attachments as the `files` argument of application_submit: kind → open files."""
+    files: dict[str, list] = {}
+    for attachment in draft.attachments.all():
+        handle = attachment.file.open("rb")
+        files.setdefault(attachment.kind, []).append(File(handle, name=attachment.original_name))
+    return files
+
+
+def application_draft_submit(*, draft: ApplicationDraft, data: dict, ip: str | None = None) -> Application:
+    """Submit a draft: application_submit with the same checks (五(一)2), the kept files as documents.
+
+    `data` is the whole form's cleaned values (the last step re-validates every step). On success
+    the draft and its files are deleted; on any refusal (the call closed meanwhile, a duplicate,
+    a document missing) it raises and the draft stays as it was.
+    """
+    files = application_draft_files(draft)
+    try:
+        application = application_submit(call=draft.call, data=data, files=files, ip=ip)
+    finally:
+        for handles in files.values():
+            for handle in handles:
+                handle.close()
+    with transaction.atomic():
+        application_draft_delete(draft=draft)
+    return application
+
+
+def application_drafts_expired(cutoff: dt.datetime) -> QuerySet[ApplicationDraft]:
+    return ApplicationDraft.objects.filter(expires_at__lt=cutoff).order_by("pk")

@@ -30,3 +30,6 @@ register_events(
 
 # PIPL retention (calls/retention.py): what was erased is in the event's data, never the values.
 register_events({"calls.application.personal_data_erased": _("个人信息到期删除")})
+
+# Drafts of applications (issue 19) deleted when they expire unsubmitted (calls/retention.py).
+register_events({"calls.application_draft.expired_deleted": _("申请草稿过期删除")})

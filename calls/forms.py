@@ -6,11 +6,15 @@ the rules (window, duplicates, documents per call) live in partners.domain.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from portal.choices import INDIVIDUAL_KINDS, PartnerKind, ServiceCategory, TargetGroup
+from portal.forms import form_error_items
 from portal.listing import PublicFilterForm
 from portal.models import Community
 from portal.uploads import validate_upload
@@ -199,6 +203,9 @@ class ApplicationForm(forms.ModelForm):
         self.fields["schedule"].error_messages["required"] = _("请填写实施进度安排。")
         self.fields["address"].error_messages["required"] = _("请填写地址。")
         self.fields["hours_per_month"].min_value = 0
+        # The error summary names a field by this, not by a label that is a whole paragraph.
+        self.fields["privacy_consent"].short_label = _("个人信息处理同意")
+        self.fields["declarations"].short_label = _("基本条件承诺")
         required_docs = set(call.documents_required or [])
         for kind, label in DocumentKind.choices:
             self.fields[document_field(kind)] = MultipleFileField(
@@ -239,6 +246,8 @@ class ApplicationForm(forms.ModelForm):
         if kind:
             self._errors.pop(ignore, None)
             cleaned[ignore] = ""
+        else:
+            self._drop_number_errors()
         if not cleaned.get("spaces") and not cleaned.get("community") and "spaces" not in self._errors:
             self.add_error("community", _("请选择意向空间或申报社区。"))
         return cleaned
@@ -251,6 +260,14 @@ class ApplicationForm(forms.ModelForm):
         elif kind:
             self.instance.id_number = ""
         super()._post_clean()
+        if not kind:
+            self._drop_number_errors()
+
+    def _drop_number_errors(self) -> None:
+        """信用代码 belongs to the organisation kinds and 身份证号 to the individual ones: before a kind
+        is chosen, only the kind's own error is shown (issue 19)."""
+        self._errors.pop("credit_code", None)
+        self._errors.pop("id_number", None)
 
     def submission_data(self) -> dict:
         return {**self.cleaned_data}
@@ -369,4 +386,266 @@ class CallFilterForm(PublicFilterForm):
         label=_("招募状态"),
         required=False,
         choices=[("", _("全部")), ("open", _("正在招募")), ("closed", _("已截止"))],
+    )
+
+
+# --- The application in steps (issue 19) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApplicationStep:
+    """One page of the application: the ApplicationForm's fields it asks for."""
+
+    slug: str
+    label: str
+    fields: tuple[str, ...]
+
+
+APPLICATION_STEPS = (
+    ApplicationStep(
+        "applicant",
+        _("申请人"),
+        (
+            "kind",
+            "applicant_name",
+            "credit_code",
+            "legal_representative",
+            "id_number",
+            "contact_name",
+            "mobile",
+            "email",
+            "address",
+        ),
+    ),
+    ApplicationStep(
+        "project",
+        _("项目"),
+        (
+            "project_title",
+            "service_categories",
+            "target_groups",
+            "plan",
+            "activities",
+            "schedule",
+            "hours_per_month",
+            "residents_per_month",
+            "events_per_month",
+            "special_groups",
+            "free_services",
+            "low_cost_services",
+            "team_intro",
+            "past_cases",
+        ),
+    ),
+    ApplicationStep("place", _("场地与时间"), ("spaces", "community", "preferred_times")),
+    ApplicationStep("documents", _("材料"), tuple(document_field(kind) for kind in DocumentKind.values)),
+    ApplicationStep("confirm", _("确认提交"), ("declarations", "privacy_consent")),
+)
+STEPS_BY_SLUG = {step.slug: step for step in APPLICATION_STEPS}
+DOCUMENT_FIELDS = STEPS_BY_SLUG["documents"].fields
+
+
+def step_of_field(name: str) -> ApplicationStep | None:
+    return next((step for step in APPLICATION_STEPS if name in step.fields), None)
+
+
+def draft_value(value):
+    """A cleaned value as JSON: model instances by pk, querysets as lists of pks."""
+    if hasattr(value, "pk"):
+        return value.pk
+    if isinstance(value, (list, tuple)) or hasattr(value, "model"):
+        return [draft_value(v) for v in value]
+    return value
+
+
+def draft_form_data(values: dict) -> QueryDict:
+    """The draft's JSON values as form data the ApplicationForm reads back."""
+    data = QueryDict(mutable=True)
+    for name, value in values.items():
+        if value is None or value is False:
+            continue
+        if value is True:
+            data.setlist(name, ["on"])
+        elif isinstance(value, list):
+            data.setlist(name, [str(v) for v in value])
+        else:
+            data.setlist(name, [str(value)])
+    return data
+
+
+class ApplicationStepForm(ApplicationForm):
+    """The ApplicationForm bound to the draft's values plus one step's input.
+
+    Every field and validator is the ApplicationForm's own (no rule is written twice); a step
+    reports only the errors of its own fields, and the last step re-validates them all. Files are
+    not part of it: the documents step keeps them as draft attachments, and the last step checks
+    that each required kind has one. Shown without input (GET), a step reports nothing of its own.
+    """
+
+    def __init__(
+        self, *, call: RecruitmentCall, step: ApplicationStep, saved: dict, posted=None, attachments=()
+    ):
+        data = draft_form_data(saved)
+        if posted is not None:
+            for name in step.fields:
+                data.setlist(name, posted.getlist(name))
+        super().__init__(data, call=call)
+        if posted is None:
+            # A step not filled in yet starts from the model's defaults (0 hours…), as a blank form would.
+            for name in step.fields:
+                initial = self.initial.get(name, self.fields[name].initial)
+                if name not in saved and isinstance(initial, (int, str)) and initial != "":
+                    data.setlist(name, [str(initial)])
+        self.step = step
+        self.posted = posted is not None
+        for name in DOCUMENT_FIELDS:
+            del self.fields[name]
+        kept = {a.kind for a in attachments}
+        self.missing_documents = [kind for kind in (call.documents_required or []) if kind not in kept]
+
+    def full_clean(self):
+        super().full_clean()
+        confirm = self.step.slug == "confirm"
+        for name in list(self._errors):
+            own = name in self.step.fields
+            if (not own and not confirm and name != NON_FIELD_ERRORS) or (own and not self.posted):
+                del self._errors[name]
+        if not confirm and NON_FIELD_ERRORS in self._errors:
+            # Whole-form refusals (e.g. a duplicate) are the last step's business.
+            del self._errors[NON_FIELD_ERRORS]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.step.slug == "confirm":
+            for kind in self.missing_documents:
+                self.add_error(
+                    None,
+                    ValidationError(
+                        _("本次招募要求提交“%(kind)s”，请在“材料”一步上传。")
+                        % {"kind": DocumentKind(kind).label},
+                        code="document_missing",
+                    ),
+                )
+        return cleaned
+
+    def step_values(self) -> dict:
+        """The cleaned values of this step's fields, ready for the draft's JSON."""
+        return {
+            name: draft_value(self.cleaned_data.get(name)) for name in self.step.fields if name in self.fields
+        }
+
+    def step_field_list(self):
+        return [self[name] for name in self.step.fields if name in self.fields]
+
+    def error_items(self, step_url) -> list[dict]:
+        """The error summary's rows: a link to the field (on its own step's page), its short label,
+        the message. `step_url(slug)` is the address of a step."""
+        items = []
+        for error in self.non_field_errors().as_data():
+            href = step_url("documents") if error.code == "document_missing" else ""
+            items.append({"href": href, "label": "", "message": error.messages[0]})
+        for step in APPLICATION_STEPS:
+            prefix = "" if step.slug == self.step.slug else step_url(step.slug)
+            for name in step.fields:
+                if name in self.fields and self.errors.get(name):
+                    field = self.fields[name]
+                    items.append(
+                        {
+                            "href": f"{prefix}#field-{name}",
+                            "label": getattr(field, "short_label", field.label),
+                            "message": self.errors[name][0],
+                        }
+                    )
+        return items
+
+    def summary(self):
+        """(step, [(label, shown value)]) of what the draft holds, for the confirm page."""
+        rows = []
+        for step in APPLICATION_STEPS[:3]:
+            items = []
+            for name in step.fields:
+                if name not in self.fields or (
+                    name in ("credit_code", "id_number") and not self.data.get(name)
+                ):
+                    continue
+                items.append(
+                    (self.fields[name].label, _shown(self.fields[name], self.cleaned_data.get(name)))
+                )
+            rows.append((step, items))
+        return rows
+
+
+def _shown(field, value) -> str:
+    if value in (None, "", [], ()):
+        return "—"
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        return "、".join(field.label_from_instance(v) for v in value)
+    if isinstance(field, forms.ModelChoiceField):
+        return field.label_from_instance(value)
+    if isinstance(field, forms.ChoiceField):
+        labels = {str(k): str(v) for k, v in field.choices}
+        values = value if isinstance(value, (list, tuple)) else [value]
+        return "、".join(labels.get(str(v), str(v)) for v in values)
+    return str(value)
+
+
+class DocumentsStepForm(forms.Form):
+    """The documents step: new files per kind, each checked as the one-page form checks them."""
+
+    def __init__(self, *args, call: RecruitmentCall, attachments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.call = call
+        required = set(call.documents_required or [])
+        for kind, label in DocumentKind.choices:
+            self.fields[document_field(kind)] = MultipleFileField(
+                label=label,
+                required=False,
+                help_text=_("PDF、JPEG、PNG、DOCX 或 XLSX,可多选。"),
+            )
+            # Shown with the required mark; checked against the kept files (check_required).
+            self.fields[document_field(kind)].document_required = kind in required
+        self.keep(attachments)
+
+    def keep(self, attachments) -> None:
+        """The files the draft holds, listed under their kind's input with a 删除 button."""
+        self.attachments = list(attachments)
+        for kind in DocumentKind.values:
+            self.fields[document_field(kind)].kept = [a for a in self.attachments if a.kind == kind]
+
+    def document_fields(self):
+        return [self[name] for name in DOCUMENT_FIELDS]
+
+    def error_items(self, step_url) -> list[dict]:
+        return form_error_items(self)
+
+    def uploads(self) -> dict[str, list]:
+        return {
+            kind: self.cleaned_data.get(document_field(kind)) or []
+            for kind in DocumentKind.values
+            if document_field(kind) in self.cleaned_data
+        }
+
+    def check_required(self) -> None:
+        """After the new files are kept: a required kind with no file at all is an error on its field."""
+        kept = {a.kind for a in self.attachments}
+        for kind in self.call.documents_required or []:
+            if kind not in kept and document_field(kind) not in self.errors:
+                label = DocumentKind(kind).label
+                self.add_error(
+                    document_field(kind), _("本次招募要求提交“%(kind)s”,请选择文件。") % {"kind": label}
+                )
+
+
+class DraftResumeForm(forms.Form):
+    reference = forms.CharField(
+        label=_("草稿编号"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
+        error_messages={"required": _("请填写草稿编号。")},
+    )
+    phone = forms.CharField(
+        label=_("手机号"),
+        max_length=11,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel"}),
+        error_messages={"required": _("请填写第一步填写的手机号。")},
     )

@@ -367,3 +367,57 @@ class ProspectInvitation(AppendOnlyModel):
 
     def get_community(self):
         return self.prospect.community
+
+
+class ApplicationDraft(models.Model):
+    """An application being filled in step by step (issue 19), kept on the server until submitted.
+
+    Whoever holds the token (the link) or the reference with the mobile number can carry on;
+    `data` holds the cleaned values of the steps passed so far (spaces and community by pk),
+    the chosen files are `attachments`. Deleted on submission; purged once expired
+    (calls.retention). Created and changed only through calls.domain (application_draft_*).
+    """
+
+    call = models.ForeignKey(
+        RecruitmentCall, on_delete=models.CASCADE, related_name="drafts", verbose_name=_("招募公告")
+    )
+    token = models.CharField(_("链接令牌"), max_length=64, unique=True, editable=False)
+    reference = models.CharField(_("草稿编号"), max_length=8, unique=True, editable=False)
+    data = models.JSONField(_("已填写内容"), default=dict, blank=True)
+    step = models.CharField(_("已完成到"), max_length=20, blank=True)
+    phone = models.CharField(_("手机号"), max_length=11, blank=True, validators=[validate_mobile])
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    expires_at = models.DateTimeField(_("过期时间"), db_index=True)
+
+    class Meta:
+        verbose_name = _("申请草稿")
+        verbose_name_plural = _("申请草稿")
+        ordering = ["-updated_at", "-id"]
+
+    def __str__(self):
+        return self.reference
+
+    def is_expired(self, now=None) -> bool:
+        return self.expires_at <= (now or timezone.now())
+
+
+class DraftAttachment(models.Model):
+    """A file accepted in the documents step of a draft; becomes an ApplicationDocument on submission."""
+
+    draft = models.ForeignKey(
+        ApplicationDraft, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("申请草稿")
+    )
+    kind = models.CharField(_("材料类型"), max_length=20, choices=DocumentKind.choices)
+    file = models.FileField(_("文件"), storage=private_storage, upload_to=private_upload_to)
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    size = models.PositiveIntegerField(_("大小(字节)"), default=0)
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("草稿材料")
+        verbose_name_plural = _("草稿材料")
+        ordering = ["draft", "kind", "id"]
+
+    def __str__(self):
+        return self.original_name

@@ -9,6 +9,7 @@ from partners.models import PartnerStatus
 from portal.domain import audit_log
 from portal.retention import retention_rule
 
+from .domain import application_draft_delete, application_drafts_expired
 from .models import Application
 
 UNSUCCESSFUL = [PartnerStatus.REJECTED, PartnerStatus.NOT_SELECTED, PartnerStatus.WITHDRAWN]
@@ -77,5 +78,27 @@ def erase_exited_partner_contacts(*, cutoff, dry_run: bool) -> int:
     count = 0
     for application in due.iterator():
         _erase(application, delete_documents=False, reason="exited_partner_contacts")
+        count += 1
+    return count
+
+
+@retention_rule("application_drafts")
+def erase_expired_application_drafts(*, cutoff, dry_run: bool) -> int:
+    """Application drafts never submitted (五(一)2 asks only for the submitted form): deleted with
+    their attachments once expired (settings.APPLICATION_DRAFT_DAYS after the last change) and
+    the retention period after that has passed. One audit event per draft, on its call.
+    """
+    due = application_drafts_expired(cutoff)
+    if dry_run:
+        return due.count()
+    count = 0
+    for draft in due.select_related("call").iterator():
+        with transaction.atomic():
+            files = application_draft_delete(draft=draft)
+            audit_log(
+                subject=draft.call,
+                action="calls.application_draft.expired_deleted",
+                data={"reference": draft.reference, "files_deleted": files},
+            )
         count += 1
     return count

@@ -8,6 +8,12 @@ urlpatterns = [
     path("calls/", views.call_list, name="call_list"),
     path("calls/<int:pk>/", views.call_detail, name="call_detail"),
     path("calls/<int:pk>/apply/", views.call_apply, name="call_apply"),
+    path("applications/drafts/", views.application_draft_resume_page, name="application_draft_resume"),
+    path(
+        "applications/drafts/<str:token>/<slug:step>/",
+        views.application_draft_step,
+        name="application_draft_step",
+    ),
     path("applications/status/", views.application_status_lookup, name="application_status_lookup"),
     path(
         "applications/status/<str:token>/",

@@ -1,7 +1,9 @@
 """Form plumbing shared by the apps: forms whose object a domain function creates."""
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 
 def attach_domain_error(form, error: ValidationError) -> None:
@@ -11,6 +13,33 @@ def attach_domain_error(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def form_error_items(form) -> list[dict]:
+    """The summary's rows: a link to each field in error, its short label, its first message."""
+    items = [{"href": "", "label": "", "message": e} for e in form.errors.get(NON_FIELD_ERRORS, [])]
+    for name, errors in form.errors.items():
+        if name == NON_FIELD_ERRORS or name not in form.fields or not errors:
+            continue
+        field = form.fields[name]
+        items.append(
+            {
+                "href": f"#field-{name}",
+                "label": getattr(field, "short_label", field.label),
+                "message": errors[0],
+            }
+        )
+    return items
+
+
+def average_display(value) -> str:
+    """An average rating shown one way everywhere (issue 19): one decimal, half up, "4.5"; "—" if none.
+
+    Pages write "4.5 分"; never "4.50" or "4.5 / 5".
+    """
+    if value is None or value == "":
+        return "—"
+    return str(Decimal(str(value)).quantize(Decimal("0.1"), ROUND_HALF_UP))
 
 
 class DomainCreateForm(forms.ModelForm):

@@ -47,6 +47,9 @@ DEFAULT_RETENTION_MONTHS = {
     # Questionnaire and satisfaction answers (issue 20): the keyed hashes of the device and the
     # phone, which only stop a second answer counting, this long after the answer.
     "survey_identifiers": 12,
+    # Unsubmitted application drafts (issue 19): deleted with their files this long after they
+    # expired (settings.APPLICATION_DRAFT_DAYS after their last change); 0 = the night after.
+    "application_drafts": 0,
 }
 
 

@@ -29,6 +29,7 @@ from portal.dossier import (
     dossier_section,
     dossier_sections,
 )
+from portal.forms import average_display
 from portal.pdf import html_to_pdf
 from portal.tasks import publish
 from portal.uploads import private_storage
@@ -221,7 +222,7 @@ def observations_feedback_section(partner):
                 % {
                     "total": sum(counts.values()),
                     "n": counts.get(FeedbackStatus.APPROVED, 0),
-                    "avg": avg if avg is not None else "—",
+                    "avg": average_display(avg),
                 },
                 url=reverse("admin:services_feedback_changelist") + f"?partner__id__exact={partner.pk}",
             )

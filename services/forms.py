@@ -88,11 +88,22 @@ class ServiceLogForm(forms.ModelForm):
 
 
 RATING_CHOICES = [(i, str(i)) for i in range(5, 0, -1)]
+# The suggestion box's radios say what each number means (issue 19): 5 非常满意 … 1 很不满意.
+RATING_WORDS = [
+    (5, _("5 非常满意")),
+    (4, _("4 满意")),
+    (3, _("3 一般")),
+    (2, _("2 不满意")),
+    (1, _("1 很不满意")),
+]
 
 
 class FeedbackForm(forms.Form):
     rating = forms.TypedChoiceField(
-        label=_("满意度(1–5 分,5 分最满意)"), choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect
+        label=_("满意度(1–5 分,5 分最满意)"),
+        choices=RATING_WORDS,
+        coerce=int,
+        widget=forms.RadioSelect,
     )
     comment = forms.CharField(
         label=_("意见或建议"), max_length=1000, widget=forms.Textarea(attrs={"rows": 4})

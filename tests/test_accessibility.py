@@ -20,7 +20,12 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.views.defaults import server_error
 
-from calls.domain import application_request_documents, application_status_token, document_request_token
+from calls.domain import (
+    application_draft_start,
+    application_request_documents,
+    application_status_token,
+    document_request_token,
+)
 from calls.models import Application, CallStatus, DocumentKind, RecruitmentCall
 from notices.models import Objection, PublicNotice
 from partners.domain import partner_transition
@@ -50,7 +55,18 @@ PUBLIC_PAGES = [
     ("call_list", "/calls/", None),
     ("call_detail", "/calls/{call}/", None),
     ("call_apply", "/calls/{call}/apply/", None),
-    ("call_apply_errors", "/calls/{call}/apply/", "提交申请"),
+    ("call_apply_errors", "/calls/{call}/apply/", "下一步"),
+    # The application in steps (issue 19), on a draft holding the first step.
+    ("apply_project", "/applications/drafts/{draft}/project/", None),
+    ("apply_project_errors", "/applications/drafts/{draft}/project/", "下一步"),
+    ("apply_place", "/applications/drafts/{draft}/place/", None),
+    ("apply_place_errors", "/applications/drafts/{draft}/place/", "下一步"),
+    ("apply_documents", "/applications/drafts/{draft}/documents/", None),
+    ("apply_documents_errors", "/applications/drafts/{draft}/documents/", "下一步"),
+    ("apply_confirm", "/applications/drafts/{draft}/confirm/", None),
+    ("apply_confirm_errors", "/applications/drafts/{draft}/confirm/", "提交申请"),
+    ("draft_resume", "/applications/drafts/", None),
+    ("draft_resume_errors", "/applications/drafts/", "继续填写"),
     ("application_status_lookup", "/applications/status/", None),
     ("application_status_lookup_errors", "/applications/status/", "查询"),
     ("application_status_private", "/applications/status/{status_token}/", None),
@@ -161,6 +177,19 @@ def _build_data():
         "report": MonthlyReport.objects.filter(partner_id=funded.partner_id).order_by("-month").first().pk,
         "reports_user": funded.user.username,
         "status_token": application_status_token(Application.objects.filter(call=call).first()),
+        "draft": application_draft_start(
+            call=call,
+            data={
+                "kind": "social_organization",
+                "applicant_name": "句容市邻里互助服务中心",
+                "credit_code": "91330100716105852F",
+                "contact_name": "王小明",
+                "mobile": "13812345678",
+                "address": "句容市华阳北路18号",
+            },
+            step="applicant",
+            phone="13812345678",
+        ).token,
     }
     # The demo's roadshow is closed: score on a new one.
     roadshow, staff, (applicant,), members = setup_roadshow(partners=1, experts=1, social=(0, 0, 1))

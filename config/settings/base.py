@@ -422,8 +422,12 @@ PORTAL_RETENTION_MONTHS = {
         "exited_partner_contacts": 60,
         "objector_phones": 12,
         "feedback_contacts": 12,
+        "application_drafts": 0,
     }.items()
 }
+# An unsubmitted application draft (calls.ApplicationDraft) can be resumed this many days after
+# its last change; the nightly purge then deletes it with its files (calls/retention.py).
+APPLICATION_DRAFT_DAYS = env.int("APPLICATION_DRAFT_DAYS", default=14)
 
 # Every handler masks mobile numbers, ID numbers and e-mail addresses (portal/log_masking.py).
 LOGGING = {

@@ -33,12 +33,18 @@ def post(client, call, data, files=None):
 
 
 def test_apply_get_shows_every_section(client):
+    """Issue 19: the form comes in steps; every section is on its step's page."""
     call, space = call_with_space()
     response = client.get(apply_url(call))
     assert response.status_code == 200
-    html = response.content.decode()
+    pages = [response.content.decode()]
+    draft_response = client.post(apply_url(call), {**form_post(call, space), "step": "applicant"})
+    token = draft_response["Location"].split("/")[3]
+    for slug in ("project", "place", "documents", "confirm"):
+        pages.append(client.get(f"/applications/drafts/{token}/{slug}/").content.decode())
+    html = "".join(pages)
     for text in [
-        "一、申请主体",
+        "第 1 步（共 5 步）：申请人",
         "统一社会信用代码",
         "身份证号",
         "每月免费服务时数",

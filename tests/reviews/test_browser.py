@@ -44,7 +44,7 @@ def test_reviewer_scores_an_applicant_on_a_phone(live_server, phone_page):
 
     # The form is `novalidate`, so the message is the server's, in Chinese, next to the field;
     # what was typed is kept.
-    assert page.get_by_text("得分不能超过满分 30 分。").is_visible()
+    assert page.get_by_text("得分不能超过满分 30 分。", exact=True).is_visible()
     assert page.get_by_label(first.title).input_value() == "36.00"
     assert not ScoreSheet.objects.filter(status=SheetStatus.SUBMITTED).exists()
     page.get_by_label(third.title).fill("28")

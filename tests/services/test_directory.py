@@ -129,4 +129,4 @@ def test_partner_page_shows_schedule_satisfaction_and_commendations_after_modera
     assert "二楼多功能厅" in before and "09:00" in before
     assert f"{partner.community.name} · 二楼多功能厅" in before  # the space it holds, not only wished for
     assert "老师很耐心" not in before
-    assert "老师很耐心" in after and "5.0 / 5" in after and "优秀睦邻合伙人" in after
+    assert "老师很耐心" in after and "5.0 分" in after and "优秀睦邻合伙人" in after
