@@ -14,15 +14,18 @@ off hides its pages (`feature_required`) and keeps its records.
 
 from __future__ import annotations
 
+import time
 from typing import ClassVar, Self
 
 from django.apps import apps
+from django.core.cache import cache
 from django.db import models
+from django.db.models.signals import post_delete, post_save
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from .models import Street
-from .rules import street_scope_q
+from .models import Role, Street
+from .rules import street_scope_q, user_profile
 
 
 class Programme(models.TextChoices):
@@ -112,8 +115,9 @@ def scope_runs(user, model: type[StreetFeature]) -> bool:
     """Whether some street in the user's scope runs the piece.
 
     Asked many times while the admin builds one page (every model's permissions of
-    every piece), so one query answers for every piece at once and the answers are
-    kept on the user object, which lives for one request.
+    every piece), so one query answers for every piece at once; the answer is kept
+    on the user object for the request and in the cache for the scope until a
+    switch changes (`_switch_changed`), so an admin page costs no query for it.
     """
     # getattr/setattr, not __dict__: request.user is a lazy wrapper that passes them to the user.
     known = getattr(user, "_portal_scope_runs", None)
@@ -123,7 +127,40 @@ def scope_runs(user, model: type[StreetFeature]) -> bool:
     return known.get(model._meta.label, False)
 
 
+_VERSION_KEY = "portal:features:version"
+
+
+def _scope_key(user) -> str | None:
+    """The user's scope of streets as a cache key (None: no street at all)."""
+    if getattr(user, "is_superuser", False):
+        return "all"
+    profile = user_profile(user)
+    if profile is None:
+        return None
+    if profile.role in (Role.STREET_STAFF, Role.COMMUNITY_STAFF):
+        street_id = profile.street_id or (profile.community.street_id if profile.community_id else None)
+        return f"street:{street_id}" if street_id else None
+    if profile.role == Role.DISTRICT_STAFF and profile.district_id:
+        return f"district:{profile.district_id}"
+    if profile.role == Role.CITY_STAFF and profile.city_id:
+        return f"city:{profile.city_id}"
+    return None
+
+
 def _pieces_run_in_scope(user) -> dict[str, bool]:
+    scope = _scope_key(user)
+    if scope is None:
+        return {}
+    version = cache.get_or_set(_VERSION_KEY, 1, None)
+    key = f"portal:features:{version}:{scope}"
+    found = cache.get(key)
+    if found is None:
+        found = _pieces_query(user)
+        cache.set(key, found, 3600)
+    return found
+
+
+def _pieces_query(user) -> dict[str, bool]:
     pieces = {f"piece_{i}": model for i, model in enumerate(feature_models())}
     if not pieces:
         return {}
@@ -142,3 +179,14 @@ def _pieces_run_in_scope(user) -> dict[str, bool]:
         for (_name, model), runs in zip(pieces.items(), row, strict=True):
             found[model._meta.label] = found[model._meta.label] or runs
     return found
+
+
+def _switch_changed(sender, **kwargs) -> None:
+    """A street's switch was saved or deleted: every cached answer is stale (a new version)."""
+    if issubclass(sender, StreetFeature):
+        # A version never used before (not incr: a missing key would count as a cache failure).
+        cache.set(_VERSION_KEY, time.time_ns(), None)
+
+
+post_save.connect(_switch_changed, dispatch_uid="portal-features-switch-saved")
+post_delete.connect(_switch_changed, dispatch_uid="portal-features-switch-deleted")

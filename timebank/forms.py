@@ -18,6 +18,8 @@ class VolunteerCreditForm(DomainCreateForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
+        if "volunteer" not in self.fields:  # a saved credit: read-only
+            return
         self.fields["volunteer"].queryset = scope_queryset(
             user, Volunteer.objects.filter(active=True, community__street__in=streets_with(TimeBankSettings))
         ).select_related("community")
@@ -37,6 +39,8 @@ class RedemptionForm(DomainCreateForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
+        if "benefit" not in self.fields:  # a saved redemption: read-only
+            return
         running = streets_with(TimeBankSettings)
         self.fields["benefit"].queryset = scope_queryset(
             user, Benefit.objects.filter(active=True, community__street__in=running)
