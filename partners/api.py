@@ -121,7 +121,8 @@ class PartnerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return Response(self.get_serializer(partner).data)
 
     @extend_schema(responses=refused_responses(PartnerTransitionSerializer(many=True), codes=(403, 404)))
-    @action(detail=True, methods=["get"])
+    # The whole history, unpaginated (so the schema must not say "paginated" either).
+    @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request, pk=None):
         partner = get_object_or_404(self.get_queryset(), pk=pk)
         rows = partner.transitions.select_related("actor").order_by("created_at", "id")

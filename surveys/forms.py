@@ -152,8 +152,9 @@ class QuestionnaireForm(DomainCreateForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.user is not None:
+        if self.user is not None and "street" in self.fields:  # read-only for level staff: no field
             self.fields["street"].queryset = street_scope_queryset(self.user, Street.objects.all(), "")
+        if self.user is not None and "community" in self.fields:
             self.fields["community"].queryset = scope_queryset(self.user, Community.objects.all(), "")
 
     def create(self, data):

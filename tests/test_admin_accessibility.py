@@ -69,7 +69,8 @@ def _first_in_scope(model, user):
 
 
 @pytest.fixture(scope="module")
-def admin_audit(demo_database, django_db_blocker, live_server, browser):
+def admin_audit(demo_database, django_db_blocker, live_server, browser, desk_audit):
+    # desk_audit first: the first transactional test empties the demo database at its teardown.
     with django_db_blocker.unblock():
         try:
             paths = _paths()

@@ -327,6 +327,12 @@ def test_every_catalogue_message_has_a_sender():
         "reviews",
         "services",
         "spaces",
+        # the programme pieces (issue 20)
+        "lifecircle",
+        "organisations",
+        "reports",
+        "surveys",
+        "timebank",
     ]
     source = "\n".join(
         path.read_text(encoding="utf-8")

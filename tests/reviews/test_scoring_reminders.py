@@ -162,7 +162,8 @@ def test_reviewer_page_shows_the_deadline(client):
 
     page = client.get(reverse("reviews:roadshow", args=[roadshow.pk])).content.decode()
 
-    assert "评分截止日期：2026-12-10（当天结束前提交评分表）" in page
+    # One date format on every page (issue 16): 2026年12月10日 in Chinese.
+    assert "评分截止日期：2026年12月10日（当天结束前提交评分表）" in page
 
 
 def test_a_run_killed_midway_leaves_nothing_and_the_next_run_sends_all(monkeypatch):

@@ -58,7 +58,9 @@ def make_items(model, community, n):
 
 
 # One fewer since issue 14: no second COUNT(*) over the whole scope (show_full_result_count).
-LIST_QUERIES = {"space": 9, "residentneed": 10, "prospect": 8, "timeslot": 8}
+# One more since issue 20: on a cold cache, which programme pieces the staff's streets run
+# (portal.features.scope_runs: the menu asks; cached until a switch changes).
+LIST_QUERIES = {"space": 10, "residentneed": 11, "prospect": 9, "timeslot": 9}
 
 
 @pytest.mark.parametrize("size", [1, 3])
