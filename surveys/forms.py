@@ -172,6 +172,8 @@ class SatisfactionSurveyForm(DomainCreateForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "street" not in self.fields:  # read-only (level staff): nothing to choose
+            return
         if self.user is not None:
             self.fields["street"].queryset = street_scope_queryset(self.user, Street.objects.all(), "")
         # Evaluators are accounts without a programme role (third-party staff), or already assigned.
