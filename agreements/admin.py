@@ -247,7 +247,7 @@ class AgreementAdmin(LedgerExportMixin, ScopedAdminMixin, admin.ModelAdmin):
             "multipart": multipart,
             "change_url": reverse("admin:agreements_agreement_change", args=[agreement.pk]),
         }
-        return TemplateResponse(request, "admin/agreements/agreement/action.html", context)
+        return TemplateResponse(request, "admin/action_form.html", context)
 
     def sign_view(self, request, pk):
         agreement = get_object_or_404(self.get_queryset(request), pk=pk)

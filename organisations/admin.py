@@ -119,7 +119,7 @@ class OrganisationAdmin(LedgerExportMixin, ScopedAdminMixin, admin.ModelAdmin):
             "form": form,
             "change_url": reverse("admin:organisations_organisation_change", args=[organisation.pk]),
         }
-        return TemplateResponse(request, "admin/organisations/organisation/action.html", context)
+        return TemplateResponse(request, "admin/action_form.html", context)
 
     def file_view(self, request, pk):
         organisation = get_object_or_404(self.get_queryset(request), pk=pk)

@@ -190,7 +190,7 @@ class PartnerAdmin(ScopedAdminMixin, admin.ModelAdmin):
             "form": form,
             "change_url": change_url,
         }
-        return TemplateResponse(request, "admin/partners/partner/organisation.html", context)
+        return TemplateResponse(request, "admin/action_form.html", context)
 
     def transition_view(self, request, pk, name):
         partner = get_object_or_404(self.get_queryset(request), pk=pk)
