@@ -8,8 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+import portal.desk
 from partners.models import PartnerStatus
-from portal.desk import desk_items
+from portal.desk import DeskItem, desk_items, desk_provider
 from reviews.models import VettingDepartment
 from services.models import Feedback, LogStatus
 from tests.factories import community_staff, partner_in_state, street_staff
@@ -53,21 +54,40 @@ def test_desk_link_lands_on_the_filtered_list(client):
     assert done not in listed
 
 
-def test_desk_is_ordered_by_due_date_and_undated_items_last():
+def test_desk_is_ordered_by_due_date_and_undated_items_last(monkeypatch):
+    monkeypatch.setattr(portal.desk, "_providers", list(portal.desk._providers))
+    desk_provider(order=1)(lambda user: [DeskItem(label="无期限事项", count=1, url="/admin/")])
     partner, agreement, space = serving_partner("trial")
     make_log(partner, agreement, space, date=dt.date(2026, 2, 2), status=LogStatus.SUBMITTED)
     Feedback.objects.create(partner=partner, rating=4, comment="很好")  # due today, later than February
-    partner_in_state("signing", community=partner.community)  # to draft: no deadline
+    partner_in_state("signing", community=partner.community)  # to draft: due in 30 days
     staff = community_staff(community=partner.community)
 
     items = desk_items(staff)
 
     order = [i.label for i in items]
     assert order.index("待核实的服务记录") < order.index("待审核的居民意见") < order.index("待起草三方协议")
+    assert order[-1] == "无期限事项"
     dated = [i.due for i in items if i.due is not None]
     assert dated == sorted(dated)
     assert [i.due for i in items[len(dated) :]] == [None] * (len(items) - len(dated))
     assert labels(staff)["待核实的服务记录"].overdue is True
+
+
+def test_agreements_to_draft_are_due_when_the_start_date_grace_runs_out():
+    """A first term may start at most `agreement_start_grace_days` before it is drafted
+    (rulebook 五（三）1: signed after the notice, never backdated further)."""
+    partner = partner_in_state("signing")
+    street = partner.community.street
+    street.agreement_start_grace_days = 10
+    street.save(update_fields=["agreement_start_grace_days"])
+    partner_in_state("signing", community=partner.community)
+    staff = community_staff(community=partner.community)
+
+    item = labels(staff)["待起草三方协议"]
+
+    assert (item.count, item.due) == (2, timezone.localdate() + dt.timedelta(days=10))
+    assert item.overdue is False
 
 
 def test_applications_to_forward_are_the_communitys():
