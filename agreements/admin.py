@@ -268,7 +268,7 @@ class AgreementAdmin(LedgerExportMixin, ScopedAdminMixin, admin.ModelAdmin):
             else:
                 messages.success(
                     request,
-                    _("已登记签署。当前状态:%(status)s。") % {"status": agreement.get_status_display()},
+                    _("已登记签署。当前状态：%(status)s。") % {"status": agreement.get_status_display()},
                 )
                 return redirect("admin:agreements_agreement_change", agreement.pk)
         return self._action_page(request, agreement, _("登记签署"), form, multipart=True)
@@ -297,7 +297,7 @@ class AgreementAdmin(LedgerExportMixin, ScopedAdminMixin, admin.ModelAdmin):
             except ValidationError as error:
                 attach_domain_error(form, error)
             else:
-                messages.success(request, _("已起草补充协议,请登记三方签署。"))
+                messages.success(request, _("已起草补充协议，请登记三方签署。"))
                 return redirect("admin:agreements_agreement_change", supplement.pk)
         return self._action_page(request, agreement, _("起草补充协议"), form)
 
@@ -311,12 +311,12 @@ class AgreementAdmin(LedgerExportMixin, ScopedAdminMixin, admin.ModelAdmin):
         if request.method != "POST":
             return redirect("admin:agreements_agreement_change", agreement.pk)
         if agreement_document_current(agreement) is not None:
-            messages.info(request, _("协议文本(PDF)已是最新版本,无需重新生成。"))
+            messages.info(request, _("协议文本（PDF）已是最新版本，无需重新生成。"))
         else:
             with refusals_as_messages(request) as outcome:
                 agreement_document_render(agreement=agreement)
             if not outcome.refused:
-                messages.success(request, _("已生成协议文本(PDF)。"))
+                messages.success(request, _("已生成协议文本（PDF）。"))
         return redirect("admin:agreements_agreement_change", agreement.pk)
 
     def void_view(self, request, pk):
@@ -328,7 +328,7 @@ class AgreementAdmin(LedgerExportMixin, ScopedAdminMixin, admin.ModelAdmin):
                 for message in error.messages:
                     messages.error(request, message)
             else:
-                messages.success(request, _("协议已作废,所占时段已释放。"))
+                messages.success(request, _("协议已作废，所占时段已释放。"))
         return redirect("admin:agreements_agreement_change", agreement.pk)
 
 
@@ -435,7 +435,7 @@ class RenewalReminderAdmin(AppendOnlyAdminMixin, ScopedAdminMixin, admin.ModelAd
             if sent:
                 messages.success(
                     request,
-                    _("已发送 %(sent)s 条续签提醒,%(marked)s 名合伙人进入续签期。")
+                    _("已发送 %(sent)s 条续签提醒，%(marked)s 名合伙人进入续签期。")
                     % {"sent": len(sent), "marked": len(marked)},
                 )
             else:

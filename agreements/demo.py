@@ -95,7 +95,7 @@ def load(ctx):
             kind=AgreementKind.FIRST,
             start_date=start,
             months=months,
-            services_description=f"{application.project_title}:{application.plan or '面向社区居民开展公益服务。'}",
+            services_description=f"{application.project_title}：{application.plan or '面向社区居民开展公益服务。'}",
             targets=_targets(application),
             by=clerk,
             today=min(start - DRAFTED_BEFORE_START, today),

@@ -84,23 +84,23 @@ def default_clauses(street: Street) -> dict[str, str]:
     brand = street.programme_name or "睦邻合伙人"
     return {
         "permitted_use": _(
-            "空间使用权仅限用于开展本协议约定的公益服务及相关经营和服务项目;严禁用于自身经营范围以外的"
+            "空间使用权仅限用于开展本协议约定的公益服务及相关经营和服务项目；严禁用于自身经营范围以外的"
             "纯商业盈利活动、与项目无关的私人用途或违规违纪违法活动。"
         ),
         "partner_costs": _(
-            "本协议实行免租金政策,乙方无需支付租金,但需自行承担:因使用需求产生的超出空间基础配置的水、电、"
-            "网络费用;物业管理费(如有);运营项目本身所需的物料、耗材、人力等成本;实施的空间更新、改造费用(如有)。"
+            "本协议实行免租金政策，乙方无需支付租金，但需自行承担：因使用需求产生的超出空间基础配置的水、电、"
+            "网络费用；物业管理费（如有）；运营项目本身所需的物料、耗材、人力等成本；实施的空间更新、改造费用（如有）。"
         ),
         "breach_terms": _(
-            "乙方未按约定提供公益服务时数或服务量、弄虚作假、擅自改变空间用途或转借他人的,甲方、丙方有权"
-            "责令限期整改;情节严重或整改不到位的,按《“睦邻合伙人”监督管理细则》终止协议。街道、社区工作人员"
+            "乙方未按约定提供公益服务时数或服务量、弄虚作假、擅自改变空间用途或转借他人的，甲方、丙方有权"
+            "责令限期整改；情节严重或整改不到位的，按《“睦邻合伙人”监督管理细则》终止协议。街道、社区工作人员"
             "不得向乙方收取协议规定以外的任何费用。"
         ),
         "exit_terms": _(
-            "协议期满自愿退出、评估不合格退出、主动申请退出及因违规违纪违法或不可抗力导致的强制退出等情形,"
-            "按《“睦邻合伙人”监督管理细则》履行退出程序;乙方应在退出之日起恢复空间原状并交还。"
+            "协议期满自愿退出、评估不合格退出、主动申请退出及因违规违纪违法或不可抗力导致的强制退出等情形，"
+            "按《“睦邻合伙人”监督管理细则》履行退出程序；乙方应在退出之日起恢复空间原状并交还。"
         ),
-        "logo": _("甲方授予乙方“%(brand)s”标识使用权,仅限于面向社区居民开展公益服务时使用。")
+        "logo": _("甲方授予乙方“%(brand)s”标识使用权，仅限于面向社区居民开展公益服务时使用。")
         % {"brand": brand},
     }
 
@@ -235,22 +235,22 @@ def term_problems(
     if exclude is not None and exclude.pk:
         others = others.exclude(pk=exclude.pk)
     if months is None or months < 1:
-        add("months", _("请填写协议期限(整月数)。"))
+        add("months", _("请填写协议期限（整月数）。"))
         return problems
 
     if kind == AgreementKind.FIRST:
         if others.filter(kind=AgreementKind.FIRST).exists():
-            add("kind", _("该合伙人已有首次签约协议;之后的协议应为续签或补充协议。"))
+            add("kind", _("该合伙人已有首次签约协议；之后的协议应为续签或补充协议。"))
         if partner.status != PartnerStatus.SIGNING:
             add(
                 "kind",
-                _("合伙人当前状态为“%(status)s”,只有“待签约”的合伙人可以签订首次协议(试用期)。")
+                _("合伙人当前状态为“%(status)s”，只有“待签约”的合伙人可以签订首次协议（试用期）。")
                 % {"status": partner.get_status_display()},
             )
         if not street.trial_min_months <= months <= street.trial_max_months:
             add(
                 "months",
-                _("首次签约为试用期,期限应为%(min)s–%(max)s个月(办法四(二)2),当前为%(months)s个月。")
+                _("首次签约为试用期，期限应为%(min)s–%(max)s个月（办法四（二）2），当前为%(months)s个月。")
                 % {"min": street.trial_min_months, "max": street.trial_max_months, "months": months},
             )
         if special_approval is not None:
@@ -260,37 +260,37 @@ def term_problems(
             add(
                 "start_date",
                 _(
-                    "协议起始日不能早于 %(earliest)s(起草当天前%(days)s天);"
-                    "协议在公示无异议后签订(办法五(三)1),不得倒签。"
+                    "协议起始日不能早于 %(earliest)s（起草当天前%(days)s天）；"
+                    "协议在公示无异议后签订（办法五（三）1），不得倒签。"
                 )
                 % {"earliest": earliest.isoformat(), "days": street.agreement_start_grace_days},
             )
     elif kind == AgreementKind.RENEWAL:
         previous = latest_signed_term(partner)
         if previous is None:
-            add("kind", _("该合伙人尚无已签署的协议,不能续签。"))
+            add("kind", _("该合伙人尚无已签署的协议，不能续签。"))
         else:
             expected = previous.end_date + dt.timedelta(days=1)
             if start_date != expected:
                 add(
                     "start_date",
                     _(
-                        "续签协议应自上一期协议(%(number)s)截止日的次日 %(date)s 起算,"
-                        "前后期限不得间断或重叠(办法四(二)2)。"
+                        "续签协议应自上一期协议（%(number)s）截止日的次日 %(date)s 起算，"
+                        "前后期限不得间断或重叠（办法四（二）2）。"
                     )
                     % {"number": previous.number, "date": expected.isoformat()},
                 )
             if others.filter(kind=AgreementKind.RENEWAL, previous=previous).exists():
-                add("kind", _("上一期协议(%(number)s)已有续签协议。") % {"number": previous.number})
+                add("kind", _("上一期协议（%(number)s）已有续签协议。") % {"number": previous.number})
         if partner.status not in SERVING:
             add(
                 "kind",
-                _("合伙人当前状态为“%(status)s”,不能续签。") % {"status": partner.get_status_display()},
+                _("合伙人当前状态为“%(status)s”，不能续签。") % {"status": partner.get_status_display()},
             )
         if months > street.renewal_special_max_months:
             add(
                 "months",
-                _("续签期限最长不超过%(max)s个月(特殊优质项目,办法四(二)2),当前为%(months)s个月。")
+                _("续签期限最长不超过%(max)s个月（特殊优质项目，办法四（二）2），当前为%(months)s个月。")
                 % {"max": street.renewal_special_max_months, "months": months},
             )
         elif months > street.renewal_max_months:
@@ -298,8 +298,8 @@ def term_problems(
                 add(
                     "months",
                     _(
-                        "每次续签期限一般不超过%(max)s个月(办法四(二)2);超过须经社区“两委”研究申请、"
-                        "街道党工委审核,并登记特殊续签审批。当前为%(months)s个月。"
+                        "每次续签期限一般不超过%(max)s个月（办法四（二）2）；超过须经社区“两委”研究申请、"
+                        "街道党工委审核，并登记特殊续签审批。当前为%(months)s个月。"
                     )
                     % {"max": street.renewal_max_months, "months": months},
                 )
@@ -308,7 +308,7 @@ def term_problems(
             elif special_approval.months < months:
                 add(
                     "months",
-                    _("特殊续签审批批准的期限为%(approved)s个月,少于本期%(months)s个月。")
+                    _("特殊续签审批批准的期限为%(approved)s个月，少于本期%(months)s个月。")
                     % {"approved": special_approval.months, "months": months},
                 )
     else:
@@ -320,7 +320,7 @@ def term_problems(
         for other in overlapping:
             add(
                 "start_date",
-                _("与协议 %(number)s(%(start)s 至 %(end)s)的期限重叠,前后期限不得重叠。")
+                _("与协议 %(number)s（%(start)s 至 %(end)s）的期限重叠，前后期限不得重叠。")
                 % {"number": other.number, "start": other.start_date, "end": other.end_date},
             )
     return problems
@@ -425,7 +425,7 @@ def agreement_supplement_create(
         errors["agreement"] = [_("补充协议只能针对已签署的协议期限起草。")]
     elif not agreement.start_date <= effective_from <= agreement.end_date:
         errors["effective_from"] = [
-            _("补充协议的生效日期应在原协议期限(%(start)s 至 %(end)s)之内。")
+            _("补充协议的生效日期应在原协议期限（%(start)s 至 %(end)s）之内。")
             % {"start": agreement.start_date, "end": agreement.end_date}
         ]
     if not (services_description or "").strip():
@@ -463,9 +463,9 @@ def agreement_supplement_create(
 
 def _require_draft(agreement: Agreement) -> None:
     if agreement.status != AgreementStatus.DRAFT:
-        raise ValidationError(_("协议已签署或作废,不能修改;如需变更,请起草补充协议或下一期协议。"))
+        raise ValidationError(_("协议已签署或作废，不能修改；如需变更，请起草补充协议或下一期协议。"))
     if agreement.signatures.exists():
-        raise ValidationError(_("协议已有签约方签字,内容不能再修改;如需变更,请作废后重新起草。"))
+        raise ValidationError(_("协议已有签约方签字，内容不能再修改；如需变更，请作废后重新起草。"))
 
 
 def agreement_target_set(
@@ -547,7 +547,7 @@ def agreement_clauses_update(*, agreement: Agreement, values: dict, by: User) ->
     rights, space use, services, supervision and breach terms). Signed text never changes."""
     require(can_draft_agreement.test(by, agreement), _("您不能修改该协议。"))
     if not agreement_is_editable(agreement):
-        raise ValidationError(_("协议已有签署记录,不能再修改;请签订补充协议或下一期协议。"))
+        raise ValidationError(_("协议已有签署记录，不能再修改；请签订补充协议或下一期协议。"))
     if not values:
         return agreement
     for field, value in values.items():
@@ -595,11 +595,11 @@ def _content_problems(agreement: Agreement) -> list[str]:
     problems = []
     if agreement.kind in TERM_KINDS:
         if not agreement.targets.exists():
-            problems.append(_("协议尚未填写公益服务量化指标(办法六(一)2),不能签署。"))
+            problems.append(_("协议尚未填写公益服务量化指标（办法六（一）2），不能签署。"))
         if not agreement.timeslots.exists():
-            problems.append(_("协议尚未约定使用的空间与时段,不能签署。"))
+            problems.append(_("协议尚未约定使用的空间与时段，不能签署。"))
     if not agreement.services_description.strip():
-        problems.append(_("协议尚未填写公益服务内容,不能签署。"))
+        problems.append(_("协议尚未填写公益服务内容，不能签署。"))
     return problems
 
 
@@ -669,7 +669,7 @@ def agreement_sign(
             .get(pk=agreement.pk)
         )
         if locked.status != AgreementStatus.DRAFT:
-            raise ValidationError(_("协议已签署或作废,不能再登记签字。"))
+            raise ValidationError(_("协议已签署或作废，不能再登记签字。"))
         if locked.signatures.filter(party=party).exists():
             raise ValidationError({"party": [_("%(party)s已签署该协议。") % {"party": Party(party).label}]})
         problems = _content_problems(locked)
@@ -686,7 +686,7 @@ def agreement_sign(
             subject=locked,
             action="agreements.agreement.party_signed",
             actor=by,
-            note=f"{Party(party).label}:{signatory}",
+            note=f"{Party(party).label}：{signatory}",
             data={"party": party, "signed_on": signed_on.isoformat()},
         )
         if agreement_is_complete(locked):
@@ -754,7 +754,7 @@ def special_approval_record(
     if months > street.renewal_special_max_months:
         raise ValidationError(
             {
-                "months": _("特殊续签最长%(max)s个月(办法四(二)2)。")
+                "months": _("特殊续签最长%(max)s个月（办法四（二）2）。")
                 % {"max": street.renewal_special_max_months}
             }
         )
@@ -1074,7 +1074,7 @@ def _mark_renewal_due(term: Agreement, *, by: User | None = None) -> None:
             subject=partner,
             action="agreements.reminder.transition_refused",
             actor=by,
-            note="; ".join(refused.messages),
+            note="；".join(refused.messages),
         )
 
 
@@ -1226,12 +1226,12 @@ def agreement_pdf_context(agreement: Agreement) -> dict:
         (
             _("协议期限"),
             [
-                _("本协议期限自 %(start)s 起至 %(end)s 止,共 %(months)s 个月。%(trial)s")
+                _("本协议期限自 %(start)s 起至 %(end)s 止，共 %(months)s 个月。%(trial)s")
                 % {
                     "start": cn_date(agreement.start_date),
                     "end": cn_date(agreement.end_date),
                     "months": agreement.months or "",
-                    "trial": _("首次签约期间为试用期,试用期满经评估合格后可续签。")
+                    "trial": _("首次签约期间为试用期，试用期满经评估合格后可续签。")
                     if agreement.kind == AgreementKind.FIRST
                     else "",
                 }
@@ -1239,9 +1239,9 @@ def agreement_pdf_context(agreement: Agreement) -> dict:
         ),
         (
             _("空间与使用时段"),
-            [_("丙方提供以下空间供乙方按约定时段使用(空间共享、错峰使用):")]
+            [_("丙方提供以下空间供乙方按约定时段使用（空间共享、错峰使用）：")]
             + [
-                f"{slot.space.name}({slot.space.address or slot.space.community.name},{slot.space.area_m2}㎡):"
+                f"{slot.space.name}（{slot.space.address or slot.space.community.name}，{slot.space.area_m2}㎡）："
                 f"{slot.get_weekday_display()} {slot.start_time:%H:%M}–{slot.end_time:%H:%M}"
                 for slot in slots
             ],
@@ -1252,7 +1252,7 @@ def agreement_pdf_context(agreement: Agreement) -> dict:
             _("公益服务量化指标"),
             [
                 _(
-                    "乙方承诺在协议期内提供下表所列公益服务,作为运行情况评估的依据,并定期提交"
+                    "乙方承诺在协议期内提供下表所列公益服务，作为运行情况评估的依据，并定期提交"
                     "《公益服务记录表》及相关图片、视频材料。"
                 )
             ],
@@ -1265,7 +1265,7 @@ def agreement_pdf_context(agreement: Agreement) -> dict:
             _("其他"),
             [
                 _(
-                    "本协议未尽事宜,由各方协商解决,或通过补充协议明确。本协议一式三份,三方各执一份,"
+                    "本协议未尽事宜，由各方协商解决，或通过补充协议明确。本协议一式三份，三方各执一份，"
                     "自三方签字之日起生效。"
                 )
             ],
@@ -1278,7 +1278,7 @@ def agreement_pdf_context(agreement: Agreement) -> dict:
             (
                 _("补充协议的依据"),
                 [
-                    _("本补充协议是对三方协议 %(number)s 的补充,自 %(start)s 起生效,至 %(end)s 止。")
+                    _("本补充协议是对三方协议 %(number)s 的补充，自 %(start)s 起生效，至 %(end)s 止。")
                     % {
                         "number": amended.number if amended else "",
                         "start": cn_date(agreement.start_date),
@@ -1291,8 +1291,8 @@ def agreement_pdf_context(agreement: Agreement) -> dict:
                 _("其他"),
                 [
                     _(
-                        "原协议其他条款继续有效;与本补充协议不一致的,以本补充协议为准。本补充协议一式三份,"
-                        "三方各执一份,自三方签字之日起生效。"
+                        "原协议其他条款继续有效；与本补充协议不一致的，以本补充协议为准。本补充协议一式三份，"
+                        "三方各执一份，自三方签字之日起生效。"
                     )
                 ],
             ),

@@ -27,7 +27,7 @@ def agreements_section(partner):
     entries = []
     for agreement in agreements:
         targets = ";".join(str(t) for t in agreement.targets.all())
-        detail = _("%(kind)s,%(start)s 至 %(end)s,%(status)s。量化指标:%(targets)s") % {
+        detail = _("%(kind)s，%(start)s 至 %(end)s，%(status)s。量化指标：%(targets)s") % {
             "kind": agreement.get_kind_display(),
             "start": agreement.start_date,
             "end": agreement.end_date,
@@ -62,7 +62,7 @@ def agreements_section(partner):
             entries.append(
                 DossierEntry(
                     when=signature.signed_on,
-                    title=_("签署:%(party)s") % {"party": signature.get_party_display()},
+                    title=_("签署：%(party)s") % {"party": signature.get_party_display()},
                     detail=signature.signatory,
                 )
             )
@@ -77,7 +77,7 @@ def agreements_section(partner):
             entries.append(
                 DossierEntry(
                     when=decision.decided_on,
-                    title=_("续签决定:%(outcome)s") % {"outcome": decision.get_outcome_display()},
+                    title=_("续签决定：%(outcome)s") % {"outcome": decision.get_outcome_display()},
                     detail=decision.note,
                 )
             )

@@ -14,10 +14,10 @@ from .models import Agreement, AgreementKind, Party, SpecialApproval
 
 class AgreementCreateForm(DomainCreateForm):
     months = forms.IntegerField(
-        label=_("协议期限(月)"),
+        label=_("协议期限（月）"),
         min_value=1,
         max_value=60,
-        help_text=_("首次签约(试用期)6–12个月;续签一般不超过24个月,特殊续签经审批不超过36个月。"),
+        help_text=_("首次签约（试用期）6–12个月；续签一般不超过24个月，特殊续签经审批不超过36个月。"),
     )
 
     class Meta:
@@ -64,7 +64,7 @@ class SignatureForm(forms.Form):
     party = forms.ChoiceField(label=_("签约方"), choices=Party.choices)
     signatory = forms.CharField(label=_("签字人"), max_length=50)
     signed_on = forms.DateField(label=_("签署日期"), widget=forms.DateInput(attrs={"type": "date"}))
-    scan = forms.FileField(label=_("签字页扫描件"), required=False, help_text=_("可选,PDF、JPEG 或 PNG。"))
+    scan = forms.FileField(label=_("签字页扫描件"), required=False, help_text=_("可选，PDF、JPEG 或 PNG。"))
 
     def __init__(self, *args, agreement=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,7 +13,7 @@ from portal.uploads import private_storage, private_upload_to
 
 
 class AgreementKind(models.TextChoices):
-    FIRST = "first", _("首次签约(试用期)")
+    FIRST = "first", _("首次签约（试用期）")
     RENEWAL = "renewal", _("续签")
     SUPPLEMENTARY = "supplementary", _("补充协议")
 
@@ -63,7 +63,7 @@ class Agreement(models.Model):
         blank=True,
         related_name="successors",
         verbose_name=_("上一期协议"),
-        help_text=_("续签时为上一期协议;补充协议时为被补充的协议。"),
+        help_text=_("续签时为上一期协议；补充协议时为被补充的协议。"),
     )
     special_approval = models.OneToOneField(
         "agreements.SpecialApproval",
@@ -80,7 +80,7 @@ class Agreement(models.Model):
     logo_licence = models.BooleanField(
         _("授予标识使用权"),
         default=True,
-        help_text=_("仅限面向社区居民开展公益服务时使用(办法六(一)4)。"),
+        help_text=_("仅限面向社区居民开展公益服务时使用（办法六（一）4）。"),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -144,7 +144,7 @@ class SpecialApproval(models.Model):
         verbose_name=_("睦邻合伙人"),
     )
     months = models.PositiveSmallIntegerField(
-        _("批准的续签期限(月)"), validators=[MinValueValidator(1), MaxValueValidator(60)]
+        _("批准的续签期限（月）"), validators=[MinValueValidator(1), MaxValueValidator(60)]
     )
     committees_request_on = models.DateField(_("社区“两委”研究申请日期"))
     committees_request_reference = models.CharField(_("社区“两委”申请文号/会议纪要"), max_length=100)
@@ -272,12 +272,12 @@ class AgreementDocument(models.Model):
     )
     content_hash = models.CharField(_("内容摘要"), max_length=64)
     file = models.FileField(_("PDF 文件"), storage=private_storage, upload_to=private_upload_to)
-    size = models.PositiveIntegerField(_("大小(字节)"), default=0)
+    size = models.PositiveIntegerField(_("大小（字节）"), default=0)
     created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("协议文本(PDF)")
-        verbose_name_plural = _("协议文本(PDF)")
+        verbose_name = _("协议文本（PDF）")
+        verbose_name_plural = _("协议文本（PDF）")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["agreement", "content_hash"], name="agreement_document_once"),

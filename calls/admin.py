@@ -150,9 +150,11 @@ class RecruitmentCallAdmin(LedgerExportMixin, admin.ModelAdmin):
             closed = calls_close_due(by=request.user, calls=RecruitmentCall.objects.filter(pk=call.pk))
         if not outcome.refused:
             if closed:
-                messages.success(request, _("已截止 %(count)s 个招募公告,不再接受申请。") % {"count": closed})
+                messages.success(
+                    request, _("已截止 %(count)s 个招募公告，不再接受申请。") % {"count": closed}
+                )
             else:
-                messages.info(request, _("没有需要截止的招募公告:该公告未到截止时间或已经截止。"))
+                messages.info(request, _("没有需要截止的招募公告：该公告未到截止时间或已经截止。"))
         return redirect(change_url)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -167,7 +169,7 @@ class RecruitmentCallAdmin(LedgerExportMixin, admin.ModelAdmin):
     def _change_all(self, request, queryset, func, done_message):
         done = 0
         for call in queryset:
-            with refusals_as_messages(request, prefix=f"{call.title}:") as outcome:
+            with refusals_as_messages(request, prefix=f"{call.title}：") as outcome:
                 func(call=call, by=request.user)
             if not outcome.refused:
                 done += 1
@@ -282,7 +284,7 @@ class DocumentsFilter(admin.SimpleListFilter):
     parameter_name = "documents"
 
     def lookups(self, request, model_admin):
-        return [("requested", _("已通知补充,待补交")), ("returned", _("已补交,待查看"))]
+        return [("requested", _("已通知补充，待补交")), ("returned", _("已补交，待查看"))]
 
     def queryset(self, request, queryset):
         if self.value() == "requested":
@@ -423,7 +425,7 @@ class ApplicationAdmin(LedgerExportMixin, ScopedAdminMixin, admin.ModelAdmin):
     def declarations_display(self, obj):
         return "、".join(obj.get_declarations_display())
 
-    @admin.action(description=_("报送街道(社区审核通过)"), permissions=["change"])
+    @admin.action(description=_("报送街道（社区审核通过）"), permissions=["change"])
     def forward_to_street(self, request, queryset):
         done, refusals = applications_forward(
             applications=queryset.select_related("partner"), by=request.user
@@ -435,7 +437,7 @@ class ApplicationAdmin(LedgerExportMixin, ScopedAdminMixin, admin.ModelAdmin):
                 request, _("已报送街道 %(count)s 份申请。") % {"count": len(done)}, messages.SUCCESS
             )
 
-    @admin.action(description=_("导出汇总表(XLSX)"), permissions=["view"])
+    @admin.action(description=_("导出汇总表（XLSX）"), permissions=["view"])
     def export_summary(self, request, queryset):
         stamp = timezone.localtime().strftime("%Y%m%d")
         return xlsx_response(applications_summary_xlsx(queryset), f"睦邻合伙人申请汇总表-{stamp}.xlsx")
@@ -539,7 +541,7 @@ class ApplicationAdmin(LedgerExportMixin, ScopedAdminMixin, admin.ModelAdmin):
                     request,
                     _("已通知申请人补充材料。")
                     if application.email
-                    else _("已记录补充材料通知。申请人未留电子邮箱,请电话告知其查询进度页面。"),
+                    else _("已记录补充材料通知。申请人未留电子邮箱，请电话告知其查询进度页面。"),
                 )
                 return redirect(change_url)
         context = {
@@ -584,14 +586,14 @@ def _published_calls(request):
     return calls.filter(street_id=street_id)
 
 
-@admin.action(description=_("邀请申报(发送招募公告链接)"), permissions=["invite"])
+@admin.action(description=_("邀请申报（发送招募公告链接）"), permissions=["invite"])
 def invite_to_apply(modeladmin, request, queryset):
     """Rulebook 四(一)3: invite prospects to apply when a call opens (with a confirmation page)."""
     calls = _published_calls(request)
     if "confirm" in request.POST:
         form = InviteForm(request.POST, calls=calls)
         if form.is_valid():
-            with refusals_as_messages(request, join=";") as outcome:
+            with refusals_as_messages(request, join="；") as outcome:
                 invited, skipped = prospects_invite(
                     prospects=list(queryset.select_related("community")),
                     call=form.cleaned_data["call"],
@@ -608,14 +610,14 @@ def invite_to_apply(modeladmin, request, queryset):
             if skipped:
                 modeladmin.message_user(
                     request,
-                    _("以下意向对象没有电子邮箱,请电话联系:%(names)s")
+                    _("以下意向对象没有电子邮箱，请电话联系：%(names)s")
                     % {"names": "、".join(p.name for p in skipped)},
                     messages.WARNING,
                 )
             return None
     else:
         if not calls.exists():
-            modeladmin.message_user(request, _("当前没有已发布的招募公告,无法邀请申报。"), messages.ERROR)
+            modeladmin.message_user(request, _("当前没有已发布的招募公告，无法邀请申报。"), messages.ERROR)
             return None
         form = InviteForm(calls=calls, initial={"call": calls.first()})
     context = {

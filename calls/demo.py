@@ -139,12 +139,12 @@ def demo_png(color=(179, 38, 30)) -> bytes:
 
 # Entries of the needs list (spaces/demo.py) this call sets out to meet.
 DEMO_CALL_NEEDS = [
-    "老人不会用智能手机挂号、缴费,希望有人手把手教",
+    "老人不会用智能手机挂号、缴费，希望有人手把手教",
     "双职工家庭放学后孩子无人看管",
     "小区家电坏了找不到靠谱的维修",
-    "希望每月有义剪,方便行动不便的老人",
+    "希望每月有义剪，方便行动不便的老人",
     "独居老人心理疏导与陪伴",
-    "垃圾分类不会分,希望有人定期指导",
+    "垃圾分类不会分，希望有人定期指导",
     "青少年周末缺少创客、科普活动",
 ]
 
@@ -190,16 +190,16 @@ def load(ctx):
             "project_title": title,
             "service_categories": categories,
             "target_groups": ["all"],
-            "plan": "目标:围绕居民需求,每月稳定开展公益服务。",
+            "plan": "目标：围绕居民需求，每月稳定开展公益服务。",
             "activities": "课程、志愿服务与主题活动。",
-            "schedule": "第1月筹备,第2月起按月推进,每季度总结。",
+            "schedule": "第1月筹备，第2月起按月推进，每季度总结。",
             "hours_per_month": 16 + index,
             "residents_per_month": 80 + 5 * index,
             "events_per_month": 4,
             "special_groups": "独居老人、困难家庭儿童",
             "preferred_times": "每周六上午 9:00—11:30",
             "free_services": "全部课程与活动免费。",
-            "team_intro": "核心成员3人,均有社区服务经验。",
+            "team_intro": "核心成员3人，均有社区服务经验。",
             "spaces": list(call.spaces.filter(community=community)[:1]),
             "community": community,
             "declarations": list(BasicCondition.values),
@@ -225,16 +225,16 @@ def load(ctx):
 
 
 DEMO_CALL_BODY = """## 一、招募对象
-在民政部门登记的社会组织、新经济组织、个体工商户,以及自由职业者、创业团队、青年创客等。
+在民政部门登记的社会组织、新经济组织、个体工商户，以及自由职业者、创业团队、青年创客等。
 
 ## 二、服务内容
-便民服务、为老服务、托幼服务、青少年教育、文体活动、康养健身等,以公益服务为主,可适当提供微利服务。
+便民服务、为老服务、托幼服务、青少年教育、文体活动、康养健身等，以公益服务为主，可适当提供微利服务。
 
 ## 三、申请方式
-在线填写《项目申请表》并上传证明材料,提交至意向空间所属社区。
+在线填写《项目申请表》并上传证明材料，提交至意向空间所属社区。
 
 ## 四、时间安排
-1. 报名:见本公告申请时间;
-2. 联审联查、路演评审、党工委研究;
+1. 报名：见本公告申请时间；
+2. 联审联查、路演评审、党工委研究；
 3. 公示不少于5天后签订三方协议。
 """

@@ -125,7 +125,7 @@ def calls_public() -> QuerySet[RecruitmentCall]:
 def _system_note(system: bool, by: User | None) -> str:
     if not system:
         return ""
-    return _("到截止时间,工作人员立即截止") if by is not None else _("到截止时间自动截止")
+    return _("到截止时间，工作人员立即截止") if by is not None else _("到截止时间自动截止")
 
 
 CALLS_SCOPE = "calls"  # the public cache scope of the list of calls (portal.cache)
@@ -190,7 +190,7 @@ def _call_change(
         locked = RecruitmentCall.objects.select_for_update().get(pk=call.pk)
         if locked.status != source:
             raise ValidationError(
-                _("招募公告当前为“%(status)s”,不能执行该操作。") % {"status": locked.get_status_display()}
+                _("招募公告当前为“%(status)s”，不能执行该操作。") % {"status": locked.get_status_display()}
             )
         locked.status = target
         fields = ["status"]
@@ -220,7 +220,7 @@ def call_needs_check(*, street: Street, needs: Iterable[ResidentNeed]) -> None:
     foreign = [need.title for need in needs if need.community.street_id != street.pk]
     if foreign:
         raise ValidationError(
-            _("以下需求不属于%(street)s的居民需求清单:%(titles)s。")
+            _("以下需求不属于%(street)s的居民需求清单：%(titles)s。")
             % {"street": street.name, "titles": "、".join(foreign)}
         )
 
@@ -230,9 +230,9 @@ def call_publish(*, call: RecruitmentCall, by: User) -> RecruitmentCall:
     call.full_clean()
     problems = []
     if call.closes_at <= timezone.now():
-        problems.append(_("截止时间已过,请先修改截止时间再发布。"))
+        problems.append(_("截止时间已过，请先修改截止时间再发布。"))
     if not (call.body or "").strip():
-        problems.append(_("请填写公告正文(招募要求、申请方式、时间安排)。"))
+        problems.append(_("请填写公告正文（招募要求、申请方式、时间安排）。"))
     if problems:
         raise ValidationError(problems)
     return _call_change(
@@ -377,7 +377,7 @@ def _duplicate_exists(call: RecruitmentCall, data: dict, key: str) -> bool:
 
 
 DUPLICATE_MESSAGE = gettext_lazy(
-    "该申请人已向本次招募提交过申请,不能重复提交。如需了解进度,请使用提交时获得的申请编号查询。"
+    "该申请人已向本次招募提交过申请，不能重复提交。如需了解进度，请使用提交时获得的申请编号查询。"
 )
 
 
@@ -398,10 +398,10 @@ def application_submit(
     if not call.is_open(now):
         if call.status == CallStatus.PUBLISHED and now < call.opens_at:
             raise ValidationError(
-                _("本次招募尚未开始接受申请(开始时间:%(at)s)。")
+                _("本次招募尚未开始接受申请（开始时间：%(at)s）。")
                 % {"at": timezone.localtime(call.opens_at).strftime("%Y-%m-%d %H:%M")}
             )
-        raise ValidationError(_("本次招募已截止,不再接受申请。"))
+        raise ValidationError(_("本次招募已截止，不再接受申请。"))
 
     errors: dict[str, list] = {}
     missing = [c for c in BasicCondition.values if c not in (data.get("declarations") or [])]
@@ -420,7 +420,7 @@ def application_submit(
     elif spaces:
         communities = {s.community_id for s in spaces}
         if len(communities) > 1:
-            errors["spaces"] = [_("所选空间分属不同社区。申请须提交给空间所属社区,请只选择同一社区的空间。")]
+            errors["spaces"] = [_("所选空间分属不同社区。申请须提交给空间所属社区，请只选择同一社区的空间。")]
         community = spaces[0].community
     if community is None and "spaces" not in errors:
         errors["community"] = [_("请选择意向空间或申报社区。")]
@@ -580,19 +580,19 @@ class Stage:
 S = PartnerStatus
 STAGES = {
     S.SUBMITTED: Stage(
-        gettext_lazy("已提交,社区审核中"),
-        gettext_lazy("您的申请已送达申报社区,社区正在核对申请表和证明材料。"),
-        gettext_lazy("社区核对无误后将报送街道党建工作办公室;如需补充材料,我们会通过邮件或电话联系您。"),
+        gettext_lazy("已提交，社区审核中"),
+        gettext_lazy("您的申请已送达申报社区，社区正在核对申请表和证明材料。"),
+        gettext_lazy("社区核对无误后将报送街道党建工作办公室；如需补充材料，我们会通过邮件或电话联系您。"),
     ),
     S.VETTING: Stage(
         gettext_lazy("街道联审联查中"),
-        gettext_lazy("申请已报送街道,相关部门正在进行完整性、合规性审核。"),
-        gettext_lazy("审核通过后将列入入围名单,并通知您参加路演。"),
+        gettext_lazy("申请已报送街道，相关部门正在进行完整性、合规性审核。"),
+        gettext_lazy("审核通过后将列入入围名单，并通知您参加路演。"),
     ),
     S.SHORTLISTED: Stage(
         gettext_lazy("已入围"),
-        gettext_lazy("您已通过联审联查,列入入围名单。"),
-        gettext_lazy("请准备路演:专家评审组和社会评审组将现场评分。"),
+        gettext_lazy("您已通过联审联查，列入入围名单。"),
+        gettext_lazy("请准备路演：专家评审组和社会评审组将现场评分。"),
     ),
     S.SCORED: Stage(
         gettext_lazy("路演已评分"),
@@ -602,39 +602,39 @@ STAGES = {
     S.APPROVED: Stage(
         gettext_lazy("党工委已通过"),
         gettext_lazy("街道党工委会议已研究通过您的申请。"),
-        gettext_lazy("名单将公示不少于5天,公示无异议后签订三方协议。"),
+        gettext_lazy("名单将公示不少于5天，公示无异议后签订三方协议。"),
     ),
     S.IN_NOTICE: Stage(
         gettext_lazy("公示中"),
         gettext_lazy("入选名单正在公示。"),
-        gettext_lazy("公示期满且无异议后,将通知您签订三方协议。"),
+        gettext_lazy("公示期满且无异议后，将通知您签订三方协议。"),
     ),
     S.SIGNING: Stage(
         gettext_lazy("待签约"),
-        gettext_lazy("公示期满,准备签订三方协议。"),
+        gettext_lazy("公示期满，准备签订三方协议。"),
         gettext_lazy("街道社工站、社区和您三方签署协议后进入试用期。"),
     ),
     S.TRIAL: Stage(
         gettext_lazy("试用期"),
-        gettext_lazy("协议已签订,项目处于试用期。"),
-        gettext_lazy("请按协议开展服务并如实记录;试用期满将进行评估。"),
+        gettext_lazy("协议已签订，项目处于试用期。"),
+        gettext_lazy("请按协议开展服务并如实记录；试用期满将进行评估。"),
     ),
     S.ACTIVE: Stage(
         gettext_lazy("正式运行"),
         gettext_lazy("项目正式运行中。"),
-        gettext_lazy("请持续按协议提供公益服务;协议期满前2个月将商议续签。"),
+        gettext_lazy("请持续按协议提供公益服务；协议期满前2个月将商议续签。"),
     ),
     S.RENEWAL_DUE: Stage(
         gettext_lazy("待续签"), gettext_lazy("协议即将期满。"), gettext_lazy("社区将与您商议是否续签。")
     ),
     S.REJECTED: Stage(
         gettext_lazy("未通过"),
-        gettext_lazy("很遗憾,您的申请未通过审核。"),
-        gettext_lazy("如有疑问,请联系招募公告中的联系人。"),
+        gettext_lazy("很遗憾，您的申请未通过审核。"),
+        gettext_lazy("如有疑问，请联系招募公告中的联系人。"),
     ),
     S.NOT_SELECTED: Stage(
         gettext_lazy("未入选"),
-        gettext_lazy("很遗憾,您的申请本次未入选。"),
+        gettext_lazy("很遗憾，您的申请本次未入选。"),
         gettext_lazy("欢迎关注今后的招募公告。"),
     ),
     S.EXITED: Stage(
@@ -643,7 +643,7 @@ STAGES = {
     S.WITHDRAWN: Stage(
         gettext_lazy("已撤回"),
         gettext_lazy("您已撤回本次申请。"),
-        gettext_lazy("申请流程已结束;如需再次申请,请关注今后的招募公告。"),
+        gettext_lazy("申请流程已结束；如需再次申请，请关注今后的招募公告。"),
     ),
 }
 
@@ -684,7 +684,7 @@ def applications_forward(
         try:
             application_forward(application=application, by=by)
         except TransitionRefused as refused:
-            refusals.append(f"{application.reference}:{';'.join(refused.messages)}")
+            refusals.append(f"{application.reference}：{'；'.join(refused.messages)}")
         else:
             done.append(application)
     return done, refusals
@@ -721,7 +721,7 @@ def application_request_documents(
         PartnerStatus.SHORTLISTED,
     ):
         raise ValidationError(
-            _("申请已进入“%(status)s”阶段,不再补充申请材料。")
+            _("申请已进入“%(status)s”阶段，不再补充申请材料。")
             % {"status": application.partner.get_status_display()}
         )
     with transaction.atomic():
@@ -762,7 +762,7 @@ def application_request_documents(
 def document_request_fulfil(*, document_request: DocumentRequest, files: list) -> list[ApplicationDocument]:
     """The applicant uploads what was asked for, through the private link."""
     if not document_request.is_open:
-        raise ValidationError(_("该补充材料已提交,无需重复上传。"))
+        raise ValidationError(_("该补充材料已提交，无需重复上传。"))
     if not files:
         raise ValidationError(_("请选择要上传的文件。"))
     errors = []
@@ -783,7 +783,7 @@ def document_request_fulfil(*, document_request: DocumentRequest, files: list) -
         with transaction.atomic():
             locked = DocumentRequest.objects.select_for_update().get(pk=document_request.pk)
             if not locked.is_open:
-                raise ValidationError(_("该补充材料已提交,无需重复上传。"))
+                raise ValidationError(_("该补充材料已提交，无需重复上传。"))
             for upload in files:
                 document = ApplicationDocument(
                     application=application,
@@ -1032,7 +1032,7 @@ def call_poster_pdf(call: RecruitmentCall) -> bytes:
     A draft has no online page yet, so it has no poster.
     """
     if call.status == CallStatus.DRAFT:
-        raise ActionRefused(_("招募公告尚未发布,发布后才能打印海报。"))
+        raise ActionRefused(_("招募公告尚未发布，发布后才能打印海报。"))
     return poster_pdf(
         Poster(
             kicker=_("%(programme)s · 招募公告")
@@ -1085,7 +1085,7 @@ def application_draft_start(
     until submitted). `data` holds JSON values (spaces and community as pks). Refused once the call
     has closed, like the submission itself."""
     if not call.is_open():
-        raise ValidationError(_("本次招募已截止,不再接受申请。"))
+        raise ValidationError(_("本次招募已截止，不再接受申请。"))
     draft = ApplicationDraft(
         call=call,
         token=secrets.token_urlsafe(32),

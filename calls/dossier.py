@@ -15,10 +15,10 @@ def application_section(partner):
     entries = [
         DossierEntry(
             when=application.submitted_at,
-            title=_("项目申请表 %(reference)s:%(title)s")
+            title=_("项目申请表 %(reference)s：%(title)s")
             % {"reference": application.reference, "title": application.project_title},
             detail=_(
-                "%(kind)s · 申报社区:%(community)s · 每月免费服务%(hours)s小时、服务%(residents)s人次、活动%(events)s场"
+                "%(kind)s · 申报社区：%(community)s · 每月免费服务%(hours)s小时、服务%(residents)s人次、活动%(events)s场"
             )
             % {
                 "kind": application.get_kind_display(),
@@ -41,7 +41,7 @@ def application_section(partner):
         entries.append(
             DossierEntry(
                 when=document.uploaded_at,
-                title=_("证明材料:%(kind)s") % {"kind": document.get_kind_display()},
+                title=_("证明材料：%(kind)s") % {"kind": document.get_kind_display()},
                 detail=document.original_name,
                 url=reverse("calls:application_document_download", args=[document.pk]),
                 source=source,
@@ -58,8 +58,8 @@ def application_section(partner):
         entries.append(
             DossierEntry(
                 when=request.requested_at,
-                title=_("补充材料通知:%(kind)s") % {"kind": request.get_kind_display()},
-                detail=request.message + ("" if request.is_open else _("(已补交)")),
+                title=_("补充材料通知：%(kind)s") % {"kind": request.get_kind_display()},
+                detail=request.message + ("" if request.is_open else _("（已补交）")),
                 source=source,
             )
         )

@@ -101,14 +101,14 @@ class ApplicationForm(forms.ModelForm):
     )
     privacy_consent = forms.BooleanField(
         label=_(
-            "我已阅读并同意:街道和社区为办理本次申请收集、使用我填写的个人信息和上传的材料,"
-            "仅用于招募、审核、评审、公示和协议管理,不用于其他目的。"
+            "我已阅读并同意：街道和社区为办理本次申请收集、使用我填写的个人信息和上传的材料，"
+            "仅用于招募、审核、评审、公示和协议管理，不用于其他目的。"
         ),
         error_messages={"required": _("请阅读并同意个人信息处理说明后再提交。")},
     )
     # Honeypot: hidden from people (CSS and aria-hidden); bots fill it in.
     website = forms.CharField(
-        label=_("网址(请留空)"),
+        label=_("网址（请留空）"),
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
@@ -163,23 +163,23 @@ class ApplicationForm(forms.ModelForm):
             "events_per_month": forms.NumberInput(attrs={"min": "0", "inputmode": "numeric"}),
         }
         help_texts = {
-            "applicant_name": _("组织填写登记的全称;个人填写姓名。"),
-            "credit_code": _("组织必填:18位,见营业执照或登记证书。"),
+            "applicant_name": _("组织填写登记的全称；个人填写姓名。"),
+            "credit_code": _("组织必填：18位，见营业执照或登记证书。"),
             "legal_representative": _("组织填写。"),
-            "id_number": _("个人(自由职业者、创业团队、青年创客)必填:18位,末位可为 X。"),
+            "id_number": _("个人（自由职业者、创业团队、青年创客）必填：18位，末位可为 X。"),
             "email": _("填写后可收到申请回执和补充材料通知。"),
             "plan": _("项目要达成的目标。"),
             "activities": _("计划开展的主要活动及内容。"),
             "schedule": _("按月或按季度的实施安排。"),
-            "special_groups": _("例如:独居老人、残疾人、困难家庭儿童。"),
-            "preferred_times": _("例如:每周六上午9:00—11:30。"),
-            "low_cost_services": _("如有微利服务,请写明内容和收费标准;没有可不填。"),
+            "special_groups": _("例如：独居老人、残疾人、困难家庭儿童。"),
+            "preferred_times": _("例如：每周六上午9:00—11:30。"),
+            "low_cost_services": _("如有微利服务，请写明内容和收费标准；没有可不填。"),
         }
         error_messages = {
             "applicant_name": {"required": _("请填写申请主体名称或姓名。")},
             "contact_name": {"required": _("请填写联系人。")},
             "mobile": {"required": _("请填写手机号码。")},
-            "email": {"invalid": _("电子邮箱格式不正确,例如 name@example.com。")},
+            "email": {"invalid": _("电子邮箱格式不正确，例如 name@example.com。")},
             "project_title": {"required": _("请填写项目名称。")},
             "hours_per_month": {"invalid": _("请填写整数。"), "min_value": _("不能小于0。")},
             "residents_per_month": {"invalid": _("请填写整数。"), "min_value": _("不能小于0。")},
@@ -194,7 +194,9 @@ class ApplicationForm(forms.ModelForm):
         self.fields["spaces"].queryset = call.spaces.select_related("community").order_by(
             "community__name", "name"
         )
-        self.fields["spaces"].label_from_instance = lambda s: f"{s.community.name} · {s.name}({s.area_m2}㎡)"
+        self.fields["spaces"].label_from_instance = lambda s: (
+            f"{s.community.name} · {s.name}（{s.area_m2}㎡）"
+        )
         self.fields["community"].queryset = Community.objects.filter(street=call.street_id)
         for name in ("plan", "activities", "schedule", "address"):
             self.fields[name].required = True
@@ -211,8 +213,8 @@ class ApplicationForm(forms.ModelForm):
             self.fields[document_field(kind)] = MultipleFileField(
                 label=label,
                 required=kind in required_docs,
-                help_text=_("PDF、JPEG、PNG、DOCX 或 XLSX,可多选。"),
-                error_messages={"required": _("本次招募要求提交“%(kind)s”,请选择文件。") % {"kind": label}},
+                help_text=_("PDF、JPEG、PNG、DOCX 或 XLSX，可多选。"),
+                error_messages={"required": _("本次招募要求提交“%(kind)s”，请选择文件。") % {"kind": label}},
             )
 
     def document_fields(self):
@@ -234,7 +236,7 @@ class ApplicationForm(forms.ModelForm):
         value = self.cleaned_data.get("declarations") or []
         if set(value) != set(BasicCondition.values):
             raise ValidationError(
-                _("请逐项确认全部基本条件(共%(count)s项)。"), params={"count": len(BasicCondition.values)}
+                _("请逐项确认全部基本条件（共%(count)s项）。"), params={"count": len(BasicCondition.values)}
             )
         return value
 
@@ -306,17 +308,21 @@ class StatusLookupForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     confirm = forms.BooleanField(
-        label=_("我确认撤回本次申请,撤回后不能恢复。"), error_messages={"required": _("请勾选确认后再撤回。")}
+        label=_("我确认撤回本次申请，撤回后不能恢复。"),
+        error_messages={"required": _("请勾选确认后再撤回。")},
     )
     note = forms.CharField(
-        label=_("撤回原因(可不填)"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("撤回原因（可不填）"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class DocumentUploadForm(forms.Form):
     files = MultipleFileField(
         label=_("选择文件"),
-        help_text=_("PDF、JPEG、PNG、DOCX 或 XLSX,可多选。"),
+        help_text=_("PDF、JPEG、PNG、DOCX 或 XLSX，可多选。"),
         error_messages={"required": _("请选择要上传的文件。")},
     )
 
@@ -600,7 +606,7 @@ class DocumentsStepForm(forms.Form):
             self.fields[document_field(kind)] = MultipleFileField(
                 label=label,
                 required=False,
-                help_text=_("PDF、JPEG、PNG、DOCX 或 XLSX,可多选。"),
+                help_text=_("PDF、JPEG、PNG、DOCX 或 XLSX，可多选。"),
             )
             # Shown with the required mark; checked against the kept files (check_required).
             self.fields[document_field(kind)].document_required = kind in required
@@ -632,7 +638,7 @@ class DocumentsStepForm(forms.Form):
             if kind not in kept and document_field(kind) not in self.errors:
                 label = DocumentKind(kind).label
                 self.add_error(
-                    document_field(kind), _("本次招募要求提交“%(kind)s”,请选择文件。") % {"kind": label}
+                    document_field(kind), _("本次招募要求提交“%(kind)s”，请选择文件。") % {"kind": label}
                 )
 
 

@@ -33,14 +33,14 @@ class DocumentKind(models.TextChoices):
 class BasicCondition(models.TextChoices):
     """基本条件 — rulebook 三(二); applicants declare each one."""
 
-    LAW_ABIDING = "law_abiding", _("遵守国家法律法规、街道和社区规章制度,认同本办法理念与规定")
-    LIABILITY = "liability", _("具备独立承担民事责任的能力,对在社区空间组织开展活动全程的安全负责")
-    CAPACITY = "capacity", _("具备实施项目所需的专业团队、技术或资源,能够按照三方协议内容执行")
+    LAW_ABIDING = "law_abiding", _("遵守国家法律法规、街道和社区规章制度，认同本办法理念与规定")
+    LIABILITY = "liability", _("具备独立承担民事责任的能力，对在社区空间组织开展活动全程的安全负责")
+    CAPACITY = "capacity", _("具备实施项目所需的专业团队、技术或资源，能够按照三方协议内容执行")
     TRUTHFUL_RECORDS = (
         "truthful_records",
-        _("承诺按要求提供约定的公益服务,真实、准确、及时地记录和报告服务情况,不弄虚作假"),
+        _("承诺按要求提供约定的公益服务，真实、准确、及时地记录和报告服务情况，不弄虚作假"),
     )
-    GOOD_CREDIT = "good_credit", _("无不良信用记录和违规违纪违法行为,自觉维护“睦邻合伙人”品牌形象")
+    GOOD_CREDIT = "good_credit", _("无不良信用记录和违规违纪违法行为，自觉维护“睦邻合伙人”品牌形象")
 
 
 def _all_kinds():
@@ -63,7 +63,7 @@ class RecruitmentCall(models.Model):
     )
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(
-        _("正文"), blank=True, help_text=_("支持 Markdown:标题用 #,列表用 -,链接用 [文字](网址)。")
+        _("正文"), blank=True, help_text=_("支持 Markdown：标题用 #，列表用 -，链接用 [文字]（网址）。")
     )
     spaces = models.ManyToManyField(
         "spaces.Space", blank=True, related_name="recruitment_calls", verbose_name=_("提供的空间")
@@ -73,10 +73,10 @@ class RecruitmentCall(models.Model):
         blank=True,
         related_name="recruitment_calls",
         verbose_name=_("拟满足的居民需求"),
-        help_text=_("从本街道各社区的居民需求清单中选择(办法四(一)2、五(一)1)。"),
+        help_text=_("从本街道各社区的居民需求清单中选择（办法四（一）2、五（一）1）。"),
     )
     eligible_kinds = models.JSONField(
-        _("适用对象"), default=_all_kinds, blank=True, help_text=_("可申请的主体类型(办法三(一)五类)。")
+        _("适用对象"), default=_all_kinds, blank=True, help_text=_("可申请的主体类型（办法三（一）五类）。")
     )
     documents_required = models.JSONField(_("必须提交的材料"), default=_default_documents, blank=True)
     opens_at = models.DateTimeField(_("开始时间"))
@@ -163,7 +163,7 @@ class Application(models.Model):
         on_delete=models.PROTECT,
         related_name="application",
         verbose_name=_("睦邻合伙人"),
-        help_text=_("申请提交时即建立的合伙人记录,此后的全部流程都记在它名下。"),
+        help_text=_("申请提交时即建立的合伙人记录，此后的全部流程都记在它名下。"),
     )
     call = models.ForeignKey(
         RecruitmentCall, on_delete=models.PROTECT, related_name="applications", verbose_name=_("招募公告")
@@ -259,7 +259,7 @@ class ApplicationDocument(models.Model):
     kind = models.CharField(_("材料类型"), max_length=20, choices=DocumentKind.choices)
     file = models.FileField(_("文件"), storage=private_storage, upload_to=private_upload_to)
     original_name = models.CharField(_("原文件名"), max_length=255)
-    size = models.PositiveIntegerField(_("大小(字节)"), default=0)
+    size = models.PositiveIntegerField(_("大小（字节）"), default=0)
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
@@ -411,7 +411,7 @@ class DraftAttachment(models.Model):
     kind = models.CharField(_("材料类型"), max_length=20, choices=DocumentKind.choices)
     file = models.FileField(_("文件"), storage=private_storage, upload_to=private_upload_to)
     original_name = models.CharField(_("原文件名"), max_length=255)
-    size = models.PositiveIntegerField(_("大小(字节)"), default=0)
+    size = models.PositiveIntegerField(_("大小（字节）"), default=0)
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:

@@ -43,16 +43,18 @@ def validate_credit_code(value: str) -> None:
     value = (value or "").strip().upper()
     if len(value) != 18:
         raise ValidationError(
-            _("统一社会信用代码应为18位,您填写了%(count)s位。"), code="length", params={"count": len(value)}
+            _("统一社会信用代码应为18位，您填写了%(count)s位。"), code="length", params={"count": len(value)}
         )
     if not _CREDIT_CODE_SHAPE.match(value):
         raise ValidationError(
-            _("统一社会信用代码格式不正确:只能包含数字和大写字母(不含 I、O、S、V、Z),第3—8位为行政区划码。"),
+            _(
+                "统一社会信用代码格式不正确：只能包含数字和大写字母（不含 I、O、S、V、Z），第3—8位为行政区划码。"
+            ),
             code="shape",
         )
     if credit_code_check_char(value[:17]) != value[17]:
         raise ValidationError(
-            _("统一社会信用代码校验位不正确,请核对营业执照或登记证书。"), code="check_digit"
+            _("统一社会信用代码校验位不正确，请核对营业执照或登记证书。"), code="check_digit"
         )
 
 
@@ -68,21 +70,21 @@ def validate_id_number(value: str, *, today: dt.date | None = None) -> None:
     value = (value or "").strip().upper()
     if len(value) != 18:
         raise ValidationError(
-            _("身份证号应为18位,您填写了%(count)s位。"), code="length", params={"count": len(value)}
+            _("身份证号应为18位，您填写了%(count)s位。"), code="length", params={"count": len(value)}
         )
     if not _ID_NUMBER_SHAPE.match(value):
-        raise ValidationError(_("身份证号格式不正确:前17位为数字,最后一位为数字或 X。"), code="shape")
+        raise ValidationError(_("身份证号格式不正确：前17位为数字，最后一位为数字或 X。"), code="shape")
     birth = id_number_birth_date(value)
     if today is None:
         today = local_today()
     if birth is None or birth.year < 1900 or birth > today:
-        raise ValidationError(_("身份证号中的出生日期(第7—14位)不是有效日期。"), code="birth_date")
+        raise ValidationError(_("身份证号中的出生日期（第7—14位）不是有效日期。"), code="birth_date")
     if id_number_check_char(value[:17]) != value[17]:
-        raise ValidationError(_("身份证号校验位不正确,请核对后重新填写。"), code="check_digit")
+        raise ValidationError(_("身份证号校验位不正确，请核对后重新填写。"), code="check_digit")
 
 
 def validate_mobile(value: str) -> None:
     """A mainland mobile number: 11 digits starting 13–19."""
     value = (value or "").strip()
     if not _MOBILE_SHAPE.match(value):
-        raise ValidationError(_("请填写11位手机号码,以13—19开头,例如 13812345678。"), code="mobile")
+        raise ValidationError(_("请填写11位手机号码，以13—19开头，例如 13812345678。"), code="mobile")

@@ -167,7 +167,7 @@ def call_apply(request, pk):
     if posted is not None:
         if posted.get("website"):
             # Honeypot filled in: a robot. Say as little as possible, save nothing.
-            return HttpResponseBadRequest(_("提交失败,请刷新页面后重试。"))
+            return HttpResponseBadRequest(_("提交失败，请刷新页面后重试。"))
         if form.is_valid():
             try:
                 draft = application_draft_start(
@@ -282,7 +282,7 @@ def application_draft_step(request, token, step):
             else:
                 messages.success(
                     request,
-                    _("申请已提交,申请编号:%(reference)s。请保存本页链接,凭它随时查询进度。")
+                    _("申请已提交，申请编号：%(reference)s。请保存本页链接，凭它随时查询进度。")
                     % {"reference": application.reference},
                 )
                 return redirect(
@@ -353,7 +353,7 @@ def _call_apply_one_page(request, call):
     form = ApplicationForm(request.POST, request.FILES, call=call)
     if request.POST.get("website"):
         # Honeypot filled in: a robot. Say as little as possible, save nothing.
-        return HttpResponseBadRequest(_("提交失败,请刷新页面后重试。"))
+        return HttpResponseBadRequest(_("提交失败，请刷新页面后重试。"))
     if form.is_valid():
         try:
             application = application_submit(
@@ -367,7 +367,7 @@ def _call_apply_one_page(request, call):
         else:
             messages.success(
                 request,
-                _("申请已提交,申请编号:%(reference)s。请保存本页链接,凭它随时查询进度。")
+                _("申请已提交，申请编号：%(reference)s。请保存本页链接，凭它随时查询进度。")
                 % {"reference": application.reference},
             )
             return redirect("calls:application_status_private", token=application_status_token(application))
@@ -405,7 +405,7 @@ def application_status_lookup(request):
     per reference too (STATUS_LOOKUP_REFERENCE_RATE).
     """
     if getattr(request, "limited", False):
-        return ratelimited(request, message=_("该申请编号的查询次数过多,请一小时后再试。"))
+        return ratelimited(request, message=_("该申请编号的查询次数过多，请一小时后再试。"))
     form = StatusLookupForm(request.POST or None)
     not_found = False
     if request.method == "POST" and form.is_valid():
@@ -505,7 +505,7 @@ def application_document_upload(request, token):
                 for message in exc.messages:
                     form.add_error("files", message)
             else:
-                messages.success(request, _("材料已上传,感谢配合。"))
+                messages.success(request, _("材料已上传，感谢配合。"))
                 return redirect(
                     "calls:application_status_private",
                     token=application_status_token(document_request.application),

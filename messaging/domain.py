@@ -176,13 +176,13 @@ def message_rows(
             if number is None:
                 status, reason = (
                     MessageStatus.FAILED,
-                    _("手机号码无效,未发送:%(number)s") % {"number": address},
+                    _("手机号码无效，未发送：%(number)s") % {"number": address},
                 )
             else:
                 address = number
                 if in_quiet_hours(now):
                     status, due = MessageStatus.HELD, quiet_hours_end(now)
-                    reason = _("免打扰时段(21:00—次日08:00),早上8点发送。")
+                    reason = _("免打扰时段（21:00—次日08:00），早上8点发送。")
         if status != MessageStatus.FAILED and message.optional and address in opted_out:
             status, reason = MessageStatus.CANCELLED, _("收件人已退订此类提醒。")
         rows.append(
@@ -348,7 +348,7 @@ def retry_delay(attempts: int) -> dt.timedelta:
 def outbox_deliver(row: OutboxMessage) -> str:
     """Send one claimed row through its channel and record the outcome; returns the new status."""
     if row.channel == ChannelKind.SMS and mobile_number(row.recipient) is None:
-        _record(row, status=MessageStatus.FAILED, last_error=_("手机号码无效,未发送。"))
+        _record(row, status=MessageStatus.FAILED, last_error=_("手机号码无效，未发送。"))
         return MessageStatus.FAILED
     outgoing = OutgoingMessage(
         address=row.recipient,

@@ -18,7 +18,7 @@ def messages_section(partner):
         entries.append(
             DossierEntry(
                 when=message.sent_at or message.created_at,
-                title=_("%(label)s(%(channel)s,%(status)s)")
+                title=_("%(label)s（%(channel)s，%(status)s）")
                 % {
                     "label": known.label if known else message.code,
                     "channel": message.get_channel_display(),

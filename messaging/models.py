@@ -111,7 +111,7 @@ class StaffGroup(models.Model):
 
     class Meta:
         verbose_name = _("工作群")
-        verbose_name_plural = _("工作群(企业微信)")
+        verbose_name_plural = _("工作群（企业微信）")
 
     def __str__(self):
         return self.name

@@ -110,7 +110,7 @@ class PublicNoticeForm(forms.ModelForm):
         queryset=Partner.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("党工委会议研究通过的申请人(状态为“党工委已通过”)。"),
+        help_text=_("党工委会议研究通过的申请人（状态为“党工委已通过”）。"),
     )
 
     class Meta:
@@ -245,7 +245,7 @@ class PublicNoticeAdmin(LedgerExportMixin, admin.ModelAdmin):
             if receipt.recipient_id not in latest or receipt.sent_at >= latest[receipt.recipient_id].sent_at:
                 latest[receipt.recipient_id] = receipt
         ordered = sorted(latest.values(), key=lambda r: (r.recipient.position, r.recipient_id))
-        return "、".join(f"{r.recipient.name}:{r.get_status_display()}" for r in ordered) or "—"
+        return "、".join(f"{r.recipient.name}：{r.get_status_display()}" for r in ordered) or "—"
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -350,7 +350,7 @@ class PublicNoticeAdmin(LedgerExportMixin, admin.ModelAdmin):
         with refusals_as_messages(request) as outcome:
             notice_publish(notice=notice, by=request.user)
         if not outcome.refused:
-            messages.success(request, _("公示已发布,名单中的申请人已进入公示期。"))
+            messages.success(request, _("公示已发布，名单中的申请人已进入公示期。"))
         return redirect(self._change_url(notice))
 
     def file_view(self, request, pk):
@@ -380,11 +380,11 @@ class PublicNoticeAdmin(LedgerExportMixin, admin.ModelAdmin):
             if ended or moved:
                 messages.success(
                     request,
-                    _("已结束 %(ended)s 个公示,%(moved)s 名申请人进入待签约。")
+                    _("已结束 %(ended)s 个公示，%(moved)s 名申请人进入待签约。")
                     % {"ended": ended, "moved": moved},
                 )
             else:
-                messages.info(request, _("没有需要结束的公示:该公示未到期或已经结束。"))
+                messages.info(request, _("没有需要结束的公示：该公示未到期或已经结束。"))
         return redirect(self._change_url(notice))
 
     def poster_view(self, request, pk):
@@ -441,14 +441,14 @@ class ConclusionForm(forms.Form):
         label=_("调查结论"),
         widget=forms.RadioSelect,
         choices=[
-            (ObjectionStatus.DISMISSED, _("异议不成立(驳回)")),
-            (ObjectionStatus.UPHELD, _("异议成立(该申请人不予入驻)")),
+            (ObjectionStatus.DISMISSED, _("异议不成立（驳回）")),
+            (ObjectionStatus.UPHELD, _("异议成立（该申请人不予入驻）")),
         ],
     )
     conclusion = forms.CharField(
         label=_("结论说明"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("异议人凭受理编号可查看此说明,请勿写入他人个人信息。"),
+        help_text=_("异议人凭受理编号可查看此说明，请勿写入他人个人信息。"),
     )
 
 
@@ -459,7 +459,7 @@ class ObjectionActionForm(ActionForm):
         label=_("结论说明"),
         required=False,
         widget=forms.TextInput(attrs={"size": 40}),
-        help_text=_("异议人凭受理编号可查看此说明,请勿写入他人个人信息。"),
+        help_text=_("异议人凭受理编号可查看此说明，请勿写入他人个人信息。"),
     )
 
 
@@ -577,7 +577,7 @@ class ObjectionAdmin(LedgerExportMixin, ScopedAdminMixin, admin.ModelAdmin):
             if not outcome.refused:
                 objection.refresh_from_db()
                 messages.success(
-                    request, _("异议已办结:%(status)s。") % {"status": objection.get_status_display()}
+                    request, _("异议已办结：%(status)s。") % {"status": objection.get_status_display()}
                 )
                 return redirect(change_url)
         context = {
@@ -598,7 +598,7 @@ class ObjectionAdmin(LedgerExportMixin, ScopedAdminMixin, admin.ModelAdmin):
             return
         done = 0
         for objection in queryset.select_related("entry__partner"):
-            with refusals_as_messages(request, prefix=f"{objection.reference}:", join="; ") as one:
+            with refusals_as_messages(request, prefix=f"{objection.reference}：", join="；") as one:
                 objection_conclude(objection=objection, upheld=upheld, conclusion=conclusion, by=request.user)
             done += not one.refused
         if done:

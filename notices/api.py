@@ -223,13 +223,13 @@ class InvestigateInputSerializer(serializers.Serializer):
         queryset=get_user_model().objects.filter(is_active=True, is_staff=True),
         allow_null=True,
         required=False,
-        help_text=_("承办人(不传则保持不变)"),
+        help_text=_("承办人（不传则保持不变）"),
     )
     note = serializers.CharField(allow_blank=True, required=False, default="")
 
 
 class ConcludeInputSerializer(serializers.Serializer):
-    upheld = serializers.BooleanField(help_text=_("异议成立:该申请人不予入驻"))
+    upheld = serializers.BooleanField(help_text=_("异议成立：该申请人不予入驻"))
     conclusion = serializers.CharField(allow_blank=True, default="")
 
 

@@ -46,10 +46,10 @@ MAIN_PATH = [
 PAST_TITLE = "崇明街道2026年第一批“睦邻合伙人”拟入驻名单公示"
 CURRENT_TITLE = "崇明街道2026年第二批“睦邻合伙人”拟入驻名单公示"
 BODY = (
-    "经综合评审、实地考察,并经街道党工委会议研究,拟确定以下申请人为“睦邻合伙人”,现予以公示。"
-    "公示期间,如对公示对象有异议,请以书面或电话形式向街道纪检室反映,反映情况应实事求是。"
+    "经综合评审、实地考察，并经街道党工委会议研究，拟确定以下申请人为“睦邻合伙人”，现予以公示。"
+    "公示期间，如对公示对象有异议，请以书面或电话形式向街道纪检室反映，反映情况应实事求是。"
 )
-CONTACT = "崇明街道纪检室 0511-87260000(工作日 8:30–17:00)"
+CONTACT = "崇明街道纪检室 0511-87260000（工作日 8:30–17:00）"
 
 
 def _beyond(target: str, state: str) -> bool:
@@ -137,7 +137,7 @@ def load(ctx):
         objection = objection_file(
             notice=past,
             entry=entry,
-            grounds="听说该机构在其他小区开展活动时收取费用,请核实。",
+            grounds="听说该机构在其他小区开展活动时收取费用，请核实。",
             objector_name="钱居民",
             objector_phone="13905119999",
             now=past.starts_at + dt.timedelta(days=1),
@@ -146,8 +146,8 @@ def load(ctx):
             objection=objection,
             upheld=False,
             by=staff,
-            conclusion="经街道纪检室调查核实,所收为手工材料成本费,已事先公示并经居民自愿,"
-            "不属于违规收费,异议不成立。",
+            conclusion="经街道纪检室调查核实，所收为手工材料成本费，已事先公示并经居民自愿，"
+            "不属于违规收费，异议不成立。",
         )
     notices_end_due()
     clerks = _filing_recipients(street)

@@ -180,10 +180,10 @@ def notice_save_draft(
         _("只有本街道工作人员可以编辑公示。"),
     )
     if notice.pk and notice.status != NoticeStatus.DRAFT:
-        raise ValidationError(_("公示已发布,不能再修改。"))
+        raise ValidationError(_("公示已发布，不能再修改。"))
     partners = list(partners)
     problems = [
-        _("“%(name)s”当前状态为“%(status)s”,只有党工委已通过的申请人可以列入公示。")
+        _("“%(name)s”当前状态为“%(status)s”，只有党工委已通过的申请人可以列入公示。")
         % {"name": p.name, "status": p.get_status_display()}
         for p in partners
         if p.status != PartnerStatus.APPROVED
@@ -242,7 +242,7 @@ def notice_publish(*, notice: PublicNotice, by: User) -> PublicNotice:
             raise ValidationError(_("该公示已经发布。"))
         entries = list(notice.entries.select_related("partner__application", "partner__community"))
         if not entries:
-            raise ValidationError(_("公示名单为空,请先选择拟入驻的申请人。"))
+            raise ValidationError(_("公示名单为空，请先选择拟入驻的申请人。"))
         now = timezone.now()
         notice.starts_at = notice.published_at = now
         if notice.ends_at is None:
@@ -257,12 +257,12 @@ def notice_publish(*, notice: PublicNotice, by: User) -> PublicNotice:
                     partner=entry.partner,
                     transition="open_notice",
                     by=by,
-                    note=_("公示:%(title)s") % {"title": notice.title},
+                    note=_("公示：%(title)s") % {"title": notice.title},
                     data={"notice": notice.pk},
                     procedure="notices.notice_publish",
                 )
             except TransitionRefused as refused:
-                problems += [f"{entry.applicant_name}:{m}" for m in refused.messages]
+                problems += [f"{entry.applicant_name}：{m}" for m in refused.messages]
         if problems:
             raise ValidationError(problems)  # rolls back the whole publication
         for entry in entries:  # each applicant on the list is told the notice is up (五(二)3)
@@ -321,7 +321,7 @@ def notice_end_entries(
                     transition="end_notice",
                     by=by,
                     system=by is None,
-                    note=_("公示期满无异议:%(title)s") % {"title": locked.title},
+                    note=_("公示期满无异议：%(title)s") % {"title": locked.title},
                     data={"notice": locked.pk},
                     procedure="notices.notice_end_entries",
                 )
@@ -409,9 +409,9 @@ def notice_file(*, notice: PublicNotice, by: User) -> bytes:
     """
     _require(can_manage_notice.test(by, notice), _("只有本街道工作人员可以办理备案。"))
     if not notice.period_over():
-        raise ValidationError(_("公示期尚未届满,不能备案。"))
+        raise ValidationError(_("公示期尚未届满，不能备案。"))
     if notice.objections.filter(status=ObjectionStatus.OPEN).exists():
-        raise ValidationError(_("尚有未办结的异议,办结后才能备案。"))
+        raise ValidationError(_("尚有未办结的异议，办结后才能备案。"))
     holding = set(
         FilingReceipt.objects.filter(notice=notice)
         .exclude(status=FilingReceiptStatus.RETURNED)
@@ -420,8 +420,8 @@ def notice_file(*, notice: PublicNotice, by: User) -> bytes:
     recipients = [r for r in filing_recipients_default(notice.street) if r.pk not in holding]
     if not recipients:
         if holding:
-            raise ActionRefused(_("各接收单位均已收到本公示的备案且未退回,无需重新报送。"))
-        raise ValidationError(_("本街道没有设置报送的备案接收单位,请先在“备案接收单位”中设置。"))
+            raise ActionRefused(_("各接收单位均已收到本公示的备案且未退回，无需重新报送。"))
+        raise ValidationError(_("本街道没有设置报送的备案接收单位，请先在“备案接收单位”中设置。"))
     now = timezone.now()
     entries = list(notice.entries.select_related("partner"))
     objections = list(notice.objections.select_related("entry").order_by("created_at", "id"))
@@ -479,7 +479,7 @@ def _answerable_receipt(receipt: FilingReceipt, by: User) -> FilingReceipt:
     _require(is_filing_recipient_member.test(by, receipt), _("只有接收单位的经办人可以签收或退回该备案。"))
     if not can_answer_filing.test(by, receipt):
         raise ActionRefused(
-            _("该备案已于 %(when)s %(action)s,不能再次办理。")
+            _("该备案已于 %(when)s %(action)s，不能再次办理。")
             % {
                 "when": timezone.localtime(receipt.answered_at).strftime("%Y-%m-%d %H:%M"),
                 "action": _("签收") if receipt.status == FilingReceiptStatus.ACKNOWLEDGED else _("退回"),
@@ -520,7 +520,7 @@ def filing_receipt_return(*, receipt: FilingReceipt, remark: str, by: User) -> F
     """
     remark = (remark or "").strip()
     if not remark:
-        raise ValidationError({"remark": _("请填写退回意见,说明需要街道补正的内容。")})
+        raise ValidationError({"remark": _("请填写退回意见，说明需要街道补正的内容。")})
     with transaction.atomic():
         receipt = _answerable_receipt(receipt, by)
         receipt.status = FilingReceiptStatus.RETURNED
@@ -572,7 +572,7 @@ def objection_file(
     """
     now = now or timezone.now()
     if not notice.in_period(now):
-        raise ValidationError(_("公示期已结束或尚未开始,不能提出异议。"))
+        raise ValidationError(_("公示期已结束或尚未开始，不能提出异议。"))
     if entry.notice_id != notice.pk:
         raise ValidationError({"entry": _("请选择本公示名单中的申请人。")})
     if evidence is not None:
@@ -697,7 +697,7 @@ def objection_conclusion_check(*, conclusion: str) -> str:
     """
     conclusion = (conclusion or "").strip()
     if not conclusion:
-        raise ValidationError({"conclusion": _("请填写调查结论(异议人可凭受理编号查看)。")})
+        raise ValidationError({"conclusion": _("请填写调查结论（异议人可凭受理编号查看）。")})
     return conclusion
 
 
@@ -746,7 +746,7 @@ def objection_conclude(*, objection: Objection, upheld: bool, conclusion: str, b
                 partner=partner,
                 transition="reject_after_objection",
                 by=by,
-                note=_("异议成立(%(ref)s):%(text)s") % {"ref": objection.reference, "text": conclusion},
+                note=_("异议成立（%(ref)s）：%(text)s") % {"ref": objection.reference, "text": conclusion},
                 data={"objection": objection.pk},
                 procedure="notices.objection_conclude",
             )
@@ -768,9 +768,9 @@ def objection_lookup(*, reference: str, phone_last4: str) -> Objection | None:
 
 
 OBJECTION_STATUS_PUBLIC = {
-    ObjectionStatus.OPEN: gettext_lazy("已受理,正在调查核实。"),
-    ObjectionStatus.DISMISSED: gettext_lazy("经调查核实,异议不成立。"),
-    ObjectionStatus.UPHELD: gettext_lazy("经调查核实,异议成立,该申请人不予入驻。"),
+    ObjectionStatus.OPEN: gettext_lazy("已受理，正在调查核实。"),
+    ObjectionStatus.DISMISSED: gettext_lazy("经调查核实，异议不成立。"),
+    ObjectionStatus.UPHELD: gettext_lazy("经调查核实，异议成立，该申请人不予入驻。"),
 }
 
 
@@ -790,7 +790,7 @@ def notice_poster_pdf(notice: PublicNotice) -> bytes:
     filed. A draft has no online page yet, so it has no poster.
     """
     if notice.status == NoticeStatus.DRAFT:
-        raise ActionRefused(_("公示尚未发布,发布后才能打印公示海报。"))
+        raise ActionRefused(_("公示尚未发布，发布后才能打印公示海报。"))
     entries = notice.entries.order_by("position", "pk")
     return poster_pdf(
         Poster(
@@ -798,7 +798,7 @@ def notice_poster_pdf(notice: PublicNotice) -> bytes:
             % {"programme": notice.street.programme_name or notice.street.name},
             title=notice.title,
             url=absolute_url(reverse("notices:notice_detail", args=[notice.pk])),
-            call_to_action=_("扫码查看公示全文;如有异议,可在公示期内在线提出。"),
+            call_to_action=_("扫码查看公示全文；如有异议，可在公示期内在线提出。"),
             rows=[
                 (
                     _("公示期"),
@@ -809,7 +809,7 @@ def notice_poster_pdf(notice: PublicNotice) -> bytes:
                 (_("异议受理"), notice.objection_contact),
             ],
             lines=[
-                f"{n}. {e.applicant_name}:{e.project_title}({e.community_name})"
+                f"{n}. {e.applicant_name}：{e.project_title}（{e.community_name}）"
                 for n, e in enumerate(entries, start=1)
             ],
             footer=notice.street.name,

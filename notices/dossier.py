@@ -17,17 +17,17 @@ def _cn_datetime(when) -> str:
 
 
 def _filing_statuses(notice) -> str:
-    """Each recipient's answer to the filing: "市委组织部:已签收(2026-03-09);…"."""
+    """Each recipient's answer to the filing: "市委组织部：已签收（2026-03-09）；…"."""
     parts = []
     for receipt in notice_filing_receipts(notice):
         when = receipt.answered_at
-        text = f"{receipt.recipient.name}:{receipt.get_status_display()}"
+        text = f"{receipt.recipient.name}：{receipt.get_status_display()}"
         if when:
             text += f"（{cn_date(when)}）"
         if receipt.remark:
-            text += _(",退回意见:%(remark)s") % {"remark": receipt.remark}
+            text += _("，退回意见：%(remark)s") % {"remark": receipt.remark}
         parts.append(text)
-    return ";".join(parts)
+    return "；".join(parts)
 
 
 @dossier_section(order=50)
@@ -40,8 +40,8 @@ def notice_section(partner):
         entries.append(
             DossierEntry(
                 when=notice.published_at,
-                title=_("公示:%(title)s") % {"title": notice.title},
-                detail=_("公示期 %(start)s 至 %(end)s;%(decision)s")
+                title=_("公示：%(title)s") % {"title": notice.title},
+                detail=_("公示期 %(start)s 至 %(end)s；%(decision)s")
                 % {
                     "start": _cn_datetime(notice.starts_at),
                     "end": _cn_datetime(notice.ends_at),
@@ -68,7 +68,7 @@ def notice_section(partner):
         entries.append(
             DossierEntry(
                 when=objection.created_at,
-                title=_("异议 %(ref)s:%(status)s")
+                title=_("异议 %(ref)s：%(status)s")
                 % {"ref": objection.reference, "status": objection.get_status_display()},
                 detail=objection.conclusion or objection.grounds,
                 url=reverse("admin:notices_objection_change", args=[objection.pk]),

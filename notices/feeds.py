@@ -14,7 +14,7 @@ FEED_SIZE = 20
 class NoticeFeed(Feed):
     feed_type = Atom1Feed
     title = _("睦邻合伙人 · 公示")
-    subtitle = _("拟入驻“睦邻合伙人”名单公示,接受居民和社会监督。")
+    subtitle = _("拟入驻“睦邻合伙人”名单公示，接受居民和社会监督。")
     language = "zh-Hans"
 
     def link(self):

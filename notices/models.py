@@ -54,14 +54,14 @@ class PublicNotice(models.Model):
         null=True,
         blank=True,
         help_text=_(
-            "公示期自发布时起算,发布时间由系统记录。留空则自发布时起满街道规定的最少天数(默认 5 天)结束;"
-            "如填写,须不早于发布时间加上最少天数。"
+            "公示期自发布时起算，发布时间由系统记录。留空则自发布时起满街道规定的最少天数（默认 5 天）结束；"
+            "如填写，须不早于发布时间加上最少天数。"
         ),
     )
     objection_contact = models.CharField(
         _("异议受理联系方式"),
         max_length=200,
-        help_text=_("受理单位及电话,例如“崇明街道纪检室 0511-87260000”。"),
+        help_text=_("受理单位及电话，例如“崇明街道纪检室 0511-87260000”。"),
     )
     status = models.CharField(
         _("状态"),
@@ -138,7 +138,7 @@ class PublicNotice(models.Model):
             if self.ends_at < earliest:
                 raise ValidationError(
                     {
-                        "ends_at": _("公示期不得少于 %(days)s 天:结束时间最早为 %(earliest)s。")
+                        "ends_at": _("公示期不得少于 %(days)s 天：结束时间最早为 %(earliest)s。")
                         % {
                             "days": self.street.notice_min_days,
                             "earliest": _minute_at_or_after(earliest).strftime("%Y-%m-%d %H:%M"),
@@ -304,13 +304,13 @@ class FilingRecipient(models.Model):
     )
     name = models.CharField(_("接收单位"), max_length=100)
     position = models.PositiveSmallIntegerField(_("顺序"), default=0)
-    active = models.BooleanField(_("报送"), default=True, help_text=_("取消勾选后,新的备案不再报送该单位。"))
+    active = models.BooleanField(_("报送"), default=True, help_text=_("取消勾选后，新的备案不再报送该单位。"))
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
         related_name="filing_recipients",
         verbose_name=_("单位账号"),
-        help_text=_("接收单位的经办人账号:可查看报送本单位的备案并签收或退回。"),
+        help_text=_("接收单位的经办人账号：可查看报送本单位的备案并签收或退回。"),
     )
 
     class Meta:

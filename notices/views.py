@@ -82,22 +82,24 @@ class ObjectionForm(AccessibleErrorsMixin, forms.Form):
         label=_("异议事实与理由"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("请写明具体事实,便于调查核实。"),
+        help_text=_("请写明具体事实，便于调查核实。"),
     )
     evidence = forms.FileField(
-        label=_("证明材料(可选)"), required=False, help_text=_("PDF、JPEG、PNG、DOCX 或 XLSX,不超过 10 MB。")
+        label=_("证明材料（可选）"),
+        required=False,
+        help_text=_("PDF、JPEG、PNG、DOCX 或 XLSX，不超过 10 MB。"),
     )
     objector_name = forms.CharField(
         label=_("您的姓名"),
         max_length=50,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
-        help_text=_("仅供工作人员联系核实,不会公开。"),
+        help_text=_("仅供工作人员联系核实，不会公开。"),
     )
     objector_phone = forms.CharField(
         label=_("联系电话"),
         max_length=20,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
-        help_text=_("手机号或座机号,仅供联系核实,不会公开。"),
+        help_text=_("手机号或座机号，仅供联系核实，不会公开。"),
     )
     # A field people never see: bots fill it in.
     website = forms.CharField(label=_("请勿填写此项"), required=False)
@@ -106,7 +108,7 @@ class ObjectionForm(AccessibleErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.notice = notice
         self.fields["entry"].queryset = notice.entries.all()
-        self.fields["entry"].label_from_instance = lambda e: f"{e.public_name}({e.project_title})"
+        self.fields["entry"].label_from_instance = lambda e: f"{e.public_name}（{e.project_title}）"
 
     def clean_objector_phone(self):
         phone = re.sub(r"[\s]", "", self.cleaned_data["objector_phone"])
@@ -299,8 +301,8 @@ class FilingReturnForm(forms.Form):
     remark = forms.CharField(
         label=_("退回意见"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("请填写退回意见,说明需要街道补正的内容。")},
-        help_text=_("街道将看到此意见,补正后重新报送。"),
+        error_messages={"required": _("请填写退回意见，说明需要街道补正的内容。")},
+        help_text=_("街道将看到此意见，补正后重新报送。"),
     )
 
 
@@ -341,7 +343,7 @@ def filing_receipt_detail(request, pk):
             with refusals_as_messages(request) as outcome:
                 filing_receipt_acknowledge(receipt=receipt, by=request.user)
             if not outcome.refused:
-                messages.success(request, _("已签收,签收时间已记录。"))
+                messages.success(request, _("已签收，签收时间已记录。"))
             return redirect(here)
         if action != "return":
             raise Http404
@@ -358,7 +360,7 @@ def filing_receipt_detail(request, pk):
             if outcome.refused:
                 return redirect(here)
             if not form.errors:
-                messages.success(request, _("已退回,街道将看到退回意见。"))
+                messages.success(request, _("已退回，街道将看到退回意见。"))
                 return redirect(here)
     return render(
         request,

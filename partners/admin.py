@@ -224,7 +224,7 @@ class PartnerAdmin(ScopedAdminMixin, admin.ModelAdmin):
                 else:
                     messages.success(
                         request,
-                        _("已执行“%(action)s”,当前状态:%(status)s。")
+                        _("已执行“%(action)s”，当前状态：%(status)s。")
                         % {"action": workflow.label(name), "status": partner.get_status_display()},
                     )
                     return redirect(change_url)

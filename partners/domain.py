@@ -69,7 +69,7 @@ def _transition_for(partner: Partner, name: str) -> Transition | None:
 def transition_blockers(partner: Partner, name: str) -> list[str]:
     """Why `name` cannot happen now, as translated messages (empty when it can)."""
     if name not in _transitions_by_name():
-        return [_("未知的操作:%(name)s。") % {"name": name}]
+        return [_("未知的操作：%(name)s。") % {"name": name}]
     t = _transition_for(partner, name)
     if t is None:
         return [
@@ -125,7 +125,7 @@ def _available(partner: Partner) -> Iterator[Transition]:
 def _check_reason(spec: workflow.Transition, partner: Partner, kwargs: dict) -> list[str]:
     reason = kwargs.get("reason")
     if reason not in ExitReason.values:
-        return [_("请选择退出情形(五种之一)。")]
+        return [_("请选择退出情形（五种之一）。")]
     guard = spec.reason_guards.get(reason)
     return [str(guard.message)] if guard is not None and not guard(partner) else []
 
@@ -169,7 +169,7 @@ def partner_transition(
             raise TransitionRefused(_("该记录已不存在。")) from None
         if expected_status and locked.status != expected_status:
             raise TransitionRefused(
-                _("该记录已被他人处理,当前状态为“%(status)s”,请刷新后再试。")
+                _("该记录已被他人处理，当前状态为“%(status)s”，请刷新后再试。")
                 % {"status": locked.get_status_display()}
             )
         method = getattr(locked, transition, None)
@@ -203,7 +203,7 @@ def partner_transition(
         try:
             locked.save(update_fields=["status", "status_changed_at", *spec.writes])
         except ConcurrentTransition:
-            raise TransitionRefused(_("该记录已被他人处理,请刷新后再试。")) from None
+            raise TransitionRefused(_("该记录已被他人处理，请刷新后再试。")) from None
 
         if by is not None and getattr(by, "is_authenticated", False):
             actor, actor_label = by, ""

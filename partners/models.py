@@ -150,7 +150,7 @@ class PartnerTransition(AppendOnlyModel):
         verbose_name=_("操作人"),
     )
     actor_label = models.CharField(
-        _("操作方"), max_length=50, blank=True, help_text=_("无账号操作时的说明,如“系统”“申请人”。")
+        _("操作方"), max_length=50, blank=True, help_text=_("无账号操作时的说明，如“系统”“申请人”。")
     )
     note = models.TextField(_("说明"), blank=True)
     data = models.JSONField(_("数据"), default=dict, blank=True)

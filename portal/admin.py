@@ -60,10 +60,10 @@ class KeepRecordsBelowMixin:
         obj = self.get_object(request, unquote(object_id))
         below = records_below(obj) if obj is not None and request.user.is_superuser else {}
         if below:
-            records = "、".join(f"{label}({count})" for label, count in below.items())
+            records = "、".join(f"{label}（{count}）" for label, count in below.items())
             messages.error(
                 request,
-                _("“%(name)s”下仍有记录:%(records)s,不能删除。请先移走或处理这些记录。")
+                _("“%(name)s”下仍有记录：%(records)s，不能删除。请先移走或处理这些记录。")
                 % {"name": obj, "records": records},
             )
             opts = self.model._meta
@@ -112,7 +112,9 @@ class StreetForm(forms.ModelForm):
                 if name in self.fields:
                     self.fields[name].required = False
                     self.fields[name].initial = None
-                    self.fields[name].help_text = _("留空则取所属区县(或市)的默认值,再取《管理办法》的规定。")
+                    self.fields[name].help_text = _(
+                        "留空则取所属区县（或市）的默认值，再取《管理办法》的规定。"
+                    )
 
     def clean(self):
         cleaned = super().clean()
@@ -160,7 +162,7 @@ class StreetAdmin(KeepRecordsBelowMixin, admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": STREET_DETAIL_FIELDS}),
         (
-            _("政策参数(默认取自上级设定或《管理办法》)"),
+            _("政策参数（默认取自上级设定或《管理办法》）"),
             {"fields": POLICY_FIELDS},
         ),
         (_("上级批准记录"), {"fields": ["policy_approvals"]}),
@@ -193,7 +195,7 @@ class StreetAdmin(KeepRecordsBelowMixin, admin.ModelAdmin):
             return "-"
         rows = [
             format_html(
-                "<li>{}:{} {} = {}(限值 {},{} 批准)</li>",
+                "<li>{}：{} {} = {}（限值 {}，{} 批准）</li>",
                 timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M"),
                 event.data.get("level", ""),
                 Street._meta.get_field(event.data.get("field")).verbose_name
@@ -248,7 +250,7 @@ class StreetAdmin(KeepRecordsBelowMixin, admin.ModelAdmin):
             return
         values = {f: form.cleaned_data[f] for f in form.changed_data}
         fresh = Street.objects.get(pk=obj.pk)  # the form already wrote its values onto obj
-        with refusals_as_messages(request, join="; "):
+        with refusals_as_messages(request, join="；"):
             street_update_policy(street=fresh, by=request.user, values=values)
 
 

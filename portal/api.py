@@ -41,19 +41,19 @@ class IsStreetStaff(permissions.BasePermission):
 class DetailSerializer(serializers.Serializer):
     """What every error response looks like: `detail` (the messages), and `errors` by field when known."""
 
-    detail = serializers.JSONField(help_text=_("原因:一条或多条消息"))
+    detail = serializers.JSONField(help_text=_("原因：一条或多条消息"))
     errors = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
-        help_text=_("按字段列出的原因(如有)"),
+        help_text=_("按字段列出的原因（如有）"),
     )
 
 
 REFUSAL_DESCRIPTIONS = {
-    400: _("输入或业务规则不允许,附原因"),
+    400: _("输入或业务规则不允许，附原因"),
     403: _("无权限"),
     404: _("记录不存在或不在您的范围内"),
-    409: _("当前状态下不能执行该操作,附原因"),
+    409: _("当前状态下不能执行该操作，附原因"),
 }
 
 
@@ -112,7 +112,7 @@ def exception_handler(exc, context):
     elif isinstance(exc, ActionRefused):
         body, code = {"detail": exc.messages}, status.HTTP_409_CONFLICT
     elif isinstance(exc, ProtectedError | RestrictedError):
-        message = _("该记录仍被其他记录引用(%(refs)s),不能删除;请先处理这些记录。")
+        message = _("该记录仍被其他记录引用（%(refs)s），不能删除；请先处理这些记录。")
         body, code = {"detail": [str(message) % {"refs": _referenced_by(exc)}]}, status.HTTP_409_CONFLICT
     else:
         if isinstance(exc, PermissionDenied):
@@ -137,8 +137,8 @@ TIME_SCHEMA = {"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0
 ALWAYS_POSSIBLE = {
     401: _("未登录或令牌无效"),
     403: _("无权限"),
-    404: _("记录不存在、不在您的范围内,或页码超出范围"),
-    503: _("数据库暂时无法连接,请按 Retry-After 稍后再试"),
+    404: _("记录不存在、不在您的范围内，或页码超出范围"),
+    503: _("数据库暂时无法连接，请按 Retry-After 稍后再试"),
 }
 
 

@@ -8,7 +8,7 @@ class PartnerKind(models.TextChoices):
     """适用对象 — rulebook 三(一)."""
 
     SOCIAL_ORGANIZATION = "social_organization", _("社会组织")
-    NEW_ECONOMY_ORGANIZATION = "new_economy_organization", _("新经济组织(企业)")
+    NEW_ECONOMY_ORGANIZATION = "new_economy_organization", _("新经济组织（企业）")
     INDIVIDUAL_BUSINESS = "individual_business", _("个体工商户")
     INDIVIDUAL_OR_TEAM = "individual_or_team", _("自由职业者、创业团队、青年创客")
     OTHER = "other", _("其他经认可的组织或个人")

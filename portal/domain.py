@@ -251,7 +251,7 @@ def street_policy_check(*, street: Street, by: User | AnonymousUser | None) -> t
                 )
             elif name not in refusals:
                 refusals[name] = _(
-                    "比%(level)s设定的最宽限值%(bound)s更宽松;需%(level)s工作人员批准(由其设置)。"
+                    "比%(level)s设定的最宽限值%(bound)s更宽松；需%(level)s工作人员批准（由其设置）。"
                 ) % {"level": level.name, "bound": bound}
     return refusals, approvals
 

@@ -146,14 +146,14 @@ def dossier_archive(
         candidate, n = path, 1
         while candidate in taken:
             n += 1
-            candidate = f"{stem}({n}){ext}"
+            candidate = f"{stem}（{n}）{ext}"
         taken.add(candidate)
         return candidate
 
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         name = unique(_safe(dossier.label) + dossier.suffix())
         archive.writestr(name, dossier.read())
-        index.append(["", name, dossier.label, _when_text(timezone.now()), _("项目档案(本次生成)"), ""])
+        index.append(["", name, dossier.label, _when_text(timezone.now()), _("项目档案（本次生成）"), ""])
         for number, section in enumerate(sections, start=1):
             folder = f"{number:02d}{_safe(section.title)}"
             for entry in section.entries:

@@ -210,16 +210,16 @@ def ledger_resource(model, columns, *, name: str = "", extra: dict | None = None
 
 def ledger_title(name: str, *, filters: list[str], start, end, date_label: str = "") -> str:
     """`社区空间台账(筛选:社区:东村社区;日期:2026年1月1日至2026年3月31日)`."""
-    filter_text = ";".join(filters) if filters else _("无")
+    filter_text = "；".join(filters) if filters else _("无")
     if start or end:
         dates = _("%(start)s至%(end)s") % {
             "start": chinese_date(start) if start else _("最早"),
             "end": chinese_date(end) if end else _("今"),
         }
     else:
-        dates = _("全部(导出于%(today)s)") % {"today": chinese_date(timezone.localdate())}
-    date_head = _("日期") + (f"({date_label})" if date_label else "")
-    return _("%(name)s台账(筛选:%(filters)s;%(date_head)s:%(dates)s)") % {
+        dates = _("全部（导出于%(today)s）") % {"today": chinese_date(timezone.localdate())}
+    date_head = _("日期") + (f"（{date_label}）" if date_label else "")
+    return _("%(name)s台账（筛选：%(filters)s；%(date_head)s：%(dates)s）") % {
         "name": name,
         "filters": filter_text,
         "date_head": date_head,
@@ -282,7 +282,7 @@ class LedgerExportForm(ExportForm):
         field.label = gettext_lazy("文件格式")
         if self.date_label:
             for name in ("start", "end"):
-                self.fields[name].help_text = _("按“%(field)s”筛选;留空表示不限。") % {
+                self.fields[name].help_text = _("按“%(field)s”筛选；留空表示不限。") % {
                     "field": self.date_label
                 }
         else:
@@ -315,10 +315,10 @@ def changelist_filters(changelist) -> list[str]:
             continue
         for choice in spec.choices(changelist):
             if choice.get("selected"):
-                parts.append(f"{force_str(spec.title)}:{force_str(choice['display'])}")
+                parts.append(f"{force_str(spec.title)}：{force_str(choice['display'])}")
                 break
     if changelist.query:
-        parts.append(_("搜索:%(q)s") % {"q": changelist.query})
+        parts.append(_("搜索：%(q)s") % {"q": changelist.query})
     return parts
 
 

@@ -41,7 +41,7 @@ class PublicFilterForm(forms.Form):
             # Only the chosen street's communities: a city's are thousands.
             self.fields["community"].queryset = Community.objects.filter(street_id=street).order_by("name")
         for field in self.fields.values():
-            field.error_messages["invalid_choice"] = _("所选项不存在,请重新选择。")
+            field.error_messages["invalid_choice"] = _("所选项不存在，请重新选择。")
 
     def full_clean(self):
         super().full_clean()

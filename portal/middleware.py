@@ -46,7 +46,7 @@ def _detail(status: int) -> str:
     if status == 403:
         return _("您没有执行该操作的权限。")
     if status >= 500:
-        return _("服务器出错,请稍后再试。")
+        return _("服务器出错，请稍后再试。")
     return _("请求有误。")
 
 
@@ -117,7 +117,7 @@ class StaffSessionIdleMiddleware:
 def database_unavailable(request) -> HttpResponse:
     """503 with Retry-After: a Chinese page, or `{"detail": …}` under /api/. Touches no database."""
     retry_after = settings.PORTAL_RETRY_AFTER_SECONDS
-    message = _("系统暂时无法连接数据库(可能正在维护或重启)。已填写的内容没有提交成功,请稍后再试。")
+    message = _("系统暂时无法连接数据库（可能正在维护或重启）。已填写的内容没有提交成功，请稍后再试。")
     if request.path.startswith(API_PREFIX):
         response = JsonResponse({"detail": message}, status=503)
     else:

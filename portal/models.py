@@ -109,15 +109,15 @@ class CommunityKind(models.TextChoices):
 class PolicyName(models.TextChoices):
     """The street policy numbers a district or city may give a default and a bound."""
 
-    TRIAL_MIN_MONTHS = "trial_min_months", _("试用期最短(月)")
-    TRIAL_MAX_MONTHS = "trial_max_months", _("试用期最长(月)")
-    RENEWAL_MAX_MONTHS = "renewal_max_months", _("续签最长(月)")
-    RENEWAL_SPECIAL_MAX_MONTHS = "renewal_special_max_months", _("特殊续签最长(月)")
+    TRIAL_MIN_MONTHS = "trial_min_months", _("试用期最短（月）")
+    TRIAL_MAX_MONTHS = "trial_max_months", _("试用期最长（月）")
+    RENEWAL_MAX_MONTHS = "renewal_max_months", _("续签最长（月）")
+    RENEWAL_SPECIAL_MAX_MONTHS = "renewal_special_max_months", _("特殊续签最长（月）")
     NOTICE_MIN_DAYS = "notice_min_days", _("公示最少天数")
     RESIDENT_REP_MIN_SHARE = "resident_rep_min_share", _("社会评审组群众代表最低比例")
-    RENEWAL_NOTICE_MONTHS = "renewal_notice_months", _("期满前提醒(月)")
-    TRIAL_EVALUATION_WINDOW_MONTHS = "trial_evaluation_window_months", _("试用期满评估提前(月)")
-    AGREEMENT_START_GRACE_DAYS = "agreement_start_grace_days", _("协议起始日最多追溯(天)")
+    RENEWAL_NOTICE_MONTHS = "renewal_notice_months", _("期满前提醒（月）")
+    TRIAL_EVALUATION_WINDOW_MONTHS = "trial_evaluation_window_months", _("试用期满评估提前（月）")
+    AGREEMENT_START_GRACE_DAYS = "agreement_start_grace_days", _("协议起始日最多追溯（天）")
 
 
 class LevelPolicy(models.Model):
@@ -147,7 +147,7 @@ class LevelPolicy(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        help_text=_("下辖街道可设的最宽松取值;更宽松需本级批准并留痕。"),
+        help_text=_("下辖街道可设的最宽松取值；更宽松需本级批准并留痕。"),
     )
 
     class Meta:
@@ -220,7 +220,7 @@ class Street(models.Model):
         _("项目品牌"),
         max_length=100,
         default="睦邻合伙人",
-        help_text=_("例如“睦邻崇明”,用于标识使用权与页面标题。"),
+        help_text=_("例如“睦邻崇明”，用于标识使用权与页面标题。"),
     )
     social_work_station = models.CharField(
         _("街道社工站"),
@@ -232,22 +232,22 @@ class Street(models.Model):
     contact_phone = models.CharField(_("联系电话"), max_length=40, blank=True)
 
     trial_min_months = models.PositiveSmallIntegerField(
-        _("试用期最短(月)"),
+        _("试用期最短（月）"),
         default=RULEBOOK["trial_min_months"],
         validators=[MinValueValidator(1), MaxValueValidator(36)],
     )
     trial_max_months = models.PositiveSmallIntegerField(
-        _("试用期最长(月)"),
+        _("试用期最长（月）"),
         default=RULEBOOK["trial_max_months"],
         validators=[MinValueValidator(1), MaxValueValidator(36)],
     )
     renewal_max_months = models.PositiveSmallIntegerField(
-        _("续签最长(月)"),
+        _("续签最长（月）"),
         default=RULEBOOK["renewal_max_months"],
         validators=[MinValueValidator(1), MaxValueValidator(60)],
     )
     renewal_special_max_months = models.PositiveSmallIntegerField(
-        _("特殊续签最长(月)"),
+        _("特殊续签最长（月）"),
         default=RULEBOOK["renewal_special_max_months"],
         validators=[MinValueValidator(1), MaxValueValidator(60)],
         help_text=_("经社区“两委”研究申请、街道党工委审核后可适用。"),
@@ -265,18 +265,18 @@ class Street(models.Model):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
     )
     renewal_notice_months = models.PositiveSmallIntegerField(
-        _("期满前提醒(月)"),
+        _("期满前提醒（月）"),
         default=RULEBOOK["renewal_notice_months"],
         validators=[MinValueValidator(1), MaxValueValidator(12)],
     )
     trial_evaluation_window_months = models.PositiveSmallIntegerField(
-        _("试用期满评估提前(月)"),
+        _("试用期满评估提前（月）"),
         default=RULEBOOK["trial_evaluation_window_months"],
         validators=[MinValueValidator(1), MaxValueValidator(6)],
         help_text=_("试用期满评估最早可在试用期截止前多少个月进行。"),
     )
     agreement_start_grace_days = models.PositiveSmallIntegerField(
-        _("协议起始日最多追溯(天)"),
+        _("协议起始日最多追溯（天）"),
         default=RULEBOOK["agreement_start_grace_days"],
         validators=[MinValueValidator(0), MaxValueValidator(180)],
         help_text=_("首次签约协议的起始日最早可早于起草当天多少天。"),
@@ -319,11 +319,11 @@ class Street(models.Model):
             looser["renewal_notice_months"] = _("办法规定协议期满前2个月决定续签。")
         if self.trial_evaluation_window_months > r["trial_evaluation_window_months"]:
             looser["trial_evaluation_window_months"] = _(
-                "办法规定试用期满经评估合格(四(二)2),评估最早在试用期截止前1个月进行。"
+                "办法规定试用期满经评估合格（四（二）2），评估最早在试用期截止前1个月进行。"
             )
         if self.agreement_start_grace_days > r["agreement_start_grace_days"]:
             looser["agreement_start_grace_days"] = _(
-                "办法未规定追溯天数,项目默认协议起始日最多早于起草当天30天。"
+                "办法未规定追溯天数，项目默认协议起始日最多早于起草当天30天。"
             )
         return looser
 
@@ -411,7 +411,7 @@ class Profile(models.Model):
         _("部门/单位"),
         max_length=100,
         blank=True,
-        help_text=_("例如:党建工作办公室、纪检室、市委组织部。"),
+        help_text=_("例如：党建工作办公室、纪检室、市委组织部。"),
     )
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
 

@@ -10,7 +10,7 @@ from .rules import is_level_staff
 class ReadOnlyForLevelStaff(permissions.BasePermission):
     """District and city staff may read (within their scope) but never write: 403 on writes."""
 
-    message = _("区级、市级工作人员只能查看,不能修改。")
+    message = _("区级、市级工作人员只能查看，不能修改。")
 
     def has_permission(self, request, view):
         return request.method in permissions.SAFE_METHODS or not is_level_staff.test(request.user)

@@ -49,18 +49,18 @@ class TwoFactorAdminAuthenticationForm(OTPAuthenticationFormMixin, AdminAuthenti
         required=False,
         max_length=8,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
-        help_text=_("已开启双重验证的账号,请填写验证器应用中显示的 6 位数字。"),
+        help_text=_("已开启双重验证的账号，请填写验证器应用中显示的 6 位数字。"),
     )
     otp_challenge = forms.CharField(required=False, widget=forms.HiddenInput)
     otp_error_messages = OTPAuthenticationFormMixin.otp_error_messages | {
-        "device_required": _("该账号已开启双重验证,请填写动态验证码。"),
-        "token_required": _("该账号已开启双重验证,请填写动态验证码。"),
-        "challenge_exception": _("无法发送验证码,请使用验证器应用。"),
-        "not_interactive": _("无法发送验证码,请使用验证器应用。"),
+        "device_required": _("该账号已开启双重验证，请填写动态验证码。"),
+        "token_required": _("该账号已开启双重验证，请填写动态验证码。"),
+        "challenge_exception": _("无法发送验证码，请使用验证器应用。"),
+        "not_interactive": _("无法发送验证码，请使用验证器应用。"),
         "challenge_message": _("请填写验证器应用中显示的动态验证码。"),
-        "invalid_token": _("动态验证码不正确或已过期,请重新输入。"),
-        "n_failed_attempts": _("动态验证码错误次数过多,请稍后再试。"),
-        "verification_not_allowed": _("暂时不能验证,请稍后再试。"),
+        "invalid_token": _("动态验证码不正确或已过期，请重新输入。"),
+        "n_failed_attempts": _("动态验证码错误次数过多，请稍后再试。"),
+        "verification_not_allowed": _("暂时不能验证，请稍后再试。"),
     }
 
     def clean(self):
@@ -127,7 +127,7 @@ def totp_device_for_setup(user) -> TOTPDevice:
 def two_factor_enable(*, request, device: TOTPDevice, token: str) -> None:
     """Confirm the device with a first correct code; this session counts as verified."""
     if not device.verify_token(token):
-        raise ValidationError({"token": _("动态验证码不正确或已过期,请重新输入。")})
+        raise ValidationError({"token": _("动态验证码不正确或已过期，请重新输入。")})
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     otp_login(request, device)
@@ -138,7 +138,7 @@ def two_factor_disable(*, user, token: str) -> None:
     """Turn the second factor off; it takes a correct code from the device being removed."""
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None or not device.verify_token(token):
-        raise ValidationError({"token": _("动态验证码不正确或已过期,请重新输入。")})
+        raise ValidationError({"token": _("动态验证码不正确或已过期，请重新输入。")})
     TOTPDevice.objects.filter(user=user).delete()
     audit_log(subject=user, action="portal.two_factor.disabled", actor=user)
 

@@ -99,7 +99,7 @@ def _refuse_image_bomb(uploaded, name: str) -> None:
     """Read the image's header only: too many pixels is refused before any decoding."""
     limit = settings.UPLOAD_MAX_IMAGE_PIXELS
     error = ValidationError(
-        _("图片“%(name)s”的像素过多(上限 %(limit)s 万像素),请缩小后再上传。"),
+        _("图片“%(name)s”的像素过多（上限 %(limit)s 万像素），请缩小后再上传。"),
         code="image_too_large",
         params={"name": name, "limit": limit // 10_000},
     )
@@ -127,7 +127,7 @@ def _refuse_zip_bomb(uploaded, name: str) -> None:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
         raise ValidationError(
-            _("文件“%(name)s”已损坏,无法打开。"), code="corrupt", params={"name": name}
+            _("文件“%(name)s”已损坏，无法打开。"), code="corrupt", params={"name": name}
         ) from None
     finally:
         uploaded.seek(0)
@@ -139,7 +139,7 @@ def _refuse_zip_bomb(uploaded, name: str) -> None:
     )
     if total > settings.UPLOAD_MAX_UNPACKED_BYTES or too_packed:
         raise ValidationError(
-            _("文件“%(name)s”解压后过大(%(size)s,上限 %(limit)s),可能是恶意压缩文件,请检查后重新上传。"),
+            _("文件“%(name)s”解压后过大（%(size)s，上限 %(limit)s），可能是恶意压缩文件，请检查后重新上传。"),
             code="unpacks_too_far",
             params={
                 "name": name,
@@ -168,14 +168,14 @@ def validate_upload(uploaded, *, kinds: dict[str, str] = DOCUMENT_KINDS, max_byt
         raise ValidationError(_("文件“%(name)s”是空文件。"), code="empty", params={"name": name})
     if uploaded.size > max_bytes:
         raise ValidationError(
-            _("文件“%(name)s”大小为 %(size)s,超过单个文件上限 %(limit)s。"),
+            _("文件“%(name)s”大小为 %(size)s，超过单个文件上限 %(limit)s。"),
             code="too_large",
             params={"name": name, "size": human_size(uploaded.size), "limit": human_size(max_bytes)},
         )
     kind = sniff_kind(uploaded)
     if kind not in kinds:
         raise ValidationError(
-            _("文件“%(name)s”的实际内容不是允许的类型(仅限 %(allowed)s)。"),
+            _("文件“%(name)s”的实际内容不是允许的类型（仅限 %(allowed)s）。"),
             code="bad_type",
             params={"name": name, "allowed": "、".join(kinds.values())},
         )
@@ -193,7 +193,7 @@ def validate_upload_set(files, *, max_files: int | None = None, max_total: int |
     files = list(files)
     if len(files) > max_files:
         raise ValidationError(
-            _("一次最多上传 %(limit)s 个文件,您选择了 %(count)s 个。"),
+            _("一次最多上传 %(limit)s 个文件，您选择了 %(count)s 个。"),
             code="too_many",
             params={"limit": max_files, "count": len(files)},
         )

@@ -66,7 +66,7 @@ def healthz(request):
 
 
 def ratelimited(request, exception=None, *, message=None):
-    return render(request, "429.html", {"message": message or _("操作过于频繁,请稍后再试。")}, status=429)
+    return render(request, "429.html", {"message": message or _("操作过于频繁，请稍后再试。")}, status=429)
 
 
 # Start pages apps add for accounts without a programme role, as (test(user), path):
@@ -115,7 +115,7 @@ def server_error(request):
     if is_database_down(sys.exc_info()[1]):
         return database_unavailable(request)
     if _is_api(request):
-        return JsonResponse({"detail": _("服务器出错,请稍后再试。")}, status=500)
+        return JsonResponse({"detail": _("服务器出错，请稍后再试。")}, status=500)
     return defaults.server_error(request)
 
 

@@ -101,7 +101,7 @@ class VettingDepartmentForm(forms.ModelForm):
         if street is not None and strangers:
             self.add_error(
                 "members",
-                _("部门账号必须是%(street)s的街道工作人员:%(names)s。")
+                _("部门账号必须是%(street)s的街道工作人员：%(names)s。")
                 % {"street": street, "names": "、".join(person_name(u) for u in strangers)},
             )
         return data
@@ -294,7 +294,7 @@ class VettingCheckAdmin(LedgerExportMixin, ScopedAdminMixin, admin.ModelAdmin):
             }.get(request.POST.get("action"))
             if action is None:
                 raise PermissionDenied
-            with refusals_as_messages(request, prefix=f"{partner}:") as outcome:
+            with refusals_as_messages(request, prefix=f"{partner}：") as outcome:
                 action(partner=partner, by=request.user)
             if not outcome.refused:
                 messages.success(
@@ -350,21 +350,21 @@ class VettingCheckAdmin(LedgerExportMixin, ScopedAdminMixin, admin.ModelAdmin):
             pk__in=queryset.values("partner_id"), status=PartnerStatus.VETTING
         ).select_related("application")
 
-    @admin.action(description=_("所有部门均通过:列入入围名单"))
+    @admin.action(description=_("所有部门均通过：列入入围名单"))
     def shortlist_partners(self, request, queryset):
         for partner in self._partners(queryset):
-            with refusals_as_messages(request, prefix=f"{partner}:", join="; ") as outcome:
+            with refusals_as_messages(request, prefix=f"{partner}：", join="；") as outcome:
                 domain.partner_shortlist(partner=partner, by=request.user)
             if not outcome.refused:
                 messages.success(request, _("%(name)s 已列入入围名单。") % {"name": partner})
 
-    @admin.action(description=_("审核不通过:退回并通知申请人"))
+    @admin.action(description=_("审核不通过：退回并通知申请人"))
     def reject_partners(self, request, queryset):
         for partner in self._partners(queryset):
-            with refusals_as_messages(request, prefix=f"{partner}:", join="; ") as outcome:
+            with refusals_as_messages(request, prefix=f"{partner}：", join="；") as outcome:
                 domain.partner_reject_after_vetting(partner=partner, by=request.user)
             if not outcome.refused:
-                messages.success(request, _("%(name)s 审核不通过,已通知申请人。") % {"name": partner})
+                messages.success(request, _("%(name)s 审核不通过，已通知申请人。") % {"name": partner})
 
 
 class _AdminRefusal(Exception):
@@ -505,10 +505,10 @@ class RoadshowAdmin(StreetScopedAdminMixin, admin.ModelAdmin):
             _("评分结果 Excel"),
         )
 
-    @admin.action(description=_("开始评分(再次检查评审组组成)"))
+    @admin.action(description=_("开始评分（再次检查评审组组成）"))
     def open_scoring(self, request, queryset):
         for roadshow in queryset:
-            with refusals_as_messages(request, prefix=f"{roadshow}:") as outcome:
+            with refusals_as_messages(request, prefix=f"{roadshow}：") as outcome:
                 domain.roadshow_open_scoring(roadshow=roadshow, by=request.user)
             if not outcome.refused:
                 messages.success(request, _("%(roadshow)s 已开始评分。") % {"roadshow": roadshow})
@@ -516,11 +516,11 @@ class RoadshowAdmin(StreetScopedAdminMixin, admin.ModelAdmin):
     @admin.action(description=_("结束评分并确认综合评分"))
     def close_scoring(self, request, queryset):
         for roadshow in queryset:
-            with refusals_as_messages(request, prefix=f"{roadshow}:") as outcome:
+            with refusals_as_messages(request, prefix=f"{roadshow}：") as outcome:
                 domain.roadshow_close_scoring(roadshow=roadshow, by=request.user)
             if not outcome.refused:
                 messages.success(
-                    request, _("%(roadshow)s 评分已结束,综合评分已确认。") % {"roadshow": roadshow}
+                    request, _("%(roadshow)s 评分已结束，综合评分已确认。") % {"roadshow": roadshow}
                 )
 
 
@@ -540,7 +540,7 @@ class PanelMemberInlineFormSet(forms.BaseInlineFormSet):
         if panel.roadshow_id is None:
             return
         if panel.roadshow.status != RoadshowStatus.DRAFT and self.has_changed():
-            raise ValidationError(_("路演评分已开始,评审组成员不能再调整。"))
+            raise ValidationError(_("路演评分已开始，评审组成员不能再调整。"))
         problems = domain.panel_composition_problems(panel, members)
         if problems:
             raise ValidationError(problems)
@@ -664,7 +664,7 @@ class ScoreSheetAdmin(LedgerExportMixin, StreetScopedAdminMixin, admin.ModelAdmi
             with refusals_as_messages(request) as outcome:
                 domain.score_sheet_unlock(sheet=sheet, reason=form.cleaned_data["reason"], by=request.user)
             if not outcome.refused:
-                messages.success(request, _("评分表已解锁,评审人可以修改后重新提交。"))
+                messages.success(request, _("评分表已解锁，评审人可以修改后重新提交。"))
                 return redirect(back)
         context = {
             **self.admin_site.each_context(request),
@@ -781,7 +781,7 @@ class CommitteeMeetingAdmin(StreetScopedAdminMixin, admin.ModelAdmin):
             data = getattr(inline_form, "cleaned_data", None)
             if not data or inline_form.instance.pk or not inline_form.has_changed():
                 continue
-            with refusals_as_messages(request, prefix=f"{data['partner']}:"):
+            with refusals_as_messages(request, prefix=f"{data['partner']}："):
                 decision = domain.decision_record(
                     meeting=form.instance,
                     partner=data["partner"],

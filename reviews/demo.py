@@ -126,7 +126,9 @@ def _vet(ctx, clerk):
                     plan_compliant=True,
                     violation_found=failed,
                     source_consulted="信用中国、国家企业信用信息公示系统",
-                    note="经查询,申请主体存在失信被执行记录,不符合办法三(二)5的基本条件。" if failed else "",
+                    note="经查询，申请主体存在失信被执行记录，不符合办法三（二）5的基本条件。"
+                    if failed
+                    else "",
                 )
             domain.partner_reject_after_vetting(partner=partner, by=clerk)
             continue
@@ -141,7 +143,7 @@ def _vet(ctx, clerk):
                     plan_compliant=True,
                     violation_found=False,
                     source_consulted="信用中国",
-                    note="材料齐全,未发现不良记录。",
+                    note="材料齐全，未发现不良记录。",
                 )
             domain.partner_shortlist(partner=partner, by=clerk)
 
@@ -232,7 +234,7 @@ def _roadshow(ctx, clerk):
                 partner=partner,
                 by=member.user,
                 submit=True,
-                comment="陈述清晰,服务承诺具体。" if not low else "与社区需求契合度一般。",
+                comment="陈述清晰，服务承诺具体。" if not low else "与社区需求契合度一般。",
                 values={c.pk: _score_for(index, member_index, low, c) for c in criteria},
             )
     domain.roadshow_close_scoring(roadshow=roadshow, by=clerk)
@@ -254,8 +256,8 @@ def _committee(ctx, clerk):
             date=dt.date(2026, 3, 27),
             title="崇明街道党工委2026年第5次会议",
             by=clerk,
-            attendees="街道党工委书记、副书记,党建工作办公室、纪检室、社工站负责人",
-            minutes="会议听取了路演评分情况汇报,结合社区实际和居民需求,研究确定首批“睦邻合伙人”名单。",
+            attendees="街道党工委书记、副书记，党建工作办公室、纪检室、社工站负责人",
+            minutes="会议听取了路演评分情况汇报，结合社区实际和居民需求，研究确定首批“睦邻合伙人”名单。",
         )
     for partner in to_decide:
         if Decision.objects.filter(partner=partner).exists():
@@ -266,7 +268,7 @@ def _committee(ctx, clerk):
                 partner=partner,
                 outcome="not_select",
                 by=clerk,
-                note="同类文体项目已有合伙人入驻,本批次不予入选。",
+                note="同类文体项目已有合伙人入驻，本批次不予入选。",
             )
         else:
             space = Space.objects.filter(community=partner.community).order_by("pk").first()

@@ -11,12 +11,12 @@ from .domain.scoring import plain
 class DeclarationForm(forms.Form):
     has_conflict = forms.TypedChoiceField(
         label=_("您与该申请人是否存在利益冲突?"),
-        choices=[("no", _("不存在利益冲突")), ("yes", _("存在利益冲突,回避评分"))],
+        choices=[("no", _("不存在利益冲突")), ("yes", _("存在利益冲突，回避评分"))],
         coerce=lambda v: v == "yes",
         widget=forms.RadioSelect,
     )
     note = forms.CharField(
-        label=_("说明(存在冲突时必填)"),
+        label=_("说明（存在冲突时必填）"),
         required=False,
         max_length=300,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),

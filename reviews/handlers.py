@@ -49,6 +49,6 @@ def tell_applicant(sender, partner, transition, by=None, **kwargs):
     elif transition.transition == "shortlist":
         _tell_applicant(partner, transition, "reviews.shortlisted")
     elif transition.transition == "approve":
-        _tell_applicant(partner, transition, "reviews.result", params={"result": _("拟入驻,待公示")})
+        _tell_applicant(partner, transition, "reviews.result", params={"result": _("拟入驻，待公示")})
     elif transition.transition == "not_select":
         _tell_applicant(partner, transition, "reviews.result", params={"result": _("未入选")})

@@ -52,7 +52,7 @@ class ReviewPolicy(models.Model):
     drop_extremes = models.BooleanField(
         _("去掉最高分和最低分"),
         default=True,
-        help_text=_("评审组人数达到下方人数时,去掉一个最高分和一个最低分后取平均。"),
+        help_text=_("评审组人数达到下方人数时，去掉一个最高分和一个最低分后取平均。"),
     )
     drop_extremes_min_members = models.PositiveSmallIntegerField(
         _("去极值的最少人数"), default=5, validators=[MinValueValidator(3)]
@@ -67,7 +67,7 @@ class ReviewPolicy(models.Model):
 
     def clean(self):
         if (self.expert_weight or 0) + (self.social_weight or 0) != Decimal("1"):
-            raise ValidationError({"social_weight": _("两个评审组的权重之和必须为 1(100%)。")})
+            raise ValidationError({"social_weight": _("两个评审组的权重之和必须为 1（100%）。")})
 
 
 class VettingDepartment(models.Model):
@@ -124,7 +124,7 @@ class VettingCheck(models.Model):
         _("查询渠道"),
         max_length=200,
         blank=True,
-        help_text=_("例如:信用中国、国家企业信用信息公示系统、纪检监察记录。"),
+        help_text=_("例如：信用中国、国家企业信用信息公示系统、纪检监察记录。"),
     )
     note = models.TextField(_("审核意见"), blank=True)
     result = models.CharField(_("结论"), max_length=20, choices=VettingResult.choices)
@@ -135,7 +135,7 @@ class VettingCheck(models.Model):
     recorded_on_behalf = models.BooleanField(
         _("代为登记"),
         default=False,
-        help_text=_("审核人不是该部门账号,由超级管理员代该部门登记。"),
+        help_text=_("审核人不是该部门账号，由超级管理员代该部门登记。"),
     )
 
     class Meta:
@@ -207,7 +207,7 @@ class Criterion(models.Model):
         decimal_places=2,
         default=Decimal("1.00"),
         validators=[MinValueValidator(Decimal("0"))],
-        help_text=_("加权总分 = Σ(得分 × 权重)。"),
+        help_text=_("加权总分 = Σ（得分 × 权重）。"),
     )
 
     class Meta:
@@ -216,11 +216,11 @@ class Criterion(models.Model):
         ordering = ["rubric_id", "position", "id"]
 
     def __str__(self):
-        return f"{self.title}({self.max_score})"
+        return f"{self.title}（{self.max_score}）"
 
     def clean(self):
         if self.rubric_id and self.rubric.in_use:
-            raise ValidationError(_("该评估细则已在路演中使用,不能修改;请复制为新版本后修改。"))
+            raise ValidationError(_("该评估细则已在路演中使用，不能修改；请复制为新版本后修改。"))
 
 
 class RoadshowStatus(models.TextChoices):
@@ -387,7 +387,7 @@ class PanelMember(models.Model):
 
     def __str__(self):
         name = self.user.get_full_name() or self.user.get_username()
-        return f"{name}({self.get_seat_display()})"
+        return f"{name}（{self.get_seat_display()}）"
 
 
 class ConflictDeclaration(models.Model):
@@ -481,7 +481,7 @@ class Score(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.criterion}: {self.value}"
+        return f"{self.criterion}：{self.value}"
 
 
 class SiteVisit(models.Model):
@@ -535,7 +535,7 @@ class CommitteeMeeting(models.Model):
 
 
 class DecisionOutcome(models.TextChoices):
-    APPROVE = "approve", _("通过,确定为睦邻合伙人")
+    APPROVE = "approve", _("通过，确定为睦邻合伙人")
     NOT_SELECT = "not_select", _("不予入选")
 
 

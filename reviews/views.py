@@ -181,7 +181,7 @@ def score_applicant(request, roadshow_id, partner_id):
                             },
                         )
                     messages.success(
-                        request, _("评分已提交,评分表已锁定。") if action == "confirm" else _("草稿已保存。")
+                        request, _("评分已提交，评分表已锁定。") if action == "confirm" else _("草稿已保存。")
                     )
                     return redirect(here)
         else:
@@ -311,7 +311,7 @@ def _shortlist_call(request) -> RecruitmentCall | None:
 
 
 def _choose_call_first(request):
-    messages.error(request, _("请先选择招募公告(批次),再导出该批次的入围名单。"))
+    messages.error(request, _("请先选择招募公告（批次），再导出该批次的入围名单。"))
     return redirect("admin:reviews_vetting_board")
 
 

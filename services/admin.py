@@ -130,7 +130,7 @@ class LogReviewForm(forms.Form):
         label=_("核实意见"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("退回补正或不予认定时必须填写理由,合伙人会收到通知。"),
+        help_text=_("退回补正或不予认定时必须填写理由，合伙人会收到通知。"),
     )
 
 
@@ -151,8 +151,8 @@ class ServiceLogFileInline(admin.TabularInline):
 
 class ServiceLogAdminForm(forms.ModelForm):
     special_groups = ServiceLogForm.base_fields["special_groups"]
-    photos = MultipleFileField(label=_("活动照片(JPG/PNG)"), required=False)
-    videos = MultipleFileField(label=_("短视频(MP4)"), required=False)
+    photos = MultipleFileField(label=_("活动照片（JPG/PNG）"), required=False)
+    videos = MultipleFileField(label=_("短视频（MP4）"), required=False)
     attendance = forms.FileField(label=_("签到表扫描件"), required=False)
 
     class Meta:
@@ -311,7 +311,7 @@ class ServiceLogAdmin(LedgerExportMixin, DomainCreateAdmin):
             return
         done = 0
         for log in queryset:
-            with refusals_as_messages(request, prefix=f"{log}:", join="; "):
+            with refusals_as_messages(request, prefix=f"{log}：", join="；"):
                 domain.servicelog_review(log=log, decision=decision, note=note, by=request.user)
                 done += 1
         if done:
@@ -321,11 +321,11 @@ class ServiceLogAdmin(LedgerExportMixin, DomainCreateAdmin):
     def verify(self, request, queryset):
         self._review(request, queryset, LogStatus.VERIFIED)
 
-    @admin.action(description=_("退回补正(需填写理由)"), permissions=["view"])
+    @admin.action(description=_("退回补正（需填写理由）"), permissions=["view"])
     def query(self, request, queryset):
         self._review(request, queryset, LogStatus.QUERIED)
 
-    @admin.action(description=_("不予认定(需填写理由)"), permissions=["view"])
+    @admin.action(description=_("不予认定（需填写理由）"), permissions=["view"])
     def reject(self, request, queryset):
         self._review(request, queryset, LogStatus.REJECTED)
 
@@ -334,7 +334,7 @@ class ServiceLogAdmin(LedgerExportMixin, DomainCreateAdmin):
         note = request.POST.get("note", "")
         done = 0
         for log in queryset:
-            with refusals_as_messages(request, prefix=f"{log}:", join="; "):
+            with refusals_as_messages(request, prefix=f"{log}：", join="；"):
                 domain.servicelog_verification_withdraw(log=log, note=note, by=request.user)
                 done += 1
         if done:
@@ -508,10 +508,10 @@ class FeedbackAdmin(LedgerExportMixin, ScopedAdminMixin, admin.ModelAdmin):
                     feedback=feedback, approve=approve, note=request.POST.get("note", ""), by=request.user
                 )
             if not outcome.refused:
-                messages.success(request, _("已公开该意见。") if approve else _("已隐藏该意见,不公开显示。"))
+                messages.success(request, _("已公开该意见。") if approve else _("已隐藏该意见，不公开显示。"))
         return redirect(change_url)
 
-    @admin.action(description=_("审核通过(公开显示)"), permissions=["view"])
+    @admin.action(description=_("审核通过（公开显示）"), permissions=["view"])
     def approve(self, request, queryset):
         self._moderate(request, queryset, True)
 
@@ -547,7 +547,7 @@ class EvaluationAdminForm(forms.ModelForm):
         self.criteria = criteria
         for c in criteria:
             self.fields[f"score_{c.pk}"] = forms.DecimalField(
-                label=_("%(name)s(满分 %(max)s)") % {"name": c.name, "max": c.max_score},
+                label=_("%(name)s（满分 %(max)s）") % {"name": c.name, "max": c.max_score},
                 min_value=0,
                 max_value=c.max_score,
                 decimal_places=1,
@@ -677,7 +677,7 @@ class EvaluationAdmin(LedgerExportMixin, DomainCreateAdmin):
             by=request.user,
         )
         if evaluation.conclusion == "fail":
-            messages.warning(request, _("评估不合格:请在“退出记录”中办理“评估不合格退出”。"))
+            messages.warning(request, _("评估不合格：请在“退出记录”中办理“评估不合格退出”。"))
         return evaluation
 
 

@@ -37,15 +37,15 @@ from .summaries import summaries_rebuild
 SERVING_TARGETS = {"trial", "active", "renewal_due", "exited"}
 BEYOND_TRIAL = {"active", "renewal_due", "exited"}
 SCORING_SHEET = [
-    ("服务成效(指标完成情况)", 40),
+    ("服务成效（指标完成情况）", 40),
     ("居民满意度", 30),
     ("规范管理与安全", 20),
     ("创新与示范", 10),
 ]
 FEEDBACK = [
-    (5, "活动很实用,老师很耐心,希望多办几期。"),
-    (4, "时间安排合理,就是场地有点小。"),
-    (5, "孩子很喜欢,感谢社区!"),
+    (5, "活动很实用，老师很耐心，希望多办几期。"),
+    (4, "时间安排合理，就是场地有点小。"),
+    (5, "孩子很喜欢，感谢社区!"),
 ]
 TITLES = {
     "elderly": "银龄课堂",
@@ -96,7 +96,7 @@ def _logs(partner, agreement, staff, today):
                 "start_time": start,
                 "end_time": end,
                 "category": _category(partner),
-                "title": f"{title}(第{index + 1}期)",
+                "title": f"{title}（第{index + 1}期）",
                 "description": partner.application.project_title,
                 "residents_served": 15 + 3 * index,
                 "special_group_residents": 8 + index,
@@ -134,7 +134,7 @@ def _observation(partner, observer, today):
     domain.observation_record(
         partner=partner,
         date=log.date if log else today,
-        seen="活动准时开始,现场秩序良好,消防通道畅通,参与居民反响积极。",
+        seen="活动准时开始，现场秩序良好，消防通道畅通，参与居民反响积极。",
         punctuality=5,
         quality=4,
         safety=5,
@@ -188,7 +188,7 @@ def load(ctx):
                 kind=EvaluationKind.TRIAL,
                 evaluated_on=evaluated_on,
                 conclusion=Conclusion.PASS,
-                remarks="试用期内按协议开展公益服务,居民评价良好,同意转为正式运行。",
+                remarks="试用期内按协议开展公益服务，居民评价良好，同意转为正式运行。",
                 scores={c.pk: c.max_score * 85 // 100 for c in sheet},
                 by=staff,
                 today=evaluated_on,
@@ -214,7 +214,7 @@ def load(ctx):
                     partner=partner,
                     reason=ExitReason.REQUESTED,
                     note="合伙人因经营调整书面申请退出。",
-                    handover_note="活动室完好归还,钥匙2把、折叠桌椅10套已交接。",
+                    handover_note="活动室完好归还，钥匙2把、折叠桌椅10套已交接。",
                     exit_date=today,
                     by=staff,
                 )

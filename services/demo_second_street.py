@@ -104,7 +104,7 @@ ROADSHOW_TITLE = "华阳街道2026年“睦邻合伙人”路演"
 NOTICE_TITLE = "华阳街道2026年“睦邻合伙人”拟入驻名单公示"
 MEETING_TITLE = "华阳街道党工委2026年第1次会议"
 SCORING_SHEET = [
-    ("服务成效(指标完成情况)", 40),
+    ("服务成效（指标完成情况）", 40),
     ("居民满意度", 30),
     ("规范管理与安全", 20),
     ("创新与示范", 10),
@@ -160,7 +160,7 @@ def _apply(street, users, day0):
             call = RecruitmentCall.objects.create(
                 street=street,
                 title=CALL_TITLE,
-                body="面向社会公开招募“睦邻合伙人”,以公益服务换取社区闲置空间的无偿使用。",
+                body="面向社会公开招募“睦邻合伙人”，以公益服务换取社区闲置空间的无偿使用。",
                 opens_at=timezone.now(),
                 closes_at=timezone.now() + dt.timedelta(days=20),
                 contact="华阳街道党建工作办公室",
@@ -194,9 +194,9 @@ def _apply(street, users, day0):
                     "project_title": title,
                     "service_categories": categories,
                     "target_groups": ["all"],
-                    "plan": "目标:围绕社区居民需求清单,每月稳定开展公益服务。",
+                    "plan": "目标：围绕社区居民需求清单，每月稳定开展公益服务。",
                     "activities": "课程、志愿服务与主题活动。",
-                    "schedule": "第1月筹备,第2月起按月推进,每季度总结。",
+                    "schedule": "第1月筹备，第2月起按月推进，每季度总结。",
                     "hours_per_month": hours,
                     "residents_per_month": residents,
                     "events_per_month": 4,
@@ -252,7 +252,7 @@ def _vet(street, users, day0):
                     plan_compliant=True,
                     violation_found=False,
                     source_consulted="信用中国",
-                    note="材料齐全,未发现不良记录。",
+                    note="材料齐全，未发现不良记录。",
                 )
             reviews.partner_shortlist(partner=partner, by=users["huayang"])
 
@@ -301,7 +301,7 @@ def _roadshow(street, users, day0):
                     partner=partner,
                     by=member.user,
                     submit=True,
-                    comment="服务承诺具体,贴近居民需求。",
+                    comment="服务承诺具体，贴近居民需求。",
                     values={
                         c.pk: (c.max_score * Decimal(85 - 4 * index) / 100).quantize(Decimal("0.5"))
                         for c in criteria
@@ -322,8 +322,8 @@ def _committee(street, users, day0):
                 street=street,
                 date=timezone.localdate(),
                 title=MEETING_TITLE,
-                attendees="街道党工委书记、副书记,党建工作办公室、纪检室、社工站负责人",
-                minutes="会议听取路演评分情况汇报,研究确定“睦邻合伙人”名单。",
+                attendees="街道党工委书记、副书记，党建工作办公室、纪检室、社工站负责人",
+                minutes="会议听取路演评分情况汇报，研究确定“睦邻合伙人”名单。",
                 by=clerk,
             )
         for partner in scored:
@@ -346,7 +346,7 @@ def _notice(street, users, day0):
             notice = notice_save_draft(
                 street=street,
                 title=NOTICE_TITLE,
-                body="经综合评审并经街道党工委会议研究,拟确定以下申请人为“睦邻合伙人”,现予以公示。",
+                body="经综合评审并经街道党工委会议研究，拟确定以下申请人为“睦邻合伙人”，现予以公示。",
                 decision_reference=MEETING_TITLE,
                 ends_at=None,  # exactly the street's minimum from publication
                 objection_contact="华阳街道纪检室",
@@ -385,7 +385,7 @@ def _log(partner, account, staff, index, day, space, start, end, *, verify):
                 "start_time": start,
                 "end_time": end,
                 "category": partner.application.service_categories[0],
-                "title": f"{partner.application.project_title}(第{index + 1}期)",
+                "title": f"{partner.application.project_title}（第{index + 1}期）",
                 "description": partner.application.project_title,
                 "residents_served": 12 + index % 5 * 2,
                 "special_group_residents": 6 + index % 3,
@@ -443,7 +443,7 @@ def _serve(street, users, today):
                 kind=AgreementKind.FIRST,
                 start_date=start,
                 months=TRIAL_MONTHS,
-                services_description=f"{partner.application.project_title}:{partner.application.plan}",
+                services_description=f"{partner.application.project_title}：{partner.application.plan}",
                 targets=_targets(partner.application),
                 by=clerk,
                 today=drafted,
@@ -476,7 +476,7 @@ def _serve(street, users, today):
                 kind=EvaluationKind.TRIAL,
                 evaluated_on=trial.end_date,
                 conclusion=Conclusion.PASS,
-                remarks="试用期内按协议开展公益服务,居民评价良好,同意转为正式运行。",
+                remarks="试用期内按协议开展公益服务，居民评价良好，同意转为正式运行。",
                 scores={c.pk: c.max_score * 85 // 100 for c in sheet},
                 by=clerk,
                 today=trial.end_date,

@@ -217,7 +217,7 @@ def servicelog_check(log: ServiceLog, *, today: dt.date | None = None) -> list[s
         errors.setdefault(field, []).append(message)
 
     if log.date and log.date > today:
-        add("date", _("服务日期不能晚于今天(%(today)s)。") % {"today": today.isoformat()})
+        add("date", _("服务日期不能晚于今天（%(today)s）。") % {"today": today.isoformat()})
     if log.start_time and log.end_time and log.start_time >= log.end_time:
         add("end_time", _("结束时间必须晚于开始时间。"))
     if (
@@ -252,11 +252,11 @@ def servicelog_check(log: ServiceLog, *, today: dt.date | None = None) -> list[s
             if terms:
                 add(
                     "date",
-                    _("服务日期 %(date)s 不在协议期内(协议期:%(terms)s)。")
-                    % {"date": log.date.isoformat(), "terms": ";".join(terms)},
+                    _("服务日期 %(date)s 不在协议期内（协议期：%(terms)s）。")
+                    % {"date": log.date.isoformat(), "terms": "；".join(terms)},
                 )
             else:
-                add("date", _("尚无已签署的协议,不能填报服务记录。"))
+                add("date", _("尚无已签署的协议，不能填报服务记录。"))
         else:
             log.agreement = agreement
 
@@ -274,7 +274,7 @@ def servicelog_check(log: ServiceLog, *, today: dt.date | None = None) -> list[s
         if other:
             add(
                 "start_time",
-                _("与本合伙人在同一空间的另一条记录时间重叠:%(date)s %(start)s–%(end)s“%(title)s”。")
+                _("与本合伙人在同一空间的另一条记录时间重叠：%(date)s %(start)s–%(end)s“%(title)s”。")
                 % {
                     "date": other.date,
                     "start": f"{other.start_time:%H:%M}",
@@ -290,11 +290,11 @@ def servicelog_check(log: ServiceLog, *, today: dt.date | None = None) -> list[s
     if not any(s.start_time <= log.start_time and log.end_time <= s.end_time for s in slots):
         if slots:
             warnings.append(
-                _("该时间不在合伙人当天的使用时段内(%(slots)s),请确认活动是否调整。")
-                % {"slots": ";".join(describe_slot(s) for s in slots)}
+                _("该时间不在合伙人当天的使用时段内（%(slots)s），请确认活动是否调整。")
+                % {"slots": "；".join(describe_slot(s) for s in slots)}
             )
         else:
-            warnings.append(_("合伙人当天在该空间没有使用时段,请确认活动是否调整。"))
+            warnings.append(_("合伙人当天在该空间没有使用时段，请确认活动是否调整。"))
     return warnings
 
 
@@ -393,7 +393,7 @@ def servicelog_create(
     )
     if partner.status not in SERVING:
         raise ValidationError(
-            _("合伙人当前状态为“%(status)s”,不能填报服务记录。") % {"status": partner.get_status_display()}
+            _("合伙人当前状态为“%(status)s”，不能填报服务记录。") % {"status": partner.get_status_display()}
         )
     files = {k: list(v) for k, v in (files or {}).items() if v}
     log = ServiceLog(partner=partner, recorded_by=by, **{k: data[k] for k in LOG_FIELDS if k in data})
@@ -480,7 +480,7 @@ def servicelog_review(*, log: ServiceLog, decision: str, note: str = "", by: Use
         log = ServiceLog.objects.select_for_update().select_related("partner__community").get(pk=log.pk)
         if log.status not in OPEN_LOG_STATUSES:
             raise ValidationError(
-                _("该记录已处理(%(status)s),不能再次核实。") % {"status": log.get_status_display()}
+                _("该记录已处理（%(status)s），不能再次核实。") % {"status": log.get_status_display()}
             )
         before = log.status
         log.status, log.review_note = decision, note
@@ -657,7 +657,7 @@ def feedback_submit(*, partner: Partner, rating: int, comment: str, contact: str
     is the first one: it is returned and no second row is written.
     """
     if partner.status not in SERVING:
-        raise ValidationError(_("该合伙人目前不在服务期,暂不接受评价。"))
+        raise ValidationError(_("该合伙人目前不在服务期，暂不接受评价。"))
     feedback = Feedback(
         partner=partner, rating=rating, comment=(comment or "").strip(), contact=(contact or "").strip()
     )
@@ -735,7 +735,7 @@ def evaluation_blockers(*, partner: Partner, kind: str, conclusion: str, scores:
         problems.append(_("您没有权限评估该合伙人。"))
     if partner.status not in SERVING:
         problems.append(
-            _("合伙人当前状态为“%(status)s”,不能评估。") % {"status": partner.get_status_display()}
+            _("合伙人当前状态为“%(status)s”，不能评估。") % {"status": partner.get_status_display()}
         )
     if kind == EvaluationKind.TRIAL and partner.status != PartnerStatus.TRIAL:
         problems.append(_("试用期满评估只适用于试用期内的合伙人。"))
@@ -773,18 +773,18 @@ def evaluation_date_problems(
         return [_("请填写评估日期。")]
     today = today or local_today()
     if evaluated_on > today:
-        return [_("评估日期不能晚于今天(%(today)s)。") % {"today": today.isoformat()}]
+        return [_("评估日期不能晚于今天（%(today)s）。") % {"today": today.isoformat()}]
     if kind != EvaluationKind.TRIAL or conclusion != Conclusion.PASS:
         return []
     window = trial_evaluation_window(partner)
     if window is None:
-        return [_("该合伙人尚无已签署的首次签约协议(试用期),不能作出试用期满评估合格的结论。")]
+        return [_("该合伙人尚无已签署的首次签约协议（试用期），不能作出试用期满评估合格的结论。")]
     earliest, end = window
     if evaluated_on < earliest:
         return [
             _(
-                "试用期至 %(end)s 届满,试用期满评估最早于 %(earliest)s 进行"
-                "(期满前%(months)s个月内,办法四(二)2);评估日期 %(date)s 过早。"
+                "试用期至 %(end)s 届满，试用期满评估最早于 %(earliest)s 进行"
+                "（期满前%(months)s个月内，办法四（二）2）；评估日期 %(date)s 过早。"
             )
             % {
                 "end": end.isoformat(),
@@ -983,7 +983,7 @@ def renewal_decision_record(
         outcome in (RenewalOutcome.RENEW_SAME, RenewalOutcome.RENEW_ADJUSTED)
         and evaluation.conclusion != "pass"
     ):
-        errors["evaluation"] = [_("评估结论为不合格,不能续签(办法五(三)2)。")]
+        errors["evaluation"] = [_("评估结论为不合格，不能续签（办法五（三）2）。")]
     if outcome == RenewalOutcome.RENEW_ADJUSTED and not (note or "").strip():
         errors["note"] = [_("调整后续签请说明调整内容。")]
     if errors:
@@ -1097,7 +1097,7 @@ def exit_blockers(
         problems.append(_("只有街道工作人员可以办理退出。"))
     problems += transition_blockers(partner, "exit")
     if reason not in ExitReason.values:
-        problems.append(_("请选择退出情形(五种之一)。"))
+        problems.append(_("请选择退出情形（五种之一）。"))
     if reason == ExitReason.FORCED_VIOLATION:
         if discipline_signoff is None:
             problems.append(_("“违规违纪违法强制退出”需要纪检室签字确认。"))
@@ -1131,7 +1131,7 @@ def partner_exit(
     if not note:
         problems.append(_("请填写退出说明。"))
     if not handover_note:
-        problems.append(_("请填写交接情况(空间是否完好归还、钥匙、设备)。"))
+        problems.append(_("请填写交接情况（空间是否完好归还、钥匙、设备）。"))
     if problems:
         raise ValidationError(problems)
     with transaction.atomic():
@@ -1161,7 +1161,7 @@ def partner_exit(
                 note=licence.revoked_note,
             )
         PartnerAccount.objects.filter(partner=partner).update(read_only=True)
-        closed = servicelogs_close_open(partner=partner, by=by, note=_("合伙人已退出,未核实记录关闭。"))
+        closed = servicelogs_close_open(partner=partner, by=by, note=_("合伙人已退出，未核实记录关闭。"))
         record = PartnerExit(
             partner=partner,
             reason=reason,
@@ -1281,7 +1281,7 @@ def staff_digest_send(*, today: dt.date | None = None) -> int:
         rows += message_rows(
             code="messaging.staff_digest",
             to=staff_recipients(street_id=street_id, emails=[], groups=groups),
-            params={"street": group.street.name, "todos": ";".join(parts)},
+            params={"street": group.street.name, "todos": "；".join(parts)},
             cause=f"portal.street:{street_id}",
             occasion=today.isoformat(),
             street_id=street_id,

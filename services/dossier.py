@@ -98,12 +98,12 @@ def service_logs_section(partner):
         DossierEntry(
             when=None,
             title=_("汇总"),
-            detail=_("共 %(all)s 条记录,其中已核实 %(n)s 条,服务 %(hours)s 小时、%(residents)s 人次。")
+            detail=_("共 %(all)s 条记录，其中已核实 %(n)s 条，服务 %(hours)s 小时、%(residents)s 人次。")
             % {"all": total, **verified},
         ),
         DossierEntry(
             when=span["last"],
-            title=_("公益服务记录明细(全部 %(n)s 条)") % {"n": total},
+            title=_("公益服务记录明细（全部 %(n)s 条）") % {"n": total},
             detail=_("每条记录的日期、时间、空间、内容、人次与核实状态见附件 XLSX。"),
             url=reverse("services:dossier_logs", args=[partner.pk]),
             documents=[
@@ -125,7 +125,7 @@ def service_logs_section(partner):
     for month in sorted(set(monthly) | sheet_months | set(files_by_month)):
         row = monthly.get(month)
         detail = (
-            _("已核实 %(n)s 次活动,服务 %(hours)s 小时、%(residents)s 人次。")
+            _("已核实 %(n)s 次活动，服务 %(hours)s 小时、%(residents)s 人次。")
             % {"n": row["n"], "hours": row["hours"] or 0, "residents": row["residents"] or 0}
             if row
             else _("本月无已核实的记录。")
@@ -218,7 +218,7 @@ def observations_feedback_section(partner):
             DossierEntry(
                 when=None,
                 title=_("居民意见箱汇总"),
-                detail=_("共 %(total)s 条意见,审核通过 %(n)s 条,平均满意度 %(avg)s 分。")
+                detail=_("共 %(total)s 条意见，审核通过 %(n)s 条，平均满意度 %(avg)s 分。")
                 % {
                     "total": sum(counts.values()),
                     "n": counts.get(FeedbackStatus.APPROVED, 0),
@@ -238,9 +238,9 @@ def evaluations_section(partner):
         entries.append(
             DossierEntry(
                 when=ev.evaluated_on,
-                title=f"{ev.get_kind_display()}:{ev.get_conclusion_display()}",
+                title=f"{ev.get_kind_display()}：{ev.get_conclusion_display()}",
                 detail=_(
-                    "指标完成率 %(share)s,满意度 %(sat)s,观察员评分 %(obs)s,评分合计 %(total)s。%(remarks)s"
+                    "指标完成率 %(share)s，满意度 %(sat)s，观察员评分 %(obs)s，评分合计 %(total)s。%(remarks)s"
                 )
                 % {
                     "share": share,
@@ -256,7 +256,7 @@ def evaluations_section(partner):
         entries.append(
             DossierEntry(
                 when=rec.date,
-                title=f"{rec.get_kind_display()}:{rec.title}",
+                title=f"{rec.get_kind_display()}：{rec.title}",
                 detail=rec.detail,
                 url=_admin_url(rec),
             )
@@ -269,7 +269,7 @@ def exit_section(partner):
     entries = []
     for licence in LogoLicence.objects.filter(partner=partner).order_by("granted_on", "id"):
         detail = (
-            _("已于 %(date)s 撤销(%(why)s)。") % {"date": licence.revoked_on, "why": licence.revoked_note}
+            _("已于 %(date)s 撤销（%(why)s）。") % {"date": licence.revoked_on, "why": licence.revoked_note}
             if licence.revoked_on
             else _("有效。")
         )
@@ -282,7 +282,7 @@ def exit_section(partner):
         entries.append(
             DossierEntry(
                 when=signoff.signed_on,
-                title=_("%(dept)s签字确认(%(name)s)")
+                title=_("%(dept)s签字确认（%(name)s）")
                 % {"dept": signoff.department, "name": signoff.signatory},
                 detail=signoff.finding,
                 url=_admin_url(signoff),
@@ -293,8 +293,8 @@ def exit_section(partner):
         entries.append(
             DossierEntry(
                 when=record.exit_date,
-                title=_("退出:%(reason)s") % {"reason": record.get_reason_display()},
-                detail=_("%(note)s 交接情况:%(handover)s")
+                title=_("退出：%(reason)s") % {"reason": record.get_reason_display()},
+                detail=_("%(note)s 交接情况：%(handover)s")
                 % {"note": record.note, "handover": record.handover_note},
                 url=_admin_url(record),
             )

@@ -42,9 +42,9 @@ class ServiceLogForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    photos = MultipleFileField(label=_("活动照片(JPG/PNG,可多张)"), required=False)
-    videos = MultipleFileField(label=_("短视频(MP4)"), required=False)
-    attendance = forms.FileField(label=_("签到表扫描件(可选)"), required=False)
+    photos = MultipleFileField(label=_("活动照片（JPG/PNG，可多张）"), required=False)
+    videos = MultipleFileField(label=_("短视频（MP4）"), required=False)
+    attendance = forms.FileField(label=_("签到表扫描件（可选）"), required=False)
 
     class Meta:
         model = ServiceLog
@@ -100,7 +100,7 @@ RATING_WORDS = [
 
 class FeedbackForm(forms.Form):
     rating = forms.TypedChoiceField(
-        label=_("满意度(1–5 分,5 分最满意)"),
+        label=_("满意度（1–5 分，5 分最满意）"),
         choices=RATING_WORDS,
         coerce=int,
         widget=forms.RadioSelect,
@@ -109,7 +109,7 @@ class FeedbackForm(forms.Form):
         label=_("意见或建议"), max_length=1000, widget=forms.Textarea(attrs={"rows": 4})
     )
     contact = forms.CharField(
-        label=_("联系方式(选填,仅工作人员可见,不会公开)"), max_length=100, required=False
+        label=_("联系方式（选填，仅工作人员可见，不会公开）"), max_length=100, required=False
     )
     # Honeypot: people never see it; bots fill every field.
     website = forms.CharField(label=_("请勿填写此项"), required=False)
@@ -123,7 +123,7 @@ class ObservationForm(forms.Form):
     quality = forms.TypedChoiceField(label=_("服务质量"), choices=RATING_CHOICES, coerce=int)
     safety = forms.TypedChoiceField(label=_("安全"), choices=RATING_CHOICES, coerce=int)
     attitude = forms.TypedChoiceField(label=_("服务态度"), choices=RATING_CHOICES, coerce=int)
-    photos = MultipleFileField(label=_("照片(JPG/PNG,可多张)"), required=False)
+    photos = MultipleFileField(label=_("照片（JPG/PNG，可多张）"), required=False)
 
     def __init__(self, *args, partners, **kwargs):
         super().__init__(*args, **kwargs)
@@ -147,7 +147,7 @@ class DashboardFilterForm(forms.Form):
         required=False,
         input_formats=["%Y-%m", "%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
-        help_text=_("按整月统计:所选日期所在的月份整月计入。"),
+        help_text=_("按整月统计：所选日期所在的月份整月计入。"),
     )
     end = forms.DateField(
         label=_("截止月份"),
@@ -257,11 +257,11 @@ class EvaluationAppointmentForm(DomainCreateForm):
 
 class RenewalDecisionForm(DomainCreateForm):
     months = forms.IntegerField(
-        label=_("下一期期限(月)"),
+        label=_("下一期期限（月）"),
         min_value=1,
         max_value=60,
         required=False,
-        help_text=_("续签时填写;留空则沿用本期期限(不超过一般续签上限)。"),
+        help_text=_("续签时填写；留空则沿用本期期限（不超过一般续签上限）。"),
     )
 
     class Meta:

@@ -93,7 +93,7 @@ def inspection_contents(user, start: dt.date, end: dt.date) -> dict:
 
 
 def inspection_title(start: dt.date, end: dt.date) -> str:
-    return _("检查台账(%(start)s至%(end)s)") % {"start": chinese_date(start), "end": chinese_date(end)}
+    return _("检查台账（%(start)s至%(end)s）") % {"start": chinese_date(start), "end": chinese_date(end)}
 
 
 @background_builder("inspection_pack")

@@ -31,7 +31,7 @@ class PartnerAccount(models.Model):
         related_name="partner_account",
         verbose_name=_("用户"),
     )
-    read_only = models.BooleanField(_("只读"), default=False, help_text=_("退出后账号只能查看,不能再填报。"))
+    read_only = models.BooleanField(_("只读"), default=False, help_text=_("退出后账号只能查看，不能再填报。"))
     invited_at = models.DateTimeField(_("邀请时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
@@ -327,7 +327,7 @@ class Feedback(models.Model):
     )
     rating = models.PositiveSmallIntegerField(_("满意度评分"), validators=RATING_VALIDATORS)
     comment = models.TextField(_("意见或建议"), max_length=1000)
-    contact = models.CharField(_("联系方式(不公开)"), max_length=100, blank=True)
+    contact = models.CharField(_("联系方式（不公开）"), max_length=100, blank=True)
     status = models.CharField(
         _("审核状态"),
         max_length=20,
@@ -393,7 +393,7 @@ class ScoringCriterion(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name}({self.max_score})"
+        return f"{self.name}（{self.max_score}）"
 
 
 class Evaluation(models.Model):
@@ -423,7 +423,7 @@ class Evaluation(models.Model):
         _("指标完成率"), max_digits=6, decimal_places=3, null=True, blank=True, editable=False
     )
     satisfaction = models.DecimalField(
-        _("居民满意度(平均分)"), max_digits=3, decimal_places=2, null=True, blank=True, editable=False
+        _("居民满意度（平均分）"), max_digits=3, decimal_places=2, null=True, blank=True, editable=False
     )
     feedback_count = models.PositiveIntegerField(_("意见条数"), default=0, editable=False)
     observer_rating = models.DecimalField(
@@ -550,7 +550,7 @@ class Recognition(models.Model):
 class RenewalOutcome(models.TextChoices):
     RENEW_SAME = "renew_same", _("按原条件续签")
     RENEW_ADJUSTED = "renew_adjusted", _("调整后续签")
-    EXIT = "exit", _("不再续签,退出")
+    EXIT = "exit", _("不再续签，退出")
 
 
 class RenewalDecision(AppendOnlyModel):

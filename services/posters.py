@@ -34,7 +34,7 @@ def partner_plaque_pdf(partner, *, size: str = "A5") -> bytes:
                 (_("所在社区"), partner.community.name),
                 *([(_("服务空间"), spaces)] if spaces else []),
             ],
-            footer=_("意见经社区审核后公开;联系方式不会公开。"),
+            footer=_("意见经社区审核后公开；联系方式不会公开。"),
             page_size=size if size in PLAQUE_SIZES else "A5",
         )
     )

@@ -180,7 +180,7 @@ class TargetProgress:
     def label(self) -> str:
         text = f"{self.target.get_period_display()}{self.target.get_metric_display()}"
         if self.target.target_group:
-            text += f"({self.target.get_target_group_display()})"
+            text += f"（{self.target.get_target_group_display()}）"
         return text
 
     @property
@@ -347,4 +347,4 @@ def current_agreements(*, today: dt.date | None = None):
 
 
 METRIC_LABELS = dict(TargetMetric.choices)
-PACE_HELP = _("按截至今日应完成量计算;低于预警比例时提示“进度滞后”。")
+PACE_HELP = _("按截至今日应完成量计算；低于预警比例时提示“进度滞后”。")

@@ -138,7 +138,7 @@ def log_create(request):
         raise PermissionDenied
     partner = account.partner
     if account.read_only:
-        messages.error(request, _("合伙人已退出,账号只能查看,不能再填报。"))
+        messages.error(request, _("合伙人已退出，账号只能查看，不能再填报。"))
         return redirect("services:log_list")
     form = ServiceLogForm(request.POST or None, request.FILES or None, partner=partner)
     if request.method == "POST" and form.is_valid():
@@ -149,7 +149,7 @@ def log_create(request):
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, _("服务记录已提交,等待社区核实。"))
+            messages.success(request, _("服务记录已提交，等待社区核实。"))
             for warning in log.warnings:
                 messages.warning(request, warning)
             return redirect("services:log_detail", pk=log.pk)
@@ -199,7 +199,7 @@ def log_edit(request, pk):
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, _("修改已提交,等待社区核实。"))
+            messages.success(request, _("修改已提交，等待社区核实。"))
             return redirect("services:log_detail", pk=log.pk)
     return render(request, "services/log_form.html", {"form": form, "partner": log.partner, "log": log})
 
@@ -561,7 +561,7 @@ DASHBOARD_MONTHS = 120
 def _dashboard_filters_text(filters) -> list[str]:
     parts = []
     if filters["community"]:
-        parts.append(_("社区:%(name)s") % {"name": filters["community"].name})
+        parts.append(_("社区：%(name)s") % {"name": filters["community"].name})
     return parts
 
 
@@ -582,7 +582,7 @@ def dashboard(request):
         "hours": [float(m["hours"]) for m in months],
         "residents": [m["residents"] for m in months],
         "x_title": _("月份"),
-        "hours_title": _("服务时数(小时)"),
+        "hours_title": _("服务时数（小时）"),
         "residents_title": _("服务人次"),
     }
     page = Paginator(figures["units"], DASHBOARD_ROWS_PER_PAGE).get_page(request.GET.get("page"))
@@ -700,7 +700,7 @@ def _target_cell(row, metric: str) -> str:
     target = row.targets.get(metric)
     if not target:
         return "—"
-    return f"{target}({row.share(metric)}%)"
+    return f"{target}（{row.share(metric)}%）"
 
 
 @login_required

@@ -491,8 +491,8 @@ class ProspectAdmin(ScopedExportMixin, ScopedAdminMixin, admin.ModelAdmin):
 class ImportUploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("清单"), choices=ImportKind.choices)
     file = forms.FileField(
-        label=_("文件(XLSX 或 CSV)"),
-        help_text=_("第一行为中文列名,与导出文件相同。整份文件有任何错误行都不会导入。"),
+        label=_("文件（XLSX 或 CSV）"),
+        help_text=_("第一行为中文列名，与导出文件相同。整份文件有任何错误行都不会导入。"),
     )
 
 
@@ -575,7 +575,7 @@ class ImportJobAdmin(admin.ModelAdmin):
             raise Http404
         if request.method == "POST" and "confirm" in request.POST:
             if import_job_confirm(job=job, by=request.user):
-                self.message_user(request, _("已确认,正在后台导入。"), messages.INFO)
+                self.message_user(request, _("已确认，正在后台导入。"), messages.INFO)
             return HttpResponseRedirect(reverse("admin:spaces_importjob_status", args=[job.pk]))
         done = import_job_progress(job)
         context = {
@@ -584,6 +584,6 @@ class ImportJobAdmin(admin.ModelAdmin):
             "job": job,
             "done": done,
             "percent": int(done * 100 / job.total) if job.total else 0,
-            "title": _("导入任务:%(name)s") % {"name": job.original_name},
+            "title": _("导入任务：%(name)s") % {"name": job.original_name},
         }
         return TemplateResponse(request, "admin/spaces/import_status.html", context)

@@ -265,7 +265,7 @@ class TimeSlotSerializer(serializers.ModelSerializer):
         date = attrs.get("date", getattr(self.instance, "date", None))
         if (weekday is None) == (date is None):
             raise serializers.ValidationError(
-                {"weekday": "每周固定时段填写星期,单次预约填写日期,二者只填其一。"}
+                {"weekday": "每周固定时段填写星期，单次预约填写日期，二者只填其一。"}
             )
         start = attrs.get("start_time", getattr(self.instance, "start_time", None))
         end = attrs.get("end_time", getattr(self.instance, "end_time", None))

@@ -28,7 +28,7 @@ SPACES = {
             True,
             True,
             40,
-            "周一至周五 8:30–17:30,周末预约开放",
+            "周一至周五 8:30–17:30，周末预约开放",
         ),
         (
             "东苑小区3幢架空层",
@@ -175,7 +175,7 @@ SPACES = {
 NEEDS = [
     (
         0,
-        "老人不会用智能手机挂号、缴费,希望有人手把手教",
+        "老人不会用智能手机挂号、缴费，希望有人手把手教",
         "elderly",
         M.DOOR_TO_DOOR,
         "睦邻长 钱桂芳",
@@ -196,7 +196,7 @@ NEEDS = [
     (0, "小区家电坏了找不到靠谱的维修", "convenience", M.SUGGESTION_BOX, "", ["all"], 58, ""),
     (
         1,
-        "希望每月有义剪,方便行动不便的老人",
+        "希望每月有义剪，方便行动不便的老人",
         "convenience",
         M.MEETING,
         "睦邻长 冯德明",
@@ -208,7 +208,7 @@ NEEDS = [
     (1, "独居老人心理疏导与陪伴", "counselling", M.DOOR_TO_DOOR, "睦邻长 冯德明", ["elderly"], 19, ""),
     (
         2,
-        "垃圾分类不会分,希望有人定期指导",
+        "垃圾分类不会分，希望有人定期指导",
         "environment",
         M.MEETING,
         "居民议事会",
@@ -248,7 +248,7 @@ NEEDS = [
     ),
     (
         4,
-        "阿姨们想学编织、剪纸,做点手工",
+        "阿姨们想学编织、剪纸，做点手工",
         "handicraft",
         M.NEIGHBOUR_INTERVIEW,
         "睦邻长 赵丽华",
@@ -268,7 +268,7 @@ PROSPECTS = [
         "周建平",
         "13905110101",
         "xiyanghong@example.cn",
-        "退休教师组成,可开设智能手机、书法课程",
+        "退休教师组成，可开设智能手机、书法课程",
         ["elderly", "skills_training"],
         ContactStatus.INTERESTED,
     ),
@@ -285,12 +285,12 @@ PROSPECTS = [
     ),
     (
         1,
-        "孙悦(心理咨询师)",
+        "孙悦（心理咨询师）",
         K.INDIVIDUAL_OR_TEAM,
         "孙悦",
         "13905110103",
         "",
-        "国家二级心理咨询师,可做独居老人陪伴",
+        "国家二级心理咨询师，可做独居老人陪伴",
         ["counselling"],
         ContactStatus.INTERESTED,
     ),

@@ -68,14 +68,14 @@ def describe_slot(slot: TimeSlot) -> str:
     when = slot.get_weekday_display() if slot.is_weekly else slot.date.isoformat()
     span = ""
     if slot.is_weekly and (slot.valid_from or slot.valid_to):
-        span = _("(%(start)s 至 %(end)s)") % {"start": slot.valid_from or "…", "end": slot.valid_to or "…"}
+        span = _("（%(start)s 至 %(end)s）") % {"start": slot.valid_from or "…", "end": slot.valid_to or "…"}
     return f"{who} {when} {slot.start_time:%H:%M}–{slot.end_time:%H:%M}{span}"
 
 
 def timeslot_validate(slot: TimeSlot) -> None:
     """Field checks plus the shared-use rule; the error names the conflicting booking."""
     if (slot.weekday is None) == (slot.date is None):
-        raise ValidationError({"weekday": _("每周固定时段填写星期,单次预约填写日期,二者只填其一。")})
+        raise ValidationError({"weekday": _("每周固定时段填写星期，单次预约填写日期，二者只填其一。")})
     if slot.start_time and slot.end_time and slot.start_time >= slot.end_time:
         raise ValidationError({"end_time": _("结束时间必须晚于开始时间。")})
     slot.full_clean()
@@ -84,8 +84,8 @@ def timeslot_validate(slot: TimeSlot) -> None:
     conflicts = timeslot_conflicts(slot)
     if conflicts:
         raise ValidationError(
-            _("该时段与已有安排冲突:%(conflicts)s。")
-            % {"conflicts": ";".join(describe_slot(c) for c in conflicts)},
+            _("该时段与已有安排冲突：%(conflicts)s。")
+            % {"conflicts": "；".join(describe_slot(c) for c in conflicts)},
             code="overlap",
         )
 

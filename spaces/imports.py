@@ -42,7 +42,7 @@ def load_dataset(data: bytes, file_format: str) -> tablib.Dataset:
             return dataset
         return _load(data, file_format)
     except Exception as exc:  # tablib and openpyxl raise many kinds for a broken file
-        raise ValidationError(_("无法读取文件,请确认是 UTF-8 编码的 CSV 或 XLSX 文件。")) from exc
+        raise ValidationError(_("无法读取文件，请确认是 UTF-8 编码的 CSV 或 XLSX 文件。")) from exc
 
 
 def _load(data: bytes, file_format: str, skip_lines: int = 0) -> tablib.Dataset:
@@ -64,7 +64,7 @@ def _first_row(data: bytes, file_format: str) -> list:
 
 def _is_ledger_title(headers) -> bool:
     cells = [str(h).strip() for h in headers or [] if h not in (None, "")]
-    return len(cells) == 1 and "台账(" in cells[0]
+    return len(cells) == 1 and "台账（" in cells[0]
 
 
 def _clean_headers(dataset: tablib.Dataset) -> None:
@@ -87,7 +87,7 @@ def result_errors(resource, result) -> list[dict]:
             errors.append({"row": _row_label(number, resource.row_offset), "message": str(error.error)})
     for invalid in result.invalid_rows:
         for key, messages in invalid.error_dict.items():
-            prefix = "" if key == NON_FIELD_ERRORS else f"{columns.get(key, key)}:"
+            prefix = "" if key == NON_FIELD_ERRORS else f"{columns.get(key, key)}："
             for message in messages:
                 errors.append(
                     {"row": _row_label(invalid.number, resource.row_offset), "message": f"{prefix}{message}"}
@@ -131,7 +131,10 @@ def import_rows(
                 "update": 0,
                 "preview": {},
                 "errors": [
-                    {"row": 1, "message": _("文件缺少必填列:%(columns)s。") % {"columns": "、".join(missing)}}
+                    {
+                        "row": 1,
+                        "message": _("文件缺少必填列：%(columns)s。") % {"columns": "、".join(missing)},
+                    }
                 ],
             }
         progress = _Progress(progress_key)

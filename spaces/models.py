@@ -31,7 +31,7 @@ class Space(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     address = models.CharField(_("楼栋/房间及地址"), max_length=200, blank=True)
     area_m2 = models.DecimalField(
-        _("面积(㎡)"), max_digits=8, decimal_places=2, validators=[MinValueValidator(0)]
+        _("面积（㎡）"), max_digits=8, decimal_places=2, validators=[MinValueValidator(0)]
     )
     nature = models.CharField(
         _("性质"), max_length=20, choices=SpaceNature.choices, default=SpaceNature.SERVICE_CENTRE
@@ -51,7 +51,7 @@ class Space(models.Model):
     is_accessible = models.BooleanField(_("无障碍通行"), default=False)
     capacity = models.PositiveIntegerField(_("可容纳人数"), null=True, blank=True)
     opening_hours = models.CharField(
-        _("开放时间"), max_length=200, blank=True, help_text=_("例如:周一至周五 8:30–17:30,周末预约开放。")
+        _("开放时间"), max_length=200, blank=True, help_text=_("例如：周一至周五 8:30–17:30，周末预约开放。")
     )
     # Its place on the neighbourhood map (社区生活圈一张图, 成都 seed 001), in WGS-84 like the
     # national 天地图 and OpenStreetMap tiles; 高德/腾讯 (GCJ-02) and 百度 (BD-09) points are
@@ -182,9 +182,9 @@ class TimeSlot(models.Model):
             (5, _("周六")),
             (6, _("周日")),
         ],
-        help_text=_("每周固定时段填写星期;单次预约填写日期。"),
+        help_text=_("每周固定时段填写星期；单次预约填写日期。"),
     )
-    date = models.DateField(_("日期(单次)"), null=True, blank=True)
+    date = models.DateField(_("日期（单次）"), null=True, blank=True)
     start_time = models.TimeField(_("开始时间"))
     end_time = models.TimeField(_("结束时间"))
     valid_from = models.DateField(_("生效日期"), null=True, blank=True)
@@ -237,16 +237,16 @@ class ResidentNeed(models.Model):
     community = models.ForeignKey(
         "portal.Community", on_delete=models.PROTECT, related_name="resident_needs", verbose_name=_("社区")
     )
-    title = models.CharField(_("需求"), max_length=200, help_text=_("居民提出的需求,一句话概括。"))
+    title = models.CharField(_("需求"), max_length=200, help_text=_("居民提出的需求，一句话概括。"))
     description = models.TextField(_("详细说明"), blank=True)
     category = models.CharField(_("服务类别"), max_length=30, choices=ServiceCategory.choices, db_index=True)
     collection_method = models.CharField(_("收集方式"), max_length=30, choices=CollectionMethod.choices)
     collected_by = models.CharField(
-        _("收集人"), max_length=50, blank=True, help_text=_("例如:睦邻长、网格员姓名。")
+        _("收集人"), max_length=50, blank=True, help_text=_("例如：睦邻长、网格员姓名。")
     )
     collected_on = models.DateField(_("收集日期"), null=True, blank=True)
     target_groups = models.JSONField(
-        _("服务对象"), default=list, blank=True, help_text=_("取值见 TargetGroup,例如 elderly、children。")
+        _("服务对象"), default=list, blank=True, help_text=_("取值见 TargetGroup，例如 elderly、children。")
     )
     residents_count = models.PositiveIntegerField(_("涉及居民人数"), default=0)
     space = models.ForeignKey(
@@ -264,7 +264,7 @@ class ResidentNeed(models.Model):
         blank=True,
         related_name="covered_needs",
         verbose_name=_("承接的合伙人"),
-        help_text=_("仅登记未经招募公告、由合伙人另行承接的需求;应征列有该需求的招募公告的合伙人自动计入。"),
+        help_text=_("仅登记未经招募公告、由合伙人另行承接的需求；应征列有该需求的招募公告的合伙人自动计入。"),
     )
     notes = models.TextField(_("备注"), blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
@@ -307,7 +307,7 @@ class Prospect(models.Model):
         _("服务类别"),
         default=list,
         blank=True,
-        help_text=_("取值见 ServiceCategory,例如 elderly、legal_aid。"),
+        help_text=_("取值见 ServiceCategory，例如 elderly、legal_aid。"),
     )
     contact_status = models.CharField(
         _("联系状态"),
@@ -345,9 +345,9 @@ class ImportKind(models.TextChoices):
 class ImportStatus(models.TextChoices):
     PENDING = "pending", _("排队中")
     CHECKING = "checking", _("检查中")
-    CHECKED = "checked", _("已检查,待确认")
-    FAILED = "failed", _("有错误,未导入")
-    CONFIRMED = "confirmed", _("已确认,排队导入")
+    CHECKED = "checked", _("已检查，待确认")
+    FAILED = "failed", _("有错误，未导入")
+    CONFIRMED = "confirmed", _("已确认，排队导入")
     IMPORTING = "importing", _("导入中")
     DONE = "done", _("已导入")
 

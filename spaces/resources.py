@@ -54,7 +54,7 @@ class ChoiceWidget(widgets.Widget):
         if text in self.by_label:
             return self.by_label[text]
         raise ValueError(
-            _("“%(value)s”不是有效选项(可选:%(options)s)。")
+            _("“%(value)s”不是有效选项（可选：%(options)s）。")
             % {"value": text, "options": "、".join(self.by_label)}
         )
 
@@ -121,7 +121,7 @@ class ScopedLookupWidget(widgets.Widget):
         if found is None:
             raise ValueError(self.message % {"value": text})
         if found == "ambiguous":
-            raise ValueError(_("“%(value)s”有多个同名记录,请联系街道管理员。") % {"value": text})
+            raise ValueError(_("“%(value)s”有多个同名记录，请联系街道管理员。") % {"value": text})
         return found
 
     def render(self, value, obj=None, **kwargs):
@@ -157,7 +157,7 @@ class ScopedResource(resources.ModelResource):
         community_field = self.fields.get("community")
         if community_field is not None:
             community_field.widget = ScopedLookupWidget(
-                self.communities, _("未知社区“%(value)s”,或不在您的管理范围内。")
+                self.communities, _("未知社区“%(value)s”，或不在您的管理范围内。")
             )
 
     # Foreign keys resolved by the scoped widgets need no second existence query per row.
@@ -276,7 +276,7 @@ class SpaceResource(_ByCommunityAndName):
     has_furniture = fields.Field("has_furniture", column_name="桌椅家具", widget=YesNoWidget())
     is_accessible = fields.Field("is_accessible", column_name="无障碍通行", widget=YesNoWidget())
 
-    REQUIRED = ["社区", "名称", "面积(㎡)"]
+    REQUIRED = ["社区", "名称", "面积（㎡）"]
 
     def before_save_instance(self, instance, row, **kwargs):
         super().before_save_instance(instance, row, **kwargs)
@@ -363,7 +363,7 @@ class ResidentNeedResource(ScopedResource):
         super().__init__(user, **kwargs)
         spaces = scope_queryset(user, Space.objects.select_related("community"))
         self.fields["space"].widget = ScopedLookupWidget(
-            _unique_by_name(spaces), _("未知空间“%(value)s”,或不在您的管理范围内。")
+            _unique_by_name(spaces), _("未知空间“%(value)s”，或不在您的管理范围内。")
         )
 
     def before_import(self, dataset, **kwargs):
@@ -378,7 +378,7 @@ class ResidentNeedResource(ScopedResource):
         try:
             return self.existing[int(float(value))]
         except (KeyError, ValueError):
-            raise ValueError(_("编号“%(value)s”不存在,或不在您的管理范围内。") % {"value": value}) from None
+            raise ValueError(_("编号“%(value)s”不存在，或不在您的管理范围内。") % {"value": value}) from None
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
@@ -470,7 +470,7 @@ class TimeSlotResource(ScopedResource):
         }
         partners = scope_queryset(user, Partner.objects.select_related("application"))
         self.fields["partner"].widget = ScopedLookupWidget(
-            _unique_by_name(partners), _("未知合伙人“%(value)s”,或不在您的管理范围内。")
+            _unique_by_name(partners), _("未知合伙人“%(value)s”，或不在您的管理范围内。")
         )
         self.fields["community"].widget = widgets.Widget()
         self.fields["space"].widget = widgets.Widget()
@@ -486,7 +486,7 @@ class TimeSlotResource(ScopedResource):
             name = str(row.get("空间") or "").strip()
             if community not in self.communities:
                 raise ValidationError(
-                    {"space": _("未知社区“%(value)s”,或不在您的管理范围内。") % {"value": community}}
+                    {"space": _("未知社区“%(value)s”，或不在您的管理范围内。") % {"value": community}}
                 )
             space = self.spaces.get((community, name))
             if space is None:

@@ -282,7 +282,7 @@ def _audit_pages(page, base, data, pages, *, prefix="", contrast=CONTRAST):
             with page.expect_navigation():
                 page.locator("main").get_by_role("button", name=submit, exact=True).click()
             # The title tells a screen reader at once that the form came back with errors.
-            assert page.title().startswith("错误:"), name
+            assert page.title().startswith("错误："), name
             assert page.locator("main [aria-invalid=true]").count() > 0, name
         results[name] = _axe(page, contrast)
     return results
@@ -332,7 +332,7 @@ def _audit_account(page, base, data):
     page.get_by_label("密码").fill("wrong-password")
     with page.expect_navigation():
         page.get_by_role("button", name="登录").click()
-    assert page.title().startswith("错误:")
+    assert page.title().startswith("错误：")
     results["login_errors"] = _axe(page)
     page.goto(f"{base}/accounts/password_reset/")
     results["password_reset"] = _axe(page)
@@ -348,7 +348,7 @@ def _audit_account(page, base, data):
     second.fill("a-different-password-2026")  # mismatch
     with page.expect_navigation():
         page.get_by_role("button", name="设置密码").click()
-    assert page.title().startswith("错误:")
+    assert page.title().startswith("错误：")
     results["set_password_errors"] = _axe(page)
     first, second = page.locator("input[type=password]").all()
     first.fill("a-new-password-2026")
@@ -392,7 +392,7 @@ def _audit_reviewer(page, base, data):
     with page.expect_navigation():
         page.get_by_role("button", name="提交评分").click()
     assert page.get_by_text("得分不能超过满分").first.is_visible()
-    assert page.title().startswith("错误:")
+    assert page.title().startswith("错误：")
     results["score_sheet_errors"] = _axe(page)
     page.get_by_label(title).fill(str(max_score))
     with page.expect_navigation():
@@ -563,8 +563,8 @@ def test_application_errors_are_summarised_with_links_to_the_fields(client):
 
     html = response.content.decode()
     assert response.status_code == 400
-    assert "<title>错误:项目申请表" in html
-    assert '<a href="#field-mobile">手机号:请填写手机号码。</a>' in html
+    assert "<title>错误：项目申请表" in html
+    assert '<a href="#field-mobile">手机号：请填写手机号码。</a>' in html
     assert 'id="field-mobile"' in html
     assert 'href="#field-applicant_name"' not in html  # filled in: no error
 

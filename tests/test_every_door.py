@@ -39,7 +39,7 @@ from tests.services.factories import make_log, partner_user, serving_partner, we
 pytestmark = pytest.mark.django_db
 
 NOTE = "经核实办理"
-OBJECTION_CONCLUSION = "经街道纪检室调查核实,异议成立。"
+OBJECTION_CONCLUSION = "经街道纪检室调查核实，异议成立。"
 MEETING = {
     "date": dt.date(2026, 4, 2),
     "title": "街道党工委会议",
@@ -399,7 +399,7 @@ def test_api_exit_refuses_bad_input_and_changes_nothing(client):
     )
 
     assert response.status_code == 400
-    assert "请填写交接情况(空间是否完好归还、钥匙、设备)。" in str(response.json())
+    assert "请填写交接情况（空间是否完好归还、钥匙、设备）。" in str(response.json())
     partner.refresh_from_db()
     assert (partner.status, PartnerExit.objects.count()) == ("active", 0)
 

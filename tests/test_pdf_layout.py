@@ -82,7 +82,7 @@ def test_results_sheet_rows_stay_whole_and_the_street_seals(client):
         cells = f"{expert:.2f}" * 3 + f"{social:.2f}" * 3
         rows.append(f"{16 - i}{_long_name(i)}{cells}{expert:.2f}{social:.2f}{composite}")
     _assert_rows_whole(pages, rows)
-    assert f"{roadshow.street.name}(盖章)(盖章)" in "".join(pages)
+    assert f"{roadshow.street.name}（盖章）（盖章）" in "".join(pages)
 
 
 def test_shortlist_rows_stay_whole(client):
@@ -114,9 +114,9 @@ def test_filing_rows_stay_whole_and_the_street_seals():
 
     assert len(pages) >= 2
     _assert_footers(pages)
-    rows = [f"{i + 1}{_long_name(i)}(社会组织)银龄学堂第{i:02d}期" for i in range(30)]
+    rows = [f"{i + 1}{_long_name(i)}（社会组织）银龄学堂第{i:02d}期" for i in range(30)]
     _assert_rows_whole(pages, rows)
-    assert f"{community.street.name}党工委(盖章)(盖章)" in "".join(pages)
+    assert f"{community.street.name}党工委（盖章）（盖章）" in "".join(pages)
 
 
 def test_agreement_rows_stay_whole_with_party_details_and_three_seals():
@@ -146,7 +146,7 @@ def test_agreement_rows_stay_whole_with_party_details_and_three_seals():
     assert "法定代表人/联系人—李建国" in flat
     assert "联系电话0511-8726000013812345678" in flat
     assert "统一社会信用代码—52321183MJ0000000X—" in flat
-    assert flat.count("(盖章)") == 3
+    assert flat.count("（盖章）") == 3
     assert "2026年3月1日" in flat and "2027年2月28日" in flat
     assert re.search(r"\d{4}年0\d月", flat) is None  # one date format: no leading zeros
     _assert_rows_whole(pages, ["服务居民人次每月120", "服务时数每月20"])
@@ -238,11 +238,11 @@ def test_dossier_has_cover_number_and_contents_with_true_page_numbers():
     _assert_footers(pages)
     number = dossier_number(partner)
     assert re.fullmatch(rf"JD{partner.community.street_id:03d}-\d{{4}}-{partner.pk:06d}", number)
-    assert pages[0].startswith(f"睦邻合伙人档号:{number}项目档案")
+    assert pages[0].startswith(f"睦邻合伙人档号：{number}项目档案")
     assert "卷内目录" in pages[1] and "卷内目录" not in pages[0]
     # every monthly summary row whole on one page
     _assert_rows_whole(
-        pages, [f"{day.year}年{day.month:02d}月已核实1次活动,服务2.00小时、10人次" for day in months]
+        pages, [f"{day.year}年{day.month:02d}月已核实1次活动，服务2.00小时、10人次" for day in months]
     )
     # The contents: 序号, 题名, 条目数, 页号 per section; each 页号 is where the section's heading is.
     toc = FOOTER.sub("", pages[1]).split("页号", 1)[1]

@@ -350,8 +350,8 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: per use
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_COOLOFF_MESSAGE = _("登录失败次数过多,该账号或网络地址已被暂时锁定,请稍后再试。")
-AXES_PERMALOCK_MESSAGE = _("登录失败次数过多,该账号或网络地址已被锁定,请联系管理员解锁。")
+AXES_COOLOFF_MESSAGE = _("登录失败次数过多，该账号或网络地址已被暂时锁定，请稍后再试。")
+AXES_PERMALOCK_MESSAGE = _("登录失败次数过多，该账号或网络地址已被锁定，请联系管理员解锁。")
 AXES_VERBOSE = False
 # Staff sessions end after this many idle seconds (each request starts the count again);
 # everyone else keeps Django's SESSION_COOKIE_AGE, and anonymous pages write no session.

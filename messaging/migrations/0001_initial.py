@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': '工作群',
-                'verbose_name_plural': '工作群(企业微信)',
+                'verbose_name_plural': '工作群（企业微信）',
             },
         ),
         migrations.CreateModel(

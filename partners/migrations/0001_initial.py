@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
                 ('transition', models.CharField(max_length=40, verbose_name='操作')),
                 ('from_state', models.CharField(choices=[('submitted', '已提交'), ('vetting', '联审联查中'), ('shortlisted', '已入围'), ('rejected', '未通过'), ('scored', '路演已评分'), ('approved', '党工委已通过'), ('not_selected', '未入选'), ('in_notice', '公示中'), ('signing', '待签约'), ('trial', '试用期'), ('active', '正式运行'), ('renewal_due', '待续签'), ('exited', '已退出'), ('withdrawn', '已撤回')], max_length=20, verbose_name='原状态')),
                 ('to_state', models.CharField(choices=[('submitted', '已提交'), ('vetting', '联审联查中'), ('shortlisted', '已入围'), ('rejected', '未通过'), ('scored', '路演已评分'), ('approved', '党工委已通过'), ('not_selected', '未入选'), ('in_notice', '公示中'), ('signing', '待签约'), ('trial', '试用期'), ('active', '正式运行'), ('renewal_due', '待续签'), ('exited', '已退出'), ('withdrawn', '已撤回')], max_length=20, verbose_name='新状态')),
-                ('actor_label', models.CharField(blank=True, help_text='无账号操作时的说明,如“系统”“申请人”。', max_length=50, verbose_name='操作方')),
+                ('actor_label', models.CharField(blank=True, help_text='无账号操作时的说明，如“系统”“申请人”。', max_length=50, verbose_name='操作方')),
                 ('note', models.TextField(blank=True, verbose_name='说明')),
                 ('data', models.JSONField(blank=True, default=dict, verbose_name='数据')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='时间')),

@@ -93,7 +93,7 @@ def decision_problems(
     if partner.community.street_id != meeting.street_id:
         errors["partner"] = _("该申请人不属于本街道。")
     elif partner.status != PartnerStatus.SCORED:
-        errors["partner"] = _("只有“路演已评分”的申请人可以作出决定,当前状态为“%(status)s”。") % {
+        errors["partner"] = _("只有“路演已评分”的申请人可以作出决定，当前状态为“%(status)s”。") % {
             "status": partner.get_status_display()
         }
     elif Decision.objects.filter(partner=partner).exists():
@@ -107,7 +107,7 @@ def decision_problems(
             errors["space"] = _("分配的空间不属于所选社区。")
     elif outcome == DecisionOutcome.NOT_SELECT:
         if not (note or "").strip():
-            errors["note"] = _("不予入选时,请写明理由。")
+            errors["note"] = _("不予入选时，请写明理由。")
     else:
         errors["outcome"] = _("请选择决定。")
     return errors

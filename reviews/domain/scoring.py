@@ -117,7 +117,7 @@ def rubric_copy(*, rubric: Rubric, by: User) -> Rubric:
 
 def rubric_change_problems(rubric: Rubric | None) -> list[str]:
     if rubric is not None and rubric.pk and rubric.in_use:
-        return [_("该评估细则已在路演中使用,不能修改;请复制为新版本后修改。")]
+        return [_("该评估细则已在路演中使用，不能修改；请复制为新版本后修改。")]
     return []
 
 
@@ -162,7 +162,7 @@ def panel_composition_problems(panel: Panel, members: list[tuple[User, str]]) ->
             problems.append(
                 _(
                     "群众代表不少于%(share)s%%:%(total)d 人的社会评审组至少需要 %(needed)d "
-                    "名群众代表,目前只有 %(count)d 名。"
+                    "名群众代表，目前只有 %(count)d 名。"
                 )
                 % {"share": plain(share * 100), "total": len(members), "needed": needed, "count": residents}
             )
@@ -183,7 +183,7 @@ def panel_set_members(*, panel: Panel, members: list[tuple[User, str]], by: User
     """Replace the panel's members with `members` [(user, seat)] after checking the composition."""
     _require_manager(by, panel.roadshow)
     if panel.roadshow.status != RoadshowStatus.DRAFT:
-        raise ValidationError(_("路演评分已开始,评审组成员不能再调整。"))
+        raise ValidationError(_("路演评分已开始，评审组成员不能再调整。"))
     problems = panel_composition_problems(panel, members)
     if problems:
         raise ValidationError(problems)
@@ -235,7 +235,7 @@ def roadshow_entry_problems(roadshow: Roadshow, partner: Partner) -> list[str]:
         problems.append(_("%(name)s 不属于本街道。") % {"name": partner.name})
     if roadshow.status == RoadshowStatus.DRAFT and partner.status != PartnerStatus.SHORTLISTED:
         problems.append(
-            _("%(name)s 不在入围名单中(当前状态:%(status)s)。")
+            _("%(name)s 不在入围名单中（当前状态：%(status)s）。")
             % {"name": partner.name, "status": partner.get_status_display()}
         )
     return problems
@@ -245,7 +245,7 @@ def roadshow_set_entries(*, roadshow: Roadshow, partners: list[Partner], by: Use
     """Put the shortlisted applicants on the roadshow in presentation order."""
     _require_manager(by, roadshow)
     if roadshow.status != RoadshowStatus.DRAFT:
-        raise ValidationError(_("路演评分已开始,出场名单不能再调整。"))
+        raise ValidationError(_("路演评分已开始，出场名单不能再调整。"))
     problems = [p for partner in partners for p in roadshow_entry_problems(roadshow, partner)]
     if problems:
         raise ValidationError(problems)
@@ -303,7 +303,7 @@ def roadshow_open_scoring(*, roadshow: Roadshow, by: User) -> Roadshow:
     with transaction.atomic():
         roadshow = Roadshow.objects.select_for_update().get(pk=roadshow.pk)
         if roadshow.status != RoadshowStatus.DRAFT:
-            raise ValidationError(_("该路演不在筹备状态,不能开始评分。"))
+            raise ValidationError(_("该路演不在筹备状态，不能开始评分。"))
         problems = roadshow_open_problems(roadshow)
         if problems:
             raise ValidationError(problems)
@@ -516,9 +516,9 @@ def _check_may_score(*, member: PanelMember, partner: Partner, by: User) -> Road
     if declaration is None:
         raise ValidationError(_("请先声明是否存在利益冲突。"))
     if declaration.has_conflict:
-        raise ValidationError(_("您已声明与该申请人存在利益冲突,不能评分。"))
+        raise ValidationError(_("您已声明与该申请人存在利益冲突，不能评分。"))
     if ScoreSheet.objects.filter(member=member, partner=partner, status=SheetStatus.SUBMITTED).exists():
-        raise ValidationError(_("评分表已提交并锁定;如需修改,请联系工作人员解锁。"))
+        raise ValidationError(_("评分表已提交并锁定；如需修改，请联系工作人员解锁。"))
     return roadshow
 
 
@@ -558,7 +558,7 @@ def score_sheet_save(
     with transaction.atomic():
         sheet, _created = ScoreSheet.objects.select_for_update().get_or_create(member=member, partner=partner)
         if sheet.is_locked:
-            raise ValidationError(_("评分表已提交并锁定;如需修改,请联系工作人员解锁。"))
+            raise ValidationError(_("评分表已提交并锁定；如需修改，请联系工作人员解锁。"))
         sheet.comment = (comment or "").strip()
         fields = ["comment", "updated_at"]
         if submit:
@@ -592,9 +592,9 @@ def score_sheet_unlock(*, sheet: ScoreSheet, reason: str, by: User) -> ScoreShee
     with transaction.atomic():
         sheet = ScoreSheet.objects.select_for_update().get(pk=sheet.pk)
         if roadshow.status != RoadshowStatus.OPEN:
-            raise ValidationError(_("路演评分已结束,评分表不能再解锁。"))
+            raise ValidationError(_("路演评分已结束，评分表不能再解锁。"))
         if not sheet.is_locked:
-            raise ValidationError(_("该评分表尚未提交,无需解锁。"))
+            raise ValidationError(_("该评分表尚未提交，无需解锁。"))
         sheet.status = SheetStatus.DRAFT
         sheet.submitted_at = None
         sheet.save(update_fields=["status", "submitted_at", "updated_at"])
@@ -783,7 +783,7 @@ def roadshow_close_scoring(*, roadshow: Roadshow, by: User) -> list[ResultRow]:
             missing = scoring_missing(entry.partner, roadshow)
             if missing:
                 problems.append(
-                    _("%(name)s:尚有 %(count)d 名评审人未提交评分(%(who)s)。")
+                    _("%(name)s：尚有 %(count)d 名评审人未提交评分（%(who)s）。")
                     % {
                         "name": entry.partner.name,
                         "count": len(missing),
@@ -794,7 +794,7 @@ def roadshow_close_scoring(*, roadshow: Roadshow, by: User) -> list[ResultRow]:
         for row in results:
             if row.composite is None and not any(row.partner.name in p for p in problems):
                 problems.append(
-                    _("%(name)s:至少一个评审组没有有效评分,无法计算综合评分。") % {"name": row.partner.name}
+                    _("%(name)s：至少一个评审组没有有效评分，无法计算综合评分。") % {"name": row.partner.name}
                 )
         if problems:
             raise ValidationError(problems)

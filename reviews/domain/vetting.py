@@ -94,11 +94,11 @@ def vetting_check_problems(
     """Field → message for a conclusion that contradicts its own findings (empty when consistent)."""
     errors = {}
     if result == VettingResult.FAIL and not (note or "").strip():
-        errors["note"] = _("结论为不通过时,请写明理由。")
+        errors["note"] = _("结论为不通过时，请写明理由。")
     if result == VettingResult.PASS and not (materials_complete and plan_compliant):
-        errors["result"] = _("材料不完整或计划不合规时,结论不能为通过。")
+        errors["result"] = _("材料不完整或计划不合规时，结论不能为通过。")
     if result == VettingResult.PASS and violation_found:
-        errors["result"] = _("发现违规违纪违法或失信行为时,结论不能为通过。")
+        errors["result"] = _("发现违规违纪违法或失信行为时，结论不能为通过。")
     if violation_found and not (source_consulted or "").strip():
         errors["source_consulted"] = _("请注明查询渠道。")
     return errors
@@ -138,7 +138,7 @@ def vetting_check_record(
     on_behalf = not is_vetting_department_member.test(by, department)
     if partner.status != PartnerStatus.VETTING:
         raise ValidationError(
-            _("只有“联审联查中”的申请可以录入审核结论,当前状态为“%(status)s”。")
+            _("只有“联审联查中”的申请可以录入审核结论，当前状态为“%(status)s”。")
             % {"status": partner.get_status_display()}
         )
     note = (note or "").strip()
@@ -198,7 +198,7 @@ def partner_shortlist(*, partner: Partner, by: User) -> Partner:
 
 def vetting_rejection_reasons(partner: Partner) -> str:
     state = vetting_state(partner)
-    return "\n".join(f"{c.department.name}:{c.note}" for c in state.failures)
+    return "\n".join(f"{c.department.name}：{c.note}" for c in state.failures)
 
 
 def partner_reject_after_vetting(*, partner: Partner, by: User) -> Partner:

@@ -46,7 +46,7 @@ def test_admin_add_agreement_names_broken_term_rule_and_keeps_input(client, staf
 
     page = response.content.decode()
     assert response.status_code == 200
-    assert "首次签约为试用期,期限应为6–12个月(办法四(二)2),当前为13个月。" in page
+    assert "首次签约为试用期，期限应为6–12个月（办法四（二）2），当前为13个月。" in page
     assert "每周二下午智能手机课程" in page
     assert Agreement.objects.count() == 0
 
@@ -91,7 +91,7 @@ def test_admin_add_agreement_then_slot_and_signatures(client, staff, community):
         PartnerStatus.TRIAL,
     )
     assert f"/admin/agreements/agreement/{agreement.pk}/sign/" not in change_page
-    assert "已登记签署。当前状态:已签署。" in change_page and "吴静" in change_page
+    assert "已登记签署。当前状态：已签署。" in change_page and "吴静" in change_page
     assert (
         client.post(
             f"/admin/agreements/agreement/{agreement.pk}/change/", {"services_description": "改"}
@@ -114,7 +114,7 @@ def test_admin_timeslot_conflict_shown_next_to_form(client, staff, community):
     )
 
     assert response.status_code == 200
-    assert "该时段与已有安排冲突:老年大学 周二 15:00–17:00。" in response.content.decode()
+    assert "该时段与已有安排冲突：老年大学 周二 15:00–17:00。" in response.content.decode()
 
 
 def test_admin_renewal_decision_drafts_next_term(client, community):

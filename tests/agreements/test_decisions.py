@@ -119,7 +119,7 @@ def test_failed_evaluation_cannot_renew(term):
             by=street_staff(street=term.community.street),
         )
 
-    assert refused.value.message_dict == {"evaluation": ["评估结论为不合格,不能续签(办法五(三)2)。"]}
+    assert refused.value.message_dict == {"evaluation": ["评估结论为不合格，不能续签（办法五（三）2）。"]}
 
 
 def test_evaluation_of_other_partner_refused(term):

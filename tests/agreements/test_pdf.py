@@ -39,10 +39,10 @@ def test_agreement_pdf_text_has_parties_articles_targets_and_signatures(agreemen
     assert "“睦邻合伙人”三方协议" in flat
     assert "句容市银龄互助服务中心" in flat
     assert "第一条协议期限" in flat and "第十条其他" in flat
-    assert "本协议期限自2026年3月1日起至2027年2月28日止,共12个月" in flat
+    assert "本协议期限自2026年3月1日起至2027年2月28日止，共12个月" in flat
     assert "服务居民人次每月120" in flat
     assert "免租金" in flat and "标识使用权" in flat
-    assert "甲方:" in flat and "乙方:句容市银龄互助服务中心" in flat and "丙方:" in flat
+    assert "甲方：" in flat and "乙方：句容市银龄互助服务中心" in flat and "丙方：" in flat
     assert "第1页共" in flat
     assert "草拟稿" in flat
 

@@ -225,13 +225,13 @@ def test_reminder_marks_active_partner_renewal_due_and_mails_staff_and_partner(
     staff_mail = staff_mails[0]
     assert staff_mail.subject == f"【续签提醒】句容市银龄互助服务中心的三方协议将于{end}期满"
     assert (
-        f"睦邻合伙人“句容市银龄互助服务中心”(华阳社区)的三方协议 {term.number} 将于 {end} 期满(还有 40 天)。"
+        f"睦邻合伙人“句容市银龄互助服务中心”（华阳社区）的三方协议 {term.number} 将于 {end} 期满（还有 40 天）。"
         in staff_mail.body
     )
-    assert "使用空间:党群服务中心二楼活动室" in staff_mail.body
+    assert "使用空间：党群服务中心二楼活动室" in staff_mail.body
     assert "《公益服务记录表》" in staff_mail.body and "续签前评估" in staff_mail.body
     assert partner_mail.subject == f"【续签提醒】您的“睦邻合伙人”三方协议将于{end}期满"
-    assert "使用空间:党群服务中心二楼活动室" in partner_mail.body and "下一期的服务计划" in partner_mail.body
+    assert "使用空间：党群服务中心二楼活动室" in partner_mail.body and "下一期的服务计划" in partner_mail.body
 
 
 def test_reminder_for_trial_is_recorded_without_status_change(
@@ -250,7 +250,7 @@ def test_reminder_for_trial_is_recorded_without_status_change(
     partner.refresh_from_db()
     assert partner.status == PartnerStatus.TRIAL
     assert list(RenewalReminder.objects.values_list("kind", "partner_status")) == [("window", "trial")]
-    assert "本期为试用期,期满须经评估合格后方可续签。" in mailoutbox[0].body
+    assert "本期为试用期，期满须经评估合格后方可续签。" in mailoutbox[0].body
 
 
 @pytest.mark.parametrize(("extra_days", "reminded"), [(0, True), (1, False), (-1, True)])
@@ -290,7 +290,7 @@ def test_second_notice_two_weeks_before_end_without_decision(
 
     end = f"{term.end_date.year}年{term.end_date.month}月{term.end_date.day}日"
     assert list(term.reminders.values_list("kind", flat=True)) == ["window", "two_weeks"]
-    assert mailoutbox[0].subject == f"【再次提醒】句容市银龄互助服务中心的三方协议将于{end}期满,尚无续签决定"
+    assert mailoutbox[0].subject == f"【再次提醒】句容市银龄互助服务中心的三方协议将于{end}期满，尚无续签决定"
 
 
 def test_no_second_notice_after_decision(people, mailoutbox):

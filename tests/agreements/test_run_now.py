@@ -38,7 +38,7 @@ def test_render_pdf_now_renders_the_current_version(client, agreement):
     response = client.post(reverse("admin:agreements_agreement_render_pdf", args=[agreement.pk]))
 
     assert "立即生成 PDF" in page
-    assert _messages(response) == ["已生成协议文本(PDF)。"]
+    assert _messages(response) == ["已生成协议文本（PDF）。"]
     document = AgreementDocument.objects.get(agreement=agreement)
     with document.file.open("rb") as pdf:
         assert "句容市银龄互助服务中心" in pdf_text(pdf.read()).replace("\n", "")
@@ -53,7 +53,7 @@ def test_render_pdf_now_twice_renders_once(client, agreement):
 
     response = client.post(url)
 
-    assert _messages(response) == ["协议文本(PDF)已是最新版本,无需重新生成。"]
+    assert _messages(response) == ["协议文本（PDF）已是最新版本，无需重新生成。"]
     assert AgreementDocument.objects.filter(agreement=agreement).count() == 1
 
 
@@ -108,7 +108,7 @@ def test_reminders_run_now_marks_renewal_due_as_the_staff_member(
         response = client.post(reverse("admin:agreements_renewalreminder_run_now"))
 
     assert "有 1 份协议已到续签提醒时间" in page and "立即检查到期" in page
-    assert _messages(response) == ["已发送 1 条续签提醒,1 名合伙人进入续签期。"]
+    assert _messages(response) == ["已发送 1 条续签提醒，1 名合伙人进入续签期。"]
     partner.refresh_from_db()
     last = partner.transitions.last()
     assert (partner.status, last.transition, last.actor) == (

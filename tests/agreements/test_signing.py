@@ -101,7 +101,7 @@ def test_signing_refused_without_targets():
     with pytest.raises(ValidationError) as refused:
         _sign(agreement, Party.STATION, street_staff(street=partner.community.street))
 
-    assert refused.value.messages == ["协议尚未填写公益服务量化指标(办法六(一)2),不能签署。"]
+    assert refused.value.messages == ["协议尚未填写公益服务量化指标（办法六（一）2），不能签署。"]
 
 
 def test_signing_refused_for_future_date_and_missing_signatory():
@@ -134,7 +134,7 @@ def test_scan_must_really_be_pdf_or_image():
         _sign(agreement, Party.STATION, street_staff(street=partner.community.street), scan=fake)
 
     assert refused.value.message_dict == {
-        "scan": ["文件“签字页.pdf”的实际内容不是允许的类型(仅限 PDF、JPEG、PNG)。"]
+        "scan": ["文件“签字页.pdf”的实际内容不是允许的类型（仅限 PDF、JPEG、PNG）。"]
     }
 
 
@@ -154,7 +154,7 @@ def test_signed_agreement_cannot_be_changed():
     partner = partner_in_state("signing")
     agreement = sign_all(draft_agreement(partner))
     staff = street_staff(street=partner.community.street)
-    message = "协议已签署或作废,不能修改;如需变更,请起草补充协议或下一期协议。"
+    message = "协议已签署或作废，不能修改；如需变更，请起草补充协议或下一期协议。"
 
     with pytest.raises(ValidationError) as target_refused:
         agreement_target_set(agreement=agreement, metric="hours", value=5, by=staff)
@@ -194,7 +194,7 @@ def test_slot_conflict_refused_naming_the_conflict():
             by=staff,
         )
 
-    assert refused.value.messages == ["该时段与已有安排冲突:老年大学 周二 15:00–17:00。"]
+    assert refused.value.messages == ["该时段与已有安排冲突：老年大学 周二 15:00–17:00。"]
 
 
 def test_void_draft_frees_its_slots():

@@ -18,8 +18,8 @@ pytestmark = pytest.mark.django_db
 def refusal(today, days=30):
     earliest = today - dt.timedelta(days=days)
     return (
-        f"协议起始日不能早于 {earliest.isoformat()}(起草当天前{days}天);"
-        "协议在公示无异议后签订(办法五(三)1),不得倒签。"
+        f"协议起始日不能早于 {earliest.isoformat()}（起草当天前{days}天）；"
+        "协议在公示无异议后签订（办法五（三）1），不得倒签。"
     )
 
 

@@ -28,7 +28,7 @@ def test_trial_term_length_boundaries(months, allowed):
         assert problems == {}
     else:
         assert problems == {
-            "months": [f"首次签约为试用期,期限应为6–12个月(办法四(二)2),当前为{months}个月。"]
+            "months": [f"首次签约为试用期，期限应为6–12个月（办法四（二）2），当前为{months}个月。"]
         }
 
 
@@ -46,7 +46,7 @@ def test_trial_term_refused_by_create_names_rule_and_saves_nothing():
         )
 
     assert refused.value.message_dict["months"] == [
-        "首次签约为试用期,期限应为6–12个月(办法四(二)2),当前为13个月。"
+        "首次签约为试用期，期限应为6–12个月（办法四（二）2），当前为13个月。"
     ]
     assert Agreement.objects.count() == 0
 
@@ -74,7 +74,7 @@ def test_second_first_agreement_refused():
         partner=partner, kind=FIRST, start_date=dt.date(2026, 9, 1), months=6, today=dt.date(2026, 3, 1)
     )
 
-    assert problems["kind"] == ["该合伙人已有首次签约协议;之后的协议应为续签或补充协议。"]
+    assert problems["kind"] == ["该合伙人已有首次签约协议；之后的协议应为续签或补充协议。"]
 
 
 @pytest.fixture
@@ -96,7 +96,7 @@ def test_renewal_length_boundaries_without_approval(serving, months, allowed):
     else:
         assert problems == {
             "months": [
-                "每次续签期限一般不超过24个月(办法四(二)2);超过须经社区“两委”研究申请、街道党工委审核,"
+                "每次续签期限一般不超过24个月（办法四（二）2）；超过须经社区“两委”研究申请、街道党工委审核，"
                 "并登记特殊续签审批。当前为25个月。"
             ]
         }
@@ -128,7 +128,7 @@ def test_renewal_36_months_needs_special_approval(serving):
 
     assert list(without) == ["months"]
     assert with_approval == {}
-    assert beyond == {"months": ["续签期限最长不超过36个月(特殊优质项目,办法四(二)2),当前为37个月。"]}
+    assert beyond == {"months": ["续签期限最长不超过36个月（特殊优质项目，办法四（二）2），当前为37个月。"]}
 
 
 def test_renewal_longer_than_approved_months_refused(serving):
@@ -139,7 +139,7 @@ def test_renewal_longer_than_approved_months_refused(serving):
         partner=partner, kind=RENEWAL, start_date=dt.date(2026, 3, 1), months=36, special_approval=approval
     )
 
-    assert problems == {"months": ["特殊续签审批批准的期限为30个月,少于本期36个月。"]}
+    assert problems == {"months": ["特殊续签审批批准的期限为30个月，少于本期36个月。"]}
 
 
 def test_special_approval_only_by_street_staff(serving):
@@ -173,8 +173,8 @@ def test_renewal_must_start_the_day_after_previous_end(serving, start, message_e
 
     if message_expected:
         assert problems["start_date"][0] == (
-            f"续签协议应自上一期协议({first.number})截止日的次日 2026-03-01 起算,"
-            "前后期限不得间断或重叠(办法四(二)2)。"
+            f"续签协议应自上一期协议（{first.number}）截止日的次日 2026-03-01 起算，"
+            "前后期限不得间断或重叠（办法四（二）2）。"
         )
     else:
         assert problems == {}
@@ -194,7 +194,7 @@ def test_renewal_without_signed_term_refused():
 
     problems = term_problems(partner=partner, kind=RENEWAL, start_date=dt.date(2026, 3, 1), months=12)
 
-    assert "该合伙人尚无已签署的协议,不能续签。" in problems["kind"]
+    assert "该合伙人尚无已签署的协议，不能续签。" in problems["kind"]
 
 
 def test_renewal_after_signed_renewal_chains_terms(serving):

@@ -41,7 +41,7 @@ def test_supplement_to_signed_term_is_signed_without_moving_partner():
     assert (supplement.status, partner.status) == (AgreementStatus.SIGNED, PartnerStatus.TRIAL)
     with agreement_document_render(agreement=supplement).file.open("rb") as pdf:
         flat = pdf_text(pdf.read()).replace("\n", "").replace(" ", "")
-    assert "三方协议(补充协议)" in flat and f"对三方协议{term.number}的补充" in flat
+    assert "三方协议（补充协议）" in flat and f"对三方协议{term.number}的补充" in flat
 
 
 def test_supplement_outside_term_refused():
@@ -56,7 +56,7 @@ def test_supplement_outside_term_refused():
         )
 
     assert refused.value.message_dict == {
-        "effective_from": ["补充协议的生效日期应在原协议期限(2026-03-01 至 2027-02-28)之内。"]
+        "effective_from": ["补充协议的生效日期应在原协议期限（2026-03-01 至 2027-02-28）之内。"]
     }
 
 
@@ -70,7 +70,7 @@ def test_pdf_page_says_generating_then_serves_pdf(client, django_capture_on_comm
     second = client.get(f"/staff/agreements/{agreement.pk}/pdf/")
 
     assert (first.status_code, len(queued)) == (202, 1)
-    assert "PDF 正在生成,页面将在几秒后自动刷新" in first.content.decode()
+    assert "PDF 正在生成，页面将在几秒后自动刷新" in first.content.decode()
     assert (second.status_code, second["Content-Type"]) == (200, "application/pdf")
     assert "句容市银龄互助服务中心" in pdf_text(b"".join(second.streaming_content))
 
@@ -102,7 +102,7 @@ def test_dossier_section_lists_agreements_and_signatures():
 
     titles = [entry.title for entry in section.entries]
     assert section.title == "协议签订与续签"
-    assert titles[:4] == [f"三方协议 {term.number}", "签署:街道社工站", "签署:社区", "签署:睦邻合伙人"]
+    assert titles[:4] == [f"三方协议 {term.number}", "签署：街道社工站", "签署：社区", "签署：睦邻合伙人"]
     assert "每月服务居民人次 120.0" in section.entries[0].detail
 
 
@@ -126,5 +126,5 @@ def test_api_signature_refusal_is_400_with_message(client):
 
     assert (response.status_code, response.json()) == (
         400,
-        {"detail": ["协议尚未填写公益服务量化指标(办法六(一)2),不能签署。"]},
+        {"detail": ["协议尚未填写公益服务量化指标（办法六（一）2），不能签署。"]},
     )

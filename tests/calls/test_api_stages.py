@@ -252,13 +252,13 @@ def test_call_action_refused_in_the_wrong_state_is_400(api, staff):
 
     assert (publish.status_code, publish.json()) == (
         400,
-        {"detail": ["招募公告当前为“已发布”,不能执行该操作。"]},
+        {"detail": ["招募公告当前为“已发布”，不能执行该操作。"]},
     )
     assert (archive.status_code, archive.json()) == (
         400,
-        {"detail": ["招募公告当前为“已发布”,不能执行该操作。"]},
+        {"detail": ["招募公告当前为“已发布”，不能执行该操作。"]},
     )
-    assert (close.status_code, close.json()) == (400, {"detail": ["招募公告当前为“草稿”,不能执行该操作。"]})
+    assert (close.status_code, close.json()) == (400, {"detail": ["招募公告当前为“草稿”，不能执行该操作。"]})
     call.refresh_from_db()
     draft.refresh_from_db()
     assert (call.status, draft.status) == (CallStatus.PUBLISHED, CallStatus.DRAFT)
@@ -286,7 +286,7 @@ def test_call_publish_refused_without_body_names_the_problem(api, staff):
 
     assert (response.status_code, response.json()) == (
         400,
-        {"detail": ["请填写公告正文(招募要求、申请方式、时间安排)。"]},
+        {"detail": ["请填写公告正文（招募要求、申请方式、时间安排）。"]},
     )
     assert RecruitmentCall.objects.get(pk=call.pk).status == CallStatus.DRAFT
 
@@ -417,7 +417,7 @@ def test_application_request_documents_refused_after_shortlist_stage(api, staff)
 
     assert (response.status_code, response.json()) == (
         400,
-        {"detail": ["申请已进入“路演已评分”阶段,不再补充申请材料。"]},
+        {"detail": ["申请已进入“路演已评分”阶段，不再补充申请材料。"]},
     )
     assert DocumentRequest.objects.count() == 0
 
@@ -478,7 +478,7 @@ def test_notice_file_refused_while_the_period_runs(api, staff):
 
     response = api.post(f"/api/public-notices/{notice.pk}/file/")
 
-    assert (response.status_code, response.json()) == (400, {"detail": ["公示期尚未届满,不能备案。"]})
+    assert (response.status_code, response.json()) == (400, {"detail": ["公示期尚未届满，不能备案。"]})
     assert PublicNotice.objects.get(pk=notice.pk).filed_at is None
 
 
@@ -553,7 +553,7 @@ def test_objection_conclude_upheld_rejects_the_applicant(api, staff, objection):
 
     response = api.post(
         f"/api/objections/{objection.pk}/conclude/",
-        {"upheld": True, "conclusion": "经核实,异议属实。"},
+        {"upheld": True, "conclusion": "经核实，异议属实。"},
         format="json",
     )
 
@@ -574,8 +574,8 @@ def test_objection_conclude_without_conclusion_is_refused(api, staff, objection)
     assert (response.status_code, response.json()) == (
         400,
         {
-            "detail": ["请填写调查结论(异议人可凭受理编号查看)。"],
-            "errors": {"conclusion": ["请填写调查结论(异议人可凭受理编号查看)。"]},
+            "detail": ["请填写调查结论（异议人可凭受理编号查看）。"],
+            "errors": {"conclusion": ["请填写调查结论（异议人可凭受理编号查看）。"]},
         },
     )
     assert Objection.objects.get(pk=objection.pk).status == ObjectionStatus.OPEN

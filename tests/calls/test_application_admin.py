@@ -122,7 +122,7 @@ def test_application_forward_action_by_community(client, world):
         follow=True,
     )
     assert (
-        f"{world['app_a'].reference}:当前状态“联审联查中”下不能执行“报送街道”。" in response.content.decode()
+        f"{world['app_a'].reference}：当前状态“联审联查中”下不能执行“报送街道”。" in response.content.decode()
     )
 
 
@@ -203,12 +203,12 @@ def test_application_request_documents_admin_view(
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            url, {"kind": "registration", "message": "营业执照照片不清晰,请重新上传。"}, follow=True
+            url, {"kind": "registration", "message": "营业执照照片不清晰，请重新上传。"}, follow=True
         )
     assert "已通知申请人补充材料。" in response.content.decode()
     assert world["app_a"].document_requests.get().requested_by == world["staff_a"]
     assert mailoutbox[0].to == [world["app_a"].email]
-    assert "营业执照照片不清晰,请重新上传。" in mailoutbox[0].body
+    assert "营业执照照片不清晰，请重新上传。" in mailoutbox[0].body
 
 
 def test_application_dossier_section(world):
@@ -217,6 +217,8 @@ def test_application_dossier_section(world):
     sections = dossier_sections(world["app_a"].partner)
     section = next(s for s in sections if s.key == "application")
     assert section.title == "申请与证明材料"
-    assert section.entries[0].title == f"项目申请表 {world['app_a'].reference}:{world['app_a'].project_title}"
+    assert (
+        section.entries[0].title == f"项目申请表 {world['app_a'].reference}：{world['app_a'].project_title}"
+    )
     assert sorted(e.detail for e in section.entries[1:]) == ["licence.pdf", "plan.pdf"]
     assert Application.objects.count() == 2

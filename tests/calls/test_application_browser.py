@@ -97,7 +97,7 @@ def test_application_form_submitted_on_phone_with_file(live_server, phone_page, 
     page.wait_for_url("**/applications/status/**")
     application = Application.objects.get()
     assert page.locator(".reference").inner_text() == application.reference
-    assert page.get_by_text("已提交,社区审核中").is_visible()
+    assert page.get_by_text("已提交，社区审核中").is_visible()
     assert application.documents.count() == 2
     assert ApplicationDraft.objects.count() == 0
     assert page.evaluate("document.documentElement.scrollWidth") <= 375

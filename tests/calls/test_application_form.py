@@ -66,7 +66,7 @@ def test_apply_valid_post_redirects_to_status_page(client, django_capture_on_com
     assert response["Location"].startswith("/applications/status/")
     page = client.get(response["Location"])
     assert application.reference in page.content.decode()
-    assert "已提交,社区审核中" in page.content.decode()
+    assert "已提交，社区审核中" in page.content.decode()
     assert application.partner.status == "submitted"
     assert application.documents.count() == 2
     assert application.service_categories == ["elderly", "skills_training"]
@@ -99,7 +99,7 @@ BAD_INPUT = [
     ({"applicant_name": ""}, "applicant_name", "请填写申请主体名称或姓名。"),
     ({"credit_code": ""}, "credit_code", "组织申请请填写18位统一社会信用代码。"),
     ({"credit_code": "91330100716105852G"}, "credit_code", "统一社会信用代码校验位不正确"),
-    ({"credit_code": "9133010071610585"}, "credit_code", "统一社会信用代码应为18位,您填写了16位。"),
+    ({"credit_code": "9133010071610585"}, "credit_code", "统一社会信用代码应为18位，您填写了16位。"),
     ({"kind": PartnerKind.INDIVIDUAL_OR_TEAM, "id_number": ""}, "id_number", "个人申请请填写18位身份证号。"),
     (
         {"kind": PartnerKind.INDIVIDUAL_OR_TEAM, "id_number": "110105194912310021"},
@@ -129,7 +129,7 @@ BAD_INPUT = [
     ({"events_per_month": "x"}, "events_per_month", "请填写整数。"),
     ({"spaces": None, "community": None}, "community", "请选择意向空间或申报社区。"),
     ({"spaces": ["999999"]}, "spaces", "999999"),
-    ({"declarations": ["law_abiding"]}, "declarations", "请逐项确认全部基本条件(共5项)。"),
+    ({"declarations": ["law_abiding"]}, "declarations", "请逐项确认全部基本条件（共5项）。"),
     ({"privacy_consent": None}, "privacy_consent", "请阅读并同意个人信息处理说明后再提交。"),
 ]
 
@@ -154,7 +154,7 @@ def test_apply_bad_input_error_next_to_field_and_input_kept(client, overrides, f
     assert "errorlist" in block
     kept = 'value="王小明"' if field == "mobile" else 'value="13812345678"'
     assert kept in html
-    assert "出于安全原因,浏览器不会保留已选择的文件,请重新选择。" in html
+    assert "出于安全原因，浏览器不会保留已选择的文件，请重新选择。" in html
     assert Application.objects.count() == 0
 
 
@@ -164,7 +164,7 @@ def test_apply_bad_input_error_next_to_field_and_input_kept(client, overrides, f
         (
             "doc_registration",
             SimpleUploadedFile("licence.pdf", b"MZ" + b"\0" * 300),
-            "文件“licence.pdf”的实际内容不是允许的类型(仅限 PDF、JPEG、PNG、DOCX、XLSX)。",
+            "文件“licence.pdf”的实际内容不是允许的类型（仅限 PDF、JPEG、PNG、DOCX、XLSX）。",
         ),
         (
             "doc_registration",
@@ -190,7 +190,7 @@ def test_apply_upload_too_large_refused(client, settings):
     response = post(client, call, form_post(call, space), form_files() | {"doc_project_plan": big})
     assert response.status_code == 400
     assert response.context["form"].errors["doc_project_plan"] == [
-        "文件“plan.pdf”大小为 3 KB,超过单个文件上限 2 KB。"
+        "文件“plan.pdf”大小为 3 KB，超过单个文件上限 2 KB。"
     ]
 
 
@@ -200,7 +200,7 @@ def test_apply_too_many_files_refused(client, settings):
     data = {**form_post(call, space), **form_files(), "doc_other": [png_file("a.png"), docx_file("b.docx")]}
     response = client.post(apply_url(call), data)
     assert response.status_code == 400
-    assert response.context["form"].non_field_errors() == ["一次最多上传 3 个文件,您选择了 4 个。"]
+    assert response.context["form"].non_field_errors() == ["一次最多上传 3 个文件，您选择了 4 个。"]
 
 
 def test_apply_several_files_of_one_kind_accepted(client):
@@ -220,7 +220,7 @@ def test_apply_missing_required_document(client):
     call, space = call_with_space()
     response = post(client, call, form_post(call, space), {"doc_registration": pdf_file()})
     assert response.context["form"].errors["doc_project_plan"] == [
-        "本次招募要求提交“项目计划书”,请选择文件。"
+        "本次招募要求提交“项目计划书”，请选择文件。"
     ]
 
 
@@ -230,7 +230,7 @@ def test_apply_duplicate_caught_with_clear_message(client):
     response = post(client, call, form_post(call, space, applicant_name="同一代码不同名字"))
     assert response.status_code == 400
     assert response.context["form"].non_field_errors() == [
-        "该申请人已向本次招募提交过申请,不能重复提交。如需了解进度,请使用提交时获得的申请编号查询。"
+        "该申请人已向本次招募提交过申请，不能重复提交。如需了解进度，请使用提交时获得的申请编号查询。"
     ]
     assert Application.objects.count() == 1
 
@@ -260,7 +260,7 @@ def test_apply_outside_window_shows_notice_and_refuses_post(client, opens, close
     )
     page = client.get(apply_url(call))
     assert page.status_code == 200
-    assert "本次招募当前不在申请时间内,不接受申请。" in page.content.decode()
+    assert "本次招募当前不在申请时间内，不接受申请。" in page.content.decode()
     assert post(client, call, form_post(call, space)).status_code == 403
     assert Application.objects.count() == 0
 
@@ -300,7 +300,7 @@ def test_apply_rate_limited_per_ip(client):
     statuses = [client.post(apply_url(call), bad, REMOTE_ADDR="10.1.1.1").status_code for _ in range(11)]
     assert statuses == [400] * 10 + [429]
     assert (
-        "操作过于频繁,请稍后再试。"
+        "操作过于频繁，请稍后再试。"
         in client.post(apply_url(call), bad, REMOTE_ADDR="10.1.1.1").content.decode()
     )
     # Another address is not affected; GET is never limited.

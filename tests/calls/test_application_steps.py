@@ -217,7 +217,7 @@ def test_documents_step_requires_each_required_kind(client):
     response = upload(client, draft, {"doc_registration": pdf_file("licence.pdf")})
     assert response.status_code == 400
     assert response.context["form"].errors["doc_project_plan"] == [
-        "本次招募要求提交“项目计划书”,请选择文件。"
+        "本次招募要求提交“项目计划书”，请选择文件。"
     ]
     assert draft.attachments.count() == 1
 
@@ -237,7 +237,7 @@ def test_draft_file_limits_count_kept_files(client, settings):
     draft = complete(client, call, space)
     response = upload(client, draft, {"doc_other": pdf_file("c.pdf")})
     assert response.status_code == 400
-    assert response.context["form"].errors["doc_other"] == ["一次最多上传 2 个文件,您选择了 3 个。"]
+    assert response.context["form"].errors["doc_other"] == ["一次最多上传 2 个文件，您选择了 3 个。"]
     assert draft.attachments.count() == 2
 
 
@@ -312,7 +312,7 @@ def test_confirm_refused_when_the_call_closed_meanwhile_and_draft_kept(client):
     type(call).objects.filter(pk=call.pk).update(closes_at=timezone.now() - dt.timedelta(seconds=1))
     response = confirm(client, draft, call, space)
     assert response.status_code == 403
-    assert "本次招募当前不在申请时间内,不接受申请。" in response.content.decode()
+    assert "本次招募当前不在申请时间内，不接受申请。" in response.content.decode()
     assert Application.objects.count() == 0
     assert ApplicationDraft.objects.get().attachments.count() == 2
 
@@ -359,7 +359,7 @@ def test_resume_wrong_phone_or_reference_refused_alike(client, reference, phone)
         {"reference": draft.reference if reference == "right" else reference, "phone": phone},
     )
     assert response.status_code == 400
-    assert "草稿编号或手机号不正确,请核对后重试。".replace(",", "，") in response.content.decode()
+    assert "草稿编号或手机号不正确，请核对后重试。".replace(",", "，") in response.content.decode()
 
 
 def test_expired_draft_refused_with_a_clear_message(client):

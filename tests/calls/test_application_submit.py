@@ -117,9 +117,9 @@ def test_submit_individual_needs_id_number_and_keeps_no_credit_code():
     ("opens", "closes", "status", "message"),
     [
         (1, 2, CallStatus.PUBLISHED, "本次招募尚未开始接受申请"),
-        (-3, -1, CallStatus.PUBLISHED, "本次招募已截止,不再接受申请。"),
-        (-1, 2, CallStatus.CLOSED, "本次招募已截止,不再接受申请。"),
-        (-1, 2, CallStatus.DRAFT, "本次招募已截止,不再接受申请。"),
+        (-3, -1, CallStatus.PUBLISHED, "本次招募已截止，不再接受申请。"),
+        (-1, 2, CallStatus.CLOSED, "本次招募已截止，不再接受申请。"),
+        (-1, 2, CallStatus.DRAFT, "本次招募已截止，不再接受申请。"),
     ],
 )
 def test_submit_outside_window_refused(opens, closes, status, message):
@@ -147,7 +147,7 @@ def test_submit_duplicate_refused(overrides):
     with pytest.raises(ValidationError) as exc:
         application_submit(call=call, data=submission(call, space, **overrides), files=submission_files())
     assert exc.value.message_dict[NON_FIELD_ERRORS] == [
-        "该申请人已向本次招募提交过申请,不能重复提交。如需了解进度,请使用提交时获得的申请编号查询。"
+        "该申请人已向本次招募提交过申请，不能重复提交。如需了解进度，请使用提交时获得的申请编号查询。"
     ]
     assert Application.objects.count() == 1
 
@@ -196,7 +196,7 @@ def test_submit_disguised_file_refused():
             files={DocumentKind.REGISTRATION: [fake], DocumentKind.PROJECT_PLAN: [pdf_file()]},
         )
     assert exc.value.message_dict == {
-        "doc_registration": ["文件“licence.pdf”的实际内容不是允许的类型(仅限 PDF、JPEG、PNG、DOCX、XLSX)。"]
+        "doc_registration": ["文件“licence.pdf”的实际内容不是允许的类型（仅限 PDF、JPEG、PNG、DOCX、XLSX）。"]
     }
     assert Application.objects.count() == 0
 
@@ -212,7 +212,7 @@ def test_submit_too_large_file_refused(settings):
             files={DocumentKind.REGISTRATION: [pdf_file()], DocumentKind.PROJECT_PLAN: [big]},
         )
     assert exc.value.message_dict == {
-        "doc_project_plan": ["文件“plan.pdf”大小为 1 KB,超过单个文件上限 1000 B。"]
+        "doc_project_plan": ["文件“plan.pdf”大小为 1 KB，超过单个文件上限 1000 B。"]
     }
 
 
@@ -222,7 +222,7 @@ def test_submit_too_many_files_refused(settings):
     files = submission_files() | {DocumentKind.OTHER: [png_file("a.png"), png_file("b.png")]}
     with pytest.raises(ValidationError) as exc:
         application_submit(call=call, data=submission(call, space), files=files)
-    assert exc.value.message_dict == {NON_FIELD_ERRORS: ["一次最多上传 3 个文件,您选择了 4 个。"]}
+    assert exc.value.message_dict == {NON_FIELD_ERRORS: ["一次最多上传 3 个文件，您选择了 4 个。"]}
 
 
 def test_submit_missing_required_document_refused():
@@ -298,4 +298,4 @@ def test_submit_acknowledgement_sent_by_real_worker(celery_worker_thread, mailou
     deadline = time.monotonic() + 20
     while not mailoutbox and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert [m.subject for m in mailoutbox] == [f"申请已收到:{application.reference}"]
+    assert [m.subject for m in mailoutbox] == [f"申请已收到：{application.reference}"]

@@ -73,7 +73,7 @@ def test_call_list_invalid_status_gives_a_message(client):
     response = client.get("/calls/", {"status": "nonsense"})
 
     assert response.status_code == 200
-    assert "所选项不存在,请重新选择。" in response.content.decode()
+    assert "所选项不存在，请重新选择。" in response.content.decode()
 
 
 def test_call_list_keeps_filters_in_pagination_links(client):

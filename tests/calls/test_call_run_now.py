@@ -31,11 +31,11 @@ def test_close_now_closes_an_overdue_call_as_the_staff_member(client, overdue):
     response = client.post(reverse("admin:calls_recruitmentcall_close_now", args=[overdue.pk]))
 
     assert "立即截止" in page
-    assert _messages(response) == ["已截止 1 个招募公告,不再接受申请。"]
+    assert _messages(response) == ["已截止 1 个招募公告，不再接受申请。"]
     overdue.refresh_from_db()
     assert overdue.status == CallStatus.CLOSED
     event = audit_events_for(overdue).get(action="calls.call.closed")
-    assert (event.actor, event.note) == (staff, "到截止时间,工作人员立即截止")
+    assert (event.actor, event.note) == (staff, "到截止时间，工作人员立即截止")
 
 
 def test_close_now_twice_changes_nothing_the_second_time(client, overdue):
@@ -48,7 +48,7 @@ def test_close_now_twice_changes_nothing_the_second_time(client, overdue):
     response = client.post(url)
 
     overdue.refresh_from_db()
-    assert _messages(response) == ["没有需要截止的招募公告:该公告未到截止时间或已经截止。"]
+    assert _messages(response) == ["没有需要截止的招募公告：该公告未到截止时间或已经截止。"]
     assert (overdue.closed_at, audit_events_for(overdue).count()) == (closed_at, events)
 
 
@@ -61,7 +61,7 @@ def test_close_now_leaves_a_call_before_its_deadline(client):
 
     call.refresh_from_db()
     assert "立即截止" not in page
-    assert _messages(response) == ["没有需要截止的招募公告:该公告未到截止时间或已经截止。"]
+    assert _messages(response) == ["没有需要截止的招募公告：该公告未到截止时间或已经截止。"]
     assert call.status == CallStatus.PUBLISHED
 
 

@@ -97,10 +97,10 @@ def test_call_publish_refuses_past_closing_time_and_wrong_state():
     )
     with pytest.raises(ValidationError) as exc:
         call_publish(call=late, by=staff)
-    assert exc.value.messages == ["截止时间已过,请先修改截止时间再发布。"]
+    assert exc.value.messages == ["截止时间已过，请先修改截止时间再发布。"]
     with pytest.raises(ValidationError) as exc:
         call_archive(call=RecruitmentCallFactory(), by=staff)
-    assert exc.value.messages == ["招募公告当前为“已发布”,不能执行该操作。"]
+    assert exc.value.messages == ["招募公告当前为“已发布”，不能执行该操作。"]
 
 
 def test_call_closing_before_opening_refused():
@@ -222,7 +222,7 @@ def test_call_admin_refuses_need_of_another_street_and_saves_nothing(client, adm
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["needs"] == [
-        "以下需求不属于崇明街道的居民需求清单:别的街道的需求。"
+        "以下需求不属于崇明街道的居民需求清单：别的街道的需求。"
     ]
     assert not RecruitmentCall.objects.filter(title="2027年第二批招募").exists()
 
@@ -239,7 +239,7 @@ def test_call_admin_refuses_need_when_street_changes(client, admin_user):
     )
 
     assert response.context["adminform"].form.errors["needs"] == [
-        "以下需求不属于下蜀街道的居民需求清单:四点半课堂。"
+        "以下需求不属于下蜀街道的居民需求清单：四点半课堂。"
     ]
     call.refresh_from_db()
     assert (call.street, call.needs_titles()) == (need.community.street, ["四点半课堂"])
@@ -254,4 +254,4 @@ def test_call_needs_check_names_the_needs_of_another_street(db):
     with pytest.raises(ValidationError) as refused:
         call_needs_check(street=street, needs=[own, foreign])
 
-    assert refused.value.messages == ["以下需求不属于崇明街道的居民需求清单:别的街道的需求。"]
+    assert refused.value.messages == ["以下需求不属于崇明街道的居民需求清单：别的街道的需求。"]

@@ -32,7 +32,7 @@ def test_status_lookup_by_reference_and_last4(client, application):
     assert response.status_code == 302
     assert response["Location"] == status_url(application)
     html = client.get(response["Location"]).content.decode()
-    assert "已提交,社区审核中" in html
+    assert "已提交，社区审核中" in html
     assert "社区核对无误后将报送街道党建工作办公室" in html
     assert application.project_title in html
     assert "138****5678" in html
@@ -101,7 +101,7 @@ def test_status_lookup_limited_per_reference_across_addresses(client, applicatio
 
     assert codes == [400] * 10
     assert eleventh.status_code == 429
-    assert "该申请编号的查询次数过多,请一小时后再试。" in eleventh.content.decode()
+    assert "该申请编号的查询次数过多，请一小时后再试。" in eleventh.content.decode()
     assert "Location" not in eleventh
 
 
@@ -184,7 +184,7 @@ def test_request_documents_mails_link_and_applicant_uploads(
         request = application_request_documents(
             application=application, kind="team", message="请补充团队成员资质证明。", by=staff
         )
-    assert [m.subject for m in mailoutbox] == [f"请补充申请材料:{application.reference}"]
+    assert [m.subject for m in mailoutbox] == [f"请补充申请材料：{application.reference}"]
     upload_url = re.search(r"http://[^/]+(/applications/upload/[^/\s]+/)", mailoutbox[0].body).group(1)
     assert "请补充团队成员资质证明。" in client.get(upload_url).content.decode()
     assert "请补充团队成员资质证明。" in client.get(status_url(application)).content.decode()

@@ -93,7 +93,7 @@ def test_partner_dossier_lists_its_messages():
     section = next(s for s in dossier_sections(partner) if s.key == "messages")
 
     assert section.title == "通知消息"
-    assert [e.title for e in section.entries][-1] == "本月服务记录待提交(电子邮件,待发送)"
+    assert [e.title for e in section.entries][-1] == "本月服务记录待提交（电子邮件，待发送）"
     assert section.entries[-1].url == reverse("admin:messaging_outboxmessage_change", args=[row.pk])
 
 

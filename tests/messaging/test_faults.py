@@ -248,7 +248,7 @@ def test_broker_down_during_submissions_saves_all_and_delivers_once_after(servic
                 reverse("notices:objection_create", args=[notice.pk]),
                 {
                     "entry": entry.pk,
-                    "grounds": f"第{i}条异议:该机构存在收费行为。",
+                    "grounds": f"第{i}条异议：该机构存在收费行为。",
                     "objector_name": "李居民",
                     "objector_phone": f"137{i:08d}",
                     "website": "",
@@ -444,7 +444,7 @@ def test_postgres_down_during_submissions_answers_503_and_loses_nothing(services
             reverse("notices:objection_create", args=[notice.pk]),
             {
                 "entry": entry.pk,
-                "grounds": f"第{i}条异议:该机构存在收费行为。",
+                "grounds": f"第{i}条异议：该机构存在收费行为。",
                 "objector_name": "李居民",
                 "objector_phone": f"137{i:08d}",
                 "website": "",

@@ -47,7 +47,7 @@ def test_message_writes_one_row_per_address_and_channel(sent, daytime):
         ("sms", "13812345678", "pending"),
     ]
     sms = rows.get(channel="sms")
-    assert sms.short_body == "您的睦邻合伙人申请已收到,编号MLHH-2026-000001,可凭编号和手机号查询进度。"
+    assert sms.short_body == "您的睦邻合伙人申请已收到，编号MLHH-2026-000001，可凭编号和手机号查询进度。"
     assert sms.template_params == {"reference": "MLHH-2026-000001"}
 
 
@@ -89,7 +89,7 @@ def test_invalid_number_is_never_sent_to(sent, daytime):
     row = OutboxMessage.objects.get()
     outbox_deliver_due()
     row.refresh_from_db()
-    assert (row.status, row.last_error, row.attempts) == ("failed", "手机号码无效,未发送:1381234567", 0)
+    assert (row.status, row.last_error, row.attempts) == ("failed", "手机号码无效，未发送：1381234567", 0)
     assert sent == []
 
 
@@ -387,5 +387,5 @@ def test_invalid_number_retried_by_staff_is_still_never_sent_to(sent, daytime):
     outbox_deliver_due()
 
     row.refresh_from_db()
-    assert (row.status, row.last_error, row.attempts) == ("failed", "手机号码无效,未发送。", 1)
+    assert (row.status, row.last_error, row.attempts) == ("failed", "手机号码无效，未发送。", 1)
     assert sent == []

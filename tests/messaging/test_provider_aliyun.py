@@ -59,14 +59,14 @@ def test_send_carries_number_sign_template_params_and_reference(fake):
 
 
 def test_invalid_template_is_permanent_with_the_reason(fake):
-    fake.script(FakeAliyun.code("isv.SMS_TEMPLATE_ILLEGAL", "模板不合法(不存在或被拉黑)"))
+    fake.script(FakeAliyun.code("isv.SMS_TEMPLATE_ILLEGAL", "模板不合法（不存在或被拉黑）"))
 
     with pytest.raises(PermanentFailure) as failed:
         channel_from_url(fake.url()).send(message())
 
     assert failed.value.code == "isv.SMS_TEMPLATE_ILLEGAL"
     assert failed.value.reason == (
-        "阿里云短信：短信模板未审核通过、不存在或与参数不符（isv.SMS_TEMPLATE_ILLEGAL：模板不合法(不存在或被拉黑)）"
+        "阿里云短信：短信模板未审核通过、不存在或与参数不符（isv.SMS_TEMPLATE_ILLEGAL：模板不合法（不存在或被拉黑））"
     )
 
 
@@ -107,7 +107,7 @@ def test_unknown_access_key_is_permanent(fake):
 
 
 def test_illegal_sign_name_is_permanent(fake):
-    fake.script(FakeAliyun.code("isv.SMS_SIGNATURE_ILLEGAL", "签名不合法(不存在或被拉黑)"))
+    fake.script(FakeAliyun.code("isv.SMS_SIGNATURE_ILLEGAL", "签名不合法（不存在或被拉黑）"))
 
     with pytest.raises(PermanentFailure) as failed:
         channel_from_url(fake.url()).send(message())

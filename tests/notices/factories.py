@@ -53,7 +53,7 @@ def draft_notice(*, staff, partners, ends_at=None, **kwargs):
     return notice_save_draft(
         street=street,
         title=kwargs.pop("title", "2026年第一批“睦邻合伙人”拟入驻名单公示"),
-        body=kwargs.pop("body", "经街道党工委会议研究,现将拟入驻名单予以公示。"),
+        body=kwargs.pop("body", "经街道党工委会议研究，现将拟入驻名单予以公示。"),
         decision_reference=kwargs.pop("decision_reference", "崇明街道党工委2026年第3次会议"),
         ends_at=ends_at,
         objection_contact=kwargs.pop("objection_contact", "崇明街道纪检室 0511-87260000"),

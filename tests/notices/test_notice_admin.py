@@ -42,7 +42,7 @@ def test_notice_admin_publish_refused_when_applicant_withdrew(client, world):
     response = client.post(reverse("admin:notices_publicnotice_publish", args=[notice.pk]))
 
     messages = [str(m) for m in get_messages(response.wsgi_request)]
-    assert messages == [f"{leaves.name}:当前状态“已撤回”下不能执行“进入公示”。"]
+    assert messages == [f"{leaves.name}：当前状态“已撤回”下不能执行“进入公示”。"]
     notice.refresh_from_db()
     stays.refresh_from_db()
     assert notice.status == NoticeStatus.DRAFT

@@ -26,7 +26,7 @@ from tests.utils import pdf_text
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 START = dt.datetime(2026, 3, 1, 9, 0, tzinfo=SHANGHAI)
-EARLIEST_AT_START = "公示期不得少于 5 天:结束时间最早为 2026-03-06 09:00。"
+EARLIEST_AT_START = "公示期不得少于 5 天：结束时间最早为 2026-03-06 09:00。"
 
 
 @pytest.fixture
@@ -123,7 +123,7 @@ def test_notice_admin_publish_button_rechecks_end_against_publication(client, st
     with clock_at(START + dt.timedelta(days=1)):
         response = client.post(reverse("admin:notices_publicnotice_publish", args=[notice.pk]), follow=True)
 
-    assert "公示期不得少于 5 天:结束时间最早为 2026-03-07 09:00。" in response.content.decode()
+    assert "公示期不得少于 5 天：结束时间最早为 2026-03-07 09:00。" in response.content.decode()
     notice.refresh_from_db()
     partner.refresh_from_db()
     assert (notice.status, notice.starts_at, notice.published_at) == (NoticeStatus.DRAFT, None, None)
@@ -163,7 +163,7 @@ def test_notice_earliest_end_shown_is_rounded_up_to_an_accepted_minute(staff, pa
             staff=staff, partners=[partner], ends_at=START + dt.timedelta(days=5, minutes=1)
         )
 
-    assert error.value.message_dict["ends_at"] == ["公示期不得少于 5 天:结束时间最早为 2026-03-06 09:01。"]
+    assert error.value.message_dict["ends_at"] == ["公示期不得少于 5 天：结束时间最早为 2026-03-06 09:01。"]
     assert accepted.ends_at == START + dt.timedelta(days=5, minutes=1)
 
 
@@ -174,7 +174,7 @@ def test_notice_publish_rechecks_draft_end_against_publication(staff, partner):
     with clock_at(START + dt.timedelta(days=1)), pytest.raises(ValidationError) as error:
         notice_publish(notice=notice, by=staff)
 
-    assert error.value.messages == ["公示期不得少于 5 天:结束时间最早为 2026-03-07 09:00。"]
+    assert error.value.messages == ["公示期不得少于 5 天：结束时间最早为 2026-03-07 09:00。"]
     notice.refresh_from_db()
     partner.refresh_from_db()
     assert (notice.status, notice.starts_at) == (NoticeStatus.DRAFT, None)
@@ -204,7 +204,7 @@ def test_notice_api_publish_rechecks_end(staff, partner):
         response = api.post(f"/api/public-notices/{notice.pk}/publish/")
 
     assert response.status_code == 400
-    assert "公示期不得少于 5 天:结束时间最早为 2026-03-06 09:01。" in response.content.decode()
+    assert "公示期不得少于 5 天：结束时间最早为 2026-03-06 09:01。" in response.content.decode()
     assert PublicNotice.objects.get(pk=notice.pk).status == NoticeStatus.DRAFT
 
 
@@ -243,10 +243,10 @@ def test_notice_real_period_on_pages_feed_task_dossier_and_filing(client, staff,
     section = next(s for s in dossier_sections(partner) if s.key == "notice")
     published_event = [e for e in audit_events_for(notice) if e.action == "notices.notice.published"]
     assert (notice.starts_at, notice.published_at, notice.ends_at) == (published, published, end)
-    assert f"公示期:{period},剩余 5 天" in page
-    assert f"公示期:{period}" in feed
+    assert f"公示期：{period}，剩余 5 天" in page
+    assert f"公示期：{period}" in feed
     assert (moved_before_end, moved_at_end) == (0, 1)
     assert (notice.status, partner.status) == (NoticeStatus.ENDED, PartnerStatus.SIGNING)
-    assert section.entries[0].detail.startswith("公示期 2026年3月2日 10:30 至 2026年3月7日 10:30;")
+    assert section.entries[0].detail.startswith("公示期 2026年3月2日 10:30 至 2026年3月7日 10:30；")
     assert period in report
     assert published_event[0].data["starts_at"] == published.isoformat()

@@ -22,12 +22,12 @@ def test_notice_browser_resident_files_objection_on_phone(live_server, phone_pag
     page.get_by_role("link", name=notice.title).first.click()
     assert page.get_by_role("heading", level=1).inner_text() == notice.title
     # On a phone each applicant is a card; the cells keep their role and carry their label.
-    assert page.get_by_role("cell", name="申请主体:张*三", exact=True).is_visible()
+    assert page.get_by_role("cell", name="申请主体：张*三", exact=True).is_visible()
     # Nothing is wider than the phone: the list scrolls inside its own box.
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
     page.get_by_label("对哪一位申请人提出异议").select_option(
-        label="句容市绿邻环保志愿服务社(垃圾分类小管家)"
+        label="句容市绿邻环保志愿服务社（垃圾分类小管家）"
     )
     page.get_by_label("异议事实与理由").fill("该组织在小区内开展活动时向居民收取费用。")
     page.get_by_label("您的姓名").fill("李居民")
@@ -49,4 +49,4 @@ def test_notice_browser_resident_files_objection_on_phone(live_server, phone_pag
     page.get_by_label("联系电话后四位").fill("1111")
     page.get_by_role("button", name="查询").click()
     # The result is a new page: wait for it (is_visible() alone can look before it has loaded).
-    expect(page.get_by_text("已受理,正在调查核实。")).to_be_visible()
+    expect(page.get_by_text("已受理，正在调查核实。")).to_be_visible()

@@ -32,9 +32,9 @@ def test_notice_dossier_section_lists_notice_objection_and_filing():
 
     assert section.title == "公示与异议"
     assert [e.title for e in section.entries] == [
-        f"公示:{notice.title}",
+        f"公示：{notice.title}",
         "公示结果备案",
-        f"异议 {objection.reference}:异议不成立",
+        f"异议 {objection.reference}：异议不成立",
     ]
     assert [(d.label, d.file.name) for d in section.entries[1].documents] == [
         ("公示结果备案报告", notice.filing_report.name)

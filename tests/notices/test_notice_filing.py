@@ -52,8 +52,8 @@ def test_filing_pdf_has_decision_period_objections_and_final_list(staff, communi
     assert "崇明街道党工委2026年第3次会议" in text
     start = notice.starts_at.astimezone(dt.timezone(dt.timedelta(hours=8)))
     assert f"{start.year}年{start.month}月{start.day}日" in text
-    assert f"{upheld.reference}" in text and "异议成立:经核实存在违规收费。" in text
-    assert f"{dismissed.reference}" in text and "异议不成立:所述情况不属实。" in text
+    assert f"{upheld.reference}" in text and "异议成立：经核实存在违规收费。" in text
+    assert f"{dismissed.reference}" in text and "异议不成立：所述情况不属实。" in text
     final = text.split("四、最终名单")[1]
     assert "句容市银龄互助服务中心" in final
     assert "张晓三" not in final
@@ -78,7 +78,7 @@ def test_filing_refused_while_objection_open_or_period_running(staff, community)
     with pytest.raises(ValidationError) as error:
         notice_file(notice=notice, by=staff)
 
-    assert error.value.messages == ["尚有未办结的异议,办结后才能备案。"]
+    assert error.value.messages == ["尚有未办结的异议，办结后才能备案。"]
     assert PublicNotice.objects.get().filed_at is None
 
 

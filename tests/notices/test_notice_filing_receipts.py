@@ -108,7 +108,7 @@ def test_clerk_sees_incoming_filing_reads_the_pdf_and_acknowledges_once(client, 
     assert before <= receipt.acknowledged_at <= timezone.now()
     assert receipt.answered_by == clerk
     when = timezone.localtime(receipt.acknowledged_at).strftime("%Y-%m-%d %H:%M")
-    assert _messages(again) == ["已签收,签收时间已记录。", f"该备案已于 {when} 签收,不能再次办理。"]
+    assert _messages(again) == ["已签收，签收时间已记录。", f"该备案已于 {when} 签收，不能再次办理。"]
     assert FilingReceipt.objects.get(pk=receipt.pk).acknowledged_at == receipt.acknowledged_at
     assert [e.action for e in audit_events_for(receipt)] == [
         "notices.filing.sent",
@@ -128,14 +128,17 @@ def test_return_needs_a_remark_and_keeps_the_filing_open_without_one(client, wor
     blank = client.post(url, {"action": "return", "remark": "   "})
     receipt.refresh_from_db()
     status_after_blank = receipt.status
-    returned = client.post(url, {"action": "return", "remark": "最终名单缺少综合评分,请补正。"})
+    returned = client.post(url, {"action": "return", "remark": "最终名单缺少综合评分，请补正。"})
 
     assert blank.status_code == 400
-    assert "请填写退回意见,说明需要街道补正的内容。" in blank.content.decode()
+    assert "请填写退回意见，说明需要街道补正的内容。" in blank.content.decode()
     assert status_after_blank == FilingReceiptStatus.SENT
     assert returned.status_code == 302
     receipt.refresh_from_db()
-    assert (receipt.status, receipt.remark) == (FilingReceiptStatus.RETURNED, "最终名单缺少综合评分,请补正。")
+    assert (receipt.status, receipt.remark) == (
+        FilingReceiptStatus.RETURNED,
+        "最终名单缺少综合评分，请补正。",
+    )
     assert receipt.returned_at is not None and receipt.acknowledged_at is None
 
 
@@ -146,7 +149,7 @@ def test_return_remark_required_in_the_domain_too(world):
     with pytest.raises(Exception) as error:
         filing_receipt_return(receipt=receipt, remark="", by=world["clerks"]["市委组织部"])
 
-    assert error.value.message_dict == {"remark": ["请填写退回意见,说明需要街道补正的内容。"]}
+    assert error.value.message_dict == {"remark": ["请填写退回意见，说明需要街道补正的内容。"]}
     assert FilingReceipt.objects.get(pk=receipt.pk).status == FilingReceiptStatus.SENT
 
 
@@ -162,7 +165,7 @@ def test_returned_filing_is_sent_again_only_to_the_recipient_that_returned_it(wo
     )
     notice_file(notice=notice, by=staff)
 
-    assert nothing_returned.value.messages == ["各接收单位均已收到本公示的备案且未退回,无需重新报送。"]
+    assert nothing_returned.value.messages == ["各接收单位均已收到本公示的备案且未退回，无需重新报送。"]
     rows = list(
         FilingReceipt.objects.filter(notice=notice)
         .order_by("recipient__position", "sent_at")
@@ -240,7 +243,7 @@ def test_street_staff_see_each_recipients_status_on_the_notice_and_in_the_filter
     assert "市委组织部</td><td>已签收" in table
     assert "市纪委监委</td><td>已退回" in table and "请补盖公章。" in table
     assert "市委社会工作部</td><td>已报送" in table
-    assert "市委组织部:已签收、市纪委监委:已退回、市委社会工作部:已报送" in listing
+    assert "市委组织部：已签收、市纪委监委：已退回、市委社会工作部：已报送" in listing
     assert notice.title in returned
     assert notice.title not in acknowledged
     assert receipts.status_code == 200 and "请补盖公章。" in receipts.content.decode()
@@ -270,9 +273,9 @@ def test_dossier_shows_each_recipients_status(world):
 
     day = cn_date
     assert filing.detail == (
-        f"市委组织部:已签收（{day(acknowledged.acknowledged_at)}）;"
-        f"市纪委监委:已退回（{day(returned.returned_at)}）,退回意见:请补盖公章。;"
-        "市委社会工作部:已报送"
+        f"市委组织部：已签收（{day(acknowledged.acknowledged_at)}）；"
+        f"市纪委监委：已退回（{day(returned.returned_at)}），退回意见：请补盖公章。；"
+        "市委社会工作部：已报送"
     )
 
 
@@ -288,7 +291,7 @@ def test_api_notice_detail_shows_receipts_and_a_second_send_is_409(client, world
     assert first.status_code == 200
     assert (second.status_code, second.json()) == (
         409,
-        {"detail": ["各接收单位均已收到本公示的备案且未退回,无需重新报送。"]},
+        {"detail": ["各接收单位均已收到本公示的备案且未退回，无需重新报送。"]},
     )
     assert [(r["recipient"], r["status"]) for r in detail["filing_receipts"]] == [
         (name, "sent") for name in RULEBOOK_THREE
@@ -301,7 +304,7 @@ def test_sending_with_every_recipient_switched_off_is_refused(world):
     with pytest.raises(Exception) as error:
         notice_file(notice=world["notice"], by=world["staff"])
 
-    assert error.value.messages == ["本街道没有设置报送的备案接收单位,请先在“备案接收单位”中设置。"]
+    assert error.value.messages == ["本街道没有设置报送的备案接收单位，请先在“备案接收单位”中设置。"]
     assert not FilingReceipt.objects.exists()
     assert world["notice"].filed_at is None
 

@@ -39,7 +39,7 @@ def test_notice_list_invalid_filter_says_so(client, world):
     response = client.get(reverse("notices:notice_list"), {"status": "soon", "page": "-3"})
 
     assert response.status_code == 200
-    assert "所选项不存在,请重新选择。" in response.content.decode()
+    assert "所选项不存在，请重新选择。" in response.content.decode()
 
 
 def test_notice_list_cache_kept_when_a_partner_changes(

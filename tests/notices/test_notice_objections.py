@@ -102,7 +102,7 @@ def test_objection_honeypot_keeps_nothing(client, notice):
 
 def test_objection_rate_limited_after_ten(client, notice):
     # Eleven different objections (identical ones are one double submit, tested below).
-    statuses = [_post(client, notice, grounds=f"第{i}条异议:存在收费行为。").status_code for i in range(11)]
+    statuses = [_post(client, notice, grounds=f"第{i}条异议：存在收费行为。").status_code for i in range(11)]
 
     assert statuses == [302] * 10 + [429]
     assert Objection.objects.count() == 10
@@ -156,7 +156,7 @@ def test_objection_after_period_refused(client, staff, community):
     response = _post(client, notice)
 
     assert response.status_code == 400
-    assert "公示期已结束或尚未开始,不能提出异议。" in response.content.decode()
+    assert "公示期已结束或尚未开始，不能提出异议。" in response.content.decode()
     assert Objection.objects.count() == 0
     with pytest.raises(ValidationError):
         file_objection(notice)
@@ -180,7 +180,7 @@ def test_objection_dismissed_partner_goes_on_to_signing(staff, community):
 
     objection_investigate(objection=objection, by=staff, assigned_to=staff, note="已电话联系异议人。")
     objection_conclude(
-        objection=objection, upheld=False, conclusion="经核实,所述收费为材料费,符合规定。", by=staff
+        objection=objection, upheld=False, conclusion="经核实，所述收费为材料费，符合规定。", by=staff
     )
 
     partner.refresh_from_db()
@@ -199,7 +199,9 @@ def test_objection_upheld_rejects_applicant_with_history(staff, community):
     notice = published_notice(staff=staff, partners=[partner, other])
     objection = file_objection(notice, entry=notice.entries.get(partner=partner))
 
-    objection_conclude(objection=objection, upheld=True, conclusion="经核实存在违规收费,异议成立。", by=staff)
+    objection_conclude(
+        objection=objection, upheld=True, conclusion="经核实存在违规收费，异议成立。", by=staff
+    )
 
     partner.refresh_from_db()
     other.refresh_from_db()
@@ -231,7 +233,7 @@ def test_objection_conclusion_needs_text_and_street_staff(staff, community, noti
 
 def test_objection_lookup_needs_reference_and_phone_last4(client, staff, notice):
     objection = file_objection(notice)
-    objection_conclude(objection=objection, upheld=False, conclusion="经核实,异议所述情况不属实。", by=staff)
+    objection_conclude(objection=objection, upheld=False, conclusion="经核实，异议所述情况不属实。", by=staff)
     url = reverse("notices:objection_status")
 
     found = client.get(
@@ -239,10 +241,10 @@ def test_objection_lookup_needs_reference_and_phone_last4(client, staff, notice)
     ).content.decode()
     wrong = client.get(url, {"reference": objection.reference, "phone_last4": "2222"}).content.decode()
 
-    assert "经核实,异议所述情况不属实。" in found
+    assert "经核实，异议所述情况不属实。" in found
     assert "异议不成立" in found
     assert "13700001111" not in found and "李居民" not in found
-    assert "经核实,异议所述情况不属实。" not in wrong
+    assert "经核实，异议所述情况不属实。" not in wrong
     assert "没有找到相符的记录" in wrong
     assert objection_lookup(reference=objection.reference, phone_last4="") is None
 
@@ -286,7 +288,7 @@ def test_objection_filed_mails_street_staff_without_objector_data(
     assert {staff.email, colleague.email} <= {mail.to[0] for mail in mailoutbox}
     assert elsewhere.email not in {mail.to[0] for mail in mailoutbox}
     for mail in mailoutbox:
-        assert mail.subject == f"【公示异议】新的异议待调查:{objection.reference}"
+        assert mail.subject == f"【公示异议】新的异议待调查：{objection.reference}"
         assert objection.entry.applicant_name in mail.body
         assert f"/admin/notices/objection/{objection.pk}/change/" in mail.body
         assert "13700001111" not in mail.body and "李居民" not in mail.body

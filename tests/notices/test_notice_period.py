@@ -31,7 +31,7 @@ def test_notice_period_four_days_23_hours_refused(staff, partner):
     with clock_at(START), pytest.raises(ValidationError) as error:
         draft_notice(staff=staff, partners=[partner], ends_at=START + dt.timedelta(days=4, hours=23))
 
-    assert error.value.message_dict["ends_at"] == ["公示期不得少于 5 天:结束时间最早为 2026-03-06 09:00。"]
+    assert error.value.message_dict["ends_at"] == ["公示期不得少于 5 天：结束时间最早为 2026-03-06 09:00。"]
     assert PublicNotice.objects.count() == 0
 
 
@@ -116,8 +116,8 @@ def test_notice_page_shows_period_and_days_left(client, staff, partner):
     start = notice.starts_at.astimezone(SHANGHAI)
     end = notice.ends_at.astimezone(SHANGHAI)
     assert (
-        f"公示期:{start:%Y}年{start.month}月{start.day}日 {start:%H:%M} 至 "
-        f"{end:%Y}年{end.month}月{end.day}日 {end:%H:%M},剩余 5 天"
+        f"公示期：{start:%Y}年{start.month}月{start.day}日 {start:%H:%M} 至 "
+        f"{end:%Y}年{end.month}月{end.day}日 {end:%H:%M}，剩余 5 天"
     ) in html
     assert "公示期满" not in html
     partner.refresh_from_db()

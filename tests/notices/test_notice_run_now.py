@@ -31,7 +31,7 @@ def test_end_now_ends_notice_as_the_staff_member(client, world):
 
     assert "立即结束公示" in page
     assert response.status_code == 302
-    assert _messages(response) == ["已结束 1 个公示,3 名申请人进入待签约。"]
+    assert _messages(response) == ["已结束 1 个公示，3 名申请人进入待签约。"]
     notice.refresh_from_db()
     assert notice.status == NoticeStatus.ENDED
     for partner in partners:
@@ -58,7 +58,7 @@ def test_end_now_twice_changes_nothing_the_second_time(client, world):
 
     response = client.post(url)
 
-    assert _messages(response) == ["没有需要结束的公示:该公示未到期或已经结束。"]
+    assert _messages(response) == ["没有需要结束的公示：该公示未到期或已经结束。"]
     assert (PartnerTransition.objects.count(), audit_events_for(notice).count()) == (transitions, events)
     page = client.get(reverse("admin:notices_publicnotice_change", args=[notice.pk])).content.decode()
     assert "立即结束公示" not in page
@@ -74,7 +74,7 @@ def test_end_now_not_offered_and_refused_before_the_end(client, world):
     response = client.post(reverse("admin:notices_publicnotice_end_now", args=[notice.pk]))
 
     assert "立即结束公示" not in page
-    assert _messages(response) == ["没有需要结束的公示:该公示未到期或已经结束。"]
+    assert _messages(response) == ["没有需要结束的公示：该公示未到期或已经结束。"]
     partner.refresh_from_db()
     notice.refresh_from_db()
     assert (notice.status, partner.status) == (NoticeStatus.PUBLISHED, PartnerStatus.IN_NOTICE)

@@ -37,7 +37,7 @@ def test_bulk_dismiss_without_a_conclusion_is_refused_once_and_changes_nothing(c
     response = _bulk(client, "dismiss_selected", world["objections"], "  ")
 
     errors = [str(m) for m in response.context["messages"] if m.level_tag == "error"]
-    assert errors == ["请填写调查结论(异议人可凭受理编号查看)。"]
+    assert errors == ["请填写调查结论（异议人可凭受理编号查看）。"]
     assert set(Objection.objects.values_list("status", flat=True)) == {ObjectionStatus.OPEN}
     assert OutboxMessage.objects.filter(code="notices.objection_outcome").count() == told_before
 
@@ -67,7 +67,7 @@ def test_bulk_skips_a_concluded_objection_and_names_it(client, world):
     response = _bulk(client, "dismiss_selected", [done, still_open], "不属实。")
 
     messages = [str(m) for m in response.context["messages"]]
-    assert f"{done.reference}:该异议已办结。" in messages
+    assert f"{done.reference}：该异议已办结。" in messages
     assert "已办结 1 件异议。" in messages
     done.refresh_from_db()
     still_open.refresh_from_db()

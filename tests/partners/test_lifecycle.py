@@ -22,7 +22,7 @@ S = PartnerStatus
 LEGAL = [
     ("forward", S.SUBMITTED, S.VETTING, set(), {}, ""),
     ("shortlist", S.VETTING, S.SHORTLISTED, {"vetting_passed"}, {}, ""),
-    ("reject", S.VETTING, S.REJECTED, {"vetting_failed"}, {}, "纪检室:存在失信记录"),
+    ("reject", S.VETTING, S.REJECTED, {"vetting_failed"}, {}, "纪检室：存在失信记录"),
     ("score", S.SHORTLISTED, S.SCORED, {"scoring_complete"}, {"composite_score": Decimal("86.25")}, ""),
     ("approve", S.SCORED, S.APPROVED, {"decision_approved"}, {}, ""),
     ("not_select", S.SCORED, S.NOT_SELECTED, {"decision_not_selected"}, {}, "名额已满"),

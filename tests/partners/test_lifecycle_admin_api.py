@@ -143,7 +143,7 @@ def test_api_walks_the_whole_machine(client, facts, partner, staff):
         {
             "reason": "expired_voluntary",
             "note": "期满不再续签",
-            "handover_note": "空间完好归还,钥匙已交回",
+            "handover_note": "空间完好归还，钥匙已交回",
             "exit_date": "2026-06-30",
         },
         content_type="application/json",
@@ -208,5 +208,5 @@ def test_admin_says_what_is_still_missing_and_shows_the_history(client, facts, p
     page = client.get(f"/admin/partners/partner/{partner.pk}/change/").content.decode()
 
     assert "尚不能执行" in page
-    assert "列入入围名单</strong>:尚有联审部门未审核通过。" in page
+    assert "列入入围名单</strong>：尚有联审部门未审核通过。" in page
     assert "材料齐全" in page  # the status history inline is visible to the staff member

@@ -106,7 +106,7 @@ def test_objection_upheld_stops_at_the_notice():
     timeline = partner_timeline(partner)
 
     assert _states(timeline)[-1] == ("公示", StepState.STOPPED) and len(timeline.steps) == 5
-    assert timeline.reason == "异议成立,不予入驻"
+    assert timeline.reason == "异议成立，不予入驻"
 
 
 def test_withdrawn_stops_where_the_applicant_withdrew():

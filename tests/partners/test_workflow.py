@@ -77,8 +77,8 @@ def test_partner_methods_are_generated_from_the_declaration():
 
 
 def test_generated_methods_keep_the_rulebook_citation():
-    assert "五(二)3" in Partner.end_notice.__doc__
-    assert "六(二)3" in Partner.exit.__doc__
+    assert "五（二）3" in Partner.end_notice.__doc__
+    assert "六（二）3" in Partner.exit.__doc__
 
 
 def test_transition_methods_write_only_their_declared_fields():

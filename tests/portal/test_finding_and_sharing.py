@@ -101,8 +101,8 @@ def test_directory_cards_show_an_organisations_address_and_phone_as_tel_links(cl
 
     html = client.get(reverse("services:directory")).content.decode()
 
-    assert "地址:华阳北路18号" in html
-    assert '联系电话:<a href="tel:13812345678">13812345678</a>' in html
+    assert "地址：华阳北路18号" in html
+    assert '联系电话：<a href="tel:13812345678">13812345678</a>' in html
 
 
 def test_directory_cards_never_show_an_individuals_mobile_or_home_address(client, world):
@@ -121,8 +121,8 @@ def test_directory_cards_never_show_an_individuals_mobile_or_home_address(client
     html = client.get(reverse("services:directory")).content.decode()
 
     assert SEEDED_MOBILE not in html and SEEDED_ADDRESS not in html and "张晓三" not in html
-    assert "地址:华阳西路100号" in html
-    assert '社区联系电话:<a href="tel:0511-87261234">0511-87261234</a>' in html
+    assert "地址：华阳西路100号" in html
+    assert '社区联系电话：<a href="tel:0511-87261234">0511-87261234</a>' in html
 
 
 def _og(html: str) -> dict:
@@ -159,7 +159,7 @@ def test_call_notice_and_partner_pages_have_share_previews(client, world, settin
     assert pages["notice"]["title"] == "拟入驻名单公示" and pages["notice"]["description"] == "现予以公示。"
     assert pages["partner"]["title"] == "句容市银龄中心"
     assert (
-        pages["partner"]["description"] == f"银龄学堂 · {community.name}的睦邻合伙人,以社区空间换公益服务。"
+        pages["partner"]["description"] == f"银龄学堂 · {community.name}的睦邻合伙人，以社区空间换公益服务。"
     )
     assert {p["image"] for p in pages.values()} == {image}
     assert pages["call"]["url"] == f"https://mulin.example.cn/calls/{call.pk}/"

@@ -57,7 +57,7 @@ def test_ledger_exports_xlsx_with_title_row_and_chinese_headers(client, street_u
     assert response.status_code == 200, response.content[:500]
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     rows = sheet_rows(response)
-    assert rows[0][0].startswith(f"{name}台账(筛选:无;日期")
+    assert rows[0][0].startswith(f"{name}台账（筛选：无；日期")
     assert header in rows[1]
     assert "id" not in rows[1]
 
@@ -137,7 +137,8 @@ def test_title_names_the_filters_and_the_date_range(client, street_user):
     rows = sheet_rows(response)
 
     assert (
-        rows[0][0] == "公益服务记录表台账(筛选:核实状态:已核实;日期(服务日期):2026年3月10日至2026年3月11日)"
+        rows[0][0]
+        == "公益服务记录表台账（筛选：核实状态：已核实；日期（服务日期）：2026年3月10日至2026年3月11日）"
     )
     assert [row[0] for row in rows[2:]] == [dt.datetime(2026, 3, 11), dt.datetime(2026, 3, 10)]
 
@@ -172,7 +173,7 @@ def test_csv_ledger_has_the_title_line_and_headers(client, street_user):
 
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][0].startswith("项目申请台账(筛选:无;")
+    assert rows[0][0].startswith("项目申请台账（筛选：无；")
     assert rows[1][:2] == ["申请编号", "申请主体名称/姓名"]
     assert rows[2][:2] == [application.reference, application.applicant_name]
     assert rows[2][rows[1].index("申请主体类型")] == "社会组织"
@@ -197,7 +198,7 @@ def test_big_ledger_goes_to_the_worker_with_a_progress_page(
     assert "下载" in page.content.decode()
     workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
     rows = list(workbook.active.iter_rows(values_only=True))
-    assert rows[0][0].startswith("公益服务记录表台账(筛选:无;")
+    assert rows[0][0].startswith("公益服务记录表台账（筛选：无；")
     assert len(rows) == 2 + 3
     client.force_login(street_staff())
     assert client.get(response["Location"]).status_code == 404

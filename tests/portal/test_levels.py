@@ -101,7 +101,7 @@ def test_level_staff_writes_are_refused_by_the_api(client, levels, who):
     deleted = client.delete(f"/api/spaces/{space.pk}/")
 
     assert (transition.status_code, changed.status_code, deleted.status_code) == (403, 403, 403)
-    assert transition.json()["detail"] == "区级、市级工作人员只能查看,不能修改。"
+    assert transition.json()["detail"] == "区级、市级工作人员只能查看，不能修改。"
     space.refresh_from_db()
     partner.refresh_from_db()
     assert (space.name, partner.status) != ("改名", "vetting")
@@ -211,7 +211,7 @@ def test_street_staff_may_go_to_the_bound_and_stricter_not_looser(levels, field,
 
     shown = f"{bound:.2f}" if isinstance(bound, Decimal) else str(bound)
     assert refused.value.message_dict == {
-        field: [f"比句容市设定的最宽限值{shown}更宽松;需句容市工作人员批准(由其设置)。"]
+        field: [f"比句容市设定的最宽限值{shown}更宽松；需句容市工作人员批准（由其设置）。"]
     }
     street.refresh_from_db()
     assert getattr(street, field) == stricter
@@ -239,7 +239,7 @@ def test_the_districts_staff_approve_a_looser_value_and_it_is_recorded(client, l
     )
     client.force_login(levels["street_staff"])
     page = client.get(f"/admin/portal/street/{street.pk}/change/").content.decode()
-    assert "句容市" in page and "公示最少天数 = 6(限值 7" in page
+    assert "句容市" in page and "公示最少天数 = 6（限值 7" in page
 
 
 def test_a_city_bound_needs_the_citys_approval_not_the_districts(levels):
@@ -253,7 +253,7 @@ def test_a_city_bound_needs_the_citys_approval_not_the_districts(levels):
     )
 
     assert refused.value.message_dict == {
-        "notice_min_days": ["比镇江市设定的最宽限值6更宽松;需镇江市工作人员批准(由其设置)。"]
+        "notice_min_days": ["比镇江市设定的最宽限值6更宽松；需镇江市工作人员批准（由其设置）。"]
     }
     assert Street.objects.get(pk=street.pk).notice_min_days == 5
 
@@ -330,7 +330,7 @@ def test_admin_names_the_bound_and_keeps_the_street(client, levels):
     response = client.post(f"/admin/portal/street/{street.pk}/change/", data)
 
     assert response.status_code == 200
-    assert "比句容市设定的最宽限值7更宽松;需句容市工作人员批准(由其设置)。" in response.content.decode()
+    assert "比句容市设定的最宽限值7更宽松；需句容市工作人员批准（由其设置）。" in response.content.decode()
     street.refresh_from_db()
     assert (street.notice_min_days, street.address) == (8, "")
 
@@ -365,10 +365,10 @@ def test_a_level_with_records_below_cannot_be_deleted(client, levels, level):
     PartnerFactory(community=community)
     # The accounts of the level's staff hold it too (the fixture's 市级 / 区级 / 街道 staff).
     reasons = {
-        "city": "区县(2)、账号角色(1)",
-        "jurong": "街道(1)、账号角色(1)",
-        "street": "招募公告(1)、社区(1)、账号角色(1)",
-        "community": "睦邻合伙人(1)、项目申请(1)",
+        "city": "区县（2）、账号角色（1）",
+        "jurong": "街道（1）、账号角色（1）",
+        "street": "招募公告（1）、社区（1）、账号角色（1）",
+        "community": "睦邻合伙人（1）、项目申请（1）",
     }
     obj = {
         "city": levels["city"],
@@ -383,7 +383,7 @@ def test_a_level_with_records_below_cannot_be_deleted(client, levels, level):
     page = client.get(url, follow=True).content.decode()
     client.post(url, {"post": "yes"})
 
-    assert f"“{obj}”下仍有记录:{reasons[level]},不能删除。请先移走或处理这些记录。" in page
+    assert f"“{obj}”下仍有记录：{reasons[level]}，不能删除。请先移走或处理这些记录。" in page
     assert type(obj).objects.filter(pk=obj.pk).exists()
 
 

@@ -39,8 +39,8 @@ def test_password_reset_mail_is_in_chinese_with_a_working_link(client, mailoutbo
 
     assert response.status_code == 302
     mail = mailoutbox[0]
-    assert mail.subject == "睦邻合伙人:重设密码"
-    assert "您的用户名:hezuo" in mail.body
+    assert mail.subject == "睦邻合伙人：重设密码"
+    assert "您的用户名：hezuo" in mail.body
     link = next(line for line in mail.body.splitlines() if "/accounts/reset/" in line).strip()
     path = link.split("://", 1)[1].split("/", 1)[1]
     assert client.get("/" + path, follow=True).status_code == 200

@@ -80,8 +80,8 @@ def test_lockout_page_is_chinese():
     html = response.content.decode()
     assert response.status_code == 429
     assert "登录已暂时锁定" in html
-    assert "连续 5 次登录失败,该账号或网络地址已被暂时锁定。" in html
-    assert "请联系系统管理员在管理后台“Access attempts”(登录失败记录)中删除相应记录解锁" in html
+    assert "连续 5 次登录失败，该账号或网络地址已被暂时锁定。" in html
+    assert "请联系系统管理员在管理后台“Access attempts”（登录失败记录）中删除相应记录解锁" in html
 
 
 def test_admin_unlocks_by_deleting_the_access_attempt():
@@ -180,7 +180,7 @@ def test_admin_login_asks_the_code_of_a_user_who_set_it_up(clerk_with_device):
     response = client.post("/admin/login/?next=/admin/", {"username": "clerk", "password": "pw"})
 
     assert response.status_code == 200
-    assert "该账号已开启双重验证,请填写动态验证码。" in response.content.decode()
+    assert "该账号已开启双重验证，请填写动态验证码。" in response.content.decode()
     assert not logged_in(client)
 
 
@@ -202,7 +202,7 @@ def test_admin_login_with_a_wrong_code_is_refused(clerk_with_device):
 
     response = client.post("/admin/login/", {"username": "clerk", "password": "pw", "otp_token": "000000"})
 
-    assert "动态验证码不正确或已过期,请重新输入。" in response.content.decode()
+    assert "动态验证码不正确或已过期，请重新输入。" in response.content.decode()
     assert not logged_in(client)
 
 

@@ -81,7 +81,7 @@ def test_notice_poster_has_the_title_entries_and_the_address(client, staff, draw
     text = pdf_text(response.content).replace("\n", "")
     url = f"{BASE}/notices/{notice.pk}/"
     assert notice.title in text
-    assert f"{partner.name}:银龄学堂(东村社区)" in text
+    assert f"{partner.name}：银龄学堂（东村社区）" in text
     assert url in text
     assert links(response.content) == [url]
     assert drawn == [url]
@@ -95,7 +95,7 @@ def test_draft_notice_has_no_poster(client, staff):
 
     response = client.get(reverse("admin:notices_publicnotice_poster", args=[notice.pk]), follow=True)
 
-    assert "公示尚未发布,发布后才能打印公示海报。" in response.content.decode()
+    assert "公示尚未发布，发布后才能打印公示海报。" in response.content.decode()
 
 
 def test_notice_change_page_offers_the_poster(client, staff):
@@ -131,7 +131,7 @@ def test_draft_call_has_no_poster(client, staff):
 
     response = client.get(reverse("admin:calls_recruitmentcall_poster", args=[call.pk]), follow=True)
 
-    assert "招募公告尚未发布,发布后才能打印海报。" in response.content.decode()
+    assert "招募公告尚未发布，发布后才能打印海报。" in response.content.decode()
 
 
 def test_other_streets_call_poster_is_not_found(client, staff):

@@ -78,7 +78,7 @@ def test_delete_of_a_referenced_record_is_a_409_naming_the_references(setup):
 
     assert (response.status_code, response["Content-Type"]) == (409, "application/json")
     assert response.json() == {
-        "detail": [f"该记录仍被其他记录引用({references}),不能删除;请先处理这些记录。"]
+        "detail": [f"该记录仍被其他记录引用（{references}），不能删除；请先处理这些记录。"]
     }
     assert type(record).objects.filter(pk=record.pk).exists()
 

@@ -104,7 +104,7 @@ TABLE = [
         "validation-error-by-field",
         vetting_fail_without_note,
         400,
-        {"detail": ["结论为不通过时,请写明理由。"], "errors": {"note": ["结论为不通过时,请写明理由。"]}},
+        {"detail": ["结论为不通过时，请写明理由。"], "errors": {"note": ["结论为不通过时，请写明理由。"]}},
     ),
     (
         "drf-validation-error-keeps-fields",
@@ -157,7 +157,7 @@ TABLE = [
         "protected-delete",
         referenced_space,
         409,
-        {"detail": ["该记录仍被其他记录引用(使用时段 1 条),不能删除;请先处理这些记录。"]},
+        {"detail": ["该记录仍被其他记录引用（使用时段 1 条），不能删除；请先处理这些记录。"]},
     ),
 ]
 
@@ -211,7 +211,7 @@ def test_api_server_error_is_json(monkeypatch):
     response = client.get(f"/api/partners/{partner.pk}/history/")
 
     assert (response.status_code, response["Content-Type"]) == (500, "application/json")
-    assert response.json() == {"detail": "服务器出错,请稍后再试。"}
+    assert response.json() == {"detail": "服务器出错，请稍后再试。"}
 
 
 def test_pages_outside_the_api_keep_their_html_404(client):
@@ -263,8 +263,8 @@ def _request_with_messages(rf):
     ("error", "kwargs", "shown"),
     [
         (ValidationError(["甲。", "乙。"]), {}, ["甲。", "乙。"]),
-        (ValidationError({"note": "请写明理由。"}), {"prefix": "某机构:"}, ["某机构:请写明理由。"]),
-        (ActionRefused(["甲。", "乙。"]), {"prefix": "某机构:", "join": "; "}, ["某机构:甲。; 乙。"]),
+        (ValidationError({"note": "请写明理由。"}), {"prefix": "某机构："}, ["某机构：请写明理由。"]),
+        (ActionRefused(["甲。", "乙。"]), {"prefix": "某机构：", "join": "；"}, ["某机构：甲。；乙。"]),
         (PermissionDenied("不许。"), {}, ["不许。"]),
     ],
 )

@@ -85,7 +85,7 @@ def test_a_20000_square_png_is_refused_by_its_header():
     with pytest.raises(ValidationError) as error:
         validate_upload(bomb_png())
 
-    assert error.value.messages == ["图片“bomb.png”的像素过多(上限 5000 万像素),请缩小后再上传。"]
+    assert error.value.messages == ["图片“bomb.png”的像素过多（上限 5000 万像素），请缩小后再上传。"]
 
 
 @pytest.mark.parametrize(("size", "refused"), [((100, 99), False), ((100, 100), False), ((101, 100), True)])
@@ -122,7 +122,7 @@ def test_a_docx_inflating_to_500_mb_is_refused():
         validate_upload(docx_unpacking_to(500 * 1024 * 1024, name="团队.docx"))
 
     assert error.value.messages == [
-        "文件“团队.docx”解压后过大(500.0 MB,上限 100.0 MB),可能是恶意压缩文件,请检查后重新上传。"
+        "文件“团队.docx”解压后过大（500.0 MB，上限 100.0 MB），可能是恶意压缩文件，请检查后重新上传。"
     ]
 
 
@@ -144,7 +144,7 @@ def test_bomb_png_on_the_public_application_form_keeps_input_and_no_file(client,
 
     assert response.status_code == 400
     assert response.context["form"].errors["doc_registration"] == [
-        "图片“执照.png”的像素过多(上限 5000 万像素),请缩小后再上传。"
+        "图片“执照.png”的像素过多（上限 5000 万像素），请缩小后再上传。"
     ]
     assert 'value="13812345678"' in response.content.decode()
     assert Application.objects.count() == 0
@@ -176,7 +176,7 @@ def test_bomb_png_as_a_service_log_photo_is_refused_with_no_orphan(settings):
         )
 
     assert error.value.message_dict == {
-        "photo": ["图片“活动.png”的像素过多(上限 5000 万像素),请缩小后再上传。"]
+        "photo": ["图片“活动.png”的像素过多（上限 5000 万像素），请缩小后再上传。"]
     }
     assert ServiceLog.objects.count() == 0
     assert files_on_disk(settings) == []

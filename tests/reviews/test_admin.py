@@ -97,7 +97,7 @@ def test_panel_admin_refuses_too_few_resident_reps_and_accepts_thirty_percent(cl
 
     response = client.post(url, _panel_post(roadshow, two_of_ten))
     assert response.status_code == 200
-    assert "10 人的社会评审组至少需要 3 名群众代表,目前只有 2 名。" in response.content.decode()
+    assert "10 人的社会评审组至少需要 3 名群众代表，目前只有 2 名。" in response.content.decode()
     assert not Panel.objects.exists()
 
     three_of_ten = [(reviewer(), "resident") for _ in range(3)] + [
@@ -191,7 +191,7 @@ def test_vetting_admin_shows_refusal_as_message(client):
 
     page = response.content.decode()
     assert response.status_code == 200
-    assert "结论为不通过时,请写明理由。" in page and 'value="信用中国"' in page
+    assert "结论为不通过时，请写明理由。" in page and 'value="信用中国"' in page
     assert not VettingCheck.objects.exists()
 
 
@@ -286,7 +286,7 @@ def test_committee_meeting_admin_records_decisions_through_the_domain(client):
 
     response = client.post(reverse("admin:reviews_committeemeeting_add"), data)
     assert response.status_code == 200
-    assert "不予入选时,请写明理由。" in response.content.decode()
+    assert "不予入选时，请写明理由。" in response.content.decode()
 
     data["decisions-1-note"] = "名额已满"
     response = client.post(reverse("admin:reviews_committeemeeting_add"), data)
@@ -397,4 +397,4 @@ def test_superuser_records_on_behalf_and_the_admin_says_so(client, admin_user):
     check = VettingCheck.objects.get()
     assert (check.checked_by, check.recorded_on_behalf) == (admin_user, True)
     page = client.get(reverse("admin:reviews_vetting_board")).content.decode()
-    assert "通过</a>(代为登记)" in page
+    assert "通过</a>（代为登记）" in page

@@ -58,7 +58,7 @@ def test_reviewer_submits_a_sheet_through_the_api(api):
     )
     assert (response.status_code, response.json()) == (
         400,
-        {"detail": ["评分表已提交并锁定;如需修改,请联系工作人员解锁。"]},
+        {"detail": ["评分表已提交并锁定；如需修改，请联系工作人员解锁。"]},
     )
 
 
@@ -81,7 +81,7 @@ def test_vetting_check_created_through_the_api_and_refusals_are_400(api):
     response = api.post("/api/vetting-checks/", payload, format="json")
     assert (response.status_code, response.json()) == (
         400,
-        {"detail": ["结论为不通过时,请写明理由。"], "errors": {"note": ["结论为不通过时,请写明理由。"]}},
+        {"detail": ["结论为不通过时，请写明理由。"], "errors": {"note": ["结论为不通过时，请写明理由。"]}},
     )
 
     response = api.post("/api/vetting-checks/", dict(payload, note="计划书与招募要求不符"), format="json")

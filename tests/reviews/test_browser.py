@@ -48,7 +48,7 @@ def test_reviewer_scores_an_applicant_on_a_phone(live_server, phone_page):
     assert page.get_by_label(first.title).input_value() == "36.00"
     assert not ScoreSheet.objects.filter(status=SheetStatus.SUBMITTED).exists()
     page.get_by_label(third.title).fill("28")
-    page.get_by_label("评语").fill("服务承诺具体,团队稳定。")
+    page.get_by_label("评语").fill("服务承诺具体，团队稳定。")
     page.get_by_role("button", name="提交评分").click()
     # The confirmation step (issue 19): the scores and the total, then 确认提交 locks.
     assert page.locator("[data-confirm-total]").text_content() == "91.5"
@@ -57,7 +57,7 @@ def test_reviewer_scores_an_applicant_on_a_phone(live_server, phone_page):
     assert page.get_by_text("评分表已提交并锁定。").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     sheet = ScoreSheet.objects.get(member=member, partner=partner)
-    assert (sheet.status, sheet.comment) == (SheetStatus.SUBMITTED, "服务承诺具体,团队稳定。")
+    assert (sheet.status, sheet.comment) == (SheetStatus.SUBMITTED, "服务承诺具体，团队稳定。")
     assert sorted(str(s.value) for s in sheet.scores.all()) == ["27.50", "28.00", "36.00"]
     partner.refresh_from_db()
     assert partner.status == PartnerStatus.SHORTLISTED  # others have not scored yet

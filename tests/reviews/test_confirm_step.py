@@ -85,7 +85,7 @@ def test_confirm_locks_and_a_locked_sheet_cannot_be_changed(client):
     for action in ("submit", "confirm", "save"):
         response = client.post(url, {"action": action, **changed})
         assert response.status_code == 200, action
-        assert "评分表已提交并锁定;如需修改,请联系工作人员解锁。" in response.content.decode(), action
+        assert "评分表已提交并锁定；如需修改，请联系工作人员解锁。" in response.content.decode(), action
     assert sorted(Score.objects.filter(sheet=sheet).values_list("value", flat=True)) == [Decimal("20")] * 3
     page = client.get(url).content.decode()
     # 20 × 1.5 + 20 × 0.75 + 20 = 65

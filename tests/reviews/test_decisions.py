@@ -53,7 +53,7 @@ def test_not_selecting_needs_a_reason():
 
     with pytest.raises(ValidationError) as refused:
         decision_record(meeting=meeting, partner=partner, outcome=DecisionOutcome.NOT_SELECT, by=staff)
-    assert refused.value.message_dict == {"note": ["不予入选时,请写明理由。"]}
+    assert refused.value.message_dict == {"note": ["不予入选时，请写明理由。"]}
 
     decision_record(
         meeting=meeting,
@@ -100,7 +100,7 @@ def test_decision_only_for_scored_applicants():
         )
 
     assert refused.value.message_dict == {
-        "partner": ["只有“路演已评分”的申请人可以作出决定,当前状态为“已入围”。"]
+        "partner": ["只有“路演已评分”的申请人可以作出决定，当前状态为“已入围”。"]
     }
 
 

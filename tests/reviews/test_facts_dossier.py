@@ -75,8 +75,8 @@ def test_scoring_complete_fact_and_sections():
     sections = {s.key: s for s in dossier_sections(partner)}
     assert {"roadshow", "decision"} <= set(sections)
     titles = [e.title for e in sections["roadshow"].entries]
-    assert f"综合评分:{Decimal('74.00')}" in titles
-    assert sections["decision"].entries[0].title.endswith("通过,确定为睦邻合伙人")
+    assert f"综合评分：{Decimal('74.00')}" in titles
+    assert sections["decision"].entries[0].title.endswith("通过，确定为睦邻合伙人")
 
 
 def test_vetting_section_lists_each_department():
@@ -96,6 +96,6 @@ def test_vetting_section_lists_each_department():
 
     (section,) = [s for s in dossier_sections(partner) if s.key == "vetting"]
 
-    assert [e.title for e in section.entries] == ["社工站:需补充材料"]
+    assert [e.title for e in section.entries] == ["社工站：需补充材料"]
     assert "补交团队简介" in section.entries[0].detail
-    assert "审核人:吴静" in section.entries[0].detail and "代为登记" not in section.entries[0].detail
+    assert "审核人：吴静" in section.entries[0].detail and "代为登记" not in section.entries[0].detail

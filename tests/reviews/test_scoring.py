@@ -59,7 +59,7 @@ def test_social_panel_resident_share_boundary(residents, total, ok):
     if not ok:
         assert problems == [
             f"群众代表不少于30%:{total} 人的社会评审组至少需要 "
-            f"{resident_reps_needed(total, Decimal('0.30'))} 名群众代表,"
+            f"{resident_reps_needed(total, Decimal('0.30'))} 名群众代表，"
             f"目前只有 {residents} 名。"
         ]
 
@@ -172,7 +172,7 @@ def test_conflicted_member_cannot_score_and_is_not_awaited():
         score_sheet_save(
             member=conflicted, partner=partner, values=criteria_values(roadshow, 90), by=conflicted.user
         )
-    assert refused.value.messages == ["您已声明与该申请人存在利益冲突,不能评分。"]
+    assert refused.value.messages == ["您已声明与该申请人存在利益冲突，不能评分。"]
 
     for member, total in zip(members["expert"][1:], [80, 70], strict=True):
         give_score(member, partner, total)
@@ -211,7 +211,7 @@ def test_submitted_sheet_is_locked_until_an_admin_unlocks_with_a_reason():
 
     with pytest.raises(ValidationError) as refused:
         give_score(member, partner, 90)
-    assert refused.value.messages == ["评分表已提交并锁定;如需修改,请联系工作人员解锁。"]
+    assert refused.value.messages == ["评分表已提交并锁定；如需修改，请联系工作人员解锁。"]
 
     with pytest.raises(ValidationError):
         score_sheet_unlock(sheet=sheet, reason="  ", by=staff)
@@ -380,7 +380,7 @@ def test_rubric_in_use_is_frozen_and_can_be_copied():
     roadshow, staff, _partners, _members = setup_roadshow()
     rubric = roadshow.rubric
 
-    assert rubric_change_problems(rubric) == ["该评估细则已在路演中使用,不能修改;请复制为新版本后修改。"]
+    assert rubric_change_problems(rubric) == ["该评估细则已在路演中使用，不能修改；请复制为新版本后修改。"]
     with pytest.raises(ValidationError):
         Criterion(rubric=rubric, title="新增", max_score=10, weight=1).full_clean()
 

@@ -115,19 +115,19 @@ def test_failure_rejects_with_reasons_and_a_polite_email(mailoutbox, django_capt
         partner_reject_after_vetting(partner=partner, by=staff)
 
     assert partner.status == PartnerStatus.REJECTED
-    assert partner.transitions.last().note == "纪检室:存在失信被执行记录"
+    assert partner.transitions.last().note == "纪检室：存在失信被执行记录"
     (mail,) = mailoutbox
     assert mail.to == [partner.application.email]
-    assert mail.subject == f"您的“睦邻合伙人”申请审核结果({partner.reference})"
-    assert "很遗憾" in mail.body and "纪检室:存在失信被执行记录" in mail.body
+    assert mail.subject == f"您的“睦邻合伙人”申请审核结果（{partner.reference}）"
+    assert "很遗憾" in mail.body and "纪检室：存在失信被执行记录" in mail.body
 
 
 @pytest.mark.parametrize(
     ("fields", "errors"),
     [
-        ({"result": VettingResult.FAIL, "note": ""}, {"note": ["结论为不通过时,请写明理由。"]}),
-        ({"materials_complete": False}, {"result": ["材料不完整或计划不合规时,结论不能为通过。"]}),
-        ({"violation_found": True}, {"result": ["发现违规违纪违法或失信行为时,结论不能为通过。"]}),
+        ({"result": VettingResult.FAIL, "note": ""}, {"note": ["结论为不通过时，请写明理由。"]}),
+        ({"materials_complete": False}, {"result": ["材料不完整或计划不合规时，结论不能为通过。"]}),
+        ({"violation_found": True}, {"result": ["发现违规违纪违法或失信行为时，结论不能为通过。"]}),
         (
             {"violation_found": True, "result": VettingResult.FAIL, "note": "失信", "source_consulted": ""},
             {"source_consulted": ["请注明查询渠道。"]},
@@ -163,7 +163,7 @@ def test_vetting_only_while_in_vetting():
     with pytest.raises(ValidationError) as refused:
         vetting_check_record(partner=partner, department=department, by=vetting_clerk(department), **PASS)
 
-    assert refused.value.messages == ["只有“联审联查中”的申请可以录入审核结论,当前状态为“已提交”。"]
+    assert refused.value.messages == ["只有“联审联查中”的申请可以录入审核结论，当前状态为“已提交”。"]
 
 
 def test_revising_a_check_keeps_one_record_and_logs_both():
@@ -222,7 +222,7 @@ def test_rejection_mail_is_sent_by_the_real_worker(celery_worker_thread, mailout
             break
         time.sleep(0.1)
     assert [m.to for m in mailoutbox] == [[partner.application.email]]
-    assert "党建工作办公室:缺少项目计划书" in mailoutbox[0].body
+    assert "党建工作办公室：缺少项目计划书" in mailoutbox[0].body
 
 
 def test_rejection_from_the_partner_page_also_tells_the_applicant(
@@ -313,7 +313,7 @@ def test_superuser_records_on_behalf_of_the_department_and_it_shows():
     event = AuditEvent.objects.get(action="reviews.vetting.recorded")
     assert event.data["on_behalf"] is True
     section = [s for s in dossier_sections(partner) if s.key == "vetting"][0]
-    assert "审核人:管理员(代为登记,代表纪检室)" in section.entries[0].detail
+    assert "审核人：管理员（代为登记，代表纪检室）" in section.entries[0].detail
 
 
 # --- The shortlist is one call's (五(一)3) --------------------------------------------------

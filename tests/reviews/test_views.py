@@ -204,10 +204,10 @@ def test_shortlist_pdf_lists_only_the_chosen_calls_applicants(client):
         pdf_text(client.get(reverse("reviews:shortlist_pdf"), {"call": autumn.pk}).content).split()
     )
 
-    assert "招募公告:2026年春季招募" in spring_text and "入围确定日期" in spring_text
+    assert "招募公告：2026年春季招募" in spring_text and "入围确定日期" in spring_text
     assert left.name in spring_text and stays.name in spring_text and "已退出" in spring_text
     assert refused.name not in spring_text and other.name not in spring_text
-    assert "招募公告:2026年秋季招募" in autumn_text
+    assert "招募公告：2026年秋季招募" in autumn_text
     assert other.name in autumn_text and left.name not in autumn_text and stays.name not in autumn_text
 
 
@@ -218,7 +218,7 @@ def test_shortlist_without_a_call_asks_to_choose_one(client):
     response = client.get(reverse("reviews:shortlist_pdf"), follow=True)
 
     assert response.redirect_chain[0][0] == reverse("admin:reviews_vetting_board")
-    assert "请先选择招募公告(批次),再导出该批次的入围名单。" in response.content.decode()
+    assert "请先选择招募公告（批次），再导出该批次的入围名单。" in response.content.decode()
 
 
 def test_shortlist_of_another_streets_call_is_not_found(client):

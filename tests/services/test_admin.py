@@ -59,7 +59,7 @@ def test_admin_evaluation_form_scores_and_moves_partner(client, setup):
         "incidents": "",
     }
     page = client.get(url).content.decode()
-    assert "服务成效(满分 60)" in page and "评分表" in page
+    assert "服务成效（满分 60）" in page and "评分表" in page
     response = client.post(url, {**form, f"score_{criterion.pk}": "61"})
     assert "确保该值小于或等于60。" in response.content.decode()
     response = client.post(url, {**form, f"score_{criterion.pk}": "52"})
@@ -105,7 +105,7 @@ def test_admin_staff_enter_log_on_behalf_with_photo(client, setup):
         "start_time": "09:00",
         "end_time": "10:30",
         "category": "elderly",
-        "title": "代填:健康讲座",
+        "title": "代填：健康讲座",
         "description": "讲座",
         "residents_served": "30",
         "special_group_residents": "20",

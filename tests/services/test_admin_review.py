@@ -109,7 +109,7 @@ def test_a_decided_log_is_refused_with_a_message(client, pending):
 
     response = review(client, log, "rejected", note="重复")
 
-    assert "该记录已处理(已核实),不能再次核实。" in response.content.decode()
+    assert "该记录已处理（已核实），不能再次核实。" in response.content.decode()
     log.refresh_from_db()
     assert log.status == LogStatus.VERIFIED
 

@@ -77,7 +77,7 @@ def test_chart_axes_are_titled(client, street_user, logs):
 
     assert (data["x_title"], data["hours_title"], data["residents_title"]) == (
         "月份",
-        "服务时数(小时)",
+        "服务时数（小时）",
         "服务人次",
     )
     assert data["labels"] == ["2026-01", "2026-02", "2026-03", "2026-04"]
@@ -92,7 +92,7 @@ def test_dashboard_xlsx_has_every_table_with_the_filters_in_the_title(client, st
 
     assert workbook.sheetnames == ["每月服务", "各阶段合伙人", "空间与满意度", "居民需求"]
     monthly = [list(r) for r in workbook["每月服务"].iter_rows(values_only=True)]
-    assert monthly[0][0] == "服务统计·每月服务台账(筛选:社区:东村社区;日期:2026年1月1日至2026年4月30日)"
+    assert monthly[0][0] == "服务统计·每月服务台账（筛选：社区：东村社区；日期：2026年1月1日至2026年4月30日）"
     assert monthly[1] == ["月份", "服务时数", "服务人次", "活动场次"]
     assert monthly[2:] == [
         ["2026-01", 2, 10, 1],

@@ -98,7 +98,7 @@ def test_directory_pages_hold_at_most_fifty_and_keep_the_filters(client, world, 
 
     assert first.count("公益项目") == 2 and second.count("公益项目") == 1
     assert 'href="?q=%E5%85%AC%E7%9B%8A&amp;page=2"' in first
-    assert "第 2 / 2 页,共 3 条" in second
+    assert "第 2 / 2 页，共 3 条" in second
     assert beyond.count("公益项目") == 2  # not a number: page 1
     assert PAGE_SIZE == 50
 

@@ -95,12 +95,12 @@ def test_dossier_page_lists_every_registered_section_and_history(client, lived_p
     for section in sections:  # every app's registered section that has something to say
         assert f'id="dossier-{section.key}"' in html and section.title in html
     for text in [
-        "智能手机课(已核实)",
+        "智能手机课（已核实）",
         "观察员",
         "居民意见箱汇总",
-        "试用期满评估:合格",
-        "表扬宣传:优秀睦邻合伙人",
-        "退出:主动申请退出",
+        "试用期满评估：合格",
+        "表扬宣传：优秀睦邻合伙人",
+        "退出：主动申请退出",
         "钥匙已交还",
         "状态记录",
         "试用期 → 正式运行",
@@ -119,7 +119,7 @@ def test_dossier_pdf_and_zip_hold_the_record_and_files(
         assert client.get(reverse("services:dossier_pdf", args=[partner.pk])).status_code == 202
     pdf = client.get(reverse("services:dossier_pdf", args=[partner.pk]))
     text = pdf_text(b"".join(pdf.streaming_content))
-    assert "项目档案" in text and "退出:主动申请退出" in text and "试用期满评估:合格" in text
+    assert "项目档案" in text and "退出：主动申请退出" in text and "试用期满评估：合格" in text
 
     names = _zip(client, partner, django_capture_on_commit_callbacks).namelist()
     assert names[0] == f"项目档案-{partner.name}.pdf"
@@ -159,7 +159,7 @@ def test_dossier_zip_names_files_by_what_they_are_in_stage_folders(
     assert {
         f"{folders['application']}/项目申请表-{application.reference}.pdf",
         f"{folders['application']}/登记证书、营业执照、身份证.pdf",
-        f"{folders['application']}/登记证书、营业执照、身份证(2).pdf",
+        f"{folders['application']}/登记证书、营业执照、身份证（2）.pdf",
         f"{folders['agreements']}/三方协议-{agreement.number}.pdf",
         f"{folders['service_logs']}/{log_date:%Y-%m-%d}-照片.png",
         f"{folders['service_logs']}/{sheet}",

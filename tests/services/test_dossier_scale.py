@@ -77,9 +77,9 @@ def test_pdf_request_queues_rendering_then_serves_the_stored_file(
     text = pdf_text(b"".join(response.streaming_content))
     assert "项目档案" in text and partner.name in text
     # the monthly summary rows (verified only), not each log
-    assert "2026年01月" in text and "已核实 27 次活动,服务 54.00 小时、270 人次" in text
-    assert "2026年02月" in text and "已核实 3 次活动,服务 6.00 小时、30 人次" in text
-    assert "共 32 条记录,其中已核实 30 条" in text
+    assert "2026年01月" in text and "已核实 27 次活动，服务 54.00 小时、270 人次" in text
+    assert "2026年02月" in text and "已核实 3 次活动，服务 6.00 小时、30 人次" in text
+    assert "共 32 条记录，其中已核实 30 条" in text
     assert "日志0000" not in text and "驳回0000" not in text
 
 
@@ -99,7 +99,7 @@ def test_stored_pdf_is_reused_until_the_dossier_changes(
     assert len(queued) == 1
     queued[0]()
     text = pdf_text(b"".join(client.get(url).streaming_content))
-    assert "2026年03月" in text and "已核实 1 次活动,服务 2.00 小时、10 人次" in text
+    assert "2026年03月" in text and "已核实 1 次活动，服务 2.00 小时、10 人次" in text
 
 
 def test_xlsx_appendix_lists_every_log_and_is_in_the_zip(
@@ -129,16 +129,16 @@ def test_html_dossier_paginates_logs_at_fifty(client, partner_with_logs):
     client.force_login(staff)
     url = reverse("services:dossier", args=[partner.pk])
     html = client.get(url).content.decode()
-    assert "共 50 条,第 1/1 页。" in html and "三月0017" in html and "下一页" not in html
+    assert "共 50 条，第 1/1 页。" in html and "三月0017" in html and "下一页" not in html
 
     _logs(partner, space, 1, start=dt.date(2026, 4, 1), title="四月")  # 51: a second page
     html = client.get(url).content.decode()
-    assert "共 51 条,第 1/2 页。" in html and "四月0000" not in html and "下一页" in html
+    assert "共 51 条，第 1/2 页。" in html and "四月0000" not in html and "下一页" in html
     html = client.get(url + "?logs_page=2").content.decode()
     assert "四月0000" in html and "日志0000" not in html
 
     full = client.get(reverse("services:dossier_logs", args=[partner.pk]) + "?page=2").content.decode()
-    assert "四月0000" in full and "共 51 条,第 2/2 页。" in full
+    assert "四月0000" in full and "共 51 条，第 2/2 页。" in full
 
 
 def _queries(client, url):

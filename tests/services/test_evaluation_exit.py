@@ -121,7 +121,7 @@ def test_failed_evaluation_leads_to_exit_failed_evaluation(trial):
         partner=partner,
         reason=ExitReason.FAILED_EVALUATION,
         note="评估不合格",
-        handover_note="空间完好,钥匙2把已交还",
+        handover_note="空间完好，钥匙2把已交还",
         exit_date=dt.date(2026, 2, 1),
         by=staff,
     )
@@ -225,7 +225,7 @@ def test_each_exit_reason_frees_slots_revokes_licence_and_locks_account(trial, r
         reason=reason,
         note="退出说明",
         exit_date=dt.date(2026, 3, 15),
-        handover_note="空间完好归还,钥匙2把、投影仪1台已交接",
+        handover_note="空间完好归还，钥匙2把、投影仪1台已交接",
         by=staff,
         **kwargs,
     )
@@ -244,7 +244,7 @@ def test_each_exit_reason_frees_slots_revokes_licence_and_locks_account(trial, r
     assert (record.slots_released, record.logs_closed, record.handover_note) == (
         1,
         1,
-        "空间完好归还,钥匙2把、投影仪1台已交接",
+        "空间完好归还，钥匙2把、投影仪1台已交接",
     )
     assert PartnerExit.objects.get(partner=partner).reason == reason
 

@@ -16,8 +16,8 @@ from .factories import serving_partner
 
 pytestmark = pytest.mark.django_db
 EARLY = (
-    "试用期至 2026-06-30 届满,试用期满评估最早于 2026-05-30 进行"
-    "(期满前1个月内,办法四(二)2);评估日期 2026-05-29 过早。"
+    "试用期至 2026-06-30 届满，试用期满评估最早于 2026-05-30 进行"
+    "（期满前1个月内，办法四（二）2）；评估日期 2026-05-29 过早。"
 )
 
 
@@ -106,8 +106,8 @@ def test_window_is_the_streets_number():
     with pytest.raises(ValidationError) as refused:
         record(partner, staff, dt.date(2026, 4, 29))
     assert refused.value.message_dict["evaluated_on"] == [
-        "试用期至 2026-06-30 届满,试用期满评估最早于 2026-04-30 进行"
-        "(期满前2个月内,办法四(二)2);评估日期 2026-04-29 过早。"
+        "试用期至 2026-06-30 届满，试用期满评估最早于 2026-04-30 进行"
+        "（期满前2个月内，办法四（二）2）；评估日期 2026-04-29 过早。"
     ]
 
     record(partner, staff, dt.date(2026, 4, 30))
@@ -138,7 +138,7 @@ def test_evaluation_dated_tomorrow_is_refused_today_accepted(kind, conclusion):
 
     with pytest.raises(ValidationError) as refused:
         record(partner, staff, today + dt.timedelta(days=1), kind=kind, conclusion=conclusion)
-    assert refused.value.message_dict == {"evaluated_on": [f"评估日期不能晚于今天({today.isoformat()})。"]}
+    assert refused.value.message_dict == {"evaluated_on": [f"评估日期不能晚于今天（{today.isoformat()}）。"]}
     assert Evaluation.objects.count() == 0
 
     record(partner, staff, today, kind=kind, conclusion=conclusion)

@@ -67,7 +67,7 @@ def test_pack_lists_the_summary_filing_logs_and_every_dossier(
     ]
     assert archive.read(names[1]).startswith(b"%PDF")
     logs = xlsx(archive, "04服务记录表.xlsx")
-    assert logs[0][0] == "公益服务记录表台账(筛选:无;日期:2026年1月1日至2026年12月31日)"
+    assert logs[0][0] == "公益服务记录表台账（筛选：无；日期：2026年1月1日至2026年12月31日）"
     assert [row[logs[1].index("活动名称")] for row in logs[2:]] == ["智能手机课"]
     summary = xlsx(archive, "01汇总表.xlsx")
     assert partner.reference in [row[0] for row in summary[1:]]

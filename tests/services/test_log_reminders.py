@@ -37,7 +37,7 @@ def test_partner_with_a_log_this_month_is_not_reminded_and_twice_sends_once():
 
     rows = OutboxMessage.objects.filter(code="services.logs_due")
     assert {(r.partner_id, r.channel) for r in rows} == {(late.pk, "sms"), (late.pk, "email")}
-    assert rows.get(channel="sms").short_body == "提醒:本月尚未提交公益服务记录,请在月底前登录填报。"
+    assert rows.get(channel="sms").short_body == "提醒：本月尚未提交公益服务记录，请在月底前登录填报。"
 
 
 def test_opted_out_partner_is_not_reminded():

@@ -56,7 +56,7 @@ def test_log_refused_in_the_future(setup):
     partner, _a, space, user = setup
     with pytest.raises(ValidationError) as exc:
         create(partner, user, space, date=dt.date(2026, 3, 21))
-    assert errors_of(exc) == {"date": ["服务日期不能晚于今天(2026-03-20)。"]}
+    assert errors_of(exc) == {"date": ["服务日期不能晚于今天（2026-03-20）。"]}
     assert ServiceLog.objects.count() == 0
 
 
@@ -66,7 +66,7 @@ def test_log_refused_outside_the_agreement_term(setup):
         domain.servicelog_create(
             partner=partner, data=log_data(space, date=dt.date(2025, 12, 31)), by=user, today=TODAY
         )
-    assert errors_of(exc) == {"date": ["服务日期 2025-12-31 不在协议期内(协议期:2026-01-01–2026-06-30)。"]}
+    assert errors_of(exc) == {"date": ["服务日期 2025-12-31 不在协议期内（协议期：2026-01-01–2026-06-30）。"]}
 
 
 def test_log_refused_when_overlapping_own_log_in_same_space(setup):
@@ -75,7 +75,7 @@ def test_log_refused_when_overlapping_own_log_in_same_space(setup):
     with pytest.raises(ValidationError) as exc:
         create(partner, user, space, start_time=dt.time(10), end_time=dt.time(12))
     assert errors_of(exc) == {
-        "start_time": ["与本合伙人在同一空间的另一条记录时间重叠:2026-03-10 09:00–11:00“上午场”。"]
+        "start_time": ["与本合伙人在同一空间的另一条记录时间重叠：2026-03-10 09:00–11:00“上午场”。"]
     }
     # Touching is fine.
     assert create(partner, user, space, start_time=dt.time(11), end_time=dt.time(12)).pk
@@ -97,7 +97,7 @@ def test_log_outside_held_slot_is_only_a_warning(setup):
     inside = create(partner, user, space)
     assert inside.warnings == []
     outside = create(partner, user, space, date=dt.date(2026, 3, 11))
-    assert outside.warnings == ["合伙人当天在该空间没有使用时段,请确认活动是否调整。"]
+    assert outside.warnings == ["合伙人当天在该空间没有使用时段，请确认活动是否调整。"]
     assert outside.status == LogStatus.SUBMITTED
 
 
@@ -142,8 +142,8 @@ def test_log_files_refuse_fake_photo_and_oversized_video(setup, settings):
             },
         )
     assert errors_of(exc) == {
-        "photo": ["文件“x.png”的实际内容不是允许的类型(仅限 JPEG、PNG)。"],
-        "video": ["文件“clip.mp4”大小为 5 KB,超过单个文件上限 2 KB。"],
+        "photo": ["文件“x.png”的实际内容不是允许的类型（仅限 JPEG、PNG）。"],
+        "video": ["文件“clip.mp4”大小为 5 KB，超过单个文件上限 2 KB。"],
     }
     assert ServiceLog.objects.count() == 0
 
@@ -160,7 +160,7 @@ def test_log_review_only_verified_counts_and_query_needs_note(
     user.save()
     with django_capture_on_commit_callbacks(execute=True):
         domain.servicelog_review(log=log, decision=LogStatus.QUERIED, note="请补充签到表", by=staff)
-    assert [m.subject for m in mailoutbox] == ["服务记录“智能手机课”:待补充"]
+    assert [m.subject for m in mailoutbox] == ["服务记录“智能手机课”：待补充"]
     log.refresh_from_db()
     assert (log.status, log.review_note) == (LogStatus.QUERIED, "请补充签到表")
     # The partner corrects it; it goes back for checking, then is verified.

@@ -198,7 +198,7 @@ def test_observer_records_observation_for_own_community_only(client, world):
     client.force_login(observer)
     form = {
         "date": "2026-03-05",
-        "seen": "准时,秩序好",
+        "seen": "准时，秩序好",
         "punctuality": 5,
         "quality": 4,
         "safety": 5,
@@ -456,8 +456,8 @@ def test_api_partner_creates_own_log_and_gets_chinese_errors(client, world):
     assert (response.status_code, response.json()) == (
         400,
         {
-            "detail": ["服务日期 2025-06-01 不在协议期内(协议期:2026-01-01–2026-06-30)。"],
-            "errors": {"date": ["服务日期 2025-06-01 不在协议期内(协议期:2026-01-01–2026-06-30)。"]},
+            "detail": ["服务日期 2025-06-01 不在协议期内（协议期：2026-01-01–2026-06-30）。"],
+            "errors": {"date": ["服务日期 2025-06-01 不在协议期内（协议期：2026-01-01–2026-06-30）。"]},
         },
     )
     client.force_login(world["a_staff"])

@@ -179,9 +179,9 @@ def test_pace_warnings_sent_once_a_week_to_community_and_partner(
         assert pace_warnings_send(today=today) == 0  # same week: nothing twice
     # One outbox message per address (issue 17): staff and partner each get their own e-mail.
     assert sorted((m.to, m.subject) for m in mailoutbox) == [
-        (["partner@example.cn"], f"进度滞后预警:{behind.name}"),
-        (["shequ@example.cn"], f"进度滞后预警:{behind.name}"),
+        (["partner@example.cn"], f"进度滞后预警：{behind.name}"),
+        (["shequ@example.cn"], f"进度滞后预警：{behind.name}"),
     ]
-    assert "已完成 0,按进度应完成 15.0" in mailoutbox[0].body
-    assert "已完成 0,按进度应完成 15.0" in mailoutbox[1].body
+    assert "已完成 0，按进度应完成 15.0" in mailoutbox[0].body
+    assert "已完成 0，按进度应完成 15.0" in mailoutbox[1].body
     assert send_pace_warnings.name == "services.tasks.send_pace_warnings"

@@ -24,7 +24,7 @@ def test_digest_goes_to_the_streets_wecom_group_once_a_day():
 
     row = OutboxMessage.objects.get(code="messaging.staff_digest")
     assert (row.channel, row.recipient, row.street_id) == ("wecom", "KEY-1", street.pk)
-    assert row.body == f"{street.name}今日待办:待审核申请 2 件;待调查异议 0 件;待核实服务记录 0 条"
+    assert row.body == f"{street.name}今日待办：待审核申请 2 件；待调查异议 0 件；待核实服务记录 0 条"
 
 
 def test_no_digest_without_a_group_or_without_todos():

@@ -388,7 +388,7 @@ def test_imported_spaces_needs_and_slots_count_at_once_and_equal_the_rebuild(cit
 
     a, _agreement, a_space = city["a"]
     community = a.community
-    headers = ["社区", "名称", "楼栋/房间及地址", "面积(㎡)", "性质", "使用状态"]
+    headers = ["社区", "名称", "楼栋/房间及地址", "面积（㎡）", "性质", "使用状态"]
     rows = [[community.name, f"导入活动室{i}", "一楼", "30", "党群服务中心内阵地", "闲置"] for i in range(3)]
     outcome = import_rows(
         kind="spaces",
@@ -419,7 +419,7 @@ def test_a_dry_run_import_leaves_the_figures_as_they_were(city):
     from spaces.imports import import_rows, load_dataset
 
     a, _agreement, _space = city["a"]
-    headers = ["社区", "名称", "楼栋/房间及地址", "面积(㎡)", "性质", "使用状态"]
+    headers = ["社区", "名称", "楼栋/房间及地址", "面积（㎡）", "性质", "使用状态"]
     rows = [[a.community.name, "试导入活动室", "一楼", "30", "党群服务中心内阵地", "闲置"]]
     import_rows(
         kind="spaces",

@@ -35,9 +35,9 @@ def test_invitation_mail_is_sent_by_the_real_worker(celery_worker_thread, mailou
     while not mail.outbox and time.monotonic() < deadline:
         time.sleep(0.1)
     assert [(m.to, m.subject) for m in mail.outbox] == [
-        (["org@example.cn"], f"“睦邻合伙人”账号已开通:{partner.name}")
+        (["org@example.cn"], f"“睦邻合伙人”账号已开通：{partner.name}")
     ]
-    assert f"用户名:{account.user.username}" in mail.outbox[0].body
+    assert f"用户名：{account.user.username}" in mail.outbox[0].body
 
 
 @pytest.mark.browser
@@ -160,7 +160,7 @@ def test_partner_enters_a_log_with_photo_on_a_phone(live_server, phone_page, tra
     page.get_by_label("服务居民人次").fill("25")
     page.get_by_label("其中特定群体人次").fill("18")
     page.get_by_label("老年人").check()
-    page.get_by_label("活动照片(JPG/PNG,可多张)").set_input_files(str(photo))
+    page.get_by_label("活动照片（JPG/PNG，可多张）").set_input_files(str(photo))
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.get_by_role("button", name="提交").click()
     page.wait_for_url("**/services/logs/*/")

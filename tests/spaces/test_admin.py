@@ -118,7 +118,7 @@ def test_timeslot_admin_overlap_shows_message_and_saves_nothing(client, communit
     )
 
     assert response.status_code == 200
-    assert "该时段与已有安排冲突:书法班 周一 09:00–11:00。" in response.content.decode()
+    assert "该时段与已有安排冲突：书法班 周一 09:00–11:00。" in response.content.decode()
     assert TimeSlot.objects.count() == 1
 
 
@@ -177,7 +177,7 @@ def test_invite_action_emails_prospects_and_records_invitations(
 
     assert "第一批招募公告" in confirm_page.content.decode()
     assert [m.to for m in mailoutbox] == [["yinfa@example.cn"]]
-    assert mailoutbox[0].subject == "邀请您申报:第一批招募公告"
+    assert mailoutbox[0].subject == "邀请您申报：第一批招募公告"
     assert f"/calls/{call.pk}/" in mailoutbox[0].body
     invitation = ProspectInvitation.objects.get()
     assert (invitation.prospect, invitation.call, invitation.invited_by) == (with_email, call, staff_a)
@@ -203,7 +203,7 @@ def test_invite_action_without_published_call_refused(client, community_a, staff
 def test_import_pages_check_preview_confirm(client, community_a, staff_a, django_capture_on_commit_callbacks):
     client.force_login(staff_a)
     data = rows_to_xlsx(
-        ["社区", "名称", "面积(㎡)"], [["华阳社区", "活动室甲", "30"], ["华阳社区", "活动室乙", "40"]]
+        ["社区", "名称", "面积（㎡）"], [["华阳社区", "活动室甲", "30"], ["华阳社区", "活动室乙", "40"]]
     )
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -216,7 +216,7 @@ def test_import_pages_check_preview_confirm(client, community_a, staff_a, django
     with django_capture_on_commit_callbacks(execute=True):
         client.post(response["Location"], {"confirm": "1"})
 
-    assert "检查通过:共 2 行,将新增 2 条,更新 0 条。" in status_page
+    assert "检查通过：共 2 行，将新增 2 条，更新 0 条。" in status_page
     assert "活动室乙" in status_page  # preview
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE
@@ -235,13 +235,13 @@ def test_import_status_page_refreshes_while_running_and_lists_errors(client, com
     )
     running = client.get(reverse("admin:spaces_importjob_status", args=[job.pk])).content.decode()
     job.status = ImportStatus.FAILED
-    job.errors = [{"row": 7, "message": "面积(㎡):请确保该值大于或者等于 0。"}]
+    job.errors = [{"row": 7, "message": "面积（㎡）：请确保该值大于或者等于 0。"}]
     job.save()
     failed = client.get(reverse("admin:spaces_importjob_status", args=[job.pk])).content.decode()
 
     assert '<meta http-equiv="refresh" content="3">' in running and "0 / 10000" in running
     assert "refresh" not in failed
-    assert "第 7 行" in failed and "面积(㎡):请确保该值大于或者等于 0。" in failed
+    assert "第 7 行" in failed and "面积（㎡）：请确保该值大于或者等于 0。" in failed
 
 
 def test_import_job_of_another_user_not_found(client, community_a, staff_a, staff_b):

@@ -218,7 +218,7 @@ def test_api_timeslot_overlap_is_400_naming_conflict(client, staff_a, community_
     assert touching.status_code == 201
     assert overlapping.status_code == 400
     assert overlapping.json() == {
-        "detail": ["该时段与已有安排冲突:书法班 周一 09:00–11:00;读书会 周一 11:00–12:00。"]
+        "detail": ["该时段与已有安排冲突：书法班 周一 09:00–11:00；读书会 周一 11:00–12:00。"]
     }
     assert TimeSlot.objects.count() == 2
 

@@ -56,7 +56,7 @@ def test_timeslot_create_one_minute_overlap_refused_naming_conflict(room):
 
     message = refused(weekly, room, T(10, 59), T(12), title="读书会")
 
-    assert message == "该时段与已有安排冲突:书法班 周一 09:00–11:00。"
+    assert message == "该时段与已有安排冲突：书法班 周一 09:00–11:00。"
     assert TimeSlot.objects.filter(space=room).count() == 1
 
 
@@ -91,7 +91,7 @@ def test_timeslot_create_one_off_on_weekly_day_overlapping_refused(room):
 
     message = refused(once, room, MONDAY + dt.timedelta(days=2), T(15), T(17), title="讲座")
 
-    assert message == "该时段与已有安排冲突:合唱队 周三 14:00–16:00。"
+    assert message == "该时段与已有安排冲突：合唱队 周三 14:00–16:00。"
 
 
 def test_timeslot_create_weekly_over_existing_one_off_refused(room):
@@ -99,7 +99,7 @@ def test_timeslot_create_weekly_over_existing_one_off_refused(room):
 
     message = refused(weekly, room, T(9, 30), T(11), weekday=0, title="书法班")
 
-    assert message == "该时段与已有安排冲突:议事会 2026-12-07 09:00–10:00。"
+    assert message == "该时段与已有安排冲突：议事会 2026-12-07 09:00–10:00。"
 
 
 def test_timeslot_create_one_off_on_other_weekday_allowed(room):
@@ -167,7 +167,7 @@ def test_timeslot_create_end_before_start_refused(room):
 
 
 def test_timeslot_create_needs_weekday_or_date_not_both(room):
-    message = "每周固定时段填写星期,单次预约填写日期,二者只填其一。"
+    message = "每周固定时段填写星期，单次预约填写日期，二者只填其一。"
 
     assert (
         refused(timeslot_create, space=room, weekday=0, date=MONDAY, start_time=T(9), end_time=T(10))
@@ -219,7 +219,7 @@ def test_describe_slot_names_partner_and_validity(room):
     partner = PartnerFactory(community=room.community)
     slot = weekly(room, T(9), T(11), partner=partner, valid_from=dt.date(2027, 1, 1))
 
-    assert describe_slot(slot) == f"{partner.name} 周一 09:00–11:00(2027-01-01 至 …)"
+    assert describe_slot(slot) == f"{partner.name} 周一 09:00–11:00（2027-01-01 至 …）"
 
 
 def test_slots_conflict_is_symmetric(room):

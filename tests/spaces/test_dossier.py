@@ -28,7 +28,7 @@ def test_dossier_section_lists_partners_slots():
         (
             dt.date(2026, 9, 1),
             f"{space.community.name} · 二楼活动室",
-            f"{partner.name} 周二 09:00–11:00(2026-09-01 至 …)",
+            f"{partner.name} 周二 09:00–11:00（2026-09-01 至 …）",
         )
     ]
 

@@ -36,12 +36,15 @@ def test_space_export_xlsx_has_chinese_headers_and_labels(client, community_a, s
     response = client.post(reverse("admin:spaces_space_export"), {"format": XLSX, "resource": "0"})
 
     title, *rows = xlsx_rows(response.content)
-    assert title[0] == f"空间资源清单台账(筛选:无;日期(登记时间):全部(导出于{chinese_date(local_today())}))"
+    assert (
+        title[0]
+        == f"空间资源清单台账（筛选：无；日期（登记时间）：全部（导出于{chinese_date(local_today())}））"
+    )
     assert rows[0] == [
         "社区",
         "名称",
         "楼栋/房间及地址",
-        "面积(㎡)",
+        "面积（㎡）",
         "性质",
         "使用状态",
         "通水",
@@ -76,7 +79,7 @@ def test_space_export_csv_imports_back_unchanged(client, community_a, staff_a):
     exported = client.post(reverse("admin:spaces_space_export"), {"format": CSV, "resource": "0"}).content
     outcome = import_rows(kind="spaces", dataset=load_dataset(exported, "csv"), user=staff_a, dry_run=False)
 
-    assert exported.decode("utf-8-sig").startswith("空间资源清单台账(")  # the title row is skipped
+    assert exported.decode("utf-8-sig").startswith("空间资源清单台账（")  # the title row is skipped
     assert (outcome["errors"], outcome["new"], outcome["update"]) == ([], 0, 1)
     space = Space.objects.get()
     assert (space.nature, space.has_network, space.area_m2) == ("other", True, 86.5)
@@ -143,7 +146,7 @@ def test_timeslot_admin_exports_the_schedule(client, community_a, staff_a):
         client.post(reverse("admin:spaces_timeslot_export"), {"format": XLSX, "resource": "0"}).content
     )
 
-    assert title[0].startswith("使用时段台账(筛选:无;")
+    assert title[0].startswith("使用时段台账（筛选：无；")
     assert rows[0][:5] == ["社区", "空间", "睦邻合伙人", "用途", "星期"]
     assert rows[1][:5] == ["华阳社区", "活动室", partner.name, None, "周三"]
 
@@ -158,8 +161,8 @@ def test_import_of_a_ledger_file_numbers_rows_as_the_spreadsheet_does(community_
         out,
         fmt="xlsx",
         sheet="空间资源清单",
-        title="空间资源清单台账(筛选:无;日期:全部)",
-        headers=["社区", "名称", "面积(㎡)"],
+        title="空间资源清单台账（筛选：无；日期：全部）",
+        headers=["社区", "名称", "面积（㎡）"],
         rows=[["华阳社区", "一楼", 20], ["不存在社区", "二楼", 30]],
     )
 

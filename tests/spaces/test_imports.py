@@ -17,7 +17,7 @@ SPACE_HEADERS = [
     "社区",
     "名称",
     "楼栋/房间及地址",
-    "面积(㎡)",
+    "面积（㎡）",
     "性质",
     "使用状态",
     "通水",
@@ -127,12 +127,12 @@ def bad_space_rows(community_b):
         "negative_area": (
             [GOOD_SPACES[0], ["华阳社区", "会议室", "", "-5", "", "", "", "", "", "", ""], GOOD_SPACES[1]],
             3,
-            "面积(㎡):",
+            "面积（㎡）：",
         ),
         "bad_choice": (
             [GOOD_SPACES[0], ["华阳社区", "会议室", "", "5", "仓库", "", "", "", "", "", ""]],
             3,
-            "性质:“仓库”不是有效选项",
+            "性质：“仓库”不是有效选项",
         ),
     }
 
@@ -151,12 +151,12 @@ def test_space_import_bad_row_reported_and_nothing_saved(case, community_a, comm
 
 
 def test_space_import_missing_required_column_saves_nothing(community_a, staff_a):
-    headers = [h for h in SPACE_HEADERS if h != "面积(㎡)"]
+    headers = [h for h in SPACE_HEADERS if h != "面积（㎡）"]
     rows = [[v for i, v in enumerate(r) if i != 3] for r in GOOD_SPACES]
 
     outcome = import_rows(kind="spaces", dataset=csv_dataset(headers, rows), user=staff_a, dry_run=False)
 
-    assert outcome["errors"] == [{"row": 1, "message": "文件缺少必填列:面积(㎡)。"}]
+    assert outcome["errors"] == [{"row": 1, "message": "文件缺少必填列：面积（㎡）。"}]
     assert Space.objects.count() == 0
 
 
@@ -330,7 +330,7 @@ def test_need_reimport_with_number_updates_and_foreign_number_refused(community_
     assert (updated["errors"], updated["new"], updated["update"]) == ([], 1, 1)
     own.refresh_from_db()
     assert own.residents_count == 25
-    assert refused["errors"] == [{"row": 2, "message": f"编号“{other.pk}”不存在,或不在您的管理范围内。"}]
+    assert refused["errors"] == [{"row": 2, "message": f"编号“{other.pk}”不存在，或不在您的管理范围内。"}]
     other.refresh_from_db()
     assert other.title == "别人的需求"
 
@@ -371,7 +371,7 @@ def test_timeslot_import_row_without_weekday_or_date_reported(community_a, staff
     )
 
     assert outcome["errors"] == [
-        {"row": 2, "message": "星期:每周固定时段填写星期,单次预约填写日期,二者只填其一。"}
+        {"row": 2, "message": "星期：每周固定时段填写星期，单次预约填写日期，二者只填其一。"}
     ]
 
 
@@ -382,5 +382,5 @@ def test_space_import_same_name_twice_in_file_reported(community_a, staff_a):
         kind="spaces", dataset=csv_dataset(SPACE_HEADERS, rows), user=staff_a, dry_run=False
     )
 
-    assert outcome["errors"] == [{"row": 4, "message": "名称:与第 2 行重复。"}]
+    assert outcome["errors"] == [{"row": 4, "message": "名称：与第 2 行重复。"}]
     assert Space.objects.count() == 0

@@ -30,7 +30,7 @@ def test_import_job_runs_in_real_worker(celery_worker_thread):
     with transaction.atomic():
         job = import_job_create(
             kind="spaces",
-            uploaded=SimpleUploadedFile("空间.xlsx", rows_to_xlsx(["社区", "名称", "面积(㎡)"], rows)),
+            uploaded=SimpleUploadedFile("空间.xlsx", rows_to_xlsx(["社区", "名称", "面积（㎡）"], rows)),
             by=staff,
         )
         import_job_queue(job=job)
