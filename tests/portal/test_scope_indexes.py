@@ -1,11 +1,12 @@
-"""The indexes a street's scope reads at city scale (issue 14, benchmarks/README.md
-"EXPLAIN plans of the staff pages").
+"""The indexes a street's scope reads at city scale, and the planner setting that lets
+PostgreSQL use them (issue 14, benchmarks/README.md "EXPLAIN plans of the staff pages").
 
 The plans themselves are read on the generated city (make bench-city): a test database of
 a few rows, never vacuumed, is planned differently, so here the pieces those plans rely on
 are pinned."""
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 from agreements.models import Agreement
@@ -37,3 +38,12 @@ def test_scope_index_exists_with_its_columns(model, name, columns):
         constraints = connection.introspection.get_constraints(cursor, model._meta.db_table)
     assert constraints[name]["index"] is True
     assert constraints[name]["columns"] == columns
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL planner setting")
+def test_connections_price_random_reads_as_configured():
+    if not settings.DB_RANDOM_PAGE_COST:
+        pytest.skip("DJANGO_DB_RANDOM_PAGE_COST is empty: the server's own setting applies")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert float(cursor.fetchone()[0]) == float(settings.DB_RANDOM_PAGE_COST)
