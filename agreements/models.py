@@ -111,6 +111,16 @@ class Agreement(models.Model):
                 name="agreement_one_renewal_per_term",
             ),
         ]
+        # A street's agreements by state and end date (the desk's renewal and trial counts, the
+        # admin list's count and date bar), read from the index alone (issue 14): the trailing
+        # columns are what those aggregates read (key columns, not INCLUDE, so SQLite builds
+        # the same index without a warning).
+        indexes = [
+            models.Index(
+                fields=["community", "status", "end_date", "kind", "partner", "id"],
+                name="agreement_community_status_end",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.number} {self.partner}"

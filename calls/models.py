@@ -221,6 +221,11 @@ class Application(models.Model):
                 condition=models.Q(applicant_key__isnull=False),
             ),
         ]
+        # A street's applications counted with their partners' states (admin and API lists)
+        # from the index alone (issue 14).
+        indexes = [
+            models.Index(fields=["community", "partner", "id"], name="application_community_cover"),
+        ]
 
     def __str__(self):
         return f"{self.reference} {self.applicant_name}"

@@ -177,6 +177,10 @@ class ServiceLog(models.Model):
             models.Index(fields=["partner", "-date"], name="servicelog_partner_date"),
             models.Index(fields=["status", "-date"], name="servicelog_status_date"),
             models.Index(fields=["-date", "-start_time", "-id"], name="servicelog_list_order"),
+            # A street's logs in one state, partner by partner: the desk's count and earliest
+            # date of logs to verify and the status-filtered list read only matching entries
+            # (issue 14; with servicelog_partner_date they read all 50 logs of each partner).
+            models.Index(fields=["partner", "status", "date"], name="servicelog_partner_status"),
         ]
 
     def __str__(self):
@@ -351,6 +355,9 @@ class Feedback(models.Model):
         verbose_name = _("居民意见")
         verbose_name_plural = _("居民意见箱")
         ordering = ["-created_at", "-id"]
+        # The desk's count and oldest date of a street's suggestions to moderate, partner by
+        # partner, from the index alone (issue 14).
+        indexes = [models.Index(fields=["partner", "status", "created_at"], name="feedback_partner_status")]
 
     def __str__(self):
         return f"{self.partner} {self.rating}★"

@@ -149,4 +149,8 @@ class Migration(migrations.Migration):
             model_name='agreement',
             constraint=models.UniqueConstraint(condition=models.Q(('kind', 'renewal'), models.Q(('status', 'void'), _negated=True)), fields=('previous',), name='agreement_one_renewal_per_term'),
         ),
+        migrations.AddIndex(
+            model_name='agreement',
+            index=models.Index(fields=['community', 'status', 'end_date', 'kind', 'partner', 'id'], name='agreement_community_status_end'),
+        ),
     ]

@@ -224,4 +224,8 @@ class Migration(migrations.Migration):
             name='outcome',
             field=models.CharField(blank=True, choices=[('accepted', '材料合格'), ('returned', '退回重交')], editable=False, max_length=20, verbose_name='查看结果'),
         ),
+        migrations.AddIndex(
+            model_name='application',
+            index=models.Index(fields=['community', 'partner', 'id'], name='application_community_cover'),
+        ),
     ]

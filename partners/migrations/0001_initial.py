@@ -65,4 +65,8 @@ class Migration(migrations.Migration):
             model_name='partner',
             index=models.Index(fields=['-created_at', '-id'], name='partner_list_order'),
         ),
+        migrations.AddIndex(
+            model_name='partner',
+            index=models.Index(fields=['community', 'id'], name='partner_community_pk'),
+        ),
     ]

@@ -397,4 +397,12 @@ class Migration(migrations.Migration):
             model_name='streetmonthfigures',
             constraint=models.UniqueConstraint(fields=('street', 'month'), name='street_month_figures_unique'),
         ),
+        migrations.AddIndex(
+            model_name='servicelog',
+            index=models.Index(fields=['partner', 'status', 'date'], name='servicelog_partner_status'),
+        ),
+        migrations.AddIndex(
+            model_name='feedback',
+            index=models.Index(fields=['partner', 'status', 'created_at'], name='feedback_partner_status'),
+        ),
     ]
