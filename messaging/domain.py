@@ -247,11 +247,15 @@ def message_queue(
     return outbox_write(rows)
 
 
-def outbox_write(rows: list[OutboxMessage]) -> int:
-    """Insert rows (duplicates by key ignored) and nudge the worker after commit."""
+def outbox_write(rows: list[OutboxMessage], *, batch_size: int | None = 500) -> int:
+    """Insert rows (duplicates by key ignored) and nudge the worker after commit.
+
+    `batch_size` rows per INSERT; None writes them all in one statement (a job whose
+    query count must not grow with the rows, e.g. the renewal scan).
+    """
     if not rows:
         return 0
-    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True, batch_size=batch_size)
     keys = [row.key for row in rows if row.status == MessageStatus.PENDING]
     if keys:
         transaction.on_commit(lambda: outbox_nudge(keys=keys))

@@ -82,9 +82,12 @@ def audit_log(
     return event
 
 
-def audit_log_many(events: list[AuditEvent]) -> list[AuditEvent]:
-    """Save the events collected with `audit_log(..., into=events)` in one INSERT (bulk jobs)."""
-    return AuditEvent.objects.bulk_create(events, batch_size=500)
+def audit_log_many(events: list[AuditEvent], *, batch_size: int | None = 500) -> list[AuditEvent]:
+    """Save the events collected with `audit_log(..., into=events)` in bulk (bulk jobs).
+
+    `batch_size` events per INSERT; None saves them all in one statement.
+    """
+    return AuditEvent.objects.bulk_create(events, batch_size=batch_size)
 
 
 @dataclass(frozen=True)

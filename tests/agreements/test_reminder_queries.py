@@ -15,23 +15,37 @@ from django.test.utils import CaptureQueriesContext
 
 from agreements.domain import renewal_reminders_send
 from agreements.models import Agreement, AgreementKind, AgreementStatus, ReminderKind, RenewalReminder
+from messaging.models import StaffGroup
 from partners.models import Partner, PartnerStatus
 from portal.dates import local_today
-from tests.factories import CommunityFactory, PartnerFactory, StreetFactory, community_staff, street_staff
+from portal.models import AuditEvent
+from spaces.models import TimeSlot
+from tests.factories import (
+    CommunityFactory,
+    PartnerFactory,
+    SpaceFactory,
+    StreetFactory,
+    community_staff,
+    street_staff,
+)
 
 pytestmark = pytest.mark.django_db
 
 NUMBERS = count()
 NOTHING_DUE_QUERIES = 2  # street policy values, the terms in their windows with work left
-# Sending: street values, terms, reminders, staff addresses, spaces, staff groups, then in one
-# transaction (2 with its savepoint) one INSERT of all reminders, one of all outbox rows and
-# one of all audit records (issue 17: was 6 per reminder). A window reminder to an active
-# partner adds the partner's transition to renewal_due with its guards (partners app, 13).
+# Sending: street values, terms (with the kinds already sent, in the same query), staff
+# addresses, spaces, staff groups, then in one transaction (no savepoint of its own) one
+# INSERT of all reminders, one of all outbox rows and one of all audit records, each a single
+# statement however many rows (issue 17: was 6 per reminder; issue 14: 18 for a city, was
+# a savepoint, the reminders' prefetch and 500 rows per INSERT). Terms with time slots add
+# one query: the slots' spaces. A window reminder to an active partner adds the partner's
+# transition to renewal_due with its guards (partners app, 13).
 # The dashboard's summary rows of those partners' communities are recomputed once for the
 # whole batch at its end, in the same transaction (portal.batching.coalesced; was once per
 # reminder, 11 each): 7 queries whatever the number of communities, plus 4 per community
 # (its street locked, its row read and written).
-SENDING_BASE = 11
+SENDING_BASE = 8
+SENDING_WITH_SLOTS = SENDING_BASE + 1
 SUMMARY_BATCH = 7
 PER_REMINDER = 13 + 4
 
@@ -141,3 +155,58 @@ def test_scan_sending_trial_reminders_costs_the_same_whatever_the_number_due(str
     # Each reminder: its street office and community staff (2 e-mails), the partner's SMS and e-mail.
     assert OutboxMessage.objects.filter(code="agreements.renewal_staff").count() == 2 * due
     assert OutboxMessage.objects.filter(code="agreements.renewal_partner").count() == 2 * due
+
+
+def _due_terms_with_slots(due: int) -> list[Agreement]:
+    """`due` terms of renewal_due partners over 3 streets (one with a WeCom staff group), each
+    with a time slot, ending in 30, 10 or 0 days: one, two or three kinds of reminder due."""
+    today = local_today()
+    communities = []
+    for i in range(3):
+        community = CommunityFactory(street=StreetFactory(renewal_notice_months=2 + i % 2))
+        community_staff(community=community)
+        street_staff(street=community.street)
+        communities.append(community)
+    StaffGroup.objects.create(street=communities[0].street, name="街道工作群", webhook_key="key-0")
+    terms = []
+    for k in range(due):
+        community = communities[k % 3]
+        partner = PartnerFactory(community=community)
+        Partner.objects.filter(pk=partner.pk).update(status=PartnerStatus.RENEWAL_DUE)
+        term = Agreement.objects.create(
+            partner=partner,
+            community=community,
+            kind=AgreementKind.FIRST,
+            number=f"BENCH-{next(NUMBERS):06d}",
+            start_date=today - dt.timedelta(days=300),
+            end_date=today + dt.timedelta(days=(30, 10, 0)[k % 3]),
+            status=AgreementStatus.SIGNED,
+        )
+        space = SpaceFactory(community=community)
+        term.timeslots.add(
+            TimeSlot.objects.create(
+                space=space, partner=partner, weekday=1, start_time=dt.time(14), end_time=dt.time(16)
+            )
+        )
+        terms.append(term)
+    return terms
+
+
+@pytest.mark.parametrize("due", [2, 12])
+def test_scan_sending_to_partners_already_due_costs_the_same_whatever_the_number(due):
+    """Issue 14: every kind of reminder, their outbox rows and audit records for 2 or 12 terms
+    (and so for a city's 1,500) in the same few queries: one read or one INSERT per kind."""
+    _due_terms_with_slots(due)
+    ContentType.objects.get_for_model(Agreement)  # the audit log's content type, cached per process
+
+    with CaptureQueriesContext(connection) as queries:
+        sent = renewal_reminders_send()
+
+    assert len(queries) == SENDING_WITH_SLOTS
+    # Ending in 30 days: the window reminder; in 10: and the second notice; today: and the alert.
+    kinds = [ReminderKind.WINDOW, ReminderKind.TWO_WEEKS, ReminderKind.END_DATE]
+    expected = sum(len(kinds[: k % 3 + 1]) for k in range(due))
+    assert len(sent) == RenewalReminder.objects.count() == expected
+    assert AuditEvent.objects.filter(action__startswith="agreements.reminder.").count() == expected
+    # No second run sends anything again.
+    assert renewal_reminders_send() == []
