@@ -25,6 +25,7 @@ def test_suggestion_box_targets_and_rating_words(live_server, phone_page):
     # After an error the summary at the top links to the rating.
     page.get_by_role("button", name="提交评价").click()
     assert page.locator("#errors a[href='#field-rating']").is_visible()
+    page.wait_for_load_state()  # the summary takes focus once the page has loaded (portal/forms.js)
     assert page.evaluate("document.activeElement.id") == "errors"
     assert small_targets(page) == []
 

@@ -40,6 +40,7 @@ def test_application_form_submitted_on_phone_with_file(live_server, phone_page, 
     assert (
         page.locator("#field-credit_code .errorlist").inner_text().startswith("统一社会信用代码校验位不正确")
     )
+    page.wait_for_load_state()  # the summary takes focus once the page has loaded (portal/forms.js)
     assert page.evaluate("document.activeElement.id") == "errors"
     assert page.locator("#errors a").first.get_attribute("href") == "#field-credit_code"
     assert page.get_by_label("申请主体名称/姓名").input_value() == "句容市邻里互助服务中心"
