@@ -473,8 +473,15 @@ def test_ranking_street_sees_all_community_staff_own(client, world):
     names = [p.agreement.partner for p in client.get(reverse("services:progress_index")).context["ranking"]]
     assert sorted(p.pk for p in names) == sorted([world["a"].pk, world["b"].pk])
     client.force_login(world["a_staff"])
-    names = [p.agreement.partner for p in client.get(reverse("services:progress_index")).context["ranking"]]
+    response = client.get(reverse("services:progress_index"))
+    names = [p.agreement.partner for p in response.context["ranking"]]
     assert names == [world["a"]]
+    page = response.content.decode()  # a card per partner on a phone (cards.css), a table elsewhere
+    assert '<table class="cards">' in page and "css/cards.css" in page
+    assert (
+        f'<td class="card-title" data-label="合伙人"><a href="{reverse("services:progress_detail", args=[response.context["ranking"][0].agreement.pk])}">'
+        in page
+    )
 
 
 def test_partner_corrects_queried_log_on_its_page(client, world):
