@@ -540,6 +540,15 @@ class ApplicationStepForm(ApplicationForm):
             name: draft_value(self.cleaned_data.get(name)) for name in self.step.fields if name in self.fields
         }
 
+    def valid_step_values(self) -> dict:
+        """The values of this step's fields that passed their checks (call after is_valid()):
+        what 上一步 keeps, so going back loses nothing typed correctly and saves nothing wrong."""
+        return {
+            name: draft_value(self.cleaned_data[name])
+            for name in self.step.fields
+            if name in self.fields and name in self.cleaned_data
+        }
+
     def step_field_list(self):
         return [self[name] for name in self.step.fields if name in self.fields]
 

@@ -271,6 +271,10 @@ def application_draft_step(request, token, step):
     form = ApplicationStepForm(
         call=draft.call, step=step, saved=draft.data, posted=posted, attachments=attachments
     )
+    if posted is not None and _going_back(posted, step):
+        form.is_valid()
+        application_draft_update(draft=draft, data=form.valid_step_values(), step=draft.step)
+        return _previous_step(draft, step)
     if posted is not None and form.is_valid():
         if step.slug == "confirm":
             try:
@@ -296,6 +300,16 @@ def application_draft_step(request, token, step):
     return _render_step(request, call=draft.call, draft=draft, step=step, form=form)
 
 
+def _going_back(posted, step) -> bool:
+    """上一步 was pressed (a submit button, so what was typed on this step is kept)."""
+    return posted.get("go") == "back" and APPLICATION_STEPS.index(step) > 0
+
+
+def _previous_step(draft, step):
+    previous = APPLICATION_STEPS[APPLICATION_STEPS.index(step) - 1]
+    return redirect("calls:application_draft_step", token=draft.token, step=previous.slug)
+
+
 def _documents_step(request, *, draft, step):
     """材料: each accepted file is kept at once, so an error in another field never asks for it again."""
     call = draft.call
@@ -317,6 +331,8 @@ def _documents_step(request, *, draft, step):
                 except ValidationError as exc:
                     attach_domain_error(form, exc)
         form.keep(list(draft.attachments.all()))
+        if _going_back(request.POST, step) and not form.errors:  # files accepted above are kept
+            return _previous_step(draft, step)
         form.check_required()
         if not form.errors:
             return redirect("calls:application_draft_step", token=draft.token, step="confirm")

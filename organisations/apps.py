@@ -10,4 +10,4 @@ class OrganisationsConfig(AppConfig):
 
     def ready(self):
         # deferred: ready() runs once the app registry is populated; models/receivers load here
-        from . import dossier, events, rules  # noqa: F401  (permissions, dossier section, audit actions)
+        from . import dossier, events, retention, rules  # noqa: F401  (permissions, dossier section, audit actions)

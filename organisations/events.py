@@ -10,6 +10,7 @@ register_events(
     {
         "organisations.organisation.registered": _("登记社区组织"),
         "organisations.organisation.changed": _("修改社区组织信息"),
+        "organisations.organisation.personal_data_erased": _("已撤销备案团队的联系人到期删除"),
     }
 )
 

@@ -24,7 +24,7 @@ from django.db.models.signals import post_delete, post_save
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from .models import Role, Street
+from .models import Community, Role, Street
 from .rules import street_scope_q, user_profile
 
 
@@ -179,6 +179,42 @@ def _pieces_query(user) -> dict[str, bool]:
         for (_name, model), runs in zip(pieces.items(), row, strict=True):
             found[model._meta.label] = found[model._meta.label] or runs
     return found
+
+
+def community_runs(community_id: int | None, model: type[StreetFeature]) -> bool:
+    """Whether the street of community `community_id` runs the piece (a partner's menu).
+
+    One query answers for every piece of that community's street; kept in the cache until a
+    switch changes, like `scope_runs`, so a partner's pages pay nothing for their menu."""
+    if community_id is None:
+        return False
+    version = cache.get_or_set(_VERSION_KEY, 1, None)
+    key = f"portal:features:{version}:community:{community_id}"
+    found = cache.get(key)
+    if found is None:
+        pieces = {f"piece_{i}": model for i, model in enumerate(feature_models())}
+        row = (
+            (
+                Community.objects.filter(pk=community_id)
+                .annotate(
+                    **{
+                        name: models.Exists(
+                            piece.objects.filter(street_id=models.OuterRef("street_id"), enabled=True)
+                        )
+                        for name, piece in pieces.items()
+                    }
+                )
+                .values_list(*pieces)
+                .first()
+            )
+            if pieces
+            else None
+        )
+        found = {
+            piece._meta.label: bool(runs) for piece, runs in zip(pieces.values(), row or (), strict=False)
+        }
+        cache.set(key, found, 3600)
+    return found.get(model._meta.label, False)
 
 
 def _switch_changed(sender, **kwargs) -> None:

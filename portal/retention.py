@@ -50,6 +50,12 @@ DEFAULT_RETENTION_MONTHS = {
     # Unsubmitted application drafts (issue 19): deleted with their files this long after they
     # expired (settings.APPLICATION_DRAFT_DAYS after their last change); 0 = the night after.
     "application_drafts": 0,
+    # Time bank volunteers (issue 20, 成都): the mobile, this long after their last registration
+    # or credited hour; names and hours stay in the ledger.
+    "volunteer_contacts": 24,
+    # Community organisations whose filing the street revoked (issue 20, 长宁): the contact person
+    # and phone, this long after the record's last change; the registry entry stays.
+    "organisation_contacts": 60,
 }
 
 

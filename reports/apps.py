@@ -8,4 +8,4 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         # deferred: ready() runs once the app registry is populated; models/receivers load here
-        from . import catalogue, desk, dossier, events, public, rules  # noqa: F401  (registries, receivers)
+        from . import catalogue, desk, dossier, events, menu, public, rules  # noqa: F401  (registries, receivers)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -753,10 +754,14 @@ def dashboard_xlsx(request):
             [[str(label), n] for label, n in figures["needs"]["rows"]],
         ),
     ]
+    # The other programmes' tables (services.panels), as on the page: one sheet each.
+    panels = dashboard_panels(user=request.user, figures=figures, start=filters["start"], end=filters["end"])
+    sheets += [(str(p.title), [str(h) for h in p.headers], p.rows) for p in panels if p.rows]
     workbook = Workbook()
     workbook.remove(workbook.active)
+    taken: set[str] = set()
     for name, headers, rows in sheets:
-        sheet = workbook.create_sheet(name)
+        sheet = workbook.create_sheet(_sheet_title(name, taken))
         sheet.append(
             [
                 ledger_title(
@@ -773,6 +778,17 @@ def dashboard_xlsx(request):
     out = io.BytesIO()
     workbook.save(out)
     return xlsx_response(out.getvalue(), f"服务统计-{local_today():%Y%m%d}.xlsx")
+
+
+def _sheet_title(name: str, taken: set[str]) -> str:
+    """A worksheet name Excel accepts: no []:*?/\\, at most 31 characters, unique in the workbook."""
+    base = re.sub(r"[\[\]:*?/\\]", "·", str(name))[:31] or "Sheet"
+    title, n = base, 2
+    while title in taken:
+        suffix = f"（{n}）"
+        title, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(title)
+    return title
 
 
 def _number(value):

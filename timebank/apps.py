@@ -8,7 +8,7 @@ class TimebankConfig(AppConfig):
 
     def ready(self):
         # deferred: ready() runs once the app registry is populated; receivers and registries load here
-        from . import dossier, events, handlers, rules  # noqa: F401  (registries, receivers)
+        from . import dossier, events, handlers, menu, retention, rules  # noqa: F401  (registries, receivers)
         from .public import public_pages_connect
 
         public_pages_connect()

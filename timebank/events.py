@@ -13,5 +13,6 @@ register_events(
         "timebank.benefit.created": _("新增兑换项目"),
         "timebank.benefit.changed": _("修改兑换项目"),
         "timebank.redemption.recorded": _("办理积分兑换"),
+        "timebank.volunteer.personal_data_erased": _("志愿者手机号到期删除"),
     }
 )

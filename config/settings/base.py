@@ -430,7 +430,10 @@ PORTAL_RETENTION_MONTHS = {
         "exited_partner_contacts": 60,
         "objector_phones": 12,
         "feedback_contacts": 12,
+        "survey_identifiers": 12,
         "application_drafts": 0,
+        "volunteer_contacts": 24,
+        "organisation_contacts": 60,
     }.items()
 }
 # An unsubmitted application draft (calls.ApplicationDraft) can be resumed this many days after

@@ -179,6 +179,41 @@ def test_project_and_place_steps_hold_what_was_entered(client):
     assert 'value="银龄学堂·智能手机课"' in html
 
 
+def test_back_keeps_what_was_typed_correctly_and_not_the_errors(client):
+    """上一步 is a submit button: the valid values typed on this step are saved, the
+    invalid ones are not (the draft's own stay), and the draft has not passed the step."""
+    call, space = call_with_space()
+    draft, _ = start(client, call, space)
+    posted = step_data("project", form_post(call, space), project_title="社区书法课", hours_per_month="-1")
+    response = client.post(step_url(draft, "project"), {**posted, "go": "back"})
+    assert (response.status_code, response["Location"]) == (302, step_url(draft, "applicant"))
+    draft.refresh_from_db()
+    assert (draft.step, draft.data["project_title"]) == ("applicant", "社区书法课")
+    assert "hours_per_month" not in draft.data
+    html = client.get(step_url(draft, "project")).content.decode()
+    assert 'value="社区书法课"' in html
+
+
+def test_back_from_documents_keeps_the_chosen_file_without_requiring_the_others(client):
+    call, space = call_with_space()
+    draft = through_place(client, call, space)
+    response = client.post(
+        step_url(draft, "documents"),
+        {"step": "documents", "go": "back", "doc_registration": pdf_file("licence.pdf")},
+    )
+    assert (response.status_code, response["Location"]) == (302, step_url(draft, "place"))
+    assert list(draft.attachments.values_list("original_name", flat=True)) == ["licence.pdf"]
+
+
+def test_back_button_follows_next_so_enter_moves_on(client):
+    call, space = call_with_space()
+    draft, _ = start(client, call, space)
+    html = client.get(step_url(draft, "project")).content.decode()
+    actions = html[html.index('class="actions form-actions"') :]
+    assert actions.index("下一步") < actions.index('name="go" value="back"')
+    assert "formnovalidate" in actions[actions.index('name="go" value="back"') - 80 :][:200]
+
+
 def test_place_step_needs_a_space_or_a_community(client):
     call, space = call_with_space()
     draft, _ = start(client, call, space)

@@ -10,13 +10,16 @@ from django.utils import timezone
 
 from calls.models import Application, ApplicationDocument
 from notices.models import Objection
+from organisations.models import FilingStatus, Organisation, Tier
 from portal.models import AuditEvent
 from portal.retention import personal_data_purge, retention_cutoff
 from portal.tasks import purge_personal_data
 from services.models import Feedback
 from tests.calls.factories import submitted_application
-from tests.factories import partner_in_state, walk_partner
+from tests.factories import CommunityFactory, partner_in_state, walk_partner
 from tests.notices.factories import approved_partner, file_objection, published_notice, setting
+from tests.timebank.factories import individual_partner, submitted_log, timebank_street, volunteer
+from timebank.models import Volunteer, VolunteerCredit
 
 pytestmark = pytest.mark.django_db
 
@@ -187,3 +190,64 @@ def test_nightly_task_is_in_the_beat_schedule():
     from config.celery import app
 
     assert app.conf.beat_schedule["purge-personal-data"]["task"] == "portal.tasks.purge_personal_data"
+
+
+def test_volunteer_mobile_blanked_when_neither_registration_nor_credit_is_recent():
+    """Time bank volunteers (timebank/retention.py): the last credited hour restarts the period."""
+
+    cutoff = retention_cutoff(24, now=NOW)
+    community = CommunityFactory(street=timebank_street())
+    gone, helping, at_limit = (
+        volunteer(community, name=name, mobile=f"1391111000{i}") for i, name in enumerate(["甲", "乙", "丙"])
+    )
+    Volunteer.objects.filter(pk__in=[gone.pk, helping.pk]).update(created_at=cutoff - SECOND)
+    Volunteer.objects.filter(pk=at_limit.pk).update(created_at=cutoff)
+    partner, agreement, space = individual_partner(community)
+    log = submitted_log(partner, agreement, space)
+    VolunteerCredit.objects.create(log=log, volunteer=helping, hours="2")  # credited now
+
+    assert personal_data_purge(now=NOW)["volunteer_contacts"] == 1
+
+    assert dict(Volunteer.objects.values_list("name", "mobile")) == {
+        "甲": "",
+        "乙": "13911110001",
+        "丙": "13911110002",
+    }
+    assert erased_events("timebank.volunteer.personal_data_erased").get().object_id == str(gone.pk)
+    assert personal_data_purge(now=NOW)["volunteer_contacts"] == 0
+
+
+def test_revoked_organisations_contact_blanked_after_the_period_others_kept():
+    """长宁 registry (organisations/retention.py): only teams whose filing was revoked."""
+
+    cutoff = retention_cutoff(60, now=NOW)
+    community = CommunityFactory()
+
+    def team(name, status):
+        return Organisation.objects.create(
+            community=community,
+            name=name,
+            tier=Tier.ACTIVITY_TEAM,
+            contact_name="张三丰",
+            contact_phone="13800001111",
+            filing_status=status,
+        )
+
+    revoked, revoked_lately, filed = (
+        team("旧舞蹈队", FilingStatus.REVOKED),
+        team("新舞蹈队", FilingStatus.REVOKED),
+        team("合唱队", FilingStatus.FILED),
+    )
+    Organisation.objects.filter(pk__in=[revoked.pk, filed.pk]).update(updated_at=cutoff - SECOND)
+    Organisation.objects.filter(pk=revoked_lately.pk).update(updated_at=cutoff)
+
+    assert personal_data_purge(now=NOW, dry_run=True)["organisation_contacts"] == 1
+    assert personal_data_purge(now=NOW)["organisation_contacts"] == 1
+
+    contacts = {o.name: (o.contact_name, o.contact_phone) for o in Organisation.objects.all()}
+    assert contacts == {
+        "旧舞蹈队": ("", ""),
+        "新舞蹈队": ("张三丰", "13800001111"),
+        "合唱队": ("张三丰", "13800001111"),
+    }
+    assert erased_events("organisations.organisation.personal_data_erased").get().object_id == str(revoked.pk)

@@ -350,6 +350,8 @@ def test_a_street_that_turns_it_off_gets_404_and_keeps_its_records(serving, clie
     fund(partner, user, FundKind.SUBSIDY, "50000")
     client.force_login(user)
     assert client.get(reverse("reports:index")).status_code == 200
+    menu_link = f'<a href="{reverse("reports:index")}">月度报告与资金明细</a>'
+    assert menu_link in client.get(reverse("services:log_list")).content.decode()  # the partner's menu
     client.force_login(staff)
     assert client.get(reverse("admin:reports_monthlyreport_changelist")).status_code == 200
 
@@ -357,6 +359,7 @@ def test_a_street_that_turns_it_off_gets_404_and_keeps_its_records(serving, clie
 
     client.force_login(user)
     assert client.get(reverse("reports:index")).status_code == 404
+    assert reverse("reports:index") not in client.get(reverse("services:log_list")).content.decode()
     assert client.get(reverse("reports:fund_entry_new")).status_code == 404
     client.force_login(staff)
     assert client.get(reverse("admin:reports_monthlyreport_changelist")).status_code == 403

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from portal.models import Role
@@ -216,6 +217,9 @@ def test_log_list_query_count_is_constant(client, world, count, django_assert_nu
     for i in range(count - 1):
         make_log(world["a"], world["a_agreement"], world["a_space"], date=dt.date(2026, 2, 1 + i))
     client.force_login(world["a_user"])
+    cache.clear()
+    with django_assert_num_queries(6 + 1):  # +1: which pieces the street runs (the menu), then cached
+        client.get(reverse("services:log_list"))
     with django_assert_num_queries(6):
         response = client.get(reverse("services:log_list"))
     assert len(response.context["logs"]) == count
@@ -473,8 +477,15 @@ def test_ranking_street_sees_all_community_staff_own(client, world):
     names = [p.agreement.partner for p in client.get(reverse("services:progress_index")).context["ranking"]]
     assert sorted(p.pk for p in names) == sorted([world["a"].pk, world["b"].pk])
     client.force_login(world["a_staff"])
-    names = [p.agreement.partner for p in client.get(reverse("services:progress_index")).context["ranking"]]
+    response = client.get(reverse("services:progress_index"))
+    names = [p.agreement.partner for p in response.context["ranking"]]
     assert names == [world["a"]]
+    page = response.content.decode()  # a card per partner on a phone (cards.css), a table elsewhere
+    assert '<table class="cards">' in page and "css/cards.css" in page
+    assert (
+        f'<td class="card-title" data-label="合伙人"><a href="{reverse("services:progress_detail", args=[response.context["ranking"][0].agreement.pk])}">'
+        in page
+    )
 
 
 def test_partner_corrects_queried_log_on_its_page(client, world):

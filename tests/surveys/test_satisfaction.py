@@ -2,10 +2,12 @@
 third-party evaluators on their own accounts, results in the dossier and on the dashboard."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from portal.dates import local_today
 from portal.domain import street_programmes_apply
@@ -245,6 +247,25 @@ def test_the_dashboard_shows_a_figure_per_community_and_per_partner(client):
     )
     assert panel.headers[0] == "合伙人"
     assert panel.rows[0][0] == partner.name
+
+
+def test_the_dashboard_xlsx_has_the_satisfaction_table_as_a_sheet(client):
+    street, partner, survey = _scored_partner()
+    client.force_login(street_staff(street=street))
+    panel = next(
+        p for p in client.get(reverse("services:dashboard")).context["panels"] if p.key == "satisfaction"
+    )
+
+    workbook = load_workbook(io.BytesIO(client.get(reverse("services:dashboard_xlsx")).content))
+
+    assert workbook.sheetnames[:4] == ["每月服务", "各阶段合伙人", "空间与满意度", "居民需求"]
+    sheet = [list(r) for r in workbook[workbook.sheetnames[4]].iter_rows(values_only=True)]
+    assert workbook.sheetnames[4] == str(panel.title)[:31]
+    assert sheet[0][0].startswith(f"服务统计·{panel.title}台账（筛选：")
+    assert sheet[1:] == [
+        list(panel.headers),
+        ["南门社区", "3", "4.33", "5分1人、4分2人、3分0人、2分0人、1分0人", "3.00"],
+    ]
 
 
 def test_the_dashboard_shows_no_satisfaction_table_where_nothing_was_scored(client):

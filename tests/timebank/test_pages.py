@@ -102,6 +102,20 @@ def test_the_points_page_is_not_found_when_the_street_turned_it_off(client, comm
     assert Account.objects.get(partner=partner).balance == Decimal("2.00")  # kept
 
 
+def test_partner_menu_links_the_points_page_for_individuals_where_the_street_runs_it(client, community):
+    person, _agreement, _space = individual_partner(community)
+    organisation, _agreement, _space = individual_partner(community, kind="social_organization")
+    points = reverse("timebank:my_points")
+    client.force_login(partner_user(person))
+    assert f'<a href="{points}">时间银行积分</a>' in client.get(reverse("services:log_list")).content.decode()
+    client.force_login(partner_user(organisation))
+    assert points not in client.get(reverse("services:log_list")).content.decode()
+
+    street_programmes_apply(street=community.street, programmes=[], by=None)  # switched off: gone at once
+    client.force_login(partner_user(person))
+    assert points not in client.get(reverse("services:log_list")).content.decode()
+
+
 def test_staff_have_no_partner_points_page(client, community):
     client.force_login(community_staff(community))
     assert client.get(reverse("timebank:my_points")).status_code == 404
