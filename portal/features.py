@@ -192,7 +192,7 @@ def community_runs(community_id: int | None, model: type[StreetFeature]) -> bool
     key = f"portal:features:{version}:community:{community_id}"
     found = cache.get(key)
     if found is None:
-        pieces = {f"piece_{i}": model for i, model in enumerate(feature_models())}
+        pieces = {f"piece_{i}": piece for i, piece in enumerate(feature_models())}
         row = (
             (
                 Community.objects.filter(pk=community_id)
