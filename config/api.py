@@ -4,7 +4,19 @@ from importlib import import_module
 
 from rest_framework.routers import DefaultRouter
 
-API_APPS = ["portal", "spaces", "calls", "partners", "notices", "reviews", "agreements", "services"]
+API_APPS = [
+    "portal",
+    "organisations",
+    "spaces",
+    "calls",
+    "partners",
+    "notices",
+    "reviews",
+    "agreements",
+    "services",
+    "timebank",
+    "reports",
+]
 
 
 class PortalRouter(DefaultRouter):

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from partners.models import Partner
 from portal.api import refused_responses
 from portal.choices import ExitReason
+from portal.features import streets_with
 from portal.rules import is_staff_member, scope_q, scope_queryset
 
 from . import domain
@@ -18,13 +19,21 @@ from . import rules as perms
 from .models import DisciplineSignoff, Evaluation, Feedback, PartnerExit, ServiceLog
 
 
-def _scoped(user, qs, community_path):
+def _scoped(user, qs, community_path, partner_field="partner"):
     """Staff: their scope. Partner users: their own partner. Others: nothing."""
     pid = perms.partner_id_of(user)
     query = scope_q(user, community_path)
     if pid is not None:
-        query |= Q(partner_id=pid)
+        query |= Q(**{f"{partner_field}_id": pid})
     return qs.filter(query)
+
+
+def programme_queryset(user, qs, *, feature, community_path="community", partner_field="partner"):
+    """An API list of another programme's piece (issue 20): the records `_scoped` allows, of the
+    streets that run the piece now — a street that turned it off keeps its records but no
+    longer serves them, as its pages answer 404."""
+    running = Q(**{f"{community_path}__street_id__in": streets_with(feature)})
+    return _scoped(user, qs, community_path, partner_field).filter(running)
 
 
 class ServiceLogSerializer(serializers.ModelSerializer):
