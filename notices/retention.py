@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import transaction
-
-from portal.domain import audit_log
-from portal.retention import retention_rule
+from portal.retention import fields_blank, retention_rule
 
 from .models import Objection
 
@@ -15,18 +12,11 @@ def erase_objector_phones(*, cutoff, dry_run: bool) -> int:
     """Objections to a notice (五(二)3): the objector's phone blanked once the objection has been
     concluded for the retention period; the name, grounds and conclusion stay on the record."""
     due = Objection.objects.filter(concluded_at__lt=cutoff).exclude(objector_phone="").order_by("pk")
-    if dry_run:
-        return due.count()
-    count = 0
-    for objection in due.iterator():
-        with transaction.atomic():
-            Objection.objects.filter(pk=objection.pk).update(objector_phone="")
-            audit_log(
-                subject=objection,
-                action="notices.objection.personal_data_erased",
-                note="objector_phones",
-                data={"fields_blanked": ["objector_phone"]},
-                community=objection.get_community(),
-            )
-        count += 1
-    return count
+    return fields_blank(
+        due,
+        kind="objector_phones",
+        fields={"objector_phone": ""},
+        action="notices.objection.personal_data_erased",
+        community=lambda objection: objection.get_community(),
+        dry_run=dry_run,
+    )

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models import Q
 
-from portal.domain import audit_log
-from portal.retention import retention_rule
+from portal.retention import fields_blank, retention_rule
 
 from .models import FilingStatus, Organisation
 
@@ -22,19 +20,12 @@ def erase_organisation_contacts(*, cutoff, dry_run: bool) -> int:
         .filter(~Q(contact_name="") | ~Q(contact_phone=""))
         .order_by("pk")
     )
-    if dry_run:
-        return due.count()
-    count = 0
-    for organisation in due.select_related("community"):
-        with transaction.atomic():
-            # update(), not save(): blanking the contact is not a change that restarts the period.
-            Organisation.objects.filter(pk=organisation.pk).update(contact_name="", contact_phone="")
-            audit_log(
-                subject=organisation,
-                action="organisations.organisation.personal_data_erased",
-                note="organisation_contacts",
-                data={"fields_blanked": ["contact_name", "contact_phone"]},
-                community=organisation.community,
-            )
-        count += 1
-    return count
+    # fields_blank writes with update(), not save(): blanking is not a change that restarts the period.
+    return fields_blank(
+        due.select_related("community"),
+        kind="organisation_contacts",
+        fields={"contact_name": "", "contact_phone": ""},
+        action="organisations.organisation.personal_data_erased",
+        community=lambda organisation: organisation.community,
+        dry_run=dry_run,
+    )

@@ -24,7 +24,7 @@ from django.db.models.signals import post_delete, post_save
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from .models import Community, Role, Street
+from .models import Role, Street
 from .rules import street_scope_q, user_profile
 
 
@@ -151,70 +151,50 @@ def _pieces_run_in_scope(user) -> dict[str, bool]:
     scope = _scope_key(user)
     if scope is None:
         return {}
-    version = cache.get_or_set(_VERSION_KEY, 1, None)
-    key = f"portal:features:{version}:{scope}"
-    found = cache.get(key)
-    if found is None:
-        found = _pieces_query(user)
-        cache.set(key, found, 3600)
-    return found
-
-
-def _pieces_query(user) -> dict[str, bool]:
-    pieces = {f"piece_{i}": model for i, model in enumerate(feature_models())}
-    if not pieces:
-        return {}
-    rows = (
-        Street.objects.filter(street_scope_q(user, ""))
-        .annotate(
-            **{
-                name: models.Exists(model.objects.filter(street_id=models.OuterRef("pk"), enabled=True))
-                for name, model in pieces.items()
-            }
-        )
-        .values_list(*pieces)
-    )
-    found = dict.fromkeys((model._meta.label for model in pieces.values()), False)
-    for row in rows:
-        for (_name, model), runs in zip(pieces.items(), row, strict=True):
-            found[model._meta.label] = found[model._meta.label] or runs
-    return found
+    return _pieces_cached(scope, lambda: _pieces_run_by(Street.objects.filter(street_scope_q(user, ""))))
 
 
 def community_runs(community_id: int | None, model: type[StreetFeature]) -> bool:
     """Whether the street of community `community_id` runs the piece (a partner's menu).
 
-    One query answers for every piece of that community's street; kept in the cache until a
-    switch changes, like `scope_runs`, so a partner's pages pay nothing for their menu."""
+    One query answers for every piece of that community's street; cached like `scope_runs`
+    until a switch changes, so a partner's pages pay nothing for their menu."""
     if community_id is None:
         return False
+    found = _pieces_cached(
+        f"community:{community_id}",
+        lambda: _pieces_run_by(Street.objects.filter(communities__pk=community_id)),
+    )
+    return found.get(model._meta.label, False)
+
+
+def _pieces_cached(scope: str, compute) -> dict[str, bool]:
+    """{piece label: runs} for `scope`, from the cache until a switch changes (or an hour)."""
     version = cache.get_or_set(_VERSION_KEY, 1, None)
-    key = f"portal:features:{version}:community:{community_id}"
+    key = f"portal:features:{version}:{scope}"
     found = cache.get(key)
     if found is None:
-        pieces = {f"piece_{i}": piece for i, piece in enumerate(feature_models())}
-        row = (
-            (
-                Community.objects.filter(pk=community_id)
-                .annotate(
-                    **{
-                        name: models.Exists(
-                            piece.objects.filter(street_id=models.OuterRef("street_id"), enabled=True)
-                        )
-                        for name, piece in pieces.items()
-                    }
-                )
-                .values_list(*pieces)
-                .first()
-            )
-            if pieces
-            else None
-        )
-        found = {
-            piece._meta.label: bool(runs) for piece, runs in zip(pieces.values(), row or (), strict=False)
-        }
+        found = compute()
         cache.set(key, found, 3600)
-    return found.get(model._meta.label, False)
+    return found
+
+
+def _pieces_run_by(streets: models.QuerySet) -> dict[str, bool]:
+    """Which pieces some street of `streets` runs, in one query: {piece label: runs}."""
+    pieces = {f"piece_{i}": model for i, model in enumerate(feature_models())}
+    if not pieces:
+        return {}
+    rows = streets.annotate(
+        **{
+            name: models.Exists(model.objects.filter(street_id=models.OuterRef("pk"), enabled=True))
+            for name, model in pieces.items()
+        }
+    ).values_list(*pieces)
+    found = dict.fromkeys((model._meta.label for model in pieces.values()), False)
+    for row in rows:
+        for (_name, model), runs in zip(pieces.items(), row, strict=True):
+            found[model._meta.label] = found[model._meta.label] or runs
+    return found
 
 
 def _switch_changed(sender, **kwargs) -> None:

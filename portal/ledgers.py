@@ -44,6 +44,7 @@ from openpyxl import Workbook
 
 from .background import background_builder, background_job_start, background_job_url
 from .models import person_name
+from .xlsx import sheet_title
 
 # Above this many rows the worker writes the file (a few seconds of a request at most below it).
 LEDGER_WORKER_ABOVE = 3000
@@ -244,7 +245,7 @@ def write_ledger(out, *, fmt: str, sheet: str, title: str, headers: list[str], r
         text.detach()
         return
     workbook = Workbook(write_only=True)
-    worksheet = workbook.create_sheet(sheet[:31] or "Sheet1")
+    worksheet = workbook.create_sheet(sheet_title(sheet))
     worksheet.append([title])
     worksheet.append(headers)
     for row in rows:

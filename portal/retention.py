@@ -26,9 +26,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from .dates import months_before
+from .domain import audit_log
 
 logger = logging.getLogger("portal.retention")
 
@@ -83,6 +86,29 @@ def retention_rule(kind: str):
         return function
 
     return register
+
+
+def fields_blank(
+    due: QuerySet, *, kind: str, fields: dict[str, str], action: str, community: Callable, dry_run: bool
+) -> int:
+    """Blank `fields` (name → empty value) on each record of `due`, each in its own transaction
+    with one audit event `action` naming the fields (never the values); `community(record)` is
+    the event's community. With `dry_run`, only count. The erasers of the apps call it."""
+    if dry_run:
+        return due.count()
+    count = 0
+    for record in due.iterator():
+        with transaction.atomic():
+            type(record).objects.filter(pk=record.pk).update(**fields)
+            audit_log(
+                subject=record,
+                action=action,
+                note=kind,
+                data={"fields_blanked": list(fields)},
+                community=community(record),
+            )
+        count += 1
+    return count
 
 
 def retention_rules() -> list[RetentionRule]:

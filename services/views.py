@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -47,7 +46,7 @@ from portal.refusals import refusals_as_messages
 from portal.rules import has_several_streets, is_district_staff, scope_queryset, user_role
 from portal.uploads import private_storage, serve_private_file
 from portal.views import ratelimited
-from portal.xlsx import rows_to_xlsx, xlsx_response
+from portal.xlsx import rows_to_xlsx, sheet_title, xlsx_response
 from spaces.calendar import partner_week
 from spaces.domain import spaces_used_by
 
@@ -761,7 +760,7 @@ def dashboard_xlsx(request):
     workbook.remove(workbook.active)
     taken: set[str] = set()
     for name, headers, rows in sheets:
-        sheet = workbook.create_sheet(_sheet_title(name, taken))
+        sheet = workbook.create_sheet(sheet_title(name, taken))
         sheet.append(
             [
                 ledger_title(
@@ -778,17 +777,6 @@ def dashboard_xlsx(request):
     out = io.BytesIO()
     workbook.save(out)
     return xlsx_response(out.getvalue(), f"服务统计-{local_today():%Y%m%d}.xlsx")
-
-
-def _sheet_title(name: str, taken: set[str]) -> str:
-    """A worksheet name Excel accepts: no []:*?/\\, at most 31 characters, unique in the workbook."""
-    base = re.sub(r"[\[\]:*?/\\]", "·", str(name))[:31] or "Sheet"
-    title, n = base, 2
-    while title in taken:
-        suffix = f"（{n}）"
-        title, n = base[: 31 - len(suffix)] + suffix, n + 1
-    taken.add(title)
-    return title
 
 
 def _number(value):

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.db.models.functions import Coalesce, Greatest
 
-from portal.domain import audit_log
-from portal.retention import retention_rule
+from portal.retention import fields_blank, retention_rule
 
 from .models import Volunteer
 
@@ -20,21 +18,14 @@ def erase_volunteer_contacts(*, cutoff, dry_run: bool) -> int:
     due = (
         Volunteer.objects.exclude(mobile="")
         .annotate(last_seen=Greatest("created_at", Coalesce(Max("credits__created_at"), "created_at")))
-        .filter(Q(last_seen__lt=cutoff))
+        .filter(last_seen__lt=cutoff)
         .order_by("pk")
     )
-    if dry_run:
-        return due.count()
-    count = 0
-    for volunteer in due.select_related("community"):
-        with transaction.atomic():
-            Volunteer.objects.filter(pk=volunteer.pk).update(mobile="")
-            audit_log(
-                subject=volunteer,
-                action="timebank.volunteer.personal_data_erased",
-                note="volunteer_contacts",
-                data={"fields_blanked": ["mobile"]},
-                community=volunteer.community,
-            )
-        count += 1
-    return count
+    return fields_blank(
+        due.select_related("community"),
+        kind="volunteer_contacts",
+        fields={"mobile": ""},
+        action="timebank.volunteer.personal_data_erased",
+        community=lambda volunteer: volunteer.community,
+        dry_run=dry_run,
+    )
