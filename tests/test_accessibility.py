@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.views.defaults import server_error
+from playwright.sync_api import expect
 
 from calls.domain import (
     application_draft_start,
@@ -312,7 +313,7 @@ def _audit_public(page, base, data):
     results["objection_filed"] = _axe(page)
     reference = Objection.objects.latest("pk").reference
     page.goto(f"{base}/notices/objections/status/?reference={reference}&phone_last4=1111")
-    assert page.get_by_text(reference).first.is_visible()
+    expect(page.get_by_text(reference).first).to_be_visible()
     results["objection_status_found"] = _axe(page)
     # A resident rates a partner's service.
     page.goto(f"{base}/partners/{data['serving']}/feedback/")
@@ -391,20 +392,20 @@ def _audit_reviewer(page, base, data):
     page.get_by_label(title).fill(str(max_score + 1))
     with page.expect_navigation():
         page.get_by_role("button", name="提交评分").click()
-    assert page.get_by_text("得分不能超过满分").first.is_visible()
+    expect(page.get_by_text("得分不能超过满分").first).to_be_visible()
     assert page.title().startswith("错误：")
     results["score_sheet_errors"] = _axe(page)
     page.get_by_label(title).fill(str(max_score))
     with page.expect_navigation():
         page.get_by_role("button", name="保存草稿").click()
-    assert page.get_by_text("草稿已保存。").is_visible()
+    expect(page.get_by_text("草稿已保存。")).to_be_visible()
     results["score_sheet_saved"] = _axe(page)
     # 提交 first shows the scores and the weighted total (issue 19); nothing is locked yet.
     for score in page.locator("input.score-input").all():
         score.fill("1")
     with page.expect_navigation():
         page.get_by_role("button", name="提交评分").click()
-    assert page.get_by_role("button", name="确认提交").is_visible()
+    expect(page.get_by_role("button", name="确认提交")).to_be_visible()
     results["score_sheet_confirm"] = _axe(page)
     return results
 

@@ -5,6 +5,7 @@ suggestion box (its 1–5 rating, now with words) and the reviewer's declaration
 """
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.reviews.factories import setup_roadshow
 from tests.services.factories import serving_partner
@@ -24,7 +25,7 @@ def test_suggestion_box_targets_and_rating_words(live_server, phone_page):
     assert radio["width"] >= 28 and radio["height"] >= 28
     # After an error the summary at the top links to the rating.
     page.get_by_role("button", name="提交评价").click()
-    assert page.locator("#errors a[href='#field-rating']").is_visible()
+    expect(page.locator("#errors a[href='#field-rating']")).to_be_visible()
     page.wait_for_load_state()  # the summary takes focus once the page has loaded (portal/forms.js)
     assert page.evaluate("document.activeElement.id") == "errors"
     assert small_targets(page) == []
@@ -43,7 +44,7 @@ def test_reviewer_pages_targets(live_server, phone_page):
     page.get_by_role("button", name="提交声明").wait_for()
     assert small_targets(page) == [] and target_count(page) >= 3
     page.get_by_role("button", name="提交声明").click()  # nothing chosen: the summary at the top
-    assert page.locator("#errors a[href='#field-has_conflict']").is_visible()
+    expect(page.locator("#errors a[href='#field-has_conflict']")).to_be_visible()
     page.get_by_label("不存在利益冲突").check()
     page.get_by_role("button", name="提交声明").click()
     page.get_by_role("button", name="提交评分").wait_for()

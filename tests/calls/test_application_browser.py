@@ -1,6 +1,7 @@
 """The application in steps in real Chromium on a 375-px phone (issues 5 and 19)."""
 
 import pytest
+from playwright.sync_api import expect
 
 from calls.models import Application, ApplicationDraft
 from tests.touch_targets import small_targets, target_count
@@ -25,7 +26,7 @@ def test_application_form_submitted_on_phone_with_file(live_server, phone_page, 
     page.get_by_role("link", name="在线申请").click()
 
     # Step 1. A wrong check digit: the error comes back in Chinese, summarised at the top with focus.
-    assert page.get_by_role("heading", name="第 1 步（共 5 步）：申请人").is_visible()
+    expect(page.get_by_role("heading", name="第 1 步（共 5 步）：申请人")).to_be_visible()
     assert small_targets(page) == [] and target_count(page) >= 6
     page.get_by_label("社会组织").check()
     page.get_by_label("申请主体名称/姓名").fill("句容市邻里互助服务中心")
@@ -43,7 +44,7 @@ def test_application_form_submitted_on_phone_with_file(live_server, phone_page, 
     page.wait_for_load_state()  # the summary takes focus once the page has loaded (portal/forms.js)
     assert page.evaluate("document.activeElement.id") == "errors"
     assert page.locator("#errors a").first.get_attribute("href") == "#field-credit_code"
-    assert page.get_by_label("申请主体名称/姓名").input_value() == "句容市邻里互助服务中心"
+    expect(page.get_by_label("申请主体名称/姓名")).to_have_value("句容市邻里互助服务中心")
     # Nothing is wider than the phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.get_by_label("统一社会信用代码").fill("91330100716105852F")
@@ -74,7 +75,7 @@ def test_application_form_submitted_on_phone_with_file(live_server, phone_page, 
     page.get_by_role("button", name="下一步").click()
     assert "实际内容不是允许的类型" in page.locator("#field-doc_project_plan .errorlist").inner_text()
     assert page.locator("#field-doc_registration .kept-files").inner_text().startswith("licence.pdf")
-    assert page.get_by_role("button", name="删除 licence.pdf").is_visible()
+    expect(page.get_by_role("button", name="删除 licence.pdf")).to_be_visible()
     assert small_targets(page) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.locator("#id_doc_project_plan").set_input_files(str(plan))
@@ -82,14 +83,12 @@ def test_application_form_submitted_on_phone_with_file(live_server, phone_page, 
 
     # Step 5: what the draft holds, then the declarations.
     page.wait_for_url("**/confirm/")
-    assert page.get_by_text("银龄学堂").first.is_visible()
+    expect(page.get_by_text("银龄学堂").first).to_be_visible()
     assert small_targets(page) == []
     page.get_by_role("button", name="提交申请").click()
-    assert (
-        page.locator("#errors")
-        .get_by_text("个人信息处理同意：请阅读并同意个人信息处理说明后再提交。")
-        .is_visible()
-    )
+    expect(
+        page.locator("#errors").get_by_text("个人信息处理同意：请阅读并同意个人信息处理说明后再提交。")
+    ).to_be_visible()
     for box in page.locator("input[name=declarations]").all():
         box.check()
     page.locator("#id_privacy_consent").check()
@@ -98,7 +97,7 @@ def test_application_form_submitted_on_phone_with_file(live_server, phone_page, 
     page.wait_for_url("**/applications/status/**")
     application = Application.objects.get()
     assert page.locator(".reference").inner_text() == application.reference
-    assert page.get_by_text("已提交，社区审核中").is_visible()
+    expect(page.get_by_text("已提交，社区审核中")).to_be_visible()
     assert application.documents.count() == 2
     assert ApplicationDraft.objects.count() == 0
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
@@ -113,7 +112,7 @@ def test_application_steps_work_without_javascript(live_server, browser):
     try:
         page.goto(f"{live_server.url}/calls/{call.pk}/apply/")
         page.get_by_role("button", name="下一步").click()
-        assert page.locator("#errors").is_visible()
-        assert page.locator("#errors a[href='#field-kind']").is_visible()
+        expect(page.locator("#errors")).to_be_visible()
+        expect(page.locator("#errors a[href='#field-kind']")).to_be_visible()
     finally:
         context.close()

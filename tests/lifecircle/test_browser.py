@@ -7,6 +7,7 @@ the markers come from the JSON data island, and the tiles here come from the sit
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from tests.test_accessibility import CONTRAST, _axe, describe
 
@@ -42,7 +43,7 @@ def test_the_map_page_as_a_list_is_accessible(live_server, browser, neighbourhoo
         )
         assert response.status == 200
         assert page.locator("#lifecircle-map").count() == 0
-        assert page.get_by_role("heading", name="尚待回应的居民需求").is_visible()
+        expect(page.get_by_role("heading", name="尚待回应的居民需求")).to_be_visible()
         assert_accessible(_axe(page, CONTRAST), query or "list")
     finally:
         context.close()
@@ -68,9 +69,9 @@ def test_with_tiles_the_map_draws_under_the_real_csp_and_stays_accessible(
         )
         page.goto(url)
         page.locator(".leaflet-interactive").first.wait_for()
-        assert page.locator("#lifecircle-map").is_visible()
+        expect(page.locator("#lifecircle-map")).to_be_visible()
         assert page.locator(".leaflet-interactive").count() == 2  # the room, and the partner serving there
-        assert page.get_by_text("底图：测试底图").is_visible()
+        expect(page.get_by_text("底图：测试底图")).to_be_visible()
         assert refused == []
     finally:
         context.close()

@@ -22,7 +22,7 @@ def test_notice_browser_resident_files_objection_on_phone(live_server, phone_pag
     page.get_by_role("link", name=notice.title).first.click()
     assert page.get_by_role("heading", level=1).inner_text() == notice.title
     # On a phone each applicant is a card; the cells keep their role and carry their label.
-    assert page.get_by_role("cell", name="申请主体：张*三", exact=True).is_visible()
+    expect(page.get_by_role("cell", name="申请主体：张*三", exact=True)).to_be_visible()
     # Nothing is wider than the phone: the list scrolls inside its own box.
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
@@ -33,13 +33,13 @@ def test_notice_browser_resident_files_objection_on_phone(live_server, phone_pag
     page.get_by_label("您的姓名").fill("李居民")
     page.get_by_label("联系电话").fill("1370000")
     page.get_by_role("button", name="提交异议").click()
-    assert page.get_by_text("请填写11位手机号或带区号的座机号码。").is_visible()
-    assert page.get_by_label("异议事实与理由").input_value() == "该组织在小区内开展活动时向居民收取费用。"
+    expect(page.get_by_text("请填写11位手机号或带区号的座机号码。")).to_be_visible()
+    expect(page.get_by_label("异议事实与理由")).to_have_value("该组织在小区内开展活动时向居民收取费用。")
 
     page.get_by_label("联系电话").fill("13700001111")
     page.get_by_role("button", name="提交异议").click()
 
-    assert page.get_by_role("heading", level=1).inner_text() == "异议已受理"
+    expect(page.get_by_role("heading", level=1)).to_have_text("异议已受理")
     reference = page.locator(".reference").inner_text()
     assert re.fullmatch(r"YY\d{8}-[A-Z2-9]{6}", reference)
     objection = Objection.objects.get(reference=reference)

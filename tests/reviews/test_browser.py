@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from partners.models import PartnerStatus
 from reviews.domain import conflict_declare, roadshow_close_scoring, score_sheet_total
@@ -38,23 +39,23 @@ def test_reviewer_scores_an_applicant_on_a_phone(live_server, phone_page):
     page.get_by_label(first.title).fill("36")
     page.get_by_label(second.title).fill("27.5")
     page.get_by_role("button", name="保存草稿").click()
-    assert page.get_by_text("草稿已保存。").is_visible()
+    expect(page.get_by_text("草稿已保存。")).to_be_visible()
     page.get_by_label(third.title).fill("31")  # above the maximum of 30
     page.get_by_role("button", name="提交评分").click()
 
     # The form is `novalidate`, so the message is the server's, in Chinese, next to the field;
     # what was typed is kept.
-    assert page.get_by_text("得分不能超过满分 30 分。", exact=True).is_visible()
-    assert page.get_by_label(first.title).input_value() == "36.00"
+    expect(page.get_by_text("得分不能超过满分 30 分。", exact=True)).to_be_visible()
+    expect(page.get_by_label(first.title)).to_have_value("36.00")
     assert not ScoreSheet.objects.filter(status=SheetStatus.SUBMITTED).exists()
     page.get_by_label(third.title).fill("28")
     page.get_by_label("评语").fill("服务承诺具体，团队稳定。")
     page.get_by_role("button", name="提交评分").click()
     # The confirmation step (issue 19): the scores and the total, then 确认提交 locks.
-    assert page.locator("[data-confirm-total]").text_content() == "91.5"
+    expect(page.locator("[data-confirm-total]")).to_have_text("91.5")
     page.get_by_role("button", name="确认提交").click()
 
-    assert page.get_by_text("评分表已提交并锁定。").is_visible()
+    expect(page.get_by_text("评分表已提交并锁定。")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     sheet = ScoreSheet.objects.get(member=member, partner=partner)
     assert (sheet.status, sheet.comment) == (SheetStatus.SUBMITTED, "服务承诺具体，团队稳定。")
@@ -85,10 +86,10 @@ def test_scoring_works_without_javascript(live_server, browser):
             page.get_by_label(criterion.title).fill(value)
         page.get_by_role("button", name="提交评分").click()
         # Without JavaScript the confirmation step is a page of its own (issue 19).
-        assert page.locator("[data-confirm-total]").text_content() == "75"
+        expect(page.locator("[data-confirm-total]")).to_have_text("75")
         page.get_by_role("button", name="确认提交").click()
 
-        assert page.get_by_text("评分表已提交并锁定。").is_visible()
+        expect(page.get_by_text("评分表已提交并锁定。")).to_be_visible()
     finally:
         context.close()
     assert ScoreSheet.objects.get(member=member, partner=partner).status == SheetStatus.SUBMITTED
@@ -118,10 +119,10 @@ def test_live_total_equals_the_server_total(live_server, phone_page):
     _log_in(page, live_server.url, member.user)
     page.goto(f"{live_server.url}/review/{roadshow.pk}/applicants/{partner.pk}/")
     total = page.locator("#score-total")
-    assert total.text_content() == "0"
+    expect(total).to_have_text("0")
 
     page.get_by_label(first.title).fill("33.33")
-    assert total.text_content() == "49.995"  # 33.33 × 1.5, before the others are typed
+    expect(total).to_have_text("49.995")  # 33.33 × 1.5, before the others are typed
     page.get_by_label(second.title).fill("27.5")
     page.get_by_label(third.title).fill("19.99")
     live = total.text_content()
@@ -137,12 +138,12 @@ def test_live_total_equals_the_server_total(live_server, phone_page):
 
     # 返回修改 keeps what was typed, and the live total with it.
     page.get_by_role("button", name="返回修改").click()
-    assert page.get_by_label(second.title).input_value() == "27.5"
-    assert total.text_content() == "95.6075"
+    expect(page.get_by_label(second.title)).to_have_value("27.5")
+    expect(total).to_have_text("95.6075")
     assert not ScoreSheet.objects.filter(member=member).exists()
     page.get_by_role("button", name="提交评分").click()
     page.get_by_role("button", name="确认提交").click()
-    assert page.get_by_text("评分表已提交并锁定。").is_visible()
+    expect(page.get_by_text("评分表已提交并锁定。")).to_be_visible()
     assert ScoreSheet.objects.get(member=member).status == SheetStatus.SUBMITTED
 
 

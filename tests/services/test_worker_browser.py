@@ -4,6 +4,7 @@ import time
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from services.models import Feedback, PartnerAccount
 from tests.factories import partner_in_state
@@ -48,11 +49,11 @@ def test_suggestion_box_on_a_phone(live_server, phone_page, transactional_db):
     assert page.locator("html").get_attribute("lang") == "zh-Hans"
     page.get_by_label("意见或建议").fill("希望周末也开放")
     page.get_by_role("button", name="提交评价").click()
-    assert page.locator("#id_rating_error").inner_text() == "该字段是必填项。"
-    assert page.get_by_label("意见或建议").input_value() == "希望周末也开放"
+    expect(page.locator("#id_rating_error")).to_have_text("该字段是必填项。")
+    expect(page.get_by_label("意见或建议")).to_have_value("希望周末也开放")
     page.get_by_label("4").check()
     page.get_by_role("button", name="提交评价").click()
-    assert "感谢您的评价" in page.locator("[role=status]").inner_text()
+    expect(page.locator("[role=status]")).to_contain_text("感谢您的评价")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     assert Feedback.objects.get().comment == "希望周末也开放"
 
@@ -212,8 +213,8 @@ def test_progress_on_a_phone_cards_dashes_and_a_chart_per_period(live_server, ph
 
     assert_no_text_one_character_per_line(page)
     last_month = page.locator("table.cards").first.locator("tbody tr").last
-    assert last_month.locator("td").nth(1).text_content() == "—"
-    assert last_month.locator("td").nth(3).text_content() == "—"
+    expect(last_month.locator("td").nth(1)).to_have_text("—")
+    expect(last_month.locator("td").nth(3)).to_have_text("—")
     charts = page.evaluate(
         "['month', 'quarter'].map(k => Chart.getChart('progress-chart-' + k).data.labels.length)"
     )

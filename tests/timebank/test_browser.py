@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import CommunityFactory
 from tests.services.factories import partner_user
@@ -49,7 +50,7 @@ def test_time_bank_pages_are_accessible_on_a_phone(live_server, browser, transac
         context.clear_cookies()
         _log_in(page, live_server.url, user.username)
         page.goto(f"{live_server.url}/timebank/my-points/")
-        assert page.get_by_text("当前积分余额：2.00 分").is_visible()
+        expect(page.get_by_text("当前积分余额：2.00 分")).to_be_visible()
         results["my_points"] = _axe(page)
     finally:
         context.close()
