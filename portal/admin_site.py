@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from .admin_menu import admin_menu
 from .desk import desk_items
 from .security import TwoFactorAdminAuthenticationForm, session_needs_second_factor
 
@@ -158,10 +159,9 @@ class PortalAdminSite(admin.AdminSite):
         return user.is_verified() or not session_needs_second_factor(request)
 
     def get_app_list(self, request, app_label=None):
-        app_list = super().get_app_list(request, app_label)
         if app_label is not None:
-            return app_list
-        return flow_app_list(app_list)
+            return super().get_app_list(request, app_label)
+        return admin_menu(request, lambda: flow_app_list(super(PortalAdminSite, self).get_app_list(request)))
 
     def index(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "desk_items": desk_items(request.user)}

@@ -15,6 +15,7 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         # deferred: ready() runs once the app registry is populated; models/receivers load here
+        from .admin_menu import connect_signals as connect_admin_menu_signals
         from .db import install_append_only_triggers
         from .events import register_portal_events
         from .security import staff_session_start
@@ -22,6 +23,7 @@ class PortalConfig(AppConfig):
 
         register_portal_events()
         configure_pillow()
+        connect_admin_menu_signals()
 
         user_logged_in.connect(staff_session_start, dispatch_uid="portal-staff-session")
         post_migrate.connect(install_append_only_triggers, sender=self, dispatch_uid="portal-append-only")

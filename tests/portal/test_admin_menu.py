@@ -1,0 +1,81 @@
+"""The admin menu is built once and kept, and rebuilt when what it shows changes (portal.admin_menu)."""
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
+
+from portal.admin_site import PortalAdminSite
+from reports.models import ReportSettings
+from tests.factories import street_staff
+
+pytestmark = pytest.mark.django_db
+
+
+def _menu_models(client) -> set[str]:
+    response = client.get(reverse("admin:spaces_space_changelist"))
+    assert response.status_code == 200
+    return {model["object_name"] for app in response.context["available_apps"] for model in app["models"]}
+
+
+@pytest.fixture
+def builds(monkeypatch):
+    """How many times the admin built a menu from its models' permissions."""
+    calls = []
+    build = PortalAdminSite._build_app_dict
+
+    def counting(self, request, label=None):
+        calls.append(label)
+        return build(self, request, label)
+
+    monkeypatch.setattr(PortalAdminSite, "_build_app_dict", counting)
+    return calls
+
+
+def test_the_menu_is_built_once_and_kept_across_requests(client, builds):
+    client.force_login(street_staff())
+
+    first = _menu_models(client)
+    second = _menu_models(client)
+    client.get(reverse("admin:index"))  # the desk asks for the menu twice in one request
+
+    assert first == second
+    assert "Space" in first
+    assert builds == [None]
+
+
+def test_a_piece_the_street_starts_running_shows_on_the_next_request(client, builds):
+    user = street_staff()
+    client.force_login(user)
+    assert "MonthlyReport" not in _menu_models(client)
+
+    ReportSettings.objects.update_or_create(street=user.profile.street, defaults={"enabled": True})
+
+    assert "MonthlyReport" in _menu_models(client)
+    assert len(builds) == 2
+
+
+def test_a_groups_permission_shows_and_goes_with_the_next_request(client, builds):
+    user = street_staff()
+    client.force_login(user)
+    assert "Group" not in _menu_models(client)
+
+    group = Group.objects.create(name="账号管理")
+    group.permissions.add(Permission.objects.get(codename="view_group"))
+    user.groups.add(group)
+    assert "Group" in _menu_models(client)
+
+    group.permissions.clear()
+    assert "Group" not in _menu_models(client)
+    assert len(builds) == 3
+
+
+def test_each_user_and_language_has_its_own_menu(client, builds):
+    client.force_login(street_staff())
+    chinese = _menu_models(client)
+    client.cookies["django_language"] = "en"
+    english = _menu_models(client)
+    client.force_login(street_staff())
+    _menu_models(client)
+
+    assert chinese == english
+    assert len(builds) == 3
