@@ -17,6 +17,7 @@ is asserted.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import functools
 import http.cookiejar
 import json
@@ -469,8 +470,10 @@ def timed_queries(fn):
 def jobs(dossier_timeout: float):
     from django.db import transaction
 
-    from agreements.domain import renewal_reminders_send, terms_awaiting_decision
+    from agreements.domain import TERM_KINDS, renewal_reminders_send, terms_awaiting_decision
     from agreements.models import Agreement
+    from partners.models import Partner
+    from portal.dates import local_today
 
     terms = Agreement.objects.filter(status="signed").count()
     found, seconds, queries = timed_queries(lambda: terms_awaiting_decision())
@@ -496,6 +499,34 @@ def jobs(dossier_timeout: float):
     except Rollback:
         pass
     record("renewal: scan with nothing due, queries", queries, "", ("max", 10))
+
+    # A day's active partners entering the window (the generated city has none on the day):
+    # after the backlog is sent, 30 active partners' terms are moved to end in 40 days, so
+    # the next send moves each to renewal_due through the state machine (rolled back).
+    day = 30
+    try:
+        with transaction.atomic():
+            renewal_reminders_send()
+            ids = list(
+                Agreement.objects.filter(
+                    status="signed",
+                    kind__in=TERM_KINDS,
+                    partner__status="active",
+                    end_date__gt=local_today() + dt.timedelta(days=120),
+                    reminders__isnull=True,
+                )
+                .order_by("id")
+                .values_list("id", flat=True)[:day]
+            )
+            Agreement.objects.filter(id__in=ids).update(end_date=local_today() + dt.timedelta(days=40))
+            sent, seconds, queries = timed_queries(lambda: renewal_reminders_send())
+            moved = Partner.objects.filter(agreements__id__in=ids, status="renewal_due").count()
+            raise Rollback
+    except Rollback:
+        pass
+    note = f"{len(ids)} terms, {len(sent)} reminders, {moved} partners moved to renewal_due"
+    record(f"renewal: {day} active partners entering the window, queries", queries, "", ("max", 10), note)
+    record(f"renewal: {day} active partners entering the window, time", seconds, "s", ("max", 2.0))
 
     # Dashboard: the superuser's city-wide view, in-process (p95 under load is in the load table).
     from django.core.cache import cache
