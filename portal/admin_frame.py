@@ -8,8 +8,8 @@ from django.contrib import admin
 def admin_frame_context(request, *, title) -> dict:
     """What admin/base_site.html needs, without admin.site.each_context's app list.
 
-    The app list asks every model's permissions (~40 checks); these pages link back through
-    their breadcrumbs instead (the staff desk, the admin index, leads to every list).
+    These pages link back through their breadcrumbs instead of the menu (the staff desk, the
+    admin index, leads to every list), so they neither build nor fetch the user's menu.
     """
     site = admin.site
     return {

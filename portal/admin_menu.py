@@ -7,14 +7,18 @@ city scale, and twice on the desk. What the menu shows depends only on:
 - who the user is: superuser and staff flags, and the profile's role and scope, read from the
   request's user, so a change shows on the user's next request;
 - the Django permissions of the user and of its groups (`portal.domain.user_assign_role`
-  keeps groups in step with the role): a change bumps the menu version below;
+  keeps groups in step with the role), and the places a scope spans (a street moved to
+  another district): a change bumps the menu version below;
 - which pieces the streets run (`portal.features`, its own version);
 - the language (names are sorted in it).
 
 The built menu is kept in the web process (it holds model classes and lazy names, which
-belong in memory rather than in Redis), for MENU_SECONDS at most, under a key made of
-all of the above; the versions live in the shared cache so that every process sees a change
-at once, and a cleared cache gives a new version rather than reusing an old one.
+belong in memory rather than in Redis), for MENU_SECONDS at most, under a key made of all
+of the above. The versions live in the shared cache: with Redis (production) every process
+sees a change on its next request; with the embedded default (a cache per process) a change
+made by another process shows within MENU_SECONDS. A version is bumped when the change is
+made and again once it is committed, so a menu built meanwhile from the old permissions is
+not kept under the new version; a cleared cache gives a new version, never an old one.
 """
 
 from __future__ import annotations
@@ -27,11 +31,12 @@ from collections.abc import Callable
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import translation
 
 from . import features
-from .models import Profile
+from .models import Community, District, Street
 from .rules import user_profile
 
 MENU_SECONDS = 600
@@ -44,13 +49,13 @@ _lock = threading.Lock()
 
 def _versions() -> tuple:
     """(menu version, features version), in one cache round trip when both exist."""
-    found = cache.get_many([_VERSION_KEY, features._VERSION_KEY])
+    found = cache.get_many([_VERSION_KEY, features.PIECES_VERSION_KEY])
     menu = found.get(_VERSION_KEY)
     if menu is None:
         menu = cache.get_or_set(_VERSION_KEY, time.time_ns, None)
-    pieces = found.get(features._VERSION_KEY)
+    pieces = found.get(features.PIECES_VERSION_KEY)
     if pieces is None:
-        pieces = cache.get_or_set(features._VERSION_KEY, 1, None)
+        pieces = features.pieces_version()
     return menu, pieces
 
 
@@ -96,9 +101,17 @@ def admin_menu(request, build: Callable[[], list]) -> list:
     return menu
 
 
-def menu_permissions_changed(**kwargs) -> None:
-    """Permissions of a user or a group changed: every kept menu is stale (a version never used)."""
+def _bump() -> None:
     cache.set(_VERSION_KEY, time.time_ns(), None)
+
+
+def menu_inputs_changed(**kwargs) -> None:
+    """Permissions or a place changed: every kept menu is stale (a version never used), now and
+    again at the commit (see the module's docstring)."""
+    if kwargs.get("action", "post_").startswith("pre_"):
+        return  # m2m_changed: only once the rows changed
+    _bump()
+    transaction.on_commit(_bump)
 
 
 def connect_signals() -> None:
@@ -106,12 +119,13 @@ def connect_signals() -> None:
     User = get_user_model()
     for through in (User.groups.through, User.user_permissions.through, Group.permissions.through):
         m2m_changed.connect(
-            menu_permissions_changed, sender=through, dispatch_uid=f"admin-menu-{through._meta.label}"
+            menu_inputs_changed, sender=through, dispatch_uid=f"admin-menu-{through._meta.label}"
         )
-    for model in (Group, Permission, Profile):
+    # Groups and permissions themselves; and the places a district's or city's scope spans.
+    for model in (Group, Permission, Community, Street, District):
         post_save.connect(
-            menu_permissions_changed, sender=model, dispatch_uid=f"admin-menu-save-{model._meta.label}"
+            menu_inputs_changed, sender=model, dispatch_uid=f"admin-menu-save-{model._meta.label}"
         )
         post_delete.connect(
-            menu_permissions_changed, sender=model, dispatch_uid=f"admin-menu-del-{model._meta.label}"
+            menu_inputs_changed, sender=model, dispatch_uid=f"admin-menu-del-{model._meta.label}"
         )

@@ -185,7 +185,7 @@ def _public_view(resolver, path: str) -> tuple | None:
     declared = getattr(match.func, "public_page", None)
     if declared is None:
         return None
-    return declared, match.args, match.kwargs
+    return declared, match.args, tuple(match.kwargs.items())  # shared by every request: immutable
 
 
 def shared_page_response(request) -> HttpResponse | None:
@@ -203,6 +203,7 @@ def shared_page_response(request) -> HttpResponse | None:
     if found is None:
         return None
     (scopes, allowed), args, kwargs = found
+    kwargs = dict(kwargs)
     language = chosen_language(request)
     key = _shared_page_key(request, allowed, language)
     if key is None:

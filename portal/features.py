@@ -19,7 +19,7 @@ from typing import ClassVar, Self
 
 from django.apps import apps
 from django.core.cache import cache
-from django.db import models
+from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -127,7 +127,7 @@ def scope_runs(user, model: type[StreetFeature]) -> bool:
     return known.get(model._meta.label, False)
 
 
-_VERSION_KEY = "portal:features:version"
+PIECES_VERSION_KEY = "portal:features:version"
 
 
 def _scope_key(user) -> str | None:
@@ -168,9 +168,14 @@ def community_runs(community_id: int | None, model: type[StreetFeature]) -> bool
     return found.get(model._meta.label, False)
 
 
+def pieces_version():
+    """The version of the streets' switches: new whenever one changes, and after the cache is cleared."""
+    return cache.get_or_set(PIECES_VERSION_KEY, time.time_ns, None)
+
+
 def _pieces_cached(scope: str, compute) -> dict[str, bool]:
     """{piece label: runs} for `scope`, from the cache until a switch changes (or an hour)."""
-    version = cache.get_or_set(_VERSION_KEY, 1, None)
+    version = pieces_version()
     key = f"portal:features:{version}:{scope}"
     found = cache.get(key)
     if found is None:
@@ -200,8 +205,10 @@ def _pieces_run_by(streets: models.QuerySet) -> dict[str, bool]:
 def _switch_changed(sender, **kwargs) -> None:
     """A street's switch was saved or deleted: every cached answer is stale (a new version)."""
     if issubclass(sender, StreetFeature):
-        # A version never used before (not incr: a missing key would count as a cache failure).
-        cache.set(_VERSION_KEY, time.time_ns(), None)
+        # A version never used before (not incr: a missing key would count as a cache failure),
+        # now and again at the commit, so an answer read meanwhile is not kept under it.
+        cache.set(PIECES_VERSION_KEY, time.time_ns(), None)
+        transaction.on_commit(lambda: cache.set(PIECES_VERSION_KEY, time.time_ns(), None))
 
 
 post_save.connect(_switch_changed, dispatch_uid="portal-features-switch-saved")

@@ -20,7 +20,7 @@ def test_notice_browser_resident_files_objection_on_phone(live_server, phone_pag
 
     page.goto(f"{live_server.url}/")
     page.get_by_role("link", name=notice.title).first.click()
-    assert page.get_by_role("heading", level=1).inner_text() == notice.title
+    expect(page.get_by_role("heading", level=1)).to_have_text(notice.title)
     # On a phone each applicant is a card; the cells keep their role and carry their label.
     expect(page.get_by_role("cell", name="申请主体：张*三", exact=True)).to_be_visible()
     # Nothing is wider than the phone: the list scrolls inside its own box.

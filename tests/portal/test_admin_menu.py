@@ -5,8 +5,10 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from portal.admin_site import PortalAdminSite
+from portal.domain import user_assign_role
+from portal.models import Role
 from reports.models import ReportSettings
-from tests.factories import street_staff
+from tests.factories import StreetFactory, street_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -69,13 +71,42 @@ def test_a_groups_permission_shows_and_goes_with_the_next_request(client, builds
     assert len(builds) == 3
 
 
+def test_a_users_own_permission_shows_and_goes_with_the_next_request(client, builds):
+    user = street_staff()
+    client.force_login(user)
+    assert "Group" not in _menu_models(client)
+
+    user.user_permissions.add(Permission.objects.get(codename="view_group"))
+    assert "Group" in _menu_models(client)
+
+    user.user_permissions.clear()
+    assert "Group" not in _menu_models(client)
+    assert len(builds) == 3
+
+
+def test_staff_given_a_street_that_runs_a_piece_see_it_on_the_next_request(client, builds):
+    running = StreetFactory()
+    ReportSettings.objects.create(street=running, enabled=True)
+    user = street_staff()
+    client.force_login(user)
+    assert "MonthlyReport" not in _menu_models(client)
+
+    user_assign_role(user=user, role=Role.STREET_STAFF, street=running)
+
+    assert "MonthlyReport" in _menu_models(client)
+    assert len(builds) == 2
+
+
 def test_each_user_and_language_has_its_own_menu(client, builds):
     client.force_login(street_staff())
-    chinese = _menu_models(client)
+    chinese = client.get(reverse("admin:index")).content.decode()
     client.cookies["django_language"] = "en"
-    english = _menu_models(client)
+    english = client.get(reverse("admin:index")).content.decode()
+    client.get(reverse("admin:index"))
     client.force_login(street_staff())
-    _menu_models(client)
+    client.get(reverse("admin:index"))
 
-    assert chinese == english
+    assert ">空间资源清单</a>" in chinese
+    assert ">Space resource list</a>" in english
+    assert ">空间资源清单</a>" not in english
     assert len(builds) == 3
