@@ -353,6 +353,18 @@ class Community(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if not adding and (update_fields is None or "street" in update_fields):
+            # A profile with a community also carries that community's street (set by
+            # portal.domain.user_assign_role; read by the scope rules, portal.rules): a
+            # community moved to another street takes its staff, observers and partners along.
+            Profile.objects.filter(community=self).exclude(street_id=self.street_id).update(
+                street_id=self.street_id
+            )
+
 
 class Role(models.TextChoices):
     CITY_STAFF = "city_staff", _("市级工作人员")

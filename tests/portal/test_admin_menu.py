@@ -8,7 +8,7 @@ from portal.admin_site import PortalAdminSite
 from portal.domain import user_assign_role
 from portal.models import Role
 from reports.models import ReportSettings
-from tests.factories import StreetFactory, street_staff
+from tests.factories import CommunityFactory, StreetFactory, community_staff, street_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +110,29 @@ def test_each_user_and_language_has_its_own_menu(client, builds):
     assert ">Space resource list</a>" in english
     assert ">空间资源清单</a>" not in english
     assert len(builds) == 3
+
+
+def test_a_community_moved_to_another_street_takes_its_staff_along(client, admin_client, builds):
+    running = StreetFactory()
+    ReportSettings.objects.create(street=running, enabled=True)
+    community = CommunityFactory()
+    staff = community_staff(community=community)
+    client.force_login(staff)
+    assert "MonthlyReport" not in _menu_models(client)
+
+    moved = admin_client.post(
+        reverse("admin:portal_community_change", args=[community.pk]),
+        {
+            "street": running.pk,
+            "name": community.name,
+            "kind": community.kind,
+            "address": community.address,
+            "contact_name": community.contact_name,
+            "contact_phone": community.contact_phone,
+        },
+    )
+
+    assert moved.status_code == 302
+    staff.profile.refresh_from_db()
+    assert staff.profile.street_id == running.pk
+    assert "MonthlyReport" in _menu_models(client)
