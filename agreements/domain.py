@@ -32,7 +32,7 @@ from messaging.domain import (
     staff_groups_by_street,
     staff_recipients,
 )
-from partners.domain import TransitionRefused, partner_transition
+from partners.domain import TransitionRefused, partner_transition, partners_transition_many
 from partners.models import SERVING, PartnerStatus
 from portal.batching import coalesced
 from portal.dates import cn_date, latest_months_after, local_today, months_before, term_end
@@ -65,6 +65,8 @@ from .rules import (
 from .tasks import render_agreement_pdf
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from django.contrib.auth.models import User
     from django.core.files.uploadedfile import UploadedFile
 
@@ -124,8 +126,37 @@ def current_term(partner: Partner, *, on: dt.date | None = None) -> Agreement | 
         partner=partner, kind__in=TERM_KINDS, status=AgreementStatus.SIGNED, start_date__lte=on
     ).select_related("community__street")
     return (
-        terms.filter(end_date__gte=on).order_by("-start_date").first() or terms.order_by("-end_date").first()
+        terms.filter(end_date__gte=on).order_by("-start_date", "-id").first()
+        or terms.order_by("-end_date", "-id").first()
     )
+
+
+def current_terms(partner_ids: Iterable[int], *, on: dt.date | None = None) -> dict[int, Agreement]:
+    """`current_term` of many partners in one query: partner id → term (none: left out).
+
+    Each term is annotated `has_signed_successor` (a renewal of it is signed), so
+    the renewal facts of a whole batch need no query per partner (issue 14).
+    """
+    on = on or local_today()
+    terms = (
+        Agreement.objects.filter(
+            partner_id__in=partner_ids, kind__in=TERM_KINDS, status=AgreementStatus.SIGNED, start_date__lte=on
+        )
+        .select_related("community__street")
+        .annotate(has_signed_successor=_signed_successor_q())
+        .order_by()
+    )
+
+    def rank(term):  # in force first, by its start; else the last to end (as current_term)
+        in_force = term.end_date >= on
+        return (in_force, term.start_date if in_force else term.end_date, term.pk)
+
+    found: dict[int, Agreement] = {}
+    for term in terms:
+        best = found.get(term.partner_id)
+        if best is None or rank(term) > rank(best):
+            found[term.partner_id] = term
+    return found
 
 
 def latest_signed_term(partner: Partner) -> Agreement | None:
@@ -1001,9 +1032,10 @@ def renewal_reminders_send(*, today: dt.date | None = None, by: User | None = No
     staff groups, then one INSERT of all reminders (ON CONFLICT DO NOTHING: a
     concurrent run inserts none of the same), one of all outbox rows and one of
     all audit records, each a single statement — 8 or 9, whatever the number due
-    (issue 14). Only a
-    window reminder to an active partner costs more: the partner's transition to
-    renewal_due goes through the state machine, one partner at a time.
+    (issue 14). Window reminders to active partners add their move to
+    renewal_due, through the state machine for all of them at once
+    (`partners_transition_many`: 4), and their communities' dashboard rows,
+    recomputed once at the end (8) — the same for one partner or a city's.
     """
     today = today or local_today()
     work = []
@@ -1023,11 +1055,10 @@ def renewal_reminders_send(*, today: dt.date | None = None, by: User | None = No
     # No savepoint: run by the beat task or a request (ATOMIC_REQUESTS off), this block is the
     # transaction; inside a caller's, the caller's is (an error rolls the whole of it back).
     with transaction.atomic(savepoint=False), coalesced():
+        # Reminded during the trial, evaluated and made active since: now it is due.
+        _mark_renewal_due([term for term, mark, _kinds in work if mark], by=by)
         wanted = []
-        for term, mark, kinds in work:
-            if mark:
-                # Reminded during the trial, evaluated and made active since: now it is due.
-                _mark_renewal_due(term, by=by)
+        for term, _mark, kinds in work:
             partner_email = term.partner.application.email
             for kind in kinds:
                 to_partner = kind != ReminderKind.END_DATE
@@ -1041,6 +1072,16 @@ def renewal_reminders_send(*, today: dt.date | None = None, by: User | None = No
                     )
                 )
         sent = _reminders_insert(wanted)
+        # The window opens on an active partner: it moves to renewal_due (only for reminders this
+        # run inserted: a concurrent run that sent the same one moved the partner itself).
+        _mark_renewal_due(
+            [
+                r.agreement
+                for r in sent
+                if r.kind == ReminderKind.WINDOW and r.agreement.partner.status == PartnerStatus.ACTIVE
+            ],
+            by=by,
+        )
         messages, events = [], []
         for reminder in sent:
             messages += _reminder_effects(
@@ -1098,24 +1139,41 @@ def _reminders_insert(reminders: list[RenewalReminder]) -> list[RenewalReminder]
     return sent
 
 
-def _mark_renewal_due(term: Agreement, *, by: User | None = None) -> None:
-    partner = term.partner
-    try:
-        partner_transition(
-            partner=partner,
-            transition="mark_renewal_due",
-            by=by,
-            system=by is None,
-            note=_("协议 %(number)s 将于 %(end)s 期满。")
-            % {"number": term.number, "end": term.end_date.isoformat()},
-        )
-    except TransitionRefused as refused:
-        audit_log(
-            subject=partner,
-            action="agreements.reminder.transition_refused",
-            actor=by,
-            note="；".join(refused.messages),
-        )
+def _mark_renewal_due(terms: list[Agreement], *, by: User | None = None) -> None:
+    """Move the terms' partners to renewal_due, all in one batch (issue 14); a refusal is audited.
+
+    Each term's `partner` becomes the moved instance, so what follows (messages, audit
+    records) sees the new status.
+    """
+    if not terms:
+        return
+    moved, refused = partners_transition_many(
+        partners=[term.partner for term in terms],
+        transition="mark_renewal_due",
+        by=by,
+        system=by is None,
+        notes={
+            term.partner_id: _("协议 %(number)s 将于 %(end)s 期满。")
+            % {"number": term.number, "end": term.end_date.isoformat()}
+            for term in terms
+        },
+    )
+    now_partner = {partner.pk: partner for partner in moved}
+    for term in terms:
+        if term.partner_id in now_partner:
+            term.partner = now_partner[term.partner_id]
+    events: list = []
+    for term in terms:
+        if term.partner_id in refused:
+            audit_log(
+                subject=term.partner,
+                action="agreements.reminder.transition_refused",
+                actor=by,
+                note="；".join(refused[term.partner_id]),
+                community=term.community,
+                into=events,
+            )
+    audit_log_many(events, batch_size=None)
 
 
 def _reminder_effects(
@@ -1131,8 +1189,6 @@ def _reminder_effects(
     """The reminder's outbox rows (returned) and audit record (appended to `events`)."""
     partner = term.partner
     kind = reminder.kind
-    if kind == ReminderKind.WINDOW and partner.status == PartnerStatus.ACTIVE:
-        _mark_renewal_due(term, by=by)
     context = {
         "term": term,
         "partner": partner,

@@ -1,10 +1,16 @@
 """Facts the partner lifecycle asks of agreements (see partners/guards.py)."""
 
-from partners.guards import provide
+from partners.guards import provide, provide_many
 from partners.models import PartnerStatus
 from portal.dates import local_today
 
-from .domain import current_term, latest_signed_term, signed_successor, term_in_renewal_window
+from .domain import (
+    current_term,
+    current_terms,
+    latest_signed_term,
+    signed_successor,
+    term_in_renewal_window,
+)
 from .models import Agreement, AgreementKind, AgreementStatus
 
 
@@ -37,3 +43,12 @@ def renewal_window_open(partner) -> bool:
     """The current signed term ends within the street's reminder window (Asia/Shanghai) — 五(三)2."""
     term = current_term(partner)
     return term is not None and term_in_renewal_window(term) and signed_successor(term) is None
+
+
+@provide_many("renewal_window_open")
+def renewal_window_open_many(partners) -> set[int]:
+    """`renewal_window_open` for a batch (the renewal scan's), in one query."""
+    terms = current_terms([p.pk for p in partners])
+    return {
+        pk for pk, term in terms.items() if term_in_renewal_window(term) and not term.has_signed_successor
+    }

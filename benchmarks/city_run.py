@@ -502,7 +502,7 @@ def jobs(dossier_timeout: float):
 
     # A day's active partners entering the window (the generated city has none on the day):
     # after the backlog is sent, 30 active partners' terms are moved to end in 40 days, so
-    # the next send moves each to renewal_due through the state machine (rolled back).
+    # the next send moves them to renewal_due through the state machine, in one batch (rolled back).
     day = 30
     try:
         with transaction.atomic():

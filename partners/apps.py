@@ -16,13 +16,19 @@ class PartnersConfig(AppConfig):
         from portal.models import Community
 
         from . import events, rules  # noqa: F401  (permissions, audit actions)
-        from .checks import check_facts_provided, check_providers_asked, check_steps_follow_main_line
+        from .checks import (
+            check_batch_readers_match,
+            check_facts_provided,
+            check_providers_asked,
+            check_steps_follow_main_line,
+        )
         from .models import SERVING, Partner
         from .public import community_directory_scopes, partner_public_scopes
         from .signals import partner_transitioned
 
         checks.register(check_facts_provided)
         checks.register(check_providers_asked)
+        checks.register(check_batch_readers_match)
         checks.register(check_steps_follow_main_line)
         # A partner's page, and the directory lists it is on (never the whole city's pages).
         public_pages_show(Partner, scopes=partner_public_scopes)

@@ -43,6 +43,21 @@ def check_providers_asked(app_configs=None, **kwargs):
     ]
 
 
+def check_batch_readers_match(app_configs=None, **kwargs):
+    """partners.E003: a fact is read for many partners at once but not for one."""
+    return [
+        checks.Error(
+            f"Fact '{name}' has a batch reader ({reader.__module__}) but no provider for one partner.",
+            hint=f"Register the one-partner answer with @partners.guards.provide('{name}') too: "
+            "the batch reader only speeds up what it answers.",
+            obj=f"{reader.__module__}.{getattr(reader, '__name__', name)}",
+            id="partners.E003",
+        )
+        for name, reader in sorted(guards.many_providers().items())
+        if not guards.is_provided(name)
+    ]
+
+
 def check_steps_follow_main_line(app_configs=None, **kwargs):
     """partners.E002: the applicant's steps do not cover the main line, in order."""
     grouped = [state for _key, _title, states in workflow.STEPS for state in states]

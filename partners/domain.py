@@ -7,6 +7,7 @@ nothing else touches `Partner.status`.
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -17,16 +18,17 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed
 
 from organisations.models import Organisation
+from portal.batching import records_bulk_written
 from portal.choices import ExitReason
 from portal.domain import audit_log
 from portal.exceptions import ActionRefused
 
-from . import workflow
+from . import guards, workflow
 from .models import Partner, PartnerTransition
 from .signals import partner_transition_recorded, partner_transitioned
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator, Mapping
 
     from django.contrib.auth.models import AnonymousUser, User
     from django_fsm import Transition
@@ -130,6 +132,49 @@ def _check_reason(spec: workflow.Transition, partner: Partner, kwargs: dict) -> 
     return [str(guard.message)] if guard is not None and not guard(partner) else []
 
 
+def _refusal(
+    locked: Partner,
+    transition: str,
+    *,
+    by: User | None,
+    system: bool,
+    as_applicant: bool,
+    note: str,
+    procedure: str,
+    kwargs: dict,
+) -> list[str]:
+    """Why `locked` may not take `transition` now (empty when it may): the checks every door shares.
+
+    In order: the transition exists from this state; only its procedure takes it
+    (`Transition.procedure`); the caller may (a task only automatic transitions,
+    the applicant only theirs, staff by permission); then the guards, the note and
+    the exit reason.
+    """
+    method = getattr(locked, transition, None)
+    t = _transition_for(locked, transition) if method is not None else None
+    if t is None:
+        return transition_blockers(locked, transition)
+    spec = workflow.TRANSITIONS[transition]
+    if spec.via_procedure and procedure != spec.procedure:
+        return [str(spec.procedure_message)]
+    if system:
+        if not spec.automatic:
+            return [_("该操作必须由工作人员执行。")]
+    elif as_applicant:
+        if not spec.applicant:
+            return [_("申请人不能执行该操作。")]
+    elif by is None or not t.has_perm(locked, by):
+        return [_("您没有权限执行“%(action)s”。") % {"action": spec.label}]
+    problems = transition_blockers(locked, transition)
+    if spec.note_required and not note:
+        problems.append(_("请填写说明。"))
+    if spec.needs_reason:
+        problems += _check_reason(spec, locked, kwargs)
+    if problems or not can_proceed(method):
+        return problems or [_("当前不能执行该操作。")]
+    return []
+
+
 def partner_transition(
     *,
     partner: Partner,
@@ -172,31 +217,21 @@ def partner_transition(
                 _("该记录已被他人处理，当前状态为“%(status)s”，请刷新后再试。")
                 % {"status": locked.get_status_display()}
             )
-        method = getattr(locked, transition, None)
-        t = _transition_for(locked, transition) if method is not None else None
-        if t is None:
-            raise TransitionRefused(transition_blockers(locked, transition))
+        problems = _refusal(
+            locked,
+            transition,
+            by=by,
+            system=system,
+            as_applicant=as_applicant,
+            note=note,
+            procedure=procedure,
+            kwargs=kwargs,
+        )
+        if problems:
+            raise TransitionRefused(problems)
 
         spec = workflow.TRANSITIONS[transition]
-        if spec.via_procedure and procedure != spec.procedure:
-            raise TransitionRefused(str(spec.procedure_message))
-        if system:
-            if not spec.automatic:
-                raise TransitionRefused(_("该操作必须由工作人员执行。"))
-        elif as_applicant:
-            if not spec.applicant:
-                raise TransitionRefused(_("申请人不能执行该操作。"))
-        elif by is None or not t.has_perm(locked, by):
-            raise TransitionRefused(_("您没有权限执行“%(action)s”。") % {"action": spec.label})
-
-        problems = transition_blockers(locked, transition)
-        if spec.note_required and not note:
-            problems.append(_("请填写说明。"))
-        if spec.needs_reason:
-            problems += _check_reason(spec, locked, kwargs)
-        if problems or not can_proceed(method):
-            raise TransitionRefused(problems or [_("当前不能执行该操作。")])
-
+        method = getattr(locked, transition)
         from_state = locked.status
         method(**kwargs)
         locked.status_changed_at = timezone.now()
@@ -227,6 +262,109 @@ def partner_transition(
     # The caller's instance reflects the new state too.
     partner.refresh_from_db()
     return locked
+
+
+def partners_transition_many(
+    *,
+    partners: Iterable[Partner],
+    transition: str,
+    by: User | None = None,
+    system: bool = False,
+    notes: Mapping[int, str] | None = None,
+) -> tuple[list[Partner], dict[int, list[str]]]:
+    """`partner_transition` for many partners at once: the scheduled jobs' (issue 14).
+
+    Each partner gets the same checks as one at a time (`_refusal`): the
+    transition from its state, `system` only for automatic transitions or
+    else `by`'s permission, and the guards. The guards' facts are read once
+    for the batch (`guards.facts_read`), the partners are locked in one query,
+    their status written in one UPDATE per source state and their history in
+    one INSERT, whatever their number; each history row then sends the same
+    signals as `partner_transition`. `notes` are the history rows' notes by
+    partner id.
+
+    Only for transitions that change nothing but the status (no procedure,
+    exit reason, note or other field): those go through `partner_transition`.
+
+    Returns the partners moved (locked instances in their new state) and the
+    refusals (partner id → messages); a refused partner is left as it was.
+    """
+    spec = workflow.TRANSITIONS[transition]
+    if spec.via_procedure or spec.needs_reason or spec.note_required or spec.writes:
+        raise ValueError(f"'{transition}' changes more than the status: take it with partner_transition.")
+    ids = sorted({p.pk for p in partners})
+    notes = notes or {}
+    moved: list[tuple[Partner, str]] = []
+    refused: dict[int, list[str]] = {}
+    if not ids:
+        return [], refused
+    # No savepoint: inside a caller's transaction (the renewal scan's) an error undoes the whole.
+    with transaction.atomic(savepoint=False):
+        batch = list(
+            Partner.objects.select_for_update(of=("self",))
+            .select_related("application", "community")
+            .filter(pk__in=ids)
+            .order_by("pk")
+        )
+        for pk in set(ids) - {p.pk for p in batch}:
+            refused[pk] = [_("该记录已不存在。")]
+        now = timezone.now()
+        with guards.facts_read(batch, [f.name for f in spec.facts]):
+            for locked in batch:
+                problems = _refusal(
+                    locked,
+                    transition,
+                    by=by,
+                    system=system,
+                    as_applicant=False,
+                    note="",
+                    procedure="",
+                    kwargs={},
+                )
+                if problems:
+                    refused[locked.pk] = problems
+                    continue
+                from_state = locked.status
+                getattr(locked, transition)()
+                locked.status_changed_at = now
+                moved.append((locked, from_state))
+        if not moved:
+            return [], refused
+        by_source: dict[str, list[int]] = {}
+        for locked, from_state in moved:
+            by_source.setdefault(from_state, []).append(locked.pk)
+        for from_state, pks in by_source.items():
+            # The rows are locked: none can have left `from_state` since they were read.
+            Partner.objects.filter(pk__in=pks, status=from_state).update(
+                status=spec.target, status_changed_at=now
+            )
+        # No post_save for an UPDATE: the summaries hear of the communities changed.
+        records_bulk_written.send(sender=Partner, community_ids={p.community_id for p, _s in moved})
+        if by is not None and getattr(by, "is_authenticated", False):
+            actor, actor_label = by, ""
+        else:
+            actor, actor_label = None, _("系统")
+        rows = PartnerTransition.objects.bulk_create(
+            PartnerTransition(
+                partner=locked,
+                transition=transition,
+                from_state=from_state,
+                to_state=locked.status,
+                actor=actor,
+                actor_label=actor_label,
+                note=(notes.get(locked.pk) or "").strip(),
+                data={},
+            )
+            for locked, from_state in moved
+        )
+        for (locked, _from_state), row in zip(moved, rows, strict=True):
+            partner_transition_recorded.send(sender=Partner, partner=locked, transition=row, by=by)
+            transaction.on_commit(
+                functools.partial(
+                    partner_transitioned.send, sender=Partner, partner=locked, transition=row, by=by
+                )
+            )
+    return [locked for locked, _from_state in moved], refused
 
 
 def organisation_link_problem(*, partner: Partner, organisation: Organisation) -> str:

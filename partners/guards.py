@@ -14,10 +14,15 @@ Tests force facts with `facts_forced`, never by touching the registry.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 _providers: dict[str, Callable] = {}
+# The same facts read for many partners at once (`provide_many`), and, inside `facts_read`,
+# the answers read that way: fact name → {partner pk: answer}.
+_many_providers: dict[str, Callable] = {}
+_answers: ContextVar[dict[str, dict[int, bool]] | None] = ContextVar("partner_facts_read", default=None)
 
 
 def provide(name: str):
@@ -30,9 +35,46 @@ def provide(name: str):
     return register
 
 
+def provide_many(name: str):
+    """Register `func(partners) -> set of pks` as the reader of fact `name` for many partners at
+    once: the pks of the partners for which it holds. It must answer as the `provide`d function
+    does; `facts_read` uses it so a job moving many partners reads each fact in one query."""
+
+    def register(func):
+        _many_providers[name] = func
+        return func
+
+    return register
+
+
 def fact(name: str, partner) -> bool:
+    answers = _answers.get()
+    if answers is not None and partner.pk in answers.get(name, ()):
+        return answers[name][partner.pk]
     provider = _providers.get(name)
     return bool(provider(partner)) if provider else False
+
+
+@contextmanager
+def facts_read(partners: Sequence, names: Iterable[str]) -> Iterator[None]:
+    """Within the block, answer the facts `names` for `partners` from one read each.
+
+    Each fact with a `provide_many` reader is read once for all the partners,
+    as they are when the block starts (read them after locking them); other
+    facts, other partners and forced facts are asked one at a time as usual.
+    """
+    answers = dict(_answers.get() or {})
+    for name in dict.fromkeys(names):
+        reader = _many_providers.get(name)
+        if reader is None or not partners:
+            continue
+        holds = reader(partners)
+        answers[name] = {p.pk: p.pk in holds for p in partners}
+    token = _answers.set(answers)
+    try:
+        yield
+    finally:
+        _answers.reset(token)
 
 
 def is_provided(name: str) -> bool:
@@ -42,6 +84,11 @@ def is_provided(name: str) -> bool:
 def providers() -> dict[str, Callable]:
     """A copy of the registry: fact name → provider."""
     return dict(_providers)
+
+
+def many_providers() -> dict[str, Callable]:
+    """A copy of the batch readers' registry: fact name → reader (`provide_many`)."""
+    return dict(_many_providers)
 
 
 @contextmanager
@@ -64,6 +111,7 @@ def facts_forced(values: Mapping[str, bool | Callable]) -> Iterator[None]:
     if unknown:
         raise ValueError(f"Not a fact of the partner workflow: {', '.join(sorted(unknown))}")
     saved = {name: _providers.get(name) for name in values}
+    saved_many = {name: _many_providers.pop(name, None) for name in values}  # forced: asked one by one
     try:
         for name, value in values.items():
             _providers[name] = value if callable(value) else (lambda v: lambda partner: v)(bool(value))
@@ -74,6 +122,9 @@ def facts_forced(values: Mapping[str, bool | Callable]) -> Iterator[None]:
                 _providers.pop(name, None)
             else:
                 _providers[name] = previous
+        for name, previous in saved_many.items():
+            if previous is not None:
+                _many_providers[name] = previous
 
 
 def __getattr__(name):

@@ -199,10 +199,17 @@ def communities_refresh(*, community_ids: Iterable[int | None]) -> None:
     today = local_today()
     with transaction.atomic():
         _lock_streets(streets.values())
-        for cid, values in _community_sources(list(streets), today).items():
-            CommunityFigures.objects.update_or_create(
-                community_id=cid, defaults={**values, "street_id": streets[cid], "computed_on": today}
-            )
+        rows = [
+            CommunityFigures(community_id=cid, street_id=streets[cid], computed_on=today, **values)
+            for cid, values in _community_sources(list(streets), today).items()
+        ]
+        # One INSERT … ON CONFLICT DO UPDATE for every community, however many (issue 14).
+        CommunityFigures.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["community"],
+            update_fields=[f.name for f in CommunityFigures._meta.concrete_fields if not f.primary_key],
+        )
 
 
 def summaries_rebuild() -> dict:

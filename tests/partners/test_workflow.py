@@ -104,6 +104,18 @@ def test_labels_and_facts_are_derived():
 def test_every_fact_is_provided_and_every_provider_is_asked():
     assert checks.check_facts_provided() == []
     assert checks.check_providers_asked() == []
+    assert checks.check_batch_readers_match() == []
+
+
+def test_a_batch_reader_without_a_one_partner_provider_is_a_system_check_error(monkeypatch):
+    monkeypatch.setattr(
+        guards, "_providers", {k: v for k, v in guards.providers().items() if k != "renewal_window_open"}
+    )
+
+    errors = checks.check_batch_readers_match()
+
+    assert [(e.id, e.level) for e in errors] == [("partners.E003", django_checks.ERROR)]
+    assert "'renewal_window_open'" in errors[0].msg
 
 
 def test_a_guard_on_an_unprovided_fact_is_a_system_check_error(monkeypatch):
@@ -142,6 +154,7 @@ def test_checks_are_registered():
     registered = django_checks.registry.registry.get_checks()
     assert checks.check_facts_provided in registered
     assert checks.check_providers_asked in registered
+    assert checks.check_batch_readers_match in registered
 
 
 def test_facts_forced_restores_the_providers_and_nests():
