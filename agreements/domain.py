@@ -1170,7 +1170,6 @@ def _mark_renewal_due(terms: list[Agreement], *, by: User | None = None) -> None
                 action="agreements.reminder.transition_refused",
                 actor=by,
                 note="；".join(refused[term.partner_id]),
-                community=term.community,
                 into=events,
             )
     audit_log_many(events, batch_size=None)

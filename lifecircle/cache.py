@@ -11,7 +11,8 @@ from __future__ import annotations
 from calls.models import RecruitmentCall
 from organisations.models import Organisation, OrganisationSettings
 from partners.models import Partner
-from portal.cache import public_pages_show
+from partners.signals import partner_transitioned
+from portal.cache import public_cache_bump, public_pages_show
 from portal.models import Community
 from spaces.models import ResidentNeed, Space, TimeSlot
 
@@ -37,6 +38,10 @@ def _space_street(space_id: int | None) -> list[str]:
     return [map_scope(street_id)] if street_id else []
 
 
+def _partner_moved(sender, partner, transition, **kwargs) -> None:
+    public_cache_bump(map_scope(partner.community.street_id))
+
+
 def connect_invalidation() -> None:
     """Called from LifecircleConfig.ready(): each record on a map bumps its street's scope."""
     public_pages_show(MapSettings, scopes=lambda row: [map_scope(row.street_id)])
@@ -44,6 +49,9 @@ def connect_invalidation() -> None:
     public_pages_show(Space, scopes=lambda space: _community_street(space.community_id))
     public_pages_show(ResidentNeed, scopes=lambda need: _community_street(need.community_id))
     public_pages_show(Partner, scopes=lambda partner: _community_street(partner.community_id))
+    # Partners moved in a batch (partners_transition_many) are written without post_save:
+    # their transitions, heard after commit, say so (the instance has its community loaded).
+    partner_transitioned.connect(_partner_moved, weak=False, dispatch_uid="lifecircle-partner-moved")
     public_pages_show(TimeSlot, scopes=lambda slot: _space_street(slot.space_id))
     public_pages_show(RecruitmentCall, scopes=lambda call: [map_scope(call.street_id)])
     public_pages_show(OrganisationSettings, scopes=lambda row: [map_scope(row.street_id)])

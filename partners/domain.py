@@ -1,7 +1,8 @@
 """The one entry point that changes a partner's status.
 
-Admin buttons, API actions and Celery tasks all call `partner_transition`;
-nothing else touches `Partner.status`.
+Admin buttons, API actions and Celery tasks all call `partner_transition`
+(the scheduled jobs moving many partners at once, `partners_transition_many`,
+which makes the same checks); nothing else touches `Partner.status`.
 """
 
 from __future__ import annotations
@@ -334,10 +335,15 @@ def partners_transition_many(
         for locked, from_state in moved:
             by_source.setdefault(from_state, []).append(locked.pk)
         for from_state, pks in by_source.items():
-            # The rows are locked: none can have left `from_state` since they were read.
-            Partner.objects.filter(pk__in=pks, status=from_state).update(
+            # The rows are locked: none can have left `from_state` since they were read. Should
+            # one have, the whole batch is refused, as ConcurrentTransition refuses one partner.
+            updated = Partner.objects.filter(pk__in=pks, status=from_state).update(
                 status=spec.target, status_changed_at=now
             )
+            if updated != len(pks):
+                raise TransitionRefused(_("该记录已被他人处理，请刷新后再试。"))
+        for locked, _from_state in moved:
+            locked._update_initial_state()  # as after save(): the instance may be saved again
         # No post_save for an UPDATE: the summaries hear of the communities changed.
         records_bulk_written.send(sender=Partner, community_ids={p.community_id for p, _s in moved})
         if by is not None and getattr(by, "is_authenticated", False):

@@ -112,11 +112,14 @@ def facts_forced(values: Mapping[str, bool | Callable]) -> Iterator[None]:
         raise ValueError(f"Not a fact of the partner workflow: {', '.join(sorted(unknown))}")
     saved = {name: _providers.get(name) for name in values}
     saved_many = {name: _many_providers.pop(name, None) for name in values}  # forced: asked one by one
+    read = _answers.get()  # nor answered from a batch read before the block
+    token = _answers.set({k: v for k, v in read.items() if k not in values} if read else read)
     try:
         for name, value in values.items():
             _providers[name] = value if callable(value) else (lambda v: lambda partner: v)(bool(value))
         yield
     finally:
+        _answers.reset(token)
         for name, previous in saved.items():
             if previous is None:
                 _providers.pop(name, None)

@@ -19,9 +19,11 @@ import re
 import pytest
 
 from calls.domain import application_status_token
+from messaging.models import OutboxMessage
 from notices.models import Objection, PublicNotice
 from notices.tasks import end_due_notices
 from partners import guards, workflow
+from partners.domain import partners_transition_many
 from partners.models import Partner
 from portal.choices import ExitReason
 from portal.dates import local_today
@@ -75,7 +77,16 @@ def doors_offering(spec):
     """The doors through which `spec` may be taken, from its declaration."""
     if spec.via_procedure:
         return list(PROCEDURE_DOORS[spec.procedure])
-    return [*PLAIN_DOORS, *(["applicant_link"] if spec.applicant else [])]
+    return [
+        *PLAIN_DOORS,
+        *(["applicant_link"] if spec.applicant else []),
+        *(["batch"] if _batchable(spec) else []),
+    ]
+
+
+def _batchable(spec):
+    """What `partners_transition_many` (the scheduled jobs' door) takes: a status change alone."""
+    return not (spec.via_procedure or spec.needs_reason or spec.note_required or spec.writes)
 
 
 CASES = [(name, door) for name, spec in workflow.TRANSITIONS.items() for door in doors_offering(spec)]
@@ -245,12 +256,18 @@ def _go_through(door, name, partner, staff, client):
             {"upheld": True, "conclusion": OBJECTION_CONCLUSION},
             content_type="application/json",
         )
+    if door == "batch":
+        moved, refused = partners_transition_many(
+            partners=[partner], transition=name, by=staff, notes={partner.pk: NOTE}
+        )
+        assert refused == {}, refused
+        return moved
     if door == "scheduled_task":
         return end_due_notices()  # what the worker runs on beat's schedule
     raise AssertionError(f"door {door!r} is not covered")
 
 
-def _snapshot(partner, audit_before):
+def _snapshot(partner, audit_before, outbox_before):
     partner = Partner.objects.get(pk=partner.pk)
 
     snapshot = {
@@ -280,6 +297,12 @@ def _snapshot(partner, audit_before):
             str(d) for d in TimeSlot.objects.filter(partner=partner).values_list("valid_to", flat=True)
         ),
         "logs": sorted(ServiceLog.objects.filter(partner=partner).values_list("status", flat=True)),
+        # What the applicant and staff are told, written in the transition's transaction or after it.
+        "messages": sorted(
+            OutboxMessage.objects.filter(partner_id=partner.pk, pk__gt=outbox_before).values_list(
+                "code", "channel"
+            )
+        ),
         "exit": list(
             PartnerExit.objects.filter(partner=partner).values_list(
                 "reason", "exit_date", "note", "handover_note", "slots_released", "logs_closed"
@@ -293,12 +316,13 @@ def _through(door, name, client, django_capture_on_commit_callbacks):
     spec = workflow.TRANSITIONS[name]
     partner, staff = _setup(name)
     audit_before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    outbox_before = OutboxMessage.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     with guards.facts_forced(_facts_for(spec)), django_capture_on_commit_callbacks(execute=True):
         response = _go_through(door, name, partner, staff, client)
     client.logout()
     last = partner.transitions.order_by("created_at", "id").last()
     actor = "staff" if last and last.actor_id == staff.pk else getattr(last, "actor_label", None)
-    return response, {**_snapshot(partner, audit_before), "actor": actor}
+    return response, {**_snapshot(partner, audit_before, outbox_before), "actor": actor}
 
 
 @pytest.mark.parametrize("name", sorted({name for name, _ in CASES}))

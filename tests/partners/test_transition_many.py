@@ -124,3 +124,47 @@ def test_the_batch_costs_the_same_queries_for_one_partner_or_many(django_assert_
         )
 
     assert len(moved) == n
+
+
+def test_the_partners_moved_can_be_saved_again():
+    partners = _active(2)
+
+    with guards.facts_forced({"renewal_window_open": True}):
+        moved, _refused = partners_transition_many(
+            partners=partners, transition="mark_renewal_due", system=True
+        )
+
+    # As after partner_transition: the instance knows its new status (no ConcurrentTransition).
+    moved[0].save()
+    assert Partner.objects.get(pk=moved[0].pk).status == S.RENEWAL_DUE
+
+
+def test_the_in_transaction_signal_is_sent_for_each_partner():
+    """Other apps write their records in the transition's transaction (`partner_transition_recorded`):
+    the applicant is told of being shortlisted, as through the admin button."""
+    from messaging.models import OutboxMessage
+
+    community = CommunityFactory()
+    clerk = street_staff(street=community.street)
+    partners = [partner_in_state(S.VETTING, community=community) for _ in range(2)]
+
+    with guards.facts_forced({"vetting_passed": True}):
+        moved, refused = partners_transition_many(partners=partners, transition="shortlist", by=clerk)
+
+    assert (len(moved), refused) == (2, {})
+    told = OutboxMessage.objects.filter(code="reviews.shortlisted").values_list("partner_id", flat=True)
+    assert sorted(set(told)) == sorted(p.pk for p in partners)
+
+
+def test_a_batch_move_redraws_the_streets_map(django_capture_on_commit_callbacks):
+    from lifecircle.cache import map_scope
+    from portal.cache import public_cache_version
+
+    partner = partner_in_state(S.SIGNING)
+    before = public_cache_version(map_scope(partner.community.street_id))
+
+    with guards.facts_forced({"first_agreement_signed": True, "notice_period_over": True}):
+        with django_capture_on_commit_callbacks(execute=True):
+            partners_transition_many(partners=[partner], transition="sign", system=True)
+
+    assert public_cache_version(map_scope(partner.community.street_id)) != before
