@@ -490,8 +490,9 @@ def services_generate(n: dict[str, int]) -> None:
     sql("DROP TABLE IF EXISTS bench_serving")
     sql(
         "CREATE TABLE bench_serving AS SELECT row_number() OVER (ORDER BY p.id) AS k, p.id, p.community_id, "
-        "a.id AS agreement_id, a.start_date FROM partners_partner p JOIN agreements_agreement a "
-        f"ON a.partner_id = p.id WHERE p.status IN {SERVING}"
+        "c.street_id, a.id AS agreement_id, a.start_date FROM partners_partner p JOIN agreements_agreement a "
+        "ON a.partner_id = p.id JOIN portal_community c ON c.id = p.community_id "
+        f"WHERE p.status IN {SERVING}"
     )
     sql("ALTER TABLE bench_serving ADD PRIMARY KEY (k)")
     serving = sql("SELECT count(*) FROM bench_serving")[0][0]
@@ -502,6 +503,7 @@ def services_generate(n: dict[str, int]) -> None:
         ServiceLog,
         {
             "partner_id": "b.id",
+            "street_id": "b.street_id",
             "agreement_id": "b.agreement_id",
             "space_id": f"b.community_id + {C} * (g % {per_community})",
             "date": f"LEAST(b.start_date + ((CASE WHEN g <= {heavy} THEN g ELSE g / {serving} END) % 300)::int, "

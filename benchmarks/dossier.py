@@ -24,6 +24,7 @@ def _logs(partner, agreement, space, n):
         (
             ServiceLog(
                 partner=partner,
+                street_id=partner.community.street_id,
                 agreement=agreement,
                 space=space,
                 date=dt.date(2024, 1, 1) + dt.timedelta(days=i % 730),

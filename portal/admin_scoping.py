@@ -102,6 +102,7 @@ class ScopedAdminMixin:
     """
 
     community_path = "community"
+    street_path = None  # a model that keeps its street itself: the lookup to it (scope_q)
 
     # City scale (issue 14): a street holds ~20,000 service logs and ~2,000 feedback
     # entries. Fifty rows keep a list page under 100 KB and its rendering short, and
@@ -112,7 +113,9 @@ class ScopedAdminMixin:
     paginator = EstimatedCountPaginator
 
     def get_queryset(self, request):
-        return scope_queryset(request.user, super().get_queryset(request), self.community_path)
+        return scope_queryset(
+            request.user, super().get_queryset(request), self.community_path, street_path=self.street_path
+        )
 
     @property
     def media(self):

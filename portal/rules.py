@@ -137,17 +137,22 @@ can_manage_street_wide = is_superuser | (is_street_staff & in_users_scope)
 can_view_in_scope = can_manage_in_scope | (is_level_staff & in_users_scope)
 
 
-def scope_queryset(user, qs: QuerySet, community_path: str = "community") -> QuerySet:
+def scope_queryset(
+    user, qs: QuerySet, community_path: str = "community", *, street_path: str | None = None
+) -> QuerySet:
     """Limit `qs` to the records in the user's scope.
 
     `community_path` is the lookup from the model to its Community, e.g.
     "community" or "partner__community". Street staff see their street,
     community staff their community, superusers everything, others nothing.
+    `street_path` is a shorter lookup to the same street, for a model that
+    keeps its street itself (a service log's `street`), so the levels from
+    the street up filter on it without joining the community.
     """
-    return qs.filter(scope_q(user, community_path))
+    return qs.filter(scope_q(user, community_path, street_path=street_path))
 
 
-def scope_q(user, community_path: str = "community") -> Q:
+def scope_q(user, community_path: str = "community", *, street_path: str | None = None) -> Q:
     """The same scope as a Q object, for annotations and subqueries."""
     if getattr(user, "is_superuser", False):
         return Q()
@@ -155,14 +160,16 @@ def scope_q(user, community_path: str = "community") -> Q:
     if profile is None:
         return Q(pk__in=[])
     prefix = f"{community_path}__" if community_path else ""
+    street = f"{street_path}_id" if street_path else f"{prefix}street_id"
+    above = f"{street_path}__" if street_path else f"{prefix}street__"
     if profile.role == Role.STREET_STAFF and profile.street_id:
-        return Q(**{f"{prefix}street_id": profile.street_id})
+        return Q(**{street: profile.street_id})
     if profile.role == Role.COMMUNITY_STAFF and profile.community_id:
         return Q(**{f"{prefix}id": profile.community_id})
     if profile.role == Role.DISTRICT_STAFF and profile.district_id:
-        return Q(**{f"{prefix}street__district_id": profile.district_id})
+        return Q(**{f"{above}district_id": profile.district_id})
     if profile.role == Role.CITY_STAFF and profile.city_id:
-        return Q(**{f"{prefix}street__district__city_id": profile.city_id})
+        return Q(**{f"{above}district__city_id": profile.city_id})
     return Q(pk__in=[])
 
 

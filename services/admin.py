@@ -186,6 +186,7 @@ class ServiceLogAdminForm(forms.ModelForm):
 @admin.register(ServiceLog)
 class ServiceLogAdmin(LedgerExportMixin, DomainCreateAdmin):
     resource_classes = [ServiceLogLedger]
+    street_path = "street"  # the log's own street: a street's list reads servicelog_street_order
     ledger_date_field = "date"
     form = ServiceLogAdminForm
     action_form = ReviewActionForm

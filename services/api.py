@@ -19,10 +19,10 @@ from . import rules as perms
 from .models import DisciplineSignoff, Evaluation, Feedback, PartnerExit, ServiceLog
 
 
-def _scoped(user, qs, community_path, partner_field="partner"):
+def _scoped(user, qs, community_path, partner_field="partner", *, street_path=None):
     """Staff: their scope. Partner users: their own partner. Others: nothing."""
     pid = perms.partner_id_of(user)
-    query = scope_q(user, community_path)
+    query = scope_q(user, community_path, street_path=street_path)
     if pid is not None:
         query |= Q(**{f"{partner_field}_id": pid})
     return qs.filter(query)
@@ -98,7 +98,8 @@ class ServiceLogViewSet(
             self.request.user,
             ServiceLog.objects.select_related("partner__application", "space"),
             "partner__community",
-        ).order_by("-date", "-start_time", "-id")  # the admin list's order: its index (servicelog_list_order)
+            street_path="street",
+        ).order_by("-date", "-start_time", "-id")  # the admin list's order: servicelog_(street|list)_order
 
     @extend_schema(
         request=ServiceLogInput, responses=refused_responses(ServiceLogSerializer, status_code=201)

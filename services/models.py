@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from partners.models import Partner
 from portal.choices import ExitReason, ServiceCategory, TargetGroup
 from portal.models import AppendOnlyModel
 from portal.uploads import private_storage, private_upload_to
@@ -101,6 +102,14 @@ class CostBasis(models.TextChoices):
     LOW_COST = "low_cost", _("低偿")
 
 
+def partner_street_id(record) -> int:
+    """The street of `record.partner` (its community's): through the loaded partner (its community
+    then stays loaded for the caller), else one query."""
+    if type(record)._meta.get_field("partner").is_cached(record):
+        return record.partner.community.street_id
+    return Partner.objects.filter(pk=record.partner_id).values_list("community__street_id", flat=True).get()
+
+
 class ServiceLog(models.Model):
     """One public-benefit service a partner delivered; only verified logs count."""
 
@@ -115,6 +124,18 @@ class ServiceLog(models.Model):
     )
     space = models.ForeignKey(
         "spaces.Space", on_delete=models.PROTECT, related_name="service_logs", verbose_name=_("空间")
+    )
+    # The partner's street, kept on the log (issue 14): a street's list reads its own index
+    # (servicelog_street_order) instead of walking every street's logs by date. Set when the
+    # log is saved; moved with its partner or community (services.summaries' receivers).
+    street = models.ForeignKey(
+        "portal.Street",
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        blank=True,
+        db_index=False,
+        verbose_name=_("街道"),
     )
     date = models.DateField(_("服务日期"), db_index=True)
     start_time = models.TimeField(_("开始时间"))
@@ -177,6 +198,7 @@ class ServiceLog(models.Model):
             models.Index(fields=["partner", "-date"], name="servicelog_partner_date"),
             models.Index(fields=["status", "-date"], name="servicelog_status_date"),
             models.Index(fields=["-date", "-start_time", "-id"], name="servicelog_list_order"),
+            models.Index(fields=["street", "-date", "-start_time", "-id"], name="servicelog_street_order"),
             # A street's logs in one state, partner by partner: the desk's count and earliest
             # date of logs to verify and the status-filtered list read only matching entries
             # (issue 14; with servicelog_partner_date they read all 50 logs of each partner).
@@ -185,6 +207,11 @@ class ServiceLog(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.title}"
+
+    def save(self, *args, **kwargs):
+        if self.street_id is None:
+            self.street_id = partner_street_id(self)
+        super().save(*args, **kwargs)
 
     def get_community(self):
         return self.partner.community

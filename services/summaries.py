@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 from django.utils import timezone
@@ -315,6 +315,10 @@ def _on_partner(sender, instance, created=None, **kwargs):
     if not (unchanged and was == instance.community_id):
         _communities_later({instance.community_id, was})
     if was is not None and was != instance.community_id:
+        # Its logs keep their street (ServiceLog.street) equal to the partner's new community's.
+        ServiceLog.objects.filter(partner=instance).update(
+            street_id=Subquery(Community.objects.filter(pk=instance.community_id).values("street_id")[:1])
+        )
         # A moved partner takes its past services with it: every month it has records in.
         months = set(ServiceLog.objects.filter(partner=instance).dates("date", "month"))
         months |= {
@@ -356,10 +360,15 @@ def _on_call_needs(sender, instance, action, pk_set, **kwargs):
     _communities_later(community_ids)
 
 
-def _on_community(sender, instance, created, **kwargs):
+def _on_community(sender, instance, created, update_fields=None, **kwargs):
     """A community moved to another street: its rows follow it, both streets' sums are redone."""
     if created:
         return
+    if update_fields is None or "street" in update_fields:
+        # Its partners' logs keep their street (ServiceLog.street) equal to the community's.
+        ServiceLog.objects.filter(partner__community=instance).exclude(street_id=instance.street_id).update(
+            street_id=instance.street_id
+        )
     moved = CommunityMonthFigures.objects.filter(community=instance).exclude(street_id=instance.street_id)
     old = set(moved.values_list("street_id", "month"))
     if (

@@ -186,6 +186,7 @@ def test_month_sheet_rows_stay_whole():
     ServiceLog.objects.bulk_create(
         ServiceLog(
             partner=partner,
+            street_id=partner.community.street_id,
             agreement=agreement,
             space=space,
             date=dt.date(2026, 3, 1 + i % 28),
@@ -216,6 +217,7 @@ def test_dossier_has_cover_number_and_contents_with_true_page_numbers():
     ServiceLog.objects.bulk_create(
         ServiceLog(
             partner=partner,
+            street_id=partner.community.street_id,
             agreement=agreement,
             space=space,
             date=day,

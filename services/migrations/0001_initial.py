@@ -258,6 +258,7 @@ class Migration(migrations.Migration):
                 ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='填报人')),
                 ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='核实人')),
                 ('space', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='service_logs', to='spaces.space', verbose_name='空间')),
+                ('street', models.ForeignKey(blank=True, editable=False, db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='portal.street', verbose_name='街道')),
             ],
             options={
                 'verbose_name': '公益服务记录',
@@ -384,6 +385,10 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='servicelog',
             index=models.Index(fields=['-date', '-start_time', '-id'], name='servicelog_list_order'),
+        ),
+        migrations.AddIndex(
+            model_name='servicelog',
+            index=models.Index(fields=['street', '-date', '-start_time', '-id'], name='servicelog_street_order'),
         ),
         migrations.AddConstraint(
             model_name='servicelog',

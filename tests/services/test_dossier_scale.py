@@ -26,6 +26,7 @@ def _logs(partner, space, n, *, start=dt.date(2026, 1, 5), status=LogStatus.VERI
     ServiceLog.objects.bulk_create(
         ServiceLog(
             partner=partner,
+            street_id=partner.community.street_id,
             agreement=agreement,
             space=space,
             date=start + dt.timedelta(days=i % 50),
