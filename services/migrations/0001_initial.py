@@ -390,6 +390,10 @@ class Migration(migrations.Migration):
             model_name='servicelog',
             index=models.Index(fields=['street', '-date', '-start_time', '-id'], name='servicelog_street_order'),
         ),
+        migrations.AddIndex(
+            model_name='servicelog',
+            index=models.Index(fields=['street', 'status', '-date', '-start_time', '-id'], name='servicelog_street_status'),
+        ),
         migrations.AddConstraint(
             model_name='servicelog',
             constraint=models.CheckConstraint(condition=models.Q(('start_time__lt', models.F('end_time'))), name='servicelog_start_before_end'),

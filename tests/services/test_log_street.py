@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from services import domain
-from services.models import ServiceLog
+from services.models import LogStatus, ServiceLog
 from tests.factories import CommunityFactory, StreetFactory, street_staff
 
 from .factories import log_data, make_log, partner_user, serving_partner
@@ -102,18 +102,19 @@ def test_a_communitys_other_edits_leave_the_logs_alone():
 def test_a_streets_list_filters_on_the_logs_own_street(client):
     """The street's list reads servicelog_street_order: no join to the community to find its logs."""
     partner, agreement, space = serving_partner("active")
-    make_log(partner, agreement, space, date=dt.date(2026, 3, 10))
+    make_log(partner, agreement, space, date=dt.date(2026, 3, 10), status=LogStatus.SUBMITTED)
     clerk = street_staff(street=partner.community.street)
     client.force_login(clerk)
 
     with CaptureQueriesContext(connection) as queries:
         client.get("/admin/services/servicelog/")
+        client.get("/admin/services/servicelog/?status__exact=submitted")  # the review queue
         client.get("/api/service-logs/")
 
     lists = [
         q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "services_servicelog"."id"')
     ]
-    assert len(lists) == 2
+    assert len(lists) == 3
     for sql in lists:
         assert f'"services_servicelog"."street_id" = {partner.community.street_id}' in sql
         assert '"portal_community"."street_id" =' not in sql
