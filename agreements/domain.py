@@ -983,20 +983,27 @@ SEND_COLUMNS = (
 
 def _terms_for(by: User | None, today: dt.date, *, columns: tuple[str, ...] = ()) -> list[Agreement]:
     """The terms with work left (`_work_q`), each with the kinds of reminder it already had
-    (`reminded_kinds`, read in the same query); `columns` limits what is read of them."""
-    terms = (
-        _awaiting_decision(today, by)
-        .filter(_work_q(today))
-        .prefetch_related(None)
-        .annotate(
+    (`reminded_kinds`: on PostgreSQL read in the same query, elsewhere — SQLite under
+    `make run` — in one more); `columns` limits what is read of them."""
+    terms = _awaiting_decision(today, by).filter(_work_q(today)).prefetch_related(None)
+    in_one_query = connection.vendor == "postgresql"
+    if in_one_query:
+        terms = terms.annotate(
             reminded_kinds=ArraySubquery(
                 RenewalReminder.objects.filter(agreement=OuterRef("pk")).order_by().values("kind")
             )
         )
-    )
     if columns:
         terms = terms.only(*columns)
     terms = list(terms)
+    if not in_one_query:
+        kinds: dict[int, list[str]] = {t.pk: [] for t in terms}
+        for agreement_id, kind in RenewalReminder.objects.filter(agreement__in=terms).values_list(
+            "agreement_id", "kind"
+        ):
+            kinds[agreement_id].append(kind)
+        for term in terms:
+            term.reminded_kinds = kinds[term.pk]
     if by is None:
         return terms
     return [t for t in terms if can_decide_renewal.test(by, t)]
