@@ -176,6 +176,41 @@ def _refusal(
     return []
 
 
+def _history_row(
+    locked: Partner,
+    transition: str,
+    from_state: str,
+    *,
+    by: User | None,
+    as_applicant: bool = False,
+    note: str = "",
+    data: dict | None = None,
+) -> PartnerTransition:
+    """The (unsaved) history row of a transition just taken: who (a user, else 申请人 or 系统), from → to."""
+    if by is not None and getattr(by, "is_authenticated", False):
+        actor, actor_label = by, ""
+    else:
+        actor, actor_label = None, (_("申请人") if as_applicant else _("系统"))
+    return PartnerTransition(
+        partner=locked,
+        transition=transition,
+        from_state=from_state,
+        to_state=locked.status,
+        actor=actor,
+        actor_label=actor_label,
+        note=note,
+        data=data or {},
+    )
+
+
+def _announce(locked: Partner, row: PartnerTransition, *, by: User | None) -> None:
+    """Tell the other apps: inside the transaction (their records), then after commit (their side effects)."""
+    partner_transition_recorded.send(sender=Partner, partner=locked, transition=row, by=by)
+    transaction.on_commit(
+        functools.partial(partner_transitioned.send, sender=Partner, partner=locked, transition=row, by=by)
+    )
+
+
 def partner_transition(
     *,
     partner: Partner,
@@ -241,24 +276,17 @@ def partner_transition(
         except ConcurrentTransition:
             raise TransitionRefused(_("该记录已被他人处理，请刷新后再试。")) from None
 
-        if by is not None and getattr(by, "is_authenticated", False):
-            actor, actor_label = by, ""
-        else:
-            actor, actor_label = None, (_("申请人") if as_applicant else _("系统"))
-        row = PartnerTransition.objects.create(
-            partner=locked,
-            transition=transition,
-            from_state=from_state,
-            to_state=locked.status,
-            actor=actor,
-            actor_label=actor_label,
+        row = _history_row(
+            locked,
+            transition,
+            from_state,
+            by=by,
+            as_applicant=as_applicant,
             note=note,
             data={**(data or {}), **{k: str(v) for k, v in kwargs.items() if v is not None}},
         )
-        partner_transition_recorded.send(sender=Partner, partner=locked, transition=row, by=by)
-        transaction.on_commit(
-            lambda: partner_transitioned.send(sender=Partner, partner=locked, transition=row, by=by)
-        )
+        row.save()
+        _announce(locked, row, by=by)
 
     # The caller's instance reflects the new state too.
     partner.refresh_from_db()
@@ -346,30 +374,12 @@ def partners_transition_many(
             locked._update_initial_state()  # as after save(): the instance may be saved again
         # No post_save for an UPDATE: the summaries hear of the communities changed.
         records_bulk_written.send(sender=Partner, community_ids={p.community_id for p, _s in moved})
-        if by is not None and getattr(by, "is_authenticated", False):
-            actor, actor_label = by, ""
-        else:
-            actor, actor_label = None, _("系统")
         rows = PartnerTransition.objects.bulk_create(
-            PartnerTransition(
-                partner=locked,
-                transition=transition,
-                from_state=from_state,
-                to_state=locked.status,
-                actor=actor,
-                actor_label=actor_label,
-                note=(notes.get(locked.pk) or "").strip(),
-                data={},
-            )
+            _history_row(locked, transition, from_state, by=by, note=(notes.get(locked.pk) or "").strip())
             for locked, from_state in moved
         )
         for (locked, _from_state), row in zip(moved, rows, strict=True):
-            partner_transition_recorded.send(sender=Partner, partner=locked, transition=row, by=by)
-            transaction.on_commit(
-                functools.partial(
-                    partner_transitioned.send, sender=Partner, partner=locked, transition=row, by=by
-                )
-            )
+            _announce(locked, row, by=by)
     return [locked for locked, _from_state in moved], refused
 
 
