@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from portal.views import after_login, background_job, elder_mode_set, healthz, two_factor_setup
+from portal.views import after_login, background_job, elder_mode_set, healthz, language_set, two_factor_setup
 
 from .api import build_router
 
@@ -40,7 +40,7 @@ urlpatterns = [
     path("api/docs/", api_docs, name="api-docs"),
     path("api/auth/", include("rest_framework.urls")),
     path("healthz", healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", language_set, name="set_language"),  # no CSRF token: portal.views
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/home/", after_login, name="after-login"),

@@ -13,8 +13,9 @@ Anonymous GETs of a public page are served whole from the cache by the view
 decorator `public_page`: one cache round trip reads the stored page and the
 versions of its scopes together, before anything touches the session, the
 user or the database. The stored page has a placeholder where each response
-puts its visitor's own CSRF token, so the forms on it (language switch,
-objection form) keep their CSRF protection.
+puts its visitor's own CSRF token, so a form on it that files something (the
+objection form) keeps its CSRF protection; a page without such a form is the
+same bytes for every visitor and sets no CSRF cookie.
 """
 
 from __future__ import annotations
@@ -165,10 +166,15 @@ def _stored_page(key: str, version_keys: list[str]) -> tuple[bytes, str] | None:
 
 
 def _page_response(request, content: bytes, content_type: str) -> HttpResponse:
-    """The stored page with this visitor's own CSRF token where the placeholder is."""
-    return HttpResponse(
-        content.replace(_CSRF_PLACEHOLDER, get_token(request).encode()), content_type=content_type
-    )
+    """The stored page with this visitor's own CSRF token where the placeholder is.
+
+    A page without a form that needs the token (most public pages: the language and
+    适老化 switches take none, portal.views.language_set) is sent as stored, and no
+    CSRF secret is drawn or set for its visitor.
+    """
+    if _CSRF_PLACEHOLDER in content:
+        content = content.replace(_CSRF_PLACEHOLDER, get_token(request).encode())
+    return HttpResponse(content, content_type=content_type)
 
 
 @lru_cache(maxsize=4096)

@@ -13,8 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from notices.models import Objection
+from partners.models import PartnerStatus
 from portal.cache import PUBLIC_CACHE_SECONDS, public_page
-from tests.factories import RecruitmentCallFactory, street_staff
+from tests.factories import RecruitmentCallFactory, partner_in_state, street_staff
 from tests.notices.factories import approved_partner, published_notice, setting
 
 TOKEN_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -252,3 +253,62 @@ def test_language_cookie_chooses_the_shared_variant(world, settings):
 
     assert '<html lang="en">' in english.get("/calls/").content.decode()
     assert '<html lang="zh-Hans">' in Client().get("/calls/").content.decode()
+
+
+@pytest.mark.parametrize("url", ["/", "/notices/", "/calls/", "/partners/", "a call", "a partner"])
+def test_page_without_a_filing_form_is_the_same_bytes_for_every_visitor(world, url):
+    # The header's 适老模式 and the footer's language switch take no CSRF token
+    # (portal.views.language_set): a first-time visitor gets no CSRF secret drawn for them.
+    _notice(world)
+    call = RecruitmentCallFactory(street=world[0].street)
+    partner = partner_in_state(PartnerStatus.ACTIVE, community=world[0])
+    url = {"a call": f"/calls/{call.pk}/", "a partner": f"/partners/{partner.pk}/"}.get(url, url)
+    Client().get(url)  # stores the shared copy
+
+    first, second = Client().get(url), Client().get(url)
+
+    assert first.status_code == 200
+    assert first.content == second.content
+    assert "csrfmiddlewaretoken" not in first.content.decode()
+    assert "csrftoken" not in first.cookies and "csrftoken" not in second.cookies
+
+
+def test_notice_page_still_gives_each_visitor_a_token_for_the_objection_form(world):
+    notice = _notice(world)
+    Client().get(_url(notice))
+
+    page = Client().get(_url(notice))
+    html = page.content.decode()
+
+    assert "csrftoken" in page.cookies
+    objection_form = html[html.index('id="objection-heading"') :]
+    assert TOKEN_RE.search(objection_form)  # inside the objection form
+    assert len(TOKEN_RE.findall(html)) == 1  # and nowhere else
+
+
+@pytest.mark.parametrize(
+    ("path", "data", "cookie", "value"),
+    [
+        ("/i18n/setlang/", {"language": "en", "next": "/calls/"}, "django_language", "en"),
+        ("/accessibility/elder-mode/", {"elder": "1", "next": "/calls/"}, "elder_mode", "1"),
+    ],
+)
+def test_display_preferences_switch_without_a_csrf_token(world, path, data, cookie, value):
+    visitor = Client(enforce_csrf_checks=True)
+
+    response = visitor.post(path, data)
+
+    assert response.status_code == 302 and response["Location"] == "/calls/"
+    assert response.cookies[cookie].value == value
+
+
+def test_filing_forms_still_refuse_a_post_without_a_token(world):
+    notice = _notice(world)
+    data = {"entry": notice.entries.get().pk, "grounds": "收费。", "objector_name": "李居民"}
+
+    refused = Client(enforce_csrf_checks=True).post(
+        reverse("notices:objection_create", args=[notice.pk]), data
+    )
+
+    assert refused.status_code == 403
+    assert Objection.objects.count() == 0
