@@ -8,7 +8,11 @@ Rows are written by `INSERT … SELECT … FROM generate_series(…)` (never Pyt
 objects: a million service logs in Python took 14 of 22 minutes). Columns a
 statement does not name take the model's own default (see `insert_select`), so
 every row is what the model would save. A row in `bench_city_marker` records
-the scale; a second run at the same scale skips generation.
+the scale and the schema fingerprint (`schema_fingerprint`: the project's
+migrations and this generator); a second run at the same scale and fingerprint
+skips generation, and a city made by other migrations or another generator is
+dropped and made again (the migrations are folded into each app's 0001 while
+nothing is released, so `migrate` alone would leave an old schema in place).
 
 Sizes at scale 1 (a city the size of Chengdu: 3,044 communities) are in SIZES;
 the organisational levels (city → district → street → community, issue 15)
@@ -22,6 +26,8 @@ observers, prospects, resident needs, uploaded files.
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import os
 import sys
 import time
@@ -148,12 +154,37 @@ def sql(statement: str, params=None):
         return cursor.fetchall() if cursor.description else cursor.rowcount
 
 
+def schema_fingerprint(root: Path = ROOT) -> str:
+    """A digest of every migration of the project's apps and of this generator.
+
+    A city generated under another fingerprint may lack columns or indexes the code now
+    has, or hold rows the generator no longer writes.
+    """
+    digest = hashlib.sha256()
+    files = sorted(p for p in root.glob("*/migrations/*.py") if ".venv" not in p.parts)
+    for path in [*files, root / "benchmarks" / "city.py"]:
+        if path.exists():
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def _marker() -> dict | None:
+    """The marker row (scale, schema, …) if the database has one, without creating anything."""
+    if not sql("SELECT 1 FROM information_schema.tables WHERE table_name = 'bench_city_marker'"):
+        return None
+    rows = sql("SELECT to_jsonb(m)::text FROM bench_city_marker m")  # older markers have no schema column
+    return json.loads(rows[0][0]) if rows else None
+
+
 def marker_scale() -> float | None:
-    sql(
-        "CREATE TABLE IF NOT EXISTS bench_city_marker (scale float PRIMARY KEY, seconds float, made_at timestamptz)"
-    )
-    rows = sql("SELECT scale FROM bench_city_marker")
-    return rows[0][0] if rows else None
+    found = _marker()
+    return found["scale"] if found else None
+
+
+def _schema_reset() -> None:
+    """Drop every table of the database (the city and its schema): the next migrate starts afresh."""
+    sql("DROP SCHEMA public CASCADE")
+    sql("CREATE SCHEMA public")
 
 
 def levels_generate(n: dict[str, int]) -> None:
@@ -567,14 +598,27 @@ def city_generate(scale: float, *, force: bool = False, verbose: bool = True) ->
     from django.db import connection, transaction
 
     assert connection.vendor == "postgresql", "the city benchmark needs PostgreSQL (set DATABASE_URL)"
-    call_command("migrate", verbosity=0)
-    existing = marker_scale()
-    if existing == scale and not force:
+    fingerprint = schema_fingerprint()
+    found = _marker()
+    if found is not None and found.get("schema") == fingerprint and found["scale"] == scale and not force:
         if verbose:
             print(f"city at scale {scale} already generated: skipping")
         return {}
-    if existing is not None:
-        raise SystemExit(f"this database holds a city at scale {existing}; use a fresh database (or --force)")
+    if found is not None and found["scale"] != scale and found.get("schema") == fingerprint and not force:
+        raise SystemExit(
+            f"this database holds a city at scale {found['scale']}; use a fresh database (or --force)"
+        )
+    if found is not None:
+        if verbose:
+            why = "--force" if force else "made by other migrations or another generator"
+            print(f"dropping the city at scale {found['scale']} ({why})", flush=True)
+        _schema_reset()
+    call_command("migrate", verbosity=0)
+    sql("DROP TABLE IF EXISTS bench_city_marker")  # a table left without a row by a failed run
+    sql(
+        "CREATE TABLE bench_city_marker "
+        "(scale float PRIMARY KEY, seconds float, made_at timestamptz, schema text NOT NULL)"
+    )
     n = sizes(scale)
     timings = {}
     started = time.perf_counter()
@@ -587,8 +631,8 @@ def city_generate(scale: float, *, force: bool = False, verbose: bool = True) ->
                 print(f"  {step.__name__:<22} {timings[step.__name__]:7.1f} s", flush=True)
         sequences_reset()
         sql(
-            "INSERT INTO bench_city_marker VALUES (%s, %s, now())",
-            [scale, time.perf_counter() - started],
+            "INSERT INTO bench_city_marker VALUES (%s, %s, now(), %s)",
+            [scale, time.perf_counter() - started, fingerprint],
         )
     t0 = time.perf_counter()
     with connection.cursor() as cursor:
@@ -633,7 +677,7 @@ def city_counts() -> dict[str, int]:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--force", action="store_true", help="generate even if the marker says done")
+    parser.add_argument("--force", action="store_true", help="drop the city and generate it again")
     args = parser.parse_args()
     setup_django()
     city_generate(args.scale, force=args.force)

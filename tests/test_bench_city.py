@@ -8,7 +8,16 @@ import pytest
 from django.apps import apps
 from django.db import connection
 
-from benchmarks.city import LEVELS, STATE_MIX, city_counts, city_generate, marker_scale, sizes
+from benchmarks.city import (
+    LEVELS,
+    STATE_MIX,
+    city_counts,
+    city_generate,
+    marker_scale,
+    schema_fingerprint,
+    sizes,
+    sql,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -131,3 +140,45 @@ def test_city_streets_are_spread_over_the_districts_of_one_city(small_city):
     per_district = sorted(District.objects.values_list("streets__district_id", flat=True))
     assert len(set(per_district)) == District.objects.count()
     assert District.objects.exclude(city=City.objects.get()).count() == 0
+
+
+def test_city_marker_records_the_schema_fingerprint(small_city):
+    assert sql("SELECT schema FROM bench_city_marker")[0][0] == schema_fingerprint()
+
+
+def test_fingerprint_changes_with_a_migration_or_the_generator(tmp_path):
+    (tmp_path / "partners" / "migrations").mkdir(parents=True)
+    (tmp_path / "benchmarks").mkdir()
+    migration = tmp_path / "partners" / "migrations" / "0001_initial.py"
+    migration.write_text("operations = []\n")
+    (tmp_path / "benchmarks" / "city.py").write_text("STEPS = []\n")
+    first = schema_fingerprint(tmp_path)
+
+    migration.write_text("operations = ['an index']\n")
+    after_migration = schema_fingerprint(tmp_path)
+    (tmp_path / "benchmarks" / "city.py").write_text("STEPS = ['a column']\n")
+    after_generator = schema_fingerprint(tmp_path)
+
+    assert schema_fingerprint(tmp_path) == after_generator  # stable
+    assert len({first, after_migration, after_generator}) == 3
+
+
+def test_city_from_another_schema_is_dropped_and_made_again(small_city, monkeypatch):
+    # A marker written under other migrations: the next run resets the schema and generates.
+    sql("UPDATE bench_city_marker SET schema = 'older'")
+    resets = []
+    monkeypatch.setattr("benchmarks.city._schema_reset", lambda: resets.append(True) or _tables_emptied())
+
+    timings = city_generate(SCALE, verbose=False)
+
+    assert resets == [True]
+    assert timings["total"] > 0
+    assert sql("SELECT schema FROM bench_city_marker")[0][0] == schema_fingerprint()
+
+
+def _tables_emptied() -> None:
+    # Inside the test's transaction the schema cannot be dropped (the test database would
+    # go with it); emptying the generated tables is what a fresh schema gives the generator.
+    tables = [model._meta.db_table for model in apps.get_models()]
+    sql("SET CONSTRAINTS ALL IMMEDIATE")  # the city's deferred foreign keys, checked before TRUNCATE
+    sql("TRUNCATE " + ", ".join(tables) + " RESTART IDENTITY CASCADE")
