@@ -10,7 +10,7 @@ from .domain.scoring import plain
 
 class DeclarationForm(forms.Form):
     has_conflict = forms.TypedChoiceField(
-        label=_("您与该申请人是否存在利益冲突?"),
+        label=_("您与该申请人是否存在利益冲突？"),
         choices=[("no", _("不存在利益冲突")), ("yes", _("存在利益冲突，回避评分"))],
         coerce=lambda v: v == "yes",
         widget=forms.RadioSelect,

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Full-width punctuation in Chinese text (issue 16: ，：；（） instead of , : ; ( ) ).
+"""Full-width punctuation in Chinese text (issue 16: ，：；（）！？ instead of , : ; ( ) ! ? ).
 
     scripts/fullwidth_punctuation.py            # list what would change, exit 1 if anything
     scripts/fullwidth_punctuation.py --write    # change the files in place
@@ -28,7 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）"}
+HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "!": "！", "?": "？"}
 FULL_PUNCTUATION = "，。、；：？！“”‘’（）《》【】「」"
 NEUTRAL = "\ue000"  # stands for a protected span (a placeholder): neither Chinese nor space
 CHINESE_SPAN = "\ue001"  # stands for a protected span that prints Chinese ({% translate "名称" %})
@@ -126,6 +126,11 @@ def convert(text: str, protected: list[tuple[int, int, str]] = (), *, prose: boo
         left, right = _neighbour(masked, i, -1), _neighbour(masked, i, 1)
         between_placeholders = {left, right} <= placeholder | set(FULL_PUNCTUATION)
         if is_chinese(left) or is_chinese(right) or between_placeholders:
+            out[i] = HALF_TO_FULL[ch]
+    for i, ch in enumerate(masked):
+        # A sentence's ! or ? closes Chinese text: only the character before it counts
+        # (a ? after a path or a placeholder starts a query string).
+        if ch in "!?" and is_chinese(_neighbour(masked, i, -1)):
             out[i] = HALF_TO_FULL[ch]
     return "".join(out)
 

@@ -37,6 +37,13 @@ spec.loader.exec_module(fullwidth)
         ),
         ("Partner, active", "Partner, active"),
         ("%(name)s:\\n\\n您好", "%(name)s：\\n\\n您好"),  # an escaped line break is white space
+        ("%(name)s：您好!感谢您的评价!", "%(name)s：您好！感谢您的评价！"),
+        ("是否存在利益冲突?", "是否存在利益冲突？"),
+        (
+            "查看 /calls/?status=open 或 {{ url }}?page=2",
+            "查看 /calls/?status=open 或 {{ url }}?page=2",
+        ),  # a query string
+        ("Is it done? Yes!", "Is it done? Yes!"),
     ],
 )
 def test_convert_changes_chinese_punctuation_only(text, expected):

@@ -181,7 +181,7 @@ def test_suggestion_box_notes_differing_in_anything_are_kept(world):
 
     feedback_submit(partner=world["a"], rating=5, comment="很好", contact="")
     feedback_submit(partner=world["a"], rating=4, comment="很好", contact="")
-    feedback_submit(partner=world["a"], rating=5, comment="很好!", contact="")
+    feedback_submit(partner=world["a"], rating=5, comment="很好！", contact="")
     feedback_submit(partner=world["a"], rating=5, comment="很好", contact="13900001111")
 
     assert Feedback.objects.filter(partner=world["a"]).count() == 4
