@@ -191,11 +191,12 @@ def _public_notice_or_404(pk):
 
 @public_page(scopes=lambda request, pk: [notice_page_scope(pk)])
 def notice_detail(request, pk):
+    """The notice and its entries; during the period, the way to object (the form is a page of its own).
+
+    The page has no form that files something, so it is the same bytes for every visitor and
+    a shared copy serves it without drawing a CSRF secret per visitor (issue 14).
+    """
     notice = _public_notice_or_404(pk)
-    return _render_notice(request, notice, ObjectionForm(notice=notice))
-
-
-def _render_notice(request, notice, form, status=200):
     context = {
         **public_cache_context(notice_page_scope(notice.pk)),
         # The period text changes at the start and the end: never cache across them.
@@ -203,11 +204,15 @@ def _render_notice(request, notice, form, status=200):
         "notice": notice,
         "entries": notice.entries.all(),
         "in_period": notice.in_period(),
-        "form": form,
     }
-    response = render(request, "notices/notice_detail.html", context, status=status)
+    response = render(request, "notices/notice_detail.html", context)
     response.public_cache_seconds = context["cache_seconds"]
     return response
+
+
+def _render_objection_form(request, notice, form, status=200):
+    context = {"notice": notice, "in_period": notice.in_period(), "form": form, "now": timezone.now()}
+    return render(request, "notices/objection_form.html", context, status=status)
 
 
 def _seconds_to_next_boundary(notice) -> int:
@@ -216,16 +221,23 @@ def _seconds_to_next_boundary(notice) -> int:
     return int(max(1, min([PUBLIC_CACHE_SECONDS, *upcoming])))
 
 
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 @ratelimit(key="ip", rate="10/h", method="POST", block=False)
 def objection_create(request, pk):
-    """File an objection during the notice period (anyone may; rate-limited, honeypot)."""
+    """The objection form; filing one during the notice period (anyone may; rate-limited, honeypot).
+
+    Rulebook 五（二）3: the list is put on public notice for at least 5 days, under the
+    supervision of residents and the public; 五（三）1: the agreement is signed when no
+    objection stands.
+    """
     if getattr(request, "limited", False):
         return ratelimited(request)
     notice = _public_notice_or_404(pk)
+    if request.method == "GET":
+        return _render_objection_form(request, notice, ObjectionForm(notice=notice))
     form = ObjectionForm(request.POST, request.FILES, notice=notice)
     if not form.is_valid():
-        return _render_notice(request, notice, form, status=400)
+        return _render_objection_form(request, notice, form, status=400)
     if form.cleaned_data["website"]:
         # A bot: pretend all went well, keep nothing.
         return redirect(reverse("notices:notice_detail", args=[notice.pk]))
@@ -241,7 +253,7 @@ def objection_create(request, pk):
         )
     except ValidationError as error:
         attach_domain_error(form, error)
-        return _render_notice(request, notice, form, status=400)
+        return _render_objection_form(request, notice, form, status=400)
     token = signing.dumps(objection.reference, salt="objection-filed")
     return redirect(reverse("notices:objection_filed", args=[token]))
 

@@ -49,7 +49,9 @@ PUBLIC_PAGES = [
     ("not_found", "/notices/999999/", None),
     ("notice_list", "/notices/", None),
     ("notice_detail", "/notices/{notice}/", None),
-    ("notice_detail_objection_errors", "/notices/{notice}/", "提交异议"),
+    ("objection_form", "/notices/{notice}/objections/", None),
+    ("objection_form_errors", "/notices/{notice}/objections/", "提交异议"),
+    ("objection_form_ended", "/notices/{past_notice}/objections/", None),
     ("notice_detail_ended", "/notices/{past_notice}/", None),
     ("objection_status", "/notices/objections/status/", None),
     ("objection_status_not_found", "/notices/objections/status/?reference=YY-0000&phone_last4=0000", None),
@@ -304,6 +306,7 @@ def _audit_public(page, base, data):
     results = _audit_pages(page, base, data, PUBLIC_PAGES)
     # A resident files an objection, then looks up its conclusion with the reference.
     page.goto(f"{base}/notices/{data['notice']}/")
+    page.get_by_role("link", name="填写异议").click()
     page.get_by_label("对哪一位申请人提出异议").select_option(index=1)
     page.get_by_label("异议事实与理由").fill("该机构在其他小区开展活动时收取费用。")
     page.get_by_label("您的姓名").fill("李居民")

@@ -26,6 +26,8 @@ def test_notice_browser_resident_files_objection_on_phone(live_server, phone_pag
     # Nothing is wider than the phone: the list scrolls inside its own box.
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
+    page.get_by_role("link", name="填写异议").click()  # the form is a page of its own
+    expect(page.get_by_role("heading", level=1)).to_have_text("提出异议")
     page.get_by_label("对哪一位申请人提出异议").select_option(
         label="句容市绿邻环保志愿服务社（垃圾分类小管家）"
     )

@@ -150,6 +150,35 @@ def test_objection_differing_in_anything_is_a_new_objection(notice):
     assert Objection.objects.count() == 4
 
 
+def test_notice_page_leads_to_the_objection_form_during_the_period(client, notice):
+    detail = client.get(reverse("notices:notice_detail", args=[notice.pk])).content.decode()
+
+    response = client.get(reverse("notices:objection_create", args=[notice.pk]))
+    html = response.content.decode()
+
+    assert f'<a class="button" href="/notices/{notice.pk}/objections/">填写异议</a>' in detail
+    assert "<form" not in detail.split('id="objection-heading"')[1].split("</section>")[0]
+    assert response.status_code == 200
+    assert "<title>提出异议：" in html and notice.title in html
+    assert "对哪一位申请人提出异议" in html and "提交异议" in html
+    assert notice.objection_contact in html
+    for entry in notice.entries.all():
+        assert f'<option value="{entry.pk}">' in html
+
+
+def test_objection_form_after_the_period_says_so_without_a_form(client, staff, community):
+    notice = past_notice(staff=staff, partners=[approved_partner(community)])
+
+    detail = client.get(reverse("notices:notice_detail", args=[notice.pk])).content.decode()
+    response = client.get(reverse("notices:objection_create", args=[notice.pk]))
+    html = response.content.decode()
+
+    assert "填写异议" not in detail
+    assert response.status_code == 200
+    assert "公示期已结束或尚未开始，不能提出异议。" in html
+    assert "提交异议" not in html and '<form method="post" action="/notices/' not in html
+
+
 def test_objection_after_period_refused(client, staff, community):
     notice = past_notice(staff=staff, partners=[approved_partner(community)])
 
