@@ -546,7 +546,7 @@ def test_personal_fields_identify_their_purpose(client):
     call = RecruitmentCallFactory(street=community.street)
 
     apply_form = Inputs.of(client.get(f"/calls/{call.pk}/apply/"))
-    objection_form = Inputs.of(client.get(f"/notices/{notice.pk}/"))
+    objection_form = Inputs.of(client.get(f"/notices/{notice.pk}/objections/"))
 
     assert [apply_form[name].get("autocomplete") for name in ("contact_name", "mobile", "email")] == [
         "name",
