@@ -13,9 +13,9 @@ Anonymous GETs of a public page are served whole from the cache by the view
 decorator `public_page`: one cache round trip reads the stored page and the
 versions of its scopes together, before anything touches the session, the
 user or the database. The stored page has a placeholder where each response
-puts its visitor's own CSRF token, so a form on it that files something (the
-objection form) keeps its CSRF protection; a page without such a form is the
-same bytes for every visitor and sets no CSRF cookie.
+puts its visitor's own CSRF token, so a form on it that files something (a
+questionnaire's answers) keeps its CSRF protection; a page without such a form
+is the same bytes for every visitor and sets no CSRF cookie.
 """
 
 from __future__ import annotations
