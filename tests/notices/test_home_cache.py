@@ -91,6 +91,22 @@ def test_notice_detail_query_count(client, world, django_assert_num_queries):
         client.get(reverse("notices:objection_create", args=[notice.pk]))
 
 
+@pytest.mark.parametrize("entries", [1, 6])
+def test_notice_and_objection_pages_cost_the_same_queries_for_any_list(
+    client, world, django_assert_num_queries, entries
+):
+    community, staff = world
+    notice = published_notice(staff=staff, partners=[approved_partner(community) for _ in range(entries)])
+
+    with django_assert_num_queries(2):  # the notice, its list
+        detail = client.get(reverse("notices:notice_detail", args=[notice.pk])).content.decode()
+    with django_assert_num_queries(2):  # the notice, its list as the form's choices
+        form = client.get(reverse("notices:objection_create", args=[notice.pk])).content.decode()
+
+    choices = form.split('name="entry"')[1].split("</select>")[0]
+    assert detail.count('<tr role="row">') - 1 == choices.count("<option") - 1 == entries  # header, 请选择
+
+
 def test_home_cache_hit_costs_no_queries(client, world, django_assert_num_queries):
     _notices(world, 2)
     client.get(reverse("notices:notice_list"))

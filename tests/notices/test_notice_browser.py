@@ -35,7 +35,11 @@ def test_notice_browser_resident_files_objection_on_phone(live_server, phone_pag
     page.get_by_label("您的姓名").fill("李居民")
     page.get_by_label("联系电话").fill("1370000")
     page.get_by_role("button", name="提交异议").click()
-    expect(page.get_by_text("请填写11位手机号或带区号的座机号码。")).to_be_visible()
+    # Next to the field, and in the summary at the top of the form.
+    expect(
+        page.locator("#field-objector_phone").get_by_text("请填写11位手机号或带区号的座机号码。")
+    ).to_be_visible()
+    expect(page.locator(".error-summary").get_by_text("请填写11位手机号或带区号的座机号码。")).to_be_visible()
     expect(page.get_by_label("异议事实与理由")).to_have_value("该组织在小区内开展活动时向居民收取费用。")
 
     page.get_by_label("联系电话").fill("13700001111")
