@@ -19,7 +19,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,6 +43,7 @@ from portal.rules import user_profile
 from portal.tasks import publish
 from portal.uploads import DOCUMENT_KINDS, validate_upload
 from spaces.domain import describe_slot, timeslot_create
+from spaces.models import TimeSlot
 
 from .models import (
     Agreement,
@@ -72,7 +73,7 @@ if TYPE_CHECKING:
 
     from partners.models import Partner
     from portal.models import Community
-    from spaces.models import Space, TimeSlot
+    from spaces.models import Space
 
 TERM_KINDS = (AgreementKind.FIRST, AgreementKind.RENEWAL)
 SECOND_NOTICE_DAYS = 14  # a second notice two weeks before the end
@@ -1035,14 +1036,14 @@ def renewal_reminders_send(*, today: dt.date | None = None, by: User | None = No
     Queries: two to find the terms with something to do (`terms_awaiting_decision`
     narrowed by `_work_q`, with the kinds each was already sent and only the
     columns used), so a run with nothing due costs the same whatever the number
-    of streets and terms. When some are due: their staff addresses, spaces and
-    staff groups, then one INSERT of all reminders (ON CONFLICT DO NOTHING: a
-    concurrent run inserts none of the same), one of all outbox rows and one of
-    all audit records, each a single statement — 8 or 9, whatever the number due
-    (issue 14). Window reminders to active partners add their move to
-    renewal_due, through the state machine for all of them at once
+    of streets and terms. When some are due: their staff addresses, time slots
+    with their spaces and staff groups, then one INSERT of all reminders (ON
+    CONFLICT DO NOTHING: a concurrent run inserts none of the same), one of all
+    outbox rows and one of all audit records, each a single statement — 8,
+    whatever the number due (issue 14). Window reminders to active partners add
+    their move to renewal_due, through the state machine for all of them at once
     (`partners_transition_many`: 4), and their communities' dashboard rows,
-    recomputed once at the end (8) — the same for one partner or a city's.
+    recomputed once at the end (5) — the same for one partner or a city's.
     """
     today = today or local_today()
     work = []
@@ -1055,7 +1056,11 @@ def renewal_reminders_send(*, today: dt.date | None = None, by: User | None = No
     staff_by_community = staff_emails_by_community(
         list({t.community_id: t.community for t, _, _ in work}.values())
     )
-    prefetch_related_objects([t for t, _, kinds in work if kinds], "timeslots__space")
+    # The spaces the messages name, with their slots in one query.
+    prefetch_related_objects(
+        [t for t, _, kinds in work if kinds],
+        Prefetch("timeslots", queryset=TimeSlot.objects.select_related("space").only("space__name")),
+    )
     groups = staff_groups_by_street({t.community.street_id for t, _, kinds in work if kinds})
     # coalesced(): the partners moved to renewal_due share their communities' summary rows,
     # recomputed once per community at the end of the batch (portal.batching).

@@ -116,9 +116,9 @@ def test_the_batch_costs_the_same_queries_for_one_partner_or_many(django_assert_
     partners = _active(n, community=community)
 
     # Forced facts are asked one partner at a time, without queries: what is counted is
-    # the lock, the UPDATE, the history INSERT and the community's summary row (its street,
-    # a savepoint, the street locked, three reads, one upsert, the savepoint released).
-    with guards.facts_forced({"renewal_window_open": True}), django_assert_num_queries(3 + 8):
+    # the lock, the UPDATE, the history INSERT and the community's summary row (its street
+    # read and locked, three reads, one upsert).
+    with guards.facts_forced({"renewal_window_open": True}), django_assert_num_queries(3 + 5):
         moved, _refused = partners_transition_many(
             partners=partners, transition="mark_renewal_due", system=True
         )

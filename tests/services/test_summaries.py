@@ -4,14 +4,16 @@ import datetime as dt
 import io
 from decimal import Decimal
 
+import psycopg2
 import pytest
 from django.core.management import call_command
+from django.db import connection, transaction
 from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils import timezone
 
 from partners.models import Partner, PartnerStatus
-from portal.models import Community
+from portal.models import Community, Street
 from services import domain
 from services.models import (
     CommunityFigures,
@@ -22,7 +24,7 @@ from services.models import (
     ServiceLog,
     StreetMonthFigures,
 )
-from services.summaries import summaries_rebuild
+from services.summaries import communities_refresh, community_months_refresh, summaries_rebuild
 from spaces.models import ResidentNeed
 from tests.factories import CommunityFactory, SpaceFactory, StreetFactory, UserFactory, street_staff
 
@@ -472,3 +474,37 @@ def test_a_failed_coalesced_block_drops_its_deferred_work(city):
         SpaceFactory(community=a.community)
         raise RuntimeError("boom")
     assert CommunityFigures.objects.get(community=a.community).spaces_total == 1
+
+
+def _street_locked_elsewhere(street_id: int) -> bool:
+    """Whether another connection finds the street's row locked (FOR UPDATE NOWAIT refused)."""
+    other = connection.get_new_connection(connection.get_connection_params())
+    try:
+        with other.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id FROM {Street._meta.db_table} WHERE id = %s FOR UPDATE NOWAIT", [street_id]
+            )
+        return False
+    except psycopg2.errors.LockNotAvailable:
+        return True
+    finally:
+        other.rollback()
+        other.close()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("refresh", ["communities", "months"])
+def test_a_refresh_holds_its_streets_until_its_transaction_ends(refresh):
+    """Two transactions never sum each other's stale rows: a refresh locks the streets of the
+    communities it recomputes (and no other) until the transaction that runs it ends."""
+    community, other = CommunityFactory(), CommunityFactory()
+
+    with transaction.atomic():
+        if refresh == "communities":
+            communities_refresh(community_ids=[community.pk])
+        else:
+            community_months_refresh(keys=[(community.pk, timezone.localdate())])
+        assert _street_locked_elsewhere(community.street_id)
+        assert not _street_locked_elsewhere(other.street_id)
+
+    assert not _street_locked_elsewhere(community.street_id)
