@@ -547,7 +547,10 @@ def services_generate(n: dict[str, int]) -> None:
             "description": "'组织社区居民开展公益活动。'",
             "residents_served": "10 + g % 40",
             "special_group_residents": "g % 10",
-            "status": "(ARRAY['verified','verified','verified','submitted','queried','rejected'])[g % 6 + 1]",
+            # By the partner's own count of logs (as the date), not by g: g picks the partner, so
+            # g % 6 would tie each status to some streets only (street 1 had no log to verify).
+            "status": "(ARRAY['verified','verified','verified','submitted','queried','rejected'])"
+            f"[(CASE WHEN g <= {heavy} THEN g ELSE g / {serving} END) % 6 + 1]",
         },
         f"generate_series(1, {n['service_log']}) AS g JOIN bench_serving b ON b.k = {pick}",
     )
@@ -557,7 +560,7 @@ def services_generate(n: dict[str, int]) -> None:
             "partner_id": "b.id",
             "rating": "1 + g % 5",
             "comment": "'活动很好,希望多办几期。'",
-            "status": "(ARRAY['approved','approved','pending','rejected'])[g % 4 + 1]",
+            "status": f"(ARRAY['approved','approved','pending','rejected'])[(g / {serving}) % 4 + 1]",
             "created_at": "now() - interval '1 day' * (g % 300)",
         },
         f"generate_series(1, {n['feedback']}) AS g JOIN bench_serving b ON b.k = g % {serving} + 1",

@@ -30,7 +30,10 @@ def log_items(user) -> list[DeskItem]:
     if not _is_staff(user):
         return []
     logs = scope_queryset(
-        user, ServiceLog.objects.filter(status=LogStatus.SUBMITTED), "partner__community"
+        user,
+        ServiceLog.objects.filter(status=LogStatus.SUBMITTED),
+        "partner__community",
+        street_path="street",  # the log's own street: servicelog_street_status, no join
     ).aggregate(n=Count("id"), due=Min("date"))
     feedback = scope_queryset(
         user, Feedback.objects.filter(status=FeedbackStatus.PENDING), "partner__community"

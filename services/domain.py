@@ -1251,9 +1251,9 @@ def staff_todo_counts(*, street_ids: Iterable[int]) -> dict[int, dict[str, int]]
         "objections": Objection.objects.filter(
             notice__street_id__in=street_ids, status=ObjectionStatus.OPEN
         ).values_list("notice__street_id"),
-        "logs": ServiceLog.objects.filter(
-            partner__community__street_id__in=street_ids, status=LogStatus.SUBMITTED
-        ).values_list("partner__community__street_id"),
+        "logs": ServiceLog.objects.filter(street_id__in=street_ids, status=LogStatus.SUBMITTED).values_list(
+            "street_id"
+        ),
     }
     for name, query in queries.items():
         for street_id, number in query.annotate(n=Count("id")).order_by():

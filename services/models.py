@@ -204,9 +204,10 @@ class ServiceLog(models.Model):
             models.Index(
                 fields=["street", "status", "-date", "-start_time", "-id"], name="servicelog_street_status"
             ),
-            # A street's logs in one state, partner by partner: the desk's count and earliest
-            # date of logs to verify and the status-filtered list read only matching entries
-            # (issue 14; with servicelog_partner_date they read all 50 logs of each partner).
+            # A community's logs in one state, partner by partner: its staff's desk count and
+            # earliest date of logs to verify and their status-filtered list read only matching
+            # entries (issue 14; with servicelog_partner_date they read all 50 logs of each
+            # partner). A street's read servicelog_street_status.
             models.Index(fields=["partner", "status", "date"], name="servicelog_partner_status"),
         ]
 

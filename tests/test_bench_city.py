@@ -113,6 +113,26 @@ def test_city_records_agree_with_each_other(small_city):
     assert broken == {name: 0 for name in checks}
 
 
+def test_city_logs_and_suggestions_are_in_every_state_in_every_street(small_city):
+    """Statuses are not tied to the partner (and so to some streets only): each busy partner's
+    logs are in every state, so every street's desk and filtered lists have records to show."""
+    partners_statuses = scalar(
+        "SELECT min(n) FROM (SELECT count(DISTINCT status) AS n FROM services_servicelog "
+        "GROUP BY partner_id HAVING count(*) >= 6) per_partner"
+    )
+    assert partners_statuses == 4  # verified, submitted, queried, rejected
+    streets_without_logs_to_verify = scalar(
+        "SELECT count(*) FROM (SELECT street_id FROM services_servicelog GROUP BY street_id "
+        "HAVING count(*) FILTER (WHERE status = 'submitted') = 0) s"
+    )
+    assert streets_without_logs_to_verify == 0
+    suggestion_statuses = scalar(
+        "SELECT min(n) FROM (SELECT count(DISTINCT status) AS n FROM services_feedback "
+        "GROUP BY partner_id HAVING count(*) >= 4) per_partner"
+    )
+    assert suggestion_statuses == 3  # approved, pending, rejected
+
+
 def test_city_second_run_skips_generation(small_city):
     before = city_counts()
     assert city_generate(SCALE, verbose=False) == {}

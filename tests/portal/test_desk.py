@@ -38,6 +38,24 @@ def test_logs_to_verify_are_counted_for_the_community_and_not_for_others():
     assert "待核实的服务记录" not in labels(other)
 
 
+def test_logs_to_verify_are_counted_for_the_street_and_not_for_others():
+    """Street staff's count reads the logs' own street (ServiceLog.street), not their partners'."""
+    partner, agreement, space = serving_partner("trial")
+    for day in (2, 3):
+        make_log(partner, agreement, space, date=dt.date(2026, 2, day), status=LogStatus.SUBMITTED)
+    elsewhere, agreement_elsewhere, space_elsewhere = serving_partner("active")
+    make_log(
+        elsewhere, agreement_elsewhere, space_elsewhere, date=dt.date(2026, 1, 5), status=LogStatus.SUBMITTED
+    )
+    mine = street_staff(street=partner.community.street)
+
+    item = labels(mine)["待核实的服务记录"]
+
+    assert elsewhere.community.street_id != partner.community.street_id
+    assert (item.count, item.due) == (2, dt.date(2026, 2, 2))
+    assert labels(street_staff(street=elsewhere.community.street))["待核实的服务记录"].count == 1
+
+
 def test_desk_link_lands_on_the_filtered_list(client):
     partner, agreement, space = serving_partner("trial")
     waiting = make_log(partner, agreement, space, date=dt.date(2026, 2, 2), status=LogStatus.SUBMITTED)
