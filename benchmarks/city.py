@@ -565,6 +565,41 @@ def services_generate(n: dict[str, int]) -> None:
         },
         f"generate_series(1, {n['feedback']}) AS g JOIN bench_serving b ON b.k = g % {serving} + 1",
     )
+    timeslots_generate(C, per_community)
+
+
+def timeslots_generate(communities: int, per_community: int) -> None:
+    """Each serving partner's weekly slot in a space of its community, for its latest term,
+    named by that term (Agreement.timeslots): the space lists, the dossier and the renewal
+    reminders show them, and the dashboard counts the spaces in use.
+
+    Partners are numbered within their community (ids c, c + C, c + 2C, … as generated):
+    the m-th has weekday m % 7 in space m // 7, so no two slots of a space overlap
+    (rulebook 四(二)1 错峰使用) while a community has fewer than 7 × its spaces partners.
+    """
+    from agreements.models import Agreement
+    from spaces.models import TimeSlot
+
+    m = f"((b.id - 1) / {communities})"
+    latest = "SELECT DISTINCT ON (id) id, community_id, agreement_id FROM bench_serving ORDER BY id, start_date DESC"
+    insert_select(
+        TimeSlot,
+        {
+            "space_id": f"b.community_id + {communities} * (({m} / 7) % {per_community})",
+            "partner_id": "b.id",
+            "title": "'睦邻合伙人公益活动'",
+            "weekday": f"{m} % 7",
+            "start_time": "make_time(14, 0, 0)",
+            "end_time": "make_time(16, 0, 0)",
+            "valid_from": "a.start_date",
+            "valid_to": "a.end_date",
+        },
+        f"({latest}) b JOIN agreements_agreement a ON a.id = b.agreement_id",
+    )
+    sql(
+        f"INSERT INTO {Agreement.timeslots.through._meta.db_table} (agreement_id, timeslot_id) "
+        f"SELECT b.agreement_id, t.id FROM spaces_timeslot t JOIN ({latest}) b ON b.id = t.partner_id"
+    )
 
 
 def sequences_reset() -> None:
@@ -673,6 +708,7 @@ def city_counts() -> dict[str, int]:
         "agreements_servicetarget",
         "services_servicelog",
         "services_feedback",
+        "spaces_timeslot",
     ]
     return {t: sql(f"SELECT count(*) FROM {t}")[0][0] for t in tables}
 

@@ -39,6 +39,7 @@ GENERATED = [
     "agreements.ServiceTarget",
     "services.ServiceLog",
     "services.Feedback",
+    "spaces.TimeSlot",
 ]
 
 
@@ -131,6 +132,36 @@ def test_city_logs_and_suggestions_are_in_every_state_in_every_street(small_city
         "GROUP BY partner_id HAVING count(*) >= 4) per_partner"
     )
     assert suggestion_statuses == 3  # approved, pending, rejected
+
+
+def test_city_serving_partners_use_a_room_weekly_without_overlaps(small_city):
+    """Each serving partner has one weekly slot in a space of its own community, named by its
+    term; no two slots of a space overlap (四(二)1 错峰使用); the dashboard counts the rooms."""
+    serving = scalar(
+        "SELECT count(*) FROM partners_partner WHERE status IN ('trial', 'active', 'renewal_due')"
+    )
+    assert scalar("SELECT count(DISTINCT partner_id) FROM spaces_timeslot") == serving
+    assert scalar("SELECT count(*) FROM spaces_timeslot") == serving
+    assert (
+        scalar(
+            "SELECT count(*) FROM spaces_timeslot t JOIN spaces_space s ON s.id = t.space_id "
+            "JOIN partners_partner p ON p.id = t.partner_id WHERE s.community_id <> p.community_id"
+        )
+        == 0
+    )
+    assert (
+        scalar(
+            "SELECT count(*) FROM spaces_timeslot t JOIN agreements_agreement_timeslots m ON m.timeslot_id = t.id "
+            "JOIN agreements_agreement a ON a.id = m.agreement_id AND a.partner_id = t.partner_id"
+        )
+        == serving
+    )
+    overlapping = scalar(
+        "SELECT count(*) FROM spaces_timeslot x JOIN spaces_timeslot y ON x.space_id = y.space_id "
+        "AND x.weekday = y.weekday AND x.id < y.id AND x.start_time < y.end_time AND y.start_time < x.end_time"
+    )
+    assert overlapping == 0
+    assert scalar("SELECT sum(spaces_in_use) FROM services_communityfigures") > 0
 
 
 def test_city_second_run_skips_generation(small_city):
