@@ -558,6 +558,7 @@ def services_generate(n: dict[str, int]) -> None:
         Feedback,
         {
             "partner_id": "b.id",
+            "street_id": "b.street_id",
             "rating": "1 + g % 5",
             "comment": "'活动很好,希望多办几期。'",
             "status": f"(ARRAY['approved','approved','pending','rejected'])[(g / {serving}) % 4 + 1]",

@@ -432,6 +432,7 @@ class FeedbackAdmin(LedgerExportMixin, ScopedAdminMixin, admin.ModelAdmin):
     resource_classes = [FeedbackLedger]
     ledger_date_field = "created_at"
     community_path = "partner__community"
+    street_path = "street"  # the suggestion's own street: a street's list reads feedback_street_order
     list_display = ["created_at", "partner", "rating", "short_comment", "status"]
     list_filter = ["status", RatingFilter, *scoped_community_filters("partner__community")]
     search_fields = ["comment", "partner__application__applicant_name"]

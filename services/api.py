@@ -140,9 +140,9 @@ class FeedbackViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if not is_staff_member(self.request.user):
             return Feedback.objects.none()
-        return Feedback.objects.filter(scope_q(self.request.user, "partner__community")).order_by(
-            "-created_at"
-        )
+        return Feedback.objects.filter(
+            scope_q(self.request.user, "partner__community", street_path="street")
+        ).order_by("-created_at", "-id")  # the admin list's order: feedback_street_order
 
 
 class EvaluationSerializer(serializers.ModelSerializer):

@@ -36,7 +36,10 @@ def log_items(user) -> list[DeskItem]:
         street_path="street",  # the log's own street: servicelog_street_status, no join
     ).aggregate(n=Count("id"), due=Min("date"))
     feedback = scope_queryset(
-        user, Feedback.objects.filter(status=FeedbackStatus.PENDING), "partner__community"
+        user,
+        Feedback.objects.filter(status=FeedbackStatus.PENDING),
+        "partner__community",
+        street_path="street",  # the suggestion's own street: feedback_street_status, no join
     ).aggregate(n=Count("id"), due=Min("created_at"))
     return [
         DeskItem(

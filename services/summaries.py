@@ -328,10 +328,11 @@ def _on_partner(sender, instance, created=None, **kwargs):
     if not (unchanged and was == instance.community_id):
         _communities_later({instance.community_id, was})
     if was is not None and was != instance.community_id:
-        # Its logs keep their street (ServiceLog.street) equal to the partner's new community's.
-        ServiceLog.objects.filter(partner=instance).update(
-            street_id=Subquery(Community.objects.filter(pk=instance.community_id).values("street_id")[:1])
-        )
+        # Its logs and suggestions keep their street (ServiceLog.street, Feedback.street) equal
+        # to the partner's new community's.
+        street = Subquery(Community.objects.filter(pk=instance.community_id).values("street_id")[:1])
+        ServiceLog.objects.filter(partner=instance).update(street_id=street)
+        Feedback.objects.filter(partner=instance).update(street_id=street)
         # A moved partner takes its past services with it: every month it has records in.
         months = set(ServiceLog.objects.filter(partner=instance).dates("date", "month"))
         months |= {
@@ -378,10 +379,12 @@ def _on_community(sender, instance, created, update_fields=None, **kwargs):
     if created:
         return
     if update_fields is None or "street" in update_fields:
-        # Its partners' logs keep their street (ServiceLog.street) equal to the community's.
-        ServiceLog.objects.filter(partner__community=instance).exclude(street_id=instance.street_id).update(
-            street_id=instance.street_id
-        )
+        # Its partners' logs and suggestions keep their street (ServiceLog.street,
+        # Feedback.street) equal to the community's.
+        for model in (ServiceLog, Feedback):
+            model.objects.filter(partner__community=instance).exclude(street_id=instance.street_id).update(
+                street_id=instance.street_id
+            )
     moved = CommunityMonthFigures.objects.filter(community=instance).exclude(street_id=instance.street_id)
     old = set(moved.values_list("street_id", "month"))
     if (

@@ -97,6 +97,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='提交时间')),
                 ('moderated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='审核人')),
                 ('partner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='feedback', to='partners.partner', verbose_name='睦邻合伙人')),
+                ('street', models.ForeignKey(blank=True, db_index=False, editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='portal.street', verbose_name='街道')),
             ],
             options={
                 'verbose_name': '居民意见',
@@ -413,5 +414,13 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='feedback',
             index=models.Index(fields=['partner', 'status', 'created_at'], name='feedback_partner_status'),
+        ),
+        migrations.AddIndex(
+            model_name='feedback',
+            index=models.Index(fields=['street', '-created_at', '-id'], name='feedback_street_order'),
+        ),
+        migrations.AddIndex(
+            model_name='feedback',
+            index=models.Index(fields=['street', 'status', '-created_at', '-id'], name='feedback_street_status'),
         ),
     ]
