@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from agreements.domain import special_approval_record
-from agreements.models import Agreement, AgreementStatus, ReminderKind, RenewalReminder
+from agreements.domain import agreement_sign, special_approval_record
+from agreements.models import Agreement, AgreementStatus, Party, ReminderKind, RenewalReminder
 from partners.models import PartnerStatus
 from portal.dates import local_today
 from services.domain import renewal_decision_record
@@ -13,7 +13,7 @@ from services.models import Evaluation
 from spaces.domain import timeslot_create
 from tests.factories import CommunityFactory, SpaceFactory, community_staff, partner_in_state, street_staff
 
-from .factories import active_partner, draft_agreement, with_fact
+from .factories import active_partner, draft_agreement, sign_all, with_fact
 
 pytestmark = pytest.mark.django_db
 
@@ -275,3 +275,36 @@ def test_draft_clauses_are_edited_through_the_domain_and_audited(client):
     assert "不能再修改" in refused.value.messages[0]
     agreement.refresh_from_db()
     assert agreement.breach_terms == "违约须书面整改。"
+
+
+def test_admin_list_counts_each_terms_signatures_and_sorts_by_them(client, community):
+    """已签署方: the parties that signed each term (a subquery per term shown, issue 14)."""
+    user = street_staff(street=community.street)
+    signed = sign_all(
+        draft_agreement(partner_in_state("signing", community=community), by=user, weekday=1), by=user
+    )
+    waiting = draft_agreement(partner_in_state("signing", community=community), by=user, weekday=2)
+    with_fact(
+        "notice_period_over",
+        agreement_sign,
+        agreement=waiting,
+        party=Party.STATION,
+        signatory="吴静",
+        signed_on=local_today(),
+        by=user,
+    )
+    blank = draft_agreement(partner_in_state("signing", community=community), by=user, weekday=3)
+    client.force_login(user)
+
+    page = client.get("/admin/agreements/agreement/")
+    shown = {term.number: term.signature_total for term in page.context["cl"].result_list}
+    column = page.context["cl"].list_display.index("signature_count")
+    ordered = client.get(f"/admin/agreements/agreement/?o=-{column}")
+
+    assert shown == {signed.number: 3, waiting.number: 1, blank.number: 0}
+    assert [t.number for t in ordered.context["cl"].result_list] == [
+        signed.number,
+        waiting.number,
+        blank.number,
+    ]
+    assert "3/3" in page.content.decode() and "0/3" in page.content.decode()
